@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "bp-graph.h"
+
+G_BEGIN_DECLS
+
+/* Replaces a layer node (sigmoid, affine, softmax_with_loss) by its
+ * primitive subgraph as the book draws it, e.g. sigmoid → ×−1, exp, +1,
+ * 1/x. The subgraph's last node takes over the layer's id, label, position
+ * and consumers, so the output and the gradients stay the same; the new
+ * nodes get ids "<id>.<step>" and positions spread around the old one.
+ * Returns the new nodes (graph-owned) in a new array. */
+GPtrArray *bp_expand_node        (BpGraph *graph, BpNode *node, GError **error);
+gboolean   bp_expand_can_expand  (const BpNode *node);
+
+G_END_DECLS

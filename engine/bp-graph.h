@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <glib-object.h>
+#include "bp-error.h"
+#include "bp-op.h"
+#include "bp-tensor.h"
+
+G_BEGIN_DECLS
+
+typedef struct _BpNode  BpNode;
+typedef struct _BpTrace BpTrace;
+
+#define BP_TYPE_GRAPH (bp_graph_get_type ())
+G_DECLARE_FINAL_TYPE (BpGraph, bp_graph, BP, GRAPH, GObject)
+
+/* Nodes belong to their graph; a BpNode pointer stays valid until the node
+ * is removed or the graph finalized. Ids are unique within a graph. */
+
+BpGraph     *bp_graph_new              (void);
+/* A deep copy: same ids, labels, ops, attributes, values, positions, edges. */
+BpGraph     *bp_graph_copy             (BpGraph *self);
+
+/* `id` NULL generates a fresh one ("mul1"). Leaves start as 1×1 zero.
+ * Fails on an unknown op, a duplicate or empty id. */
+BpNode      *bp_graph_add_node         (BpGraph     *self,
+                                        const char  *id,
+                                        const char  *op_name,
+                                        GError     **error);
+/* Removes the node and every edge touching it (consumers' slots become
+ * unconnected). */
+void         bp_graph_remove_node      (BpGraph *self, BpNode *node);
+/* Connects src's output to input `slot` of dst, replacing what was there.
+ * Refuses an edge that would close a cycle (BP_ERROR_CYCLE), naming the path. */
+gboolean     bp_graph_connect          (BpGraph     *self,
+                                        BpNode      *src,
+                                        BpNode      *dst,
+                                        guint        slot,
+                                        GError     **error);
+void         bp_graph_disconnect       (BpGraph *self, BpNode *dst, guint slot);
+gboolean     bp_graph_would_cycle      (BpGraph *self, BpNode *src, BpNode *dst);
+gboolean     bp_graph_rename_node      (BpGraph *self, BpNode *node,
+                                        const char *new_id, GError **error);
+
+BpNode      *bp_graph_lookup           (BpGraph *self, const char *id);
+guint        bp_graph_get_n_nodes      (BpGraph *self);
+/* Nodes in insertion order. */
+BpNode      *bp_graph_get_node         (BpGraph *self, guint index);
+guint        bp_graph_get_n_consumers  (BpGraph *self, BpNode *node);
+
+/* The node whose value the passes differentiate. Defaults to the single
+ * node nothing consumes (NULL when there is none or several). */
+BpNode      *bp_graph_get_output       (BpGraph *self);
+void         bp_graph_set_output       (BpGraph *self, BpNode *node);
+
+/* Bumped by every change; a trace is valid while the stamp matches. */
+guint64      bp_graph_get_stamp        (BpGraph *self);
+
+/* Checks the whole graph: every slot connected, shapes fit. On failure,
+ * the error names the first bad node; every bad node keeps its message in
+ * bp_node_get_error(). */
+gboolean     bp_graph_validate         (BpGraph *self, GError **error);
+/* Nodes in a deterministic topological order (inputs first; ties broken by
+ * insertion order). Borrowed, valid until the next change. */
+BpNode *const *bp_graph_get_order      (BpGraph *self, guint *n_nodes);
+
+/* The passes. forward computes every node's value; backward seeds the
+ * output with ones (1 for the book's scalar outputs) and sends gradients
+ * from the output back to every ancestor, accumulating where a node feeds
+ * several others. Nodes that do not lead to the output get no gradient.
+ * backward runs forward first if the values are stale. Each records its
+ * steps into the graph's trace (see bp-trace.h) unless recording is off. */
+gboolean     bp_graph_forward          (BpGraph *self, GError **error);
+gboolean     bp_graph_backward         (BpGraph *self, GError **error);
+/* The trace of the last passes (forward steps, then backward steps when
+ * backward ran). Owned by the graph; bp_trace_ref() to keep it. */
+BpTrace     *bp_graph_get_trace        (BpGraph *self);
+void         bp_graph_set_record_trace (BpGraph *self, gboolean record);
+/* Runs forward only, without trace, and returns a new ref to the output
+ * value (used by the gradient check). */
+BpTensor    *bp_graph_evaluate         (BpGraph *self, GError **error);
+
+/* --- nodes --- */
+const char  *bp_node_get_id            (const BpNode *node);
+const char  *bp_node_get_label         (const BpNode *node);   /* never NULL: id when unset */
+void         bp_node_set_label         (BpNode *node, const char *label);
+gboolean     bp_node_has_label         (const BpNode *node);
+const BpOp  *bp_node_get_op            (const BpNode *node);
+const BpAttrs *bp_node_get_attrs       (const BpNode *node);
+/* Checks the attribute against the op (BP_ERROR_INVALID otherwise). */
+gboolean     bp_node_set_attrs         (BpNode *node, const BpAttrs *attrs, GError **error);
+guint        bp_node_get_n_inputs      (const BpNode *node);
+BpNode      *bp_node_get_input         (const BpNode *node, guint slot);  /* NULL: unconnected */
+/* The value: a leaf's own value, or the last forward result (NULL before). */
+BpTensor    *bp_node_get_value         (const BpNode *node);
+/* d(output)/d(node) from the last backward pass, or NULL. */
+BpTensor    *bp_node_get_grad          (const BpNode *node);
+/* Leaves only; takes a new reference. Marks values stale. */
+void         bp_node_set_value         (BpNode *node, BpTensor *value);
+gboolean     bp_node_get_position      (const BpNode *node, double *x, double *y);
+void         bp_node_set_position      (BpNode *node, double x, double y);
+void         bp_node_unset_position    (BpNode *node);
+/* Why this node is invalid after bp_graph_validate(), or NULL. */
+const char  *bp_node_get_error         (const BpNode *node);
+BpGraph     *bp_node_get_graph         (const BpNode *node);
+
+G_END_DECLS

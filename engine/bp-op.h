@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <glib.h>
+#include "bp-tensor.h"
+
+G_BEGIN_DECLS
+
+#define BP_OP_MAX_INPUTS 3
+
+/* How the diagram draws a node, as the book does. */
+typedef enum
+{
+  BP_OP_KIND_LEAF,       /* named value at the left: input, const, param */
+  BP_OP_KIND_OPERATION,  /* circle with a symbol: ×, +, exp, 1/x … */
+  BP_OP_KIND_LAYER,      /* rounded box with a name: Affine, Sigmoid … */
+} BpOpKind;
+
+/* Which attributes an op accepts (BpOp.attrs). */
+typedef enum
+{
+  BP_ATTR_NONE  = 0,
+  BP_ATTR_AXIS  = 1 << 0,  /* "axis": 0, 1, or absent/-1 for all */
+  BP_ATTR_TIMES = 1 << 1,  /* "times": n ≥ 1 */
+  BP_ATTR_POWER = 1 << 2,  /* "power": a constant exponent */
+} BpAttrFlags;
+
+typedef struct
+{
+  int    axis;   /* -1: all elements (sum) ; 0 rows ; 1 columns */
+  guint  times;
+  double power;
+} BpAttrs;
+
+/* Default attributes: axis -1 (sum all; repeat uses 0), times 1, power 2. */
+#define BP_ATTRS_INIT { -1, 1, 2.0 }
+
+/* Output shape from the input shapes. On failure, sets an error whose
+ * message starts with the op name ("matmul: X is 2×3 but W is 2×3; W
+ * needs 3 rows"); the graph prefixes the node. */
+typedef gboolean (*BpOpShapeFunc)    (const BpAttrs *attrs,
+                                      const guint   *in_rows,
+                                      const guint   *in_cols,
+                                      guint         *out_rows,
+                                      guint         *out_cols,
+                                      GError       **error);
+/* Writes the output into `out`, already of the inferred shape. */
+typedef void     (*BpOpForwardFunc)  (const BpAttrs   *attrs,
+                                      BpTensor *const *in,
+                                      BpTensor        *out);
+/* The backprop rule. Overwrites dg[i] (already shaped like in[i]) with the
+ * gradient sent down input i, given the upstream gradient `ug` (shaped like
+ * `out`). This is the only place the rule is written. */
+typedef void     (*BpOpBackwardFunc) (const BpAttrs   *attrs,
+                                      BpTensor *const *in,
+                                      const BpTensor  *out,
+                                      const BpTensor  *ug,
+                                      BpTensor *const *dg);
+/* The local gradient LG of input `slot` for the teaching panel and the
+ * trace, or NULL when it is not one matrix: for elementwise ops ∂z/∂x
+ * element by element (mul: y), for matmul Wᵀ / Xᵀ, for sum ones. */
+typedef BpTensor *(*BpOpLocalFunc)   (const BpAttrs   *attrs,
+                                      BpTensor *const *in,
+                                      const BpTensor  *out,
+                                      guint            slot);
+
+/* One entry of the op catalog. */
+typedef struct
+{
+  const char        *name;        /* "mul": documents, expressions, CLI */
+  const char        *symbol;      /* "×": drawn in the node */
+  const char        *title;       /* "Multiply": palette (translatable, N_()) */
+  BpOpKind           kind;
+  guint              arity;       /* number of inputs (0 for leaves) */
+  const char *const *input_names; /* {"x", "y"}; NULL for leaves */
+  guint              attrs;       /* BpAttrFlags accepted */
+  const char        *forward_text;/* "z = x × y" */
+  const char        *formula;     /* "∂z/∂x = y, ∂z/∂y = x" */
+  const char        *backward_text; /* "swaps the inputs: dx = dz·y, dy = dz·x" */
+  BpOpShapeFunc      shape;
+  BpOpForwardFunc    forward;
+  BpOpBackwardFunc   backward;
+  BpOpLocalFunc      local;
+  gboolean           expandable;  /* has a primitive subgraph (bp-expand.h) */
+} BpOp;
+
+/* The catalog, in palette order. */
+const BpOp *const *bp_op_get_all  (guint *n_ops);
+const BpOp        *bp_op_lookup   (const char *name);
+gboolean           bp_op_is_leaf  (const BpOp *op);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "bp-graph.h"
+
+G_BEGIN_DECLS
+
+#define BP_TYPE_TRACE (bp_trace_get_type ())
+
+typedef enum
+{
+  BP_STEP_FORWARD,
+  BP_STEP_BACKWARD,
+} BpStepKind;
+
+/* One step of a pass, as the book narrates it.
+ * Forward: `node` computed `value` from its inputs.
+ * Backward: `node` received the upstream gradient `upstream` (UG); for
+ * each input i its local gradient `local[i]` (LG, NULL when not one
+ * matrix) and the downstream gradient `downstream[i]` (DG = UG × LG) sent
+ * to input i. Leaves have a backward step with no inputs: the gradient
+ * arrives. Tensors are immutable snapshots owned by the trace. */
+typedef struct
+{
+  BpStepKind kind;
+  BpNode    *node;         /* borrowed; valid while the graph stamp matches */
+  BpTensor  *value;
+  BpTensor  *upstream;
+  guint      n_inputs;
+  BpTensor  *local[BP_OP_MAX_INPUTS];
+  BpTensor  *downstream[BP_OP_MAX_INPUTS];
+} BpStep;
+
+GType          bp_trace_get_type        (void) G_GNUC_CONST;
+BpTrace       *bp_trace_ref             (BpTrace *self);
+void           bp_trace_unref           (BpTrace *self);
+guint          bp_trace_get_n_steps     (const BpTrace *self);
+/* Steps 0 … n_forward-1 are forward, the rest backward. */
+guint          bp_trace_get_n_forward   (const BpTrace *self);
+guint          bp_trace_get_n_backward  (const BpTrace *self);
+const BpStep  *bp_trace_get_step        (const BpTrace *self, guint index);
+/* Index of the forward (or backward) step of `node`, or -1. */
+int            bp_trace_find_step       (const BpTrace *self, const BpNode *node,
+                                         BpStepKind kind);
+/* The graph stamp the trace was recorded at. */
+guint64        bp_trace_get_stamp       (const BpTrace *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpTrace, bp_trace_unref)
+
+G_END_DECLS

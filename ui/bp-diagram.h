@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <cairo.h>
+#include <glib-object.h>
+#include "bp-graph.h"
+#include "bp-trace.h"
+
+G_BEGIN_DECLS
+
+/* The one renderer: draws a graph and the state of a pass onto any
+ * cairo_t with Cairo and Pango (no GTK). The canvas, `bpgraph export` and
+ * the Export action all go through it. Diagram units are pixels at zoom 1;
+ * a node's position is its centre; y grows downwards. */
+
+typedef enum
+{
+  BP_PASS_NONE,
+  BP_PASS_FORWARD,
+  BP_PASS_BACKWARD,
+} BpPass;
+
+typedef enum
+{
+  BP_HIT_NONE,
+  BP_HIT_NODE,
+  BP_HIT_OUTPUT_PORT,
+  BP_HIT_INPUT_PORT,
+} BpHitPart;
+
+/* What to draw besides the graph. Everything here is borrowed. */
+typedef struct
+{
+  BpPass      pass;       /* NONE: no numbers; FORWARD: forward steps [0, step);
+                             BACKWARD: all forward steps and backward [0, step) */
+  guint       step;
+  double      progress;   /* 0…1: animation of step `step`-1 travelling along its arrows */
+  gboolean    dark;
+  double      text_scale; /* 1 normally, ~1.6 in presentation mode */
+  GHashTable *selected;   /* set of BpNode*, or NULL */
+  BpNode     *hover;
+  GHashTable *hidden_values; /* quiz: set of BpNode* whose value shows as a blank */
+  GHashTable *hidden_grads;  /* quiz: set of BpNode* whose gradient shows as a blank */
+} BpDiagramState;
+
+#define BP_DIAGRAM_STATE_INIT { BP_PASS_NONE, 0, 1.0, FALSE, 1.0, NULL, NULL, NULL, NULL }
+
+#define BP_TYPE_DIAGRAM (bp_diagram_get_type ())
+G_DECLARE_FINAL_TYPE (BpDiagram, bp_diagram, BP, DIAGRAM, GObject)
+
+/* A BpDiagram caches text layouts and node geometry for one graph; call
+ * bp_diagram_invalidate() after the graph or trace changed. */
+BpDiagram *bp_diagram_new              (BpGraph *graph);
+BpGraph   *bp_diagram_get_graph        (BpDiagram *self);
+void       bp_diagram_invalidate       (BpDiagram *self);
+/* `trace` may be NULL (nothing computed). */
+void       bp_diagram_draw             (BpDiagram            *self,
+                                        cairo_t              *cr,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state);
+/* Bounds of everything drawn, labels included, in diagram units. */
+void       bp_diagram_get_bounds       (BpDiagram *self, const BpDiagramState *state,
+                                        cairo_rectangle_t *bounds);
+void       bp_diagram_get_node_rect    (BpDiagram *self, BpNode *node,
+                                        cairo_rectangle_t *rect);
+/* Port centres for edges and connection drags. */
+void       bp_diagram_get_output_port  (BpDiagram *self, BpNode *node, double *x, double *y);
+void       bp_diagram_get_input_port   (BpDiagram *self, BpNode *node, guint slot,
+                                        double *x, double *y);
+BpNode    *bp_diagram_hit_test         (BpDiagram *self, double x, double y,
+                                        BpHitPart *part, guint *slot);
+/* The size a node is drawn at (used by the layout). */
+void       bp_diagram_measure_node     (BpDiagram *self, BpNode *node,
+                                        double *width, double *height);
+
+G_END_DECLS
