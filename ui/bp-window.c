@@ -1,0 +1,1126 @@
+/* SPDX-License-Identifier: MIT */
+#define G_LOG_DOMAIN "bp-window"
+
+#include <glib/gi18n.h>
+
+#include "bp-autosave.h"
+#include "bp-examples.h"
+#include "bp-export.h"
+#include "bp-window-private.h"
+
+#define MAX_RECENT 8
+
+G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SHOW_SIDE_PANEL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_title       (BpWindow *self);
+static void update_side_panel  (BpWindow *self,
+                                gboolean  selection_changed);
+static void update_autosave    (BpWindow *self);
+
+/* --- helpers --- */
+
+static gboolean
+is_dirty (BpWindow *self)
+{
+  if (self->restored_dirty)
+    return TRUE;
+  return self->history != NULL && !bp_history_is_clean (self->history);
+}
+
+static char *
+dup_display_name (BpWindow *self)
+{
+  const char *title = NULL;
+
+  if (self->document != NULL)
+    title = bp_document_get_title (self->document);
+  if (title != NULL && title[0] != '\0')
+    return g_strdup (title);
+  if (self->file != NULL)
+    return g_file_get_basename (self->file);
+  return g_strdup (_("Untitled Graph"));
+}
+
+/* A file name for Save As and Export: the file's own name, else the
+ * title with characters file systems dislike replaced. */
+static char *
+dup_base_name (BpWindow *self)
+{
+  g_autofree char *name = NULL;
+  char *dot;
+
+  if (self->file != NULL)
+    name = g_file_get_basename (self->file);
+  else
+    name = dup_display_name (self);
+
+  if ((dot = strrchr (name, '.')) != NULL && dot != name)
+    *dot = '\0';
+  g_strdelimit (name, "/\\:*?\"<>|", '-');
+
+  return g_steal_pointer (&name);
+}
+
+static void
+add_to_recent (BpWindow *self,
+               GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  g_settings_set_string (self->settings, "last-file", uri);
+}
+
+static void
+stop_autosave (BpWindow *self,
+               gboolean  remove_copy)
+{
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (remove_copy && self->autosave_file != NULL)
+    bp_autosave_remove (self->autosave_file);
+}
+
+static char *
+describe_tensor (BpTensor *tensor)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *shape = NULL;
+
+  if (tensor == NULL)
+    return g_strdup ("—");
+
+  text = bp_tensor_to_string (tensor, 6);
+  if (bp_tensor_is_scalar (tensor))
+    return g_steal_pointer (&text);
+
+  shape = bp_tensor_shape_string (tensor->rows, tensor->cols);
+  return g_strdup_printf ("%s  (%s)", text, shape);
+}
+
+/* --- the document's state in the title and the side panel --- */
+
+static void
+update_title (BpWindow *self)
+{
+  g_autofree char *name = dup_display_name (self);
+  g_autofree char *title = NULL;
+  g_autofree char *window_title = NULL;
+  g_autofree char *subtitle = NULL;
+  gboolean dirty = is_dirty (self);
+
+  title = dirty ? g_strdup_printf ("• %s", name) : g_strdup (name);
+
+  if (self->file != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (self->file);
+      g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+      g_autofree char *relative = NULL;
+
+      if (parent != NULL && (relative = g_file_get_relative_path (home, parent)))
+        subtitle = g_strdup_printf ("~/%s", relative);
+      else if (parent != NULL && g_file_equal (parent, home))
+        subtitle = g_strdup ("~");
+      else if (parent != NULL)
+        subtitle = g_file_get_parse_name (parent);
+    }
+  else if (self->restored_dirty)
+    subtitle = g_strdup (_("Restored — not saved yet"));
+  else if (self->is_example)
+    subtitle = g_strdup (_("Example from the book"));
+  else
+    subtitle = g_strdup (_("Not saved yet"));
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
+
+  window_title = g_strdup_printf ("%s — %s", title, _("Backprop Studio"));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+static void
+update_side_panel (BpWindow *self,
+                   gboolean  selection_changed)
+{
+  BpNode *node = NULL;
+  const BpOp *op;
+  gboolean leaf;
+  g_autofree char *value = NULL;
+  g_autofree char *grad = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *node_error;
+
+  if (self->canvas != NULL && bp_canvas_get_graph (self->canvas) != NULL)
+    node = bp_canvas_get_selected_node (self->canvas);
+
+  if (node == NULL)
+    {
+      guint n_selected = 0;
+      g_autofree BpNode **selection = NULL;
+
+      if (self->canvas != NULL && bp_canvas_get_graph (self->canvas) != NULL)
+        selection = bp_canvas_get_selection (self->canvas, &n_selected);
+
+      if (n_selected > 1)
+        {
+          g_autofree char *title = g_strdup_printf (ngettext ("%u Node Selected",
+                                                              "%u Nodes Selected",
+                                                              n_selected),
+                                                    n_selected);
+          gtk_label_set_label (self->node_title, title);
+        }
+      else
+        gtk_label_set_label (self->node_title, _("No Node Selected"));
+      gtk_label_set_label (self->node_subtitle,
+                           _("Click a node to see its value and gradient; "
+                             "double-click a leaf to change its value."));
+      gtk_widget_set_visible (GTK_WIDGET (self->node_grid), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->value_editor), FALSE);
+      return;
+    }
+
+  op = bp_node_get_op (node);
+  leaf = bp_op_is_leaf (op);
+  value = describe_tensor (bp_node_get_value (node));
+  grad = describe_tensor (bp_node_get_grad (node));
+
+  node_error = bp_node_get_error (node);
+  if (node_error != NULL)
+    subtitle = g_strdup (node_error);
+  else if (leaf)
+    subtitle = g_strdup_printf (_("%s — a leaf: %s"), bp_node_get_id (node), op->name);
+  else
+    subtitle = g_strdup_printf ("%s — %s (%s)", bp_node_get_id (node),
+                                op->title ? _(op->title) : op->name, op->symbol);
+
+  gtk_label_set_label (self->node_title, bp_node_get_label (node));
+  gtk_label_set_label (self->node_subtitle, subtitle);
+  gtk_label_set_label (self->value_label, value);
+  gtk_label_set_label (self->grad_label, grad);
+  gtk_widget_set_visible (GTK_WIDGET (self->node_grid), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->value_editor), leaf);
+
+  /* Keep what the user is typing; refresh it otherwise (undo, new node). */
+  if (leaf && (selection_changed ||
+               !gtk_widget_has_focus (GTK_WIDGET (self->value_entry))))
+    {
+      BpTensor *tensor = bp_node_get_value (node);
+      g_autofree char *text = tensor ? bp_tensor_to_string (tensor, 17) : g_strdup ("0");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->value_entry), text);
+      gtk_widget_set_visible (GTK_WIDGET (self->value_error), FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->value_entry), "error");
+    }
+}
+
+/* --- autosave --- */
+
+static gboolean
+autosave_tick_cb (gpointer user_data)
+{
+  BpWindow *self = user_data;
+
+  if (!is_dirty (self))
+    {
+      self->autosave_source = 0;
+      update_autosave (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  _bp_window_autosave_now (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the 30 s timer only while there are unsaved changes; a clean
+ * document has no copy. */
+static void
+update_autosave (BpWindow *self)
+{
+  if (is_dirty (self))
+    {
+      if (self->autosave_source == 0)
+        self->autosave_source = g_timeout_add_seconds (BP_AUTOSAVE_INTERVAL,
+                                                       autosave_tick_cb, self);
+    }
+  else
+    {
+      stop_autosave (self, TRUE);
+    }
+}
+
+static void
+document_state_changed (BpWindow *self)
+{
+  update_title (self);
+  update_autosave (self);
+  _bp_window_actions_update (self);
+}
+
+/* --- callbacks --- */
+
+static void
+history_changed_cb (BpWindow  *self,
+                    BpHistory *history)
+{
+  self->change_serial++;
+  document_state_changed (self);
+}
+
+static void
+history_notify_clean_cb (BpWindow   *self,
+                         GParamSpec *pspec,
+                         BpHistory  *history)
+{
+  document_state_changed (self);
+}
+
+static void
+canvas_message_cb (BpWindow   *self,
+                   const char *message,
+                   BpCanvas   *canvas)
+{
+  _bp_window_toast (self, message);
+}
+
+static void
+canvas_selection_changed_cb (BpWindow *self,
+                             BpCanvas *canvas)
+{
+  update_side_panel (self, TRUE);
+}
+
+static void
+canvas_graph_changed_cb (BpWindow *self,
+                         BpCanvas *canvas)
+{
+  update_side_panel (self, FALSE);
+  _bp_window_actions_update (self);
+}
+
+static void
+style_notify_dark_cb (BpWindow        *self,
+                      GParamSpec      *pspec,
+                      AdwStyleManager *style_manager)
+{
+  gboolean dark = adw_style_manager_get_dark (style_manager);
+
+  if (self->canvas != NULL)
+    bp_canvas_set_dark (self->canvas, dark);
+  if (dark)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "dark");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "dark");
+}
+
+static void
+value_entry_activate_cb (BpWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *node;
+  const char *text;
+
+  if (!(node = bp_canvas_get_selected_node (self->canvas)) ||
+      !bp_op_is_leaf (bp_node_get_op (node)))
+    return;
+
+  text = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
+  if (!bp_canvas_set_value_text (self->canvas, node, text, &error))
+    {
+      /* Never applied: say why next to the entry. */
+      gtk_label_set_label (self->value_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->value_error), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->value_entry), "error");
+      return;
+    }
+
+  update_side_panel (self, TRUE);
+}
+
+static void
+value_entry_changed_cb (BpWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->value_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->value_entry), "error");
+}
+
+static void
+recent_changed_cb (BpWindow         *self,
+                   GtkRecentManager *manager)
+{
+  _bp_window_update_recent (self);
+}
+
+static gboolean
+drop_cb (BpWindow      *self,
+         const GValue  *value,
+         double         x,
+         double         y,
+         GtkDropTarget *target)
+{
+  GdkFileList *list;
+  g_autoptr(GSList) files = NULL;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  list = g_value_get_boxed (value);
+  files = gdk_file_list_get_files (list);
+  for (const GSList *l = files; l != NULL; l = l->next)
+    _bp_window_open_anywhere (self, G_FILE (l->data));
+
+  return files != NULL;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                BpWindow      *self)
+{
+  /* Start-up benchmark: the monotonic clock is system wide, so the
+   * launcher subtracts its own reading taken before spawning us. */
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+  g_print ("first-frame-monotonic-us %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
+static void
+bench_map_cb (BpWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+load_error_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        BpWindow         *self)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+show_error (BpWindow   *self,
+            const char *heading,
+            const char *message)
+{
+  AdwMessageDialog *dialog;
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_signal_connect (dialog, "response", G_CALLBACK (load_error_response_cb), self);
+
+  g_clear_weak_pointer (&self->error_dialog);
+  g_set_weak_pointer (&self->error_dialog, dialog);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Loads without touching any window, so that a broken file changes
+ * nothing. An expression (.bpx) has no file to save back to: Save asks. */
+static BpDocument *
+load_document (BpWindow  *self,
+               GFile     *file,
+               GFile    **save_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *basename = g_file_get_basename (file);
+
+  *save_file = NULL;
+
+  if (path == NULL)
+    g_set_error (&error, BP_ERROR, BP_ERROR_IO,
+                 _("Only local files can be opened."));
+  else
+    document = bp_document_load_from_path (path, &error);
+
+  if (document == NULL)
+    {
+      g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), basename);
+
+      show_error (self, heading, error->message);
+      return NULL;
+    }
+
+  if (!g_str_has_suffix (path, ".bpx"))
+    *save_file = g_object_ref (file);
+
+  /* An expression has no title: name it after its file. */
+  if (bp_document_get_title (document) == NULL ||
+      bp_document_get_title (document)[0] == '\0')
+    {
+      char *dot = strrchr (basename, '.');
+
+      if (dot != NULL && dot != basename)
+        *dot = '\0';
+      bp_document_set_title (document, basename);
+    }
+
+  add_to_recent (self, file);
+
+  return g_steal_pointer (&document);
+}
+
+/* --- close --- */
+
+static void
+save_window_state (BpWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (self->settings);
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   BpWindow         *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_strcmp0 (response, "save") == 0)
+    {
+      if (self->file != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (_bp_window_save_to_file (self, self->file, &error))
+            gtk_window_close (GTK_WINDOW (self));
+          else
+            show_error (self, _("Could Not Save"), error->message);
+        }
+      else
+        {
+          _bp_window_save_as (self, TRUE);
+        }
+    }
+}
+
+static gboolean
+bp_window_close_request (GtkWindow *window)
+{
+  BpWindow *self = BP_WINDOW (window);
+
+  save_window_state (self);
+
+  if (is_dirty (self) && !self->close_confirmed)
+    {
+      g_autofree char *name = dup_display_name (self);
+      GtkWidget *dialog;
+
+      dialog = adw_message_dialog_new (window, _("Save Changes?"), NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("“%s” has unsaved changes. "
+                                        "Changes which are not saved will be lost."),
+                                      name);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "discard", _("_Discard"),
+                                        "save", _("_Save"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (close_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+
+      return TRUE;
+    }
+
+  /* A clean close leaves no crash copy behind. */
+  stop_autosave (self, TRUE);
+
+  return GTK_WINDOW_CLASS (bp_window_parent_class)->close_request (window);
+}
+
+/* --- GObject --- */
+
+static void
+bp_window_dispose (GObject *object)
+{
+  BpWindow *self = BP_WINDOW (object);
+
+  stop_autosave (self, FALSE);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_weak_pointer (&self->error_dialog);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
+
+  self->canvas = NULL;
+  self->history = NULL;
+
+  G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
+}
+
+static void
+bp_window_finalize (GObject *object)
+{
+  BpWindow *self = BP_WINDOW (object);
+
+  g_clear_object (&self->document);
+  g_clear_object (&self->file);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->autosave_file);
+  g_clear_pointer (&self->last_message, g_free);
+
+  G_OBJECT_CLASS (bp_window_parent_class)->finalize (object);
+}
+
+static void
+bp_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  BpWindow *self = BP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SIDE_PANEL:
+      g_value_set_boolean (value, gtk_widget_get_visible (GTK_WIDGET (self->side_scroller)));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  BpWindow *self = BP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SIDE_PANEL:
+      if (g_value_get_boolean (value) != gtk_widget_get_visible (GTK_WIDGET (self->side_scroller)))
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->side_scroller), g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_window_class_init (BpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = bp_window_dispose;
+  object_class->finalize = bp_window_finalize;
+  object_class->get_property = bp_window_get_property;
+  object_class->set_property = bp_window_set_property;
+
+  window_class->close_request = bp_window_close_request;
+
+  properties[PROP_SHOW_SIDE_PANEL] =
+    g_param_spec_boolean ("show-side-panel", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/BackpropStudio/ui/bp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, examples_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas_box);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, side_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, node_title);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, node_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, node_grid);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, grad_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_editor);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_entry);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_error);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, examples_section);
+  gtk_widget_class_bind_template_callback (widget_class, value_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, value_entry_changed_cb);
+
+  _bp_window_class_actions_init (klass);
+}
+
+static void
+bp_window_init (BpWindow *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  GtkDropTarget *drop;
+  guint n_examples = 0;
+  const BpExample *examples;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  self->canvas = BP_CANVAS (bp_canvas_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->canvas), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->canvas), TRUE);
+  gtk_box_append (self->canvas_box, GTK_WIDGET (self->canvas));
+  g_signal_connect_object (self->canvas, "message",
+                           G_CALLBACK (canvas_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "selection-changed",
+                           G_CALLBACK (canvas_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "graph-changed",
+                           G_CALLBACK (canvas_graph_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->history = bp_canvas_get_history (self->canvas);
+  g_signal_connect_object (self->history, "changed",
+                           G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::clean",
+                           G_CALLBACK (history_notify_clean_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (style_manager, "notify::dark",
+                           G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
+  style_notify_dark_cb (self, NULL, style_manager);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* The gallery: every built-in example, under its document title. */
+  examples = bp_examples_get_all (&n_examples);
+  for (guint i = 0; i < n_examples; i++)
+    {
+      g_autoptr(BpDocument) doc = bp_document_load_from_data (examples[i].data, -1, NULL);
+      const char *title = doc ? bp_document_get_title (doc) : NULL;
+      g_autoptr(GMenuItem) item = NULL;
+
+      item = g_menu_item_new (title && *title ? title : examples[i].name, NULL);
+      g_menu_item_set_action_and_target (item, "app.open-example", "s", examples[i].name);
+      g_menu_append_item (self->examples_section, item);
+    }
+
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (recent_changed_cb), self, G_CONNECT_SWAPPED);
+  _bp_window_update_recent (self);
+
+  if (g_getenv ("BP_BENCH_STARTUP") != NULL)
+    {
+      self->bench_startup = TRUE;
+      g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
+    }
+
+  update_title (self);
+  update_side_panel (self, TRUE);
+  _bp_window_actions_update (self);
+}
+
+/* --- private API --- */
+
+void
+_bp_window_toast (BpWindow   *self,
+                  const char *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (BP_IS_WINDOW (self));
+
+  if (message == NULL || message[0] == '\0')
+    return;
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+_bp_window_get_last_message (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  return self->last_message;
+}
+
+gboolean
+_bp_window_save_to_file (BpWindow  *self,
+                         GFile     *file,
+                         GError   **error)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!bp_document_save_to_file (self->document, file, error))
+    return FALSE;
+
+  if (self->file == NULL || !g_file_equal (self->file, file))
+    g_set_object (&self->file, file);
+
+  self->restored_dirty = FALSE;
+  self->is_example = FALSE;
+  self->autosaved_serial = self->change_serial;
+  bp_history_mark_clean (self->history);
+  add_to_recent (self, file);
+  document_state_changed (self);
+
+  return TRUE;
+}
+
+gboolean
+_bp_window_export_to_path (BpWindow    *self,
+                           const char  *path,
+                           GError     **error)
+{
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+  BpExportFormat format;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  if (!bp_export_format_from_path (path, &format, error))
+    return FALSE;
+
+  /* The current pass state, on paper colours, without the selection. */
+  state.pass = bp_canvas_get_pass (self->canvas);
+  state.step = bp_canvas_get_step (self->canvas);
+  state.progress = 1.0;
+  state.dark = FALSE;
+  state.text_scale = bp_canvas_get_text_scale (self->canvas);
+
+  return bp_export_to_file (bp_canvas_get_diagram (self->canvas),
+                            bp_canvas_get_trace (self->canvas),
+                            &state, path,
+                            format == BP_EXPORT_PNG ? 2.0 : 1.0,
+                            error);
+}
+
+GFile *
+_bp_window_autosave_now (BpWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  if (!is_dirty (self) || self->document == NULL)
+    return NULL;
+
+  if (self->autosave_file == NULL)
+    self->autosave_file = bp_autosave_new_file ();
+
+  if (!bp_autosave_write (self->document, self->autosave_file, self->file, &error))
+    {
+      g_warning ("Autosave failed: %s", error->message);
+      return NULL;
+    }
+
+  self->autosaved_serial = self->change_serial;
+
+  return self->autosave_file;
+}
+
+gboolean
+_bp_window_restore_copy (BpWindow  *self,
+                         GFile     *copy,
+                         GError   **error)
+{
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(GFile) origin = NULL;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (copy), FALSE);
+
+  if (!(document = bp_document_load_from_file (copy, error)))
+    return FALSE;
+
+  origin = bp_autosave_get_origin (copy);
+  bp_window_set_document (self, document, origin);
+  self->restored_dirty = TRUE;
+  bp_autosave_remove (copy);
+
+  /* Still unsaved: it gets a fresh copy of its own at once. */
+  _bp_window_autosave_now (self);
+  document_state_changed (self);
+
+  return TRUE;
+}
+
+static gpointer
+copy_object (gconstpointer src,
+             gpointer      user_data)
+{
+  return g_object_ref ((gpointer) src);
+}
+
+static void
+free_file_list (gpointer data)
+{
+  g_list_free_full (data, g_object_unref);
+}
+
+static void
+restore_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     BpWindow         *self)
+{
+  GList *copies = g_object_get_data (G_OBJECT (dialog), "copies");
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  for (const GList *l = copies; l != NULL; l = l->next)
+    {
+      GFile *copy = l->data;
+
+      if (g_strcmp0 (response, "restore") == 0)
+        {
+          g_autoptr(GError) error = NULL;
+          BpWindow *target = self;
+
+          if (l != copies && app != NULL)
+            target = bp_window_new (ADW_APPLICATION (app));
+
+          if (!_bp_window_restore_copy (target, copy, &error))
+            {
+              _bp_window_toast (self, error->message);
+              if (target != self)
+                gtk_window_destroy (GTK_WINDOW (target));
+              continue;
+            }
+          gtk_window_present (GTK_WINDOW (target));
+        }
+      else if (g_strcmp0 (response, "discard") == 0)
+        {
+          bp_autosave_remove (copy);
+        }
+    }
+}
+
+AdwMessageDialog *
+_bp_window_offer_restore (BpWindow *self,
+                          GList    *copies)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *when_text = NULL;
+  GtkWidget *dialog;
+  guint n_copies;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (copies != NULL, NULL);
+
+  n_copies = g_list_length (copies);
+  info = g_file_query_info (copies->data, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL && (when = g_file_info_get_modification_date_time (info)))
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (when);
+
+      when_text = g_date_time_format (local, "%x %X");
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Restore Unsaved Work?"), NULL);
+  if (n_copies == 1)
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("Backprop Studio did not close properly. "
+                                      "A graph with unsaved changes was kept (%s)."),
+                                    when_text ? when_text : "?");
+  else
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("Backprop Studio did not close properly. "
+                                      "%u graphs with unsaved changes were kept "
+                                      "(the latest from %s)."),
+                                    n_copies, when_text ? when_text : "?");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "discard", _("_Discard"),
+                                    "restore", _("_Restore"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "restore");
+  /* Escape keeps the copies for the next start. */
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "later", _("_Later"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+
+  g_object_set_data_full (G_OBJECT (dialog), "copies",
+                          g_list_copy_deep (copies, copy_object, NULL),
+                          free_file_list);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (restore_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+/* --- public API --- */
+
+BpWindow *
+bp_window_new (AdwApplication *application)
+{
+  return g_object_new (BP_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+bp_window_set_document (BpWindow   *self,
+                        BpDocument *document,
+                        GFile      *file)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+  g_return_if_fail (!document || BP_IS_DOCUMENT (document));
+  g_return_if_fail (!file || G_IS_FILE (file));
+
+  /* The previous document goes: so does its crash copy. */
+  stop_autosave (self, TRUE);
+  g_clear_object (&self->autosave_file);
+
+  g_set_object (&self->document, document);
+  g_set_object (&self->file, file);
+  self->restored_dirty = FALSE;
+  self->is_example = FALSE;
+  self->close_confirmed = FALSE;
+  self->change_serial = 0;
+  self->autosaved_serial = 0;
+
+  bp_canvas_set_document (self->canvas, document);
+
+  update_side_panel (self, TRUE);
+  document_state_changed (self);
+}
+
+BpDocument *
+bp_window_get_document (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  return self->document;
+}
+
+GFile *
+bp_window_get_file (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  return self->file;
+}
+
+gboolean
+bp_window_open_file (BpWindow *self,
+                     GFile    *file)
+{
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(GFile) save_file = NULL;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (!(document = load_document (self, file, &save_file)))
+    return FALSE;
+
+  bp_window_set_document (self, document, save_file);
+
+  return TRUE;
+}
+
+gboolean
+_bp_window_open_anywhere (BpWindow *self,
+                          GFile    *file)
+{
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(GFile) save_file = NULL;
+  BpWindow *target = self;
+  GtkApplication *app;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  if (!(document = load_document (self, file, &save_file)))
+    return FALSE;
+
+  /* Never replace unsaved work: that document keeps its window. */
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (!bp_window_is_disposable (self) && app != NULL)
+    target = bp_window_new (ADW_APPLICATION (app));
+
+  bp_window_set_document (target, document, save_file);
+  gtk_window_present (GTK_WINDOW (target));
+
+  return TRUE;
+}
+
+gboolean
+bp_window_open_example (BpWindow   *self,
+                        const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = NULL;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  if (!(document = bp_examples_load (name, &error)))
+    {
+      show_error (self, _("Could Not Open the Example"), error->message);
+      return FALSE;
+    }
+
+  bp_window_set_document (self, document, NULL);
+  self->is_example = TRUE;
+  update_title (self);
+
+  return TRUE;
+}
+
+gboolean
+bp_window_is_clean (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  return !is_dirty (self);
+}
+
+gboolean
+bp_window_is_disposable (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  return !is_dirty (self);
+}
