@@ -103,5 +103,8 @@ void         bp_node_unset_position    (BpNode *node);
 /* Why this node is invalid after bp_graph_validate(), or NULL. */
 const char  *bp_node_get_error         (const BpNode *node);
 BpGraph     *bp_node_get_graph         (const BpNode *node);
+/* The output shape the last validation inferred (a leaf: its value's).
+ * Validates first when the graph changed; FALSE when the node is invalid. */
+gboolean     bp_node_get_shape         (const BpNode *node, guint *rows, guint *cols);
 
 G_END_DECLS

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* Elementwise ops: each backward is one line, the book's local rule. */
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "bp-op-private.h"
+
+static gboolean
+same_shape (const char   *op_name,
+            const guint  *in_rows,
+            const guint  *in_cols,
+            guint        *out_rows,
+            guint        *out_cols,
+            GError      **error)
+{
+  if (in_rows[0] != in_rows[1] || in_cols[0] != in_cols[1])
+    {
+      bp_op_shape_error (error, "%s: x is %u×%u but y is %u×%u; both need the same shape",
+                         op_name, in_rows[0], in_cols[0], in_rows[1], in_cols[1]);
+      return FALSE;
+    }
+  *out_rows = in_rows[0];
+  *out_cols = in_cols[0];
+  return TRUE;
+}
+
+static gboolean
+unary_shape (const BpAttrs *attrs,
+             const guint   *in_rows,
+             const guint   *in_cols,
+             guint         *out_rows,
+             guint         *out_cols,
+             GError       **error)
+{
+  *out_rows = in_rows[0];
+  *out_cols = in_cols[0];
+  return TRUE;
+}
+
+/* The loops are the same for every op; only the expressions differ.
+ * In FWD: x (and y for binary ops). In BWD: x, y, z (output), g (the
+ * upstream gradient) → dx (and dy). */
+#define UNARY_KERNELS(op, FWD, BWD)                                            \
+static void                                                                    \
+op##_forward (const BpAttrs *attrs, BpTensor *const *in, BpTensor *out)        \
+{                                                                              \
+  const double *xs = in[0]->data;                                              \
+  double *zs = out->data;                                                      \
+  gsize n = bp_tensor_n_elements (out);                                        \
+  (void) attrs;                                                                \
+  for (gsize i = 0; i < n; i++)                                                \
+    {                                                                          \
+      double x = xs[i];                                                        \
+      zs[i] = (FWD);                                                           \
+    }                                                                          \
+}                                                                              \
+static void                                                                    \
+op##_backward (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out, \
+               const BpTensor *ug, BpTensor *const *dg)                        \
+{                                                                              \
+  const double *xs = in[0]->data, *zs = out->data, *gs = ug->data;             \
+  double *dxs = dg[0]->data;                                                   \
+  gsize n = bp_tensor_n_elements (out);                                        \
+  (void) attrs;                                                                \
+  for (gsize i = 0; i < n; i++)                                                \
+    {                                                                          \
+      double x = xs[i], z = zs[i], g = gs[i];                                  \
+      (void) x; (void) z;                                                      \
+      dxs[i] = (BWD);                                                          \
+    }                                                                          \
+}                                                                              \
+static BpTensor *                                                              \
+op##_local (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out,    \
+            guint slot)                                                        \
+{                                                                              \
+  return bp_op_local_by_backward (&bp_op_##op, attrs, in, out, slot);          \
+}
+
+#define BINARY_KERNELS(op, FWD, BWD_X, BWD_Y)                                  \
+static void                                                                    \
+op##_forward (const BpAttrs *attrs, BpTensor *const *in, BpTensor *out)        \
+{                                                                              \
+  const double *xs = in[0]->data, *ys = in[1]->data;                           \
+  double *zs = out->data;                                                      \
+  gsize n = bp_tensor_n_elements (out);                                        \
+  for (gsize i = 0; i < n; i++)                                                \
+    {                                                                          \
+      double x = xs[i], y = ys[i];                                             \
+      zs[i] = (FWD);                                                           \
+    }                                                                          \
+}                                                                              \
+static void                                                                    \
+op##_backward (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out, \
+               const BpTensor *ug, BpTensor *const *dg)                        \
+{                                                                              \
+  const double *xs = in[0]->data, *ys = in[1]->data;                           \
+  const double *zs = out->data, *gs = ug->data;                                \
+  double *dxs = dg[0]->data, *dys = dg[1]->data;                               \
+  gsize n = bp_tensor_n_elements (out);                                        \
+  for (gsize i = 0; i < n; i++)                                                \
+    {                                                                          \
+      double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                       \
+      (void) x; (void) y; (void) z;                                            \
+      dxs[i] = (BWD_X);                                                        \
+      dys[i] = (BWD_Y);                                                        \
+    }                                                                          \
+}                                                                              \
+static gboolean                                                                \
+op##_shape (const BpAttrs *attrs, const guint *in_rows, const guint *in_cols,  \
+            guint *out_rows, guint *out_cols, GError **error)                  \
+{                                                                              \
+  return same_shape (#op, in_rows, in_cols, out_rows, out_cols, error);        \
+}                                                                              \
+static BpTensor *                                                              \
+op##_local (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out,    \
+            guint slot)                                                        \
+{                                                                              \
+  return bp_op_local_by_backward (&bp_op_##op, attrs, in, out, slot);          \
+}
+
+#define ENTRY_FUNCS(op) \
+  .shape = op##_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local
+#define UNARY_FUNCS(op) \
+  .shape = unary_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local
+
+/* --- binary --- */
+
+BINARY_KERNELS (add, x + y, g, g)
+BINARY_KERNELS (sub, x - y, g, -g)
+BINARY_KERNELS (mul, x * y, g * y, g * x)
+BINARY_KERNELS (div, x / y, g / y, -g * x / (y * y))
+
+const BpOp bp_op_add = {
+  .name = "add", .symbol = "+", .title = N_("Add"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
+  .forward_text = "z = x + y",
+  .formula = "∂z/∂x = 1, ∂z/∂y = 1",
+  .backward_text = "passes the upstream gradient through: dx = dz, dy = dz",
+  ENTRY_FUNCS (add),
+};
+
+const BpOp bp_op_sub = {
+  .name = "sub", .symbol = "−", .title = N_("Subtract"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
+  .forward_text = "z = x − y",
+  .formula = "∂z/∂x = 1, ∂z/∂y = −1",
+  .backward_text = "passes the upstream gradient through, with a minus sign for y: dx = dz, dy = −dz",
+  ENTRY_FUNCS (sub),
+};
+
+const BpOp bp_op_mul = {
+  .name = "mul", .symbol = "×", .title = N_("Multiply"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
+  .forward_text = "z = x × y",
+  .formula = "∂z/∂x = y, ∂z/∂y = x",
+  .backward_text = "swaps the inputs: dx = dz·y, dy = dz·x",
+  ENTRY_FUNCS (mul),
+};
+
+const BpOp bp_op_div = {
+  .name = "div", .symbol = "÷", .title = N_("Divide"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
+  .forward_text = "z = x / y",
+  .formula = "∂z/∂x = 1/y, ∂z/∂y = −x/y²",
+  .backward_text = "dx = dz/y, dy = −dz·x/y²",
+  ENTRY_FUNCS (div),
+};
+
+/* --- unary --- */
+
+static inline double
+sigmoid (double x)
+{
+  /* Never exp() of a large positive number. */
+  if (x >= 0)
+    return 1.0 / (1.0 + exp (-x));
+  else
+    {
+      double e = exp (x);
+      return e / (1.0 + e);
+    }
+}
+
+/* x^p; its derivative p·x^(p−1) is 0 everywhere when p is 0. */
+static inline double
+pow_derivative (double x,
+                double p)
+{
+  return p == 0.0 ? 0.0 : p * pow (x, p - 1.0);
+}
+
+UNARY_KERNELS (neg, -x, -g)
+UNARY_KERNELS (reciprocal, 1.0 / x, -g * z * z)
+UNARY_KERNELS (exp, exp (x), g * z)
+UNARY_KERNELS (log, log (x), g / x)
+UNARY_KERNELS (square, x * x, g * 2.0 * x)
+UNARY_KERNELS (pow, pow (x, attrs->power), g * pow_derivative (x, attrs->power))
+UNARY_KERNELS (relu, x > 0.0 ? x : 0.0, x > 0.0 ? g : 0.0)
+UNARY_KERNELS (sigmoid, sigmoid (x), g * z * (1.0 - z))
+UNARY_KERNELS (tanh, tanh (x), g * (1.0 - z * z))
+
+const BpOp bp_op_neg = {
+  .name = "neg", .symbol = "×−1", .title = N_("Negate"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = −x",
+  .formula = "∂y/∂x = −1",
+  .backward_text = "flips the sign: dx = −dy",
+  UNARY_FUNCS (neg),
+};
+
+const BpOp bp_op_reciprocal = {
+  .name = "reciprocal", .symbol = "1/x", .title = N_("Reciprocal"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = 1/x",
+  .formula = "∂y/∂x = −1/x² = −y²",
+  .backward_text = "dx = −dy·y², from the output alone",
+  UNARY_FUNCS (reciprocal),
+};
+
+const BpOp bp_op_exp = {
+  .name = "exp", .symbol = "exp", .title = N_("Exponential"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = exp(x)",
+  .formula = "∂y/∂x = exp(x) = y",
+  .backward_text = "dx = dy·y, from the output alone",
+  UNARY_FUNCS (exp),
+};
+
+const BpOp bp_op_log = {
+  .name = "log", .symbol = "log", .title = N_("Logarithm"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = log x",
+  .formula = "∂y/∂x = 1/x",
+  .backward_text = "dx = dy/x",
+  UNARY_FUNCS (log),
+};
+
+const BpOp bp_op_square = {
+  .name = "square", .symbol = "x²", .title = N_("Square"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = x²",
+  .formula = "∂y/∂x = 2x",
+  .backward_text = "dx = dy·2x",
+  UNARY_FUNCS (square),
+};
+
+const BpOp bp_op_pow = {
+  .name = "pow", .symbol = "xᵖ", .title = N_("Power"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .attrs = BP_ATTR_POWER,
+  .forward_text = "y = xᵖ",
+  .formula = "∂y/∂x = p·xᵖ⁻¹",
+  .backward_text = "dx = dy·p·xᵖ⁻¹",
+  UNARY_FUNCS (pow),
+};
+
+const BpOp bp_op_relu = {
+  .name = "relu", .symbol = "ReLU", .title = N_("ReLU"),
+  .kind = BP_OP_KIND_LAYER, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = max(0, x)",
+  .formula = "∂y/∂x = 1 where x > 0, else 0",
+  .backward_text = "passes the upstream gradient where x > 0, zero elsewhere",
+  UNARY_FUNCS (relu),
+};
+
+const BpOp bp_op_sigmoid = {
+  .name = "sigmoid", .symbol = "Sigmoid", .title = N_("Sigmoid"),
+  .kind = BP_OP_KIND_LAYER, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = 1 / (1 + exp(−x))",
+  .formula = "∂y/∂x = y(1 − y)",
+  .backward_text = "from the output alone: dx = dy·y(1 − y)",
+  .expandable = TRUE,
+  UNARY_FUNCS (sigmoid),
+};
+
+const BpOp bp_op_tanh = {
+  .name = "tanh", .symbol = "tanh", .title = N_("Tanh"),
+  .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
+  .forward_text = "y = tanh x",
+  .formula = "∂y/∂x = 1 − y²",
+  .backward_text = "from the output alone: dx = dy·(1 − y²)",
+  UNARY_FUNCS (tanh),
+};

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/* Losses: each reduces to a 1×1 value, the start of the backward pass. */
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "bp-op-private.h"
+
+/* Keeps log() away from 0, as the book does. */
+#define DELTA 1e-7
+
+static const char *const names_yt[] = { "y", "t", NULL };
+static const char *const names_xt[] = { "x", "t", NULL };
+
+/* Targets t are either one-hot (the shape of y) or one class label per
+ * row (N×1) when y has several columns. */
+static inline gboolean
+targets_are_labels (const BpTensor *y,
+                    const BpTensor *t)
+{
+  return y->cols > 1 && t->cols == 1;
+}
+
+static inline gboolean
+label_of (double  v,
+          guint   n_classes,
+          guint  *label)
+{
+  if (!(v >= 0.0 && v < n_classes && v == floor (v)))
+    return FALSE;
+  *label = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+targets_shape (const char   *op_name,
+               const char   *y_name,
+               const guint  *in_rows,
+               const guint  *in_cols,
+               guint        *out_rows,
+               guint        *out_cols,
+               GError      **error)
+{
+  gboolean one_hot = in_rows[1] == in_rows[0] && in_cols[1] == in_cols[0];
+  gboolean labels = in_rows[1] == in_rows[0] && in_cols[1] == 1 && in_cols[0] > 1;
+
+  if (!one_hot && !labels)
+    {
+      bp_op_shape_error (error, "%s: %s is %u×%u but t is %u×%u; t needs to be %u×%u (one-hot) or %u×1 (labels)",
+                         op_name, y_name, in_rows[0], in_cols[0], in_rows[1], in_cols[1],
+                         in_rows[0], in_cols[0], in_rows[0]);
+      return FALSE;
+    }
+  *out_rows = 1;
+  *out_cols = 1;
+  return TRUE;
+}
+
+/* −Σ t·log(y + δ) / N, over probabilities `y` (N×C). */
+static double
+cross_entropy_value (const double   *y,
+                     guint           rows,
+                     guint           cols,
+                     const BpTensor *t,
+                     gboolean        labels)
+{
+  double sum = 0.0;
+
+  for (guint r = 0; r < rows; r++)
+    {
+      const double *yr = y + (gsize) r * cols;
+
+      if (labels)
+        {
+          guint l;
+
+          if (!label_of (t->data[r], cols, &l))
+            return NAN;
+          sum += log (yr[l] + DELTA);
+        }
+      else
+        {
+          const double *tr = t->data + (gsize) r * cols;
+
+          for (guint c = 0; c < cols; c++)
+            sum += tr[c] * log (yr[c] + DELTA);
+        }
+    }
+
+  return -sum / rows;
+}
+
+/* ∂L/∂y and ∂L/∂t of the cross entropy, times the upstream gradient u.
+ * dt may be NULL. */
+static void
+cross_entropy_grads (const double   *y,
+                     guint           rows,
+                     guint           cols,
+                     const BpTensor *t,
+                     gboolean        labels,
+                     double          u,
+                     double         *dy,
+                     double         *dt)
+{
+  double scale = u / rows;
+
+  for (guint r = 0; r < rows; r++)
+    {
+      const double *yr = y + (gsize) r * cols;
+      double *dyr = dy + (gsize) r * cols;
+
+      if (labels)
+        {
+          guint l;
+
+          if (!label_of (t->data[r], cols, &l))
+            {
+              for (guint c = 0; c < cols; c++)
+                dyr[c] = NAN;
+            }
+          else
+            {
+              memset (dyr, 0, cols * sizeof (double));
+              dyr[l] = -scale / (yr[l] + DELTA);
+            }
+          /* A label is a class number: the loss is flat in it. */
+          if (dt != NULL)
+            dt[r] = 0.0;
+        }
+      else
+        {
+          const double *tr = t->data + (gsize) r * cols;
+
+          for (guint c = 0; c < cols; c++)
+            {
+              dyr[c] = -scale * tr[c] / (yr[c] + DELTA);
+              if (dt != NULL)
+                dt[(gsize) r * cols + c] = -scale * log (yr[c] + DELTA);
+            }
+        }
+    }
+}
+
+/* --- cross_entropy --- */
+
+static gboolean
+cross_entropy_shape (const BpAttrs *attrs,
+                     const guint   *in_rows,
+                     const guint   *in_cols,
+                     guint         *out_rows,
+                     guint         *out_cols,
+                     GError       **error)
+{
+  return targets_shape ("cross_entropy", "y", in_rows, in_cols, out_rows, out_cols, error);
+}
+
+static void
+cross_entropy_forward (const BpAttrs   *attrs,
+                       BpTensor *const *in,
+                       BpTensor        *out)
+{
+  const BpTensor *y = in[0];
+
+  out->data[0] = cross_entropy_value (y->data, y->rows, y->cols, in[1],
+                                      targets_are_labels (y, in[1]));
+}
+
+static void
+cross_entropy_backward (const BpAttrs   *attrs,
+                        BpTensor *const *in,
+                        const BpTensor  *out,
+                        const BpTensor  *ug,
+                        BpTensor *const *dg)
+{
+  const BpTensor *y = in[0];
+
+  cross_entropy_grads (y->data, y->rows, y->cols, in[1], targets_are_labels (y, in[1]),
+                       ug->data[0], dg[0]->data, dg[1]->data);
+}
+
+static BpTensor *
+cross_entropy_local (const BpAttrs   *attrs,
+                     BpTensor *const *in,
+                     const BpTensor  *out,
+                     guint            slot)
+{
+  return bp_op_local_by_backward (&bp_op_cross_entropy, attrs, in, out, slot);
+}
+
+const BpOp bp_op_cross_entropy = {
+  .name = "cross_entropy", .symbol = "Cross Entropy", .title = N_("Cross entropy"),
+  .kind = BP_OP_KIND_LAYER, .arity = 2, .input_names = names_yt,
+  .forward_text = "L = −Σ t·log(y + 1e-7) / N (N rows)",
+  .formula = "∂L/∂y = −t / ((y + 1e-7)·N), ∂L/∂t = −log(y + 1e-7) / N",
+  .backward_text = "dy = −dL·t / ((y + 1e-7)·N); dt = −dL·log(y + 1e-7) / N",
+  .shape = cross_entropy_shape,
+  .forward = cross_entropy_forward,
+  .backward = cross_entropy_backward,
+  .local = cross_entropy_local,
+};
+
+/* --- softmax_with_loss --- */
+
+static gboolean
+softmax_with_loss_shape (const BpAttrs *attrs,
+                         const guint   *in_rows,
+                         const guint   *in_cols,
+                         guint         *out_rows,
+                         guint         *out_cols,
+                         GError       **error)
+{
+  return targets_shape ("softmax_with_loss", "x", in_rows, in_cols, out_rows, out_cols, error);
+}
+
+static void
+softmax_with_loss_forward (const BpAttrs   *attrs,
+                           BpTensor *const *in,
+                           BpTensor        *out)
+{
+  const BpTensor *x = in[0];
+  g_autofree double *y = g_new (double, bp_tensor_n_elements (x));
+
+  bp_op_softmax_rows (x->data, y, x->rows, x->cols);
+  out->data[0] = cross_entropy_value (y, x->rows, x->cols, in[1],
+                                      targets_are_labels (x, in[1]));
+}
+
+static void
+softmax_with_loss_backward (const BpAttrs   *attrs,
+                            BpTensor *const *in,
+                            const BpTensor  *out,
+                            const BpTensor  *ug,
+                            BpTensor *const *dg)
+{
+  const BpTensor *x = in[0];
+  guint rows = x->rows, cols = x->cols;
+  g_autofree double *y = g_new (double, bp_tensor_n_elements (x));
+  g_autofree double *gy = g_new (double, bp_tensor_n_elements (x));
+
+  /* The book's (y − t)/N assumes Σt = 1 and drops the 1e-7; the exact
+   * gradient of what forward computed is the cross entropy's gradient
+   * sent back through the softmax: (y·Σt − t)/N up to the 1e-7. */
+  bp_op_softmax_rows (x->data, y, rows, cols);
+  cross_entropy_grads (y, rows, cols, in[1], targets_are_labels (x, in[1]),
+                       ug->data[0], gy, dg[1]->data);
+
+  for (guint r = 0; r < rows; r++)
+    {
+      const double *yr = y + (gsize) r * cols;
+      const double *gr = gy + (gsize) r * cols;
+      double *dr = dg[0]->data + (gsize) r * cols;
+      double dot = 0.0;
+
+      for (guint c = 0; c < cols; c++)
+        dot += gr[c] * yr[c];
+      for (guint c = 0; c < cols; c++)
+        dr[c] = yr[c] * (gr[c] - dot);
+    }
+}
+
+static BpTensor *
+softmax_with_loss_local (const BpAttrs   *attrs,
+                         BpTensor *const *in,
+                         const BpTensor  *out,
+                         guint            slot)
+{
+  return bp_op_local_by_backward (&bp_op_softmax_with_loss, attrs, in, out, slot);
+}
+
+const BpOp bp_op_softmax_with_loss = {
+  .name = "softmax_with_loss", .symbol = "Softmax-with-Loss", .title = N_("Softmax with loss"),
+  .kind = BP_OP_KIND_LAYER, .arity = 2, .input_names = names_xt,
+  .forward_text = "L = cross_entropy(softmax(x), t)",
+  .formula = "∂L/∂x = (y − t) / N, with y = softmax(x)",
+  .backward_text = "dx = dL·(y − t) / N (computed exactly, keeping the 1e-7); dt = −dL·log(y + 1e-7) / N",
+  .shape = softmax_with_loss_shape,
+  .forward = softmax_with_loss_forward,
+  .backward = softmax_with_loss_backward,
+  .local = softmax_with_loss_local,
+  .expandable = TRUE,
+};
+
+/* --- mse --- */
+
+static gboolean
+mse_shape (const BpAttrs *attrs,
+           const guint   *in_rows,
+           const guint   *in_cols,
+           guint         *out_rows,
+           guint         *out_cols,
+           GError       **error)
+{
+  if (in_rows[0] != in_rows[1] || in_cols[0] != in_cols[1])
+    {
+      bp_op_shape_error (error, "mse: y is %u×%u but t is %u×%u; both need the same shape",
+                         in_rows[0], in_cols[0], in_rows[1], in_cols[1]);
+      return FALSE;
+    }
+  *out_rows = 1;
+  *out_cols = 1;
+  return TRUE;
+}
+
+static void
+mse_forward (const BpAttrs   *attrs,
+             BpTensor *const *in,
+             BpTensor        *out)
+{
+  gsize n = bp_tensor_n_elements (in[0]);
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double d = in[0]->data[i] - in[1]->data[i];
+      sum += d * d;
+    }
+  out->data[0] = 0.5 * sum;
+}
+
+static void
+mse_backward (const BpAttrs   *attrs,
+              BpTensor *const *in,
+              const BpTensor  *out,
+              const BpTensor  *ug,
+              BpTensor *const *dg)
+{
+  gsize n = bp_tensor_n_elements (in[0]);
+  double u = ug->data[0];
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double d = in[0]->data[i] - in[1]->data[i];
+
+      dg[0]->data[i] = u * d;
+      dg[1]->data[i] = -u * d;
+    }
+}
+
+static BpTensor *
+mse_local (const BpAttrs   *attrs,
+           BpTensor *const *in,
+           const BpTensor  *out,
+           guint            slot)
+{
+  return bp_op_local_by_backward (&bp_op_mse, attrs, in, out, slot);
+}
+
+const BpOp bp_op_mse = {
+  .name = "mse", .symbol = "MSE", .title = N_("Squared error"),
+  .kind = BP_OP_KIND_LAYER, .arity = 2, .input_names = names_yt,
+  .forward_text = "L = ½ Σ (y − t)²",
+  .formula = "∂L/∂y = y − t, ∂L/∂t = −(y − t)",
+  .backward_text = "dy = dL·(y − t), dt = −dL·(y − t)",
+  .shape = mse_shape,
+  .forward = mse_forward,
+  .backward = mse_backward,
+  .local = mse_local,
+};

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+#include <glib/gi18n-lib.h>
+
+#include "bp-op-private.h"
+
+const char *const bp_op_names_x[] = { "x", NULL };
+const char *const bp_op_names_xy[] = { "x", "y", NULL };
+
+/* Leaves: the graph holds their values and their gradients arrive. */
+const BpOp bp_op_input = {
+  .name = "input", .symbol = "in", .title = N_("Input"),
+  .kind = BP_OP_KIND_LEAF, .arity = 0,
+  .forward_text = "a value given from outside",
+  .formula = "receives ∂L/∂x",
+  .backward_text = "the gradient arrives here",
+};
+
+const BpOp bp_op_const = {
+  .name = "const", .symbol = "c", .title = N_("Constant"),
+  .kind = BP_OP_KIND_LEAF, .arity = 0,
+  .forward_text = "a fixed number",
+  .formula = "receives ∂L/∂c",
+  .backward_text = "the gradient arrives here (nothing learns from it)",
+};
+
+const BpOp bp_op_param = {
+  .name = "param", .symbol = "θ", .title = N_("Parameter"),
+  .kind = BP_OP_KIND_LEAF, .arity = 0,
+  .forward_text = "a learnable weight",
+  .formula = "receives ∂L/∂θ",
+  .backward_text = "the gradient arrives here: what learning would use",
+};
+
+static const BpOp *const all_ops[] = {
+  &bp_op_input,
+  &bp_op_const,
+  &bp_op_param,
+  &bp_op_add,
+  &bp_op_sub,
+  &bp_op_mul,
+  &bp_op_div,
+  &bp_op_neg,
+  &bp_op_reciprocal,
+  &bp_op_exp,
+  &bp_op_log,
+  &bp_op_square,
+  &bp_op_pow,
+  &bp_op_relu,
+  &bp_op_sigmoid,
+  &bp_op_tanh,
+  &bp_op_repeat,
+  &bp_op_sum,
+  &bp_op_matmul,
+  &bp_op_affine,
+  &bp_op_softmax,
+  &bp_op_cross_entropy,
+  &bp_op_softmax_with_loss,
+  &bp_op_mse,
+  NULL,
+};
+
+const BpOp *const *
+bp_op_get_all (guint *n_ops)
+{
+  if (n_ops != NULL)
+    *n_ops = G_N_ELEMENTS (all_ops) - 1;
+  return all_ops;
+}
+
+const BpOp *
+bp_op_lookup (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; all_ops[i] != NULL; i++)
+    if (g_str_equal (all_ops[i]->name, name))
+      return all_ops[i];
+
+  return NULL;
+}
+
+gboolean
+bp_op_is_leaf (const BpOp *op)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  return op->kind == BP_OP_KIND_LEAF;
+}
+
+void
+bp_op_shape_error (GError     **error,
+                   const char  *format,
+                   ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  if (error != NULL)
+    {
+      g_assert (*error == NULL);
+      *error = g_error_new_valist (BP_ERROR, BP_ERROR_SHAPE, format, args);
+    }
+  va_end (args);
+}
+
+BpTensor *
+bp_op_local_by_backward (const BpOp      *op,
+                         const BpAttrs   *attrs,
+                         BpTensor *const *in,
+                         const BpTensor  *out,
+                         guint            slot)
+{
+  BpTensor *dg[BP_OP_MAX_INPUTS] = { NULL, };
+  g_autoptr(BpTensor) ones = bp_tensor_new_filled (out->rows, out->cols, 1.0);
+  BpTensor *result;
+
+  g_return_val_if_fail (slot < op->arity, NULL);
+
+  for (guint i = 0; i < op->arity; i++)
+    dg[i] = bp_tensor_new (in[i]->rows, in[i]->cols);
+
+  op->backward (attrs, in, out, ones, dg);
+
+  result = dg[slot];
+  for (guint i = 0; i < op->arity; i++)
+    if (i != slot)
+      bp_tensor_unref (dg[i]);
+
+  return result;
+}
+
+BpTensor *
+bp_op_transpose (const BpTensor *t)
+{
+  BpTensor *r = bp_tensor_new_uninit (t->cols, t->rows);
+
+  for (guint i = 0; i < t->rows; i++)
+    for (guint j = 0; j < t->cols; j++)
+      r->data[(gsize) j * t->rows + i] = t->data[(gsize) i * t->cols + j];
+
+  return r;
+}

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <string.h>
+
+#include "bp-error.h"
+#include "bp-tensor.h"
+#include "bp-tensor-private.h"
+
+G_DEFINE_BOXED_TYPE (BpTensor, bp_tensor, bp_tensor_ref, bp_tensor_unref)
+
+/* The header and the numbers live in one allocation: a scalar graph of a
+ * million nodes allocates a million tensors, and one malloc each is what
+ * keeps a pass cheap. */
+BpTensor *
+bp_tensor_new_uninit (guint rows,
+                      guint cols)
+{
+  gsize n = (gsize) rows * cols;
+  BpTensor *self;
+
+  g_return_val_if_fail (rows > 0 && cols > 0, NULL);
+  g_return_val_if_fail (n <= BP_TENSOR_MAX_ELEMENTS, NULL);
+
+  self = g_malloc (sizeof (BpTensor) + n * sizeof (double));
+  self->ref_count = 1;
+  self->rows = rows;
+  self->cols = cols;
+  self->data = (double *) (self + 1);
+
+  return self;
+}
+
+BpTensor *
+bp_tensor_new (guint rows,
+               guint cols)
+{
+  BpTensor *self = bp_tensor_new_uninit (rows, cols);
+
+  memset (self->data, 0, bp_tensor_n_elements (self) * sizeof (double));
+  return self;
+}
+
+BpTensor *
+bp_tensor_new_scalar (double value)
+{
+  BpTensor *self = bp_tensor_new_uninit (1, 1);
+
+  self->data[0] = value;
+  return self;
+}
+
+BpTensor *
+bp_tensor_new_from_data (guint         rows,
+                         guint         cols,
+                         const double *data)
+{
+  BpTensor *self = bp_tensor_new_uninit (rows, cols);
+
+  memcpy (self->data, data, bp_tensor_n_elements (self) * sizeof (double));
+  return self;
+}
+
+BpTensor *
+bp_tensor_new_filled (guint  rows,
+                      guint  cols,
+                      double value)
+{
+  BpTensor *self = bp_tensor_new_uninit (rows, cols);
+
+  bp_tensor_fill (self, value);
+  return self;
+}
+
+BpTensor *
+bp_tensor_ref (BpTensor *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->ref_count > 0, NULL);
+
+  self->ref_count++;
+  return self;
+}
+
+void
+bp_tensor_unref (BpTensor *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->ref_count > 0);
+
+  if (--self->ref_count == 0)
+    g_free (self);
+}
+
+BpTensor *
+bp_tensor_copy (const BpTensor *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return bp_tensor_new_from_data (self->rows, self->cols, self->data);
+}
+
+gboolean
+bp_tensor_is_scalar (const BpTensor *self)
+{
+  return self->rows == 1 && self->cols == 1;
+}
+
+gboolean
+bp_tensor_same_shape (const BpTensor *a,
+                      const BpTensor *b)
+{
+  return a->rows == b->rows && a->cols == b->cols;
+}
+
+void
+bp_tensor_fill (BpTensor *self,
+                double    value)
+{
+  gsize n = bp_tensor_n_elements (self);
+
+  for (gsize i = 0; i < n; i++)
+    self->data[i] = value;
+}
+
+gboolean
+bp_tensor_equal (const BpTensor *a,
+                 const BpTensor *b,
+                 double          abs_tol,
+                 double          rel_tol)
+{
+  gsize n;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (!bp_tensor_same_shape (a, b))
+    return FALSE;
+
+  n = bp_tensor_n_elements (a);
+  for (gsize i = 0; i < n; i++)
+    {
+      double x = a->data[i];
+      double y = b->data[i];
+      double diff;
+
+      if (isnan (x) || isnan (y))
+        {
+          if (isnan (x) && isnan (y))
+            continue;
+          return FALSE;
+        }
+      if (x == y) /* also equal infinities */
+        continue;
+
+      diff = fabs (x - y);
+      if (diff <= abs_tol)
+        continue;
+      if (diff <= rel_tol * MAX (fabs (x), fabs (y)))
+        continue;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+char *
+bp_tensor_shape_string (guint rows,
+                        guint cols)
+{
+  return g_strdup_printf ("%u×%u", rows, cols);
+}
+
+char *
+bp_format_number (double value,
+                  int    digits)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gboolean negative;
+
+  if (isnan (value))
+    return g_strdup ("NaN");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "∞" : "−∞");
+
+  digits = CLAMP (digits, 1, 17);
+  negative = value < 0;
+  g_snprintf (buf, sizeof buf, "%.*g", digits, fabs (value));
+  /* %g never uses a locale here: digits and '.' only, but be safe. */
+  for (char *p = buf; *p; p++)
+    if (*p == ',')
+      *p = '.';
+
+  if (negative && strcmp (buf, "0") != 0)
+    return g_strconcat ("−", buf, NULL);
+  return g_strdup (buf);
+}
+
+char *
+bp_tensor_to_string (const BpTensor *self,
+                     int             digits)
+{
+  GString *s;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (bp_tensor_is_scalar (self))
+    return bp_format_number (self->data[0], digits);
+
+  s = g_string_new ("[");
+  for (guint r = 0; r < self->rows; r++)
+    {
+      if (r > 0)
+        g_string_append (s, ", ");
+      g_string_append_c (s, '[');
+      for (guint c = 0; c < self->cols; c++)
+        {
+          g_autofree char *num = bp_format_number (bp_tensor_get (self, r, c), digits);
+
+          if (c > 0)
+            g_string_append (s, ", ");
+          g_string_append (s, num);
+        }
+      g_string_append_c (s, ']');
+    }
+  g_string_append_c (s, ']');
+
+  return g_string_free (s, FALSE);
+}
+
+/* --- parsing --- */
+
+typedef struct
+{
+  const char *text;
+  const char *p;
+} Parser;
+
+static void
+skip_space (Parser *parser)
+{
+  while (g_ascii_isspace (*parser->p))
+    parser->p++;
+}
+
+static gboolean
+parse_number (Parser  *parser,
+              double  *value,
+              GError **error)
+{
+  gboolean negative = FALSE;
+  const char *start;
+  char *end = NULL;
+
+  skip_space (parser);
+  start = parser->p;
+
+  if (g_str_has_prefix (parser->p, "−"))
+    {
+      negative = TRUE;
+      parser->p += strlen ("−");
+    }
+  else if (*parser->p == '-')
+    {
+      negative = TRUE;
+      parser->p++;
+    }
+  else if (*parser->p == '+')
+    parser->p++;
+
+  if (g_str_has_prefix (parser->p, "∞"))
+    {
+      parser->p += strlen ("∞");
+      *value = negative ? -INFINITY : INFINITY;
+      return TRUE;
+    }
+
+  /* Only what a number can start with: g_ascii_strtod would also take
+   * hexadecimal and a second sign. */
+  if (!g_ascii_isdigit (*parser->p) && *parser->p != '.' &&
+      g_ascii_strncasecmp (parser->p, "nan", 3) != 0 &&
+      g_ascii_strncasecmp (parser->p, "inf", 3) != 0)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Expected a number at position %d of “%s”",
+                   (int) (start - parser->text) + 1, parser->text);
+      return FALSE;
+    }
+  if (parser->p[0] == '0' && (parser->p[1] == 'x' || parser->p[1] == 'X'))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Expected a decimal number at position %d of “%s”",
+                   (int) (start - parser->text) + 1, parser->text);
+      return FALSE;
+    }
+
+  *value = g_ascii_strtod (parser->p, &end);
+  if (end == parser->p)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Expected a number at position %d of “%s”",
+                   (int) (start - parser->text) + 1, parser->text);
+      return FALSE;
+    }
+  parser->p = end;
+  if (negative)
+    *value = -*value;
+
+  return TRUE;
+}
+
+/* "[1, 2, 3]" into `values`; returns the count. */
+static gboolean
+parse_row (Parser  *parser,
+           GArray  *values,
+           guint   *n_cols,
+           GError **error)
+{
+  guint n = 0;
+
+  skip_space (parser);
+  if (*parser->p != '[')
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Expected “[” at position %d of “%s”",
+                   (int) (parser->p - parser->text) + 1, parser->text);
+      return FALSE;
+    }
+  parser->p++;
+
+  for (;;)
+    {
+      double v;
+
+      if (!parse_number (parser, &v, error))
+        return FALSE;
+      if (values->len >= BP_TENSOR_MAX_ELEMENTS)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                       "A matrix may have at most %u numbers", BP_TENSOR_MAX_ELEMENTS);
+          return FALSE;
+        }
+      g_array_append_val (values, v);
+      n++;
+
+      skip_space (parser);
+      if (*parser->p == ',')
+        {
+          parser->p++;
+          continue;
+        }
+      if (*parser->p == ']')
+        {
+          parser->p++;
+          break;
+        }
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Expected “,” or “]” at position %d of “%s”",
+                   (int) (parser->p - parser->text) + 1, parser->text);
+      return FALSE;
+    }
+
+  *n_cols = n;
+  return TRUE;
+}
+
+BpTensor *
+bp_tensor_parse (const char  *text,
+                 GError     **error)
+{
+  Parser parser = { text, text };
+  g_autoptr(GArray) values = NULL;
+  guint rows = 0, cols = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  values = g_array_new (FALSE, FALSE, sizeof (double));
+  skip_space (&parser);
+
+  if (*parser.p != '[')
+    {
+      double v;
+
+      if (!parse_number (&parser, &v, error))
+        return NULL;
+      skip_space (&parser);
+      if (*parser.p != '\0')
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       "Unexpected “%s” after the number in “%s”", parser.p, text);
+          return NULL;
+        }
+      return bp_tensor_new_scalar (v);
+    }
+
+  /* "[[" is a matrix, "[" a single row. */
+  {
+    const char *q = parser.p + 1;
+
+    while (g_ascii_isspace (*q))
+      q++;
+
+    if (*q != '[')
+      {
+        if (!parse_row (&parser, values, &cols, error))
+          return NULL;
+        rows = 1;
+      }
+    else
+      {
+        parser.p = q;
+        for (;;)
+          {
+            guint n_cols = 0;
+
+            if (!parse_row (&parser, values, &n_cols, error))
+              return NULL;
+            if (rows > 0 && n_cols != cols)
+              {
+                g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                             "Row %u has %u numbers but row 1 has %u", rows + 1, n_cols, cols);
+                return NULL;
+              }
+            cols = n_cols;
+            rows++;
+
+            skip_space (&parser);
+            if (*parser.p == ',')
+              {
+                parser.p++;
+                continue;
+              }
+            if (*parser.p == ']')
+              {
+                parser.p++;
+                break;
+              }
+            g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                         "Expected “,” or “]” at position %d of “%s”",
+                         (int) (parser.p - text) + 1, text);
+            return NULL;
+          }
+      }
+  }
+
+  skip_space (&parser);
+  if (*parser.p != '\0')
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Unexpected “%s” after the matrix in “%s”", parser.p, text);
+      return NULL;
+    }
+
+  return bp_tensor_new_from_data (rows, cols, (const double *) (gpointer) values->data);
+}
