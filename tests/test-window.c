@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: MIT */
+/* Drives the real BpWindow under Xvfb: examples, save → reopen, broken
+ * files, autosave and its restore offer, the close question, export, dark
+ * mode, and a picture of the window that must not be blank. */
+#include <glib/gstdio.h>
+
+#include "bp-autosave.h"
+#include "bp-window-private.h"
+
+static char *tmp_dir;
+
+/* --- helpers --- */
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Presents the window and runs the main loop until it drew a frame. */
+static void
+show_and_wait_for_frame (GtkWidget *widget)
+{
+  gboolean painted = FALSE;
+  gboolean timed_out = FALSE;
+  GdkFrameClock *clock;
+  gulong handler;
+  guint timeout;
+
+  gtk_window_present (GTK_WINDOW (widget));
+  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (!gtk_widget_get_mapped (widget) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static BpWindow *
+new_window_with_example (const char *name)
+{
+  BpWindow *window = bp_window_new (NULL);
+
+  g_assert_true (bp_window_open_example (window, name));
+  return window;
+}
+
+static char *
+document_data (BpWindow *window)
+{
+  return bp_document_to_data (bp_window_get_document (window), NULL);
+}
+
+static void
+destroy_window (BpWindow *window)
+{
+  /* Skips the question about unsaved changes. */
+  window->close_confirmed = TRUE;
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
+/* Edits the first leaf's value through the canvas, as the side panel does. */
+static BpNode *
+edit_first_leaf (BpWindow   *window,
+                 const char *text)
+{
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      if (bp_op_is_leaf (bp_node_get_op (node)))
+        {
+          g_assert_true (bp_canvas_set_value_text (window->canvas, node, text, &error));
+          g_assert_no_error (error);
+          return node;
+        }
+    }
+
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_dialog_for (GtkWindow *parent)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (item) &&
+          gtk_window_get_transient_for (GTK_WINDOW (item)) == parent)
+        return ADW_MESSAGE_DIALOG (item);
+    }
+
+  return NULL;
+}
+
+static void
+clear_autosaves (void)
+{
+  GList *copies = bp_autosave_list ();
+
+  for (const GList *l = copies; l != NULL; l = l->next)
+    bp_autosave_remove (l->data);
+  g_list_free_full (copies, g_object_unref);
+}
+
+/* --- tests --- */
+
+static void
+test_window_example (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  const char *title;
+
+  g_assert_nonnull (bp_window_get_document (window));
+  g_assert_true (bp_document_get_graph (bp_window_get_document (window)) == graph);
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), >, 3);
+  g_assert_null (bp_window_get_file (window));
+  g_assert_true (bp_window_is_clean (window));
+
+  title = gtk_window_get_title (GTK_WINDOW (window));
+  g_assert_nonnull (strstr (title, bp_document_get_title (bp_window_get_document (window))));
+  g_assert_null (strstr (title, "•"));
+
+  /* An edit marks the title; undo takes the mark away again. */
+  edit_first_leaf (window, "150");
+  g_assert_false (bp_window_is_clean (window));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
+  g_assert_true (bp_history_undo (bp_canvas_get_history (window->canvas)));
+  g_assert_true (bp_window_is_clean (window));
+  g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
+
+  destroy_window (window);
+}
+
+static void
+test_window_save_reopen (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpWindow *other;
+  g_autofree char *path = g_build_filename (tmp_dir, "saved.bpgraph", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *reopened = NULL;
+
+  edit_first_leaf (window, "[[1, 2], [3, 4]]");
+  g_assert_false (bp_window_is_clean (window));
+
+  g_assert_true (_bp_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_window_is_clean (window));
+  g_assert_true (g_file_equal (bp_window_get_file (window), file));
+  g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
+  saved = document_data (window);
+
+  other = new_window_with_example ("apples");
+  g_assert_true (bp_window_open_file (other, file));
+  g_assert_true (g_file_equal (bp_window_get_file (other), file));
+  g_assert_true (bp_window_is_clean (other));
+  reopened = document_data (other);
+  g_assert_cmpstr (saved, ==, reopened);
+
+  destroy_window (other);
+  destroy_window (window);
+}
+
+static void
+test_window_broken_file (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpDocument *before_document = bp_window_get_document (window);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "broken.bpgraph", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(BpDocument) none = NULL;
+
+  edit_first_leaf (window, "7");
+  before = document_data (window);
+
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"format\": \"backprop-studio\", \"version\": 1, "
+                                      "\"nodes\": [{\"id\": \"a\", \"op\": \"no_such_op\"}]}",
+                                      -1, NULL));
+  none = bp_document_load_from_path (path, &expected);
+  g_assert_null (none);
+  g_assert_nonnull (expected);
+
+  g_assert_false (bp_window_open_file (window, file));
+
+  /* Untouched: same document object, same content, still unsaved. */
+  g_assert_true (bp_window_get_document (window) == before_document);
+  after = document_data (window);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (bp_window_is_clean (window));
+  g_assert_null (bp_window_get_file (window));
+
+  /* The loader's own message is what the user sees. */
+  g_assert_cmpstr (_bp_window_get_last_message (window), ==, expected->message);
+  g_assert_nonnull (window->error_dialog);
+  g_assert_true (find_dialog_for (GTK_WINDOW (window)) == window->error_dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (window->error_dialog), ==, expected->message);
+
+  gtk_window_destroy (GTK_WINDOW (window->error_dialog));
+  destroy_window (window);
+}
+
+static void
+test_window_autosave_restore (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpWindow *restored;
+  g_autofree char *path = g_build_filename (tmp_dir, "origin.bpgraph", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *restored_data = NULL;
+  g_autoptr(GFile) origin = NULL;
+  AdwMessageDialog *dialog;
+  GFile *copy;
+  GList *copies;
+
+  clear_autosaves ();
+
+  /* Nothing to save while clean. */
+  g_assert_null (_bp_window_autosave_now (window));
+  g_assert_null (bp_autosave_list ());
+
+  g_assert_true (_bp_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  edit_first_leaf (window, "123");
+  edited = document_data (window);
+
+  copy = _bp_window_autosave_now (window);
+  g_assert_nonnull (copy);
+  g_assert_true (g_file_query_exists (copy, NULL));
+  origin = bp_autosave_get_origin (copy);
+  g_assert_nonnull (origin);
+  g_assert_true (g_file_equal (origin, file));
+
+  /* As after a crash: the copy is still there at the next start. */
+  copies = bp_autosave_list ();
+  g_assert_cmpuint (g_list_length (copies), ==, 1);
+  g_assert_true (g_file_equal (copies->data, copy));
+
+  restored = new_window_with_example ("apples");
+  dialog = _bp_window_offer_restore (restored, copies);
+  g_list_free_full (copies, g_object_unref);
+  g_assert_nonnull (dialog);
+  g_assert_true (find_dialog_for (GTK_WINDOW (restored)) == dialog);
+  adw_message_dialog_response (dialog, "restore");
+  spin ();
+
+  restored_data = document_data (restored);
+  g_assert_cmpstr (restored_data, ==, edited);
+  g_assert_false (bp_window_is_clean (restored));
+  g_assert_true (g_file_equal (bp_window_get_file (restored), file));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (restored)), "•"));
+
+  /* The original window's copy was consumed; the restored window keeps
+   * its own until it is saved. */
+  g_assert_false (g_file_query_exists (copy, NULL));
+  copies = bp_autosave_list ();
+  g_assert_cmpuint (g_list_length (copies), ==, 1);
+  g_list_free_full (copies, g_object_unref);
+
+  g_assert_true (_bp_window_save_to_file (restored, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_window_is_clean (restored));
+  g_assert_null (bp_autosave_list ());
+
+  /* Discard removes the copies. */
+  g_assert_nonnull (_bp_window_autosave_now (window));
+  copies = bp_autosave_list ();
+  g_assert_cmpuint (g_list_length (copies), ==, 1);
+  dialog = _bp_window_offer_restore (restored, copies);
+  g_list_free_full (copies, g_object_unref);
+  adw_message_dialog_response (dialog, "discard");
+  spin ();
+  g_assert_null (bp_autosave_list ());
+
+  destroy_window (restored);
+  destroy_window (window);
+}
+
+static void
+test_window_close_asks (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  AdwMessageDialog *dialog;
+  GFile *copy;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_present (GTK_WINDOW (window));
+  edit_first_leaf (window, "3");
+  copy = g_object_ref (_bp_window_autosave_now (window));
+
+  /* Unsaved: closing asks, and Cancel keeps everything. */
+  gtk_window_close (GTK_WINDOW (window));
+  spin ();
+  g_assert_nonnull (window);
+  dialog = find_dialog_for (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "save"));
+  adw_message_dialog_response (dialog, "cancel");
+  spin ();
+  g_assert_nonnull (window);
+  g_assert_false (bp_window_is_clean (window));
+
+  /* Discard closes and removes the crash copy. */
+  gtk_window_close (GTK_WINDOW (window));
+  spin ();
+  dialog = find_dialog_for (GTK_WINDOW (window));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  spin ();
+  g_assert_null (window);
+  g_assert_false (g_file_query_exists (copy, NULL));
+  g_object_unref (copy);
+}
+
+static void
+test_window_export (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  const char *extensions[] = { "svg", "png", "pdf" };
+  const char *magic[] = { "<", "\x89PNG", "%PDF" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("export.%s", extensions[i]);
+      g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length;
+
+      g_assert_true (_bp_window_export_to_path (window, path, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_cmpuint (length, >, 100);
+      g_assert_true (g_str_has_prefix (contents, magic[i]) ||
+                     (i == 0 && strstr (contents, "<svg") != NULL));
+    }
+
+  destroy_window (window);
+}
+
+static void
+test_window_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  BpWindow *window = new_window_with_example ("apples");
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  spin ();
+  g_assert_true (bp_canvas_get_dark (window->canvas));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "dark"));
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  spin ();
+  g_assert_false (bp_canvas_get_dark (window->canvas));
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  destroy_window (window);
+}
+
+static void
+test_window_message_toast (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+
+  g_signal_emit_by_name (window->canvas, "message", "That connection would close a cycle");
+  g_assert_cmpstr (_bp_window_get_last_message (window), ==, "That connection would close a cycle");
+
+  destroy_window (window);
+}
+
+/* Renders the window the way GTK would and checks that it shows more than
+ * a flat background; the PNG stays in the build dir for people to look at. */
+static void
+test_window_picture (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *png = NULL;
+  g_autoptr(GHashTable) colours = NULL;
+  graphene_rect_t bounds;
+  int width, height;
+  gsize stride;
+  guint dark_pixels = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  show_and_wait_for_frame (GTK_WIDGET (window));
+  bp_canvas_zoom_fit (window->canvas);
+  show_and_wait_for_frame (GTK_WIDGET (window));
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_assert_cmpint (width, >, 200);
+  g_assert_cmpint (height, >, 200);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gsk_cairo_renderer_new ();
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  graphene_rect_init (&bounds, 0, 0, width, height);
+  texture = gsk_renderer_render_texture (renderer, node, &bounds);
+  gsk_renderer_unrealize (renderer);
+
+  png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : tmp_dir,
+                          "test-window.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+  g_test_message ("window picture: %s", png);
+
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+
+  /* Text, node outlines and arrows: many colours, and dark ink on the
+   * light canvas. A blank or single-colour window fails. */
+  colours = g_hash_table_new (NULL, NULL);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint32 *p = (const guint32 *) (pixels + y * stride + x * 4);
+
+        g_hash_table_add (colours, GUINT_TO_POINTER (*p & 0x00ffffff));
+        if ((*p & 0xff) < 0x60 && ((*p >> 8) & 0xff) < 0x60 && ((*p >> 16) & 0xff) < 0x60)
+          dark_pixels++;
+      }
+  g_test_message ("%u colours, %u dark pixels", g_hash_table_size (colours), dark_pixels);
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+  g_assert_cmpuint (dark_pixels, >, 500);
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("No display: skipping the window tests\n");
+      return 77;
+    }
+
+  /* Autosave copies and recent files go to a private data dir, set
+   * before GLib reads XDG_DATA_HOME. */
+  tmp_dir = g_dir_make_tmp ("bp-test-window-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window/example", test_window_example);
+  g_test_add_func ("/window/save-reopen", test_window_save_reopen);
+  g_test_add_func ("/window/broken-file", test_window_broken_file);
+  g_test_add_func ("/window/autosave-restore", test_window_autosave_restore);
+  g_test_add_func ("/window/close-asks", test_window_close_asks);
+  g_test_add_func ("/window/export", test_window_export);
+  g_test_add_func ("/window/dark", test_window_dark);
+  g_test_add_func ("/window/message-toast", test_window_message_toast);
+  g_test_add_func ("/window/picture", test_window_picture);
+
+  ret = g_test_run ();
+
+  clear_autosaves ();
+  g_free (tmp_dir);
+
+  return ret;
+}
