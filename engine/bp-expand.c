@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+#include "bp-expand.h"
+
+/* Horizontal distance between the nodes of an expansion. */
+#define SPACING 90.0
+
+typedef struct
+{
+  BpNode *node;
+  guint   slot;
+} Consumer;
+
+gboolean
+bp_expand_can_expand (const BpNode *node)
+{
+  g_return_val_if_fail (node != NULL, FALSE);
+
+  return bp_node_get_op (node)->expandable;
+}
+
+/* "<id>.<k>" with the first k ≥ *step that is free. */
+static char *
+free_id (BpGraph    *graph,
+         const char *id,
+         guint      *step)
+{
+  for (;; (*step)++)
+    {
+      char *candidate = g_strdup_printf ("%s.%u", id, *step);
+
+      if (bp_graph_lookup (graph, candidate) == NULL)
+        {
+          (*step)++;
+          return candidate;
+        }
+      g_free (candidate);
+    }
+}
+
+static BpNode *
+add (BpGraph    *graph,
+     GPtrArray  *created,
+     const char *id,
+     guint      *step,
+     const char *op_name)
+{
+  g_autofree char *new_id = free_id (graph, id, step);
+  BpNode *node = bp_graph_add_node (graph, new_id, op_name, NULL);
+
+  g_assert (node != NULL);
+  g_ptr_array_add (created, node);
+  return node;
+}
+
+static void
+connect (BpGraph *graph,
+         BpNode  *src,
+         BpNode  *dst,
+         guint    slot)
+{
+  gboolean ok = bp_graph_connect (graph, src, dst, slot, NULL);
+
+  /* Fresh nodes cannot close a cycle. */
+  g_assert (ok);
+}
+
+GPtrArray *
+bp_expand_node (BpGraph  *graph,
+                BpNode   *node,
+                GError  **error)
+{
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GArray) consumers = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *label = NULL;
+  const BpOp *op;
+  BpNode *inputs[BP_OP_MAX_INPUTS] = { NULL, };
+  BpNode *last = NULL;
+  gboolean was_output;
+  gboolean has_position;
+  double x = 0, y = 0;
+  guint rows = 0, cols = 0;
+  guint step = 1;
+  guint n_nodes;
+
+  g_return_val_if_fail (BP_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (node != NULL && bp_node_get_graph (node) == graph, NULL);
+
+  op = bp_node_get_op (node);
+  if (!op->expandable)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "Node “%s”: %s has no primitive subgraph to expand into",
+                   bp_node_get_id (node), op->name);
+      return NULL;
+    }
+
+  /* Everything that can fail is checked before the graph changes. */
+  for (guint s = 0; s < op->arity; s++)
+    {
+      inputs[s] = bp_node_get_input (node, s);
+      if (inputs[s] == NULL)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_ARITY,
+                       "Node “%s”: input “%s” of %s is not connected",
+                       bp_node_get_id (node), op->input_names[s], op->name);
+          return NULL;
+        }
+    }
+  if (!bp_node_get_shape (inputs[0], &rows, &cols))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_SHAPE,
+                   "Node “%s”: the shape of “%s” is not known: %s",
+                   bp_node_get_id (node), bp_node_get_id (inputs[0]),
+                   bp_node_get_error (inputs[0]) ? bp_node_get_error (inputs[0])
+                                                 : "fix the nodes before it first");
+      return NULL;
+    }
+
+  id = g_strdup (bp_node_get_id (node));
+  label = bp_node_has_label (node) ? g_strdup (bp_node_get_label (node)) : NULL;
+  has_position = bp_node_get_position (node, &x, &y);
+  was_output = bp_graph_get_output (graph) == node;
+
+  consumers = g_array_new (FALSE, FALSE, sizeof (Consumer));
+  n_nodes = bp_graph_get_n_nodes (graph);
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      BpNode *other = bp_graph_get_node (graph, i);
+
+      for (guint s = 0; s < bp_node_get_n_inputs (other); s++)
+        if (bp_node_get_input (other, s) == node)
+          {
+            Consumer c = { other, s };
+            g_array_append_val (consumers, c);
+          }
+    }
+
+  created = g_ptr_array_new ();
+
+  if (g_str_equal (op->name, "sigmoid"))
+    {
+      /* The book's drawing: ×−1, exp, +1, 1/x. */
+      BpNode *neg = add (graph, created, id, &step, "neg");
+      BpNode *exp = add (graph, created, id, &step, "exp");
+      BpNode *one = add (graph, created, id, &step, "const");
+      BpNode *plus = add (graph, created, id, &step, "add");
+      g_autoptr(BpTensor) ones = bp_tensor_new_filled (rows, cols, 1.0);
+
+      last = add (graph, created, id, &step, "reciprocal");
+      bp_node_set_value (one, ones);
+      bp_node_set_label (one, "1");
+      connect (graph, inputs[0], neg, 0);
+      connect (graph, neg, exp, 0);
+      connect (graph, exp, plus, 0);
+      connect (graph, one, plus, 1);
+      connect (graph, plus, last, 0);
+    }
+  else if (g_str_equal (op->name, "affine"))
+    {
+      /* X · W, then b repeated for each row of the batch, then +. */
+      BpNode *matmul = add (graph, created, id, &step, "matmul");
+      BpNode *repeat = add (graph, created, id, &step, "repeat");
+      BpAttrs attrs = BP_ATTRS_INIT;
+      gboolean ok;
+
+      last = add (graph, created, id, &step, "add");
+      attrs.axis = 0;
+      attrs.times = rows;
+      ok = bp_node_set_attrs (repeat, &attrs, NULL);
+      g_assert (ok);
+      connect (graph, inputs[0], matmul, 0);
+      connect (graph, inputs[1], matmul, 1);
+      connect (graph, inputs[2], repeat, 0);
+      connect (graph, matmul, last, 0);
+      connect (graph, repeat, last, 1);
+    }
+  else if (g_str_equal (op->name, "softmax_with_loss"))
+    {
+      BpNode *softmax = add (graph, created, id, &step, "softmax");
+
+      last = add (graph, created, id, &step, "cross_entropy");
+      connect (graph, inputs[0], softmax, 0);
+      connect (graph, softmax, last, 0);
+      connect (graph, inputs[1], last, 1);
+    }
+  else
+    g_assert_not_reached ();
+
+  /* The last node takes the layer's place. */
+  bp_graph_remove_node (graph, node);
+  if (!bp_graph_rename_node (graph, last, id, error))
+    g_assert_not_reached ();
+  if (label != NULL)
+    bp_node_set_label (last, label);
+  for (guint i = 0; i < consumers->len; i++)
+    {
+      Consumer *c = &g_array_index (consumers, Consumer, i);
+      connect (graph, last, c->node, c->slot);
+    }
+  if (was_output)
+    bp_graph_set_output (graph, last);
+
+  if (has_position)
+    {
+      guint n = created->len;
+      guint k = 0;
+
+      /* A row ending where the layer stood; constants below it. */
+      for (guint i = 0; i < n; i++)
+        {
+          BpNode *n_i = g_ptr_array_index (created, i);
+
+          if (bp_op_is_leaf (bp_node_get_op (n_i)))
+            bp_node_set_position (n_i, x - SPACING * (n - 1 - i), y + SPACING * 0.7);
+          else
+            bp_node_set_position (n_i, x - SPACING * (n - 1 - i), y);
+          k++;
+        }
+    }
+
+  return g_steal_pointer (&created);
+}
