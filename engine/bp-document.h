@@ -6,10 +6,56 @@
 
 G_BEGIN_DECLS
 
-/* Limits a loaded file must stay within (documented in the README). */
+/* The .bpgraph format (JSON, UTF-8):
+ *
+ *   {
+ *     "format": "backprop-studio",          required
+ *     "version": 1,                          required, must be 1
+ *     "title": "Apple shopping",             optional
+ *     "description": {"en": "…", "ko": "…"}, optional, language → paragraph
+ *     "output": "price",                     optional, default: the single
+ *                                            node nothing consumes
+ *     "nodes": [                             required, may be empty
+ *       {"id": "apple", "op": "input", "label": "apple price",
+ *        "value": 100, "pos": [40, 60]},
+ *       {"id": "price", "op": "mul", "inputs": ["apple", "tax"]},
+ *       {"id": "s", "op": "sum", "inputs": ["x"], "axis": 0}, …
+ *     ],
+ *     "quiz": {"apple": ["grad"], "price": ["value", "grad"]}  optional
+ *   }
+ *
+ * Nodes: "id" (non-empty string, unique) and "op" (a catalog name) are
+ * required. "inputs" has exactly the op's arity (absent or [] for leaves);
+ * an entry may be null for an input slot left unconnected, so that any
+ * graph the editor holds can be saved and loaded again. Inputs may refer
+ * to nodes listed later; the edges must not form a cycle. "value" (leaves
+ * only; default 0) is a number (1×1), a flat array (1×n) or an array of
+ * equally long non-empty rows. JSON has no NaN or infinities, and they are
+ * legal values, so the three strings "NaN", "Infinity" and "-Infinity"
+ * stand for them wherever a value element is expected; any other string
+ * there is an error. "axis" (sum: -1, 0, 1; repeat: 0, 1), "times" (repeat:
+ * an integer ≥ 1) and "power" (pow: a finite number) are accepted only by
+ * the ops that have them. "label" is a string, "pos" [x, y] finite numbers.
+ * Any other member is an error (it is most likely a typo).
+ *
+ * The loader trusts nothing: every problem is a GError in the BP_ERROR
+ * domain naming the node ("node \"apple\": …" or "node 3: …"), and no
+ * document is returned. Shapes are not checked at load time (the editor
+ * opens graphs with shape errors and shows them on the nodes);
+ * bp_graph_validate() reports them.
+ *
+ * Limits a loaded file must stay within (BP_ERROR_TOO_LARGE above them):
+ * the file size, the number of nodes, the nesting depth of arrays and
+ * objects (checked on the raw bytes before json-glib sees them, because
+ * json-glib recurses once per level and overflows the stack on deeply
+ * nested input), the length of ids, labels and texts, and
+ * BP_TENSOR_MAX_ELEMENTS elements per value. */
 #define BP_DOCUMENT_MAX_BYTES   (64u * 1024 * 1024)
 #define BP_DOCUMENT_MAX_NODES   200000u
 #define BP_DOCUMENT_MAX_DEPTH   64u
+#define BP_DOCUMENT_MAX_ID      256u      /* bytes in an id */
+#define BP_DOCUMENT_MAX_TEXT    65536u    /* bytes in a title, label or description */
+#define BP_DOCUMENT_MAX_COORD   1e7       /* |x|, |y| of a position */
 
 #define BP_TYPE_DOCUMENT (bp_document_get_type ())
 G_DECLARE_FINAL_TYPE (BpDocument, bp_document, BP, DOCUMENT, GObject)
@@ -46,5 +92,15 @@ BpQuizFlags  bp_document_get_quiz          (BpDocument *self, const char *node_i
 void         bp_document_set_quiz          (BpDocument *self, const char *node_id, BpQuizFlags flags);
 /* Node ids with quiz blanks, sorted. */
 GStrv        bp_document_get_quiz_nodes    (BpDocument *self);
+
+/* JSON writing helpers shared with `bpgraph eval --json`. A number is
+ * written in its shortest form that reads back to the same double (1.1,
+ * 0.30000000000000004, 1e+300); NaN and infinities as the strings "NaN",
+ * "Infinity", "-Infinity". A string is escaped as JSON needs. A tensor is
+ * always an array of rows when `rows` is TRUE, else in the document's
+ * compact form (number, flat array or rows). */
+void         bp_json_append_number         (GString *out, double value);
+void         bp_json_append_string         (GString *out, const char *text);
+void         bp_json_append_tensor         (GString *out, const BpTensor *tensor, gboolean rows);
 
 G_END_DECLS

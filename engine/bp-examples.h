@@ -5,14 +5,24 @@
 
 G_BEGIN_DECLS
 
-/* The book's examples, compiled in (also shipped in resources/examples/). */
+/* The book's examples, shipped as resources/examples/<name>.bpgraph and
+ * compiled into the engine library as a GResource (so the CLI, the tests
+ * and the application find them without any installed file). */
 typedef struct
 {
   const char *name;      /* "apples" — the file is <name>.bpgraph */
-  const char *data;      /* the .bpgraph JSON text */
+  const char *data;      /* the .bpgraph JSON text, NUL-terminated, static */
+  gsize       length;    /* bytes in data */
+  const char *title;     /* the document's title (English), for listings */
 } BpExample;
 
-const BpExample *bp_examples_get_all (guint *n_examples);
-BpDocument      *bp_examples_load    (const char *name, GError **error);
+/* Every example in teaching order (apples first). Static, never NULL. */
+const BpExample *bp_examples_get_all    (guint *n_examples);
+const BpExample *bp_examples_lookup     (const char *name);
+/* A new document; BP_ERROR_INVALID naming the known examples for an
+ * unknown name. */
+BpDocument      *bp_examples_load       (const char *name, GError **error);
+/* Where the resource lives: "/io/github/BackpropStudio/examples/". */
+#define BP_EXAMPLES_RESOURCE_PATH "/io/github/BackpropStudio/examples/"
 
 G_END_DECLS

@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: MIT */
+/* bpgraph: the headless command line of Backprop Studio (DESIGN.md,
+ * "Headless CLI"). Links the engine and the renderer, never GTK.
+ * Exit codes: 0 ok, 1 bad input (message on stderr), 2 usage. */
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bp-document.h"
+#include "bp-examples.h"
+#include "bp-export.h"
+#include "bp-expr.h"
+#include "bp-gradcheck.h"
+#include "bp-graph.h"
+#include "bp-layout.h"
+#include "bp-trace.h"
+
+#define EXIT_OK    0
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+/* A gradient check passes when every element agrees this well. */
+#define CHECK_REL_TOLERANCE 1e-5
+#define CHECK_ABS_TOLERANCE 1e-7
+
+static const char usage_text[] =
+  "Usage:\n"
+  "  bpgraph eval FILE|-e EXPR [--json]       values and gradients of every node\n"
+  "  bpgraph check FILE|-e EXPR [--json]      numeric gradient check vs backprop\n"
+  "  bpgraph export FILE|-e EXPR -o OUT.svg|.png|.pdf [--pass none|forward|backward]\n"
+  "                 [--step K] [--scale S] [--dark]\n"
+  "  bpgraph convert FILE.bpx|-e EXPR -o FILE.bpgraph [--title TITLE]\n"
+  "  bpgraph examples [NAME -o FILE]          list or write the built-in examples\n"
+  "\n"
+  "FILE is a .bpgraph document or a .bpx expression file. Run\n"
+  "“bpgraph COMMAND --help” for the options of a command.\n";
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("bpgraph: %s\n", message);
+  g_printerr ("Try “bpgraph --help”.\n");
+  return EXIT_USAGE;
+}
+
+static int
+input_error (const char   *what,
+             const GError *error)
+{
+  if (what != NULL)
+    g_printerr ("bpgraph: %s: %s\n", what, error->message);
+  else
+    g_printerr ("bpgraph: %s\n", error->message);
+  return EXIT_INPUT;
+}
+
+/* Parses the command's options; on a usage problem prints it and returns
+ * FALSE. argv[0] is the command name. */
+static gboolean
+parse_options (const char    *command,
+               const char    *parameter,
+               const char    *summary,
+               GOptionEntry  *entries,
+               int           *argc,
+               char        ***argv,
+               int           *status)
+{
+  g_autofree char *title = g_strdup_printf ("%s %s", command, parameter);
+  g_autoptr(GOptionContext) context = g_option_context_new (title);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error ("%s: %s", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* FILE or -e EXPR: exactly one. The document is returned, or NULL with
+ * *status set. */
+static BpDocument *
+load_input (const char  *command,
+            int          argc,
+            char       **argv,
+            const char  *expression,
+            int         *status)
+{
+  g_autoptr(GError) error = NULL;
+  BpDocument *document;
+
+  if (expression != NULL && argc > 1)
+    {
+      *status = usage_error ("%s: give either a FILE or -e EXPR, not both", command);
+      return NULL;
+    }
+  if (expression == NULL && argc != 2)
+    {
+      *status = usage_error (argc < 2 ? "%s: a FILE or -e EXPR is needed"
+                                      : "%s: only one FILE can be given", command);
+      return NULL;
+    }
+
+  if (expression != NULL)
+    {
+      g_autoptr(BpGraph) graph = bp_expr_parse (expression, &error);
+
+      if (graph == NULL)
+        {
+          *status = input_error ("-e", error);
+          return NULL;
+        }
+      return bp_document_new_for_graph (graph);
+    }
+
+  document = bp_document_load_from_path (argv[1], &error);
+  if (document == NULL)
+    *status = input_error (argv[1], error);
+  return document;
+}
+
+/* Forward and backward, with the usual error reporting. */
+static gboolean
+run_passes (BpGraph *graph,
+            gboolean backward,
+            int     *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_graph_validate (graph, &error))
+    {
+      *status = input_error (NULL, error);
+      return FALSE;
+    }
+  if (bp_graph_get_output (graph) == NULL)
+    {
+      g_printerr ("bpgraph: the graph has no single output; name it with \"output\" "
+                  "in the document\n");
+      *status = EXIT_INPUT;
+      return FALSE;
+    }
+  if (!(backward ? bp_graph_backward (graph, &error) : bp_graph_forward (graph, &error)))
+    {
+      *status = input_error (NULL, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- */
+/* eval                                                              */
+
+static void
+print_eval_json (BpGraph *graph)
+{
+  BpNode *const *order;
+  guint n;
+  g_autoptr(GString) out = g_string_new ("{\"output\": ");
+
+  order = bp_graph_get_order (graph, &n);
+  bp_json_append_string (out, bp_node_get_id (bp_graph_get_output (graph)));
+  g_string_append (out, ", \"nodes\": {");
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = order[i];
+      BpTensor *value = bp_node_get_value (node);
+      BpTensor *grad = bp_node_get_grad (node);
+
+      g_string_append (out, i > 0 ? ",\n  " : "\n  ");
+      bp_json_append_string (out, bp_node_get_id (node));
+      g_string_append (out, ": {\"op\": ");
+      bp_json_append_string (out, bp_node_get_op (node)->name);
+      if (bp_node_has_label (node))
+        {
+          g_string_append (out, ", \"label\": ");
+          bp_json_append_string (out, bp_node_get_label (node));
+        }
+      g_string_append (out, ", \"value\": ");
+      if (value != NULL)
+        bp_json_append_tensor (out, value, TRUE);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ", \"grad\": ");
+      if (grad != NULL)
+        bp_json_append_tensor (out, grad, TRUE);
+      else
+        g_string_append (out, "null");
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "\n}}\n");
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+static void
+print_eval_text (BpGraph *graph)
+{
+  BpNode *const *order;
+  guint n, width = 4;
+  BpNode *output = bp_graph_get_output (graph);
+
+  order = bp_graph_get_order (graph, &n);
+  for (guint i = 0; i < n; i++)
+    width = MAX (width, g_utf8_strlen (bp_node_get_id (order[i]), -1));
+  width = MIN (width, 24);
+
+  printf ("%-*s  %-17s  %-5s  %-24s  %s\n", width, "node", "op", "shape", "value",
+          "grad (d output / d node)");
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = order[i];
+      BpTensor *value = bp_node_get_value (node);
+      BpTensor *grad = bp_node_get_grad (node);
+      g_autofree char *shape = value ? bp_tensor_shape_string (value->rows, value->cols)
+                                     : g_strdup ("?");
+      g_autofree char *value_text = value ? bp_tensor_to_string (value, 6) : g_strdup ("-");
+      g_autofree char *grad_text = grad ? bp_tensor_to_string (grad, 6) : g_strdup ("-");
+      const char *id = bp_node_get_id (node);
+
+      /* printf pads bytes; pad by characters for non-ASCII text. */
+      printf ("%s%*s  %-17s  %s%*s  %s%*s  %s\n",
+              id, (int) (width - MIN (width, g_utf8_strlen (id, -1))), "",
+              bp_node_get_op (node)->name,
+              shape, (int) (5 - MIN (5, g_utf8_strlen (shape, -1))), "",
+              value_text, (int) (24 - MIN (24, g_utf8_strlen (value_text, -1))), "",
+              grad_text);
+    }
+  if (output != NULL && bp_node_get_value (output) != NULL)
+    {
+      g_autofree char *text = bp_tensor_to_string (bp_node_get_value (output), 17);
+
+      printf ("output: %s = %s\n", bp_node_get_id (output), text);
+    }
+}
+
+static int
+command_eval (int    argc,
+              char **argv)
+{
+  g_autofree char *expression = NULL;
+  gboolean json = FALSE;
+  g_autoptr(BpDocument) document = NULL;
+  BpGraph *graph;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
+      "Evaluate this expression instead of a file", "EXPR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print one JSON object with full double precision", NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("eval", "FILE|-e EXPR",
+                      "Runs the forward and the backward pass and prints every node's\n"
+                      "value and its gradient d(output)/d(node).",
+                      entries, &argc, &argv, &status))
+    return status;
+  document = load_input ("eval", argc, argv, expression, &status);
+  if (document == NULL)
+    return status;
+  graph = bp_document_get_graph (document);
+  bp_graph_set_record_trace (graph, FALSE);
+  if (!run_passes (graph, TRUE, &status))
+    return status;
+
+  if (json)
+    print_eval_json (graph);
+  else
+    print_eval_text (graph);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* check                                                             */
+
+static int
+command_check (int    argc,
+               char **argv)
+{
+  g_autofree char *expression = NULL;
+  gboolean json = FALSE;
+  double epsilon = 0;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpGradCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  BpGraph *graph;
+  gboolean agree;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
+      "Check this expression instead of a file", "EXPR" },
+    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
+      "Step of the central differences (default: 1e-5 scaled to each value)", "H" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("check", "FILE|-e EXPR",
+                      "Compares the gradients of backpropagation with central differences\n"
+                      "for every element of every leaf. Exits with 1 when they disagree.",
+                      entries, &argc, &argv, &status))
+    return status;
+  if (!(epsilon >= 0) || !isfinite (epsilon))
+    return usage_error ("check: --epsilon must be a positive number");
+  document = load_input ("check", argc, argv, expression, &status);
+  if (document == NULL)
+    return status;
+  graph = bp_document_get_graph (document);
+  bp_graph_set_record_trace (graph, FALSE);
+  if (!run_passes (graph, FALSE, &status))
+    return status;
+
+  check = bp_grad_check_run (graph, epsilon, &error);
+  if (check == NULL)
+    return input_error (NULL, error);
+  agree = check->max_rel_error <= CHECK_REL_TOLERANCE
+          || check->max_abs_error <= CHECK_ABS_TOLERANCE;
+
+  if (json)
+    {
+      g_autoptr(GString) out = g_string_new ("{\"agree\": ");
+
+      g_string_append (out, agree ? "true" : "false");
+      g_string_append (out, ", \"max_abs_error\": ");
+      bp_json_append_number (out, check->max_abs_error);
+      g_string_append (out, ", \"max_rel_error\": ");
+      bp_json_append_number (out, check->max_rel_error);
+      g_string_append_printf (out, ", \"numeric_forward_evals\": %u, "
+                              "\"backprop_forward_evals\": %u, "
+                              "\"backprop_backward_evals\": %u, \"leaves\": {",
+                              check->numeric_forward_evals, check->backprop_forward_evals,
+                              check->backprop_backward_evals);
+      for (guint i = 0; i < check->leaves->len; i++)
+        {
+          BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
+
+          g_string_append (out, i > 0 ? ",\n  " : "\n  ");
+          bp_json_append_string (out, bp_node_get_id (leaf->node));
+          g_string_append (out, ": {\"backprop\": ");
+          bp_json_append_tensor (out, leaf->backprop, TRUE);
+          g_string_append (out, ", \"numeric\": ");
+          bp_json_append_tensor (out, leaf->numeric, TRUE);
+          g_string_append (out, ", \"max_abs_error\": ");
+          bp_json_append_number (out, leaf->max_abs_error);
+          g_string_append (out, ", \"max_rel_error\": ");
+          bp_json_append_number (out, leaf->max_rel_error);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "\n}}\n");
+      fwrite (out->str, 1, out->len, stdout);
+    }
+  else
+    {
+      printf ("%-16s  %-5s  %-24s  %-24s  %-10s  %s\n", "leaf", "shape", "backprop",
+              "numeric", "abs error", "rel error");
+      for (guint i = 0; i < check->leaves->len; i++)
+        {
+          BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
+          g_autofree char *shape = bp_tensor_shape_string (leaf->backprop->rows,
+                                                           leaf->backprop->cols);
+          g_autofree char *bp = bp_tensor_to_string (leaf->backprop, 6);
+          g_autofree char *num = bp_tensor_to_string (leaf->numeric, 6);
+          const char *id = bp_node_get_id (leaf->node);
+
+          printf ("%s%*s  %s%*s  %s%*s  %s%*s  %-10.2e  %.2e\n",
+                  id, (int) (16 - MIN (16, g_utf8_strlen (id, -1))), "",
+                  shape, (int) (5 - MIN (5, g_utf8_strlen (shape, -1))), "",
+                  bp, (int) (24 - MIN (24, g_utf8_strlen (bp, -1))), "",
+                  num, (int) (24 - MIN (24, g_utf8_strlen (num, -1))), "",
+                  leaf->max_abs_error, leaf->max_rel_error);
+        }
+      printf ("max abs error %.3g, max rel error %.3g: %s\n",
+              check->max_abs_error, check->max_rel_error,
+              agree ? "backprop and numerical differentiation agree"
+                    : "MISMATCH between backprop and numerical differentiation");
+      printf ("cost: numerical %u forward passes (%.3f ms); backprop %u forward + %u "
+              "backward (%.3f ms)\n",
+              check->numeric_forward_evals, check->numeric_seconds * 1e3,
+              check->backprop_forward_evals, check->backprop_backward_evals,
+              check->backprop_seconds * 1e3);
+    }
+
+  if (!agree)
+    {
+      g_printerr ("bpgraph: the gradients disagree (max relative error %.3g)\n",
+                  check->max_rel_error);
+      return EXIT_INPUT;
+    }
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* convert                                                           */
+
+static gboolean
+arrange (BpGraph  *graph,
+         gboolean  only_missing,
+         GError  **error)
+{
+  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
+
+  return bp_layout_arrange (diagram, only_missing, error);
+}
+
+static gboolean
+has_missing_positions (BpGraph *graph)
+{
+  guint n = bp_graph_get_n_nodes (graph);
+  double x, y;
+
+  for (guint i = 0; i < n; i++)
+    if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+command_convert (int    argc,
+                 char **argv)
+{
+  g_autofree char *expression = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  BpGraph *graph;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
+      "Convert this expression instead of a file", "EXPR" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "The .bpgraph document to write", "FILE.bpgraph" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &title,
+      "The document's title (default: the input file's name)", "TITLE" },
+    { NULL }
+  };
+
+  if (!parse_options ("convert", "FILE.bpx|-e EXPR",
+                      "Turns expressions into a laid-out .bpgraph document (a .bpgraph\n"
+                      "input is rewritten in canonical form, missing positions laid out).",
+                      entries, &argc, &argv, &status))
+    return status;
+  if (output == NULL)
+    return usage_error ("convert: -o FILE.bpgraph is needed");
+  document = load_input ("convert", argc, argv, expression, &status);
+  if (document == NULL)
+    return status;
+  graph = bp_document_get_graph (document);
+
+  if (title != NULL)
+    bp_document_set_title (document, title);
+  else if (bp_document_get_title (document) == NULL && expression == NULL)
+    {
+      g_autofree char *base = g_path_get_basename (argv[1]);
+      char *dot = strrchr (base, '.');
+
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      bp_document_set_title (document, base);
+    }
+
+  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
+    return input_error ("layout", error);
+
+  file = g_file_new_for_commandline_arg (output);
+  if (!bp_document_save_to_file (document, file, &error))
+    return input_error (NULL, error);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* export                                                            */
+
+static int
+command_export (int    argc,
+                char **argv)
+{
+  g_autofree char *expression = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *pass = NULL;
+  int step = -1;
+  double scale = 1.0;
+  gboolean dark = FALSE;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpDiagram) diagram = NULL;
+  g_autoptr(GError) error = NULL;
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+  BpExportFormat format;
+  BpTrace *trace = NULL;
+  BpGraph *graph;
+  guint n_steps = 0;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
+      "Export this expression instead of a file", "EXPR" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "The file to write; its extension chooses the format", "OUT.svg|.png|.pdf" },
+    { "pass", 0, 0, G_OPTION_ARG_STRING, &pass,
+      "Which numbers to show: none, forward values, or backward gradients too "
+      "(default: backward)", "none|forward|backward" },
+    { "step", 0, 0, G_OPTION_ARG_INT, &step,
+      "Show only the first K steps of the pass (default: all)", "K" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Zoom factor (default: 1)", "S" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark colours", NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("export", "FILE|-e EXPR",
+                      "Draws the graph as the book does, with the values of the forward\n"
+                      "pass above the arrows and the gradients of the backward pass below.",
+                      entries, &argc, &argv, &status))
+    return status;
+  if (output == NULL)
+    return usage_error ("export: -o OUT.svg|.png|.pdf is needed");
+  if (!bp_export_format_from_path (output, &format, &error))
+    return usage_error ("export: %s", error->message);
+  if (pass == NULL || g_str_equal (pass, "backward"))
+    state.pass = BP_PASS_BACKWARD;
+  else if (g_str_equal (pass, "forward"))
+    state.pass = BP_PASS_FORWARD;
+  else if (g_str_equal (pass, "none"))
+    state.pass = BP_PASS_NONE;
+  else
+    return usage_error ("export: --pass must be none, forward or backward, not “%s”", pass);
+  if (!(scale > 0 && scale <= 20))
+    return usage_error ("export: --scale must be a number above 0 and at most 20");
+  if (step < -1)
+    return usage_error ("export: --step must be 0 or more");
+
+  document = load_input ("export", argc, argv, expression, &status);
+  if (document == NULL)
+    return status;
+  graph = bp_document_get_graph (document);
+
+  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
+    return input_error ("layout", error);
+
+  if (state.pass != BP_PASS_NONE)
+    {
+      bp_graph_set_record_trace (graph, TRUE);
+      if (!run_passes (graph, state.pass == BP_PASS_BACKWARD, &status))
+        return status;
+      trace = bp_graph_get_trace (graph);
+      n_steps = state.pass == BP_PASS_FORWARD ? bp_trace_get_n_forward (trace)
+                                              : bp_trace_get_n_backward (trace);
+    }
+  if (step >= 0 && (guint) step > n_steps)
+    {
+      g_printerr ("bpgraph: --step %d: the %s pass has %u steps\n", step,
+                  state.pass == BP_PASS_FORWARD ? "forward"
+                  : state.pass == BP_PASS_BACKWARD ? "backward" : "empty", n_steps);
+      return EXIT_USAGE;
+    }
+  state.step = step >= 0 ? (guint) step : n_steps;
+  state.progress = 1.0;
+  state.dark = dark;
+
+  diagram = bp_diagram_new (graph);
+  if (!bp_export_to_file (diagram, trace, &state, output, scale, &error))
+    return input_error (output, error);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* examples                                                          */
+
+static int
+command_examples (int    argc,
+                  char **argv)
+{
+  g_autofree char *output = NULL;
+  const BpExample *example;
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write the example NAME to this file (“-” for the standard output)", "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options ("examples", "[NAME -o FILE]",
+                      "Lists the built-in examples of the book, or writes one as a\n"
+                      ".bpgraph document.",
+                      entries, &argc, &argv, &status))
+    return status;
+
+  if (argc == 1)
+    {
+      const BpExample *all;
+      guint n;
+
+      if (output != NULL)
+        return usage_error ("examples: -o needs the NAME of an example");
+      all = bp_examples_get_all (&n);
+      for (guint i = 0; i < n; i++)
+        printf ("%-18s  %s\n", all[i].name, all[i].title ? all[i].title : "");
+      return EXIT_OK;
+    }
+  if (argc > 2)
+    return usage_error ("examples: only one NAME can be given");
+  if (output == NULL)
+    return usage_error ("examples: -o FILE is needed to write the example");
+
+  example = bp_examples_lookup (argv[1]);
+  if (example == NULL)
+    {
+      g_autoptr(BpDocument) none = bp_examples_load (argv[1], &error);
+
+      return input_error (NULL, error);
+    }
+  if (g_str_equal (output, "-"))
+    {
+      fwrite (example->data, 1, example->length, stdout);
+      return EXIT_OK;
+    }
+  if (!g_file_set_contents (output, example->data, (gssize) example->length, &error))
+    return input_error (output, error);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *command;
+  int status;
+
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      fputs (usage_text, stderr);
+      return EXIT_USAGE;
+    }
+  command = argv[1];
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h")
+      || g_str_equal (command, "help"))
+    {
+      fputs (usage_text, stdout);
+      return EXIT_OK;
+    }
+  if (g_str_equal (command, "--version"))
+    {
+      printf ("bpgraph %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  if (g_str_equal (command, "eval"))
+    status = command_eval (argc - 1, argv + 1);
+  else if (g_str_equal (command, "check"))
+    status = command_check (argc - 1, argv + 1);
+  else if (g_str_equal (command, "export"))
+    status = command_export (argc - 1, argv + 1);
+  else if (g_str_equal (command, "convert"))
+    status = command_convert (argc - 1, argv + 1);
+  else if (g_str_equal (command, "examples"))
+    status = command_examples (argc - 1, argv + 1);
+  else
+    return usage_error ("unknown command “%s”", command);
+
+  fflush (stdout);
+  if (ferror (stdout))
+    {
+      g_printerr ("bpgraph: could not write the output\n");
+      return EXIT_INPUT;
+    }
+  return status;
+}

@@ -1,0 +1,1598 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading and saving .bpgraph documents. The format and the limits are
+ * described in bp-document.h. Loading is strict and all-or-nothing;
+ * saving writes a canonical text so that save → load → save is
+ * byte-identical. */
+
+#include <math.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "bp-document.h"
+#include "bp-expr.h"
+
+#define BP_DOCUMENT_FORMAT "backprop-studio"
+#define BP_DOCUMENT_VERSION 1
+
+struct _BpDocument
+{
+  GObject     parent_instance;
+
+  BpGraph    *graph;
+  char       *title;
+  GHashTable *descriptions;  /* lang → text */
+  GHashTable *quiz;          /* node id → BpQuizFlags */
+};
+
+G_DEFINE_FINAL_TYPE (BpDocument, bp_document, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_GRAPH,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---------------------------------------------------------------- */
+/* JSON writing                                                      */
+
+void
+bp_json_append_number (GString *out,
+                       double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+  if (isnan (value))
+    {
+      g_string_append (out, "\"NaN\"");
+      return;
+    }
+  if (isinf (value))
+    {
+      g_string_append (out, value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+      return;
+    }
+  if (value == 0)
+    {
+      /* json-glib reads "-0" as the integer 0; keep one spelling. */
+      g_string_append_c (out, '0');
+      return;
+    }
+
+  /* The shortest of these that reads back exactly; %.17g always does. */
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[i], value);
+      if (i == G_N_ELEMENTS (formats) - 1 || g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
+void
+bp_json_append_string (GString    *out,
+                       const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_row (GString        *out,
+            const BpTensor *tensor,
+            guint           r)
+{
+  g_string_append_c (out, '[');
+  for (guint c = 0; c < tensor->cols; c++)
+    {
+      if (c > 0)
+        g_string_append (out, ", ");
+      bp_json_append_number (out, bp_tensor_get (tensor, r, c));
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+bp_json_append_tensor (GString        *out,
+                       const BpTensor *tensor,
+                       gboolean        rows)
+{
+  if (!rows && tensor->rows == 1 && tensor->cols == 1)
+    {
+      bp_json_append_number (out, tensor->data[0]);
+      return;
+    }
+  if (!rows && tensor->rows == 1)
+    {
+      append_row (out, tensor, 0);
+      return;
+    }
+  g_string_append_c (out, '[');
+  for (guint r = 0; r < tensor->rows; r++)
+    {
+      if (r > 0)
+        g_string_append (out, ", ");
+      append_row (out, tensor, r);
+    }
+  g_string_append_c (out, ']');
+}
+
+/* ---------------------------------------------------------------- */
+/* GObject                                                           */
+
+static void
+bp_document_finalize (GObject *object)
+{
+  BpDocument *self = BP_DOCUMENT (object);
+
+  g_clear_object (&self->graph);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->descriptions, g_hash_table_unref);
+  g_clear_pointer (&self->quiz, g_hash_table_unref);
+
+  G_OBJECT_CLASS (bp_document_parent_class)->finalize (object);
+}
+
+static void
+bp_document_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  BpDocument *self = BP_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      g_value_set_object (value, self->graph);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_document_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  BpDocument *self = BP_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_GRAPH:
+      bp_document_set_graph (self, g_value_get_object (value));
+      break;
+    case PROP_TITLE:
+      bp_document_set_title (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_document_class_init (BpDocumentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bp_document_finalize;
+  object_class->get_property = bp_document_get_property;
+  object_class->set_property = bp_document_set_property;
+
+  properties[PROP_GRAPH] =
+    g_param_spec_object ("graph", NULL, NULL, BP_TYPE_GRAPH,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bp_document_init (BpDocument *self)
+{
+  self->graph = bp_graph_new ();
+  self->descriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->quiz = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+BpDocument *
+bp_document_new (void)
+{
+  return g_object_new (BP_TYPE_DOCUMENT, NULL);
+}
+
+BpDocument *
+bp_document_new_for_graph (BpGraph *graph)
+{
+  g_return_val_if_fail (BP_IS_GRAPH (graph), NULL);
+
+  return g_object_new (BP_TYPE_DOCUMENT, "graph", graph, NULL);
+}
+
+BpGraph *
+bp_document_get_graph (BpDocument *self)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  return self->graph;
+}
+
+void
+bp_document_set_graph (BpDocument *self,
+                       BpGraph    *graph)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+  g_return_if_fail (BP_IS_GRAPH (graph));
+
+  if (g_set_object (&self->graph, graph))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+}
+
+const char *
+bp_document_get_title (BpDocument *self)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  return self->title;
+}
+
+void
+bp_document_set_title (BpDocument *self,
+                       const char *title)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+
+  if (title != NULL && *title == '\0')
+    title = NULL;
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+const char *
+bp_document_get_description (BpDocument *self,
+                             const char *lang)
+{
+  const char *text = NULL;
+
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  if (lang != NULL)
+    text = g_hash_table_lookup (self->descriptions, lang);
+  if (text == NULL)
+    text = g_hash_table_lookup (self->descriptions, "en");
+  return text;
+}
+
+void
+bp_document_set_description (BpDocument *self,
+                             const char *lang,
+                             const char *text)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+  g_return_if_fail (lang != NULL && *lang != '\0');
+
+  if (text == NULL || *text == '\0')
+    g_hash_table_remove (self->descriptions, lang);
+  else
+    g_hash_table_replace (self->descriptions, g_strdup (lang), g_strdup (text));
+}
+
+BpQuizFlags
+bp_document_get_quiz (BpDocument *self,
+                      const char *node_id)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), 0);
+  g_return_val_if_fail (node_id != NULL, 0);
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->quiz, node_id));
+}
+
+void
+bp_document_set_quiz (BpDocument  *self,
+                      const char  *node_id,
+                      BpQuizFlags  flags)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+  g_return_if_fail (node_id != NULL);
+
+  flags &= BP_QUIZ_VALUE | BP_QUIZ_GRAD;
+  if (flags == 0)
+    g_hash_table_remove (self->quiz, node_id);
+  else
+    g_hash_table_replace (self->quiz, g_strdup (node_id), GUINT_TO_POINTER (flags));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static GStrv
+sorted_keys (GHashTable *table)
+{
+  guint n = 0;
+  GStrv keys = (GStrv) g_hash_table_get_keys_as_array (table, &n);
+
+  for (guint i = 0; i < n; i++)
+    keys[i] = g_strdup (keys[i]);
+  qsort (keys, n, sizeof (char *), compare_strings);
+  return keys;
+}
+
+GStrv
+bp_document_get_quiz_nodes (BpDocument *self)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  return sorted_keys (self->quiz);
+}
+
+/* ---------------------------------------------------------------- */
+/* Saving                                                            */
+
+static void
+append_node (GString *out,
+             BpNode  *node)
+{
+  const BpOp *op = bp_node_get_op (node);
+  const BpAttrs *attrs = bp_node_get_attrs (node);
+  double x, y;
+
+  g_string_append (out, "    {\"id\": ");
+  bp_json_append_string (out, bp_node_get_id (node));
+  g_string_append (out, ", \"op\": ");
+  bp_json_append_string (out, op->name);
+  if (bp_node_has_label (node))
+    {
+      g_string_append (out, ", \"label\": ");
+      bp_json_append_string (out, bp_node_get_label (node));
+    }
+  if (op->arity > 0)
+    {
+      g_string_append (out, ", \"inputs\": [");
+      for (guint i = 0; i < op->arity; i++)
+        {
+          BpNode *input = bp_node_get_input (node, i);
+
+          if (i > 0)
+            g_string_append (out, ", ");
+          if (input != NULL)
+            bp_json_append_string (out, bp_node_get_id (input));
+          else
+            g_string_append (out, "null");
+        }
+      g_string_append_c (out, ']');
+    }
+  if ((op->attrs & BP_ATTR_AXIS) && attrs->axis >= 0)
+    g_string_append_printf (out, ", \"axis\": %d", attrs->axis);
+  if (op->attrs & BP_ATTR_TIMES)
+    g_string_append_printf (out, ", \"times\": %u", attrs->times);
+  if (op->attrs & BP_ATTR_POWER)
+    {
+      g_string_append (out, ", \"power\": ");
+      bp_json_append_number (out, attrs->power);
+    }
+  if (bp_op_is_leaf (op) && bp_node_get_value (node) != NULL)
+    {
+      g_string_append (out, ", \"value\": ");
+      bp_json_append_tensor (out, bp_node_get_value (node), FALSE);
+    }
+  if (bp_node_get_position (node, &x, &y))
+    {
+      g_string_append (out, ", \"pos\": [");
+      bp_json_append_number (out, x);
+      g_string_append (out, ", ");
+      bp_json_append_number (out, y);
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, '}');
+}
+
+char *
+bp_document_to_data (BpDocument *self,
+                     gsize      *length)
+{
+  GString *out;
+  BpNode *output;
+  guint n_nodes;
+
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\n  \"format\": \"" BP_DOCUMENT_FORMAT "\",\n");
+  g_string_append_printf (out, "  \"version\": %d,\n", BP_DOCUMENT_VERSION);
+  if (self->title != NULL)
+    {
+      g_string_append (out, "  \"title\": ");
+      bp_json_append_string (out, self->title);
+      g_string_append (out, ",\n");
+    }
+  if (g_hash_table_size (self->descriptions) > 0)
+    {
+      g_auto(GStrv) langs = sorted_keys (self->descriptions);
+
+      g_string_append (out, "  \"description\": {\n");
+      for (guint i = 0; langs[i] != NULL; i++)
+        {
+          g_string_append (out, "    ");
+          bp_json_append_string (out, langs[i]);
+          g_string_append (out, ": ");
+          bp_json_append_string (out, g_hash_table_lookup (self->descriptions, langs[i]));
+          g_string_append (out, langs[i + 1] != NULL ? ",\n" : "\n");
+        }
+      g_string_append (out, "  },\n");
+    }
+  output = bp_graph_get_output (self->graph);
+  if (output != NULL)
+    {
+      g_string_append (out, "  \"output\": ");
+      bp_json_append_string (out, bp_node_get_id (output));
+      g_string_append (out, ",\n");
+    }
+
+  n_nodes = bp_graph_get_n_nodes (self->graph);
+  g_string_append (out, "  \"nodes\": [");
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      g_string_append (out, i > 0 ? ",\n" : "\n");
+      append_node (out, bp_graph_get_node (self->graph, i));
+    }
+  g_string_append (out, n_nodes > 0 ? "\n  ]" : "]");
+
+  if (g_hash_table_size (self->quiz) > 0)
+    {
+      g_auto(GStrv) ids = sorted_keys (self->quiz);
+
+      g_string_append (out, ",\n  \"quiz\": {\n");
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          BpQuizFlags flags = bp_document_get_quiz (self, ids[i]);
+          gboolean both = (flags & BP_QUIZ_VALUE) && (flags & BP_QUIZ_GRAD);
+
+          g_string_append (out, "    ");
+          bp_json_append_string (out, ids[i]);
+          g_string_append_printf (out, ": [%s%s%s]",
+                                  (flags & BP_QUIZ_VALUE) ? "\"value\"" : "",
+                                  both ? ", " : "",
+                                  (flags & BP_QUIZ_GRAD) ? "\"grad\"" : "");
+          g_string_append (out, ids[i + 1] != NULL ? ",\n" : "\n");
+        }
+      g_string_append (out, "  }");
+    }
+  g_string_append (out, "\n}\n");
+
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+bp_document_save_to_file (BpDocument  *self,
+                          GFile       *file,
+                          GError     **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  data = bp_document_to_data (self, &length);
+  /* g_file_replace_contents writes a temporary file next to the target and
+   * renames it over the target only once everything is written. */
+  if (!g_file_replace_contents (file, data, length, NULL, FALSE,
+                                G_FILE_CREATE_NONE, NULL, NULL, &local_error))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Could not save “%s”: %s",
+                   name, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- */
+/* Loading                                                           */
+
+/* Checks the raw bytes: size, UTF-8, and nesting depth of [ and { outside
+ * strings, before json-glib (which recurses per level) parses them. */
+static gboolean
+check_bytes (const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  const char *end;
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  if (length > BP_DOCUMENT_MAX_BYTES)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "The document is %" G_GSIZE_FORMAT " bytes; at most %u are accepted",
+                   length, BP_DOCUMENT_MAX_BYTES);
+      return FALSE;
+    }
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isspace (data[i]))
+      goto not_empty;
+  g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, "The document is empty");
+  return FALSE;
+
+not_empty:
+  if (!g_utf8_validate_len (data, length, &end))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "The document is not valid UTF-8 text (byte %" G_GSIZE_FORMAT ")",
+                   (gsize) (end - data));
+      return FALSE;
+    }
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > BP_DOCUMENT_MAX_DEPTH)
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                           "The document nests arrays and objects more than %u levels deep",
+                           BP_DOCUMENT_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+/* "node "apple"" or "node 3" for messages. */
+static char *
+node_name (guint       index,
+           const char *id)
+{
+  if (id != NULL)
+    return g_strdup_printf ("node “%s”", id);
+  return g_strdup_printf ("node %u", index + 1);
+}
+
+G_GNUC_PRINTF (5, 6)
+static void
+node_error (GError    **error,
+            int         code,
+            guint       index,
+            const char *id,
+            const char *format,
+            ...)
+{
+  g_autofree char *name = node_name (index, id);
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, BP_ERROR, code, "%s: %s", name, message);
+}
+
+static const char *
+json_type_name (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT: return "an object";
+    case JSON_NODE_ARRAY: return "an array";
+    case JSON_NODE_NULL: return "null";
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN: return "a boolean";
+    case G_TYPE_STRING: return "a string";
+    case G_TYPE_INT64:
+    case G_TYPE_DOUBLE: return "a number";
+    default: return "a value";
+    }
+}
+
+static gboolean
+json_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+json_is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* A number, or one of the strings standing for NaN and the infinities. */
+static gboolean
+read_element (JsonNode *node,
+              double   *value)
+{
+  if (json_is_number (node))
+    {
+      *value = json_node_get_double (node);
+      return TRUE;
+    }
+  if (json_is_string (node))
+    {
+      const char *s = json_node_get_string (node);
+
+      if (g_strcmp0 (s, "NaN") == 0)
+        *value = NAN;
+      else if (g_strcmp0 (s, "Infinity") == 0)
+        *value = INFINITY;
+      else if (g_strcmp0 (s, "-Infinity") == 0)
+        *value = -INFINITY;
+      else
+        return FALSE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+read_integer (JsonNode *node,
+              gint64   *value)
+{
+  double d;
+
+  if (!json_is_number (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+  d = json_node_get_double (node);
+  if (!(d == floor (d)) || fabs (d) > 1e15)
+    return FALSE;
+  *value = (gint64) d;
+  return TRUE;
+}
+
+static BpTensor *
+read_value (JsonNode    *node,
+            guint        index,
+            const char  *id,
+            GError     **error)
+{
+  JsonArray *array;
+  guint rows, cols;
+  g_autoptr(BpTensor) tensor = NULL;
+  gboolean nested;
+  double v;
+
+  if (read_element (node, &v))
+    return bp_tensor_new_scalar (v);
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      if (json_is_string (node))
+        node_error (error, BP_ERROR_INVALID, index, id,
+                    "“value” is the string “%s”; it must be a number, an array or an array "
+                    "of rows (the strings “NaN”, “Infinity” and “-Infinity” are allowed)",
+                    json_node_get_string (node));
+      else
+        node_error (error, BP_ERROR_INVALID, index, id,
+                    "“value” is %s; it must be a number, an array or an array of rows",
+                    json_type_name (node));
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  rows = json_array_get_length (array);
+  if (rows == 0)
+    {
+      node_error (error, BP_ERROR_SHAPE, index, id, "“value” is an empty array");
+      return NULL;
+    }
+  nested = JSON_NODE_HOLDS_ARRAY (json_array_get_element (array, 0));
+  if (!nested)
+    {
+      cols = rows;
+      rows = 1;
+    }
+  else
+    {
+      cols = json_array_get_length (json_node_get_array (json_array_get_element (array, 0)));
+      if (cols == 0)
+        {
+          node_error (error, BP_ERROR_SHAPE, index, id, "“value” has an empty row");
+          return NULL;
+        }
+    }
+  if ((guint64) rows * cols > BP_TENSOR_MAX_ELEMENTS)
+    {
+      node_error (error, BP_ERROR_TOO_LARGE, index, id,
+                  "“value” has %" G_GUINT64_FORMAT " elements; at most %u are accepted",
+                  (guint64) rows * cols, BP_TENSOR_MAX_ELEMENTS);
+      return NULL;
+    }
+
+  tensor = bp_tensor_new (rows, cols);
+  for (guint r = 0; r < rows; r++)
+    {
+      JsonArray *row = array;
+
+      if (nested)
+        {
+          JsonNode *row_node = json_array_get_element (array, r);
+
+          if (!JSON_NODE_HOLDS_ARRAY (row_node))
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "row %u of “value” is %s, not an array", r + 1,
+                          json_type_name (row_node));
+              return NULL;
+            }
+          row = json_node_get_array (row_node);
+          if (json_array_get_length (row) != cols)
+            {
+              node_error (error, BP_ERROR_SHAPE, index, id,
+                          "“value” is ragged: row %u has %u elements but row 1 has %u",
+                          r + 1, json_array_get_length (row), cols);
+              return NULL;
+            }
+        }
+      for (guint c = 0; c < cols; c++)
+        {
+          JsonNode *element = json_array_get_element (row, c);
+
+          if (!read_element (element, &v))
+            {
+              if (json_is_string (element))
+                node_error (error, BP_ERROR_INVALID, index, id,
+                            "element %u of row %u of “value” is the string “%s”; only "
+                            "numbers and “NaN”, “Infinity”, “-Infinity” are values",
+                            c + 1, r + 1, json_node_get_string (element));
+              else
+                node_error (error, BP_ERROR_INVALID, index, id,
+                            "element %u of row %u of “value” is %s, not a number",
+                            c + 1, r + 1, json_type_name (element));
+              return NULL;
+            }
+          bp_tensor_set (tensor, r, c, v);
+        }
+    }
+  return g_steal_pointer (&tensor);
+}
+
+static gboolean
+read_text (JsonNode    *node,
+           const char  *what,
+           guint        limit,
+           const char **text,
+           GError     **error)
+{
+  if (!json_is_string (node))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "%s is %s, not a string",
+                   what, json_type_name (node));
+      return FALSE;
+    }
+  *text = json_node_get_string (node);
+  if (strlen (*text) > limit)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "%s is longer than %u bytes", what, limit);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One parsed node, before anything is connected. */
+typedef struct
+{
+  const char *id;
+  BpNode     *node;
+  JsonArray  *inputs;
+  guint       n_pending;   /* for the cycle check */
+} LoadNode;
+
+static gboolean
+load_node (BpGraph     *graph,
+           JsonNode    *json,
+           guint        index,
+           LoadNode    *out,
+           GHashTable  *ids,
+           GError     **error)
+{
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+  const char *id = NULL;
+  const char *op_name = NULL;
+  const BpOp *op;
+  BpAttrs attrs = BP_ATTRS_INIT;
+  g_autoptr(GError) local_error = NULL;
+  BpNode *node;
+
+  if (!JSON_NODE_HOLDS_OBJECT (json))
+    {
+      node_error (error, BP_ERROR_INVALID, index, NULL, "is %s, not an object",
+                  json_type_name (json));
+      return FALSE;
+    }
+  object = json_node_get_object (json);
+
+  if (!json_object_has_member (object, "id"))
+    {
+      node_error (error, BP_ERROR_INVALID, index, NULL, "has no “id”");
+      return FALSE;
+    }
+  if (!read_text (json_object_get_member (object, "id"), "“id”", BP_DOCUMENT_MAX_ID,
+                  &id, &local_error))
+    {
+      node_error (error, local_error->code, index, NULL, "%s", local_error->message);
+      return FALSE;
+    }
+  if (*id == '\0')
+    {
+      node_error (error, BP_ERROR_INVALID, index, NULL, "“id” is empty");
+      return FALSE;
+    }
+  if (g_hash_table_contains (ids, id))
+    {
+      node_error (error, BP_ERROR_DUPLICATE, index, id,
+                  "the id is used by node %u already",
+                  GPOINTER_TO_UINT (g_hash_table_lookup (ids, id)));
+      return FALSE;
+    }
+
+  if (!json_object_has_member (object, "op"))
+    {
+      node_error (error, BP_ERROR_INVALID, index, id, "has no “op”");
+      return FALSE;
+    }
+  if (!read_text (json_object_get_member (object, "op"), "“op”", BP_DOCUMENT_MAX_ID,
+                  &op_name, &local_error))
+    {
+      node_error (error, local_error->code, index, id, "%s", local_error->message);
+      return FALSE;
+    }
+  op = bp_op_lookup (op_name);
+  if (op == NULL)
+    {
+      node_error (error, BP_ERROR_UNKNOWN_OP, index, id, "unknown op “%s”", op_name);
+      return FALSE;
+    }
+
+  node = bp_graph_add_node (graph, id, op->name, &local_error);
+  if (node == NULL)
+    {
+      node_error (error, local_error->code, index, id, "%s", local_error->message);
+      return FALSE;
+    }
+  g_hash_table_insert (ids, (gpointer) id, GUINT_TO_POINTER (index + 1));
+  out->id = id;
+  out->node = node;
+  out->inputs = NULL;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &member, &value))
+    {
+      if (g_str_equal (member, "id") || g_str_equal (member, "op"))
+        continue;
+
+      if (g_str_equal (member, "label"))
+        {
+          const char *label;
+
+          if (!read_text (value, "“label”", BP_DOCUMENT_MAX_TEXT, &label, &local_error))
+            {
+              node_error (error, local_error->code, index, id, "%s", local_error->message);
+              return FALSE;
+            }
+          bp_node_set_label (node, label);
+        }
+      else if (g_str_equal (member, "inputs"))
+        {
+          JsonArray *inputs;
+          guint n;
+
+          if (!JSON_NODE_HOLDS_ARRAY (value))
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "“inputs” is %s, not an array", json_type_name (value));
+              return FALSE;
+            }
+          inputs = json_node_get_array (value);
+          n = json_array_get_length (inputs);
+          if (n != op->arity)
+            {
+              node_error (error, BP_ERROR_ARITY, index, id,
+                          "%s takes %u input%s but “inputs” lists %u",
+                          op->name, op->arity, op->arity == 1 ? "" : "s", n);
+              return FALSE;
+            }
+          for (guint i = 0; i < n; i++)
+            {
+              JsonNode *input = json_array_get_element (inputs, i);
+
+              if (!json_is_string (input) && !JSON_NODE_HOLDS_NULL (input))
+                {
+                  node_error (error, BP_ERROR_INVALID, index, id,
+                              "input %u is %s; it must be a node id or null",
+                              i + 1, json_type_name (input));
+                  return FALSE;
+                }
+            }
+          out->inputs = inputs;
+        }
+      else if (g_str_equal (member, "value"))
+        {
+          g_autoptr(BpTensor) tensor = NULL;
+
+          if (!bp_op_is_leaf (op))
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "a %s node computes its value; only input, const and param "
+                          "nodes have a “value”", op->name);
+              return FALSE;
+            }
+          tensor = read_value (value, index, id, error);
+          if (tensor == NULL)
+            return FALSE;
+          bp_node_set_value (node, tensor);
+        }
+      else if (g_str_equal (member, "pos"))
+        {
+          JsonArray *pos;
+          double xy[2];
+
+          if (!JSON_NODE_HOLDS_ARRAY (value)
+              || json_array_get_length (pos = json_node_get_array (value)) != 2)
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "“pos” must be an array of two numbers [x, y]");
+              return FALSE;
+            }
+          for (guint i = 0; i < 2; i++)
+            {
+              JsonNode *coord = json_array_get_element (pos, i);
+
+              if (!json_is_number (coord))
+                {
+                  node_error (error, BP_ERROR_INVALID, index, id,
+                              "“pos” must be an array of two numbers [x, y], not %s",
+                              json_type_name (coord));
+                  return FALSE;
+                }
+              xy[i] = json_node_get_double (coord);
+              if (!(fabs (xy[i]) <= BP_DOCUMENT_MAX_COORD))
+                {
+                  node_error (error, BP_ERROR_TOO_LARGE, index, id,
+                              "“pos” lies beyond ±%g", BP_DOCUMENT_MAX_COORD);
+                  return FALSE;
+                }
+            }
+          bp_node_set_position (node, xy[0], xy[1]);
+        }
+      else if (g_str_equal (member, "axis") && (op->attrs & BP_ATTR_AXIS))
+        {
+          gint64 axis;
+          gint64 min_axis = g_str_equal (op->name, "sum") ? -1 : 0;
+
+          if (!read_integer (value, &axis) || axis < min_axis || axis > 1)
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "“axis” must be %s0 or 1", min_axis < 0 ? "-1 (all), " : "");
+              return FALSE;
+            }
+          attrs.axis = (int) axis;
+        }
+      else if (g_str_equal (member, "times") && (op->attrs & BP_ATTR_TIMES))
+        {
+          gint64 times;
+
+          if (!read_integer (value, &times) || times < 1)
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "“times” must be a whole number of at least 1");
+              return FALSE;
+            }
+          if (times > BP_TENSOR_MAX_ELEMENTS)
+            {
+              node_error (error, BP_ERROR_TOO_LARGE, index, id,
+                          "“times” is %" G_GINT64_FORMAT "; at most %u is accepted",
+                          times, BP_TENSOR_MAX_ELEMENTS);
+              return FALSE;
+            }
+          attrs.times = (guint) times;
+        }
+      else if (g_str_equal (member, "power") && (op->attrs & BP_ATTR_POWER))
+        {
+          if (!json_is_number (value) || !isfinite (json_node_get_double (value)))
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          "“power” must be a finite number");
+              return FALSE;
+            }
+          attrs.power = json_node_get_double (value);
+        }
+      else if (g_str_equal (member, "axis") || g_str_equal (member, "times")
+               || g_str_equal (member, "power"))
+        {
+          node_error (error, BP_ERROR_INVALID, index, id,
+                      "a %s node has no “%s” attribute", op->name, member);
+          return FALSE;
+        }
+      else
+        {
+          node_error (error, BP_ERROR_INVALID, index, id, "unknown member “%s”", member);
+          return FALSE;
+        }
+    }
+
+  if (out->inputs == NULL && op->arity > 0)
+    {
+      node_error (error, BP_ERROR_ARITY, index, id, "%s takes %u input%s but has no “inputs”",
+                  op->name, op->arity, op->arity == 1 ? "" : "s");
+      return FALSE;
+    }
+  /* repeat copies along axis 0 unless told otherwise. */
+  if ((op->attrs & BP_ATTR_TIMES) && attrs.axis < 0)
+    attrs.axis = 0;
+  if (op->attrs != BP_ATTR_NONE && !bp_node_set_attrs (node, &attrs, &local_error))
+    {
+      node_error (error, local_error->code, index, id, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Kahn's algorithm over the parsed edges, so that a cycle is reported
+ * with its nodes before anything is connected, in linear time. */
+static gboolean
+check_cycles (LoadNode    *nodes,
+              guint        n_nodes,
+              GHashTable  *index_of,
+              GError     **error)
+{
+  g_autofree guint *stack = g_new (guint, n_nodes + 1);
+  g_autofree guint *n_consumers = g_new0 (guint, n_nodes + 1);
+  g_autofree guint *offsets = NULL;
+  g_autofree guint *consumers = NULL;
+  guint n_stack = 0, n_done = 0, n_edges = 0;
+
+  /* A compact adjacency list: consumers of node i. */
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+
+      nodes[i].n_pending = 0;
+      for (guint s = 0; s < n; s++)
+        {
+          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+
+          if (src != NULL)
+            {
+              guint j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
+
+              n_consumers[j]++;
+              nodes[i].n_pending++;
+              n_edges++;
+            }
+        }
+    }
+  offsets = g_new (guint, n_nodes + 1);
+  offsets[0] = 0;
+  for (guint i = 0; i < n_nodes; i++)
+    offsets[i + 1] = offsets[i] + n_consumers[i];
+  consumers = g_new (guint, n_edges + 1);
+  memset (n_consumers, 0, sizeof (guint) * (n_nodes + 1));
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+
+      for (guint s = 0; s < n; s++)
+        {
+          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+
+          if (src != NULL)
+            {
+              guint j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
+
+              consumers[offsets[j] + n_consumers[j]++] = i;
+            }
+        }
+    }
+
+  for (guint i = 0; i < n_nodes; i++)
+    if (nodes[i].n_pending == 0)
+      stack[n_stack++] = i;
+  while (n_stack > 0)
+    {
+      guint i = stack[--n_stack];
+
+      n_done++;
+      for (guint e = offsets[i]; e < offsets[i + 1]; e++)
+        if (--nodes[consumers[e]].n_pending == 0)
+          stack[n_stack++] = consumers[e];
+    }
+
+  if (n_done < n_nodes)
+    {
+      g_autoptr(GString) path = g_string_new (NULL);
+      guint start = 0, i;
+
+      /* Walk back along pending inputs until a node repeats: that is a cycle. */
+      while (nodes[start].n_pending == 0)
+        start++;
+      i = start;
+      for (guint steps = 0; steps < n_nodes; steps++)
+        {
+          guint n = json_array_get_length (nodes[i].inputs);
+
+          for (guint s = 0; s < n; s++)
+            {
+              const char *src = json_array_get_string_element (nodes[i].inputs, s);
+              guint j;
+
+              if (src == NULL)
+                continue;
+              j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
+              if (nodes[j].n_pending > 0)
+                {
+                  i = j;
+                  break;
+                }
+            }
+        }
+      /* i is now on the cycle; print it once around. */
+      start = i;
+      do
+        {
+          guint n = json_array_get_length (nodes[i].inputs);
+
+          g_string_prepend (path, nodes[i].id);
+          g_string_prepend (path, " → ");
+          for (guint s = 0; s < n; s++)
+            {
+              const char *src = json_array_get_string_element (nodes[i].inputs, s);
+              guint j;
+
+              if (src == NULL)
+                continue;
+              j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
+              if (nodes[j].n_pending > 0)
+                {
+                  i = j;
+                  break;
+                }
+            }
+        }
+      while (i != start && path->len < 4096);
+      g_string_prepend (path, nodes[start].id);
+
+      node_error (error, BP_ERROR_CYCLE, start, nodes[start].id,
+                  "the inputs form a cycle: %s", path->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static BpDocument *
+load_root (JsonNode    *root,
+           GError     **error)
+{
+  g_autoptr(BpDocument) self = bp_document_new ();
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree LoadNode *nodes = NULL;
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+  JsonArray *node_array = NULL;
+  JsonNode *output = NULL;
+  JsonNode *quiz = NULL;
+  gboolean have_format = FALSE, have_version = FALSE;
+  guint n_nodes;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "The document is %s; a .bpgraph document is a JSON object",
+                   json_type_name (root));
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &member, &value))
+    {
+      if (g_str_equal (member, "format"))
+        {
+          if (!json_is_string (value)
+              || g_strcmp0 (json_node_get_string (value), BP_DOCUMENT_FORMAT) != 0)
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                           "“format” must be “" BP_DOCUMENT_FORMAT "”");
+              return NULL;
+            }
+          have_format = TRUE;
+        }
+      else if (g_str_equal (member, "version"))
+        {
+          gint64 version;
+
+          if (!read_integer (value, &version) || version != BP_DOCUMENT_VERSION)
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                           "“version” must be %d (this document was written by a "
+                           "different version of Backprop Studio)", BP_DOCUMENT_VERSION);
+              return NULL;
+            }
+          have_version = TRUE;
+        }
+      else if (g_str_equal (member, "title"))
+        {
+          const char *title;
+
+          if (!read_text (value, "“title”", BP_DOCUMENT_MAX_TEXT, &title, error))
+            return NULL;
+          bp_document_set_title (self, title);
+        }
+      else if (g_str_equal (member, "description"))
+        {
+          JsonObjectIter lang_iter;
+          const char *lang;
+          JsonNode *text_node;
+
+          if (!JSON_NODE_HOLDS_OBJECT (value))
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                           "“description” is %s; it must be an object such as "
+                           "{\"en\": \"…\", \"ko\": \"…\"}", json_type_name (value));
+              return NULL;
+            }
+          json_object_iter_init (&lang_iter, json_node_get_object (value));
+          while (json_object_iter_next (&lang_iter, &lang, &text_node))
+            {
+              const char *text;
+              g_autofree char *what = g_strdup_printf ("“description” “%s”", lang);
+
+              if (*lang == '\0' || strlen (lang) > 16)
+                {
+                  g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                               "“description” has a bad language code “%s”", lang);
+                  return NULL;
+                }
+              if (!read_text (text_node, what, BP_DOCUMENT_MAX_TEXT, &text, error))
+                return NULL;
+              bp_document_set_description (self, lang, text);
+            }
+        }
+      else if (g_str_equal (member, "output"))
+        output = value;
+      else if (g_str_equal (member, "quiz"))
+        quiz = value;
+      else if (g_str_equal (member, "nodes"))
+        {
+          if (!JSON_NODE_HOLDS_ARRAY (value))
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                           "“nodes” is %s, not an array", json_type_name (value));
+              return NULL;
+            }
+          node_array = json_node_get_array (value);
+        }
+      else
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       "The document has an unknown member “%s”", member);
+          return NULL;
+        }
+    }
+
+  if (!have_format || !have_version || node_array == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "This is not a Backprop Studio document: “%s” is missing",
+                   !have_format ? "format" : !have_version ? "version" : "nodes");
+      return NULL;
+    }
+
+  n_nodes = json_array_get_length (node_array);
+  if (n_nodes > BP_DOCUMENT_MAX_NODES)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "The document has %u nodes; at most %u are accepted",
+                   n_nodes, BP_DOCUMENT_MAX_NODES);
+      return NULL;
+    }
+
+  nodes = g_new0 (LoadNode, n_nodes + 1);
+  for (guint i = 0; i < n_nodes; i++)
+    if (!load_node (self->graph, json_array_get_element (node_array, i), i,
+                    &nodes[i], ids, error))
+      return NULL;
+
+  /* Every input must name a node. */
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+
+      for (guint s = 0; s < n; s++)
+        {
+          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+
+          if (src != NULL && !g_hash_table_contains (ids, src))
+            {
+              node_error (error, BP_ERROR_UNKNOWN_NODE, i, nodes[i].id,
+                          "input %u names “%s”, which is not a node of this document",
+                          s + 1, src);
+              return NULL;
+            }
+        }
+    }
+
+  if (!check_cycles (nodes, n_nodes, ids, error))
+    return NULL;
+
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+
+      for (guint s = 0; s < n; s++)
+        {
+          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+
+          if (src == NULL)
+            continue;
+          if (!bp_graph_connect (self->graph, bp_graph_lookup (self->graph, src),
+                                 nodes[i].node, s, &local_error))
+            {
+              node_error (error, local_error->code, i, nodes[i].id, "%s",
+                          local_error->message);
+              return NULL;
+            }
+        }
+    }
+
+  if (output != NULL)
+    {
+      BpNode *node;
+
+      if (!json_is_string (output))
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       "“output” is %s; it must be a node id", json_type_name (output));
+          return NULL;
+        }
+      node = bp_graph_lookup (self->graph, json_node_get_string (output));
+      if (node == NULL)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_NODE,
+                       "“output” names “%s”, which is not a node of this document",
+                       json_node_get_string (output));
+          return NULL;
+        }
+      bp_graph_set_output (self->graph, node);
+    }
+
+  if (quiz != NULL)
+    {
+      JsonObjectIter quiz_iter;
+      const char *id;
+      JsonNode *blanks;
+
+      if (!JSON_NODE_HOLDS_OBJECT (quiz))
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       "“quiz” is %s; it must be an object such as "
+                       "{\"apple\": [\"grad\"]}", json_type_name (quiz));
+          return NULL;
+        }
+      json_object_iter_init (&quiz_iter, json_node_get_object (quiz));
+      while (json_object_iter_next (&quiz_iter, &id, &blanks))
+        {
+          BpQuizFlags flags = 0;
+          JsonArray *array;
+          guint index = GPOINTER_TO_UINT (g_hash_table_lookup (ids, id));
+
+          if (index == 0)
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_NODE,
+                           "“quiz” names “%s”, which is not a node of this document", id);
+              return NULL;
+            }
+          if (!JSON_NODE_HOLDS_ARRAY (blanks))
+            {
+              node_error (error, BP_ERROR_INVALID, index - 1, id,
+                          "its quiz entry must be an array of “value” and “grad”");
+              return NULL;
+            }
+          array = json_node_get_array (blanks);
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              JsonNode *blank = json_array_get_element (array, i);
+              const char *s = json_is_string (blank) ? json_node_get_string (blank) : NULL;
+
+              if (g_strcmp0 (s, "value") == 0)
+                flags |= BP_QUIZ_VALUE;
+              else if (g_strcmp0 (s, "grad") == 0)
+                flags |= BP_QUIZ_GRAD;
+              else
+                {
+                  node_error (error, BP_ERROR_INVALID, index - 1, id,
+                              "its quiz entry may hold only “value” and “grad”");
+                  return NULL;
+                }
+            }
+          bp_document_set_quiz (self, id, flags);
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+BpDocument *
+bp_document_load_from_data (const char  *data,
+                            gssize       length,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (data == NULL)
+    data = "";
+  len = length < 0 ? strlen (data) : (gsize) length;
+  if (!check_bytes (data, len, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "The document is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, "The document is empty");
+      return NULL;
+    }
+  return load_root (json_parser_get_root (parser), error);
+}
+
+static char *
+load_contents (GFile   *file,
+               gsize   *length,
+               GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  char *contents = NULL;
+
+  /* Refuse a huge file before reading it into memory. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            NULL, &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Could not open “%s”: %s",
+                   name, local_error->message);
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > (goffset) BP_DOCUMENT_MAX_BYTES)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "“%s” is larger than %u bytes", name, BP_DOCUMENT_MAX_BYTES);
+      return NULL;
+    }
+  if (!g_file_load_contents (file, NULL, &contents, length, NULL, &local_error))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Could not read “%s”: %s",
+                   name, local_error->message);
+      return NULL;
+    }
+  return contents;
+}
+
+BpDocument *
+bp_document_load_from_file (GFile   *file,
+                            GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  contents = load_contents (file, &length, error);
+  if (contents == NULL)
+    return NULL;
+  return bp_document_load_from_data (contents, (gssize) length, error);
+}
+
+BpDocument *
+bp_document_load_from_path (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  file = g_file_new_for_commandline_arg (path);
+  if (g_str_has_suffix (path, ".bpx"))
+    {
+      g_autofree char *contents = NULL;
+      g_autoptr(BpGraph) graph = NULL;
+      gsize length;
+
+      contents = load_contents (file, &length, error);
+      if (contents == NULL)
+        return NULL;
+      if (memchr (contents, '\0', length) != NULL)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       "“%s” is not a text file", path);
+          return NULL;
+        }
+      graph = bp_expr_parse (contents, error);
+      if (graph == NULL)
+        return NULL;
+      return bp_document_new_for_graph (graph);
+    }
+  return bp_document_load_from_file (file, error);
+}

@@ -1,0 +1,1146 @@
+/* SPDX-License-Identifier: MIT */
+/* The .bpx expression language (DESIGN.md, "Expression language").
+ *
+ *   program    := { statement ( NEWLINE | ";" ) }
+ *   statement  := NAME "=" expr | expr          (a bare expression: last only)
+ *   expr       := term { ("+" | "-") term }
+ *   term       := unary { ("*" | "/" | "@") unary }
+ *   unary      := "-" unary | "+" unary | power
+ *   power      := primary [ ("^" | "**") constant ]
+ *   constant   := ["-" | "+"] NUMBER [ ("^" | "**") constant ] | "(" constant ")"
+ *   primary    := NUMBER | matrix | NAME | NAME "(" args ")" | "(" expr ")"
+ *   matrix     := "[" number { "," number } "]"
+ *               | "[" "[" row "]" { "," "[" row "]" } "]"
+ *
+ * As in Python and numpy, -x^2 is -(x^2) and ^ groups to the right.
+ * Newlines inside brackets and parentheses are ignored. A literal that is
+ * the whole right side of an assignment becomes an input leaf with that
+ * name; other literals become const leaves. `1 / x` is the book's
+ * reciprocal node, `x ^ 2` its square node. Functions are the op names of
+ * the catalog; sum(x[, axis]), repeat(x, n[, axis]) and pow(x, k) take
+ * constant attributes after their inputs; input(…), const(…) and
+ * param(…) make a leaf of that kind from a literal. */
+
+#include <math.h>
+#include <string.h>
+
+#include "bp-expr.h"
+
+typedef enum
+{
+  T_EOF,
+  T_NEWLINE,
+  T_NAME,
+  T_NUMBER,
+  T_PLUS,
+  T_MINUS,
+  T_STAR,
+  T_SLASH,
+  T_POWER,
+  T_AT,
+  T_LPAREN,
+  T_RPAREN,
+  T_LBRACKET,
+  T_RBRACKET,
+  T_COMMA,
+  T_EQUALS,
+} TokenKind;
+
+typedef struct
+{
+  TokenKind   kind;
+  const char *start;
+  guint       len;
+  guint       line;
+  guint       col;
+  double      number;
+} Token;
+
+/* An operand while parsing: a node, or a literal not yet made a node (so
+ * that `a = 3` can become the input leaf "a" and `-3` stays a literal). */
+typedef struct
+{
+  BpNode     *node;
+  BpTensor   *literal;
+  const BpOp *leaf_op;   /* for a literal: input unless input()/const()/param() */
+  gboolean    fresh;     /* created by this expression, not a name reference */
+} Operand;
+
+typedef struct
+{
+  GArray     *tokens;
+  guint       pos;
+  guint       depth;
+  BpGraph    *graph;
+  GHashTable *names;      /* name → BpNode*, defined so far */
+  GHashTable *name_lines; /* name → line of its definition */
+  GHashTable *reserved;   /* every name assigned anywhere: generated ids avoid them */
+  GHashTable *where;      /* BpNode* → (line << 16 | col) packed in a pointer */
+  GHashTable *counters;   /* op name → next number for generated ids */
+  guint       n_nodes;
+} Parser;
+
+static void
+operand_clear (Operand *operand)
+{
+  g_clear_pointer (&operand->literal, bp_tensor_unref);
+}
+
+/* ---------------------------------------------------------------- */
+/* Errors                                                            */
+
+static char *
+describe_token (const Token *token)
+{
+  switch (token->kind)
+    {
+    case T_EOF: return g_strdup ("the end of the text");
+    case T_NEWLINE: return g_strdup ("the end of the line");
+    case T_NAME: return g_strdup_printf ("the name “%.*s”", (int) token->len, token->start);
+    case T_NUMBER: return g_strdup_printf ("the number %.*s", (int) token->len, token->start);
+    case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH: case T_POWER: case T_AT:
+    case T_LPAREN: case T_RPAREN: case T_LBRACKET: case T_RBRACKET: case T_COMMA:
+    case T_EQUALS:
+    default:
+      return g_strdup_printf ("“%.*s”", (int) token->len, token->start);
+    }
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+error_at (GError    **error,
+          int         code,
+          const Token *token,
+          const char *format,
+          ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, BP_ERROR, code, "line %u, column %u: %s",
+               token->line, token->col, message);
+}
+
+static void
+expected (GError    **error,
+          const Token *token,
+          const char *what)
+{
+  g_autofree char *found = describe_token (token);
+
+  error_at (error, BP_ERROR_PARSE, token, "expected %s but found %s", what, found);
+}
+
+/* ---------------------------------------------------------------- */
+/* Lexer                                                             */
+
+static gboolean
+tokenize (const char  *text,
+          GArray      *tokens,
+          GError     **error)
+{
+  const char *p = text;
+  guint line = 1, col = 1;
+  int nesting = 0;   /* ( and [ : newlines inside are not statement ends */
+
+  while (TRUE)
+    {
+      Token token = { T_EOF, p, 1, line, col, 0 };
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0)
+        {
+          token.len = 0;
+          g_array_append_val (tokens, token);
+          return TRUE;
+        }
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
+        {
+          p++;
+          col++;
+          continue;
+        }
+      if (c == '#')
+        {
+          while (*p != '\0' && *p != '\n')
+            p++;
+          continue;
+        }
+      if (c == '\n')
+        {
+          if (nesting == 0)
+            {
+              token.kind = T_NEWLINE;
+              g_array_append_val (tokens, token);
+            }
+          p++;
+          line++;
+          col = 1;
+          continue;
+        }
+
+      if (g_ascii_isdigit (c) || (c == '.' && g_ascii_isdigit (p[1])))
+        {
+          const char *q = p;
+
+          while (g_ascii_isdigit (*q))
+            q++;
+          if (*q == '.')
+            {
+              q++;
+              while (g_ascii_isdigit (*q))
+                q++;
+            }
+          if ((*q == 'e' || *q == 'E')
+              && (g_ascii_isdigit (q[1])
+                  || ((q[1] == '+' || q[1] == '-') && g_ascii_isdigit (q[2]))))
+            {
+              q += 2;
+              while (g_ascii_isdigit (*q))
+                q++;
+            }
+          token.kind = T_NUMBER;
+          token.len = q - p;
+          token.number = g_ascii_strtod (p, NULL);
+        }
+      else if (g_ascii_isalpha (c) || c == '_')
+        {
+          const char *q = p;
+
+          while (g_ascii_isalnum (*q) || *q == '_')
+            q++;
+          token.kind = T_NAME;
+          token.len = q - p;
+          if (token.len > 256)
+            {
+              error_at (error, BP_ERROR_PARSE, &token, "a name is longer than 256 characters");
+              return FALSE;
+            }
+        }
+      else
+        {
+          switch (c)
+            {
+            case '+': token.kind = T_PLUS; break;
+            case '-': token.kind = T_MINUS; break;
+            case '/': token.kind = T_SLASH; break;
+            case '^': token.kind = T_POWER; break;
+            case '@': token.kind = T_AT; break;
+            case ',': token.kind = T_COMMA; break;
+            case '=': token.kind = T_EQUALS; break;
+            case ';': token.kind = nesting == 0 ? T_NEWLINE : T_COMMA; break;
+            case '*':
+              token.kind = T_STAR;
+              if (p[1] == '*')
+                {
+                  token.kind = T_POWER;
+                  token.len = 2;
+                }
+              break;
+            case '(': case '[':
+              token.kind = c == '(' ? T_LPAREN : T_LBRACKET;
+              nesting++;
+              break;
+            case ')': case ']':
+              token.kind = c == ')' ? T_RPAREN : T_RBRACKET;
+              if (nesting > 0)
+                nesting--;
+              break;
+            default:
+              {
+                char buf[8] = { 0 };
+
+                g_unichar_to_utf8 (c, buf);
+                token.len = strlen (buf);
+                error_at (error, BP_ERROR_PARSE, &token, "unexpected character “%s”",
+                          g_unichar_isprint (c) ? buf : "?");
+                return FALSE;
+              }
+            }
+          /* A ";" inside brackets is a mistake; report it as what it is. */
+          if (c == ';' && nesting > 0)
+            {
+              error_at (error, BP_ERROR_PARSE, &token,
+                        "expected “,” or a closing bracket but found “;”");
+              return FALSE;
+            }
+        }
+      g_array_append_val (tokens, token);
+      p += token.len;
+      col += token.len;
+    }
+}
+
+/* ---------------------------------------------------------------- */
+/* Parser helpers                                                    */
+
+static const Token *
+peek (Parser *parser)
+{
+  return &g_array_index (parser->tokens, Token, parser->pos);
+}
+
+static const Token *
+peek_at (Parser *parser,
+         guint   ahead)
+{
+  guint i = MIN (parser->pos + ahead, parser->tokens->len - 1);
+
+  return &g_array_index (parser->tokens, Token, i);
+}
+
+static const Token *
+next (Parser *parser)
+{
+  const Token *token = peek (parser);
+
+  if (token->kind != T_EOF)
+    parser->pos++;
+  return token;
+}
+
+static gboolean
+accept (Parser    *parser,
+        TokenKind  kind)
+{
+  if (peek (parser)->kind != kind)
+    return FALSE;
+  next (parser);
+  return TRUE;
+}
+
+static gboolean
+expect (Parser      *parser,
+        TokenKind    kind,
+        const char  *what,
+        GError     **error)
+{
+  if (accept (parser, kind))
+    return TRUE;
+  expected (error, peek (parser), what);
+  return FALSE;
+}
+
+static gboolean
+enter (Parser       *parser,
+       const Token  *token,
+       GError      **error)
+{
+  if (++parser->depth > BP_EXPR_MAX_DEPTH)
+    {
+      error_at (error, BP_ERROR_PARSE, token,
+                "the expression nests more than %u levels deep", BP_EXPR_MAX_DEPTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+generate_id (Parser     *parser,
+             const char *base)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->counters, base));
+
+  while (TRUE)
+    {
+      char *id = g_strdup_printf ("%s%u", base, ++n);
+
+      if (!g_hash_table_contains (parser->reserved, id)
+          && bp_graph_lookup (parser->graph, id) == NULL)
+        {
+          g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
+          return id;
+        }
+      g_free (id);
+    }
+}
+
+static BpNode *
+add_node (Parser      *parser,
+          const char  *id,
+          const BpOp  *op,
+          const Token *where,
+          GError     **error)
+{
+  g_autofree char *generated = NULL;
+  BpNode *node;
+
+  if (parser->n_nodes >= BP_EXPR_MAX_NODES)
+    {
+      error_at (error, BP_ERROR_TOO_LARGE, where,
+                "the expressions make more than %u nodes", BP_EXPR_MAX_NODES);
+      return NULL;
+    }
+  if (id == NULL)
+    id = generated = generate_id (parser, op->name);
+  node = bp_graph_add_node (parser->graph, id, op->name, error);
+  if (node == NULL)
+    return NULL;
+  parser->n_nodes++;
+  g_hash_table_insert (parser->where, node,
+                       GUINT_TO_POINTER ((MIN (where->line, 0xffffu) << 16)
+                                         | MIN (where->col, 0xffffu)));
+  return node;
+}
+
+/* Makes a pending literal a leaf node (a const unless named otherwise). */
+static gboolean
+materialize (Parser       *parser,
+             Operand      *operand,
+             const char   *id,
+             const Token  *where,
+             GError      **error)
+{
+  const BpOp *op;
+  BpNode *node;
+
+  if (operand->node != NULL)
+    return TRUE;
+  op = operand->leaf_op;
+  if (op == NULL)
+    op = bp_op_lookup (id != NULL ? "input" : "const");
+  node = add_node (parser, id, op, where, error);
+  if (node == NULL)
+    return FALSE;
+  bp_node_set_value (node, operand->literal);
+  g_clear_pointer (&operand->literal, bp_tensor_unref);
+  operand->node = node;
+  operand->fresh = TRUE;
+  return TRUE;
+}
+
+/* One node of `op_name` on the operands, which it consumes. */
+static gboolean
+apply (Parser       *parser,
+       const char   *op_name,
+       Operand      *operands,
+       guint         n_operands,
+       const BpAttrs *attrs,
+       const Token  *where,
+       Operand      *result,
+       GError      **error)
+{
+  const BpOp *op = bp_op_lookup (op_name);
+  BpNode *node;
+
+  g_assert (op != NULL && op->arity == n_operands);
+
+  for (guint i = 0; i < n_operands; i++)
+    if (!materialize (parser, &operands[i], NULL, where, error))
+      return FALSE;
+  node = add_node (parser, NULL, op, where, error);
+  if (node == NULL)
+    return FALSE;
+  if (attrs != NULL && !bp_node_set_attrs (node, attrs, error))
+    return FALSE;
+  for (guint i = 0; i < n_operands; i++)
+    if (!bp_graph_connect (parser->graph, operands[i].node, node, i, error))
+      return FALSE;
+  result->node = node;
+  result->literal = NULL;
+  result->leaf_op = NULL;
+  result->fresh = TRUE;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- */
+/* Grammar                                                           */
+
+static gboolean parse_expr (Parser *parser, Operand *result, GError **error);
+
+static gboolean
+parse_signed_number (Parser  *parser,
+                     double  *value,
+                     GError **error)
+{
+  gboolean negative = FALSE;
+
+  while (peek (parser)->kind == T_MINUS || peek (parser)->kind == T_PLUS)
+    negative ^= next (parser)->kind == T_MINUS;
+  if (peek (parser)->kind != T_NUMBER)
+    {
+      expected (error, peek (parser), "a number");
+      return FALSE;
+    }
+  *value = next (parser)->number;
+  if (negative)
+    *value = -*value;
+  return TRUE;
+}
+
+/* A constant (exponents and attributes): no nodes, just a number. */
+static gboolean
+parse_constant (Parser  *parser,
+                double  *value,
+                GError **error)
+{
+  const Token *start = peek (parser);
+  gboolean ok;
+
+  if (!enter (parser, start, error))
+    return FALSE;
+
+  if (accept (parser, T_LPAREN))
+    ok = parse_constant (parser, value, error)
+         && expect (parser, T_RPAREN, "“)”", error);
+  else if (start->kind == T_MINUS || start->kind == T_PLUS)
+    {
+      gboolean negative = next (parser)->kind == T_MINUS;
+
+      ok = parse_constant (parser, value, error);
+      if (negative)
+        *value = -*value;
+      parser->depth--;
+      return ok;
+    }
+  else if (start->kind == T_NUMBER)
+    {
+      *value = next (parser)->number;
+      ok = TRUE;
+    }
+  else
+    {
+      expected (error, start, "a constant number");
+      ok = FALSE;
+    }
+
+  if (ok && accept (parser, T_POWER))
+    {
+      double exponent;
+
+      ok = parse_constant (parser, &exponent, error);
+      *value = pow (*value, exponent);
+    }
+  parser->depth--;
+  return ok;
+}
+
+static gboolean
+parse_integer (Parser     *parser,
+               const char *what,
+               gint64      min,
+               gint64      max,
+               gint64     *value,
+               GError    **error)
+{
+  const Token *start = peek (parser);
+  double d;
+
+  if (!parse_constant (parser, &d, error))
+    return FALSE;
+  if (!(d == floor (d)) || d < min || d > max)
+    {
+      if (max == G_MAXINT64 || max > 1000)
+        error_at (error, BP_ERROR_PARSE, start,
+                  "%s must be a whole number from %" G_GINT64_FORMAT, what, min);
+      else
+        error_at (error, BP_ERROR_PARSE, start,
+                  "%s must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                  what, min, max);
+      return FALSE;
+    }
+  *value = (gint64) d;
+  return TRUE;
+}
+
+static gboolean
+parse_matrix (Parser   *parser,
+              Operand  *result,
+              GError  **error)
+{
+  const Token *open = next (parser);   /* [ */
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  guint rows = 0, cols = 0;
+
+  if (peek (parser)->kind == T_LBRACKET)
+    {
+      do
+        {
+          const Token *row_start = peek (parser);
+          guint n = 0;
+
+          if (!expect (parser, T_LBRACKET, "“[” to start a row", error))
+            return FALSE;
+          do
+            {
+              double v;
+
+              if (!parse_signed_number (parser, &v, error))
+                return FALSE;
+              if (values->len >= BP_TENSOR_MAX_ELEMENTS)
+                {
+                  error_at (error, BP_ERROR_TOO_LARGE, open,
+                            "the matrix has more than %u elements", BP_TENSOR_MAX_ELEMENTS);
+                  return FALSE;
+                }
+              g_array_append_val (values, v);
+              n++;
+            }
+          while (accept (parser, T_COMMA));
+          if (!expect (parser, T_RBRACKET, "“,” or “]”", error))
+            return FALSE;
+          if (rows > 0 && n != cols)
+            {
+              error_at (error, BP_ERROR_SHAPE, row_start,
+                        "row %u of the matrix has %u elements but row 1 has %u",
+                        rows + 1, n, cols);
+              return FALSE;
+            }
+          cols = n;
+          rows++;
+        }
+      while (accept (parser, T_COMMA));
+      if (!expect (parser, T_RBRACKET, "“,” or “]”", error))
+        return FALSE;
+    }
+  else
+    {
+      do
+        {
+          double v;
+
+          if (!parse_signed_number (parser, &v, error))
+            return FALSE;
+          if (values->len >= BP_TENSOR_MAX_ELEMENTS)
+            {
+              error_at (error, BP_ERROR_TOO_LARGE, open,
+                        "the matrix has more than %u elements", BP_TENSOR_MAX_ELEMENTS);
+              return FALSE;
+            }
+          g_array_append_val (values, v);
+        }
+      while (accept (parser, T_COMMA));
+      if (!expect (parser, T_RBRACKET, "“,” or “]”", error))
+        return FALSE;
+      rows = 1;
+      cols = values->len;
+    }
+
+  result->literal = bp_tensor_new_from_data (rows, cols, (const double *) values->data);
+  return TRUE;
+}
+
+static gboolean
+parse_call (Parser   *parser,
+            Operand  *result,
+            GError  **error)
+{
+  const Token *name = next (parser);
+  g_autofree char *op_name = g_strndup (name->start, name->len);
+  const BpOp *op = bp_op_lookup (op_name);
+  Operand args[BP_OP_MAX_INPUTS] = { { 0 } };
+  BpAttrs attrs = BP_ATTRS_INIT;
+  guint n_args = 0;
+  gboolean ok = FALSE;
+
+  next (parser);   /* ( */
+  if (op == NULL)
+    {
+      error_at (error, BP_ERROR_PARSE, name, "unknown function “%s”", op_name);
+      return FALSE;
+    }
+
+  if (bp_op_is_leaf (op))
+    {
+      /* input(3), const([1, 2]), param([[…]]): a leaf of that kind. */
+      const Token *arg = peek (parser);
+
+      if (!parse_expr (parser, &args[0], error))
+        goto out;
+      if (args[0].literal == NULL)
+        {
+          error_at (error, BP_ERROR_PARSE, arg, "%s() takes a number or a matrix", op_name);
+          goto out;
+        }
+      if (!expect (parser, T_RPAREN, "“)”", error))
+        goto out;
+      *result = args[0];
+      result->leaf_op = op;
+      args[0].literal = NULL;
+      ok = TRUE;
+      goto out;
+    }
+
+  for (n_args = 0; n_args < op->arity; n_args++)
+    {
+      if (n_args > 0 && !expect (parser, T_COMMA, "“,” and another argument", error))
+        goto out;
+      if (!parse_expr (parser, &args[n_args], error))
+        {
+          n_args++;
+          goto out;
+        }
+    }
+
+  /* Constant attributes after the inputs: times, then axis; power. */
+  if (op->attrs & BP_ATTR_TIMES)
+    {
+      gint64 times;
+
+      if (!expect (parser, T_COMMA, "“,” and the number of copies", error)
+          || !parse_integer (parser, "the number of copies", 1, BP_TENSOR_MAX_ELEMENTS,
+                             &times, error))
+        goto out;
+      attrs.times = (guint) times;
+      attrs.axis = 0;
+    }
+  if (op->attrs & BP_ATTR_POWER)
+    {
+      const Token *at = peek (parser);
+
+      if (!expect (parser, T_COMMA, "“,” and the exponent", error)
+          || !parse_constant (parser, &attrs.power, error))
+        goto out;
+      if (!isfinite (attrs.power))
+        {
+          error_at (error, BP_ERROR_PARSE, at, "the exponent must be a finite number");
+          goto out;
+        }
+    }
+  if ((op->attrs & BP_ATTR_AXIS) && accept (parser, T_COMMA))
+    {
+      gint64 axis;
+      gint64 min_axis = (op->attrs & BP_ATTR_TIMES) ? 0 : -1;
+
+      if (!parse_integer (parser, "the axis", min_axis, 1, &axis, error))
+        goto out;
+      attrs.axis = (int) axis;
+    }
+  if (!expect (parser, T_RPAREN, op->attrs & BP_ATTR_AXIS ? "“,” and an axis, or “)”" : "“)”",
+               error))
+    goto out;
+
+  ok = apply (parser, op->name, args, op->arity,
+              op->attrs != BP_ATTR_NONE ? &attrs : NULL, name, result, error);
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+    operand_clear (&args[i]);
+  return ok;
+}
+
+static gboolean
+parse_primary (Parser   *parser,
+               Operand  *result,
+               GError  **error)
+{
+  const Token *token = peek (parser);
+
+  switch (token->kind)
+    {
+    case T_NUMBER:
+      next (parser);
+      result->literal = bp_tensor_new_scalar (token->number);
+      return TRUE;
+
+    case T_LBRACKET:
+      return parse_matrix (parser, result, error);
+
+    case T_LPAREN:
+      {
+        gboolean ok;
+
+        next (parser);
+        if (!enter (parser, token, error))
+          return FALSE;
+        ok = parse_expr (parser, result, error)
+             && expect (parser, T_RPAREN, "an operator or “)”", error);
+        parser->depth--;
+        return ok;
+      }
+
+    case T_NAME:
+      {
+        g_autofree char *name = NULL;
+        BpNode *node;
+
+        if (peek_at (parser, 1)->kind == T_LPAREN)
+          {
+            gboolean ok;
+
+            if (!enter (parser, token, error))
+              return FALSE;
+            ok = parse_call (parser, result, error);
+            parser->depth--;
+            return ok;
+          }
+        next (parser);
+        name = g_strndup (token->start, token->len);
+        node = g_hash_table_lookup (parser->names, name);
+        if (node == NULL)
+          {
+            if (g_hash_table_contains (parser->reserved, name))
+              error_at (error, BP_ERROR_PARSE, token,
+                        "“%s” is used before it is assigned", name);
+            else if (bp_op_lookup (name) != NULL)
+              error_at (error, BP_ERROR_PARSE, token,
+                        "“%s” is a function: write %s(…)", name, name);
+            else
+              error_at (error, BP_ERROR_PARSE, token, "unknown name “%s”", name);
+            return FALSE;
+          }
+        result->node = node;
+        result->fresh = FALSE;
+        return TRUE;
+      }
+
+    case T_EOF: case T_NEWLINE: case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH:
+    case T_POWER: case T_AT: case T_RPAREN: case T_RBRACKET: case T_COMMA: case T_EQUALS:
+    default:
+      expected (error, token, "a number, a name, “(” or “[”");
+      return FALSE;
+    }
+}
+
+static gboolean
+parse_power (Parser   *parser,
+             Operand  *result,
+             GError  **error)
+{
+  const Token *op_token;
+  double k;
+  BpAttrs attrs = BP_ATTRS_INIT;
+
+  if (!parse_primary (parser, result, error))
+    return FALSE;
+  if (peek (parser)->kind != T_POWER)
+    return TRUE;
+
+  op_token = next (parser);
+  if (peek (parser)->kind == T_NAME || peek (parser)->kind == T_LBRACKET)
+    {
+      g_autofree char *found = describe_token (peek (parser));
+
+      error_at (error, BP_ERROR_PARSE, peek (parser),
+                "expected a constant exponent but found %s (x ^ k needs a number k)",
+                found);
+      return FALSE;
+    }
+  if (!parse_constant (parser, &k, error))
+    return FALSE;
+  if (!isfinite (k))
+    {
+      error_at (error, BP_ERROR_PARSE, op_token, "the exponent must be a finite number");
+      return FALSE;
+    }
+  if (k == 2)
+    return apply (parser, "square", result, 1, NULL, op_token, result, error);
+  attrs.power = k;
+  return apply (parser, "pow", result, 1, &attrs, op_token, result, error);
+}
+
+static gboolean
+parse_unary (Parser   *parser,
+             Operand  *result,
+             GError  **error)
+{
+  const Token *token = peek (parser);
+  gboolean ok;
+
+  if (token->kind != T_MINUS && token->kind != T_PLUS)
+    return parse_power (parser, result, error);
+
+  next (parser);
+  if (!enter (parser, token, error))
+    return FALSE;
+  ok = parse_unary (parser, result, error);
+  parser->depth--;
+  if (!ok || token->kind == T_PLUS)
+    return ok;
+
+  /* -3 stays a literal; -x is the neg node. */
+  if (result->literal != NULL)
+    {
+      for (gsize i = 0; i < bp_tensor_n_elements (result->literal); i++)
+        result->literal->data[i] = -result->literal->data[i];
+      return TRUE;
+    }
+  return apply (parser, "neg", result, 1, NULL, token, result, error);
+}
+
+static gboolean
+is_literal_one (const Operand *operand)
+{
+  return operand->literal != NULL && operand->leaf_op == NULL
+         && bp_tensor_is_scalar (operand->literal) && operand->literal->data[0] == 1.0;
+}
+
+static gboolean
+parse_term (Parser   *parser,
+            Operand  *result,
+            GError  **error)
+{
+  if (!parse_unary (parser, result, error))
+    return FALSE;
+
+  while (TRUE)
+    {
+      const Token *token = peek (parser);
+      Operand operands[2] = { *result, { 0 } };
+      const char *op_name;
+      gboolean ok;
+
+      switch (token->kind)
+        {
+        case T_STAR: op_name = "mul"; break;
+        case T_SLASH: op_name = "div"; break;
+        case T_AT: op_name = "matmul"; break;
+        default:
+          return TRUE;
+        }
+      next (parser);
+      memset (result, 0, sizeof *result);
+      if (!parse_unary (parser, &operands[1], error))
+        {
+          operand_clear (&operands[0]);
+          operand_clear (&operands[1]);
+          return FALSE;
+        }
+      if (token->kind == T_SLASH && is_literal_one (&operands[0]))
+        {
+          /* The book's 1/x node. */
+          operand_clear (&operands[0]);
+          ok = apply (parser, "reciprocal", &operands[1], 1, NULL, token, result, error);
+        }
+      else
+        ok = apply (parser, op_name, operands, 2, NULL, token, result, error);
+      operand_clear (&operands[0]);
+      operand_clear (&operands[1]);
+      if (!ok)
+        return FALSE;
+    }
+}
+
+static gboolean
+parse_expr (Parser   *parser,
+            Operand  *result,
+            GError  **error)
+{
+  if (!parse_term (parser, result, error))
+    return FALSE;
+
+  while (peek (parser)->kind == T_PLUS || peek (parser)->kind == T_MINUS)
+    {
+      const Token *token = next (parser);
+      Operand operands[2] = { *result, { 0 } };
+      gboolean ok;
+
+      memset (result, 0, sizeof *result);
+      ok = parse_term (parser, &operands[1], error)
+           && apply (parser, token->kind == T_PLUS ? "add" : "sub", operands, 2, NULL,
+                     token, result, error);
+      operand_clear (&operands[0]);
+      operand_clear (&operands[1]);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* NAME "=" expr, or a bare expression (the last statement only). */
+static gboolean
+parse_statement (Parser   *parser,
+                 BpNode  **output,
+                 GError  **error)
+{
+  const Token *start = peek (parser);
+  Operand value = { 0 };
+  g_autofree char *name = NULL;
+  gboolean ok = FALSE;
+
+  if (start->kind == T_NAME && peek_at (parser, 1)->kind == T_EQUALS)
+    {
+      name = g_strndup (start->start, start->len);
+      if (g_hash_table_contains (parser->names, name))
+        {
+          error_at (error, BP_ERROR_PARSE, start,
+                    "“%s” is already assigned on line %u; give the new value another name",
+                    name, GPOINTER_TO_UINT (g_hash_table_lookup (parser->name_lines, name)));
+          return FALSE;
+        }
+      if (bp_op_lookup (name) != NULL)
+        {
+          error_at (error, BP_ERROR_PARSE, start,
+                    "“%s” is the name of a function; choose another name", name);
+          return FALSE;
+        }
+      next (parser);
+      next (parser);
+    }
+
+  if (!parse_expr (parser, &value, error))
+    goto out;
+  if (peek (parser)->kind != T_NEWLINE && peek (parser)->kind != T_EOF)
+    {
+      expected (error, peek (parser), "an operator or the end of the line");
+      goto out;
+    }
+
+  if (name == NULL)
+    {
+      /* A bare expression names nothing: it must be the output. */
+      guint save = parser->pos;
+
+      while (accept (parser, T_NEWLINE))
+        ;
+      if (peek (parser)->kind != T_EOF)
+        {
+          error_at (error, BP_ERROR_PARSE, start,
+                    "expected an assignment such as “y = …” (only the last line may "
+                    "be a bare expression)");
+          goto out;
+        }
+      parser->pos = save;
+      if (!materialize (parser, &value, NULL, start, error))
+        goto out;
+    }
+  else if (value.literal != NULL)
+    {
+      if (!materialize (parser, &value, name, start, error))
+        goto out;
+    }
+  else if (!value.fresh)
+    {
+      error_at (error, BP_ERROR_PARSE, start,
+                "“%s = %s” only gives a node a second name; compute something new",
+                name, bp_node_get_id (value.node));
+      goto out;
+    }
+  else
+    {
+      if (!bp_graph_rename_node (parser->graph, value.node, name, error))
+        goto out;
+    }
+
+  if (name != NULL)
+    {
+      bp_node_set_label (value.node, name);
+      g_hash_table_insert (parser->names, g_strdup (name), value.node);
+      g_hash_table_insert (parser->name_lines, g_strdup (name),
+                           GUINT_TO_POINTER (start->line));
+    }
+  *output = value.node;
+  ok = TRUE;
+
+out:
+  operand_clear (&value);
+  return ok;
+}
+
+/* Shape errors carry the line and column of the node's operator. */
+static gboolean
+check_shapes (Parser  *parser,
+              GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint n = bp_graph_get_n_nodes (parser->graph);
+
+  if (bp_graph_validate (parser->graph, &local_error))
+    return TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (parser->graph, i);
+      const char *message = bp_node_get_error (node);
+      guint packed;
+
+      if (message == NULL)
+        continue;
+      packed = GPOINTER_TO_UINT (g_hash_table_lookup (parser->where, node));
+      g_set_error (error, BP_ERROR, local_error->code, "line %u, column %u: %s",
+                   packed >> 16, packed & 0xffff, message);
+      return FALSE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+BpGraph *
+bp_expr_parse (const char  *text,
+               GError     **error)
+{
+  g_autoptr(BpGraph) graph = NULL;
+  g_autoptr(GArray) tokens = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GHashTable) name_lines = NULL;
+  g_autoptr(GHashTable) reserved = NULL;
+  g_autoptr(GHashTable) where = NULL;
+  g_autoptr(GHashTable) counters = NULL;
+  Parser parser = { 0 };
+  BpNode *output = NULL;
+  const char *end;
+  gsize length;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  length = strlen (text);
+  if (length > BP_EXPR_MAX_BYTES)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "The expressions are %" G_GSIZE_FORMAT " bytes long; at most %u are accepted",
+                   length, BP_EXPR_MAX_BYTES);
+      return NULL;
+    }
+  if (!g_utf8_validate_len (text, length, &end))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_PARSE,
+                   "The text is not valid UTF-8 (byte %" G_GSIZE_FORMAT ")",
+                   (gsize) (end - text));
+      return NULL;
+    }
+
+  tokens = g_array_new (FALSE, FALSE, sizeof (Token));
+  if (!tokenize (text, tokens, error))
+    return NULL;
+
+  graph = bp_graph_new ();
+  names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  name_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  where = g_hash_table_new (NULL, NULL);
+  counters = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Every name assigned anywhere, so that generated ids never take one. */
+  for (guint i = 0; i + 1 < tokens->len; i++)
+    {
+      const Token *t = &g_array_index (tokens, Token, i);
+
+      if (t->kind == T_NAME && g_array_index (tokens, Token, i + 1).kind == T_EQUALS
+          && (i == 0 || g_array_index (tokens, Token, i - 1).kind == T_NEWLINE))
+        g_hash_table_add (reserved, g_strndup (t->start, t->len));
+    }
+
+  parser.tokens = tokens;
+  parser.graph = graph;
+  parser.names = names;
+  parser.name_lines = name_lines;
+  parser.reserved = reserved;
+  parser.where = where;
+  parser.counters = counters;
+
+  while (TRUE)
+    {
+      while (accept (&parser, T_NEWLINE))
+        ;
+      if (peek (&parser)->kind == T_EOF)
+        break;
+      if (!parse_statement (&parser, &output, error))
+        return NULL;
+    }
+
+  if (output == NULL)
+    {
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_PARSE,
+                           "line 1, column 1: expected an assignment such as “y = x * 2” "
+                           "but found no expression");
+      return NULL;
+    }
+  bp_graph_set_output (graph, output);
+
+  if (!check_shapes (&parser, error))
+    return NULL;
+  return g_steal_pointer (&graph);
+}
