@@ -7,6 +7,7 @@
 #include "bp-examples.h"
 #include "bp-export.h"
 #include "bp-window-private.h"
+#include "bp-window-teach.h"   /* teaching (issue 6) */
 
 #define MAX_RECENT 8
 
@@ -685,6 +686,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, value_entry_changed_cb);
 
   _bp_window_class_actions_init (klass);
+  _bp_window_teach_class_init (widget_class);   /* teaching (issue 6) */
 }
 
 static void
@@ -751,6 +753,8 @@ bp_window_init (BpWindow *self)
       self->bench_startup = TRUE;
       g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
     }
+
+  _bp_window_teach_init (self);   /* teaching (issue 6): player, panel, quiz */
 
   update_title (self);
   update_side_panel (self, TRUE);
@@ -1023,6 +1027,7 @@ bp_window_set_document (BpWindow   *self,
   self->autosaved_serial = 0;
 
   bp_canvas_set_document (self->canvas, document);
+  _bp_window_teach_set_document (self, document);   /* teaching (issue 6) */
 
   update_side_panel (self, TRUE);
   document_state_changed (self);

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/* The player's logic, without a display: the position in the trace, step
+ * and step back, playback driven by "done" (no widget: no animation),
+ * recomputing after an edit keeps the position. Also the quiz's logic. */
+#include <math.h>
+
+#include "bp-examples.h"
+#include "bp-player.h"
+#include "bp-quiz.h"
+
+static BpDocument *
+load_apples (void)
+{
+  g_autoptr(GError) error = NULL;
+  BpDocument *doc = bp_examples_load ("apples", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+  return doc;
+}
+
+static void
+test_positions (void)
+{
+  g_autoptr(BpDocument) doc = load_apples ();
+  BpGraph *graph = bp_document_get_graph (doc);
+  g_autoptr(BpPlayer) player = bp_player_new (graph);
+  guint n_forward, n_steps;
+  const BpStep *step;
+
+  n_forward = bp_player_get_n_forward (player);
+  n_steps = bp_player_get_n_steps (player);
+  /* 5 nodes: 5 forward steps, 5 backward steps (leaves receive theirs). */
+  g_assert_cmpuint (n_forward, ==, 5);
+  g_assert_cmpuint (n_steps, ==, 10);
+  g_assert_null (bp_player_get_error (player));
+
+  g_assert_cmpuint (bp_player_get_position (player), ==, 0);
+  g_assert_cmpint (bp_player_get_pass (player), ==, BP_PASS_NONE);
+  g_assert_null (bp_player_get_current_step (player));
+
+  bp_player_step (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, 1);
+  g_assert_cmpint (bp_player_get_pass (player), ==, BP_PASS_FORWARD);
+  g_assert_cmpuint (bp_player_get_pass_step (player), ==, 1);
+  /* No widget: the step arrives at once. */
+  g_assert_cmpfloat (bp_player_get_progress (player), ==, 1.0);
+
+  for (guint i = 1; i < n_forward; i++)
+    bp_player_step (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward);
+  g_assert_cmpint (bp_player_get_pass (player), ==, BP_PASS_FORWARD);
+  step = bp_player_get_current_step (player);
+  g_assert_cmpint (step->kind, ==, BP_STEP_FORWARD);
+  g_assert_cmpstr (bp_node_get_id (step->node), ==, "price");
+  g_assert_cmpfloat_with_epsilon (step->value->data[0], 220.0, 1e-9);
+
+  /* The first backward step is the output receiving 1. */
+  bp_player_step (player);
+  g_assert_cmpint (bp_player_get_pass (player), ==, BP_PASS_BACKWARD);
+  g_assert_cmpuint (bp_player_get_pass_step (player), ==, 1);
+  step = bp_player_get_current_step (player);
+  g_assert_cmpint (step->kind, ==, BP_STEP_BACKWARD);
+  g_assert_cmpstr (bp_node_get_id (step->node), ==, "price");
+  g_assert_cmpfloat (step->upstream->data[0], ==, 1.0);
+
+  /* Step back really goes back. */
+  bp_player_step_back (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward);
+  g_assert_cmpint (bp_player_get_pass (player), ==, BP_PASS_FORWARD);
+  bp_player_step_back (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward - 1);
+
+  /* Clamped at both ends. */
+  bp_player_set_position (player, 1000);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_steps);
+  bp_player_step (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_steps);
+  bp_player_reset (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, 0);
+  bp_player_step_back (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, 0);
+
+  /* Position ↔ pass state. */
+  g_assert_cmpuint (bp_player_position_for (player, BP_PASS_BACKWARD, 2), ==, n_forward + 2);
+  g_assert_cmpuint (bp_player_position_for (player, BP_PASS_FORWARD, 99), ==, n_forward);
+  g_assert_cmpuint (bp_player_position_for (player, BP_PASS_NONE, 3), ==, 0);
+}
+
+static void
+test_fill_state (void)
+{
+  g_autoptr(BpDocument) doc = load_apples ();
+  g_autoptr(BpPlayer) player = bp_player_new (bp_document_get_graph (doc));
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+
+  bp_player_set_position (player, bp_player_get_n_forward (player) + 3);
+  bp_player_fill_state (player, &state);
+  g_assert_cmpint (state.pass, ==, BP_PASS_BACKWARD);
+  g_assert_cmpuint (state.step, ==, 3);
+  g_assert_cmpfloat (state.progress, ==, 1.0);
+}
+
+static void
+test_recompute_keeps_position (void)
+{
+  g_autoptr(BpDocument) doc = load_apples ();
+  BpGraph *graph = bp_document_get_graph (doc);
+  g_autoptr(BpPlayer) player = bp_player_new (graph);
+  g_autoptr(BpTensor) value = bp_tensor_new_scalar (150);
+  guint n_forward = bp_player_get_n_forward (player);
+  const BpStep *step;
+  guint64 stamp;
+
+  bp_player_set_position (player, n_forward + 2);
+  step = bp_player_get_current_step (player);
+  g_assert_cmpstr (bp_node_get_id (step->node), ==, "apple_price");
+  /* ∂price/∂apple_price = tax = 1.1 */
+  g_assert_cmpfloat_with_epsilon (step->upstream->data[0], 1.1, 1e-12);
+
+  /* Edit a value during playback: the trace is recomputed (the graph's
+   * stamp changed) and the position stays on backward step 2. */
+  stamp = bp_graph_get_stamp (graph);
+  bp_node_set_value (bp_graph_lookup (graph, "apple"), value);
+  g_assert_cmpuint (bp_graph_get_stamp (graph), !=, stamp);
+  g_assert_true (bp_player_recompute (player, NULL));
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  step = bp_player_get_current_step (player);
+  g_assert_cmpstr (bp_node_get_id (step->node), ==, "apple_price");
+  /* ∂price/∂apple = apple_num × tax stays 2.2; the value changed. */
+  step = bp_trace_get_step (bp_player_get_trace (player), n_forward - 1);
+  g_assert_cmpfloat_with_epsilon (step->value->data[0], 330.0, 1e-9);
+
+  /* Without an explicit recompute the player notices the stamp. */
+  bp_node_set_value (bp_graph_lookup (graph, "tax"), value);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  step = bp_player_get_current_step (player);
+  g_assert_cmpfloat_with_epsilon (step->upstream->data[0], 150.0, 1e-9);
+}
+
+static void
+test_invalid_graph (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(BpPlayer) player = NULL;
+  g_autoptr(GError) error = NULL;
+  BpNode *x, *mul;
+
+  x = bp_graph_add_node (graph, "x", "input", &error);
+  g_assert_no_error (error);
+  mul = bp_graph_add_node (graph, "m", "mul", &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, x, mul, 0, &error));
+
+  /* Input y of m is not connected: nothing to play, and a reason. */
+  player = bp_player_new (graph);
+  g_assert_cmpuint (bp_player_get_n_steps (player), ==, 0);
+  g_assert_nonnull (bp_player_get_error (player));
+  bp_player_step (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, 0);
+  bp_player_play (player);
+  g_assert_false (bp_player_get_playing (player));
+
+  /* Fixing it brings the steps. */
+  g_assert_true (bp_graph_connect (graph, x, mul, 1, &error));
+  g_assert_cmpuint (bp_player_get_n_steps (player), >, 0);
+  g_assert_null (bp_player_get_error (player));
+}
+
+static void
+quit_when_stopped_cb (BpPlayer   *player,
+                      GParamSpec *pspec,
+                      GMainLoop  *loop)
+{
+  if (!bp_player_get_playing (player))
+    g_main_loop_quit (loop);
+}
+
+static void
+test_play (void)
+{
+  g_autoptr(BpDocument) doc = load_apples ();
+  g_autoptr(BpPlayer) player = bp_player_new (bp_document_get_graph (doc));
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint n_forward = bp_player_get_n_forward (player);
+  guint n_steps = bp_player_get_n_steps (player);
+  g_autofree char *text = NULL;
+
+  bp_player_set_speed (player, 100);   /* clamped */
+  g_assert_cmpfloat (bp_player_get_speed (player), ==, BP_PLAYER_MAX_SPEED);
+  g_assert_cmpuint (bp_player_get_pause_duration (player), <, 200);
+
+  g_signal_connect (player, "notify::playing", G_CALLBACK (quit_when_stopped_cb), loop);
+
+  /* Forward plays the forward pass from the start and stops at its end. */
+  bp_player_set_position (player, n_steps);
+  bp_player_forward (player);
+  g_assert_true (bp_player_get_playing (player));
+  g_assert_cmpuint (bp_player_get_position (player), ==, 1);
+  g_main_loop_run (loop);
+  g_assert_false (bp_player_get_playing (player));
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward);
+
+  /* Backward plays from every value shown to the last gradient. */
+  bp_player_reset (player);
+  bp_player_backward (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_main_loop_run (loop);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_steps);
+  text = bp_player_describe_position (player);
+  g_assert_nonnull (strstr (text, "5 of 5"));
+
+  /* Pause stops where it is; play at the end starts over. */
+  bp_player_play (player);
+  g_assert_cmpuint (bp_player_get_position (player), ==, 1);
+  bp_player_pause (player);
+  g_assert_false (bp_player_get_playing (player));
+  g_assert_cmpuint (bp_player_get_position (player), ==, 1);
+  bp_player_toggle_play (player);
+  g_assert_true (bp_player_get_playing (player));
+  g_main_loop_run (loop);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_steps);
+}
+
+static void
+test_quiz (void)
+{
+  g_autoptr(BpDocument) doc = load_apples ();
+  BpGraph *graph = bp_document_get_graph (doc);
+  g_autoptr(BpQuiz) quiz = bp_quiz_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) blanks = NULL;
+  g_autofree char *hint = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(BpDocument) reloaded = NULL;
+  BpNode *apple = bp_graph_lookup (graph, "apple");
+  BpNode *apple_price = bp_graph_lookup (graph, "apple_price");
+
+  g_assert_true (bp_graph_backward (graph, &error));
+  bp_quiz_set_document (quiz, doc);
+
+  /* The example hides the three leaves' gradients. */
+  g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 3);
+  g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));   /* not active */
+  bp_quiz_set_active (quiz, TRUE);
+  g_assert_true (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
+  g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_VALUE));
+  blanks = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
+  g_assert_cmpuint (g_hash_table_size (blanks), ==, 3);
+  g_assert_true (g_hash_table_contains (blanks, apple));
+
+  /* Wrong: a hint with the consumer's formula; invalid: no hint. */
+  g_assert_cmpint (bp_quiz_answer (quiz, apple, BP_QUIZ_GRAD, "2", &hint), ==, BP_QUIZ_ANSWER_WRONG);
+  g_assert_nonnull (hint);
+  g_assert_nonnull (strstr (hint, bp_node_get_op (apple_price)->formula));
+  g_clear_pointer (&hint, g_free);
+  g_assert_cmpint (bp_quiz_answer (quiz, apple, BP_QUIZ_GRAD, "two", &hint), ==, BP_QUIZ_ANSWER_INVALID);
+  g_assert_null (hint);
+  g_assert_cmpint (bp_quiz_answer (quiz, apple, BP_QUIZ_GRAD, "[1, 2]", NULL), ==, BP_QUIZ_ANSWER_INVALID);
+  /* Right within the tolerance (2.2 is not exact in binary). */
+  g_assert_cmpint (bp_quiz_answer (quiz, apple, BP_QUIZ_GRAD, " 2.2 ", &hint), ==, BP_QUIZ_ANSWER_RIGHT);
+  g_assert_null (hint);
+  g_assert_cmpint (bp_quiz_answer (quiz, apple, BP_QUIZ_GRAD, "2.2000001", NULL), ==, BP_QUIZ_ANSWER_RIGHT);
+  g_assert_cmpint (bp_quiz_answer (quiz, apple, BP_QUIZ_GRAD, "2.21", NULL), ==, BP_QUIZ_ANSWER_WRONG);
+  g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
+  g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 1);
+
+  /* The teacher's choices save with the document. */
+  bp_quiz_set_hidden (quiz, apple_price, BP_QUIZ_VALUE);
+  g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 4);
+  g_assert_cmpint (bp_quiz_answer (quiz, apple_price, BP_QUIZ_VALUE, "200", NULL), ==, BP_QUIZ_ANSWER_RIGHT);
+  saved = bp_document_to_data (doc, NULL);
+  reloaded = bp_document_load_from_data (saved, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bp_document_get_quiz (reloaded, "apple_price"), ==, BP_QUIZ_VALUE);
+  g_assert_cmpint (bp_document_get_quiz (reloaded, "tax"), ==, BP_QUIZ_GRAD);
+
+  /* Restart forgets the answers; hide all gradients skips the output. */
+  bp_quiz_restart (quiz);
+  g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 0);
+  bp_quiz_hide_all_grads (quiz);
+  g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 5);
+  g_assert_false (bp_quiz_get_hidden (quiz, bp_graph_lookup (graph, "price")) & BP_QUIZ_GRAD);
+  bp_quiz_clear (quiz);
+  g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/player/positions", test_positions);
+  g_test_add_func ("/player/fill-state", test_fill_state);
+  g_test_add_func ("/player/recompute-keeps-position", test_recompute_keeps_position);
+  g_test_add_func ("/player/invalid-graph", test_invalid_graph);
+  g_test_add_func ("/player/play", test_play);
+  g_test_add_func ("/quiz/answers", test_quiz);
+
+  return g_test_run ();
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "bp-player.h"
+
+G_BEGIN_DECLS
+
+/* The controls under the canvas: Forward, Backward, Step back, Play/Pause,
+ * Step, Reset, the position ("Backward: step 2 of 5") and the speed.
+ * The buttons activate the "player" action group (player.forward,
+ * player.backward, player.step, player.step-back, player.play,
+ * player.reset); insert bp_player_bar_get_actions() into the window under
+ * "player" so that the shortcuts (bp_player_bar_add_shortcuts()) work
+ * wherever the focus is. */
+
+#define BP_TYPE_PLAYER_BAR (bp_player_bar_get_type ())
+G_DECLARE_FINAL_TYPE (BpPlayerBar, bp_player_bar, BP, PLAYER_BAR, GtkBox)
+
+GtkWidget    *bp_player_bar_new            (void);
+void          bp_player_bar_set_player     (BpPlayerBar *self, BpPlayer *player);
+BpPlayer     *bp_player_bar_get_player     (BpPlayerBar *self);
+GActionGroup *bp_player_bar_get_actions    (BpPlayerBar *self);
+/* F forward, B backward, → step, ← step back, Space play/pause, Home
+ * reset, on `widget` (the window) in the bubble phase: a focused entry or
+ * the canvas handles its own keys first. */
+void          bp_player_bar_add_shortcuts  (BpPlayerBar *self, GtkWidget *widget);
+/* The position label's text (tests read it). */
+const char   *bp_player_bar_get_position_text (BpPlayerBar *self);
+
+G_END_DECLS

@@ -1,0 +1,988 @@
+/* SPDX-License-Identifier: MIT */
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "bp-expand.h"
+#include "bp-gradcheck.h"
+#include "bp-teach-panel.h"
+
+#define DIGITS 6
+
+struct _BpTeachPanel
+{
+  GtkBox          parent_instance;
+
+  /* Template Widgets */
+  GtkLabel       *description_label;
+  GtkWidget      *node_section;
+  GtkLabel       *op_label;
+  GtkLabel       *forward_label;
+  GtkLabel       *formula_caption;
+  GtkLabel       *formula_label;
+  GtkLabel       *backward_text_label;
+  GtkLabel       *value_label;
+  GtkWidget      *chain_section;
+  GtkLabel       *chain_label;
+  GtkWidget      *expand_section;
+  GtkWidget      *expand_button;
+  GtkWidget      *collapse_button;
+  GtkLabel       *expand_label;
+  GtkSwitch      *quiz_switch;
+  GtkWidget      *quiz_teacher_box;
+  GtkCheckButton *hide_value_check;
+  GtkCheckButton *hide_grad_check;
+  GtkWidget      *hide_all_button;
+  GtkWidget      *clear_quiz_button;
+  GtkWidget      *answer_value_box;
+  GtkEntry       *answer_value_entry;
+  GtkWidget      *answer_grad_box;
+  GtkEntry       *answer_grad_entry;
+  GtkLabel       *quiz_result_label;
+  GtkLabel       *quiz_status_label;
+  GtkWidget      *check_button;
+  GtkGrid        *check_grid;
+  GtkLabel       *check_label;
+
+  /* Owned References */
+  BpPlayer       *player;
+  BpQuiz         *quiz;
+  BpHistory      *history;
+  char           *node_id;
+  char           *expanded_id;   /* the layer expanded last, for Collapse */
+
+  guint           updating : 1;
+};
+
+G_DEFINE_FINAL_TYPE (BpTeachPanel, bp_teach_panel, GTK_TYPE_BOX)
+
+static BpGraph *
+get_graph (BpTeachPanel *self)
+{
+  return self->player != NULL ? bp_player_get_graph (self->player) : NULL;
+}
+
+static BpNode *
+lookup_node (BpTeachPanel *self)
+{
+  BpGraph *graph = get_graph (self);
+
+  if (graph == NULL || self->node_id == NULL)
+    return NULL;
+  return bp_graph_lookup (graph, self->node_id);
+}
+
+static gboolean
+is_blank (BpTeachPanel *self,
+          BpNode       *node,
+          BpQuizFlags   what)
+{
+  return self->quiz != NULL && node != NULL && bp_quiz_is_blank (self->quiz, node, what);
+}
+
+/* Catalog strings are marked N_() in the engine and translated here. */
+static const char *
+tr (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_dgettext (GETTEXT_PACKAGE, text) : "";
+}
+
+static char *
+format_tensor (const BpTensor *tensor)
+{
+  if (tensor == NULL)
+    return g_strdup ("—");
+  return bp_tensor_to_string (tensor, DIGITS);
+}
+
+/* The operator between UG and LG: × for numbers, ⊙ element by element,
+ * · for a matrix product (matmul's Wᵀ). */
+static const char *
+product_symbol (const BpStep *step,
+                guint         i)
+{
+  const BpTensor *ug = step->upstream, *lg = step->local[i], *dg = step->downstream[i];
+
+  if (bp_tensor_is_scalar (ug) || (lg != NULL && bp_tensor_is_scalar (lg)))
+    return "×";
+  if (lg != NULL && bp_tensor_same_shape (ug, lg) && bp_tensor_same_shape (lg, dg))
+    return "⊙";
+  return "·";
+}
+
+static char *
+describe_backward_step (BpTeachPanel *self,
+                        BpNode       *node,
+                        const BpStep *step)
+{
+  BpGraph *graph = bp_node_get_graph (node);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *ug = NULL;
+  gboolean ug_blank = is_blank (self, node, BP_QUIZ_GRAD);
+  guint n_consumers = bp_graph_get_n_consumers (graph, node);
+
+  ug = ug_blank ? g_strdup ("?") : format_tensor (step->upstream);
+
+  if (node == bp_graph_get_output (graph))
+    /* Translators: UG is the upstream gradient, as in the book's notes */
+    g_string_append_printf (text, _("UG = %s: the backward pass starts with 1 at the output (∂L/∂L = 1)."), ug);
+  else if (n_consumers > 1)
+    /* Translators: UG is the upstream gradient; %u is how many nodes it feeds */
+    g_string_append_printf (text, _("UG = %s: the sum of the gradients from the %u nodes it feeds."),
+                            ug, n_consumers);
+  else
+    /* Translators: UG is the upstream gradient */
+    g_string_append_printf (text, _("UG = %s (upstream gradient)"), ug);
+
+  if (step->n_inputs == 0)
+    {
+      g_string_append_c (text, '\n');
+      /* Translators: %s is the node's name, the second %s a number */
+      g_string_append_printf (text, _("The gradient arrives: ∂L/∂%s = %s"),
+                              bp_node_get_label (node), ug);
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+
+  for (guint i = 0; i < step->n_inputs; i++)
+    {
+      BpNode *input = bp_node_get_input (node, i);
+      g_autofree char *lg = NULL;
+      g_autofree char *dg = NULL;
+      gboolean lg_blank = is_blank (self, node, BP_QUIZ_VALUE);
+      gboolean dg_blank = ug_blank;
+      const char *name = input != NULL ? bp_node_get_label (input) : "?";
+
+      /* A local gradient is made of forward values: do not give them away. */
+      for (guint j = 0; j < step->n_inputs; j++)
+        if (is_blank (self, bp_node_get_input (node, j), BP_QUIZ_VALUE))
+          lg_blank = TRUE;
+      if (input != NULL && is_blank (self, input, BP_QUIZ_GRAD))
+        dg_blank = TRUE;
+
+      lg = lg_blank ? g_strdup ("?") : format_tensor (step->local[i]);
+      dg = dg_blank ? g_strdup ("?") : format_tensor (step->downstream[i]);
+
+      g_string_append_c (text, '\n');
+      if (step->local[i] != NULL)
+        /* Translators: "→ x: UG × LG = DG: 1.1 × 100 = 110"; the first %s is
+         * the input's name, %s after the colon the numbers, the product sign
+         * (×, ⊙ or ·) is the second %s */
+        g_string_append_printf (text, _("→ %s: UG %s LG = DG: %s %s %s = %s"),
+                                name, product_symbol (step, i),
+                                ug, product_symbol (step, i), lg, dg);
+      else
+        /* Translators: when the local gradient is not one matrix; %s the
+         * input's name, then the gradient sent down */
+        g_string_append_printf (text, _("→ %s: DG = %s"), name, dg);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_node_section (BpTeachPanel *self,
+                     BpNode       *node)
+{
+  BpTrace *trace = self->player ? bp_player_get_trace (self->player) : NULL;
+  guint position = self->player ? bp_player_get_position (self->player) : 0;
+  g_autofree char *op_text = NULL;
+  g_autofree char *value_text = NULL;
+  g_autofree char *chain_text = NULL;
+  const BpOp *op;
+  int fwd = -1, bwd = -1;
+
+  if (node == NULL)
+    {
+      gtk_label_set_label (self->op_label, _("Select a node to see how it computes its value and passes the gradient back."));
+      gtk_label_set_label (self->forward_label, "");
+      gtk_label_set_label (self->formula_label, "");
+      gtk_label_set_label (self->backward_text_label, "");
+      gtk_label_set_label (self->value_label, "");
+      gtk_label_set_label (self->chain_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->formula_caption), FALSE);
+      gtk_widget_set_visible (self->chain_section, FALSE);
+      return;
+    }
+
+  op = bp_node_get_op (node);
+  /* Translators: "apple_price: Multiply (×)" */
+  op_text = g_strdup_printf (_("%s: %s (%s)"), bp_node_get_label (node),
+                             tr (op->title), op->symbol);
+  gtk_label_set_label (self->op_label, op_text);
+  gtk_label_set_label (self->forward_label, tr (op->forward_text));
+  gtk_label_set_label (self->formula_label, op->formula != NULL ? op->formula : "");
+  gtk_label_set_label (self->backward_text_label, tr (op->backward_text));
+  gtk_widget_set_visible (GTK_WIDGET (self->formula_caption), TRUE);
+
+  if (trace != NULL)
+    {
+      fwd = bp_trace_find_step (trace, node, BP_STEP_FORWARD);
+      bwd = bp_trace_find_step (trace, node, BP_STEP_BACKWARD);
+    }
+
+  if (trace == NULL)
+    {
+      const char *error = self->player ? bp_player_get_error (self->player) : NULL;
+      value_text = g_strdup (error != NULL ? error : "");
+    }
+  else if (is_blank (self, node, BP_QUIZ_VALUE))
+    value_text = g_strdup (_("Value = ? (quiz)"));
+  else if (fwd >= 0 && (guint) fwd < position)
+    {
+      g_autofree char *value = format_tensor (bp_trace_get_step (trace, fwd)->value);
+      /* Translators: the node's value from the forward pass */
+      value_text = g_strdup_printf (_("Value = %s"), value);
+    }
+  else
+    value_text = g_strdup (_("Value: not computed yet (press Forward or Step)."));
+  gtk_label_set_label (self->value_label, value_text);
+
+  gtk_widget_set_visible (self->chain_section, trace != NULL);
+  if (trace == NULL)
+    chain_text = g_strdup ("");
+  else if (bwd < 0)
+    chain_text = g_strdup (_("This node does not lead to the output, so no gradient comes back to it."));
+  else if ((guint) bwd >= position)
+    chain_text = g_strdup (_("The backward pass has not reached this node yet."));
+  else
+    chain_text = describe_backward_step (self, node, bp_trace_get_step (trace, bwd));
+  gtk_label_set_label (self->chain_label, chain_text);
+}
+
+static gboolean
+can_collapse (BpTeachPanel *self)
+{
+  const char *label;
+
+  if (self->history == NULL || self->expanded_id == NULL ||
+      !bp_history_can_undo (self->history))
+    return FALSE;
+  label = bp_history_get_undo_label (self->history);
+  return label != NULL && g_str_equal (label, _("Expand Layer"));
+}
+
+static void
+update_expand_section (BpTeachPanel *self,
+                       BpNode       *node)
+{
+  gboolean can_expand = node != NULL && bp_expand_can_expand (node);
+  gboolean collapse = can_collapse (self);
+
+  gtk_widget_set_visible (self->expand_section, can_expand || collapse);
+  gtk_widget_set_sensitive (self->expand_button, can_expand);
+  gtk_widget_set_sensitive (self->collapse_button, collapse);
+}
+
+static void
+update_quiz_section (BpTeachPanel *self,
+                     BpNode       *node)
+{
+  BpQuizFlags hidden = 0;
+  gboolean active, has_doc;
+  g_autofree char *status = NULL;
+
+  has_doc = self->quiz != NULL && bp_quiz_get_document (self->quiz) != NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->quiz_switch), has_doc);
+  active = has_doc && bp_quiz_get_active (self->quiz);
+  if (gtk_switch_get_active (self->quiz_switch) != active)
+    gtk_switch_set_active (self->quiz_switch, active);
+
+  if (has_doc && node != NULL)
+    hidden = bp_quiz_get_hidden (self->quiz, node);
+
+  /* The teacher chooses the blanks while the quiz is not running. */
+  gtk_widget_set_visible (self->quiz_teacher_box, has_doc && !active && node != NULL);
+  gtk_widget_set_sensitive (self->hide_all_button, has_doc && !active);
+  gtk_widget_set_sensitive (self->clear_quiz_button, has_doc && !active);
+  gtk_check_button_set_active (self->hide_value_check, (hidden & BP_QUIZ_VALUE) != 0);
+  gtk_check_button_set_active (self->hide_grad_check, (hidden & BP_QUIZ_GRAD) != 0);
+
+  gtk_widget_set_visible (self->answer_value_box, node != NULL && is_blank (self, node, BP_QUIZ_VALUE));
+  gtk_widget_set_visible (self->answer_grad_box, node != NULL && is_blank (self, node, BP_QUIZ_GRAD));
+
+  if (!has_doc)
+    status = g_strdup ("");
+  else if (active)
+    /* Translators: quiz progress, "2 of 5 blanks filled in" */
+    status = g_strdup_printf (_("%u of %u blanks filled in"),
+                              bp_quiz_get_n_solved (self->quiz),
+                              bp_quiz_get_n_blanks (self->quiz));
+  else
+    /* Translators: %u is how many numbers the teacher hid */
+    status = g_strdup_printf (_("%u numbers hidden. Turn the quiz on to show them as blanks."),
+                              bp_quiz_get_n_blanks (self->quiz));
+  gtk_label_set_label (self->quiz_status_label, status);
+}
+
+void
+bp_teach_panel_update (BpTeachPanel *self)
+{
+  BpNode *node;
+
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+
+  self->updating = TRUE;
+  node = lookup_node (self);
+  update_node_section (self, node);
+  update_expand_section (self, node);
+  update_quiz_section (self, node);
+  self->updating = FALSE;
+}
+
+static void
+changed_cb (BpTeachPanel *self)
+{
+  bp_teach_panel_update (self);
+}
+
+static void
+expand_clicked_cb (BpTeachPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_teach_panel_expand (self, &error))
+    gtk_label_set_label (self->expand_label, error->message);
+}
+
+static void
+collapse_clicked_cb (BpTeachPanel *self)
+{
+  bp_teach_panel_collapse (self);
+}
+
+static void
+quiz_switch_cb (BpTeachPanel *self)
+{
+  if (self->updating || self->quiz == NULL)
+    return;
+  bp_quiz_set_active (self->quiz, gtk_switch_get_active (self->quiz_switch));
+  gtk_label_set_label (self->quiz_result_label, "");
+}
+
+static void
+hide_toggled_cb (BpTeachPanel *self)
+{
+  BpNode *node = lookup_node (self);
+  BpQuizFlags flags = 0;
+
+  if (self->updating || self->quiz == NULL || node == NULL)
+    return;
+  if (gtk_check_button_get_active (self->hide_value_check))
+    flags |= BP_QUIZ_VALUE;
+  if (gtk_check_button_get_active (self->hide_grad_check))
+    flags |= BP_QUIZ_GRAD;
+  bp_quiz_set_hidden (self->quiz, node, flags);
+}
+
+static void
+hide_all_clicked_cb (BpTeachPanel *self)
+{
+  if (self->quiz != NULL)
+    bp_quiz_hide_all_grads (self->quiz);
+}
+
+static void
+clear_quiz_clicked_cb (BpTeachPanel *self)
+{
+  if (self->quiz != NULL)
+    bp_quiz_clear (self->quiz);
+}
+
+static void
+answer_value_cb (BpTeachPanel *self)
+{
+  bp_teach_panel_submit_answer (self, BP_QUIZ_VALUE,
+                                gtk_editable_get_text (GTK_EDITABLE (self->answer_value_entry)));
+}
+
+static void
+answer_grad_cb (BpTeachPanel *self)
+{
+  bp_teach_panel_submit_answer (self, BP_QUIZ_GRAD,
+                                gtk_editable_get_text (GTK_EDITABLE (self->answer_grad_entry)));
+}
+
+static void
+check_clicked_cb (BpTeachPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_teach_panel_run_grad_check (self, &error))
+    gtk_label_set_label (self->check_label, error->message);
+}
+
+static void
+bp_teach_panel_dispose (GObject *object)
+{
+  BpTeachPanel *self = BP_TEACH_PANEL (object);
+
+  bp_teach_panel_set_player (self, NULL);
+  bp_teach_panel_set_quiz (self, NULL);
+  bp_teach_panel_set_history (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_TEACH_PANEL);
+
+  G_OBJECT_CLASS (bp_teach_panel_parent_class)->dispose (object);
+}
+
+static void
+bp_teach_panel_finalize (GObject *object)
+{
+  BpTeachPanel *self = BP_TEACH_PANEL (object);
+
+  g_clear_pointer (&self->node_id, g_free);
+  g_clear_pointer (&self->expanded_id, g_free);
+
+  G_OBJECT_CLASS (bp_teach_panel_parent_class)->finalize (object);
+}
+
+static void
+bp_teach_panel_class_init (BpTeachPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bp_teach_panel_dispose;
+  object_class->finalize = bp_teach_panel_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/BackpropStudio/ui/bp-teach-panel.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, BpTeachPanel, name)
+  BIND (description_label);
+  BIND (node_section);
+  BIND (op_label);
+  BIND (forward_label);
+  BIND (formula_caption);
+  BIND (formula_label);
+  BIND (backward_text_label);
+  BIND (value_label);
+  BIND (chain_section);
+  BIND (chain_label);
+  BIND (expand_section);
+  BIND (expand_button);
+  BIND (collapse_button);
+  BIND (expand_label);
+  BIND (quiz_switch);
+  BIND (quiz_teacher_box);
+  BIND (hide_value_check);
+  BIND (hide_grad_check);
+  BIND (hide_all_button);
+  BIND (clear_quiz_button);
+  BIND (answer_value_box);
+  BIND (answer_value_entry);
+  BIND (answer_grad_box);
+  BIND (answer_grad_entry);
+  BIND (quiz_result_label);
+  BIND (quiz_status_label);
+  BIND (check_button);
+  BIND (check_grid);
+  BIND (check_label);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, expand_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, collapse_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, quiz_switch_cb);
+  gtk_widget_class_bind_template_callback (widget_class, hide_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, hide_all_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_quiz_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, answer_value_cb);
+  gtk_widget_class_bind_template_callback (widget_class, answer_grad_cb);
+  gtk_widget_class_bind_template_callback (widget_class, check_clicked_cb);
+}
+
+static void
+bp_teach_panel_init (BpTeachPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  bp_teach_panel_update (self);
+}
+
+GtkWidget *
+bp_teach_panel_new (void)
+{
+  return g_object_new (BP_TYPE_TEACH_PANEL, NULL);
+}
+
+void
+bp_teach_panel_set_player (BpTeachPanel *self,
+                           BpPlayer     *player)
+{
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+  g_return_if_fail (player == NULL || BP_IS_PLAYER (player));
+
+  if (self->player == player)
+    return;
+  if (self->player != NULL)
+    g_signal_handlers_disconnect_by_data (self->player, self);
+  g_set_object (&self->player, player);
+  if (player != NULL)
+    g_signal_connect_swapped (player, "changed", G_CALLBACK (changed_cb), self);
+  if (self->op_label != NULL)
+    bp_teach_panel_update (self);
+}
+
+void
+bp_teach_panel_set_quiz (BpTeachPanel *self,
+                         BpQuiz       *quiz)
+{
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+  g_return_if_fail (quiz == NULL || BP_IS_QUIZ (quiz));
+
+  if (self->quiz == quiz)
+    return;
+  if (self->quiz != NULL)
+    g_signal_handlers_disconnect_by_data (self->quiz, self);
+  g_set_object (&self->quiz, quiz);
+  if (quiz != NULL)
+    g_signal_connect_swapped (quiz, "changed", G_CALLBACK (changed_cb), self);
+  if (self->op_label != NULL)
+    bp_teach_panel_update (self);
+}
+
+void
+bp_teach_panel_set_history (BpTeachPanel *self,
+                            BpHistory    *history)
+{
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+  g_return_if_fail (history == NULL || BP_IS_HISTORY (history));
+
+  if (self->history == history)
+    return;
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  g_set_object (&self->history, history);
+  if (history != NULL)
+    g_signal_connect_swapped (history, "changed", G_CALLBACK (changed_cb), self);
+}
+
+void
+bp_teach_panel_set_node (BpTeachPanel *self,
+                         BpNode       *node)
+{
+  const char *id;
+
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+
+  id = node != NULL ? bp_node_get_id (node) : NULL;
+  if (g_strcmp0 (id, self->node_id) != 0)
+    {
+      g_free (self->node_id);
+      self->node_id = g_strdup (id);
+      gtk_label_set_label (self->quiz_result_label, "");
+      gtk_editable_set_text (GTK_EDITABLE (self->answer_value_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->answer_grad_entry), "");
+      if (g_strcmp0 (id, self->expanded_id) != 0)
+        gtk_label_set_label (self->expand_label, "");
+    }
+  bp_teach_panel_update (self);
+}
+
+const char *
+bp_teach_panel_get_language (void)
+{
+  /* Translators: the language code of this translation ("ko" for Korean);
+   * picks which explanation of an example the panel shows */
+  return _("en");
+}
+
+void
+bp_teach_panel_set_document (BpTeachPanel *self,
+                             BpDocument   *document)
+{
+  const char *text = NULL;
+
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+
+  if (document != NULL)
+    text = bp_document_get_description (document, bp_teach_panel_get_language ());
+  gtk_label_set_label (self->description_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->description_label), text != NULL && *text != '\0');
+}
+
+const char *
+bp_teach_panel_get_description_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->description_label);
+}
+
+BpNode *
+bp_teach_panel_get_node (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+
+  return lookup_node (self);
+}
+
+/* --- expansion --- */
+
+typedef struct
+{
+  char     *id;
+  BpTensor *grad;
+} SavedGrad;
+
+static void
+saved_grad_free (gpointer data)
+{
+  SavedGrad *saved = data;
+
+  g_free (saved->id);
+  g_clear_pointer (&saved->grad, bp_tensor_unref);
+  g_free (saved);
+}
+
+static void
+save_grad (GPtrArray *saved,
+           BpNode    *node)
+{
+  SavedGrad *s = g_new0 (SavedGrad, 1);
+  BpTensor *grad = bp_node_get_grad (node);
+
+  s->id = g_strdup (bp_node_get_id (node));
+  s->grad = grad != NULL ? bp_tensor_copy (grad) : NULL;
+  g_ptr_array_add (saved, s);
+}
+
+/* Replays the expansion done on a copy of the graph as history edits, so
+ * that one undo puts the layer back. */
+static gboolean
+expand_with_history (BpTeachPanel *self,
+                     BpGraph      *graph,
+                     BpNode       *node,
+                     GError      **error)
+{
+  g_autoptr(BpGraph) copy = bp_graph_copy (graph);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GArray) consumer_slots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) consumer_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *layer_id = g_strdup (bp_node_get_id (node));
+  gboolean was_output = bp_graph_get_output (graph) == node;
+  gboolean ok = TRUE;
+  BpNode *layer_copy;
+
+  layer_copy = bp_graph_lookup (copy, layer_id);
+  created = bp_expand_node (copy, layer_copy, error);
+  if (created == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *other = bp_graph_get_node (graph, i);
+
+      for (guint s = 0; s < bp_node_get_n_inputs (other); s++)
+        if (bp_node_get_input (other, s) == node)
+          {
+            g_ptr_array_add (consumer_ids, g_strdup (bp_node_get_id (other)));
+            g_array_append_val (consumer_slots, s);
+          }
+    }
+
+  bp_history_begin_group (self->history, _("Expand Layer"));
+  bp_history_delete_nodes (self->history, &node, 1);
+  node = NULL;
+
+  for (guint i = 0; ok && i < created->len; i++)
+    {
+      BpNode *cn = g_ptr_array_index (created, i);
+      const BpOp *op = bp_node_get_op (cn);
+      double x = 0, y = 0;
+      BpNode *added;
+
+      bp_node_get_position (cn, &x, &y);
+      added = bp_history_add_node (self->history, op->name, x, y, error);
+      ok = added != NULL &&
+           bp_history_rename_node (self->history, added, bp_node_get_id (cn), error);
+      if (ok && bp_op_is_leaf (op) && bp_node_get_value (cn) != NULL)
+        ok = bp_history_set_value (self->history, added, bp_node_get_value (cn), error);
+      if (ok && op->attrs != BP_ATTR_NONE)
+        ok = bp_history_set_attrs (self->history, added, bp_node_get_attrs (cn), error);
+      if (ok && bp_node_has_label (cn))
+        bp_history_set_label (self->history, added, bp_node_get_label (cn));
+    }
+
+  for (guint i = 0; ok && i < created->len; i++)
+    {
+      BpNode *cn = g_ptr_array_index (created, i);
+      BpNode *dst = bp_graph_lookup (graph, bp_node_get_id (cn));
+
+      for (guint s = 0; ok && s < bp_node_get_n_inputs (cn); s++)
+        {
+          BpNode *src_copy = bp_node_get_input (cn, s);
+          BpNode *src = src_copy ? bp_graph_lookup (graph, bp_node_get_id (src_copy)) : NULL;
+
+          if (src != NULL)
+            ok = bp_history_connect (self->history, src, dst, s, error);
+        }
+    }
+
+  for (guint i = 0; ok && i < consumer_ids->len; i++)
+    {
+      BpNode *consumer = bp_graph_lookup (graph, g_ptr_array_index (consumer_ids, i));
+      BpNode *last = bp_graph_lookup (graph, layer_id);
+
+      if (consumer != NULL && last != NULL)
+        ok = bp_history_connect (self->history, last, consumer,
+                                 g_array_index (consumer_slots, guint, i), error);
+    }
+  if (ok && was_output)
+    bp_history_set_output (self->history, bp_graph_lookup (graph, layer_id));
+
+  bp_history_end_group (self->history);
+
+  if (!ok)
+    bp_history_undo (self->history);
+  return ok;
+}
+
+gboolean
+bp_teach_panel_expand (BpTeachPanel  *self,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (saved_grad_free);
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *layer_id = NULL;
+  BpGraph *graph = get_graph (self);
+  BpNode *node = lookup_node (self);
+  gboolean same = TRUE;
+
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
+
+  if (node == NULL || !bp_expand_can_expand (node))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   _("Only a layer (Sigmoid, Affine, Softmax-with-Loss) can be expanded."));
+      return FALSE;
+    }
+
+  /* The gradients before, to show that they do not change. */
+  bp_player_recompute (self->player, NULL);
+  layer_id = g_strdup (bp_node_get_id (node));
+  for (guint i = 0; i < bp_node_get_n_inputs (node); i++)
+    if (bp_node_get_input (node, i) != NULL)
+      save_grad (saved, bp_node_get_input (node, i));
+  save_grad (saved, node);
+
+  if (self->history != NULL)
+    {
+      if (!expand_with_history (self, graph, node, error))
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(GPtrArray) created = bp_expand_node (graph, node, error);
+
+      if (created == NULL)
+        return FALSE;
+    }
+
+  g_free (self->expanded_id);
+  self->expanded_id = g_strdup (layer_id);
+  bp_player_recompute (self->player, NULL);
+
+  g_string_append (report, _("Expanded into primitive nodes. Gradients before → after:"));
+  for (guint i = 0; i < saved->len; i++)
+    {
+      SavedGrad *s = g_ptr_array_index (saved, i);
+      BpNode *now = bp_graph_lookup (graph, s->id);
+      BpTensor *grad = now != NULL ? bp_node_get_grad (now) : NULL;
+      g_autofree char *before = format_tensor (s->grad);
+      g_autofree char *after = format_tensor (grad);
+      gboolean equal = s->grad != NULL && grad != NULL &&
+                       bp_tensor_equal (s->grad, grad, 1e-9, 1e-9);
+
+      same = same && equal;
+      g_string_append_printf (report, "\n∂L/∂%s: %s → %s %s",
+                              now != NULL ? bp_node_get_label (now) : s->id,
+                              before, after, equal ? "✓" : "✗");
+    }
+  g_string_append_c (report, '\n');
+  g_string_append (report, same ? _("The gradients are the same: the layer is just these nodes.")
+                                : _("The gradients differ!"));
+  gtk_label_set_label (self->expand_label, report->str);
+
+  bp_teach_panel_update (self);
+  return TRUE;
+}
+
+gboolean
+bp_teach_panel_collapse (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
+
+  if (!can_collapse (self))
+    return FALSE;
+
+  bp_history_undo (self->history);
+  g_clear_pointer (&self->expanded_id, g_free);
+  if (self->player != NULL)
+    bp_player_recompute (self->player, NULL);
+  gtk_label_set_label (self->expand_label, _("Collapsed back into the layer."));
+  bp_teach_panel_update (self);
+  return TRUE;
+}
+
+/* --- quiz --- */
+
+BpQuizAnswer
+bp_teach_panel_submit_answer (BpTeachPanel *self,
+                              BpQuizFlags   what,
+                              const char   *text)
+{
+  g_autofree char *hint = NULL;
+  g_autofree char *message = NULL;
+  BpNode *node = lookup_node (self);
+  BpQuizAnswer answer;
+
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), BP_QUIZ_ANSWER_INVALID);
+
+  if (node == NULL || self->quiz == NULL)
+    return BP_QUIZ_ANSWER_UNKNOWN;
+
+  answer = bp_quiz_answer (self->quiz, node, what, text, &hint);
+  switch (answer)
+    {
+    case BP_QUIZ_ANSWER_RIGHT:
+      message = g_strdup_printf ("✓ %s", _("Right!"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->quiz_result_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->quiz_result_label), "success");
+      break;
+    case BP_QUIZ_ANSWER_WRONG:
+      message = g_strdup_printf ("✗ %s\n%s", _("Not quite."), hint != NULL ? hint : "");
+      break;
+    case BP_QUIZ_ANSWER_INVALID:
+      message = g_strdup_printf ("✗ %s", _("Type a number, or a matrix like [[1, 2], [3, 4]] of the right shape."));
+      break;
+    case BP_QUIZ_ANSWER_UNKNOWN:
+    default:
+      message = g_strdup (_("Nothing computed yet for this blank."));
+      break;
+    }
+  if (answer != BP_QUIZ_ANSWER_RIGHT)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->quiz_result_label), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->quiz_result_label), "error");
+    }
+  gtk_label_set_label (self->quiz_result_label, message);
+  bp_teach_panel_update (self);
+  return answer;
+}
+
+/* --- gradient check --- */
+
+static void
+grid_add (GtkGrid    *grid,
+          const char *text,
+          int         column,
+          int         row,
+          gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_add_css_class (label, heading ? "caption-heading" : "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+gboolean
+bp_teach_panel_run_grad_check (BpTeachPanel  *self,
+                               GError       **error)
+{
+  g_autoptr(BpGraph) copy = NULL;
+  g_autoptr(BpGradCheck) check = NULL;
+  g_autofree char *max_rel = NULL;
+  g_autofree char *summary = NULL;
+  BpGraph *graph = get_graph (self);
+  GtkWidget *child;
+
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
+
+  if (graph == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, _("There is no graph to check."));
+      return FALSE;
+    }
+
+  /* On a copy: the check nudges values, and the player's trace must stay. */
+  copy = bp_graph_copy (graph);
+  check = bp_grad_check_run (copy, 0.0, error);
+  if (check == NULL)
+    return FALSE;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
+    gtk_grid_remove (self->check_grid, child);
+
+  grid_add (self->check_grid, _("Input"), 0, 0, TRUE);
+  grid_add (self->check_grid, _("Backprop"), 1, 0, TRUE);
+  grid_add (self->check_grid, _("Numerical"), 2, 0, TRUE);
+  grid_add (self->check_grid, _("Rel. error"), 3, 0, TRUE);
+  for (guint i = 0; i < check->leaves->len; i++)
+    {
+      BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
+      g_autofree char *backprop = format_tensor (leaf->backprop);
+      g_autofree char *numeric = format_tensor (leaf->numeric);
+      g_autofree char *rel = g_strdup_printf ("%.1e", leaf->max_rel_error);
+
+      grid_add (self->check_grid, bp_node_get_label (leaf->node), 0, i + 1, FALSE);
+      grid_add (self->check_grid, backprop, 1, i + 1, FALSE);
+      grid_add (self->check_grid, numeric, 2, i + 1, FALSE);
+      grid_add (self->check_grid, rel, 3, i + 1, FALSE);
+    }
+
+  max_rel = g_strdup_printf ("%.1e", check->max_rel_error);
+  summary = g_strdup_printf (
+      /* Translators: the cost of each method; %u forward passes, %.3f milliseconds */
+      _("Numerical differentiation: %u forward passes (2 per input element), %.3f ms.\n"
+        "Backpropagation: %u forward + %u backward pass, %.3f ms.\n"
+        "Largest relative error: %s."),
+      check->numeric_forward_evals, check->numeric_seconds * 1000.0,
+      check->backprop_forward_evals, check->backprop_backward_evals,
+      check->backprop_seconds * 1000.0, max_rel);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), "dim-label");
+  gtk_label_set_label (self->check_label, summary);
+  return TRUE;
+}
+
+/* --- what the labels show --- */
+
+const char *
+bp_teach_panel_get_op_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->op_label);
+}
+
+const char *
+bp_teach_panel_get_value_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->value_label);
+}
+
+const char *
+bp_teach_panel_get_chain_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->chain_label);
+}
+
+const char *
+bp_teach_panel_get_expand_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->expand_label);
+}
+
+const char *
+bp_teach_panel_get_quiz_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->quiz_result_label);
+}
+
+const char *
+bp_teach_panel_get_check_text (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
+  return gtk_label_get_label (self->check_label);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "bp-history.h"
+#include "bp-player.h"
+#include "bp-quiz.h"
+
+G_BEGIN_DECLS
+
+/* The teaching panel for one node: its op and local-derivative formula,
+ * its value, and during the backward pass the upstream gradient UG, the
+ * local gradient LG and the downstream gradient DG = UG × LG with the
+ * numbers substituted — read only from the player's trace at its position,
+ * so nothing is shown before the pass reaches the node. Also: expanding a
+ * layer into its primitive nodes (and collapsing it back), the quiz, and
+ * the gradient check (backprop against numerical differentiation, with
+ * the cost of each). */
+
+#define BP_TYPE_TEACH_PANEL (bp_teach_panel_get_type ())
+G_DECLARE_FINAL_TYPE (BpTeachPanel, bp_teach_panel, BP, TEACH_PANEL, GtkBox)
+
+GtkWidget    *bp_teach_panel_new              (void);
+void          bp_teach_panel_set_player       (BpTeachPanel *self, BpPlayer *player);
+void          bp_teach_panel_set_quiz         (BpTeachPanel *self, BpQuiz *quiz);
+/* Edits (expand/collapse) go through the history so that undo covers
+ * them; without one, expanding edits the graph directly. */
+void          bp_teach_panel_set_history      (BpTeachPanel *self, BpHistory *history);
+/* Shows the document's explanation in the UI's language. */
+void          bp_teach_panel_set_document     (BpTeachPanel *self, BpDocument *document);
+const char   *bp_teach_panel_get_description_text (BpTeachPanel *self);
+/* "en", or the translation's language ("ko"). */
+const char   *bp_teach_panel_get_language     (void);
+/* The node to explain (NULL: none). Kept by id, so it survives undo. */
+void          bp_teach_panel_set_node         (BpTeachPanel *self, BpNode *node);
+BpNode       *bp_teach_panel_get_node         (BpTeachPanel *self);
+/* Refreshes every section (after the graph or the position changed). */
+void          bp_teach_panel_update           (BpTeachPanel *self);
+
+/* Expands the node (a layer) into its primitive subgraph as one undoable
+ * edit, and reports whether the gradients of its inputs stayed the same. */
+gboolean      bp_teach_panel_expand           (BpTeachPanel *self, GError **error);
+/* Undoes the last expansion; FALSE when the last edit was something else. */
+gboolean      bp_teach_panel_collapse         (BpTeachPanel *self);
+gboolean      bp_teach_panel_run_grad_check   (BpTeachPanel *self, GError **error);
+BpQuizAnswer  bp_teach_panel_submit_answer    (BpTeachPanel *self,
+                                               BpQuizFlags   what,
+                                               const char   *text);
+
+/* What the labels show (tests read them). */
+const char   *bp_teach_panel_get_op_text      (BpTeachPanel *self);
+const char   *bp_teach_panel_get_value_text   (BpTeachPanel *self);
+const char   *bp_teach_panel_get_chain_text   (BpTeachPanel *self);
+const char   *bp_teach_panel_get_expand_text  (BpTeachPanel *self);
+const char   *bp_teach_panel_get_quiz_text    (BpTeachPanel *self);
+const char   *bp_teach_panel_get_check_text   (BpTeachPanel *self);
+
+G_END_DECLS
