@@ -50,26 +50,6 @@ dup_display_name (BpWindow *self)
   return g_strdup (_("Untitled Graph"));
 }
 
-/* A file name for Save As and Export: the file's own name, else the
- * title with characters file systems dislike replaced. */
-static char *
-dup_base_name (BpWindow *self)
-{
-  g_autofree char *name = NULL;
-  char *dot;
-
-  if (self->file != NULL)
-    name = g_file_get_basename (self->file);
-  else
-    name = dup_display_name (self);
-
-  if ((dot = strrchr (name, '.')) != NULL && dot != name)
-    *dot = '\0';
-  g_strdelimit (name, "/\\:*?\"<>|", '-');
-
-  return g_steal_pointer (&name);
-}
-
 static void
 add_to_recent (BpWindow *self,
                GFile    *file)
