@@ -1,0 +1,1045 @@
+/* SPDX-License-Identifier: MIT */
+/* The graph: the book's numbers, the branch rule, cycles, shape errors,
+ * NaN, expansion, the trace and the gradient check. */
+#include <math.h>
+
+#include "bp-engine.h"
+
+static BpNode *
+add_leaf (BpGraph    *graph,
+          const char *id,
+          const char *op,
+          BpTensor   *value)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *node = bp_graph_add_node (graph, id, op, &error);
+
+  g_assert_no_error (error);
+  bp_node_set_value (node, value);
+  bp_tensor_unref (value);
+  return node;
+}
+
+static BpNode *
+scalar (BpGraph    *graph,
+        const char *id,
+        double      v)
+{
+  return add_leaf (graph, id, "input", bp_tensor_new_scalar (v));
+}
+
+static BpNode *
+op1 (BpGraph    *graph,
+     const char *id,
+     const char *op,
+     BpNode     *x)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *node = bp_graph_add_node (graph, id, op, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, x, node, 0, &error));
+  g_assert_no_error (error);
+  return node;
+}
+
+static BpNode *
+op2 (BpGraph    *graph,
+     const char *id,
+     const char *op,
+     BpNode     *x,
+     BpNode     *y)
+{
+  BpNode *node = op1 (graph, id, op, x);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bp_graph_connect (graph, y, node, 1, &error));
+  g_assert_no_error (error);
+  return node;
+}
+
+static BpNode *
+op3 (BpGraph    *graph,
+     const char *id,
+     const char *op,
+     BpNode     *x,
+     BpNode     *y,
+     BpNode     *z)
+{
+  BpNode *node = op2 (graph, id, op, x, y);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bp_graph_connect (graph, z, node, 2, &error));
+  g_assert_no_error (error);
+  return node;
+}
+
+static double
+value_of (BpGraph    *graph,
+          const char *id)
+{
+  BpNode *node = bp_graph_lookup (graph, id);
+
+  g_assert_nonnull (node);
+  g_assert_nonnull (bp_node_get_value (node));
+  g_assert_true (bp_tensor_is_scalar (bp_node_get_value (node)));
+  return bp_node_get_value (node)->data[0];
+}
+
+static double
+grad_of (BpGraph    *graph,
+         const char *id)
+{
+  BpNode *node = bp_graph_lookup (graph, id);
+
+  g_assert_nonnull (node);
+  g_assert_nonnull (bp_node_get_grad (node));
+  g_assert_true (bp_tensor_is_scalar (bp_node_get_grad (node)));
+  return bp_node_get_grad (node)->data[0];
+}
+
+static BpGraph *
+apple_graph (void)
+{
+  BpGraph *graph = bp_graph_new ();
+  BpNode *apple = scalar (graph, "apple", 100);
+  BpNode *apple_num = scalar (graph, "apple_num", 2);
+  BpNode *tax = scalar (graph, "tax", 1.1);
+  BpNode *apple_price = op2 (graph, "apple_price", "mul", apple, apple_num);
+
+  op2 (graph, "price", "mul", apple_price, tax);
+  return graph;
+}
+
+static BpGraph *
+apple_orange_graph (void)
+{
+  BpGraph *graph = bp_graph_new ();
+  BpNode *apple = scalar (graph, "apple", 100);
+  BpNode *apple_num = scalar (graph, "apple_num", 2);
+  BpNode *orange = scalar (graph, "orange", 150);
+  BpNode *orange_num = scalar (graph, "orange_num", 3);
+  BpNode *tax = scalar (graph, "tax", 1.1);
+  BpNode *apple_price = op2 (graph, "apple_price", "mul", apple, apple_num);
+  BpNode *orange_price = op2 (graph, "orange_price", "mul", orange, orange_num);
+  BpNode *all_price = op2 (graph, "all_price", "add", apple_price, orange_price);
+
+  op2 (graph, "price", "mul", all_price, tax);
+  return graph;
+}
+
+/* Every pass runs twice, with the trace recorded and without: the two take
+ * different paths through the backward pass. */
+static void
+test_apples (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+
+  bp_graph_set_record_trace (graph, record);
+  g_assert_true (bp_graph_get_output (graph) == bp_graph_lookup (graph, "price"));
+
+  for (int round = 0; round < 2; round++)
+    {
+      g_assert_true (bp_graph_forward (graph, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (value_of (graph, "apple_price"), 200, 1e-9);
+      g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 220, 1e-9);
+
+      g_assert_true (bp_graph_backward (graph, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "price"), 1, 1e-12);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple_price"), 1.1, 1e-12);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple"), 2.2, 1e-12);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple_num"), 110, 1e-9);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 200, 1e-9);
+    }
+
+  g_assert_true ((bp_graph_get_trace (graph) != NULL) == record);
+}
+
+static void
+test_apples_oranges (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = apple_orange_graph ();
+  g_autoptr(GError) error = NULL;
+
+  bp_graph_set_record_trace (graph, record);
+
+  /* backward alone runs forward first */
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "all_price"), 650, 1e-9);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 715, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple"), 2.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple_num"), 110, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "orange"), 3.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "orange_num"), 165, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 650, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "all_price"), 1.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple_price"), 1.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "orange_price"), 1.1, 1e-12);
+
+  /* a changed value is picked up by the next backward pass */
+  bp_node_set_value (bp_graph_lookup (graph, "apple_num"), bp_tensor_new_scalar (4));
+  bp_tensor_unref (bp_node_get_value (bp_graph_lookup (graph, "apple_num")));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 1.1 * 850, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple_num"), 110, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 850, 1e-9);
+}
+
+static void
+test_branch (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *x = scalar (graph, "x", 3);
+  BpNode *y = scalar (graph, "y", 5);
+  BpNode *sq = op2 (graph, "sq", "mul", x, x);          /* x used twice by one node */
+  BpNode *xy = op2 (graph, "xy", "mul", x, y);          /* and by another */
+  BpNode *s = op2 (graph, "s", "add", sq, xy);
+  BpNode *e = op1 (graph, "e", "exp", y);              /* consumed below */
+
+  /* z = x² + x·y + x·e^y... keep it smaller: z = (x² + xy) · (x + e^y)/e^y */
+  BpNode *xe = op2 (graph, "xe", "add", x, e);
+  BpNode *z0 = op2 (graph, "z0", "mul", s, xe);
+  op2 (graph, "z", "div", z0, e);
+
+  bp_graph_set_record_trace (graph, record);
+
+  for (int round = 0; round < 3; round++)
+    {
+      double ey = exp (5), xv = 3, yv = 5;
+      double a = xv * xv + xv * yv;   /* 24 */
+      double b = (xv + ey) / ey;
+      /* z = a·b; dz/dx = (2x + y)·b + a/e^y; dz/dy = x·b + a·(−x/e^y) */
+      double dzdx = (2 * xv + yv) * b + a / ey;
+      double dzdy = xv * b - a * xv / ey;
+
+      g_assert_true (bp_graph_backward (graph, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (value_of (graph, "z"), a * b, 1e-9);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "x"), dzdx, 1e-9);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "y"), dzdy, 1e-9);
+    }
+
+  g_assert_cmpuint (bp_graph_get_n_consumers (graph, x), ==, 4);
+  g_assert_cmpuint (bp_graph_get_n_consumers (graph, e), ==, 2);
+
+  /* The trace visits each node once, even with several consumers. */
+  if (record)
+    {
+      BpTrace *trace = bp_graph_get_trace (graph);
+      guint n = bp_graph_get_n_nodes (graph);
+
+      g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, n);
+      g_assert_cmpuint (bp_trace_get_n_backward (trace), ==, n);
+      for (guint i = 0; i < n; i++)
+        {
+          int f = bp_trace_find_step (trace, bp_graph_get_node (graph, i), BP_STEP_FORWARD);
+          int b = bp_trace_find_step (trace, bp_graph_get_node (graph, i), BP_STEP_BACKWARD);
+
+          g_assert_cmpint (f, >=, 0);
+          g_assert_cmpint (b, >=, (int) n);
+        }
+      /* x's gradient is the sum of what its consumers sent: the DG of
+       * every step that targets x adds up to x's gradient. */
+      {
+        double total = 0;
+
+        for (guint i = bp_trace_get_n_forward (trace); i < bp_trace_get_n_steps (trace); i++)
+          {
+            const BpStep *step = bp_trace_get_step (trace, i);
+
+            for (guint s_ = 0; s_ < step->n_inputs; s_++)
+              if (bp_node_get_input (step->node, s_) == x)
+                total += step->downstream[s_]->data[0];
+          }
+        g_assert_cmpfloat_with_epsilon (total, grad_of (graph, "x"), 1e-9);
+      }
+    }
+  (void) sq; (void) xy; (void) z0;
+}
+
+static void
+test_unreached (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *other = scalar (graph, "other", 7);
+  BpNode *side = op1 (graph, "side", "neg", bp_graph_lookup (graph, "tax"));
+
+  /* two nodes feed nothing: no default output */
+  g_assert_null (bp_graph_get_output (graph));
+  g_assert_false (bp_graph_backward (graph, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  bp_graph_set_output (graph, bp_graph_lookup (graph, "price"));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "side"), -1.1, 1e-12);
+  g_assert_null (bp_node_get_grad (other));
+  g_assert_null (bp_node_get_grad (side));
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 200, 1e-9);
+
+  /* a pass with another output resets the gradients */
+  bp_graph_set_output (graph, side);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), -1, 1e-12);
+  g_assert_null (bp_node_get_grad (bp_graph_lookup (graph, "apple")));
+  g_assert_null (bp_node_get_grad (bp_graph_lookup (graph, "price")));
+}
+
+static void
+test_cycles (void)
+{
+  g_autoptr(BpGraph) graph = apple_orange_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *price = bp_graph_lookup (graph, "price");
+  BpNode *apple_price = bp_graph_lookup (graph, "apple_price");
+  BpNode *all_price = bp_graph_lookup (graph, "all_price");
+  BpNode *n = op1 (graph, "n", "neg", price);
+  guint64 stamp;
+
+  bp_graph_set_output (graph, n);
+  stamp = bp_graph_get_stamp (graph);
+
+  /* self loop */
+  g_assert_true (bp_graph_would_cycle (graph, all_price, all_price));
+  g_assert_false (bp_graph_connect (graph, all_price, all_price, 0, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_CYCLE);
+  g_assert_nonnull (strstr (error->message, "“all_price” to itself"));
+  g_clear_error (&error);
+
+  /* a long loop names its path */
+  g_assert_true (bp_graph_would_cycle (graph, n, apple_price));
+  g_assert_false (bp_graph_connect (graph, n, apple_price, 1, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_CYCLE);
+  g_assert_cmpstr (error->message, ==,
+                   "Connecting “n” to “apple_price” would close a cycle: "
+                   "apple_price → all_price → price → n → apple_price");
+  g_clear_error (&error);
+
+  /* nothing changed */
+  g_assert_cmpuint (bp_graph_get_stamp (graph), ==, stamp);
+  g_assert_true (bp_node_get_input (apple_price, 1) == bp_graph_lookup (graph, "apple_num"));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "n"), -715, 1e-9);
+
+  /* an edge that is not a cycle is fine, also with the order cached */
+  g_assert_false (bp_graph_would_cycle (graph, bp_graph_lookup (graph, "apple"), price));
+  g_assert_true (bp_graph_connect (graph, bp_graph_lookup (graph, "orange"), apple_price, 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "n"), -(100 * 150 + 450) * 1.1, 1e-9);
+}
+
+static void
+expect_invalid (BpGraph    *graph,
+                GQuark      domain,
+                int         code,
+                const char *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (bp_graph_validate (graph, &error));
+  g_assert_error (error, domain, code);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  g_assert_false (bp_graph_forward (graph, &error));
+  g_assert_error (error, domain, code);
+  g_clear_error (&error);
+  g_assert_false (bp_graph_backward (graph, &error));
+  g_assert_error (error, domain, code);
+}
+
+static BpNode *
+matrix (BpGraph    *graph,
+        const char *id,
+        guint       rows,
+        guint       cols)
+{
+  BpTensor *t = bp_tensor_new (rows, cols);
+
+  for (gsize i = 0; i < bp_tensor_n_elements (t); i++)
+    t->data[i] = 0.1 * (double) (i + 1);
+  return add_leaf (graph, id, "param", t);
+}
+
+static void
+test_shape_errors (void)
+{
+  struct {
+    const char *op;
+    guint rows[3], cols[3];
+    const char *message;
+  } cases[] = {
+    { "add", { 2, 3 }, { 3, 2 }, "Node “h1”: add: x is 2×3 but y is 3×2; both need the same shape" },
+    { "sub", { 1, 2 }, { 1, 1 }, "Node “h1”: sub: x is 1×1 but y is 2×1; both need the same shape" },
+    { "mul", { 2, 2 }, { 2, 3 }, "Node “h1”: mul: x is 2×2 but y is 2×3; both need the same shape" },
+    { "div", { 4, 1 }, { 1, 4 }, "Node “h1”: div: x is 4×1 but y is 1×4; both need the same shape" },
+    { "matmul", { 2, 2 }, { 3, 3 }, "Node “h1”: matmul: X is 2×3 but W is 2×3; W needs 3 rows" },
+    { "affine", { 2, 4, 1 }, { 3, 5, 5 }, "Node “h1”: affine: X is 2×3 but W is 4×5; W needs 3 rows" },
+    { "affine", { 2, 3, 1 }, { 3, 5, 4 }, "Node “h1”: affine: b is 1×4 but X · W is 2×5; b needs to be 1×5" },
+    { "affine", { 2, 3, 2 }, { 3, 5, 5 }, "Node “h1”: affine: b is 2×5 but X · W is 2×5; b needs to be 1×5" },
+    { "cross_entropy", { 2, 2 }, { 3, 2 }, "Node “h1”: cross_entropy: y is 2×3 but t is 2×2; t needs to be 2×3 (one-hot) or 2×1 (labels)" },
+    { "softmax_with_loss", { 2, 3 }, { 3, 3 }, "Node “h1”: softmax_with_loss: x is 2×3 but t is 3×3; t needs to be 2×3 (one-hot) or 2×1 (labels)" },
+    { "mse", { 1, 1 }, { 3, 2 }, "Node “h1”: mse: y is 1×3 but t is 1×2; both need the same shape" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(BpGraph) graph = bp_graph_new ();
+      g_autoptr(GError) error = NULL;
+      const BpOp *op = bp_op_lookup (cases[c].op);
+      BpNode *h1 = bp_graph_add_node (graph, "h1", cases[c].op, &error);
+      BpNode *after = op1 (graph, "after", "neg", h1);
+
+      g_assert_no_error (error);
+      for (guint s = 0; s < op->arity; s++)
+        {
+          g_autofree char *id = g_strdup_printf ("in%u", s);
+          BpNode *leaf = matrix (graph, id, cases[c].rows[s], cases[c].cols[s]);
+
+          g_assert_true (bp_graph_connect (graph, leaf, h1, s, &error));
+        }
+      expect_invalid (graph, BP_ERROR, BP_ERROR_SHAPE, cases[c].message);
+      g_assert_cmpstr (bp_node_get_error (h1), ==, cases[c].message);
+      /* downstream of the bad node: no blame */
+      g_assert_null (bp_node_get_error (after));
+      g_assert_null (bp_node_get_error (bp_graph_lookup (graph, "in0")));
+    }
+}
+
+static void
+test_unconnected_and_marks (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *a = matrix (graph, "a", 2, 3);
+  BpNode *b = matrix (graph, "b", 2, 3);
+  BpNode *h1 = op1 (graph, "h1", "matmul", a);        /* W missing */
+  BpNode *h2 = op2 (graph, "h2", "add", a, b);        /* fine */
+  BpNode *h3 = op2 (graph, "h3", "matmul", h2, b);    /* 2×3 · 2×3 */
+  BpNode *top = op2 (graph, "top", "add", h1, h3);
+  BpNode *fine;
+
+  bp_graph_set_output (graph, top);
+  expect_invalid (graph, BP_ERROR, BP_ERROR_ARITY,
+                  "Node “h1”: input “W” of matmul is not connected");
+
+  /* every bad node is marked, the good and the merely downstream not */
+  g_assert_cmpstr (bp_node_get_error (h1), ==, "Node “h1”: input “W” of matmul is not connected");
+  g_assert_cmpstr (bp_node_get_error (h3), ==, "Node “h3”: matmul: X is 2×3 but W is 2×3; W needs 3 rows");
+  g_assert_null (bp_node_get_error (h2));
+  g_assert_null (bp_node_get_error (top));
+  g_assert_null (bp_node_get_error (a));
+
+  /* fixing them clears the marks */
+  fine = matrix (graph, "fine", 3, 3);
+  g_assert_true (bp_graph_connect (graph, fine, h1, 1, &error));
+  g_assert_true (bp_graph_connect (graph, fine, h3, 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_validate (graph, &error));
+  g_assert_no_error (error);
+  g_assert_null (bp_node_get_error (h1));
+  g_assert_null (bp_node_get_error (h3));
+
+  /* removing a node leaves its consumers' slots open */
+  bp_graph_remove_node (graph, fine);
+  g_assert_null (bp_node_get_input (h1, 1));
+  g_assert_null (bp_node_get_input (h3, 1));
+  g_assert_false (bp_graph_validate (graph, NULL));
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 6);
+  g_assert_null (bp_graph_lookup (graph, "fine"));
+
+  /* attributes are checked */
+  {
+    BpNode *s = op1 (graph, "s", "sum", a);
+    BpAttrs attrs = BP_ATTRS_INIT;
+
+    attrs.axis = 2;
+    g_assert_false (bp_node_set_attrs (s, &attrs, &error));
+    g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_ids (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *node;
+
+  g_assert_null (bp_graph_add_node (graph, "apple", "input", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_null (bp_graph_add_node (graph, "", "input", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bp_graph_add_node (graph, "x", "frobnicate", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_UNKNOWN_OP);
+  g_clear_error (&error);
+
+  node = bp_graph_add_node (graph, NULL, "mul", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_node_get_id (node), ==, "mul1");
+  g_assert_cmpstr (bp_node_get_label (node), ==, "mul1");
+  g_assert_false (bp_node_has_label (node));
+  bp_node_set_label (node, "cost");
+  g_assert_cmpstr (bp_node_get_label (node), ==, "cost");
+  g_assert_true (bp_node_has_label (node));
+
+  g_assert_false (bp_graph_rename_node (graph, node, "tax", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_true (bp_graph_rename_node (graph, node, "cost", &error));
+  g_assert_true (bp_graph_lookup (graph, "cost") == node);
+  g_assert_null (bp_graph_lookup (graph, "mul1"));
+
+  g_assert_false (bp_graph_connect (graph, node, bp_graph_lookup (graph, "apple"), 0, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
+  g_clear_error (&error);
+  g_assert_false (bp_graph_connect (graph, node, bp_graph_lookup (graph, "price"), 2, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
+}
+
+static void
+test_copy (void)
+{
+  g_autoptr(BpGraph) graph = apple_orange_graph ();
+  g_autoptr(BpGraph) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bp_node_set_position (bp_graph_lookup (graph, "apple"), 10, 20);
+  bp_node_set_label (bp_graph_lookup (graph, "apple"), "apple price");
+  copy = bp_graph_copy (graph);
+
+  g_assert_cmpuint (bp_graph_get_n_nodes (copy), ==, bp_graph_get_n_nodes (graph));
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *a = bp_graph_get_node (graph, i);
+      BpNode *b = bp_graph_get_node (copy, i);
+
+      g_assert_cmpstr (bp_node_get_id (a), ==, bp_node_get_id (b));
+      g_assert_cmpstr (bp_node_get_label (a), ==, bp_node_get_label (b));
+      g_assert_true (bp_node_get_op (a) == bp_node_get_op (b));
+      for (guint s = 0; s < bp_node_get_n_inputs (a); s++)
+        g_assert_cmpstr (bp_node_get_id (bp_node_get_input (a, s)), ==,
+                         bp_node_get_id (bp_node_get_input (b, s)));
+    }
+  {
+    double x, y;
+    g_assert_true (bp_node_get_position (bp_graph_lookup (copy, "apple"), &x, &y));
+    g_assert_cmpfloat (x, ==, 10);
+    g_assert_cmpfloat (y, ==, 20);
+  }
+
+  /* independent values */
+  bp_tensor_fill (bp_node_get_value (bp_graph_lookup (copy, "apple")), 200);
+  g_assert_true (bp_graph_backward (copy, &error));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 715, 1e-9);
+  g_assert_cmpfloat_with_epsilon (value_of (copy, "price"), 935, 1e-9);
+}
+
+static void
+test_nan_inf (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = apple_orange_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *l, *e, *r;
+
+  bp_graph_set_record_trace (graph, record);
+  bp_node_set_value (bp_graph_lookup (graph, "apple"), bp_tensor_new_scalar (NAN));
+  bp_tensor_unref (bp_node_get_value (bp_graph_lookup (graph, "apple")));
+  bp_node_set_value (bp_graph_lookup (graph, "orange"), bp_tensor_new_scalar (INFINITY));
+  bp_tensor_unref (bp_node_get_value (bp_graph_lookup (graph, "orange")));
+
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_true (isnan (value_of (graph, "price")));
+  g_assert_true (isinf (value_of (graph, "orange_price")));
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple"), 2.2, 1e-12);
+  g_assert_true (isnan (grad_of (graph, "tax")));
+  g_assert_true (isinf (grad_of (graph, "orange_num")));
+
+  /* log(0) = −∞, exp(1000) = ∞, 1/0 = ∞, and their gradients */
+  l = op1 (graph, "l", "log", scalar (graph, "zero", 0));
+  e = op1 (graph, "e", "exp", scalar (graph, "big", 1000));
+  r = op1 (graph, "r", "reciprocal", bp_graph_lookup (graph, "zero"));
+  bp_graph_set_output (graph, op2 (graph, "s", "add", op2 (graph, "le", "add", l, e), r));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_true (isinf (value_of (graph, "l")) && value_of (graph, "l") < 0);
+  g_assert_true (isinf (value_of (graph, "e")));
+  g_assert_true (isnan (value_of (graph, "s")));
+  g_assert_true (isinf (grad_of (graph, "big")));
+  g_assert_true (isnan (grad_of (graph, "zero")) || isinf (grad_of (graph, "zero")));
+
+  {
+    g_autofree char *text = bp_tensor_to_string (bp_node_get_value (l), 6);
+    g_assert_cmpstr (text, ==, "−∞");
+  }
+}
+
+/* Values and gradients of every leaf after a backward pass, by id. */
+static GHashTable *
+leaf_results (BpGraph *graph,
+              double  *out_value)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) bp_tensor_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  *out_value = bp_node_get_value (bp_graph_get_output (graph))->data[0];
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      if (bp_op_is_leaf (bp_node_get_op (node)))
+        g_hash_table_insert (table, g_strdup (bp_node_get_id (node)),
+                             bp_tensor_copy (bp_node_get_grad (node)));
+    }
+  return table;
+}
+
+static void
+random_fill (BpTensor *t,
+             double    lo,
+             double    hi)
+{
+  for (gsize i = 0; i < bp_tensor_n_elements (t); i++)
+    t->data[i] = g_test_rand_double_range (lo, hi);
+}
+
+static BpNode *
+random_leaf (BpGraph    *graph,
+             const char *id,
+             guint       rows,
+             guint       cols)
+{
+  BpTensor *t = bp_tensor_new (rows, cols);
+
+  random_fill (t, -1, 1);
+  return add_leaf (graph, id, "param", t);
+}
+
+/* A net that uses all three layers: sigmoid(X·W + b) → affine → softmax
+ * with loss; the sigmoid output also feeds a second branch. */
+static BpGraph *
+layer_graph (void)
+{
+  BpGraph *graph = bp_graph_new ();
+  BpNode *x = random_leaf (graph, "X", 4, 3);
+  BpNode *w1 = random_leaf (graph, "W1", 3, 5);
+  BpNode *b1 = random_leaf (graph, "b1", 1, 5);
+  BpNode *w2 = random_leaf (graph, "W2", 5, 3);
+  BpNode *b2 = random_leaf (graph, "b2", 1, 3);
+  BpTensor *onehot = bp_tensor_new (4, 3);
+  BpNode *t, *a1, *s1, *a2, *sq, *loss;
+
+  for (guint r = 0; r < 4; r++)
+    bp_tensor_set (onehot, r, (r * 2) % 3, 1.0);
+  t = add_leaf (graph, "t", "const", onehot);
+
+  a1 = op3 (graph, "a1", "affine", x, w1, b1);
+  s1 = op1 (graph, "s1", "sigmoid", a1);
+  a2 = op3 (graph, "a2", "affine", s1, w2, b2);
+  loss = op2 (graph, "loss", "softmax_with_loss", a2, t);
+  sq = op1 (graph, "sq", "sum", op1 (graph, "sq0", "square", s1));
+  op2 (graph, "total", "add", loss, sq);
+  bp_node_set_label (s1, "hidden");
+  bp_node_set_position (s1, 300, 100);
+  return graph;
+}
+
+static void
+assert_same_results (GHashTable *a,
+                     GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_cmpuint (g_hash_table_size (a), <=, g_hash_table_size (b));
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      BpTensor *other = g_hash_table_lookup (b, key);
+
+      g_assert_nonnull (other);
+      g_assert_true (bp_tensor_equal (value, other, 1e-10, 1e-9));
+    }
+}
+
+static void
+test_expand (gconstpointer data)
+{
+  const char *which = data;
+  g_autoptr(BpGraph) graph = layer_graph ();
+  g_autoptr(BpGraph) expanded = bp_graph_copy (graph);
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  double v_before, v_after;
+  const char *layers[] = { "a1", "s1", "a2", "loss" };
+  guint n_before = bp_graph_get_n_nodes (expanded);
+  guint expected_new = 0;
+
+  before = leaf_results (graph, &v_before);
+
+  for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
+    {
+      BpNode *node = bp_graph_lookup (expanded, layers[i]);
+      const char *op = bp_node_get_op (node)->name;
+      guint n_consumers = bp_graph_get_n_consumers (expanded, node);
+      BpNode *last;
+
+      if (!g_str_equal (which, "all") && !g_str_equal (which, op))
+        continue;
+
+      g_assert_true (bp_expand_can_expand (node));
+      created = bp_expand_node (expanded, node, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (created);
+      last = g_ptr_array_index (created, created->len - 1);
+      g_assert_true (bp_graph_lookup (expanded, layers[i]) == last);
+      g_assert_cmpuint (bp_graph_get_n_consumers (expanded, last), ==, n_consumers);
+
+      if (g_str_equal (op, "sigmoid"))
+        {
+          const char *ops[] = { "neg", "exp", "const", "add", "reciprocal" };
+          double x, y;
+
+          g_assert_cmpuint (created->len, ==, 5);
+          for (guint k = 0; k < 5; k++)
+            g_assert_cmpstr (bp_node_get_op (g_ptr_array_index (created, k))->name, ==, ops[k]);
+          g_assert_cmpstr (bp_node_get_id (g_ptr_array_index (created, 0)), ==, "s1.1");
+          g_assert_cmpstr (bp_node_get_label (last), ==, "hidden");
+          g_assert_true (bp_node_get_position (last, &x, &y));
+          g_assert_cmpfloat (x, ==, 300);
+          g_assert_true (bp_node_get_position (g_ptr_array_index (created, 0), &x, &y));
+          g_assert_cmpfloat (x, <, 300);
+          expected_new += 4;
+        }
+      else if (g_str_equal (op, "affine"))
+        {
+          BpNode *repeat = g_ptr_array_index (created, 1);
+
+          g_assert_cmpuint (created->len, ==, 3);
+          g_assert_cmpstr (bp_node_get_op (g_ptr_array_index (created, 0))->name, ==, "matmul");
+          g_assert_cmpstr (bp_node_get_op (repeat)->name, ==, "repeat");
+          g_assert_cmpuint (bp_node_get_attrs (repeat)->times, ==, 4);
+          g_assert_cmpint (bp_node_get_attrs (repeat)->axis, ==, 0);
+          g_assert_cmpstr (bp_node_get_op (last)->name, ==, "add");
+          expected_new += 2;
+        }
+      else
+        {
+          g_assert_cmpuint (created->len, ==, 2);
+          g_assert_cmpstr (bp_node_get_op (g_ptr_array_index (created, 0))->name, ==, "softmax");
+          g_assert_cmpstr (bp_node_get_op (last)->name, ==, "cross_entropy");
+          expected_new += 1;
+        }
+      g_clear_pointer (&created, g_ptr_array_unref);
+    }
+
+  g_assert_cmpuint (bp_graph_get_n_nodes (expanded), ==, n_before + expected_new);
+  g_assert_cmpuint (expected_new, >, 0);
+
+  after = leaf_results (expanded, &v_after);
+  g_assert_cmpfloat_with_epsilon (v_before, v_after, 1e-10);
+  assert_same_results (before, after);
+
+  /* a leaf cannot be expanded */
+  g_assert_false (bp_expand_can_expand (bp_graph_lookup (expanded, "X")));
+  g_assert_null (bp_expand_node (expanded, bp_graph_lookup (expanded, "X"), &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+}
+
+static void
+test_trace_apple (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTrace) kept = NULL;
+  const char *forward[] = { "apple", "apple_num", "tax", "apple_price", "price" };
+  const double values[] = { 100, 2, 1.1, 200, 220 };
+  const char *backward[] = { "price", "apple_price", "tax", "apple_num", "apple" };
+  const double upstream[] = { 1, 1.1, 200, 110, 2.2 };
+  BpTrace *trace;
+  const BpStep *step;
+
+  g_assert_true (bp_graph_forward (graph, &error));
+  trace = bp_graph_get_trace (graph);
+  g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, 5);
+  g_assert_cmpuint (bp_trace_get_n_backward (trace), ==, 0);
+  g_assert_cmpuint (bp_trace_get_stamp (trace), ==, bp_graph_get_stamp (graph));
+
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  trace = bp_graph_get_trace (graph);
+  g_assert_cmpuint (bp_trace_get_n_steps (trace), ==, 10);
+  g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, 5);
+  g_assert_cmpuint (bp_trace_get_n_backward (trace), ==, 5);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      step = bp_trace_get_step (trace, i);
+      g_assert_cmpint (step->kind, ==, BP_STEP_FORWARD);
+      g_assert_cmpstr (bp_node_get_id (step->node), ==, forward[i]);
+      g_assert_cmpfloat_with_epsilon (step->value->data[0], values[i], 1e-9);
+      g_assert_cmpint (bp_trace_find_step (trace, step->node, BP_STEP_FORWARD), ==, (int) i);
+
+      step = bp_trace_get_step (trace, 5 + i);
+      g_assert_cmpint (step->kind, ==, BP_STEP_BACKWARD);
+      g_assert_cmpstr (bp_node_get_id (step->node), ==, backward[i]);
+      g_assert_cmpfloat_with_epsilon (step->upstream->data[0], upstream[i], 1e-9);
+      g_assert_cmpint (bp_trace_find_step (trace, step->node, BP_STEP_BACKWARD), ==, (int) (5 + i));
+    }
+
+  /* price: LG of apple_price is tax (1.1), of tax is apple_price (200) */
+  step = bp_trace_get_step (trace, 5);
+  g_assert_cmpuint (step->n_inputs, ==, 2);
+  g_assert_cmpfloat_with_epsilon (step->local[0]->data[0], 1.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (step->local[1]->data[0], 200, 1e-9);
+  g_assert_cmpfloat_with_epsilon (step->downstream[0]->data[0], 1.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (step->downstream[1]->data[0], 200, 1e-9);
+  /* apple_price: mul swaps the inputs */
+  step = bp_trace_get_step (trace, 6);
+  g_assert_cmpfloat_with_epsilon (step->local[0]->data[0], 2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (step->local[1]->data[0], 100, 1e-12);
+  g_assert_cmpfloat_with_epsilon (step->downstream[0]->data[0], 2.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (step->downstream[1]->data[0], 110, 1e-9);
+  /* leaves: the gradient arrives */
+  step = bp_trace_get_step (trace, 9);
+  g_assert_cmpuint (step->n_inputs, ==, 0);
+  g_assert_null (step->local[0]);
+  g_assert_null (step->downstream[0]);
+
+  /* a kept trace is a snapshot: later passes do not change it */
+  kept = bp_trace_ref (trace);
+  bp_node_set_value (bp_graph_lookup (graph, "apple"), bp_tensor_new_scalar (50));
+  bp_tensor_unref (bp_node_get_value (bp_graph_lookup (graph, "apple")));
+  g_assert_cmpuint (bp_trace_get_stamp (kept), !=, bp_graph_get_stamp (graph));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_true (bp_graph_get_trace (graph) != kept);
+  g_assert_cmpfloat_with_epsilon (bp_trace_get_step (kept, 4)->value->data[0], 220, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bp_trace_get_step (kept, 0)->value->data[0], 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bp_trace_get_step (kept, 9)->upstream->data[0], 2.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 110, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bp_trace_get_step (bp_graph_get_trace (graph), 4)->value->data[0], 110, 1e-9);
+
+  /* backward twice: the trace is forward + one backward, not more */
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpuint (bp_trace_get_n_steps (bp_graph_get_trace (graph)), ==, 10);
+  /* and with a reference held, too */
+  g_clear_pointer (&kept, bp_trace_unref);
+  kept = bp_trace_ref (bp_graph_get_trace (graph));
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpuint (bp_trace_get_n_steps (bp_graph_get_trace (graph)), ==, 10);
+  g_assert_cmpuint (bp_trace_get_n_steps (kept), ==, 10);
+
+  /* no recording, no trace */
+  bp_graph_set_record_trace (graph, FALSE);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_null (bp_graph_get_trace (graph));
+}
+
+static void
+test_order (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *const *order;
+  guint n;
+  /* inserted consumers first: the order must still put inputs first */
+  BpNode *z = bp_graph_add_node (graph, "z", "add", &error);
+  BpNode *y = bp_graph_add_node (graph, "y", "neg", &error);
+  BpNode *b = scalar (graph, "b", 1);
+  BpNode *a = scalar (graph, "a", 2);
+  const char *expected[] = { "b", "a", "y", "z" };
+
+  g_assert_true (bp_graph_connect (graph, a, y, 0, &error));
+  g_assert_true (bp_graph_connect (graph, y, z, 0, &error));
+  g_assert_true (bp_graph_connect (graph, b, z, 1, &error));
+
+  order = bp_graph_get_order (graph, &n);
+  g_assert_cmpuint (n, ==, 4);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (bp_node_get_id (order[i]), ==, expected[i]);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "z"), -1, 1e-12);
+}
+
+/* A chain of a million nodes: nothing may recurse. */
+static void
+test_long_chain (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *prev = scalar (graph, "x", 0.5);
+  BpNode *x = prev;
+  guint n = g_test_slow () ? 1000000 : 300000;
+
+  bp_graph_set_record_trace (graph, FALSE);
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_add_node (graph, NULL, "neg", NULL);
+
+      g_assert_true (bp_graph_connect (graph, prev, node, 0, NULL));
+      prev = node;
+    }
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (bp_node_get_value (prev)->data[0], ==, n % 2 ? -0.5 : 0.5);
+  g_assert_cmpfloat (bp_node_get_grad (x)->data[0], ==, n % 2 ? -1 : 1);
+
+  /* would_cycle walks the whole chain without recursion too */
+  g_assert_true (bp_graph_would_cycle (graph, prev, x));
+  g_assert_false (bp_graph_connect (graph, prev, bp_graph_get_node (graph, 1), 0, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_CYCLE);
+}
+
+static void
+test_gradcheck (void)
+{
+  g_autoptr(BpGraph) graph = apple_orange_graph ();
+  g_autoptr(BpGradCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+
+  check = bp_grad_check_run (graph, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (check->leaves->len, ==, 5);
+  g_assert_cmpuint (check->numeric_forward_evals, ==, 10);
+  g_assert_cmpuint (check->backprop_forward_evals, ==, 1);
+  g_assert_cmpuint (check->backprop_backward_evals, ==, 1);
+  g_assert_cmpfloat (check->max_rel_error, <, 1e-7);
+  g_assert_cmpfloat (check->max_abs_error, <, 1e-6);
+  {
+    BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, 4);
+
+    g_assert_cmpstr (bp_node_get_id (leaf->node), ==, "tax");
+    g_assert_cmpfloat_with_epsilon (leaf->backprop->data[0], 650, 1e-9);
+    g_assert_cmpfloat_with_epsilon (leaf->numeric->data[0], 650, 1e-4);
+    g_assert_cmpuint (leaf->forward_evals, ==, 2);
+  }
+  /* left as after backward, with the original values */
+  g_assert_cmpfloat (value_of (graph, "apple"), ==, 100);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 650, 1e-9);
+  g_assert_cmpuint (bp_trace_get_n_backward (bp_graph_get_trace (graph)), ==, 9);
+  g_clear_pointer (&check, bp_grad_check_free);
+
+  /* the layer net: every element of every leaf */
+  {
+    g_autoptr(BpGraph) net = layer_graph ();
+
+    check = bp_grad_check_run (net, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (check->numeric_forward_evals, ==, 2 * (12 + 15 + 5 + 15 + 3 + 12));
+    g_assert_cmpfloat (check->max_abs_error, <, 1e-7);
+    /* relative errors only mean something away from zero */
+    for (guint i = 0; i < check->leaves->len; i++)
+      {
+        BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
+
+        g_assert_true (bp_tensor_equal (leaf->backprop, leaf->numeric, 1e-8, 1e-5));
+      }
+    g_assert_cmpfloat (check->numeric_seconds, >=, 0);
+  }
+  g_clear_pointer (&check, bp_grad_check_free);
+
+  /* a wrong gradient would show: NaN leaves make NaN errors */
+  {
+    g_autoptr(BpGraph) bad = apple_graph ();
+
+    bp_node_set_value (bp_graph_lookup (bad, "apple"), bp_tensor_new_scalar (NAN));
+    bp_tensor_unref (bp_node_get_value (bp_graph_lookup (bad, "apple")));
+    check = bp_grad_check_run (bad, 1e-4, &error);
+    g_assert_no_error (error);
+    g_assert_true (isnan (check->max_abs_error));
+    g_assert_cmpfloat (check->epsilon, ==, 1e-4);
+  }
+}
+
+static void
+changed_cb (BpGraph *graph,
+            guint   *count)
+{
+  (*count)++;
+}
+
+static void
+test_stamp_and_signal (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  guint count = 0;
+  guint64 stamp = bp_graph_get_stamp (graph);
+  BpNode *apple = bp_graph_lookup (graph, "apple");
+  BpAttrs attrs = BP_ATTRS_INIT;
+
+  g_signal_connect (graph, "changed", G_CALLBACK (changed_cb), &count);
+  g_assert_true (bp_graph_forward (graph, NULL));
+  g_assert_cmpuint (bp_graph_get_stamp (graph), ==, stamp);
+  g_assert_cmpuint (count, ==, 0);
+
+  bp_node_set_position (apple, 1, 2);
+  g_assert_cmpuint (bp_graph_get_stamp (graph), ==, stamp);
+  bp_node_set_value (apple, bp_tensor_new_scalar (3));
+  bp_tensor_unref (bp_node_get_value (apple));
+  g_assert_cmpuint (bp_graph_get_stamp (graph), >, stamp);
+  g_assert_cmpuint (count, ==, 1);
+  stamp = bp_graph_get_stamp (graph);
+  g_assert_true (bp_node_set_attrs (bp_graph_lookup (graph, "price"), &attrs, NULL));
+  g_assert_cmpuint (bp_graph_get_stamp (graph), >, stamp);
+  g_assert_cmpuint (count, ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (int record = 0; record <= 1; record++)
+    {
+      const char *suffix = record ? "traced" : "untraced";
+      g_autofree char *apples = g_strdup_printf ("/graph/apples/%s", suffix);
+      g_autofree char *oranges = g_strdup_printf ("/graph/apples-oranges/%s", suffix);
+      g_autofree char *branch = g_strdup_printf ("/graph/branch/%s", suffix);
+      g_autofree char *nan = g_strdup_printf ("/graph/nan-inf/%s", suffix);
+
+      g_test_add_data_func (apples, GINT_TO_POINTER (record), test_apples);
+      g_test_add_data_func (oranges, GINT_TO_POINTER (record), test_apples_oranges);
+      g_test_add_data_func (branch, GINT_TO_POINTER (record), test_branch);
+      g_test_add_data_func (nan, GINT_TO_POINTER (record), test_nan_inf);
+    }
+  g_test_add_func ("/graph/unreached", test_unreached);
+  g_test_add_func ("/graph/cycles", test_cycles);
+  g_test_add_func ("/graph/shape-errors", test_shape_errors);
+  g_test_add_func ("/graph/unconnected", test_unconnected_and_marks);
+  g_test_add_func ("/graph/ids", test_ids);
+  g_test_add_func ("/graph/copy", test_copy);
+  g_test_add_func ("/graph/order", test_order);
+  g_test_add_func ("/graph/long-chain", test_long_chain);
+  g_test_add_func ("/graph/stamp", test_stamp_and_signal);
+  g_test_add_data_func ("/graph/expand/sigmoid", "sigmoid", test_expand);
+  g_test_add_data_func ("/graph/expand/affine", "affine", test_expand);
+  g_test_add_data_func ("/graph/expand/softmax_with_loss", "softmax_with_loss", test_expand);
+  g_test_add_data_func ("/graph/expand/all", "all", test_expand);
+  g_test_add_func ("/graph/trace/apple", test_trace_apple);
+  g_test_add_func ("/graph/gradcheck", test_gradcheck);
+
+  return g_test_run ();
+}
