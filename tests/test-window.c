@@ -112,7 +112,7 @@ edit_first_leaf (BpWindow   *window,
 static AdwMessageDialog *
 find_dialog_for (GtkWindow *parent)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
   guint n = g_list_model_get_n_items (toplevels);
 
   for (guint i = 0; i < n; i++)

@@ -476,6 +476,20 @@ save_window_state (BpWindow *self)
   g_settings_apply (self->settings);
 }
 
+static gboolean
+close_idle_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Closes once the dialog that asked has gone: it is transient for us. */
+static void
+close_later (BpWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
@@ -484,7 +498,7 @@ close_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "discard") == 0)
     {
       self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      close_later (self);
     }
   else if (g_strcmp0 (response, "save") == 0)
     {
@@ -493,7 +507,7 @@ close_response_cb (AdwMessageDialog *dialog,
           g_autoptr(GError) error = NULL;
 
           if (_bp_window_save_to_file (self, self->file, &error))
-            gtk_window_close (GTK_WINDOW (self));
+            close_later (self);
           else
             show_error (self, _("Could Not Save"), error->message);
         }
@@ -552,6 +566,16 @@ bp_window_dispose (GObject *object)
   BpWindow *self = BP_WINDOW (object);
 
   stop_autosave (self, FALSE);
+
+  /* Connected with g_signal_connect_object, which only lets go at
+   * finalize: nothing may reach a disposed window. */
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->canvas != NULL)
+    g_signal_handlers_disconnect_by_data (self->canvas, self);
+  g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
+
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -590,7 +614,9 @@ bp_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SHOW_SIDE_PANEL:
-      g_value_set_boolean (value, gtk_widget_get_visible (GTK_WIDGET (self->side_scroller)));
+      /* Asked for by the property action before the template exists. */
+      g_value_set_boolean (value, self->side_scroller == NULL ||
+                                  gtk_widget_get_visible (GTK_WIDGET (self->side_scroller)));
       break;
 
     default:
