@@ -136,7 +136,7 @@ const BpOp bp_op_add = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x + y",
   .formula = "∂z/∂x = 1, ∂z/∂y = 1",
-  .backward_text = "passes the upstream gradient through: dx = dz, dy = dz",
+  .backward_text = N_("passes the upstream gradient through: dx = dz, dy = dz"),
   ENTRY_FUNCS (add),
 };
 
@@ -145,7 +145,7 @@ const BpOp bp_op_sub = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x − y",
   .formula = "∂z/∂x = 1, ∂z/∂y = −1",
-  .backward_text = "passes the upstream gradient through, with a minus sign for y: dx = dz, dy = −dz",
+  .backward_text = N_("passes the upstream gradient through, with a minus sign for y: dx = dz, dy = −dz"),
   ENTRY_FUNCS (sub),
 };
 
@@ -154,7 +154,7 @@ const BpOp bp_op_mul = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x × y",
   .formula = "∂z/∂x = y, ∂z/∂y = x",
-  .backward_text = "swaps the inputs: dx = dz·y, dy = dz·x",
+  .backward_text = N_("swaps the inputs: dx = dz·y, dy = dz·x"),
   ENTRY_FUNCS (mul),
 };
 
@@ -205,7 +205,7 @@ const BpOp bp_op_neg = {
   .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
   .forward_text = "y = −x",
   .formula = "∂y/∂x = −1",
-  .backward_text = "flips the sign: dx = −dy",
+  .backward_text = N_("flips the sign: dx = −dy"),
   UNARY_FUNCS (neg),
 };
 
@@ -214,7 +214,7 @@ const BpOp bp_op_reciprocal = {
   .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
   .forward_text = "y = 1/x",
   .formula = "∂y/∂x = −1/x² = −y²",
-  .backward_text = "dx = −dy·y², from the output alone",
+  .backward_text = N_("dx = −dy·y², from the output alone"),
   UNARY_FUNCS (reciprocal),
 };
 
@@ -223,7 +223,7 @@ const BpOp bp_op_exp = {
   .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
   .forward_text = "y = exp(x)",
   .formula = "∂y/∂x = exp(x) = y",
-  .backward_text = "dx = dy·y, from the output alone",
+  .backward_text = N_("dx = dy·y, from the output alone"),
   UNARY_FUNCS (exp),
 };
 
@@ -260,7 +260,7 @@ const BpOp bp_op_relu = {
   .kind = BP_OP_KIND_LAYER, .arity = 1, .input_names = bp_op_names_x,
   .forward_text = "y = max(0, x)",
   .formula = "∂y/∂x = 1 where x > 0, else 0",
-  .backward_text = "passes the upstream gradient where x > 0, zero elsewhere",
+  .backward_text = N_("passes the upstream gradient where x > 0, zero elsewhere"),
   UNARY_FUNCS (relu),
 };
 
@@ -269,7 +269,7 @@ const BpOp bp_op_sigmoid = {
   .kind = BP_OP_KIND_LAYER, .arity = 1, .input_names = bp_op_names_x,
   .forward_text = "y = 1 / (1 + exp(−x))",
   .formula = "∂y/∂x = y(1 − y)",
-  .backward_text = "from the output alone: dx = dy·y(1 − y)",
+  .backward_text = N_("from the output alone: dx = dy·y(1 − y)"),
   .expandable = TRUE,
   UNARY_FUNCS (sigmoid),
 };
@@ -277,8 +277,8 @@ const BpOp bp_op_sigmoid = {
 const BpOp bp_op_tanh = {
   .name = "tanh", .symbol = "tanh", .title = N_("Tanh"),
   .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
-  .forward_text = "y = tanh x",
+  .forward_text = N_("y = tanh x"),
   .formula = "∂y/∂x = 1 − y²",
-  .backward_text = "from the output alone: dx = dy·(1 − y²)",
+  .backward_text = N_("from the output alone: dx = dy·(1 − y²)"),
   UNARY_FUNCS (tanh),
 };

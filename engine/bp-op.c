@@ -10,25 +10,25 @@ const char *const bp_op_names_xy[] = { "x", "y", NULL };
 const BpOp bp_op_input = {
   .name = "input", .symbol = "in", .title = N_("Input"),
   .kind = BP_OP_KIND_LEAF, .arity = 0,
-  .forward_text = "a value given from outside",
+  .forward_text = N_("a value given from outside"),
   .formula = "receives ∂L/∂x",
-  .backward_text = "the gradient arrives here",
+  .backward_text = N_("the gradient arrives here"),
 };
 
 const BpOp bp_op_const = {
   .name = "const", .symbol = "c", .title = N_("Constant"),
   .kind = BP_OP_KIND_LEAF, .arity = 0,
-  .forward_text = "a fixed number",
+  .forward_text = N_("a fixed number"),
   .formula = "receives ∂L/∂c",
-  .backward_text = "the gradient arrives here (nothing learns from it)",
+  .backward_text = N_("the gradient arrives here (nothing learns from it)"),
 };
 
 const BpOp bp_op_param = {
   .name = "param", .symbol = "θ", .title = N_("Parameter"),
   .kind = BP_OP_KIND_LEAF, .arity = 0,
-  .forward_text = "a learnable weight",
+  .forward_text = N_("a learnable weight"),
   .formula = "receives ∂L/∂θ",
-  .backward_text = "the gradient arrives here: what learning would use",
+  .backward_text = N_("the gradient arrives here: what learning would use"),
 };
 
 static const BpOp *const all_ops[] = {
