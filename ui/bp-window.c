@@ -9,7 +9,7 @@
 #include "bp-window-private.h"
 #include "bp-window-teach.h"   /* teaching (issue 6) */
 
-#define MAX_RECENT 8
+#define SIDE_PANEL_WIDTH 340
 
 G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -711,6 +711,10 @@ bp_window_init (BpWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  /* Most of the width for the canvas; the panel keeps its width when the
+   * window grows (resize-end-child is false). */
+  gtk_paned_set_position (self->paned,
+                          MAX (360, g_settings_get_int (self->settings, "window-width") - SIDE_PANEL_WIDTH));
 
   self->canvas = BP_CANVAS (bp_canvas_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->canvas), TRUE);
