@@ -13,8 +13,9 @@
 static const char *const names_yt[] = { "y", "t", NULL };
 static const char *const names_xt[] = { "x", "t", NULL };
 
-/* Targets t are either one-hot (the shape of y) or one class label per
- * row (N×1) when y has several columns. */
+/* Targets t are either one-hot (the shape of y; any numbers work) or one
+ * class label per row (N×1) when y has several columns. A label outside
+ * 0 … C−1 makes the loss NaN. */
 static inline gboolean
 targets_are_labels (const BpTensor *y,
                     const BpTensor *t)
@@ -22,14 +23,18 @@ targets_are_labels (const BpTensor *y,
   return y->cols > 1 && t->cols == 1;
 }
 
+/* A label is rounded to the nearest class, so that the loss is flat in
+ * it (its gradient 0) rather than undefined a hair away from an integer. */
 static inline gboolean
 label_of (double  v,
           guint   n_classes,
           guint  *label)
 {
-  if (!(v >= 0.0 && v < n_classes && v == floor (v)))
+  double r = floor (v + 0.5);
+
+  if (!(r >= 0.0 && r < n_classes))
     return FALSE;
-  *label = (guint) v;
+  *label = (guint) r;
   return TRUE;
 }
 

@@ -150,6 +150,8 @@ bp_tensor_equal (const BpTensor *a,
         }
       if (x == y) /* also equal infinities */
         continue;
+      if (isinf (x) || isinf (y))
+        return FALSE;
 
       diff = fabs (x - y);
       if (diff <= abs_tol)
@@ -416,7 +418,8 @@ bp_tensor_parse (const char  *text,
             if (rows > 0 && n_cols != cols)
               {
                 g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                             "Row %u has %u numbers but row 1 has %u", rows + 1, n_cols, cols);
+                             "Row %u has %u number%s but row 1 has %u",
+                             rows + 1, n_cols, n_cols == 1 ? "" : "s", cols);
                 return NULL;
               }
             cols = n_cols;

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+
+#include "bp-engine.h"
+
+static void
+test_new (void)
+{
+  const double data[] = { 1, 2, 3, 4, 5, 6 };
+  g_autoptr(BpTensor) zeros = bp_tensor_new (2, 3);
+  g_autoptr(BpTensor) scalar = bp_tensor_new_scalar (2.5);
+  g_autoptr(BpTensor) filled = bp_tensor_new_filled (3, 1, 7);
+  g_autoptr(BpTensor) m = bp_tensor_new_from_data (2, 3, data);
+  g_autoptr(BpTensor) copy = NULL;
+
+  g_assert_cmpuint (zeros->rows, ==, 2);
+  g_assert_cmpuint (zeros->cols, ==, 3);
+  g_assert_cmpuint (bp_tensor_n_elements (zeros), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpfloat (zeros->data[i], ==, 0);
+
+  g_assert_true (bp_tensor_is_scalar (scalar));
+  g_assert_false (bp_tensor_is_scalar (zeros));
+  g_assert_cmpfloat (scalar->data[0], ==, 2.5);
+  g_assert_cmpfloat (bp_tensor_get (filled, 2, 0), ==, 7);
+
+  /* row-major */
+  g_assert_cmpfloat (bp_tensor_get (m, 0, 2), ==, 3);
+  g_assert_cmpfloat (bp_tensor_get (m, 1, 0), ==, 4);
+  bp_tensor_set (m, 1, 2, -1);
+  g_assert_cmpfloat (m->data[5], ==, -1);
+
+  copy = bp_tensor_copy (m);
+  g_assert_true (copy->data != m->data);
+  g_assert_true (bp_tensor_equal (copy, m, 0, 0));
+  copy->data[0] = 100;
+  g_assert_cmpfloat (m->data[0], ==, 1);
+  g_assert_false (bp_tensor_equal (copy, m, 0, 0));
+
+  g_assert_true (bp_tensor_same_shape (zeros, m));
+  g_assert_false (bp_tensor_same_shape (zeros, filled));
+
+  bp_tensor_fill (zeros, 3);
+  g_assert_cmpfloat (zeros->data[5], ==, 3);
+}
+
+static void
+test_ref (void)
+{
+  BpTensor *t = bp_tensor_new (1, 2);
+  GType type = bp_tensor_get_type ();
+  BpTensor *boxed;
+
+  g_assert_true (G_TYPE_IS_BOXED (type));
+  g_assert_true (type == BP_TYPE_TENSOR);
+  boxed = g_boxed_copy (type, t);
+  g_assert_true (boxed == t);  /* a ref, not a copy */
+  g_boxed_free (type, boxed);
+  g_assert_true (bp_tensor_ref (t) == t);
+  bp_tensor_unref (t);
+  bp_tensor_unref (t);
+}
+
+static void
+test_equal (void)
+{
+  const double a_data[] = { 1, NAN, INFINITY, -INFINITY };
+  const double b_data[] = { 1 + 1e-10, NAN, INFINITY, -INFINITY };
+  g_autoptr(BpTensor) a = bp_tensor_new_from_data (1, 4, a_data);
+  g_autoptr(BpTensor) b = bp_tensor_new_from_data (1, 4, b_data);
+  g_autoptr(BpTensor) c = bp_tensor_new_from_data (4, 1, a_data);
+  g_autoptr(BpTensor) big = bp_tensor_new_scalar (1000);
+  g_autoptr(BpTensor) big2 = bp_tensor_new_scalar (1001);
+  g_autoptr(BpTensor) one = bp_tensor_new_scalar (1);
+
+  g_assert_true (bp_tensor_equal (a, b, 1e-9, 0));
+  g_assert_false (bp_tensor_equal (a, b, 0, 0));
+  g_assert_false (bp_tensor_equal (a, c, 1, 1));          /* shapes */
+  g_assert_true (bp_tensor_equal (big, big2, 0, 1e-3));   /* relative */
+  g_assert_false (bp_tensor_equal (big, big2, 0.5, 1e-4));
+  b->data[1] = 0;
+  g_assert_false (bp_tensor_equal (a, b, 1, 1));          /* NaN only equals NaN */
+  b->data[1] = NAN;
+  b->data[2] = -INFINITY;
+  g_assert_false (bp_tensor_equal (a, b, 1, 1));
+  one->data[0] = NAN;
+  g_assert_false (bp_tensor_equal (one, big, 1e9, 1e9));
+}
+
+static void
+check_format (double      v,
+              int         digits,
+              const char *expected)
+{
+  g_autofree char *s = bp_format_number (v, digits);
+
+  g_assert_cmpstr (s, ==, expected);
+}
+
+static void
+test_format (void)
+{
+  check_format (220, 6, "220");
+  check_format (100 * 2 * 1.1, 6, "220");
+  check_format (2.2, 6, "2.2");
+  check_format (1.1 * 2, 6, "2.2");
+  check_format (110, 6, "110");
+  check_format (715, 6, "715");
+  check_format (0.000123, 6, "0.000123");
+  check_format (1.5e12, 6, "1.5e+12");
+  check_format (-2.5, 6, "−2.5");
+  check_format (-0.0, 6, "0");
+  check_format (0, 6, "0");
+  check_format (NAN, 6, "NaN");
+  check_format (INFINITY, 6, "∞");
+  check_format (-INFINITY, 6, "−∞");
+  check_format (3.14159265, 3, "3.14");
+  check_format (1.0 / 3.0, 6, "0.333333");
+}
+
+static void
+test_to_string (void)
+{
+  const double data[] = { 1, 2.5, -3, 4 };
+  g_autoptr(BpTensor) m = bp_tensor_new_from_data (2, 2, data);
+  g_autoptr(BpTensor) row = bp_tensor_new_from_data (1, 3, data);
+  g_autoptr(BpTensor) s = bp_tensor_new_scalar (220);
+  g_autofree char *ms = bp_tensor_to_string (m, 6);
+  g_autofree char *rs = bp_tensor_to_string (row, 6);
+  g_autofree char *ss = bp_tensor_to_string (s, 6);
+  g_autofree char *shape = bp_tensor_shape_string (2, 3);
+
+  g_assert_cmpstr (ms, ==, "[[1, 2.5], [−3, 4]]");
+  g_assert_cmpstr (rs, ==, "[[1, 2.5, −3]]");
+  g_assert_cmpstr (ss, ==, "220");
+  g_assert_cmpstr (shape, ==, "2×3");
+}
+
+static void
+check_parse (const char *text,
+             guint       rows,
+             guint       cols,
+             const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) t = bp_tensor_parse (text, &error);
+  g_autofree char *s = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (t);
+  g_assert_cmpuint (t->rows, ==, rows);
+  g_assert_cmpuint (t->cols, ==, cols);
+  s = bp_tensor_to_string (t, 6);
+  g_assert_cmpstr (s, ==, expected);
+}
+
+static void
+check_parse_error (const char *text,
+                   int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) t = bp_tensor_parse (text, &error);
+
+  g_assert_null (t);
+  g_assert_error (error, BP_ERROR, code);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+static void
+test_parse (void)
+{
+  check_parse ("220", 1, 1, "220");
+  check_parse ("  -2.5 ", 1, 1, "−2.5");
+  check_parse ("−2.5", 1, 1, "−2.5");
+  check_parse ("1e3", 1, 1, "1000");
+  check_parse ("[1, 2]", 1, 2, "[[1, 2]]");
+  check_parse ("[[1, 2], [3, 4]]", 2, 2, "[[1, 2], [3, 4]]");
+  check_parse ("[ [1,2,3] ,[4, 5,6] ]", 2, 3, "[[1, 2, 3], [4, 5, 6]]");
+  check_parse ("[[1], [2], [3]]", 3, 1, "[[1], [2], [3]]");
+  check_parse ("[7]", 1, 1, "7");
+  check_parse ("nan", 1, 1, "NaN");
+  check_parse ("-inf", 1, 1, "−∞");
+  check_parse ("∞", 1, 1, "∞");
+  check_parse ("[.5, +2]", 1, 2, "[[0.5, 2]]");
+
+  check_parse_error ("", BP_ERROR_INVALID);
+  check_parse_error ("abc", BP_ERROR_INVALID);
+  check_parse_error ("1 2", BP_ERROR_INVALID);
+  check_parse_error ("[]", BP_ERROR_INVALID);
+  check_parse_error ("[1, 2", BP_ERROR_INVALID);
+  check_parse_error ("[1, , 2]", BP_ERROR_INVALID);
+  check_parse_error ("[[1, 2], [3]]", BP_ERROR_INVALID);
+  check_parse_error ("[[1, 2], 3]", BP_ERROR_INVALID);
+  check_parse_error ("[[1, 2]] x", BP_ERROR_INVALID);
+  check_parse_error ("0x10", BP_ERROR_INVALID);
+  check_parse_error ("--1", BP_ERROR_INVALID);
+  check_parse_error ("[[[1]]]", BP_ERROR_INVALID);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BpTensor) t = bp_tensor_parse ("[[1, 2], [3]]", &error);
+
+    g_assert_cmpstr (error->message, ==, "Row 2 has 1 number but row 1 has 2");
+  }
+}
+
+static void
+test_parse_too_large (void)
+{
+  GString *s = g_string_new ("[");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) t = NULL;
+
+  for (guint i = 0; i <= BP_TENSOR_MAX_ELEMENTS; i++)
+    g_string_append (s, i ? ",0" : "0");
+  g_string_append_c (s, ']');
+
+  t = bp_tensor_parse (s->str, &error);
+  g_assert_null (t);
+  g_assert_error (error, BP_ERROR, BP_ERROR_TOO_LARGE);
+  g_string_free (s, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tensor/new", test_new);
+  g_test_add_func ("/tensor/ref", test_ref);
+  g_test_add_func ("/tensor/equal", test_equal);
+  g_test_add_func ("/tensor/format", test_format);
+  g_test_add_func ("/tensor/to-string", test_to_string);
+  g_test_add_func ("/tensor/parse", test_parse);
+  g_test_add_func ("/tensor/parse-too-large", test_parse_too_large);
+
+  return g_test_run ();
+}
