@@ -484,6 +484,54 @@ test_window_picture (void)
   destroy_window (window);
 }
 
+/* The shortcuts window builds, and lists every key the window, the
+ * application and the canvas bind. */
+static void
+test_window_shortcuts (void)
+{
+  static const char *const expected[] = {
+    "<Control>o", "<Control>s", "<Control><Shift>s", "<Control>e", "<Control>w",
+    "<Control>n", "<Control>q", "<Control>question", "F9",
+    "<Control>z", "<Control><Shift>z", "<Control>y", "<Control>a", "Delete",
+    "<Control>plus", "<Control>minus", "<Control>0", "<Control>1", "<Control>l",
+    "<Control><Shift>n", "Return",
+  };
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/BackpropStudio/gtk/help-overlay.ui");
+  g_autoptr(GHashTable) accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+
+  for (const GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &accelerator, NULL);
+      if (accelerator == NULL)
+        continue;
+      parts = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          guint key;
+          GdkModifierType mods;
+
+          /* Every listed accelerator is one GTK understands. */
+          g_assert_true (gtk_accelerator_parse (parts[i], &key, &mods));
+          g_hash_table_add (accels, g_strdup (parts[i]));
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_hash_table_contains (accels, expected[i]))
+      g_error ("%s is not in the shortcuts window", expected[i]);
+
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -513,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/dark", test_window_dark);
   g_test_add_func ("/window/message-toast", test_window_message_toast);
+  g_test_add_func ("/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/window/picture", test_window_picture);
 
   ret = g_test_run ();
