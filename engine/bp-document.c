@@ -756,11 +756,11 @@ read_value (JsonNode    *node,
           return NULL;
         }
     }
-  if ((guint64) rows * cols > BP_TENSOR_MAX_ELEMENTS)
+  if ((guint64) rows * cols > BP_DOCUMENT_MAX_ELEMENTS)
     {
       node_error (error, BP_ERROR_TOO_LARGE, index, id,
                   "“value” has %" G_GUINT64_FORMAT " elements; at most %u are accepted",
-                  (guint64) rows * cols, BP_TENSOR_MAX_ELEMENTS);
+                  (guint64) rows * cols, BP_DOCUMENT_MAX_ELEMENTS);
       return NULL;
     }
 

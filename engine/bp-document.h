@@ -48,14 +48,16 @@ G_BEGIN_DECLS
  * the file size, the number of nodes, the nesting depth of arrays and
  * objects (checked on the raw bytes before json-glib sees them, because
  * json-glib recurses once per level and overflows the stack on deeply
- * nested input), the length of ids, labels and texts, and
- * BP_TENSOR_MAX_ELEMENTS elements per value. */
-#define BP_DOCUMENT_MAX_BYTES   (64u * 1024 * 1024)
+ * nested input), the length of ids, labels and texts, and the elements
+ * of one value (far below BP_TENSOR_MAX_ELEMENTS: json-glib spends about
+ * 100 bytes per number while parsing). */
+#define BP_DOCUMENT_MAX_BYTES   (16u * 1024 * 1024)
 #define BP_DOCUMENT_MAX_NODES   200000u
 #define BP_DOCUMENT_MAX_DEPTH   64u
 #define BP_DOCUMENT_MAX_ID      256u      /* bytes in an id */
 #define BP_DOCUMENT_MAX_TEXT    65536u    /* bytes in a title, label or description */
 #define BP_DOCUMENT_MAX_COORD   1e7       /* |x|, |y| of a position */
+#define BP_DOCUMENT_MAX_ELEMENTS (1u << 20) /* elements in one value */
 
 #define BP_TYPE_DOCUMENT (bp_document_get_type ())
 G_DECLARE_FINAL_TYPE (BpDocument, bp_document, BP, DOCUMENT, GObject)

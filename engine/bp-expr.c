@@ -7,7 +7,8 @@
  *   term       := unary { ("*" | "/" | "@") unary }
  *   unary      := "-" unary | "+" unary | power
  *   power      := primary [ ("^" | "**") constant ]
- *   constant   := ["-" | "+"] NUMBER [ ("^" | "**") constant ] | "(" constant ")"
+ *   constant   := ( ["-" | "+"] constant | NUMBER | "(" csum ")" ) [ ("^" | "**") constant ]
+ *   csum       := constant { ("+" | "-" | "*" | "/") constant }   (usual precedence)
  *   primary    := NUMBER | matrix | NAME | NAME "(" args ")" | "(" expr ")"
  *   matrix     := "[" number { "," number } "]"
  *               | "[" "[" row "]" { "," "[" row "]" } "]"
@@ -471,7 +472,49 @@ parse_signed_number (Parser  *parser,
   return TRUE;
 }
 
-/* A constant (exponents and attributes): no nodes, just a number. */
+static gboolean parse_constant (Parser *parser, double *value, GError **error);
+
+/* Inside parentheses a constant may use + - * / as well:  x ^ (1 / 2). */
+static gboolean
+parse_constant_sum (Parser  *parser,
+                    double  *value,
+                    GError **error)
+{
+  if (!parse_constant (parser, value, error))
+    return FALSE;
+  while (TRUE)
+    {
+      TokenKind kind = peek (parser)->kind;
+      double rhs;
+
+      if (kind != T_PLUS && kind != T_MINUS && kind != T_STAR && kind != T_SLASH)
+        return TRUE;
+      next (parser);
+      if (!parse_constant (parser, &rhs, error))
+        return FALSE;
+      /* The usual precedence: fold * and / into the last addend. */
+      if (kind == T_STAR || kind == T_SLASH)
+        *value = kind == T_STAR ? *value * rhs : *value / rhs;
+      else
+        {
+          double addend = rhs;
+
+          while (peek (parser)->kind == T_STAR || peek (parser)->kind == T_SLASH)
+            {
+              TokenKind op = next (parser)->kind;
+              double factor;
+
+              if (!parse_constant (parser, &factor, error))
+                return FALSE;
+              addend = op == T_STAR ? addend * factor : addend / factor;
+            }
+          *value = kind == T_PLUS ? *value + addend : *value - addend;
+        }
+    }
+}
+
+/* A constant (exponents and attributes): no nodes, just a number:
+ * a signed number, a power of constants, or a parenthesized sum. */
 static gboolean
 parse_constant (Parser  *parser,
                 double  *value,
@@ -484,7 +527,7 @@ parse_constant (Parser  *parser,
     return FALSE;
 
   if (accept (parser, T_LPAREN))
-    ok = parse_constant (parser, value, error)
+    ok = parse_constant_sum (parser, value, error)
          && expect (parser, T_RPAREN, "“)”", error);
   else if (start->kind == T_MINUS || start->kind == T_PLUS)
     {

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* How long documents take: loading, saving, parsing expressions and laying
+ * out a 10,000-node graph, and the whole `bpgraph eval` process on the
+ * apple example (argv[1] is the bpgraph binary). Prints figures; asserts
+ * nothing about time. */
+
+#include <stdio.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+#include "bp-document.h"
+#include "bp-examples.h"
+#include "bp-expr.h"
+#include "bp-layout.h"
+
+#define N_NODES 10000
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* A layered net of scalar nodes, like the application would hold. */
+static char *
+make_expression (void)
+{
+  GString *text = g_string_new ("x0 = 0.5\nx1 = -1.25\n");
+
+  /* 2 leaves + 3 nodes per line (const, mul, add): 3333 lines → 10,001 nodes. */
+  for (guint i = 2; i < (N_NODES - 2) / 3 + 2; i++)
+    g_string_append_printf (text, "x%u = x%u * %g + tanh(x%u)\n", i, i - 1, 0.5 + (i % 7) / 10.0,
+                            i - 2);
+  return g_string_free (text, FALSE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expression = make_expression ();
+  g_autoptr(BpGraph) graph = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpDocument) loaded = NULL;
+  g_autoptr(BpDiagram) diagram = NULL;
+  g_autofree char *data = NULL;
+  double t0, t_parse, t_layout, t_save, t_load = G_MAXDOUBLE;
+  gsize length;
+  guint n;
+
+  t0 = now ();
+  graph = bp_expr_parse (expression, &error);
+  t_parse = now () - t0;
+  g_assert_no_error (error);
+  n = bp_graph_get_n_nodes (graph);
+
+  diagram = bp_diagram_new (graph);
+  t0 = now ();
+  if (!bp_layout_arrange (diagram, FALSE, &error))
+    {
+      printf ("layout failed: %s\n", error->message);
+      g_clear_error (&error);
+    }
+  t_layout = now () - t0;
+
+  document = bp_document_new_for_graph (graph);
+  t0 = now ();
+  data = bp_document_to_data (document, &length);
+  t_save = now () - t0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_clear_object (&loaded);
+      t0 = now ();
+      loaded = bp_document_load_from_data (data, (gssize) length, &error);
+      t_load = MIN (t_load, now () - t0);
+      g_assert_no_error (error);
+    }
+
+  printf ("document of %u nodes (%.1f KiB):\n", n, length / 1024.0);
+  printf ("  load .bpgraph          %8.2f ms   (target < 100 ms)\n", t_load * 1e3);
+  printf ("  save .bpgraph          %8.2f ms\n", t_save * 1e3);
+  printf ("  parse .bpx             %8.2f ms\n", t_parse * 1e3);
+  printf ("  layout (dot)           %8.2f ms\n", t_layout * 1e3);
+  printf ("  convert = parse+layout %8.2f ms   (target < 100 ms)\n", (t_parse + t_layout) * 1e3);
+
+  if (argc > 1)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("bench-documents-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "apples.bpgraph", NULL);
+      const BpExample *apples = bp_examples_lookup ("apples");
+      const char *args[] = { argv[1], "eval", path, NULL };
+      const guint runs = 50;
+      double best = G_MAXDOUBLE, total = 0;
+
+      g_file_set_contents (path, apples->data, (gssize) apples->length, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < runs; i++)
+        {
+          int status;
+          double t;
+
+          t0 = now ();
+          g_spawn_sync (NULL, (char **) args, NULL,
+                        G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &status, &error);
+          t = now () - t0;
+          g_assert_no_error (error);
+          g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+          best = MIN (best, t);
+          total += t;
+        }
+      printf ("bpgraph eval apples.bpgraph, whole process over %u runs:\n", runs);
+      printf ("  mean %.2f ms, best %.2f ms   (target < 20 ms)\n",
+              total / runs * 1e3, best * 1e3);
+      g_unlink (path);
+      g_rmdir (dir);
+    }
+  return 0;
+}

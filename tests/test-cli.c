@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: MIT */
+/* Drives the built `bpgraph` (path in argv[1]) on files and -e
+ * expressions, and reads its JSON back with json-glib. */
+
+#include <math.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "bp-document.h"
+#include "bp-examples.h"
+
+static const char *bpgraph;
+static char *tmpdir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs bpgraph with the NULL-terminated arguments. */
+G_GNUC_NULL_TERMINATED
+static void
+run_bpgraph (Run *run,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+  int wait_status;
+
+  g_ptr_array_add (args, (gpointer) bpgraph);
+  va_start (ap, run);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* nodes[id][member] as an array of rows. */
+static JsonArray *
+node_member (JsonNode   *root,
+             const char *id,
+             const char *member)
+{
+  JsonObject *nodes = json_object_get_object_member (json_node_get_object (root), "nodes");
+  JsonObject *node;
+
+  g_assert_true (json_object_has_member (nodes, id));
+  node = json_object_get_object_member (nodes, id);
+  return json_object_get_array_member (node, member);
+}
+
+static double
+element (JsonArray *rows,
+         guint      r,
+         guint      c)
+{
+  return json_array_get_double_element (json_array_get_array_element (rows, r), c);
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static void
+test_eval_json_file (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "resources", "examples",
+                                                 "apples.bpgraph", NULL);
+  JsonObject *nodes;
+
+  run_bpgraph (&run, "eval", path, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "output"), ==,
+                   "price");
+  nodes = json_object_get_object_member (json_node_get_object (root), "nodes");
+  g_assert_cmpuint (json_object_get_size (nodes), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (nodes, "price"),
+                                                  "op"), ==, "mul");
+  g_assert_cmpfloat_with_epsilon (element (node_member (root, "price", "value"), 0, 0), 220, 1e-9);
+  g_assert_cmpfloat (element (node_member (root, "price", "grad"), 0, 0), ==, 1);
+  g_assert_cmpfloat_with_epsilon (element (node_member (root, "apple", "grad"), 0, 0), 2.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (element (node_member (root, "apple_num", "grad"), 0, 0), 110, 1e-9);
+  g_assert_cmpfloat_with_epsilon (element (node_member (root, "tax", "grad"), 0, 0), 200, 1e-9);
+}
+
+static void
+test_eval_json_expression (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  run_bpgraph (&run, "eval", "-e", "x = 2; y = 3; z = (x + y) ^ 2", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "output"), ==, "z");
+  g_assert_cmpfloat (element (node_member (root, "z", "value"), 0, 0), ==, 25);
+  g_assert_cmpfloat (element (node_member (root, "x", "grad"), 0, 0), ==, 10);
+  g_assert_cmpfloat (element (node_member (root, "y", "grad"), 0, 0), ==, 10);
+}
+
+/* Full double precision: 0.1 + 0.2 prints as 0.30000000000000004. */
+static void
+test_eval_precision (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *value;
+
+  run_bpgraph (&run, "eval", "-e", "a = 0.1\nb = 0.2\nc = a + b\n", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "0.30000000000000004"));
+  root = parse_json (run.out);
+  g_assert_cmpfloat (element (node_member (root, "c", "value"), 0, 0), ==, 0.1 + 0.2);
+
+  run_clear (&run);
+  json_node_unref (g_steal_pointer (&root));
+  run_bpgraph (&run, "eval", "-e", "x = [[1, 2], [3, 4]]; y = sum(x, 0)", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  value = node_member (root, "y", "value");
+  g_assert_cmpuint (json_array_get_length (value), ==, 1);
+  g_assert_cmpfloat (element (value, 0, 1), ==, 6);
+  value = node_member (root, "x", "grad");
+  g_assert_cmpuint (json_array_get_length (value), ==, 2);
+  g_assert_cmpfloat (element (value, 1, 1), ==, 1);
+}
+
+/* A node that does not lead to the output has no gradient: null. */
+static void
+test_eval_null_grad (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *path = tmp_path ("side.bpgraph");
+  JsonObject *side;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "{\"format\": \"backprop-studio\", \"version\": 1, \"output\": \"y\", \"nodes\": ["
+                                      "{\"id\": \"x\", \"op\": \"input\", \"value\": 1},"
+                                      "{\"id\": \"y\", \"op\": \"exp\", \"inputs\": [\"x\"]},"
+                                      "{\"id\": \"side\", \"op\": \"neg\", \"inputs\": [\"x\"]}]}",
+                                      -1, NULL));
+  run_bpgraph (&run, "eval", path, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  side = json_object_get_object_member (json_object_get_object_member (json_node_get_object (root),
+                                                                      "nodes"), "side");
+  g_assert_true (json_object_get_null_member (side, "grad"));
+  g_assert_cmpfloat_with_epsilon (element (node_member (root, "x", "grad"), 0, 0), exp (1), 1e-12);
+}
+
+static void
+test_eval_text (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_bpgraph (&run, "eval", "-e", "apple = 100; n = 2; tax = 1.1; price = apple * n * tax", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "output: price = 220"));
+  g_assert_nonnull (strstr (run.out, "2.2"));
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *missing = tmp_path ("missing.bpgraph");
+  g_autofree char *bad = tmp_path ("bad.bpgraph");
+  g_autofree char *cyclic = g_test_build_filename (G_TEST_DIST, "corpus", "document",
+                                                   "cycle.bpgraph", NULL);
+
+  g_assert_true (g_file_set_contents (bad, "{\"format\": \"backprop-studio\"", -1, NULL));
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "Usage"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "frobnicate", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "unknown command"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "--bogus", "x.bpgraph", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "a.bpgraph", "-e", "x = 1", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", missing, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "missing.bpgraph"));
+    g_assert_cmpstr (run.out, ==, "");
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", bad, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "not valid JSON"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", cyclic, "--json", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "cycle"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "-e", "x = 1\ny = x +", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "line 2, column 8: expected"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "-e", "a = [[1, 2]]; b = [[1, 2]]; c = a @ b", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "matmul"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "convert", "-e", "x = 1; y = exp(x)", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "-o"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "examples", "pears", "-o", "-", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "apples"));
+  }
+}
+
+static void
+test_help (void)
+{
+  const char *commands[] = { "eval", "check", "export", "convert", "examples" };
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "--help", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      g_assert_nonnull (strstr (run.out, commands[i]));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_bpgraph (&run, commands[i], "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, commands[i]));
+      g_assert_nonnull (strstr (run.out, "Usage"));
+    }
+}
+
+static void
+test_check (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "resources", "examples",
+                                                 "two-layer-net.bpgraph", NULL);
+  JsonObject *object;
+
+  run_bpgraph (&run, "check", path, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  g_assert_true (json_object_get_boolean_member (object, "agree"));
+  g_assert_cmpfloat (json_object_get_double_member (object, "max_rel_error"), <, 1e-5);
+  g_assert_true (json_object_has_member (json_object_get_object_member (object, "leaves"), "W1"));
+  g_assert_cmpint (json_object_get_int_member (object, "backprop_backward_evals"), ==, 1);
+
+  run_clear (&run);
+  run_bpgraph (&run, "check", "-e", "apple = 100; n = 2; tax = 1.1; price = apple * n * tax", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "agree"));
+}
+
+static void
+test_examples (void)
+{
+  const BpExample *examples;
+  guint n;
+
+  examples = bp_examples_get_all (&n);
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "examples", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    for (guint i = 0; i < n; i++)
+      g_assert_nonnull (strstr (run.out, examples[i].name));
+  }
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *file = g_strconcat (examples[i].name, ".bpgraph", NULL);
+      g_autofree char *path = tmp_path (file);
+      g_autofree char *contents = NULL;
+
+      run_bpgraph (&run, "examples", examples[i].name, "-o", path, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, examples[i].data);
+
+      /* Every example evaluates. */
+      run_clear (&run);
+      run_bpgraph (&run, "eval", path, "--json", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      json_node_unref (parse_json (run.out));
+    }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "examples", "apples", "-o", "-", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.out, ==, bp_examples_lookup ("apples")->data);
+  }
+}
+
+static void
+test_convert (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *bpx = tmp_path ("sigmoid.bpx");
+  g_autofree char *out = tmp_path ("sigmoid.bpgraph");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  BpGraph *graph;
+  double x0, y0, x1, y1;
+
+  g_assert_true (g_file_set_contents (bpx, "x = 1\ny = 1 / (1 + exp(-x))\n", -1, NULL));
+  run_bpgraph (&run, "convert", bpx, "-o", out, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  document = bp_document_load_from_path (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_document_get_title (document), ==, "sigmoid");
+  graph = bp_document_get_graph (document);
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 6);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    g_assert_true (bp_node_get_position (bp_graph_get_node (graph, i), &x0, &y0));
+  /* Left to right: the input left of the output. */
+  bp_node_get_position (bp_graph_lookup (graph, "x"), &x0, &y0);
+  bp_node_get_position (bp_graph_lookup (graph, "y"), &x1, &y1);
+  g_assert_cmpfloat (x0, <, x1);
+  g_assert_cmpstr (bp_node_get_id (bp_graph_get_output (graph)), ==, "y");
+}
+
+static void
+test_export (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *svg = tmp_path ("apples.svg");
+  g_autofree char *contents = NULL;
+
+  run_bpgraph (&run, "export", "-e", "apple = 100; n = 2; price = apple * n", "-o", svg,
+               "--pass", "backward", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+
+  run_clear (&run);
+  run_bpgraph (&run, "export", "-e", "x = 1", "-o", svg, "--pass", "sideways", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_bpgraph (&run, "export", "-e", "x = 1", "-o", "out.txt", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+}
+
+/* The CLI works without a display and does not load GTK. */
+static void
+test_no_gtk (void)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "ldd", bpgraph, NULL };
+  int wait_status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                     &wait_status, &error))
+    {
+      g_test_skip ("ldd is not available");
+      return;
+    }
+  g_assert_nonnull (strstr (out, "libglib-2.0"));
+  g_assert_null (strstr (out, "libgtk"));
+  g_assert_null (strstr (out, "libadwaita"));
+  g_assert_null (strstr (out, "libgdk"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s PATH-TO-BPGRAPH\n", argv[0]);
+      return 1;
+    }
+  bpgraph = argv[1];
+  tmpdir = g_dir_make_tmp ("bpgraph-cli-XXXXXX", NULL);
+  g_assert_nonnull (tmpdir);
+
+  g_test_add_func ("/cli/eval/json-file", test_eval_json_file);
+  g_test_add_func ("/cli/eval/json-expression", test_eval_json_expression);
+  g_test_add_func ("/cli/eval/precision", test_eval_precision);
+  g_test_add_func ("/cli/eval/null-grad", test_eval_null_grad);
+  g_test_add_func ("/cli/eval/text", test_eval_text);
+  g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/check", test_check);
+  g_test_add_func ("/cli/examples", test_examples);
+  g_test_add_func ("/cli/convert", test_convert);
+  g_test_add_func ("/cli/export", test_export);
+  g_test_add_func ("/cli/no-gtk", test_no_gtk);
+
+  status = g_test_run ();
+
+  /* Remove what the tests wrote. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+
+        g_unlink (path);
+      }
+  }
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
+  return status;
+}
