@@ -43,6 +43,7 @@ typedef struct
   gboolean    has_pos;
   double      x, y;
   char       *inputs[BP_OP_MAX_INPUTS];
+  guint       index;       /* where it was in the graph's order */
 } NodeSnapshot;
 
 typedef struct
@@ -57,7 +58,7 @@ typedef struct
   Command  parent;
   GArray  *nodes;      /* NodeSnapshot, in graph order */
   GArray  *edges;      /* EdgeSnapshot: from a deleted node to a kept one */
-  char    *output;     /* the graph output before, if it was deleted */
+  char    *output;     /* the graph output before the delete */
   gboolean is_add;     /* add: apply forwards re-adds; delete: removes */
 } NodesCommand;
 
@@ -348,6 +349,142 @@ nodes_restore (NodesCommand *self,
 }
 
 static gboolean
+connect_snapshot_inputs (const NodeSnapshot *s,
+                         BpGraph            *graph)
+{
+  BpNode *node = bp_graph_lookup (graph, s->id);
+  gboolean ok = node != NULL;
+
+  for (guint slot = 0; node != NULL && slot < BP_OP_MAX_INPUTS; slot++)
+    {
+      g_autoptr(GError) error = NULL;
+      BpNode *src;
+
+      if (s->inputs[slot] == NULL)
+        continue;
+      src = lookup_node (graph, s->inputs[slot]);
+      if (src == NULL || !bp_graph_connect (graph, src, node, slot, &error))
+        ok = FALSE;
+    }
+  return ok;
+}
+
+static gboolean
+connect_edge_snapshot (const EdgeSnapshot *e,
+                       BpGraph            *graph)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *src = lookup_node (graph, e->src);
+  BpNode *consumer = lookup_node (graph, e->consumer);
+
+  return src != NULL && consumer != NULL &&
+         bp_graph_connect (graph, src, consumer, e->slot, &error);
+}
+
+/* Undoing a delete puts the nodes back where they were in the graph's
+ * order (documents list nodes in that order, so undo must give the same
+ * file back). The graph only appends, so the nodes after the first
+ * restored one are taken out and appended again, edges included. */
+static gboolean
+nodes_restore_in_place (NodesCommand *self,
+                        BpGraph      *graph)
+{
+  g_autoptr(GArray) tail = NULL;
+  g_autoptr(GArray) tail_edges = NULL;
+  g_autofree char *output_id = NULL;
+  guint first, n, next_deleted = 0, next_tail = 0;
+  gboolean ok = TRUE;
+  BpNode *output;
+
+  if (self->nodes->len == 0)
+    return TRUE;
+
+  first = g_array_index (self->nodes, NodeSnapshot, 0).index;
+  n = bp_graph_get_n_nodes (graph);
+  first = MIN (first, n);
+
+  tail = g_array_new (FALSE, TRUE, sizeof (NodeSnapshot));
+  g_array_set_clear_func (tail, node_snapshot_clear);
+  tail_edges = g_array_new (FALSE, TRUE, sizeof (EdgeSnapshot));
+  g_array_set_clear_func (tail_edges, edge_snapshot_clear);
+
+  output = bp_graph_get_output (graph);
+  output_id = self->output ? g_strdup (self->output)
+                           : output ? g_strdup (bp_node_get_id (output)) : NULL;
+
+  for (guint i = first; i < n; i++)
+    {
+      NodeSnapshot s;
+
+      node_snapshot_take (&s, bp_graph_get_node (graph, i));
+      g_array_append_val (tail, s);
+    }
+  /* Edges into the tail from nodes that stay where they are. */
+  for (guint i = 0; i < first; i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+      guint n_inputs = MIN (bp_node_get_n_inputs (node), BP_OP_MAX_INPUTS);
+
+      for (guint slot = 0; slot < n_inputs; slot++)
+        {
+          BpNode *in = bp_node_get_input (node, slot);
+          guint k;
+
+          if (in == NULL)
+            continue;
+          for (k = first; k < n; k++)
+            if (bp_graph_get_node (graph, k) == in)
+              break;
+          if (k < n)
+            {
+              EdgeSnapshot e;
+
+              e.consumer = g_strdup (bp_node_get_id (node));
+              e.slot = slot;
+              e.src = g_strdup (bp_node_get_id (in));
+              g_array_append_val (tail_edges, e);
+            }
+        }
+    }
+
+  for (guint i = n; i > first; i--)
+    bp_graph_remove_node (graph, bp_graph_get_node (graph, i - 1));
+
+  /* Merge the deleted nodes back between the others by their index. */
+  for (guint pos = first; next_deleted < self->nodes->len || next_tail < tail->len; pos++)
+    {
+      const NodeSnapshot *s;
+
+      if (next_deleted < self->nodes->len &&
+          (g_array_index (self->nodes, NodeSnapshot, next_deleted).index <= pos ||
+           next_tail >= tail->len))
+        s = &g_array_index (self->nodes, NodeSnapshot, next_deleted++);
+      else
+        s = &g_array_index (tail, NodeSnapshot, next_tail++);
+      if (node_snapshot_restore (s, graph) == NULL)
+        ok = FALSE;
+    }
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    ok &= connect_snapshot_inputs (&g_array_index (self->nodes, NodeSnapshot, i), graph);
+  for (guint i = 0; i < tail->len; i++)
+    ok &= connect_snapshot_inputs (&g_array_index (tail, NodeSnapshot, i), graph);
+  for (guint i = 0; i < self->edges->len; i++)
+    ok &= connect_edge_snapshot (&g_array_index (self->edges, EdgeSnapshot, i), graph);
+  for (guint i = 0; i < tail_edges->len; i++)
+    ok &= connect_edge_snapshot (&g_array_index (tail_edges, EdgeSnapshot, i), graph);
+
+  if (output_id != NULL)
+    {
+      BpNode *restored = bp_graph_lookup (graph, output_id);
+
+      if (restored != NULL && bp_graph_get_output (graph) != restored)
+        bp_graph_set_output (graph, restored);
+    }
+  return ok;
+}
+
+static gboolean
 nodes_remove (NodesCommand *self,
               BpGraph      *graph)
 {
@@ -374,8 +511,10 @@ nodes_apply (Command  *cmd,
   NodesCommand *self = (NodesCommand *) cmd;
 
   /* add forwards and delete backwards both bring the nodes in. */
-  if (self->is_add != undo)
+  if (self->is_add && !undo)
     return nodes_restore (self, graph);
+  else if (!self->is_add && undo)
+    return nodes_restore_in_place (self, graph);
   else
     return nodes_remove (self, graph);
 }
@@ -1272,7 +1411,7 @@ bp_history_delete_nodes (BpHistory     *self,
 
   cmd = nodes_command_new (n_nodes == 1 ? N_("Delete Node") : N_("Delete Nodes"), FALSE);
   output = bp_graph_get_output (self->graph);
-  if (output != NULL && g_hash_table_contains (doomed, output))
+  if (output != NULL)
     cmd->output = g_strdup (bp_node_get_id (output));
 
   /* In graph order, so undo brings them back in the same order. */
@@ -1287,6 +1426,7 @@ bp_history_delete_nodes (BpHistory     *self,
           NodeSnapshot s;
 
           node_snapshot_take (&s, node);
+          s.index = i;
           g_array_append_val (cmd->nodes, s);
           continue;
         }

@@ -1,0 +1,779 @@
+/* SPDX-License-Identifier: MIT */
+/* Drives a real BpCanvas in a GtkWindow under Xvfb: synthesized drags move
+ * nodes and connect ports, a cycle and a shape mismatch are refused with a
+ * message, values are edited and recomputed, every edit undoes back to the
+ * original document, and a picture of the canvas must not be blank. The
+ * history is also tested on its own, without a widget. */
+#include <math.h>
+
+#include "bp-canvas.h"
+#include "bp-examples.h"
+#include "bp-value-popover.h"
+#include "bp-palette.h"
+
+typedef struct
+{
+  GtkWidget  *window;
+  BpCanvas   *canvas;
+  BpDocument *document;
+  GPtrArray  *messages;
+  guint       graph_changed;
+  guint       selection_changed;
+} Fixture;
+
+/* --- helpers --- */
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  gboolean painted = FALSE;
+  gboolean timed_out = FALSE;
+  GdkFrameClock *clock;
+  gulong handler;
+  guint timeout;
+
+  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (!gtk_widget_get_mapped (widget) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+}
+
+static void
+message_cb (BpCanvas   *canvas,
+            const char *message,
+            Fixture    *f)
+{
+  g_ptr_array_add (f->messages, g_strdup (message));
+}
+
+static void
+set_string_cb (char       **out,
+               const char  *text)
+{
+  g_free (*out);
+  *out = g_strdup (text);
+}
+
+static void
+count_cb (BpCanvas *canvas,
+          guint    *counter)
+{
+  (*counter)++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *example = data ? data : "apples";
+  g_autoptr(GError) error = NULL;
+
+  f->messages = g_ptr_array_new_with_free_func (g_free);
+  f->document = bp_examples_load (example, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->document);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 600);
+  f->canvas = BP_CANVAS (bp_canvas_new ());
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->canvas));
+  g_signal_connect (f->canvas, "message", G_CALLBACK (message_cb), f);
+  g_signal_connect (f->canvas, "graph-changed", G_CALLBACK (count_cb), &f->graph_changed);
+  g_signal_connect (f->canvas, "selection-changed", G_CALLBACK (count_cb), &f->selection_changed);
+  bp_canvas_set_document (f->canvas, f->document);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_for_frame (GTK_WIDGET (f->canvas));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (f->document);
+  g_ptr_array_unref (f->messages);
+}
+
+static char *
+document_data (Fixture *f)
+{
+  return bp_document_to_data (f->document, NULL);
+}
+
+static BpNode *
+node (Fixture    *f,
+      const char *id)
+{
+  BpNode *n = bp_graph_lookup (bp_canvas_get_graph (f->canvas), id);
+
+  g_assert_nonnull (n);
+  return n;
+}
+
+static double
+scalar_value (BpNode *n)
+{
+  BpTensor *value = bp_node_get_value (n);
+
+  g_assert_nonnull (value);
+  g_assert_true (bp_tensor_is_scalar (value));
+  return value->data[0];
+}
+
+static GtkGesture *
+find_drag_gesture (BpCanvas *canvas)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
+  guint n = g_list_model_get_n_items (controllers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        return GTK_GESTURE (controller);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* A drag as the gesture reports it: only the signal arguments count. */
+static void
+drag (BpCanvas *canvas,
+      double    x0,
+      double    y0,
+      double    x1,
+      double    y1)
+{
+  GtkGesture *gesture = find_drag_gesture (canvas);
+  const int steps = 5;
+
+  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
+  for (int i = 1; i <= steps; i++)
+    g_signal_emit_by_name (gesture, "drag-update",
+                           (x1 - x0) * i / steps, (y1 - y0) * i / steps);
+  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
+}
+
+static void
+node_centre (Fixture *f,
+             BpNode  *n,
+             double  *wx,
+             double  *wy)
+{
+  double x, y;
+
+  g_assert_true (bp_node_get_position (n, &x, &y));
+  bp_canvas_diagram_to_widget (f->canvas, x, y, wx, wy);
+}
+
+static void
+output_port (Fixture *f,
+             BpNode  *n,
+             double  *wx,
+             double  *wy)
+{
+  double x, y;
+
+  bp_diagram_get_output_port (bp_canvas_get_diagram (f->canvas), n, &x, &y);
+  bp_canvas_diagram_to_widget (f->canvas, x, y, wx, wy);
+}
+
+static void
+input_port (Fixture *f,
+            BpNode  *n,
+            guint    slot,
+            double  *wx,
+            double  *wy)
+{
+  double x, y;
+
+  bp_diagram_get_input_port (bp_canvas_get_diagram (f->canvas), n, slot, &x, &y);
+  bp_canvas_diagram_to_widget (f->canvas, x, y, wx, wy);
+}
+
+static void
+undo_all (BpHistory *history)
+{
+  while (bp_history_can_undo (history))
+    g_assert_true (bp_history_undo (history));
+}
+
+static void
+redo_all (BpHistory *history)
+{
+  while (bp_history_can_redo (history))
+    g_assert_true (bp_history_redo (history));
+}
+
+/* --- tests --- */
+
+static void
+test_canvas_move (Fixture       *f,
+                  gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autofree char *original = document_data (f);
+  BpNode *apple = node (f, "apple");
+  double x0, y0, x, y, wx, wy, zoom = bp_canvas_get_zoom (f->canvas);
+
+  g_assert_true (bp_node_get_position (apple, &x0, &y0));
+  node_centre (f, apple, &wx, &wy);
+  drag (f->canvas, wx, wy, wx + 60, wy + 30);
+
+  g_assert_true (bp_node_get_position (apple, &x, &y));
+  g_assert_cmpfloat_with_epsilon (x, x0 + 60 / zoom, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y, y0 + 30 / zoom, 1e-6);
+  g_assert_true (bp_canvas_get_selected_node (f->canvas) == apple);
+  g_assert_true (bp_history_can_undo (history));
+  g_assert_false (bp_history_is_clean (history));
+
+  g_assert_true (bp_history_undo (history));
+  apple = node (f, "apple");
+  g_assert_true (bp_node_get_position (apple, &x, &y));
+  g_assert_cmpfloat (x, ==, x0);
+  g_assert_cmpfloat (y, ==, y0);
+  g_assert_true (bp_history_is_clean (history));
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+
+  /* Several selected nodes move together. */
+  bp_canvas_select_all (f->canvas);
+  {
+    BpNode *tax = node (f, "tax");
+    double tx0, ty0, tx, ty;
+
+    g_assert_true (bp_node_get_position (tax, &tx0, &ty0));
+    node_centre (f, apple, &wx, &wy);
+    drag (f->canvas, wx, wy, wx - 20, wy + 40);
+    g_assert_true (bp_node_get_position (tax, &tx, &ty));
+    g_assert_cmpfloat_with_epsilon (tx, tx0 - 20 / zoom, 1e-6);
+    g_assert_cmpfloat_with_epsilon (ty, ty0 + 40 / zoom, 1e-6);
+  }
+
+  /* Arrow-key nudges of the selection, merged into one undo step. */
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.nudge", "(dd)", 10.0, 0.0);
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.nudge", "(dd)", 10.0, 0.0);
+  g_assert_true (bp_history_undo (history));
+  g_assert_true (bp_history_undo (history));
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+}
+
+static void
+test_canvas_connect (Fixture       *f,
+                     gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autofree char *original = document_data (f);
+  g_autoptr(GError) error = NULL;
+  BpNode *added, *apple, *tax;
+  double x0, y0, x1, y1;
+
+  /* A new node from the palette's function, then two connection drags. */
+  added = bp_canvas_add_node (f->canvas, "add", 200, 330, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (added);
+  g_assert_true (bp_canvas_get_selected_node (f->canvas) == added);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  apple = node (f, "apple");
+  tax = node (f, "tax");
+
+  output_port (f, apple, &x0, &y0);
+  input_port (f, added, 0, &x1, &y1);
+  drag (f->canvas, x0, y0, x1, y1);
+  g_assert_true (bp_node_get_input (added, 0) == apple);
+
+  output_port (f, tax, &x0, &y0);
+  input_port (f, added, 1, &x1, &y1);
+  drag (f->canvas, x0, y0, x1, y1);
+  g_assert_true (bp_node_get_input (added, 1) == tax);
+  g_assert_cmpuint (f->messages->len, ==, 0);
+
+  /* Two sinks now: no output, no backward pass, but the forward value. */
+  g_assert_cmpfloat_with_epsilon (scalar_value (added), 101.1, 1e-9);
+
+  /* price → apple_price would close a cycle: refused, said, untouched. */
+  {
+    g_autofree char *before = document_data (f);
+    g_autofree char *after = NULL;
+    BpNode *price = node (f, "price");
+    BpNode *apple_price = node (f, "apple_price");
+
+    output_port (f, price, &x0, &y0);
+    input_port (f, apple_price, 0, &x1, &y1);
+    drag (f->canvas, x0, y0, x1, y1);
+    g_assert_cmpuint (f->messages->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (f->messages, 0), "cycle"));
+    g_assert_true (bp_node_get_input (apple_price, 0) == apple);
+    after = document_data (f);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  /* A 2×2 matrix into an elementwise product with a scalar: refused. */
+  {
+    BpNode *m = bp_canvas_add_node (f->canvas, "input", 40, 330, &error);
+    BpNode *apple_price = node (f, "apple_price");
+
+    g_assert_no_error (error);
+    g_assert_true (bp_canvas_set_value_text (f->canvas, m, "[[1, 2], [3, 4]]", &error));
+    g_assert_no_error (error);
+    g_assert_false (bp_canvas_connect (f->canvas, m, apple_price, 0, &error));
+    g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
+    g_clear_error (&error);
+    g_assert_cmpuint (f->messages->len, ==, 2);
+    g_assert_true (bp_node_get_input (apple_price, 0) == node (f, "apple"));
+  }
+
+  /* Picking up an edge at its input port and dropping it on nothing
+   * disconnects it. */
+  {
+    BpNode *price = node (f, "price");
+
+    input_port (f, price, 1, &x0, &y0);
+    drag (f->canvas, x0, y0, x0 - 5, y0 + 300);
+    g_assert_null (bp_node_get_input (price, 1));
+    g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+    g_assert_true (bp_history_undo (history));
+    g_assert_nonnull (bp_node_get_input (node (f, "price"), 1));
+    g_assert_null (bp_canvas_get_compute_error (f->canvas));
+  }
+
+  undo_all (history);
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+  g_assert_true (bp_history_is_clean (history));
+  g_assert_true (bp_history_can_redo (history));
+  redo_all (history);
+  g_assert_false (bp_history_is_clean (history));
+  g_assert_cmpuint (bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)), ==, 7);
+}
+
+static void
+test_canvas_value (Fixture       *f,
+                   gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autofree char *original = document_data (f);
+  g_autofree char *edited = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changed_before = f->graph_changed;
+  BpTrace *trace;
+
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 220, 1e-9);
+  trace = bp_canvas_get_trace (f->canvas);
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (bp_trace_get_n_backward (trace), >, 0);
+  g_assert_cmpfloat_with_epsilon (bp_node_get_grad (node (f, "apple"))->data[0], 2.2, 1e-9);
+
+  g_assert_true (bp_canvas_set_value_text (f->canvas, node (f, "apple"), "150", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->graph_changed, >, changed_before);
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 330, 1e-9);
+  g_assert_true (bp_canvas_get_trace (f->canvas) != NULL);
+  edited = document_data (f);
+
+  /* Invalid text is refused and changes nothing, not even the history. */
+  g_assert_false (bp_canvas_set_value_text (f->canvas, node (f, "apple"), "[[1, 2], [3]", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (bp_canvas_set_value_text (f->canvas, node (f, "price"), "3", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, edited);
+  }
+
+  g_assert_cmpstr (bp_history_get_undo_label (history), ==, "Set Value");
+  g_assert_true (bp_history_undo (history));
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 220, 1e-9);
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+  g_assert_true (bp_history_redo (history));
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 330, 1e-9);
+
+  /* The canvas keeps the whole pass shown across recomputes. */
+  bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+  g_assert_cmpint (bp_canvas_get_pass (f->canvas), ==, BP_PASS_BACKWARD);
+  g_assert_cmpuint (bp_canvas_get_step (f->canvas), ==, G_MAXUINT);
+}
+
+static void
+test_value_popover (void)
+{
+  BpValuePopover *popover = bp_value_popover_new ();
+  g_autofree char *chosen = NULL;
+
+  g_object_ref_sink (popover);
+  g_signal_connect_swapped (popover, "value-chosen", G_CALLBACK (set_string_cb), &chosen);
+
+  bp_value_popover_set_node (popover, "apple", "100");
+  g_assert_null (bp_value_popover_get_error (popover));
+
+  bp_value_popover_set_text (popover, "[[1, 2], [3");
+  g_assert_nonnull (bp_value_popover_get_error (popover));
+  g_assert_false (bp_value_popover_apply (popover));
+  g_assert_null (chosen);
+
+  bp_value_popover_set_text (popover, "[[1, 2], [3, 4]]");
+  g_assert_null (bp_value_popover_get_error (popover));
+  g_assert_true (bp_value_popover_apply (popover));
+  g_assert_cmpstr (chosen, ==, "[[1, 2], [3, 4]]");
+
+  g_assert_finalize_object (popover);
+}
+
+static void
+test_palette (void)
+{
+  BpPalette *palette = bp_palette_new ();
+  g_autofree const char **all = NULL;
+  g_autofree const char **some = NULL;
+  g_autofree char *chosen = NULL;
+  guint n_all, n_some, n_ops;
+
+  g_object_ref_sink (palette);
+  g_signal_connect_swapped (palette, "op-chosen", G_CALLBACK (set_string_cb), &chosen);
+
+  bp_op_get_all (&n_ops);
+  bp_palette_reset (palette);
+  all = bp_palette_get_visible (palette, &n_all);
+  g_assert_cmpuint (n_all, ==, n_ops);
+
+  bp_palette_set_search (palette, "SIGM");
+  some = bp_palette_get_visible (palette, &n_some);
+  g_assert_cmpuint (n_some, >=, 1);
+  g_assert_cmpuint (n_some, <, n_all);
+  g_assert_true (bp_palette_choose (palette));
+  g_assert_cmpstr (chosen, ==, some[0]);
+  g_assert_nonnull (strstr (chosen, "sigmoid"));
+
+  bp_palette_set_search (palette, "no such operation");
+  g_assert_false (bp_palette_choose (palette));
+
+  g_assert_finalize_object (palette);
+}
+
+static void
+test_canvas_delete (Fixture       *f,
+                    gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autofree char *original = document_data (f);
+
+  bp_canvas_select_node (f->canvas, node (f, "apple_price"));
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.delete", NULL);
+  g_assert_null (bp_graph_lookup (bp_canvas_get_graph (f->canvas), "apple_price"));
+  g_assert_null (bp_node_get_input (node (f, "price"), 0));
+  g_assert_null (bp_canvas_get_selected_node (f->canvas));
+  g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.undo", NULL);
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 220, 1e-9);
+
+  /* Several at once, the first node of the file among them. */
+  bp_canvas_select_all (f->canvas);
+  bp_canvas_delete_selection (f->canvas);
+  g_assert_cmpuint (bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)), ==, 0);
+  g_assert_true (bp_history_undo (history));
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+  g_assert_true (bp_history_redo (history));
+  g_assert_true (bp_history_undo (history));
+  g_assert_true (bp_history_is_clean (history));
+}
+
+static void
+test_canvas_rename_arrange (Fixture       *f,
+                            gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autofree char *original = document_data (f);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bp_history_rename_node (history, node (f, "tax"), "vat", &error));
+  g_assert_no_error (error);
+  g_assert_false (bp_history_rename_node (history, node (f, "vat"), "apple", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  bp_history_set_label (history, node (f, "vat"), "value added tax");
+  g_assert_cmpstr (bp_node_get_label (node (f, "vat")), ==, "value added tax");
+
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.arrange", NULL);
+  g_assert_cmpstr (bp_history_get_undo_label (history), ==, "Arrange");
+
+  undo_all (history);
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+}
+
+static void
+test_canvas_view (Fixture       *f,
+                  gconstpointer  data)
+{
+  double zoom = bp_canvas_get_zoom (f->canvas);
+  double x, y, wx, wy;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.zoom-in", NULL);
+  g_assert_cmpfloat (bp_canvas_get_zoom (f->canvas), >, zoom);
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.zoom-reset", NULL);
+  g_assert_cmpfloat (bp_canvas_get_zoom (f->canvas), ==, 1.0);
+
+  /* Zooming keeps the point under the pointer in place. */
+  bp_canvas_widget_to_diagram (f->canvas, 100, 80, &x, &y);
+  bp_canvas_set_zoom (f->canvas, 2.5, 100, 80);
+  bp_canvas_diagram_to_widget (f->canvas, x, y, &wx, &wy);
+  g_assert_cmpfloat_with_epsilon (wx, 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (wy, 80, 1e-9);
+
+  /* Fit shows every node inside the widget. */
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.zoom-fit", NULL);
+  for (guint i = 0; i < bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)); i++)
+    {
+      node_centre (f, bp_graph_get_node (bp_canvas_get_graph (f->canvas), i), &wx, &wy);
+      g_assert_cmpfloat (wx, >, 0);
+      g_assert_cmpfloat (wy, >, 0);
+      g_assert_cmpfloat (wx, <, gtk_widget_get_width (GTK_WIDGET (f->canvas)));
+      g_assert_cmpfloat (wy, <, gtk_widget_get_height (GTK_WIDGET (f->canvas)));
+    }
+
+  /* Rubber band from an empty corner over everything selects everything. */
+  drag (f->canvas, 1, 1, gtk_widget_get_width (GTK_WIDGET (f->canvas)) - 1,
+        gtk_widget_get_height (GTK_WIDGET (f->canvas)) - 1);
+  {
+    g_autofree BpNode **sel = NULL;
+    guint n;
+
+    sel = bp_canvas_get_selection (f->canvas, &n);
+    g_assert_cmpuint (n, ==, bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)));
+  }
+  /* A click on empty canvas clears it. */
+  drag (f->canvas, 2, 2, 2, 2);
+  g_assert_null (bp_canvas_get_selected_node (f->canvas));
+}
+
+/* Renders the canvas to a PNG (kept in the build dir to look at) and
+ * checks that it is not one flat colour. */
+static void
+test_canvas_png (Fixture       *f,
+                 gconstpointer  data)
+{
+  GtkWidget *widget = GTK_WIDGET (f->canvas);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) render_node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *png = NULL;
+  GHashTable *colours;
+  gsize stride;
+
+  bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+  bp_canvas_select_node (f->canvas, node (f, "apple_price"));
+  wait_for_frame (widget);
+  /* The paintable follows the widget's frames from its creation on. */
+  paintable = gtk_widget_paintable_new (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  render_node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (render_node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, render_node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+
+  png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                          "test-canvas.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+  g_test_message ("canvas picture: %s", png);
+
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  colours = g_hash_table_new (NULL, NULL);
+  for (int y = 0; y < height; y += 2)
+    for (int x = 0; x < width; x += 2)
+      {
+        guint32 px;
+
+        memcpy (&px, pixels + y * stride + x * 4, 4);
+        g_hash_table_add (colours, GUINT_TO_POINTER (px));
+      }
+  /* Text, edges, two value colours and the selection: many colours. */
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+  g_hash_table_unref (colours);
+}
+
+static void
+history_notify_cb (GObject    *history,
+                   GParamSpec *pspec,
+                   guint      *count)
+{
+  (*count)++;
+}
+
+/* The history alone, on a plain graph: undo/redo of every edit kind. */
+static void
+test_history_alone (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = bp_examples_load ("apples", &error);
+  g_autoptr(BpHistory) history = bp_history_new ();
+  g_autofree char *original = NULL;
+  g_autofree char *final = NULL;
+  BpGraph *graph;
+  BpNode *n, *apple, *tax;
+  BpAttrs attrs = BP_ATTRS_INIT;
+  guint can_undo_notifies = 0;
+  guint changed = 0;
+  guint rows, cols;
+  BpNode *pair[2];
+
+  g_assert_no_error (error);
+  graph = bp_document_get_graph (document);
+  original = bp_document_to_data (document, NULL);
+  bp_history_set_graph (history, graph);
+  g_signal_connect (history, "notify::can-undo", G_CALLBACK (history_notify_cb), &can_undo_notifies);
+  g_signal_connect (history, "changed", G_CALLBACK (count_cb), &changed);
+  g_assert_false (bp_history_can_undo (history));
+  g_assert_true (bp_history_is_clean (history));
+
+  apple = bp_graph_lookup (graph, "apple");
+  tax = bp_graph_lookup (graph, "tax");
+  pair[0] = apple;
+  pair[1] = tax;
+  bp_history_move_nodes (history, pair, 2, 5, 7);
+  g_assert_cmpuint (can_undo_notifies, ==, 1);
+  g_assert_cmpuint (changed, ==, 1);
+
+  n = bp_history_add_node (history, "sum", 10, 10, &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_history_connect (history, bp_graph_lookup (graph, "price"), n, 0, &error));
+  g_assert_no_error (error);
+  bp_history_set_output (history, n);
+  g_assert_true (bp_graph_get_output (graph) == n);
+  attrs.axis = 0;
+  g_assert_true (bp_history_set_attrs (history, n, &attrs, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_history_infer_shape (graph, n, &rows, &cols, &error));
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_cmpuint (cols, ==, 1);
+  bp_history_set_output (history, bp_graph_lookup (graph, "apple_price"));
+  bp_history_disconnect (history, bp_graph_lookup (graph, "price"), 1);
+  g_assert_true (bp_history_set_value_text (history, apple, "[1, 2, 3]", &error));
+  g_assert_no_error (error);
+  g_assert_false (bp_history_set_value_text (history, apple, "1,,", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* A group is one step. */
+  bp_history_begin_group (history, "Two edits");
+  bp_history_set_label (history, tax, "VAT");
+  g_assert_true (bp_history_rename_node (history, tax, "vat", &error));
+  g_assert_no_error (error);
+  bp_history_end_group (history);
+  g_assert_cmpstr (bp_history_get_undo_label (history), ==, "Two edits");
+
+  bp_history_mark_clean (history);
+  g_assert_true (bp_history_is_clean (history));
+  {
+    BpNode *doomed[2] = { bp_graph_lookup (graph, "apple"), bp_graph_lookup (graph, "apple_price") };
+
+    bp_history_delete_nodes (history, doomed, 2);
+  }
+  g_assert_false (bp_history_is_clean (history));
+  final = bp_document_to_data (document, NULL);
+
+  undo_all (history);
+  {
+    g_autofree char *now = bp_document_to_data (document, NULL);
+    g_assert_cmpstr (now, ==, original);
+  }
+  g_assert_false (bp_history_is_clean (history));
+  redo_all (history);
+  {
+    g_autofree char *now = bp_document_to_data (document, NULL);
+    g_assert_cmpstr (now, ==, final);
+  }
+  g_assert_false (bp_history_can_redo (history));
+  g_assert_true (bp_history_undo (history));
+  g_assert_true (bp_history_is_clean (history));
+
+  /* A new edit after undo drops the redo steps and the clean point ahead. */
+  g_assert_true (bp_history_undo (history));
+  bp_history_set_label (history, bp_graph_lookup (graph, "price"), "total");
+  g_assert_false (bp_history_can_redo (history));
+  g_assert_false (bp_history_is_clean (history));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL || g_getenv ("DISPLAY")[0] == '\0')
+    return 77;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/history/alone", test_history_alone);
+  g_test_add_func ("/canvas/value-popover", test_value_popover);
+  g_test_add_func ("/canvas/palette", test_palette);
+  g_test_add ("/canvas/move", Fixture, NULL, fixture_setup, test_canvas_move, fixture_teardown);
+  g_test_add ("/canvas/connect", Fixture, NULL, fixture_setup, test_canvas_connect, fixture_teardown);
+  g_test_add ("/canvas/value", Fixture, NULL, fixture_setup, test_canvas_value, fixture_teardown);
+  g_test_add ("/canvas/delete", Fixture, NULL, fixture_setup, test_canvas_delete, fixture_teardown);
+  g_test_add ("/canvas/rename-arrange", Fixture, NULL, fixture_setup, test_canvas_rename_arrange, fixture_teardown);
+  g_test_add ("/canvas/view", Fixture, NULL, fixture_setup, test_canvas_view, fixture_teardown);
+  g_test_add ("/canvas/png", Fixture, NULL, fixture_setup, test_canvas_png, fixture_teardown);
+
+  return g_test_run ();
+}
