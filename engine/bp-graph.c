@@ -69,6 +69,7 @@ struct _BpGraph
   gboolean    record_trace;
 
   BpTensor   *scratch[BP_OP_MAX_INPUTS];
+  BpTensor   *ones;          /* UG for computing LG; always all ones */
 };
 
 G_DEFINE_FINAL_TYPE (BpGraph, bp_graph, G_TYPE_OBJECT)
@@ -280,6 +281,7 @@ bp_graph_finalize (GObject *object)
   g_clear_error (&self->validate_error);
   for (guint i = 0; i < BP_OP_MAX_INPUTS; i++)
     g_clear_pointer (&self->scratch[i], bp_tensor_unref);
+  g_clear_pointer (&self->ones, bp_tensor_unref);
 
   G_OBJECT_CLASS (bp_graph_parent_class)->finalize (object);
 }
@@ -882,14 +884,18 @@ bp_graph_forward (BpGraph  *self,
 {
   g_return_val_if_fail (BP_IS_GRAPH (self), FALSE);
 
-  /* Dropped first: when nobody else holds the old trace, its tensors go
-   * back to one reference and are reused in place. */
-  g_clear_pointer (&self->trace, bp_trace_unref);
+  /* Emptied first: when nobody else holds the old trace, its tensors go
+   * back to one reference and are reused in place, and so is its memory. */
+  if (self->record_trace && self->trace != NULL && bp_trace_get_ref_count (self->trace) == 1)
+    bp_trace_reset (self->trace, self->stamp);
+  else
+    g_clear_pointer (&self->trace, bp_trace_unref);
 
   if (!self->record_trace)
     return run_forward (self, NULL, error);
 
-  self->trace = bp_trace_new (self->stamp, self->nodes->len);
+  if (self->trace == NULL)
+    self->trace = bp_trace_new (self->stamp, 2 * self->nodes->len);
   if (!run_forward (self, self->trace, error))
     {
       g_clear_pointer (&self->trace, bp_trace_unref);
@@ -917,6 +923,20 @@ accumulate (BpNode         *node,
   acc = node->grad->data;
   for (gsize i = 0; i < n; i++)
     acc[i] += dg->data[i];
+}
+
+/* Kernels never write their UG, so one tensor of ones per shape serves. */
+static BpTensor *
+ones_like (BpGraph *self,
+           guint    rows,
+           guint    cols)
+{
+  if (self->ones == NULL || self->ones->rows != rows || self->ones->cols != cols)
+    {
+      g_clear_pointer (&self->ones, bp_tensor_unref);
+      self->ones = bp_tensor_new_filled (rows, cols, 1.0);
+    }
+  return self->ones;
 }
 
 static inline BpTensor *
@@ -1037,11 +1057,25 @@ bp_graph_backward (BpGraph  *self,
           step->upstream = bp_tensor_ref (node->grad);
           step->n_inputs = op->arity;
 
+          if (op->local_from_backward)
+            {
+              /* One backward call with UG = ones gives every LG. */
+              BpTensor *ones = ones_like (self, node->rows, node->cols);
+
+              for (guint s = 0; s < op->arity; s++)
+                step->local[s] = bp_tensor_new_uninit (node->inputs[s]->rows, node->inputs[s]->cols);
+              op->backward (&node->attrs, in, node->value, ones, step->local);
+            }
+          else if (op->local != NULL)
+            {
+              for (guint s = 0; s < op->arity; s++)
+                step->local[s] = op->local (&node->attrs, in, node->value, s);
+            }
+
           for (guint s = 0; s < op->arity; s++)
             {
               BpNode *input = node->inputs[s];
 
-              step->local[s] = op->local != NULL ? op->local (&node->attrs, in, node->value, s) : NULL;
               step->downstream[s] = dg[s];
 
               if (input->grad_pass != pass)

@@ -120,9 +120,11 @@ op##_local (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out,    \
 }
 
 #define ENTRY_FUNCS(op) \
-  .shape = op##_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local
+  .shape = op##_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local, \
+  .local_from_backward = TRUE
 #define UNARY_FUNCS(op) \
-  .shape = unary_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local
+  .shape = unary_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local, \
+  .local_from_backward = TRUE
 
 /* --- binary --- */
 

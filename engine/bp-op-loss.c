@@ -203,6 +203,7 @@ const BpOp bp_op_cross_entropy = {
   .forward = cross_entropy_forward,
   .backward = cross_entropy_backward,
   .local = cross_entropy_local,
+  .local_from_backward = TRUE,
 };
 
 /* --- softmax_with_loss --- */
@@ -283,6 +284,7 @@ const BpOp bp_op_softmax_with_loss = {
   .forward = softmax_with_loss_forward,
   .backward = softmax_with_loss_backward,
   .local = softmax_with_loss_local,
+  .local_from_backward = TRUE,
   .expandable = TRUE,
 };
 
@@ -361,4 +363,5 @@ const BpOp bp_op_mse = {
   .forward = mse_forward,
   .backward = mse_backward,
   .local = mse_local,
+  .local_from_backward = TRUE,
 };

@@ -206,6 +206,7 @@ const BpOp bp_op_sum = {
   .forward = sum_forward,
   .backward = sum_backward,
   .local = sum_local,
+  .local_from_backward = TRUE,
 };
 
 /* --- matmul and affine --- */

@@ -82,6 +82,10 @@ typedef struct
   BpOpBackwardFunc   backward;
   BpOpLocalFunc      local;
   gboolean           expandable;  /* has a primitive subgraph (bp-expand.h) */
+  /* TRUE when LG is exactly what backward sends down for an upstream
+   * gradient of ones (elementwise ops, sum, losses): the graph then gets
+   * every LG from one backward call while recording a trace. */
+  gboolean           local_from_backward;
 } BpOp;
 
 /* The catalog, in palette order. */

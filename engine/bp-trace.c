@@ -99,6 +99,18 @@ bp_trace_add_step (BpTrace    *self,
 }
 
 void
+bp_trace_reset (BpTrace *self,
+                guint64  stamp)
+{
+  g_return_if_fail (self->ref_count == 1);
+
+  drop_index (self);
+  g_array_set_size (self->steps, 0);
+  self->n_forward = 0;
+  self->stamp = stamp;
+}
+
+void
 bp_trace_truncate_backward (BpTrace *self)
 {
   drop_index (self);
