@@ -216,6 +216,21 @@ bp_player_bar_get_actions (BpPlayerBar *self)
   return G_ACTION_GROUP (self->actions);
 }
 
+/* Typing in an entry (a quiz answer, a value) must not drive the player. */
+static gboolean
+shortcut_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   user_data)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)))
+    return FALSE;
+
+  return gtk_widget_activate_action (widget, user_data, NULL);
+}
+
 void
 bp_player_bar_add_shortcuts (BpPlayerBar *self,
                              GtkWidget   *widget)
@@ -233,13 +248,17 @@ bp_player_bar_add_shortcuts (BpPlayerBar *self,
   g_return_if_fail (BP_IS_PLAYER_BAR (self));
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
+  /* Capture phase: the player's keys win over the canvas' own use of
+   * them (arrows nudge the selection, which follows the player). */
   controller = gtk_shortcut_controller_new ();
   gtk_event_controller_set_name (controller, "bp-player-shortcuts");
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_BUBBLE);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                           gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
-                                                            gtk_named_action_new (keys[i].action)));
+                                                            gtk_callback_action_new (shortcut_cb,
+                                                                                     (gpointer) keys[i].action,
+                                                                                     NULL)));
   gtk_widget_add_controller (widget, controller);
 }
 

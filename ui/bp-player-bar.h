@@ -22,8 +22,8 @@ void          bp_player_bar_set_player     (BpPlayerBar *self, BpPlayer *player)
 BpPlayer     *bp_player_bar_get_player     (BpPlayerBar *self);
 GActionGroup *bp_player_bar_get_actions    (BpPlayerBar *self);
 /* F forward, B backward, → step, ← step back, Space play/pause, Home
- * reset, on `widget` (the window) in the bubble phase: a focused entry or
- * the canvas handles its own keys first. */
+ * reset, on `widget` (the window), before the canvas sees them; not while
+ * the focus is in an entry. */
 void          bp_player_bar_add_shortcuts  (BpPlayerBar *self, GtkWidget *widget);
 /* The position label's text (tests read it). */
 const char   *bp_player_bar_get_position_text (BpPlayerBar *self);

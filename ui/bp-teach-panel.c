@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "bp-canvas.h"
 #include "bp-expand.h"
 #include "bp-gradcheck.h"
 #include "bp-teach-panel.h"
@@ -47,6 +48,7 @@ struct _BpTeachPanel
   BpPlayer       *player;
   BpQuiz         *quiz;
   BpHistory      *history;
+  BpCanvas       *canvas;        /* weak */
   char           *node_id;
   char           *expanded_id;   /* the layer expanded last, for Collapse */
 
@@ -418,6 +420,7 @@ bp_teach_panel_dispose (GObject *object)
   bp_teach_panel_set_player (self, NULL);
   bp_teach_panel_set_quiz (self, NULL);
   bp_teach_panel_set_history (self, NULL);
+  bp_teach_panel_set_canvas (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_TEACH_PANEL);
 
   G_OBJECT_CLASS (bp_teach_panel_parent_class)->dispose (object);
@@ -553,6 +556,19 @@ bp_teach_panel_set_history (BpTeachPanel *self,
 }
 
 void
+bp_teach_panel_set_canvas (BpTeachPanel *self,
+                           BpCanvas     *canvas)
+{
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+
+  if (self->canvas != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
+  self->canvas = canvas;
+  if (canvas != NULL)
+    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
+}
+
+void
 bp_teach_panel_set_node (BpTeachPanel *self,
                          BpNode       *node)
 {
@@ -675,6 +691,10 @@ expand_with_history (BpTeachPanel *self,
           }
     }
 
+  /* The canvas must not keep the layer selected while it goes away. */
+  if (self->canvas != NULL)
+    bp_canvas_select_node (self->canvas, NULL);
+
   bp_history_begin_group (self->history, _("Expand Layer"));
   bp_history_delete_nodes (self->history, &node, 1);
   node = NULL;
@@ -776,6 +796,8 @@ bp_teach_panel_expand (BpTeachPanel  *self,
   g_free (self->expanded_id);
   self->expanded_id = g_strdup (layer_id);
   bp_player_recompute (self->player, NULL);
+  if (self->canvas != NULL)
+    bp_canvas_select_node (self->canvas, bp_graph_lookup (graph, layer_id));
 
   g_string_append (report, _("Expanded into primitive nodes. Gradients before → after:"));
   for (guint i = 0; i < saved->len; i++)
@@ -810,10 +832,14 @@ bp_teach_panel_collapse (BpTeachPanel *self)
   if (!can_collapse (self))
     return FALSE;
 
+  if (self->canvas != NULL)
+    bp_canvas_select_node (self->canvas, NULL);
   bp_history_undo (self->history);
-  g_clear_pointer (&self->expanded_id, g_free);
   if (self->player != NULL)
     bp_player_recompute (self->player, NULL);
+  if (self->canvas != NULL && get_graph (self) != NULL)
+    bp_canvas_select_node (self->canvas, bp_graph_lookup (get_graph (self), self->expanded_id));
+  g_clear_pointer (&self->expanded_id, g_free);
   gtk_label_set_label (self->expand_label, _("Collapsed back into the layer."));
   bp_teach_panel_update (self);
   return TRUE;

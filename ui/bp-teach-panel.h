@@ -26,6 +26,9 @@ void          bp_teach_panel_set_quiz         (BpTeachPanel *self, BpQuiz *quiz)
 /* Edits (expand/collapse) go through the history so that undo covers
  * them; without one, expanding edits the graph directly. */
 void          bp_teach_panel_set_history      (BpTeachPanel *self, BpHistory *history);
+/* The canvas whose selection follows expand/collapse (weak; may be NULL). */
+typedef struct _BpCanvas BpCanvas;
+void          bp_teach_panel_set_canvas       (BpTeachPanel *self, BpCanvas *canvas);
 /* Shows the document's explanation in the UI's language. */
 void          bp_teach_panel_set_document     (BpTeachPanel *self, BpDocument *document);
 const char   *bp_teach_panel_get_description_text (BpTeachPanel *self);

@@ -401,15 +401,17 @@ _bp_window_teach_init (BpWindow *self)
   bp_teach_panel_set_player (teach->panel, teach->player);
   bp_teach_panel_set_quiz (teach->panel, teach->quiz);
   bp_teach_panel_set_history (teach->panel, self->history);
+  bp_teach_panel_set_canvas (teach->panel, self->canvas);
   gtk_box_append (self->side_panel, GTK_WIDGET (teach->panel));
 
   g_signal_connect_swapped (teach->player, "changed", G_CALLBACK (player_changed_cb), teach);
   g_signal_connect_swapped (teach->player, "notify::progress", G_CALLBACK (player_progress_cb), teach);
   g_signal_connect_swapped (teach->quiz, "changed", G_CALLBACK (quiz_changed_cb), teach);
-  g_signal_connect_object (self->canvas, "graph-changed",
-                           G_CALLBACK (canvas_graph_changed_cb), teach, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->canvas, "selection-changed",
-                           G_CALLBACK (canvas_selection_changed_cb), teach, G_CONNECT_SWAPPED);
+  /* The canvas is our child: it goes before the qdata holding `teach`. */
+  g_signal_connect_swapped (self->canvas, "graph-changed",
+                            G_CALLBACK (canvas_graph_changed_cb), teach);
+  g_signal_connect_swapped (self->canvas, "selection-changed",
+                            G_CALLBACK (canvas_selection_changed_cb), teach);
   g_signal_connect_swapped (self, "destroy", G_CALLBACK (window_destroy_cb), teach);
 
   add_menu_items (self);

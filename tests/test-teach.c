@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: MIT */
+/* The teaching side under Xvfb, in the real window: stepping through the
+ * apple graph's backward pass with the panel's UG × LG = DG checked
+ * against the engine's trace, step back, the quiz, expanding a sigmoid,
+ * the gradient check, presentation mode, exporting every step, the Korean
+ * UI — and a picture of each mode (kept in BP_SHOTS_DIR or the build dir). */
+#include <glib/gstdio.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "bp-window-private.h"
+#include "bp-window-teach.h"
+
+static char *tmp_dir;
+
+/* --- helpers --- */
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Presents the window and runs the main loop until it drew a frame. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  gboolean painted = FALSE;
+  gboolean timed_out = FALSE;
+  GdkFrameClock *clock;
+  gulong handler;
+  guint timeout;
+
+  gtk_window_present (GTK_WINDOW (widget));
+  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (!gtk_widget_get_mapped (widget) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  spin ();
+}
+
+static BpWindow *
+open_example (const char *name)
+{
+  BpWindow *window = bp_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 720);
+  g_assert_true (bp_window_open_example (window, name));
+  wait_for_frame (GTK_WIDGET (window));
+  bp_canvas_zoom_fit (window->canvas);
+  wait_for_frame (GTK_WIDGET (window));
+  return window;
+}
+
+static void
+destroy_window (BpWindow *window)
+{
+  window->close_confirmed = TRUE;
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+}
+
+/* Renders the window as GTK would into a PNG for people to look at, and
+ * checks that it is not blank. */
+static void
+picture (BpWindow   *window,
+         const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *file = g_strconcat ("teach-", name, ".png", NULL);
+  const char *dir = g_getenv ("BP_SHOTS_DIR");
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  graphene_rect_t bounds;
+  int width, height;
+  gsize stride;
+
+  wait_for_frame (GTK_WIDGET (window));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gsk_cairo_renderer_new ();
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  graphene_rect_init (&bounds, 0, 0, width, height);
+  texture = gsk_renderer_render_texture (renderer, node, &bounds);
+  gsk_renderer_unrealize (renderer);
+
+  if (dir == NULL)
+    dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : tmp_dir;
+  g_mkdir_with_parents (dir, 0755);
+  png = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+  g_test_message ("picture: %s", png);
+
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y += 2)
+    for (int x = 0; x < width; x += 2)
+      g_hash_table_add (colours, GUINT_TO_POINTER (*(const guint32 *) (pixels + y * stride + x * 4)));
+  g_assert_cmpuint (g_hash_table_size (colours), >, 20);
+}
+
+static char *
+fmt (const BpTensor *t)
+{
+  return bp_tensor_to_string (t, 6);
+}
+
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    {
+      g_test_message ("“%s” not in “%s”", needle, haystack);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- tests --- */
+
+/* The book's figure 5-16 in numbers, node by node. */
+static void
+test_backward_steps (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  guint n_forward = bp_player_get_n_forward (player);
+  guint n_steps = bp_player_get_n_steps (player);
+  BpTrace *trace;
+
+  g_assert_cmpuint (n_steps, ==, 10);
+  /* Opens with every value shown, as the canvas does. */
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward);
+
+  /* Not reached yet: the panel says so and shows no number. */
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  spin ();
+  g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
+  g_assert_true (contains (bp_teach_panel_get_value_text (panel), "100"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
+  spin ();
+  trace = bp_player_get_trace (player);
+  for (guint k = 1; ; k++)
+    {
+      const BpStep *step = bp_player_get_current_step (player);
+      const char *chain;
+      g_autofree char *ug = NULL;
+
+      g_assert_nonnull (step);
+      g_assert_cmpint (step->kind, ==, BP_STEP_BACKWARD);
+      g_assert_true (step == bp_trace_get_step (trace, n_forward + k - 1));
+
+      /* The canvas draws what the player says, and the panel follows. */
+      g_assert_cmpint (bp_canvas_get_pass (window->canvas), ==, BP_PASS_BACKWARD);
+      g_assert_cmpuint (bp_canvas_get_step (window->canvas), ==, k);
+      g_assert_true (bp_teach_panel_get_node (panel) == step->node);
+      g_assert_true (bp_canvas_get_selected_node (window->canvas) == step->node);
+
+      chain = bp_teach_panel_get_chain_text (panel);
+      ug = fmt (step->upstream);
+      g_assert_true (contains (chain, ug));
+      for (guint i = 0; i < step->n_inputs; i++)
+        {
+          g_autofree char *lg = fmt (step->local[i]);
+          g_autofree char *dg = fmt (step->downstream[i]);
+          g_autofree char *line = g_strdup_printf ("→ %s: UG × LG = DG: %s × %s = %s",
+                                                   bp_node_get_label (bp_node_get_input (step->node, i)),
+                                                   ug, lg, dg);
+          g_assert_true (contains (chain, line));
+        }
+
+      /* The numbers of the book. */
+      if (g_str_equal (bp_node_get_id (step->node), "price"))
+        {
+          g_assert_true (contains (chain, "→ apple_price: UG × LG = DG: 1 × 1.1 = 1.1"));
+          g_assert_true (contains (chain, "→ tax: UG × LG = DG: 1 × 200 = 200"));
+        }
+      else if (g_str_equal (bp_node_get_id (step->node), "apple_price"))
+        {
+          g_assert_true (contains (chain, "→ apple: UG × LG = DG: 1.1 × 2 = 2.2"));
+          g_assert_true (contains (chain, "→ apple count: UG × LG = DG: 1.1 × 100 = 110"));
+        }
+      else if (g_str_equal (bp_node_get_id (step->node), "apple"))
+        g_assert_true (contains (chain, "∂L/∂apple = 2.2"));
+      else if (g_str_equal (bp_node_get_id (step->node), "tax"))
+        g_assert_true (contains (chain, "∂L/∂tax = 200"));
+
+      if (k == 3)
+        picture (window, "backward-step");
+
+      if (n_forward + k == n_steps)
+        break;
+      gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
+      spin ();
+    }
+  g_assert_true (contains (bp_player_bar_get_position_text (_bp_window_teach_get_bar (window)),
+                           "5 of 5"));
+
+  /* Step back really goes back: the last node is not reached any more. */
+  {
+    BpNode *last = bp_player_get_current_step (player)->node;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "player.step-back", NULL);
+    spin ();
+    g_assert_cmpuint (bp_player_get_position (player), ==, n_steps - 1);
+    g_assert_cmpuint (bp_canvas_get_step (window->canvas), ==, n_steps - n_forward - 1);
+    bp_canvas_select_node (window->canvas, last);
+    spin ();
+    g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
+  }
+
+  /* Editing during playback keeps the position and updates the numbers. */
+  {
+    g_autoptr(GError) error = NULL;
+    guint position = bp_player_get_position (player);
+
+    g_assert_true (bp_canvas_set_value_text (window->canvas, bp_graph_lookup (graph, "tax"),
+                                             "1.2", &error));
+    g_assert_no_error (error);
+    spin ();
+    g_assert_cmpuint (bp_player_get_position (player), ==, position);
+    bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple_price"));
+    spin ();
+    g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "1.2 × 2 = 2.4"));
+  }
+
+  /* Reset hides every number. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.reset", NULL);
+  spin ();
+  g_assert_cmpuint (bp_player_get_position (player), ==, 0);
+  g_assert_cmpint (bp_canvas_get_pass (window->canvas), ==, BP_PASS_NONE);
+
+  destroy_window (window);
+}
+
+static void
+test_play_forward (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+  guint64 start = g_get_monotonic_time ();
+
+  bp_player_set_speed (player, BP_PLAYER_MAX_SPEED);
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.forward", NULL);
+  g_assert_true (bp_player_get_playing (player));
+  /* Driven by the animation's "done" (or at once when animations are off). */
+  while (bp_player_get_playing (player) && g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (bp_player_get_playing (player));
+  g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_forward (player));
+  g_assert_cmpfloat (bp_player_get_progress (player), ==, 1.0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.backward", NULL);
+  while (bp_player_get_playing (player) && g_get_monotonic_time () - start < 40 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_steps (player));
+
+  destroy_window (window);
+}
+
+static void
+test_quiz (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpQuiz *quiz = _bp_window_teach_get_quiz (window);
+  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  g_autofree char *data = NULL;
+
+  bp_player_set_position (player, bp_player_get_n_steps (player));
+  bp_quiz_set_active (quiz, TRUE);
+  spin ();
+  g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 3);
+
+  /* The panel gives nothing away: apple's gradient is a blank in the
+   * backward step of apple_price too. */
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple_price"));
+  spin ();
+  g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "→ apple: UG × LG = DG: 1.1 × 2 = ?"));
+  picture (window, "quiz");
+
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  spin ();
+  g_assert_false (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
+  g_assert_cmpint (bp_teach_panel_submit_answer (panel, BP_QUIZ_GRAD, "100"), ==, BP_QUIZ_ANSWER_WRONG);
+  g_assert_true (contains (bp_teach_panel_get_quiz_text (panel), "∂z/∂x = y"));
+  g_assert_cmpint (bp_teach_panel_submit_answer (panel, BP_QUIZ_GRAD, "2.2"), ==, BP_QUIZ_ANSWER_RIGHT);
+  g_assert_true (contains (bp_teach_panel_get_quiz_text (panel), "✓"));
+  g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
+  g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 1);
+
+  /* The teacher's choice goes into the saved document. */
+  bp_quiz_set_active (quiz, FALSE);
+  bp_quiz_set_hidden (quiz, bp_graph_lookup (graph, "apple_price"), BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  data = bp_document_to_data (bp_window_get_document (window), NULL);
+  g_assert_true (contains (data, "\"apple_price\": [\"value\", \"grad\"]"));
+
+  destroy_window (window);
+}
+
+static void
+test_expand_sigmoid (void)
+{
+  BpWindow *window = open_example ("sigmoid");
+  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) before = NULL;
+  guint n_nodes = bp_graph_get_n_nodes (graph);
+
+  before = bp_tensor_copy (bp_node_get_grad (bp_graph_lookup (graph, "x")));
+  /* σ'(1) = σ(1)(1 − σ(1)) */
+  g_assert_cmpfloat_with_epsilon (before->data[0], 0.19661193324148185, 1e-12);
+
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "y"));
+  spin ();
+  g_assert_true (bp_teach_panel_expand (panel, &error));
+  g_assert_no_error (error);
+  spin ();
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), >, n_nodes);
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "y"))->name, !=, "sigmoid");
+  g_assert_true (bp_tensor_equal (bp_node_get_grad (bp_graph_lookup (graph, "x")), before, 1e-12, 1e-9));
+  g_assert_true (contains (bp_teach_panel_get_expand_text (panel), "✓"));
+  g_assert_null (strstr (bp_teach_panel_get_expand_text (panel), "✗"));
+  bp_canvas_zoom_fit (window->canvas);
+  picture (window, "expanded");
+
+  /* One undo puts the layer back. */
+  g_assert_true (bp_teach_panel_collapse (panel));
+  spin ();
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_nodes);
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "y"))->name, ==, "sigmoid");
+  g_assert_true (bp_tensor_equal (bp_node_get_grad (bp_graph_lookup (graph, "x")), before, 1e-12, 1e-9));
+  g_assert_false (bp_teach_panel_collapse (panel));
+
+  destroy_window (window);
+}
+
+static void
+test_grad_check (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bp_teach_panel_run_grad_check (panel, &error));
+  g_assert_no_error (error);
+  /* Three scalar leaves: 6 forward passes against 1 + 1. */
+  g_assert_true (contains (bp_teach_panel_get_check_text (panel), "6 forward passes"));
+  g_assert_true (contains (bp_teach_panel_get_check_text (panel), "1 forward + 1 backward"));
+
+  destroy_window (window);
+}
+
+static void
+test_presentation (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+
+  bp_player_set_position (player, bp_player_get_n_forward (player) + 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
+  g_assert_true (_bp_window_teach_get_presenting (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->header_bar)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_bp_window_teach_get_bar (window))));
+  g_assert_cmpfloat (bp_canvas_get_text_scale (window->canvas), >, 1.4);
+  /* Fit after the size change. */
+  {
+    guint64 until = g_get_monotonic_time () + 600 * 1000;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  picture (window, "presentation");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-presentation", NULL);
+  g_assert_false (_bp_window_teach_get_presenting (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->header_bar)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+  g_assert_cmpfloat (bp_canvas_get_text_scale (window->canvas), ==, 1.0);
+
+  destroy_window (window);
+}
+
+static void
+test_export_pass (void)
+{
+  BpWindow *window = open_example ("apples");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_build_filename (tmp_dir, "steps", NULL);
+  guint n;
+
+  n = _bp_window_teach_export_pass (window, BP_PASS_BACKWARD, folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 5);
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("backward-%02u.svg", i);
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_assert_true (contains (text, "<svg"));
+    }
+  n = _bp_window_teach_export_pass (window, BP_PASS_FORWARD, folder, &error);
+  g_assert_cmpuint (n, ==, 5);
+
+  destroy_window (window);
+}
+
+static void
+test_normal_picture (void)
+{
+  BpWindow *window = open_example ("apples");
+
+  bp_canvas_select_node (window->canvas,
+                         bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple_price"));
+  picture (window, "normal");
+  destroy_window (window);
+}
+
+/* Last: switches the process to Korean. */
+static void
+test_korean (void)
+{
+  const char *localedir = g_getenv ("BP_TEST_LOCALEDIR");
+  g_autofree char *mo = NULL;
+  BpWindow *window;
+  BpPlayer *player;
+  BpTeachPanel *panel;
+
+  if (localedir == NULL)
+    {
+      g_test_skip ("BP_TEST_LOCALEDIR not set");
+      return;
+    }
+  mo = g_build_filename (localedir, "ko", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_assert_true (g_file_test (mo, G_FILE_TEST_EXISTS));
+
+  g_setenv ("LANGUAGE", "ko", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_cmpstr (bp_teach_panel_get_language (), ==, "ko");
+
+  window = open_example ("apples");
+  player = _bp_window_teach_get_player (window);
+  panel = _bp_window_teach_get_panel (window);
+
+  /* The example explains itself in Korean, with the book's words. */
+  g_assert_true (contains (bp_teach_panel_get_description_text (panel), "순전파"));
+  bp_player_set_position (player, bp_player_get_n_forward (player) + 2);
+  spin ();
+  g_assert_true (contains (bp_player_bar_get_position_text (_bp_window_teach_get_bar (window)),
+                           "역전파"));
+  picture (window, "korean");
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("No display: skipping the teaching tests\n");
+      return 77;
+    }
+
+  tmp_dir = g_dir_make_tmp ("bp-test-teach-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/teach/normal-picture", test_normal_picture);
+  g_test_add_func ("/teach/backward-steps", test_backward_steps);
+  g_test_add_func ("/teach/play", test_play_forward);
+  g_test_add_func ("/teach/quiz", test_quiz);
+  g_test_add_func ("/teach/expand-sigmoid", test_expand_sigmoid);
+  g_test_add_func ("/teach/grad-check", test_grad_check);
+  g_test_add_func ("/teach/presentation", test_presentation);
+  g_test_add_func ("/teach/export-pass", test_export_pass);
+  g_test_add_func ("/teach/korean", test_korean);
+
+  ret = g_test_run ();
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    /* Only our own temporary folder. */
+    if (g_str_has_prefix (tmp_dir, g_get_tmp_dir ()))
+      (void) !system (cmd);
+  }
+  g_free (tmp_dir);
+  return ret;
+}
