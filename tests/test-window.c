@@ -484,6 +484,50 @@ test_window_picture (void)
   destroy_window (window);
 }
 
+/* The side panel's value editor: a valid value applies and the forward
+ * value follows; invalid text is explained and never applied. */
+static void
+test_window_value_editor (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpNode *apple = bp_graph_lookup (graph, "apple");
+  BpNode *output = bp_graph_get_output (graph);
+  BpTensor *value;
+
+  g_assert_nonnull (apple);
+  g_assert_nonnull (output);
+  g_assert_cmpfloat_with_epsilon (bp_node_get_value (output)->data[0], 220.0, 1e-9);
+
+  bp_canvas_select_node (window->canvas, apple);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->value_editor)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->value_entry)), ==, "100");
+
+  gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "250");
+  g_signal_emit_by_name (window->value_entry, "activate");
+  apple = bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple");
+  output = bp_graph_get_output (bp_canvas_get_graph (window->canvas));
+  g_assert_cmpfloat_with_epsilon (bp_node_get_value (apple)->data[0], 250.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bp_node_get_value (output)->data[0], 550.0, 1e-9);
+  g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "250");
+  g_assert_false (bp_window_is_clean (window));
+
+  gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "[[1, 2], [3]");
+  g_signal_emit_by_name (window->value_entry, "activate");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->value_error)));
+  g_assert_cmpstr (gtk_label_get_label (window->value_error), !=, "");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->value_entry), "error"));
+  value = bp_node_get_value (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple"));
+  g_assert_true (bp_tensor_is_scalar (value));
+  g_assert_cmpfloat_with_epsilon (value->data[0], 250.0, 1e-9);
+
+  /* Typing again clears the complaint. */
+  gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "3");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->value_error)));
+
+  destroy_window (window);
+}
+
 /* The shortcuts window builds, and lists every key the window, the
  * application and the canvas bind. */
 static void
@@ -561,6 +605,7 @@ main (int   argc,
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/dark", test_window_dark);
   g_test_add_func ("/window/message-toast", test_window_message_toast);
+  g_test_add_func ("/window/value-editor", test_window_value_editor);
   g_test_add_func ("/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/window/picture", test_window_picture);
 
