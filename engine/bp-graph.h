@@ -53,7 +53,10 @@ guint        bp_graph_get_n_consumers  (BpGraph *self, BpNode *node);
 BpNode      *bp_graph_get_output       (BpGraph *self);
 void         bp_graph_set_output       (BpGraph *self, BpNode *node);
 
-/* Bumped by every change; a trace is valid while the stamp matches. */
+/* Bumped by every change of nodes, edges, ids, values, attributes or the
+ * output (not by labels or positions); a trace is valid while the stamp
+ * matches. The graph's "changed" signal (no arguments) follows every
+ * bump, and label changes. */
 guint64      bp_graph_get_stamp        (BpGraph *self);
 
 /* Checks the whole graph: every slot connected, shapes fit. On failure,

@@ -418,6 +418,35 @@ test_shape_errors (void)
 }
 
 static void
+test_too_large (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *x = matrix (graph, "x", 1, 2);
+  BpNode *r = op1 (graph, "r", "repeat", x);
+  BpNode *big = matrix (graph, "big", 4096, 1);
+  BpNode *w = matrix (graph, "w", 1, 8192);
+  BpNode *m = op2 (graph, "m", "matmul", big, w);
+  BpAttrs attrs = BP_ATTRS_INIT;
+
+  attrs.axis = 0;
+  attrs.times = BP_TENSOR_MAX_ELEMENTS;
+  g_assert_true (bp_node_set_attrs (r, &attrs, &error));
+  g_assert_no_error (error);
+  bp_graph_set_output (graph, r);
+  g_assert_false (bp_graph_validate (graph, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_TOO_LARGE);
+  g_assert_true (g_str_has_prefix (error->message, "Node “r”: repeat: "));
+  g_clear_error (&error);
+  g_assert_nonnull (bp_node_get_error (m));
+  g_assert_true (g_str_has_prefix (bp_node_get_error (m), "Node “m”: matmul: X · W would be 4096×8192"));
+
+  attrs.times = 0;
+  g_assert_false (bp_node_set_attrs (r, &attrs, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+}
+
+static void
 test_unconnected_and_marks (void)
 {
   g_autoptr(BpGraph) graph = bp_graph_new ();
@@ -1029,6 +1058,7 @@ main (int   argc,
   g_test_add_func ("/graph/cycles", test_cycles);
   g_test_add_func ("/graph/shape-errors", test_shape_errors);
   g_test_add_func ("/graph/unconnected", test_unconnected_and_marks);
+  g_test_add_func ("/graph/too-large", test_too_large);
   g_test_add_func ("/graph/ids", test_ids);
   g_test_add_func ("/graph/copy", test_copy);
   g_test_add_func ("/graph/order", test_order);
