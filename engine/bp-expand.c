@@ -204,18 +204,14 @@ bp_expand_node (BpGraph  *graph,
   if (has_position)
     {
       guint n = created->len;
-      guint k = 0;
 
       /* A row ending where the layer stood; constants below it. */
       for (guint i = 0; i < n; i++)
         {
-          BpNode *n_i = g_ptr_array_index (created, i);
+          BpNode *part = g_ptr_array_index (created, i);
+          double dy = bp_op_is_leaf (bp_node_get_op (part)) ? SPACING * 0.7 : 0;
 
-          if (bp_op_is_leaf (bp_node_get_op (n_i)))
-            bp_node_set_position (n_i, x - SPACING * (n - 1 - i), y + SPACING * 0.7);
-          else
-            bp_node_set_position (n_i, x - SPACING * (n - 1 - i), y);
-          k++;
+          bp_node_set_position (part, x - SPACING * (n - 1 - i), y + dy);
         }
     }
 

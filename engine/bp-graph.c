@@ -44,7 +44,7 @@ struct _BpGraph
   GPtrArray  *nodes;         /* BpNode*, insertion order, owned */
   GHashTable *by_id;         /* id → BpNode* */
   BpNode     *output;        /* explicit choice, or NULL for the default */
-  guint       next_auto_id;
+  guint       next_auto_id[64];  /* per op, by catalog position */
 
   /* Every change bumps `stamp`; changes of nodes or edges also bump
    * `structure_stamp`, which is what the cached order depends on. */
@@ -333,7 +333,7 @@ bp_graph_copy (BpGraph *self)
 
   copy = bp_graph_new ();
   copy->record_trace = self->record_trace;
-  copy->next_auto_id = self->next_auto_id;
+  memcpy (copy->next_auto_id, self->next_auto_id, sizeof self->next_auto_id);
 
   for (guint i = 0; i < self->nodes->len; i++)
     {
@@ -401,9 +401,21 @@ bp_graph_add_node (BpGraph     *self,
 
   if (id == NULL)
     {
-      do
-        new_id = g_strdup_printf ("%s%u", op->name, ++self->next_auto_id);
-      while (g_hash_table_contains (self->by_id, new_id) && (g_free (new_id), TRUE));
+      guint n_ops, k = 0;
+      const BpOp *const *ops = bp_op_get_all (&n_ops);
+
+      while (ops[k] != op)
+        k++;
+      g_assert (k < G_N_ELEMENTS (self->next_auto_id));
+
+      /* "mul1", "mul2" …, counted per op, skipping ids already taken. */
+      for (;;)
+        {
+          new_id = g_strdup_printf ("%s%u", op->name, ++self->next_auto_id[k]);
+          if (!g_hash_table_contains (self->by_id, new_id))
+            break;
+          g_free (new_id);
+        }
     }
   else if (*id == '\0')
     {

@@ -520,6 +520,9 @@ test_ids (void)
   node = bp_graph_add_node (graph, NULL, "mul", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bp_node_get_id (node), ==, "mul1");
+  g_assert_cmpstr (bp_node_get_id (bp_graph_add_node (graph, NULL, "add", NULL)), ==, "add1");
+  g_assert_nonnull (bp_graph_add_node (graph, "mul2", "neg", NULL));
+  g_assert_cmpstr (bp_node_get_id (bp_graph_add_node (graph, NULL, "mul", NULL)), ==, "mul3");
   g_assert_cmpstr (bp_node_get_label (node), ==, "mul1");
   g_assert_false (bp_node_has_label (node));
   bp_node_set_label (node, "cost");
