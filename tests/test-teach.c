@@ -327,12 +327,15 @@ test_quiz (void)
   bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
   spin ();
   g_assert_false (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
+  /* Nor does the window's own gradient row. */
+  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "?");
   g_assert_cmpint (bp_teach_panel_submit_answer (panel, BP_QUIZ_GRAD, "100"), ==, BP_QUIZ_ANSWER_WRONG);
   g_assert_true (contains (bp_teach_panel_get_quiz_text (panel), "∂z/∂x = y"));
   g_assert_cmpint (bp_teach_panel_submit_answer (panel, BP_QUIZ_GRAD, "2.2"), ==, BP_QUIZ_ANSWER_RIGHT);
   g_assert_true (contains (bp_teach_panel_get_quiz_text (panel), "✓"));
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
   g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 1);
+  g_assert_cmpstr (gtk_label_get_label (window->grad_label), !=, "?");
 
   /* The teacher's choice goes into the saved document. */
   bp_quiz_set_active (quiz, FALSE);

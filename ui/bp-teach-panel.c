@@ -293,8 +293,7 @@ update_quiz_section (BpTeachPanel *self,
 
   /* The teacher chooses the blanks while the quiz is not running. */
   gtk_widget_set_visible (self->quiz_teacher_box, has_doc && !active && node != NULL);
-  gtk_widget_set_sensitive (self->hide_all_button, has_doc && !active);
-  gtk_widget_set_sensitive (self->clear_quiz_button, has_doc && !active);
+  gtk_widget_set_visible (gtk_widget_get_parent (self->hide_all_button), has_doc && !active);
   gtk_check_button_set_active (self->hide_value_check, (hidden & BP_QUIZ_VALUE) != 0);
   gtk_check_button_set_active (self->hide_grad_check, (hidden & BP_QUIZ_GRAD) != 0);
 

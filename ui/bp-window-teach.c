@@ -71,6 +71,25 @@ push_blanks (BpWindowTeach *teach)
   bp_canvas_set_hidden (teach->window->canvas, values, grads);
 }
 
+/* The window's own value/gradient rows must not give a quiz blank away.
+ * Runs after the window's handlers of the same canvas signals. */
+static void
+mask_window_panel (BpWindowTeach *teach)
+{
+  BpWindow *self = teach->window;
+  BpNode *node = self->canvas != NULL ? bp_canvas_get_selected_node (self->canvas) : NULL;
+
+  if (node == NULL)
+    return;
+  if (bp_quiz_is_blank (teach->quiz, node, BP_QUIZ_VALUE))
+    {
+      gtk_label_set_label (self->value_label, "?");
+      gtk_widget_set_visible (GTK_WIDGET (self->value_editor), FALSE);
+    }
+  if (bp_quiz_is_blank (teach->quiz, node, BP_QUIZ_GRAD))
+    gtk_label_set_label (self->grad_label, "?");
+}
+
 static void
 player_changed_cb (BpWindowTeach *teach)
 {
@@ -100,6 +119,9 @@ static void
 quiz_changed_cb (BpWindowTeach *teach)
 {
   push_blanks (teach);
+  /* Lets the window refill its rows (a solved blank shows its number). */
+  if (teach->window->canvas != NULL)
+    g_signal_emit_by_name (teach->window->canvas, "selection-changed");
 }
 
 static void update_actions (BpWindowTeach *teach);
@@ -119,12 +141,14 @@ canvas_graph_changed_cb (BpWindowTeach *teach)
   push_blanks (teach);
   bp_teach_panel_update (teach->panel);
   update_actions (teach);
+  mask_window_panel (teach);
 }
 
 static void
 canvas_selection_changed_cb (BpWindowTeach *teach)
 {
   bp_teach_panel_set_node (teach->panel, bp_canvas_get_selected_node (teach->window->canvas));
+  mask_window_panel (teach);
 }
 
 static void
@@ -220,6 +244,17 @@ leave_presentation_action (GtkWidget  *widget,
                            GVariant   *param)
 {
   _bp_window_teach_set_presenting (BP_WINDOW (widget), FALSE);
+}
+
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  if (!_bp_window_teach_get_presenting (BP_WINDOW (widget)))
+    return FALSE;
+  _bp_window_teach_set_presenting (BP_WINDOW (widget), FALSE);
+  return TRUE;
 }
 
 /* --- exporting every step of a pass --- */
@@ -413,6 +448,18 @@ _bp_window_teach_init (BpWindow *self)
   g_signal_connect_swapped (self->canvas, "selection-changed",
                             G_CALLBACK (canvas_selection_changed_cb), teach);
   g_signal_connect_swapped (self, "destroy", G_CALLBACK (window_destroy_cb), teach);
+
+  /* In presentation mode Esc leaves at once, even with a node selected
+   * (the canvas would first clear the selection). */
+  {
+    GtkEventController *controller = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                            gtk_callback_action_new (escape_cb, NULL, NULL)));
+    gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  }
 
   add_menu_items (self);
   update_actions (teach);
