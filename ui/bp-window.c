@@ -137,6 +137,9 @@ update_side_panel (BpWindow *self,
   g_autofree char *grad = NULL;
   g_autofree char *subtitle = NULL;
   const char *node_error;
+  BpQuiz *quiz;
+  gboolean value_blank;
+  gboolean grad_blank;
 
   if (self->canvas != NULL && bp_canvas_get_graph (self->canvas) != NULL)
     node = bp_canvas_get_selected_node (self->canvas);
@@ -169,8 +172,12 @@ update_side_panel (BpWindow *self,
 
   op = bp_node_get_op (node);
   leaf = bp_op_is_leaf (op);
-  value = describe_tensor (bp_node_get_value (node));
-  grad = describe_tensor (bp_node_get_grad (node));
+  /* A quiz blank stays a blank here too. */
+  quiz = _bp_window_teach_get_quiz (self);
+  value_blank = quiz != NULL && bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE);
+  grad_blank = quiz != NULL && bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD);
+  value = value_blank ? g_strdup ("?") : describe_tensor (bp_node_get_value (node));
+  grad = grad_blank ? g_strdup ("?") : describe_tensor (bp_node_get_grad (node));
 
   node_error = bp_node_get_error (node);
   if (node_error != NULL)
@@ -186,10 +193,10 @@ update_side_panel (BpWindow *self,
   gtk_label_set_label (self->value_label, value);
   gtk_label_set_label (self->grad_label, grad);
   gtk_widget_set_visible (GTK_WIDGET (self->node_grid), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->value_editor), leaf);
+  gtk_widget_set_visible (GTK_WIDGET (self->value_editor), leaf && !value_blank);
 
   /* Keep what the user is typing; refresh it otherwise (undo, new node). */
-  if (leaf && (selection_changed ||
+  if (leaf && !value_blank && (selection_changed ||
                !gtk_widget_has_focus (GTK_WIDGET (self->value_entry))))
     {
       BpTensor *tensor = bp_node_get_value (node);
@@ -284,6 +291,13 @@ canvas_graph_changed_cb (BpWindow *self,
 {
   update_side_panel (self, FALSE);
   _bp_window_actions_update (self);
+}
+
+static void
+quiz_changed_cb (BpWindow *self,
+                 BpQuiz   *quiz)
+{
+  update_side_panel (self, FALSE);
 }
 
 static void
@@ -573,6 +587,8 @@ bp_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->history, self);
   if (self->canvas != NULL)
     g_signal_handlers_disconnect_by_data (self->canvas, self);
+  if (self->canvas != NULL && _bp_window_teach_get_quiz (self) != NULL)
+    g_signal_handlers_disconnect_by_data (_bp_window_teach_get_quiz (self), self);
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
 
@@ -765,6 +781,8 @@ bp_window_init (BpWindow *self)
     }
 
   _bp_window_teach_init (self);   /* teaching (issue 6): player, panel, quiz */
+  g_signal_connect_object (_bp_window_teach_get_quiz (self), "changed",
+                           G_CALLBACK (quiz_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_title (self);
   update_side_panel (self, TRUE);
