@@ -653,6 +653,73 @@ test_canvas_png (Fixture       *f,
   g_hash_table_unref (colours);
 }
 
+/* The canvas' own drawing, rendered now, as pixels. */
+static guchar *
+render_canvas (BpCanvas *canvas,
+               int      *width,
+               int      *height)
+{
+  GtkWidget *widget = GTK_WIDGET (canvas);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) render_node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  guchar *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  render_node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, render_node,
+                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  gsk_renderer_unrealize (renderer);
+  pixels = g_malloc ((gsize) *width * *height * 4);
+  gdk_texture_download (texture, pixels, (gsize) *width * 4);
+  return pixels;
+}
+
+/* While a node is dragged only the parts it touches are drawn again: the
+ * result must be what drawing everything gives. */
+static void
+test_canvas_partial_redraw (Fixture       *f,
+                            gconstpointer  data)
+{
+  GtkGesture *gesture = find_drag_gesture (f->canvas);
+  g_autofree guchar *partial = NULL;
+  g_autofree guchar *full = NULL;
+  int width, height, w2, h2;
+  guint differ = 0;
+  double wx, wy;
+
+  bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+  wait_for_frame (GTK_WIDGET (f->canvas));
+  node_centre (f, node (f, "apple_price"), &wx, &wy);
+
+  g_signal_emit_by_name (gesture, "drag-begin", wx, wy);
+  for (int i = 1; i <= 6; i++)
+    {
+      g_signal_emit_by_name (gesture, "drag-update", 25.0 * i, -12.0 * i);
+      g_free (render_canvas (f->canvas, &width, &height));
+    }
+  partial = render_canvas (f->canvas, &width, &height);
+
+  /* Force a full redraw of the same state. */
+  bp_canvas_set_dark (f->canvas, TRUE);
+  bp_canvas_set_dark (f->canvas, FALSE);
+  full = render_canvas (f->canvas, &w2, &h2);
+  g_assert_cmpint (width, ==, w2);
+  g_assert_cmpint (height, ==, h2);
+  for (gsize i = 0; i < (gsize) width * height * 4; i++)
+    if (abs ((int) partial[i] - (int) full[i]) > 8)
+      differ++;
+  g_assert_cmpuint (differ, ==, 0);
+
+  g_signal_emit_by_name (gesture, "drag-end", 150.0, -72.0);
+}
+
 static void
 history_notify_cb (GObject    *history,
                    GParamSpec *pspec,
@@ -773,6 +840,7 @@ main (int   argc,
   g_test_add ("/canvas/delete", Fixture, NULL, fixture_setup, test_canvas_delete, fixture_teardown);
   g_test_add ("/canvas/rename-arrange", Fixture, NULL, fixture_setup, test_canvas_rename_arrange, fixture_teardown);
   g_test_add ("/canvas/view", Fixture, NULL, fixture_setup, test_canvas_view, fixture_teardown);
+  g_test_add ("/canvas/partial-redraw", Fixture, NULL, fixture_setup, test_canvas_partial_redraw, fixture_teardown);
   g_test_add ("/canvas/png", Fixture, NULL, fixture_setup, test_canvas_png, fixture_teardown);
 
   return g_test_run ();

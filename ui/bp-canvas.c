@@ -31,7 +31,10 @@ struct _BpCanvas
   GHashTable     *selected;        /* set of BpNode* */
   GHashTable     *hidden_values;
   GHashTable     *hidden_grads;
-  GskRenderNode  *scene;           /* the last drawn diagram, reused while nothing changed */
+  cairo_surface_t *scene;          /* the diagram rasterized at widget size × scale */
+  cairo_region_t *damage;          /* widget pixels of the scene to draw again */
+  GPtrArray      *drag_edges;      /* DRAG_MOVE: consumers of edges touching moved nodes… */
+  GArray         *drag_edge_slots; /* …and their slots (guint) */
   BpPalette      *palette;         /* parented popovers */
   BpValuePopover *value_popover;
 
@@ -51,8 +54,10 @@ struct _BpCanvas
   double          offset_x;
   double          offset_y;
   gboolean        need_fit;
-  int             scene_width;     /* what the cached scene was drawn for */
+  int             scene_width;     /* what the scene was drawn for */
   int             scene_height;
+  int             scene_scale;
+  gboolean        scene_valid;
 
   /* pointer */
   double          pointer_x;
@@ -108,11 +113,132 @@ static void bp_canvas_update_actions (BpCanvas *self);
 
 /* --- helpers --- */
 
+/* Everything is drawn again at the next frame. */
 static void
 bp_canvas_invalidate_scene (BpCanvas *self)
 {
-  g_clear_pointer (&self->scene, gsk_render_node_unref);
+  self->scene_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Only this rectangle (diagram units) is drawn again: dragging a node
+ * redraws the node and its edges, not the 500 others. */
+static void
+bp_canvas_damage_diagram_rect (BpCanvas                *self,
+                               const cairo_rectangle_t *r)
+{
+  double x0, y0, x1, y1;
+  cairo_rectangle_int_t rect;
+
+  if (!self->scene_valid)
+    return;
+  bp_canvas_diagram_to_widget (self, r->x, r->y, &x0, &y0);
+  bp_canvas_diagram_to_widget (self, r->x + r->width, r->y + r->height, &x1, &y1);
+  rect.x = (int) floor (MIN (x0, x1)) - 2;
+  rect.y = (int) floor (MIN (y0, y1)) - 2;
+  rect.width = (int) ceil (fabs (x1 - x0)) + 5;
+  rect.height = (int) ceil (fabs (y1 - y0)) + 5;
+  cairo_region_union_rectangle (self->damage, &rect);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+rect_union_point (cairo_rectangle_t *r,
+                  double             x,
+                  double             y)
+{
+  double x1 = MAX (r->x + r->width, x);
+  double y1 = MAX (r->y + r->height, y);
+
+  r->x = MIN (r->x, x);
+  r->y = MIN (r->y, y);
+  r->width = x1 - r->x;
+  r->height = y1 - r->y;
+}
+
+static void
+rect_union (cairo_rectangle_t       *r,
+            const cairo_rectangle_t *other)
+{
+  if (other->width <= 0 && other->height <= 0)
+    return;
+  rect_union_point (r, other->x, other->y);
+  rect_union_point (r, other->x + other->width, other->y + other->height);
+}
+
+static void bp_canvas_fill_state (BpCanvas *self, BpDiagramState *state);
+
+/* What the moved nodes cover where they are now: their shapes, captions,
+ * halos and error notes, the edges into and out of them with their
+ * labels, and the output's stub. */
+static void
+bp_canvas_damage_dragged (BpCanvas *self)
+{
+  BpDiagramState state;
+  BpNode *output;
+  double s = self->text_scale;
+
+  if (!self->scene_valid || self->diagram == NULL)
+    return;
+  bp_canvas_fill_state (self, &state);
+  output = bp_graph_get_output (self->graph);
+
+  for (guint i = 0; i < self->drag_nodes->len; i++)
+    {
+      BpNode *node = g_ptr_array_index (self->drag_nodes, i);
+      cairo_rectangle_t r;
+      double cx = 0, cy = 0, grow = 16 * s;
+
+      bp_diagram_get_node_rect (self->diagram, node, &r);
+      bp_node_get_position (node, &cx, &cy);
+      r.x -= grow;
+      r.y -= grow;
+      r.width += 2 * grow;
+      r.height += 2 * grow + 40 * s;   /* the caption and an error note below */
+      if (bp_node_get_error (node) != NULL)
+        {
+          cairo_rectangle_t note = { cx - 260 * s, r.y, 520 * s, r.height + 40 * s };
+
+          rect_union (&r, &note);
+        }
+      if (node == output)
+        {
+          cairo_rectangle_t stub = { cx, cy - 60 * s, r.width / 2 + 360 * s, 120 * s };
+
+          rect_union (&r, &stub);
+        }
+      bp_canvas_damage_diagram_rect (self, &r);
+    }
+
+  for (guint i = 0; i < self->drag_edges->len; i++)
+    {
+      BpNode *dst = g_ptr_array_index (self->drag_edges, i);
+      guint slot = g_array_index (self->drag_edge_slots, guint, i);
+      BpNode *src = bp_node_get_input (dst, slot);
+      cairo_rectangle_t r, value_rect = { 0 }, grad_rect = { 0 };
+      double x, y, arrow_y;
+      double grow = 24 * s;
+
+      if (src == NULL)
+        continue;
+      bp_diagram_get_output_port (self->diagram, src, &x, &y);
+      r.x = x;
+      r.y = y;
+      r.width = r.height = 0;
+      bp_diagram_get_input_port (self->diagram, dst, slot, &x, &y);
+      rect_union_point (&r, x, y);
+      r.x -= grow;
+      r.y -= grow;
+      r.width += 2 * grow;
+      r.height += 2 * grow;
+      if (bp_diagram_get_edge_label_rects (self->diagram, self->trace, &state, dst, slot,
+                                           &value_rect, &grad_rect, &arrow_y) != 0)
+        {
+          rect_union (&r, &value_rect);
+          rect_union (&r, &grad_rect);
+        }
+      bp_canvas_damage_diagram_rect (self, &r);
+    }
 }
 
 static void
@@ -183,6 +309,8 @@ bp_canvas_cancel_drag (BpCanvas *self)
   self->drag_mode = DRAG_NONE;
   g_ptr_array_set_size (self->drag_nodes, 0);
   g_array_set_size (self->drag_old, 0);
+  g_ptr_array_set_size (self->drag_edges, 0);
+  g_array_set_size (self->drag_edge_slots, 0);
   self->connect_src = NULL;
   self->connect_target = NULL;
   self->detach_dst = NULL;
@@ -477,6 +605,24 @@ drag_begin_cb (BpCanvas       *self,
           g_ptr_array_add (self->drag_nodes, sel);
           g_array_append_vals (self->drag_old, pos, 2);
         }
+      /* The edges that move with them, found once for the whole drag. */
+      for (guint i = 0; i < n; i++)
+        {
+          BpNode *dst = bp_graph_get_node (self->graph, i);
+          guint n_in = bp_node_get_n_inputs (dst);
+          gboolean dst_moves = g_hash_table_contains (self->selected, dst);
+
+          for (guint k = 0; k < n_in; k++)
+            {
+              BpNode *src = bp_node_get_input (dst, k);
+
+              if (src != NULL && (dst_moves || g_hash_table_contains (self->selected, src)))
+                {
+                  g_ptr_array_add (self->drag_edges, dst);
+                  g_array_append_val (self->drag_edge_slots, k);
+                }
+            }
+        }
       bp_canvas_set_cursor (self, "grabbing");
       return;
     }
@@ -493,6 +639,7 @@ bp_canvas_move_dragged (BpCanvas *self,
   double dx = offset_x / self->zoom;
   double dy = offset_y / self->zoom;
 
+  bp_canvas_damage_dragged (self);
   for (guint i = 0; i < self->drag_nodes->len; i++)
     {
       BpNode *node = g_ptr_array_index (self->drag_nodes, i);
@@ -500,7 +647,7 @@ bp_canvas_move_dragged (BpCanvas *self,
 
       bp_node_set_position (node, old[0] + dx, old[1] + dy);
     }
-  bp_canvas_invalidate_scene (self);
+  bp_canvas_damage_dragged (self);
 }
 
 static void
@@ -1154,39 +1301,78 @@ bp_canvas_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   double r, g, b;
+  int scale;
 
   if (width <= 0 || height <= 0)
     return;
 
   bp_diagram_get_background (self->dark, &r, &g, &b);
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { r, g, b, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->diagram == NULL)
-    return;
-
-  if (self->scene != NULL && (self->scene_width != width || self->scene_height != height))
-    g_clear_pointer (&self->scene, gsk_render_node_unref);
-
-  /* The diagram is drawn only when something changed; overlays such as
-   * the rubber band are drawn on top of the cached scene. */
-  if (self->scene == NULL)
     {
-      GtkSnapshot *scene_snapshot = gtk_snapshot_new ();
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { r, g, b, 1 },
+                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+
+  scale = gtk_widget_get_scale_factor (widget);
+  if (self->scene == NULL || self->scene_width != width || self->scene_height != height ||
+      self->scene_scale != scale)
+    {
+      g_clear_pointer (&self->scene, cairo_surface_destroy);
+      self->scene = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width * scale, height * scale);
+      /* Drawn at device pixels: sharp on HiDPI screens too. */
+      cairo_surface_set_device_scale (self->scene, scale, scale);
+      self->scene_width = width;
+      self->scene_height = height;
+      self->scene_scale = scale;
+      self->scene_valid = FALSE;
+        }
+
+  /* The diagram is drawn only where something changed; overlays such as
+   * the rubber band go on top of the kept scene. */
+  if (!self->scene_valid || !cairo_region_is_empty (self->damage))
+    {
       BpDiagramState state;
-      cairo_t *cr;
+      cairo_t *cr = cairo_create (self->scene);
+
+      if (self->scene_valid)
+        {
+          int n = cairo_region_num_rectangles (self->damage);
+
+          for (int i = 0; i < n; i++)
+            {
+              cairo_rectangle_int_t rect;
+
+              cairo_region_get_rectangle (self->damage, i, &rect);
+              cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
+            }
+          cairo_clip (cr);
+        }
+      cairo_set_source_rgb (cr, r, g, b);
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      cairo_paint (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
 
       bp_canvas_fill_state (self, &state);
-      cr = gtk_snapshot_append_cairo (scene_snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       cairo_translate (cr, self->offset_x, self->offset_y);
       cairo_scale (cr, self->zoom, self->zoom);
       bp_diagram_draw (self->diagram, cr, self->trace, &state);
       cairo_destroy (cr);
-      self->scene = gtk_snapshot_free_to_node (scene_snapshot);
-      self->scene_width = width;
-      self->scene_height = height;
-    }
-  if (self->scene != NULL)
-    gtk_snapshot_append_node (snapshot, self->scene);
+      cairo_surface_flush (self->scene);
+
+      self->scene_valid = TRUE;
+      cairo_region_subtract (self->damage, self->damage);
+        }
+
+  /* Handing the opaque image over as a Cairo node lets the Cairo renderer
+   * paint it as it is; a GdkTexture would be copied and converted first. */
+  {
+    cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+    cairo_set_source_surface (cr, self->scene, 0, 0);
+    cairo_paint (cr);
+    cairo_destroy (cr);
+  }
 
   bp_canvas_draw_overlay (self, snapshot, width, height);
 }
@@ -1244,7 +1430,7 @@ bp_canvas_dispose (GObject *object)
   self->edited_node = NULL;
   if (self->selected != NULL)
     g_hash_table_remove_all (self->selected);
-  g_clear_pointer (&self->scene, gsk_render_node_unref);
+  g_clear_pointer (&self->scene, cairo_surface_destroy);
   g_clear_pointer (&self->trace, bp_trace_unref);
   g_clear_pointer (&self->hidden_values, g_hash_table_unref);
   g_clear_pointer (&self->hidden_grads, g_hash_table_unref);
@@ -1264,6 +1450,9 @@ bp_canvas_finalize (GObject *object)
   g_clear_pointer (&self->selected, g_hash_table_unref);
   g_clear_pointer (&self->drag_nodes, g_ptr_array_unref);
   g_clear_pointer (&self->drag_old, g_array_unref);
+  g_clear_pointer (&self->drag_edges, g_ptr_array_unref);
+  g_clear_pointer (&self->drag_edge_slots, g_array_unref);
+  g_clear_pointer (&self->damage, cairo_region_destroy);
 
   G_OBJECT_CLASS (bp_canvas_parent_class)->finalize (object);
 }
@@ -1347,6 +1536,9 @@ bp_canvas_init (BpCanvas *self)
   self->selected = g_hash_table_new (NULL, NULL);
   self->drag_nodes = g_ptr_array_new ();
   self->drag_old = g_array_new (FALSE, FALSE, sizeof (double));
+  self->drag_edges = g_ptr_array_new ();
+  self->drag_edge_slots = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->damage = cairo_region_create ();
   self->history = bp_history_new ();
   self->zoom = 1.0;
   self->offset_x = FIT_MARGIN;
