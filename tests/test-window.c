@@ -484,6 +484,85 @@ test_window_picture (void)
   destroy_window (window);
 }
 
+static BpWindow *
+find_other_window (BpWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (BP_IS_WINDOW (item) && BP_WINDOW (item) != window)
+        return BP_WINDOW (item);
+    }
+
+  return NULL;
+}
+
+static gboolean
+drop_files (BpWindow *window,
+            GFile    *file)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+  gboolean found = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &handled);
+          found = TRUE;
+        }
+    }
+  g_value_unset (&value);
+  g_assert_true (found);
+
+  return handled;
+}
+
+/* A file dropped on the window (or opened with the chooser) replaces a
+ * clean document, but never unsaved work: that gets a new window. */
+static void
+test_window_drop_file (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpWindow *other;
+  g_autofree char *path = g_build_filename (tmp_dir, "dropped.bpx", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *edited = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_set_contents (path, "a = 3\nb = 4\ny = a * b + a\n", -1, NULL));
+
+  g_assert_true (drop_files (window, file));
+  g_assert_null (find_other_window (window));
+  g_assert_cmpstr (bp_document_get_title (bp_window_get_document (window)), ==, "dropped");
+  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "y"));
+  /* An expression has nowhere to be saved back to: Save asks. */
+  g_assert_null (bp_window_get_file (window));
+
+  edit_first_leaf (window, "5");
+  edited = document_data (window);
+  g_assert_true (drop_files (window, file));
+  after = document_data (window);
+  g_assert_cmpstr (edited, ==, after);
+  other = find_other_window (window);
+  g_assert_nonnull (other);
+  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (other->canvas), "y"));
+  g_assert_true (bp_window_is_clean (other));
+
+  destroy_window (other);
+  destroy_window (window);
+}
+
 /* The side panel's value editor: a valid value applies and the forward
  * value follows; invalid text is explained and never applied. */
 static void
@@ -605,6 +684,7 @@ main (int   argc,
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/dark", test_window_dark);
   g_test_add_func ("/window/message-toast", test_window_message_toast);
+  g_test_add_func ("/window/drop-file", test_window_drop_file);
   g_test_add_func ("/window/value-editor", test_window_value_editor);
   g_test_add_func ("/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/window/picture", test_window_picture);

@@ -1111,8 +1111,8 @@ _bp_window_open_anywhere (BpWindow *self,
 
   /* Never replace unsaved work: that document keeps its window. */
   app = gtk_window_get_application (GTK_WINDOW (self));
-  if (!bp_window_is_disposable (self) && app != NULL)
-    target = bp_window_new (ADW_APPLICATION (app));
+  if (!bp_window_is_disposable (self))
+    target = bp_window_new (app != NULL ? ADW_APPLICATION (app) : NULL);
 
   bp_window_set_document (target, document, save_file);
   gtk_window_present (GTK_WINDOW (target));
