@@ -195,6 +195,43 @@ bench (GtkWidget  *window,
   bp_history_undo (bp_canvas_get_history (canvas));
 }
 
+static void
+bench_pan (BpCanvas *canvas)
+{
+  GtkWidget *widget = GTK_WIDGET (canvas);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  GtkEventController *scroll = NULL;
+  double frame_ms[N_FRAMES];
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        scroll = GTK_EVENT_CONTROLLER (controller);
+    }
+  g_assert_nonnull (scroll);
+  bp_canvas_set_zoom (canvas, 1.0, -1, -1);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  render_frame (widget, renderer);
+
+  for (guint i = 0; i < N_FRAMES; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      gboolean handled;
+      double t = i * 2 * G_PI / N_FRAMES;
+
+      /* A wheel notch is 40 px: a quarter notch per frame, in a circle. */
+      g_signal_emit_by_name (scroll, "scroll", 0.25 * cos (t), 0.25 * sin (t), &handled);
+      frame_ms[i] = (g_get_monotonic_time () - start) / 1000.0 + render_frame (widget, renderer);
+    }
+  gsk_renderer_unrealize (renderer);
+  g_print ("panning (zoom %.2f)\n", bp_canvas_get_zoom (canvas));
+  report ("  frame (scroll + draw + render)", frame_ms, N_FRAMES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +258,11 @@ main (int   argc,
   bp_canvas_set_document (canvas, document);
   g_print ("500-node graph: set_document (recompute) %.2f ms\n",
            (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_null (bp_canvas_get_compute_error (canvas));
+  g_assert_nonnull (bp_canvas_get_trace (canvas));
+  g_print ("500-node graph: %u trace steps (values and gradients drawn)\n",
+           bp_trace_get_n_steps (bp_canvas_get_trace (canvas)));
+  bp_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
   gtk_window_present (GTK_WINDOW (window));
   start = g_get_monotonic_time ();
   wait_for_frame (GTK_WIDGET (canvas));
@@ -228,6 +270,7 @@ main (int   argc,
 
   bench (window, canvas, 0, "dragging a node, whole graph in view");
   bench (window, canvas, 1.0, "dragging a node, zoom 1");
+  bench_pan (canvas);
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

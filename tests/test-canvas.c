@@ -718,6 +718,44 @@ test_canvas_partial_redraw (Fixture       *f,
   g_assert_cmpuint (differ, ==, 0);
 
   g_signal_emit_by_name (gesture, "drag-end", 150.0, -72.0);
+
+  /* Scrolling shifts the kept picture and draws only what came into view. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->canvas));
+    GtkEventController *scroll = NULL;
+    double x0, y0, x1, y1;
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+          scroll = GTK_EVENT_CONTROLLER (controller);
+      }
+    g_assert_nonnull (scroll);
+
+    g_clear_pointer (&partial, g_free);
+    g_clear_pointer (&full, g_free);
+    g_free (render_canvas (f->canvas, &width, &height));
+    bp_canvas_widget_to_diagram (f->canvas, 0, 0, &x0, &y0);
+    g_signal_emit_by_name (scroll, "scroll", 1.0, 2.0, &handled);
+    g_assert_true (handled);
+    g_free (render_canvas (f->canvas, &width, &height));
+    g_signal_emit_by_name (scroll, "scroll", -0.5, 0.0, &handled);
+    bp_canvas_widget_to_diagram (f->canvas, 0, 0, &x1, &y1);
+    g_assert_cmpfloat (x1, !=, x0);
+    g_assert_cmpfloat (y1, >, y0);
+    partial = render_canvas (f->canvas, &width, &height);
+    bp_canvas_set_dark (f->canvas, TRUE);
+    bp_canvas_set_dark (f->canvas, FALSE);
+    full = render_canvas (f->canvas, &w2, &h2);
+    differ = 0;
+    for (gsize i = 0; i < (gsize) width * height * 4; i++)
+      if (abs ((int) partial[i] - (int) full[i]) > 8)
+        differ++;
+    g_assert_cmpuint (differ, ==, 0);
+  }
 }
 
 static void

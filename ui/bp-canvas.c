@@ -168,6 +168,53 @@ rect_union (cairo_rectangle_t       *r,
 
 static void bp_canvas_fill_state (BpCanvas *self, BpDiagramState *state);
 
+/* Scrolls the view by whole pixels. The kept scene is shifted and only
+ * the strips that come into view are drawn. */
+static void
+bp_canvas_pan_by (BpCanvas *self,
+                  double    dx,
+                  double    dy)
+{
+  int width = self->scene_width;
+  int height = self->scene_height;
+  cairo_surface_t *shifted;
+  cairo_region_t *fresh;
+  cairo_t *cr;
+
+  if (dx == 0 && dy == 0)
+    return;
+  self->offset_x += dx;
+  self->offset_y += dy;
+  self->need_fit = FALSE;
+
+  if (!self->scene_valid || self->scene == NULL ||
+      fabs (dx) >= width || fabs (dy) >= height)
+    {
+      bp_canvas_invalidate_scene (self);
+      return;
+    }
+
+  shifted = cairo_surface_create_similar_image (self->scene, CAIRO_FORMAT_RGB24,
+                                                width * self->scene_scale,
+                                                height * self->scene_scale);
+  cairo_surface_set_device_scale (shifted, self->scene_scale, self->scene_scale);
+  cr = cairo_create (shifted);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_set_source_surface (cr, self->scene, dx, dy);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (self->scene);
+  self->scene = shifted;
+
+  /* Pending damage moves with the picture; what came into view is new. */
+  cairo_region_translate (self->damage, (int) dx, (int) dy);
+  fresh = cairo_region_create_rectangle (&(cairo_rectangle_int_t) { 0, 0, width, height });
+  cairo_region_subtract_rectangle (fresh, &(cairo_rectangle_int_t) { (int) dx, (int) dy, width, height });
+  cairo_region_union (self->damage, fresh);
+  cairo_region_destroy (fresh);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* What the moved nodes cover where they are now: their shapes, captions,
  * halos and error notes, the edges into and out of them with their
  * labels, and the output's stub. */
@@ -671,9 +718,9 @@ drag_update_cb (BpCanvas       *self,
       break;
 
     case DRAG_PAN:
-      self->offset_x = self->pan_start_x + offset_x;
-      self->offset_y = self->pan_start_y + offset_y;
-      bp_canvas_invalidate_scene (self);
+      bp_canvas_pan_by (self,
+                        round (self->pan_start_x + offset_x - self->offset_x),
+                        round (self->pan_start_y + offset_y - self->offset_y));
       break;
 
     case DRAG_RUBBER:
@@ -956,10 +1003,7 @@ scroll_cb (BpCanvas                 *self,
       dx = dy;
       dy = 0;
     }
-  self->offset_x -= dx * unit;
-  self->offset_y -= dy * unit;
-  self->need_fit = FALSE;
-  bp_canvas_invalidate_scene (self);
+  bp_canvas_pan_by (self, -round (dx * unit), -round (dy * unit));
   return TRUE;
 }
 
