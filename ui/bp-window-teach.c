@@ -71,25 +71,6 @@ push_blanks (BpWindowTeach *teach)
   bp_canvas_set_hidden (teach->window->canvas, values, grads);
 }
 
-/* The window's own value/gradient rows must not give a quiz blank away.
- * Runs after the window's handlers of the same canvas signals. */
-static void
-mask_window_panel (BpWindowTeach *teach)
-{
-  BpWindow *self = teach->window;
-  BpNode *node = self->canvas != NULL ? bp_canvas_get_selected_node (self->canvas) : NULL;
-
-  if (node == NULL)
-    return;
-  if (bp_quiz_is_blank (teach->quiz, node, BP_QUIZ_VALUE))
-    {
-      gtk_label_set_label (self->value_label, "?");
-      gtk_widget_set_visible (GTK_WIDGET (self->value_editor), FALSE);
-    }
-  if (bp_quiz_is_blank (teach->quiz, node, BP_QUIZ_GRAD))
-    gtk_label_set_label (self->grad_label, "?");
-}
-
 static void
 player_changed_cb (BpWindowTeach *teach)
 {
@@ -119,9 +100,6 @@ static void
 quiz_changed_cb (BpWindowTeach *teach)
 {
   push_blanks (teach);
-  /* Lets the window refill its rows (a solved blank shows its number). */
-  if (teach->window->canvas != NULL)
-    g_signal_emit_by_name (teach->window->canvas, "selection-changed");
 }
 
 static void update_actions (BpWindowTeach *teach);
@@ -141,14 +119,12 @@ canvas_graph_changed_cb (BpWindowTeach *teach)
   push_blanks (teach);
   bp_teach_panel_update (teach->panel);
   update_actions (teach);
-  mask_window_panel (teach);
 }
 
 static void
 canvas_selection_changed_cb (BpWindowTeach *teach)
 {
   bp_teach_panel_set_node (teach->panel, bp_canvas_get_selected_node (teach->window->canvas));
-  mask_window_panel (teach);
 }
 
 static void
