@@ -481,6 +481,9 @@ history_notify_cb (BpCanvas   *self,
                    GParamSpec *pspec,
                    BpHistory  *history)
 {
+  /* Nodes may have gone with the change that made this notification. */
+  if (bp_canvas_prune_selection (self))
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   bp_canvas_update_actions (self);
 }
 

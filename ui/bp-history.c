@@ -941,8 +941,10 @@ bp_history_changed (BpHistory *self)
 {
   if (self->groups->len > 0)
     return;
-  bp_history_update_state (self);
+  /* "changed" first: listeners of the properties may look at the graph
+   * and expect everything that follows a change to be done. */
   g_signal_emit (self, signals[CHANGED], 0);
+  bp_history_update_state (self);
 }
 
 /* Records a command that has already been applied. */
