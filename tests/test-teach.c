@@ -457,6 +457,41 @@ test_export_pass (void)
   destroy_window (window);
 }
 
+/* matmul shows Wᵀ, sum copies, repeat sums: the panel uses the right
+ * product sign and the trace's own local gradients. */
+static void
+test_matrix_steps (void)
+{
+  static const struct { const char *example; const char *node; const char *expect; } cases[] = {
+    /* LG of X is Wᵀ (3×2): dX = dY · Wᵀ = [1,1,1] · Wᵀ = [9, 12] */
+    { "matmul", "Y", "→ X: UG · LG = DG: [[1, 1, 1]] · [[1, 2], [3, 4], [5, 6]] = [[9, 12]]" },
+    /* LG of W is Xᵀ (2×1), on the left: dW = Xᵀ · dY */
+    { "matmul", "Y", "→ W: LG · UG = DG: [[1], [2]] · [[1, 1, 1]] = [[1, 1, 1], [2, 2, 2]]" },
+    /* sum copies the upstream 1 to every element */
+    { "repeat-sum", "L", "→ x ⊙ w: UG × LG = DG: 1 × [[1, 1, 1], [1, 1, 1]] = [[1, 1, 1], [1, 1, 1]]" },
+    /* repeat sums the two rows of its upstream gradient (w): dx = [4, 1, 1] */
+    { "repeat-sum", "x_rep", "= [[4, 1, 1]]" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      BpWindow *window = open_example (cases[c].example);
+      BpPlayer *player = _bp_window_teach_get_player (window);
+      BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+      BpNode *node = bp_graph_lookup (bp_canvas_get_graph (window->canvas), cases[c].node);
+      int index = bp_trace_find_step (bp_player_get_trace (player), node, BP_STEP_BACKWARD);
+
+      g_assert_cmpint (index, >=, 0);
+      bp_player_set_position (player, index + 1);
+      bp_canvas_select_node (window->canvas, node);
+      spin ();
+      g_assert_true (contains (bp_teach_panel_get_chain_text (panel), cases[c].expect));
+      if (c == 0)
+        picture (window, "matmul");
+      destroy_window (window);
+    }
+}
+
 static void
 test_normal_picture (void)
 {
@@ -530,6 +565,7 @@ main (int   argc,
   g_test_add_func ("/teach/normal-picture", test_normal_picture);
   g_test_add_func ("/teach/backward-steps", test_backward_steps);
   g_test_add_func ("/teach/play", test_play_forward);
+  g_test_add_func ("/teach/matrix-steps", test_matrix_steps);
   g_test_add_func ("/teach/quiz", test_quiz);
   g_test_add_func ("/teach/expand-sigmoid", test_expand_sigmoid);
   g_test_add_func ("/teach/grad-check", test_grad_check);

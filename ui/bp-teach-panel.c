@@ -164,7 +164,15 @@ describe_backward_step (BpTeachPanel *self,
       dg = dg_blank ? g_strdup ("?") : format_tensor (step->downstream[i]);
 
       g_string_append_c (text, '\n');
-      if (step->local[i] != NULL)
+      if (step->local[i] != NULL && g_str_equal (product_symbol (step, i), "·") &&
+          step->upstream->cols != step->local[i]->rows &&
+          step->local[i]->cols == step->upstream->rows)
+        /* A matrix product with the local gradient on the left, as in
+         * dW = Xᵀ · dY. */
+        /* Translators: "→ W: LG · UG = DG: [[1], [2]] · [[1, 1, 1]] = …" */
+        g_string_append_printf (text, _("→ %s: LG · UG = DG: %s · %s = %s"),
+                                name, lg, ug, dg);
+      else if (step->local[i] != NULL)
         /* Translators: "→ x: UG × LG = DG: 1.1 × 100 = 110"; the first %s is
          * the input's name, %s after the colon the numbers, the product sign
          * (×, ⊙ or ·) is the second %s */
