@@ -131,6 +131,23 @@ test_recompute_keeps_position (void)
   step = bp_trace_get_step (bp_player_get_trace (player), n_forward - 1);
   g_assert_cmpfloat_with_epsilon (step->value->data[0], 330.0, 1e-9);
 
+  /* At the end of a pass, a new node keeps the player at the end. */
+  {
+    g_autoptr(GError) error = NULL;
+    BpNode *extra;
+
+    bp_player_set_position (player, n_forward);
+    extra = bp_graph_add_node (graph, "extra", "neg", &error);
+    g_assert_no_error (error);
+    g_assert_true (bp_graph_connect (graph, bp_graph_lookup (graph, "apple"), extra, 0, &error));
+    g_assert_cmpuint (bp_player_get_n_forward (player), ==, n_forward + 1);
+    g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+    bp_player_set_position (player, bp_player_get_n_steps (player));
+    bp_graph_remove_node (graph, extra);
+    g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_steps (player));
+    bp_player_set_position (player, n_forward + 2);
+  }
+
   /* Without an explicit recompute the player notices the stamp. */
   bp_node_set_value (bp_graph_lookup (graph, "tax"), value);
   g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);

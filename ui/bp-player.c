@@ -443,8 +443,13 @@ bp_player_recompute (BpPlayer  *self,
     }
   self->recomputing = FALSE;
 
-  /* Keep the place within its pass. */
-  if (old_position <= old_forward)
+  /* Keep the place within its pass; the end of a pass (every value, or
+   * every gradient, shown) stays the end when steps come or go. */
+  if (old_position == old_steps && old_steps > old_forward)
+    self->position = self->n_steps;
+  else if (old_position == old_forward && old_forward > 0)
+    self->position = self->n_forward;
+  else if (old_position <= old_forward)
     self->position = MIN (old_position, self->n_forward);
   else
     self->position = self->n_forward

@@ -751,6 +751,13 @@ expand_with_history (BpTeachPanel *self,
     }
   if (ok && was_output)
     bp_history_set_output (self->history, bp_graph_lookup (graph, layer_id));
+  /* Lay the new nodes out left to right, as the book draws them; one
+   * undo puts every node back with the layer. */
+  if (ok && self->canvas != NULL && bp_canvas_get_diagram (self->canvas) != NULL)
+    {
+      bp_diagram_invalidate (bp_canvas_get_diagram (self->canvas));
+      bp_history_arrange (self->history, bp_canvas_get_diagram (self->canvas), NULL);
+    }
 
   bp_history_end_group (self->history);
 
