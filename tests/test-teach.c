@@ -299,6 +299,18 @@ test_play_forward (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_steps (player));
 
+  /* Animations off (the system setting): every step still arrives. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.reset", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
+  g_assert_cmpuint (bp_player_get_position (player), ==, 1);
+  g_assert_cmpfloat (bp_player_get_progress (player), ==, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "player.play", NULL);
+  while (bp_player_get_playing (player) && g_get_monotonic_time () - start < 60 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_steps (player));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+
   destroy_window (window);
 }
 

@@ -10,6 +10,12 @@
 /* Large enough to read from the back of a classroom. */
 #define PRESENTATION_TEXT_SCALE 1.6
 
+/* The player under the canvas grows with the diagram in presentation mode. */
+static const char presentation_css[] =
+  "window.presentation playerbar { font-size: 16pt; }\n"
+  "window.presentation playerbar button { min-height: 44px; min-width: 44px; }\n"
+  "window.presentation playerbar .player-position { font-weight: bold; }\n";
+
 typedef struct
 {
   BpWindow             *window;      /* borrowed: we live in its qdata */
@@ -393,6 +399,19 @@ void
 _bp_window_teach_init (BpWindow *self)
 {
   BpWindowTeach *teach = g_new0 (BpWindowTeach, 1);
+
+  static gboolean css_loaded;
+
+  if (!css_loaded)
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_data (provider, presentation_css, -1);
+      gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                  GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      css_loaded = TRUE;
+    }
 
   teach->window = self;
   g_object_set_data_full (G_OBJECT (self), "bp-window-teach", teach, teach_free);
