@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "bp-autosave.h"
+#include "bp-examples.h"
 #include "bp-window-private.h"
 
 static char *tmp_dir;
@@ -156,6 +157,22 @@ test_window_example (void)
   g_assert_nonnull (strstr (title, bp_document_get_title (bp_window_get_document (window))));
   g_assert_null (strstr (title, "•"));
 
+  /* The gallery lists every built-in example. */
+  {
+    guint n_examples = 0;
+
+    bp_examples_get_all (&n_examples);
+    g_assert_cmpuint (n_examples, >, 0);
+    g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (window->examples_section)), ==, n_examples);
+  }
+
+  /* F9's action hides and shows the side panel. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-side-panel", NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-side-panel", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+
   /* An edit marks the title; undo takes the mark away again. */
   edit_first_leaf (window, "150");
   g_assert_false (bp_window_is_clean (window));
@@ -187,6 +204,15 @@ test_window_save_reopen (void)
   g_assert_true (g_file_equal (bp_window_get_file (window), file));
   g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
   saved = document_data (window);
+
+  /* Saved files become recent files and the last file. */
+  {
+    g_autofree char *uri = g_file_get_uri (file);
+    g_autofree char *last = g_settings_get_string (window->settings, "last-file");
+
+    g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+    g_assert_cmpstr (last, ==, uri);
+  }
 
   other = new_window_with_example ("apples");
   g_assert_true (bp_window_open_file (other, file));
@@ -264,8 +290,11 @@ test_window_autosave_restore (void)
 
   g_assert_true (_bp_window_save_to_file (window, file, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (window->autosave_source, ==, 0);
   edit_first_leaf (window, "123");
   edited = document_data (window);
+  /* The 30 s timer runs while there are unsaved changes. */
+  g_assert_cmpuint (window->autosave_source, !=, 0);
 
   copy = _bp_window_autosave_now (window);
   g_assert_nonnull (copy);
@@ -324,6 +353,7 @@ test_window_close_asks (void)
 {
   BpWindow *window = new_window_with_example ("apples");
   AdwMessageDialog *dialog;
+  g_autoptr(GSettings) settings = NULL;
   GFile *copy;
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
@@ -345,7 +375,8 @@ test_window_close_asks (void)
   g_assert_nonnull (window);
   g_assert_false (bp_window_is_clean (window));
 
-  /* Discard closes and removes the crash copy. */
+  /* Discard closes, removes the crash copy and keeps the window size. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1010, 690);
   gtk_window_close (GTK_WINDOW (window));
   spin ();
   dialog = find_dialog_for (GTK_WINDOW (window));
@@ -355,6 +386,11 @@ test_window_close_asks (void)
   g_assert_null (window);
   g_assert_false (g_file_query_exists (copy, NULL));
   g_object_unref (copy);
+
+  settings = g_settings_new (APP_ID);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1010);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 690);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
 static void

@@ -55,8 +55,19 @@ add_to_recent (BpWindow *self,
                GFile    *file)
 {
   g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .display_name = NULL,
+    .description = NULL,
+    .mime_type = (char *) (g_str_has_suffix (uri, ".bpx") ? "text/plain" : "application/json"),
+    .app_name = (char *) "Backprop Studio",
+    .app_exec = (char *) "backprop-studio %u",
+    .groups = NULL,
+    .is_private = FALSE,
+  };
 
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  /* add_full, not add_item: it records at once (add_item first queries
+   * the file's type asynchronously). */
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
   g_settings_set_string (self->settings, "last-file", uri);
 }
 
