@@ -408,6 +408,14 @@ test_grad_check (void)
   /* Three scalar leaves: 6 forward passes against 1 + 1. */
   g_assert_true (contains (bp_teach_panel_get_check_text (panel), "6 forward passes"));
   g_assert_true (contains (bp_teach_panel_get_check_text (panel), "1 forward + 1 backward"));
+  /* Scroll the side panel down to the table for the picture. */
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (window->side_scroller);
+
+    wait_for_frame (GTK_WIDGET (window));
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    picture (window, "grad-check");
+  }
 
   destroy_window (window);
 }
