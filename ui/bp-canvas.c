@@ -411,6 +411,22 @@ bp_canvas_prune_selection (BpCanvas *self)
   return TRUE;
 }
 
+/* The shortest text that reads back as the same value: 1.1, not
+ * 1.1000000000000001. */
+static char *
+value_to_text (const BpTensor *value)
+{
+  for (int digits = 6; digits < 17; digits++)
+    {
+      g_autofree char *text = bp_tensor_to_string (value, digits);
+      g_autoptr(BpTensor) back = bp_tensor_parse (text, NULL);
+
+      if (back != NULL && bp_tensor_equal (back, value, 0, 0))
+        return g_steal_pointer (&text);
+    }
+  return bp_tensor_to_string (value, 17);
+}
+
 static void
 bp_canvas_clamp_zoom (double *zoom)
 {
@@ -575,7 +591,10 @@ drag_begin_cb (BpCanvas       *self,
   self->pointer_x = x;
   self->pointer_y = y;
 
-  if (!gtk_widget_has_focus (GTK_WIDGET (self)))
+  /* A double click may just have opened a popover: leave it the keyboard. */
+  if (!gtk_widget_has_focus (GTK_WIDGET (self)) &&
+      !gtk_widget_get_visible (GTK_WIDGET (self->palette)) &&
+      !gtk_widget_get_visible (GTK_WIDGET (self->value_popover)))
     gtk_widget_grab_focus (GTK_WIDGET (self));
 
   if (button == GDK_BUTTON_MIDDLE || self->space_down || self->graph == NULL)
@@ -2118,7 +2137,7 @@ bp_canvas_edit_value (BpCanvas *self,
 
   self->edited_node = node;
   value = bp_node_get_value (node);
-  text = value ? bp_tensor_to_string (value, 17) : g_strdup ("0");
+  text = value ? value_to_text (value) : g_strdup ("0");
 
   bp_diagram_get_node_rect (self->diagram, node, &r);
   bp_canvas_diagram_to_widget (self, r.x, r.y, &x0, &y0);

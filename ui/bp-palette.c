@@ -199,6 +199,16 @@ create_row (const BpOp *op)
   return row;
 }
 
+/* The search takes the keyboard as soon as the palette shows. */
+static void
+bp_palette_map (GtkWidget *widget)
+{
+  BpPalette *self = BP_PALETTE (widget);
+
+  GTK_WIDGET_CLASS (bp_palette_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 bp_palette_finalize (GObject *object)
 {
@@ -216,6 +226,7 @@ bp_palette_class_init (BpPaletteClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = bp_palette_finalize;
+  widget_class->map = bp_palette_map;
 
   signals[OP_CHOSEN] =
     g_signal_new ("op-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

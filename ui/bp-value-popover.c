@@ -63,6 +63,17 @@ apply_action (GtkWidget  *widget,
   bp_value_popover_apply (BP_VALUE_POPOVER (widget));
 }
 
+/* The entry takes the keyboard as soon as the popover shows. */
+static void
+bp_value_popover_map (GtkWidget *widget)
+{
+  BpValuePopover *self = BP_VALUE_POPOVER (widget);
+
+  GTK_WIDGET_CLASS (bp_value_popover_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->entry), 0, -1);
+}
+
 static void
 bp_value_popover_finalize (GObject *object)
 {
@@ -80,6 +91,7 @@ bp_value_popover_class_init (BpValuePopoverClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = bp_value_popover_finalize;
+  widget_class->map = bp_value_popover_map;
 
   signals[VALUE_CHOSEN] =
     g_signal_new ("value-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -155,7 +167,9 @@ bp_value_popover_set_error (BpValuePopover *self,
   self->error = g_strdup (message);
 
   gtk_label_set_label (self->error_label, message ? message : "");
+  /* The explanation takes the hint's place, so the popover keeps its size. */
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), message == NULL);
   if (message != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
   else
