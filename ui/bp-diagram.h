@@ -73,4 +73,33 @@ BpNode    *bp_diagram_hit_test         (BpDiagram *self, double x, double y,
 void       bp_diagram_measure_node     (BpDiagram *self, BpNode *node,
                                         double *width, double *height);
 
+/* Geometry follows the text scale of the last bp_diagram_draw() (or
+ * get_bounds); set it beforehand to measure or hit-test for another one. */
+void       bp_diagram_set_text_scale   (BpDiagram *self, double text_scale);
+double     bp_diagram_get_text_scale   (BpDiagram *self);
+/* The bounds of bp_diagram_draw() with this trace (get_bounds uses the
+ * graph's own trace). */
+void       bp_diagram_get_trace_bounds (BpDiagram            *self,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state,
+                                        cairo_rectangle_t    *bounds);
+/* The size of the label that shows `tensor` (a number, a grid or a shape). */
+void       bp_diagram_measure_tensor   (BpDiagram *self, BpTensor *tensor,
+                                        double *width, double *height);
+/* The page colour the palette is designed for (exports fill with it). */
+void       bp_diagram_get_background   (gboolean dark, double *red, double *green,
+                                        double *blue);
+/* Where the labels of the edge into input `slot` of `node` are drawn for
+ * this trace and state: the forward value above the arrow, the gradient
+ * below it, and the y of the arrow at the labels. Returns flags: bit 0 the
+ * value is shown, bit 1 the gradient is shown; 0 when neither (or no edge). */
+guint      bp_diagram_get_edge_label_rects (BpDiagram            *self,
+                                            BpTrace              *trace,
+                                            const BpDiagramState *state,
+                                            BpNode               *node,
+                                            guint                 slot,
+                                            cairo_rectangle_t    *value_rect,
+                                            cairo_rectangle_t    *grad_rect,
+                                            double               *arrow_y);
+
 G_END_DECLS

@@ -1,0 +1,1986 @@
+/* SPDX-License-Identifier: MIT */
+/* The one renderer. It draws as the book does: operation nodes are circles
+ * with the op symbol, layers rounded boxes, leaves named values on the left;
+ * forward values stand above the arrows, gradients below them in a second
+ * colour with a heavier arrow pointing back.
+ *
+ * Text is the expensive part of a frame, so every PangoLayout lives in a
+ * per-node cache. A cached label keeps a reference to the tensor it shows,
+ * so comparing pointers is enough to know it is still current (a tensor
+ * that is alive cannot be replaced by another at the same address). */
+
+#include <math.h>
+#include <string.h>
+#include <pango/pangocairo.h>
+
+#include "bp-diagram.h"
+
+#define FONT_FAMILY "Cantarell, Noto Sans, DejaVu Sans, Noto Sans CJK KR, sans-serif"
+
+/* Base metrics in pixels at text scale 1. */
+#define CIRCLE_D        46.0
+#define LAYER_H         40.0
+#define LAYER_PAD_X     14.0
+#define LAYER_MIN_W     64.0
+#define LEAF_H          30.0
+#define LEAF_PAD_X      11.0
+#define NODE_LINE       1.6
+#define EDGE_LINE       1.3
+#define BACK_LINE       2.4
+#define BACK_OFFSET     7.0
+#define LABEL_GAP       4.0
+#define ARROW_LEN       9.0
+#define ARROW_HALF_W    4.5
+#define PORT_R          4.0
+#define PORT_HIT_R      9.0
+#define STUB_MIN        76.0
+#define CAPTION_GAP     3.0
+#define GRID_MAX        4
+#define GRID_COL_GAP    8.0
+#define BRACKET_W       4.0
+#define CALLOUT_PAD     7.0
+
+typedef enum
+{
+  FONT_SYMBOL,
+  FONT_NAME,
+  FONT_VALUE,
+  FONT_CAPTION,
+  FONT_CALLOUT,
+  N_FONTS
+} FontRole;
+
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+typedef struct
+{
+  Rgb bg;
+  Rgb text;
+  Rgb text_dim;
+  Rgb node_fill;
+  Rgb node_hover;
+  Rgb node_stroke;
+  Rgb leaf_fill;
+  Rgb leaf_hover;
+  Rgb edge;
+  Rgb fwd;
+  Rgb bwd;
+  Rgb accent;
+  Rgb error;
+  Rgb error_fill;
+} Palette;
+
+/* A tensor drawn as a number, a small grid or its shape. */
+typedef struct
+{
+  BpTensor     *key;        /* owned ref: what the layouts show */
+  guint         rows, cols; /* > 0 when drawn as a grid */
+  PangoLayout  *text;       /* scalar or shape */
+  PangoLayout **cells;
+  double        col_w[GRID_MAX];
+  double        cell_h;
+  double        width, height;
+} Label;
+
+typedef struct
+{
+  /* What the cache was built from; checked every frame. */
+  const BpOp  *op;
+  char        *label;
+  char        *error;
+  gboolean     has_label;
+  guint        n_inputs;
+
+  double       shape_w, shape_h;
+  double       caption_w, caption_h;
+  double       error_w, error_h;
+  PangoLayout *main;
+  PangoLayout *caption;
+  PangoLayout *error_text;
+
+  Label        value;                      /* forward value on outgoing edges */
+  Label        grad[BP_OP_MAX_INPUTS];     /* DG sent down each input */
+  Label        out_grad;                   /* gradient arriving at the output */
+
+  char        *callout_text;
+  PangoLayout *callout;
+} NodeCache;
+
+struct _BpDiagram
+{
+  GObject parent_instance;
+
+  BpGraph              *graph;
+  PangoContext         *pango;
+  PangoFontDescription *fonts[N_FONTS];
+  double                text_scale;
+  GHashTable           *nodes;      /* BpNode* → NodeCache* */
+  guint64               seen_stamp;
+  PangoLayout          *blank;      /* "?" of a quiz blank */
+};
+
+G_DEFINE_FINAL_TYPE (BpDiagram, bp_diagram, G_TYPE_OBJECT)
+
+static const Palette light_palette = {
+  .bg          = { 1.000, 1.000, 1.000 },
+  .text        = { 0.141, 0.122, 0.192 },   /* #241f31 */
+  .text_dim    = { 0.369, 0.361, 0.392 },   /* #5e5c64 */
+  .node_fill   = { 1.000, 1.000, 1.000 },
+  .node_hover  = { 0.965, 0.961, 0.957 },   /* #f6f5f4 */
+  .node_stroke = { 0.239, 0.220, 0.275 },   /* #3d3846 */
+  .leaf_fill   = { 0.929, 0.925, 0.918 },   /* #edecea */
+  .leaf_hover  = { 0.871, 0.867, 0.855 },   /* #deddda */
+  .edge        = { 0.369, 0.361, 0.392 },
+  .fwd         = { 0.000, 0.447, 0.698 },   /* Okabe-Ito blue #0072B2 */
+  .bwd         = { 0.835, 0.369, 0.000 },   /* Okabe-Ito vermillion #D55E00 */
+  .accent      = { 0.208, 0.518, 0.894 },   /* #3584e4 */
+  .error       = { 0.753, 0.110, 0.157 },   /* #c01c28 */
+  .error_fill  = { 0.992, 0.925, 0.925 },
+};
+
+static const Palette dark_palette = {
+  .bg          = { 0.141, 0.141, 0.141 },   /* #242424 */
+  .text        = { 1.000, 1.000, 1.000 },
+  .text_dim    = { 0.753, 0.749, 0.737 },   /* #c0bfbc */
+  .node_fill   = { 0.188, 0.188, 0.188 },   /* #303030 */
+  .node_hover  = { 0.239, 0.239, 0.239 },
+  .node_stroke = { 0.871, 0.867, 0.855 },   /* #deddda */
+  .leaf_fill   = { 0.231, 0.231, 0.231 },
+  .leaf_hover  = { 0.290, 0.290, 0.290 },
+  .edge        = { 0.690, 0.686, 0.678 },
+  .fwd         = { 0.337, 0.706, 0.914 },   /* Okabe-Ito sky blue #56B4E9 */
+  .bwd         = { 0.902, 0.624, 0.000 },   /* Okabe-Ito orange #E69F00 */
+  .accent      = { 0.471, 0.682, 0.929 },   /* #78aeed */
+  .error       = { 1.000, 0.482, 0.388 },   /* #ff7b63 */
+  .error_fill  = { 0.290, 0.137, 0.137 },
+};
+
+enum
+{
+  PHASE_ALL,          /* each function draws what it draws, immediately */
+  PHASE_EDGE_LINES,
+  PHASE_EDGE_HEADS,
+  PHASE_BACK_LINES,   /* back arrows that are fully shown */
+  PHASE_BACK_HEADS,
+  PHASE_BACK_FRESH,   /* back arrows fading in, immediately */
+};
+
+/* Everything one frame (or one bounds computation) needs. */
+typedef struct
+{
+  BpDiagram            *self;
+  cairo_t              *cr;          /* NULL: only measure */
+  const BpDiagramState *state;
+  const Palette        *pal;
+  double                s;
+
+  BpTrace              *trace;       /* NULL when nothing is shown */
+  GHashTable           *fwd_index;   /* BpNode* → forward step index + 1 */
+  GHashTable           *bwd_index;   /* BpNode* → backward step index + 1 */
+  guint                 n_forward;
+  guint                 done_end;    /* steps [0, done_end) are done */
+  int                   current;     /* the step being animated, or -1 */
+  BpNode               *current_node;
+  BpNode               *output;
+
+  /* Drawing only: what is visible, and whether text is too small to read
+   * (then labels are drawn as bars; never in SVG/PDF). */
+  gboolean              cull;
+  double                cx0, cy0, cx1, cy1;
+  gboolean              greek;
+  gboolean              no_heads;    /* arrowheads below a pixel or two */
+  /* Lines, arrowheads and plain node shapes of one colour are drawn as
+   * one path each (Cairo's cost is per stroke/fill call): the phase says
+   * which part the drawing functions append. */
+  int                   phase;
+  gboolean              batched_nodes;
+
+  gboolean              have_bounds;
+  double                x0, y0, x1, y1;
+} Frame;
+
+/* Edges are straight, as in the book. */
+typedef struct
+{
+  double x0, y0, x1, y1;   /* from the output port to the input port */
+  double ux, uy;           /* unit direction */
+  double nx, ny;           /* unit normal towards "above" (ny ≤ 0) */
+  double len;
+} Line;
+
+/* --- helpers --- */
+
+static void
+set_rgb (cairo_t *cr, const Rgb *c, double alpha)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, alpha);
+}
+
+static void
+frame_add_rect (Frame *f, double x, double y, double w, double h)
+{
+  if (!f->have_bounds)
+    {
+      f->x0 = x; f->y0 = y; f->x1 = x + w; f->y1 = y + h;
+      f->have_bounds = TRUE;
+      return;
+    }
+  f->x0 = MIN (f->x0, x);
+  f->y0 = MIN (f->y0, y);
+  f->x1 = MAX (f->x1, x + w);
+  f->y1 = MAX (f->y1, y + h);
+}
+
+/* FALSE when the rectangle is surely outside what the cairo_t shows. */
+static gboolean
+frame_visible (Frame *f, double x, double y, double w, double h)
+{
+  if (!f->cull)
+    return TRUE;
+  return x <= f->cx1 && x + w >= f->cx0 && y <= f->cy1 && y + h >= f->cy0;
+}
+
+static void
+rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
+{
+  r = MIN (r, MIN (w, h) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static void
+layout_size (PangoLayout *layout, double *w, double *h)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_extents (layout, NULL, &logical);
+  *w = (double) logical.width / PANGO_SCALE;
+  *h = (double) logical.height / PANGO_SCALE;
+}
+
+static void
+rebuild_fonts (BpDiagram *self)
+{
+  static const struct { double size; PangoWeight weight; } specs[N_FONTS] = {
+    [FONT_SYMBOL]  = { 19.0, PANGO_WEIGHT_NORMAL },
+    [FONT_NAME]    = { 14.0, PANGO_WEIGHT_NORMAL },
+    [FONT_VALUE]   = { 13.5, PANGO_WEIGHT_SEMIBOLD },
+    [FONT_CAPTION] = { 12.0, PANGO_WEIGHT_NORMAL },
+    [FONT_CALLOUT] = { 12.5, PANGO_WEIGHT_NORMAL },
+  };
+
+  for (guint i = 0; i < N_FONTS; i++)
+    {
+      g_clear_pointer (&self->fonts[i], pango_font_description_free);
+      self->fonts[i] = pango_font_description_from_string (FONT_FAMILY);
+      pango_font_description_set_absolute_size (self->fonts[i],
+                                                specs[i].size * self->text_scale * PANGO_SCALE);
+      pango_font_description_set_weight (self->fonts[i], specs[i].weight);
+    }
+}
+
+static PangoLayout *
+make_layout (BpDiagram *self, const char *text, FontRole role)
+{
+  PangoLayout *layout = pango_layout_new (self->pango);
+
+  pango_layout_set_font_description (layout, self->fonts[role]);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+static void
+label_clear (Label *label)
+{
+  g_clear_pointer (&label->key, bp_tensor_unref);
+  g_clear_object (&label->text);
+  if (label->cells != NULL)
+    {
+      for (guint i = 0; i < label->rows * label->cols; i++)
+        g_object_unref (label->cells[i]);
+      g_clear_pointer (&label->cells, g_free);
+    }
+  label->rows = label->cols = 0;
+  label->width = label->height = 0;
+}
+
+/* Makes `label` show `tensor`; cheap when it already does. */
+static void
+label_update (BpDiagram *self, Label *label, BpTensor *tensor)
+{
+  double s = self->text_scale;
+
+  if (label->key == tensor)
+    return;
+  label_clear (label);
+  label->key = bp_tensor_ref (tensor);
+
+  if (bp_tensor_is_scalar (tensor))
+    {
+      g_autofree char *text = bp_format_number (tensor->data[0], 4);
+
+      label->text = make_layout (self, text, FONT_VALUE);
+      layout_size (label->text, &label->width, &label->height);
+    }
+  else if (tensor->rows <= GRID_MAX && tensor->cols <= GRID_MAX)
+    {
+      double w = 0;
+
+      label->rows = tensor->rows;
+      label->cols = tensor->cols;
+      label->cells = g_new0 (PangoLayout *, tensor->rows * tensor->cols);
+      label->cell_h = 0;
+      for (guint c = 0; c < tensor->cols; c++)
+        label->col_w[c] = 0;
+      for (guint r = 0; r < tensor->rows; r++)
+        for (guint c = 0; c < tensor->cols; c++)
+          {
+            g_autofree char *text = bp_format_number (bp_tensor_get (tensor, r, c), 3);
+            PangoLayout *cell = make_layout (self, text, FONT_VALUE);
+            double cw, ch;
+
+            layout_size (cell, &cw, &ch);
+            label->cells[r * tensor->cols + c] = cell;
+            label->col_w[c] = MAX (label->col_w[c], cw);
+            label->cell_h = MAX (label->cell_h, ch);
+          }
+      for (guint c = 0; c < tensor->cols; c++)
+        w += label->col_w[c];
+      w += (tensor->cols - 1) * GRID_COL_GAP * s;
+      label->width = w + 2 * (BRACKET_W + 3) * s;
+      label->height = label->cell_h * tensor->rows * 0.92 + 2 * s;
+    }
+  else
+    {
+      g_autofree char *text = bp_tensor_shape_string (tensor->rows, tensor->cols);
+
+      label->text = make_layout (self, text, FONT_VALUE);
+      layout_size (label->text, &label->width, &label->height);
+      label->width += 2 * (BRACKET_W + 3) * s;
+    }
+}
+
+static void
+node_cache_free (gpointer data)
+{
+  NodeCache *nc = data;
+
+  g_free (nc->label);
+  g_free (nc->error);
+  g_clear_object (&nc->main);
+  g_clear_object (&nc->caption);
+  g_clear_object (&nc->error_text);
+  label_clear (&nc->value);
+  for (guint i = 0; i < BP_OP_MAX_INPUTS; i++)
+    label_clear (&nc->grad[i]);
+  label_clear (&nc->out_grad);
+  g_free (nc->callout_text);
+  g_clear_object (&nc->callout);
+  g_free (nc);
+}
+
+static const char *
+node_main_text (BpNode *node, const BpOp *op)
+{
+  if (op->kind == BP_OP_KIND_LEAF)
+    return bp_node_get_label (node);
+  if (op->symbol != NULL && *op->symbol != '\0')
+    return op->symbol;
+  return op->name;
+}
+
+static gboolean
+node_cache_is_current (NodeCache *nc, BpNode *node)
+{
+  const char *error = bp_node_get_error (node);
+
+  return nc->op == bp_node_get_op (node)
+      && nc->has_label == bp_node_has_label (node)
+      && nc->n_inputs == bp_node_get_n_inputs (node)
+      && g_strcmp0 (nc->label, bp_node_get_label (node)) == 0
+      && g_strcmp0 (nc->error, error) == 0;
+}
+
+/* Drops caches of nodes that left the graph (after a change). */
+static void
+prune_caches (BpDiagram *self)
+{
+  guint64 stamp = bp_graph_get_stamp (self->graph);
+  guint n = bp_graph_get_n_nodes (self->graph);
+  g_autoptr(GHashTable) alive = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (stamp == self->seen_stamp)
+    return;
+  self->seen_stamp = stamp;
+  if (g_hash_table_size (self->nodes) <= n)
+    return;
+  alive = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (alive, bp_graph_get_node (self->graph, i));
+  g_hash_table_iter_init (&iter, self->nodes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (alive, key))
+      g_hash_table_iter_remove (&iter);
+}
+
+static NodeCache *
+get_node_cache (BpDiagram *self, BpNode *node)
+{
+  NodeCache *nc = g_hash_table_lookup (self->nodes, node);
+  const BpOp *op = bp_node_get_op (node);
+  const char *error;
+  double s = self->text_scale;
+  double tw, th;
+
+  if (nc != NULL && node_cache_is_current (nc, node))
+    return nc;
+  if (nc == NULL)
+    {
+      nc = g_new0 (NodeCache, 1);
+      g_hash_table_insert (self->nodes, node, nc);
+    }
+  else
+    {
+      /* Keep the value labels (keyed by tensor); rebuild the node's text. */
+      g_clear_pointer (&nc->label, g_free);
+      g_clear_pointer (&nc->error, g_free);
+      g_clear_object (&nc->main);
+      g_clear_object (&nc->caption);
+      g_clear_object (&nc->error_text);
+    }
+
+  error = bp_node_get_error (node);
+  nc->op = op;
+  nc->label = g_strdup (bp_node_get_label (node));
+  nc->error = g_strdup (error);
+  nc->has_label = bp_node_has_label (node);
+  nc->n_inputs = bp_node_get_n_inputs (node);
+
+  switch (op->kind)
+    {
+    case BP_OP_KIND_LEAF:
+      nc->main = make_layout (self, node_main_text (node, op), FONT_NAME);
+      layout_size (nc->main, &tw, &th);
+      nc->shape_w = MAX (tw + 2 * LEAF_PAD_X * s, LEAF_H * s);
+      nc->shape_h = LEAF_H * s;
+      break;
+
+    case BP_OP_KIND_LAYER:
+      nc->main = make_layout (self, node_main_text (node, op), FONT_NAME);
+      layout_size (nc->main, &tw, &th);
+      nc->shape_w = MAX (tw + 2 * LAYER_PAD_X * s, LAYER_MIN_W * s);
+      nc->shape_h = LAYER_H * s;
+      break;
+
+    case BP_OP_KIND_OPERATION:
+    default:
+      nc->main = make_layout (self, node_main_text (node, op), FONT_SYMBOL);
+      layout_size (nc->main, &tw, &th);
+      nc->shape_w = nc->shape_h = MAX (CIRCLE_D * s, tw + 14 * s);
+      break;
+    }
+
+  nc->caption_w = nc->caption_h = 0;
+  /* A layer named like its op ("ReLU" in a ReLU box) needs no caption. */
+  if (op->kind != BP_OP_KIND_LEAF && nc->has_label
+      && g_ascii_strcasecmp (nc->label, node_main_text (node, op)) != 0)
+    {
+      nc->caption = make_layout (self, nc->label, FONT_CAPTION);
+      layout_size (nc->caption, &nc->caption_w, &nc->caption_h);
+      nc->caption_h += CAPTION_GAP * s;
+    }
+
+  nc->error_w = nc->error_h = 0;
+  if (error != NULL)
+    {
+      nc->error_text = make_layout (self, error, FONT_CAPTION);
+      pango_layout_set_width (nc->error_text, (int) (220 * s * PANGO_SCALE));
+      pango_layout_set_wrap (nc->error_text, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment (nc->error_text, PANGO_ALIGN_CENTER);
+      layout_size (nc->error_text, &nc->error_w, &nc->error_h);
+    }
+
+  return nc;
+}
+
+static void
+node_centre (BpNode *node, double *x, double *y)
+{
+  if (!bp_node_get_position (node, x, y))
+    *x = *y = 0;
+}
+
+/* The input port of `slot`, on the left of the shape. */
+static void
+input_port (BpDiagram *self, BpNode *node, guint slot, double *x, double *y)
+{
+  NodeCache *nc = get_node_cache (self, node);
+  guint n = MAX (nc->n_inputs, 1);
+  double cx, cy, dy, sp;
+
+  node_centre (node, &cx, &cy);
+  if (nc->op->kind == BP_OP_KIND_OPERATION)
+    {
+      double r = nc->shape_w / 2;
+
+      sp = MIN (r * 0.9, 2 * r * 0.8 / n);
+      dy = (slot - (n - 1) / 2.0) * sp;
+      *x = cx - sqrt (MAX (r * r - dy * dy, 0));
+    }
+  else
+    {
+      sp = nc->shape_h * 0.8 / n;
+      dy = (slot - (n - 1) / 2.0) * sp;
+      *x = cx - nc->shape_w / 2;
+    }
+  *y = cy + dy;
+}
+
+static void
+output_port (BpDiagram *self, BpNode *node, double *x, double *y)
+{
+  NodeCache *nc = get_node_cache (self, node);
+  double cx, cy;
+
+  node_centre (node, &cx, &cy);
+  *x = cx + nc->shape_w / 2;
+  *y = cy;
+}
+
+static void
+line_init (Line *l, double x0, double y0, double x1, double y1)
+{
+  l->x0 = x0; l->y0 = y0;
+  l->x1 = x1; l->y1 = y1;
+  l->len = hypot (x1 - x0, y1 - y0);
+  if (l->len < 1e-9)
+    {
+      l->ux = 1;
+      l->uy = 0;
+    }
+  else
+    {
+      l->ux = (x1 - x0) / l->len;
+      l->uy = (y1 - y0) / l->len;
+    }
+  l->nx = l->uy;
+  l->ny = -l->ux;
+  if (l->ny > 0 || (l->ny == 0 && l->nx > 0))
+    {
+      l->nx = -l->nx;
+      l->ny = -l->ny;
+    }
+}
+
+static void
+line_point (const Line *l, double t, double *x, double *y)
+{
+  *x = l->x0 + (l->x1 - l->x0) * t;
+  *y = l->y0 + (l->y1 - l->y0) * t;
+}
+
+/* A filled arrowhead with its tip at (x, y) pointing along (dx, dy). */
+static void
+arrow_head (cairo_t *cr, double x, double y, double dx, double dy, double len, double half_w)
+{
+  double n = hypot (dx, dy);
+  double ux, uy;
+
+  if (n < 1e-9)
+    return;
+  ux = dx / n;
+  uy = dy / n;
+  cairo_move_to (cr, x, y);
+  cairo_line_to (cr, x - ux * len - uy * half_w, y - uy * len + ux * half_w);
+  cairo_line_to (cr, x - ux * len * 0.72, y - uy * len * 0.72);
+  cairo_line_to (cr, x - ux * len + uy * half_w, y - uy * len - ux * half_w);
+  cairo_close_path (cr);
+}
+
+/* --- the pass state --- */
+
+static void
+frame_init (Frame *f, BpDiagram *self, cairo_t *cr, BpTrace *trace,
+            const BpDiagramState *state)
+{
+  memset (f, 0, sizeof *f);
+  f->self = self;
+  f->cr = cr;
+  f->state = state;
+  f->pal = state->dark ? &dark_palette : &light_palette;
+  f->current = -1;
+  f->output = bp_graph_get_output (self->graph);
+
+  if (state->text_scale > 0 && fabs (state->text_scale - self->text_scale) > 1e-9)
+    bp_diagram_set_text_scale (self, state->text_scale);
+  f->s = self->text_scale;
+  prune_caches (self);
+
+  if (cr != NULL)
+    {
+      cairo_surface_type_t type = cairo_surface_get_type (cairo_get_target (cr));
+      gboolean vector = (type == CAIRO_SURFACE_TYPE_SVG || type == CAIRO_SURFACE_TYPE_PDF
+                         || type == CAIRO_SURFACE_TYPE_PS);
+      double dx = 1, dy = 0;
+
+      cairo_user_to_device_distance (cr, &dx, &dy);
+      f->greek = !vector && hypot (dx, dy) * 13.5 * f->s < 4.0;
+      f->no_heads = !vector && hypot (dx, dy) * ARROW_LEN * f->s < 2.0;
+      /* Recording surfaces (GTK's cairo nodes) may be unbounded: no culling. */
+      if (type == CAIRO_SURFACE_TYPE_IMAGE)
+        {
+          cairo_clip_extents (cr, &f->cx0, &f->cy0, &f->cx1, &f->cy1);
+          f->cull = TRUE;
+        }
+    }
+
+  /* A trace recorded before the graph changed may name nodes that no
+   * longer exist: ignore it. */
+  if (trace == NULL || state->pass == BP_PASS_NONE
+      || bp_trace_get_stamp (trace) != bp_graph_get_stamp (self->graph))
+    return;
+
+  f->trace = trace;
+  f->n_forward = bp_trace_get_n_forward (trace);
+  if (state->pass == BP_PASS_FORWARD)
+    f->done_end = MIN (state->step, f->n_forward);
+  else
+    f->done_end = f->n_forward + MIN (state->step, bp_trace_get_n_backward (trace));
+
+  f->fwd_index = g_hash_table_new (NULL, NULL);
+  f->bwd_index = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < bp_trace_get_n_steps (trace); i++)
+    {
+      const BpStep *step = bp_trace_get_step (trace, i);
+
+      g_hash_table_insert (step->kind == BP_STEP_FORWARD ? f->fwd_index : f->bwd_index,
+                           step->node, GUINT_TO_POINTER (i + 1));
+    }
+
+  /* The step just taken is highlighted (and animated); once a whole pass
+   * is done and still, nothing is: an exported figure shows a clean pass. */
+  if (state->step > 0 && f->done_end > 0
+      && (state->pass == BP_PASS_FORWARD || f->done_end > f->n_forward)
+      && (f->done_end < bp_trace_get_n_steps (trace)
+          - (state->pass == BP_PASS_FORWARD ? bp_trace_get_n_backward (trace) : 0)
+          || state->progress < 1.0))
+    {
+      f->current = (int) f->done_end - 1;
+      f->current_node = bp_trace_get_step (trace, f->current)->node;
+    }
+}
+
+static void
+frame_clear (Frame *f)
+{
+  g_clear_pointer (&f->fwd_index, g_hash_table_unref);
+  g_clear_pointer (&f->bwd_index, g_hash_table_unref);
+}
+
+static int
+step_of (GHashTable *index, BpNode *node)
+{
+  return index == NULL ? -1 : (int) GPOINTER_TO_UINT (g_hash_table_lookup (index, node)) - 1;
+}
+
+/* The value of `node` shown at this state, or NULL; `*fresh` when the
+ * current step computed it (it fades in). */
+static BpTensor *
+shown_value (Frame *f, BpNode *node, gboolean *fresh)
+{
+  int i;
+
+  *fresh = FALSE;
+  if (f->trace == NULL)
+    return NULL;
+  i = step_of (f->fwd_index, node);
+  if (i < 0)
+    {
+      /* Leaves may have no forward step: their value is given. */
+      if (bp_op_is_leaf (bp_node_get_op (node)))
+        return bp_node_get_value (node);
+      return NULL;
+    }
+  if ((guint) i >= f->done_end)
+    return NULL;
+  *fresh = (i == f->current);
+  return bp_trace_get_step (f->trace, i)->value;
+}
+
+/* The backward step of `node` if done at this state. */
+static const BpStep *
+shown_backward (Frame *f, BpNode *node, gboolean *fresh)
+{
+  int i;
+
+  *fresh = FALSE;
+  if (f->trace == NULL)
+    return NULL;
+  i = step_of (f->bwd_index, node);
+  if (i < 0 || (guint) i >= f->done_end)
+    return NULL;
+  *fresh = (i == f->current);
+  return bp_trace_get_step (f->trace, i);
+}
+
+static double
+fade (Frame *f, gboolean fresh)
+{
+  if (!fresh)
+    return 1.0;
+  return CLAMP (f->state->progress, 0.0, 1.0);
+}
+
+/* --- drawing pieces --- */
+
+static void
+draw_label (Frame *f, Label *label, double x, double y, const Rgb *colour, double alpha)
+{
+  cairo_t *cr = f->cr;
+  double s = f->s;
+
+  frame_add_rect (f, x, y, label->width, label->height);
+  if (cr == NULL || alpha <= 0 || !frame_visible (f, x, y, label->width, label->height))
+    return;
+
+  if (f->greek)
+    {
+      set_rgb (cr, colour, 0.45 * alpha);
+      cairo_rectangle (cr, x, y + label->height * 0.25, label->width, label->height * 0.5);
+      cairo_fill (cr);
+      return;
+    }
+
+  /* A halo of the page colour keeps numbers readable over crossing lines
+   * (a plain rectangle: Cairo fills those fastest). */
+  set_rgb (cr, &f->pal->bg, 0.85 * alpha);
+  cairo_rectangle (cr, x - 2 * s, y, label->width + 4 * s, label->height);
+  cairo_fill (cr);
+
+  set_rgb (cr, colour, alpha);
+  if (label->cells != NULL || (label->rows == 0 && !bp_tensor_is_scalar (label->key)))
+    {
+      double bw = BRACKET_W * s;
+      double lw = 1.2 * s;
+
+      cairo_set_line_width (cr, lw);
+      cairo_move_to (cr, x + bw, y + lw);
+      cairo_line_to (cr, x + lw, y + lw);
+      cairo_line_to (cr, x + lw, y + label->height - lw);
+      cairo_line_to (cr, x + bw, y + label->height - lw);
+      cairo_move_to (cr, x + label->width - bw, y + lw);
+      cairo_line_to (cr, x + label->width - lw, y + lw);
+      cairo_line_to (cr, x + label->width - lw, y + label->height - lw);
+      cairo_line_to (cr, x + label->width - bw, y + label->height - lw);
+      cairo_stroke (cr);
+    }
+
+  if (label->cells != NULL)
+    {
+      double cy = y + s;
+
+      for (guint r = 0; r < label->rows; r++)
+        {
+          double cx = x + (BRACKET_W + 3) * s;
+
+          for (guint c = 0; c < label->cols; c++)
+            {
+              PangoLayout *cell = label->cells[r * label->cols + c];
+              double cw, ch;
+
+              /* Numbers right-aligned in their column. */
+              layout_size (cell, &cw, &ch);
+              cairo_move_to (cr, cx + label->col_w[c] - cw, cy - label->cell_h * 0.04);
+              pango_cairo_show_layout (cr, cell);
+              cx += label->col_w[c] + GRID_COL_GAP * s;
+            }
+          cy += label->cell_h * 0.92;
+        }
+    }
+  else
+    {
+      double tx = x;
+
+      if (!bp_tensor_is_scalar (label->key))
+        tx += (BRACKET_W + 3) * s;
+      cairo_move_to (cr, tx, y);
+      pango_cairo_show_layout (cr, label->text);
+    }
+}
+
+static void
+blank_size (Frame *f, double *w, double *h)
+{
+  double tw, th;
+
+  layout_size (f->self->blank, &tw, &th);
+  *w = MAX (30 * f->s, tw + 16 * f->s);
+  *h = th + 2 * f->s;
+}
+
+/* A quiz blank: an empty box with "?". */
+static void
+draw_blank (Frame *f, double x, double y, const Rgb *colour, double alpha)
+{
+  cairo_t *cr = f->cr;
+  double s = f->s;
+  double w, h, tw, th;
+  double dash[] = { 3 * s, 2 * s };
+
+  blank_size (f, &w, &h);
+  frame_add_rect (f, x, y, w, h);
+  if (cr == NULL)
+    return;
+  set_rgb (cr, &f->pal->bg, alpha);
+  rounded_rect (cr, x, y, w, h, 4 * s);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, colour, alpha);
+  cairo_set_line_width (cr, 1.3 * s);
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+  layout_size (f->self->blank, &tw, &th);
+  cairo_move_to (cr, x + (w - tw) / 2, y + (h - th) / 2);
+  pango_cairo_show_layout (cr, f->self->blank);
+}
+
+static gboolean
+is_hidden (GHashTable *set, BpNode *node)
+{
+  return set != NULL && g_hash_table_contains (set, node);
+}
+
+/* Where a label of size w × h stands beside a line: centred on the
+ * normal through the middle of the line, `dist` from it (positive: above),
+ * never touching it whatever the slope. */
+static void
+label_beside (const Line *l, double t, double w, double h, double dist, double gap,
+              double *x, double *y)
+{
+  double mx, my, d;
+  double sign = dist >= 0 ? 1 : -1;
+
+  line_point (l, t, &mx, &my);
+  d = fabs (dist) + gap + fabs (l->nx) * w / 2 + fabs (l->ny) * h / 2;
+  *x = mx + sign * l->nx * d - w / 2;
+  *y = my + sign * l->ny * d - h / 2;
+}
+
+static void
+label_extent (Frame *f, Label *label, gboolean blank, double *w, double *h)
+{
+  if (blank)
+    blank_size (f, w, h);
+  else
+    {
+      *w = label->width;
+      *h = label->height;
+    }
+}
+
+/* The forward value above the arrow, at `t` along it. */
+static void
+value_rect_at (Frame *f, Label *label, gboolean blank, const Line *l, double t,
+               double *x, double *y, double *w, double *h)
+{
+  label_extent (f, label, blank, w, h);
+  label_beside (l, t, *w, *h, 0, LABEL_GAP * f->s, x, y);
+}
+
+/* The gradient below the back arrow. */
+static void
+grad_rect_at (Frame *f, Label *label, gboolean blank, const Line *l, double t,
+              double *x, double *y, double *w, double *h)
+{
+  label_extent (f, label, blank, w, h);
+  label_beside (l, t, *w, *h, -BACK_OFFSET * f->s, LABEL_GAP * f->s, x, y);
+}
+
+/* The part of the line between t0 and t1, moved `dist` along the normal. */
+static void
+line_part (const Line *l, double t0, double t1, double dist, Line *out)
+{
+  double ax, ay, bx, by;
+
+  line_point (l, t0, &ax, &ay);
+  line_point (l, t1, &bx, &by);
+  line_init (out, ax + l->nx * dist, ay + l->ny * dist, bx + l->nx * dist, by + l->ny * dist);
+}
+
+/* The heavier arrow pointing back, under the middle of an edge. */
+static void
+draw_back_arrow (Frame *f, const Line *l, double t, double alpha)
+{
+  cairo_t *cr = f->cr;
+  double s = f->s;
+  double head = (ARROW_LEN + 2) * s;
+  double half = 0.25;
+  double t0, t1;
+  Line back;
+
+  /* Half the edge around the label, but long enough to read as an arrow. */
+  if (l->len > 0 && l->len * 2 * half < 2.4 * head)
+    half = 1.2 * head / l->len;
+  t0 = CLAMP (t - half, 0.06, 0.94);
+  t1 = CLAMP (t + half, 0.06, 0.94);
+  line_part (l, t0, t1, -BACK_OFFSET * s, &back);
+  frame_add_rect (f, MIN (back.x0, back.x1) - 5 * s, MIN (back.y0, back.y1) - 5 * s,
+                  fabs (back.x1 - back.x0) + 10 * s, fabs (back.y1 - back.y0) + 10 * s);
+  if (cr == NULL
+      || !frame_visible (f, MIN (back.x0, back.x1) - head, MIN (back.y0, back.y1) - head,
+                         fabs (back.x1 - back.x0) + 2 * head, fabs (back.y1 - back.y0) + 2 * head))
+    return;
+
+  if (f->phase == PHASE_ALL || f->phase == PHASE_BACK_FRESH)
+    {
+      if (f->phase == PHASE_BACK_FRESH && alpha >= 1.0)
+        return;
+      set_rgb (cr, &f->pal->bwd, alpha);
+      cairo_set_line_width (cr, BACK_LINE * s);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+    }
+  else if ((f->phase != PHASE_BACK_LINES && f->phase != PHASE_BACK_HEADS) || alpha < 1.0)
+    return;
+
+  if (f->phase != PHASE_BACK_HEADS)
+    {
+      /* From the head end (x0, pointing back) the line starts behind the tip. */
+      cairo_move_to (cr, back.x0 + back.ux * head * 0.6, back.y0 + back.uy * head * 0.6);
+      cairo_line_to (cr, back.x1, back.y1);
+    }
+  if (f->phase == PHASE_ALL || f->phase == PHASE_BACK_FRESH)
+    cairo_stroke (cr);
+  if (f->phase != PHASE_BACK_LINES && !f->no_heads)
+    arrow_head (cr, back.x0, back.y0, -back.ux, -back.uy, head, (ARROW_HALF_W + 1.5) * s);
+  if (f->phase == PHASE_ALL || f->phase == PHASE_BACK_FRESH)
+    cairo_fill (cr);
+}
+
+/* A dot travelling along an edge during the animation of a step. */
+static void
+draw_token (Frame *f, const Line *l, double t, double dist, const Rgb *colour)
+{
+  cairo_t *cr = f->cr;
+  double x, y;
+
+  if (cr == NULL)
+    return;
+  line_point (l, t, &x, &y);
+  x += l->nx * dist;
+  y += l->ny * dist;
+  set_rgb (cr, colour, 0.25);
+  cairo_arc (cr, x, y, 8 * f->s, 0, 2 * G_PI);
+  cairo_fill (cr);
+  set_rgb (cr, colour, 1.0);
+  cairo_arc (cr, x, y, 4.5 * f->s, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+typedef struct
+{
+  BpNode  *src;
+  BpNode  *dst;
+  guint    slot;
+  Line     line;
+  double   t;          /* where the labels stand along the line */
+  BpTensor *value;
+  gboolean value_fresh;
+  const BpStep *back;
+  gboolean back_fresh;
+} Edge;
+
+static gboolean
+edge_compute (Frame *f, BpNode *dst, guint slot, Edge *e)
+{
+  double x0, y0, x1, y1;
+
+  e->src = bp_node_get_input (dst, slot);
+  if (e->src == NULL)
+    return FALSE;
+  e->dst = dst;
+  e->slot = slot;
+  output_port (f->self, e->src, &x0, &y0);
+  input_port (f->self, dst, slot, &x1, &y1);
+  line_init (&e->line, x0, y0, x1, y1);
+  /* Labels go where the arrows are apart: near the source when several
+   * arrows converge on the node, near the node when one source fans out. */
+  e->t = 0.5;
+  if (bp_node_get_n_inputs (dst) > 1 && bp_graph_get_n_consumers (f->self->graph, e->src) <= 1)
+    e->t = 0.38;
+  else if (bp_node_get_n_inputs (dst) <= 1 && bp_graph_get_n_consumers (f->self->graph, e->src) > 1)
+    e->t = 0.62;
+  e->value = shown_value (f, e->src, &e->value_fresh);
+  e->back = shown_backward (f, dst, &e->back_fresh);
+  if (e->back != NULL && (slot >= e->back->n_inputs || e->back->downstream[slot] == NULL))
+    e->back = NULL;
+  return TRUE;
+}
+
+static void
+draw_line_arrow (Frame *f, const Line *l)
+{
+  cairo_t *cr = f->cr;
+  double s = f->s;
+  double head = ARROW_LEN * s;
+
+  frame_add_rect (f, MIN (l->x0, l->x1), MIN (l->y0, l->y1),
+                  fabs (l->x1 - l->x0), fabs (l->y1 - l->y0));
+  if (cr == NULL
+      || !frame_visible (f, MIN (l->x0, l->x1) - head, MIN (l->y0, l->y1) - head,
+                         fabs (l->x1 - l->x0) + 2 * head, fabs (l->y1 - l->y0) + 2 * head))
+    return;
+  if (f->phase == PHASE_ALL)
+    {
+      set_rgb (cr, &f->pal->edge, 1.0);
+      cairo_set_line_width (cr, EDGE_LINE * s);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+    }
+  else if (f->phase != PHASE_EDGE_LINES && f->phase != PHASE_EDGE_HEADS)
+    return;
+  if (f->phase != PHASE_EDGE_HEADS)
+    {
+      cairo_move_to (cr, l->x0, l->y0);
+      cairo_line_to (cr, l->x1 - l->ux * head * 0.6, l->y1 - l->uy * head * 0.6);
+    }
+  if (f->phase == PHASE_ALL)
+    cairo_stroke (cr);
+  if (f->phase != PHASE_EDGE_LINES && !f->no_heads)
+    arrow_head (cr, l->x1, l->y1, l->ux, l->uy, head, ARROW_HALF_W * s);
+  if (f->phase == PHASE_ALL)
+    cairo_fill (cr);
+}
+
+static gboolean
+rects_overlap (const cairo_rectangle_t *a, const cairo_rectangle_t *b, double margin)
+{
+  return a->x < b->x + b->width + margin && b->x < a->x + a->width + margin
+      && a->y < b->y + b->height + margin && b->y < a->y + a->height + margin;
+}
+
+/* Chooses where along each converging arrow the labels stand so that the
+ * labels of neighbouring arrows do not overlap. Sized by the node's
+ * current value (a gradient has the value's shape), so the place does not
+ * jump when a pass adds the numbers. */
+static void
+place_incoming (Frame *f, Edge *edges, guint n)
+{
+  static const double candidates[] = { 0.38, 0.30, 0.46, 0.24, 0.54, 0.18, 0.62 };
+  cairo_rectangle_t placed[2 * BP_OP_MAX_INPUTS];
+  guint n_placed = 0;
+
+  if (n < 2)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      Edge *e = &edges[i];
+      BpTensor *estimate = bp_node_get_value (e->src);
+      NodeCache *nc;
+      double w, h;
+      cairo_rectangle_t vr = { 0 }, gr = { 0 };
+
+      if (estimate == NULL)
+        estimate = e->value;
+      if (estimate == NULL)
+        continue;
+      nc = get_node_cache (f->self, e->src);
+      label_update (f->self, &nc->value, estimate);
+      w = nc->value.width;
+      h = nc->value.height;
+      for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+        {
+          gboolean clash = FALSE;
+
+          label_beside (&e->line, candidates[c], w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
+          label_beside (&e->line, candidates[c], w, h, -BACK_OFFSET * f->s, LABEL_GAP * f->s,
+                        &gr.x, &gr.y);
+          vr.width = gr.width = w;
+          vr.height = gr.height = h;
+          for (guint k = 0; k < n_placed && !clash; k++)
+            clash = rects_overlap (&vr, &placed[k], 3 * f->s)
+                    || rects_overlap (&gr, &placed[k], 3 * f->s);
+          if (!clash || c == 0)
+            e->t = candidates[c];
+          if (!clash)
+            break;
+        }
+      label_beside (&e->line, e->t, w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
+      label_beside (&e->line, e->t, w, h, -BACK_OFFSET * f->s, LABEL_GAP * f->s, &gr.x, &gr.y);
+      vr.width = gr.width = w;
+      vr.height = gr.height = h;
+      placed[n_placed++] = vr;
+      placed[n_placed++] = gr;
+    }
+}
+
+/* The arrows into `node`, labels placed. */
+static guint
+node_edges (Frame *f, BpNode *node, Edge *edges)
+{
+  guint n_in = MIN (bp_node_get_n_inputs (node), BP_OP_MAX_INPUTS);
+  guint n = 0;
+
+  for (guint slot = 0; slot < n_in; slot++)
+    if (edge_compute (f, node, slot, &edges[n]))
+      n++;
+  place_incoming (f, edges, n);
+  return n;
+}
+
+static void
+draw_edge_line (Frame *f, Edge *e)
+{
+  draw_line_arrow (f, &e->line);
+  if (e->back != NULL)
+    draw_back_arrow (f, &e->line, e->t, fade (f, e->back_fresh));
+}
+
+static void
+draw_value_or_blank (Frame *f, Label *label, gboolean blank, const Line *l, double t,
+                     gboolean grad, double alpha)
+{
+  const Rgb *colour = grad ? &f->pal->bwd : &f->pal->fwd;
+  double x, y, w, h;
+
+  if (grad)
+    grad_rect_at (f, label, blank, l, t, &x, &y, &w, &h);
+  else
+    value_rect_at (f, label, blank, l, t, &x, &y, &w, &h);
+  if (blank)
+    draw_blank (f, x, y, colour, alpha);
+  else
+    draw_label (f, label, x, y, colour, alpha);
+}
+
+static void
+draw_edge_labels (Frame *f, Edge *e)
+{
+  NodeCache *src_nc = get_node_cache (f->self, e->src);
+  NodeCache *dst_nc = get_node_cache (f->self, e->dst);
+
+  if (e->value != NULL)
+    {
+      gboolean blank = is_hidden (f->state->hidden_values, e->src);
+
+      if (!blank)
+        label_update (f->self, &src_nc->value, e->value);
+      draw_value_or_blank (f, &src_nc->value, blank, &e->line, e->t, FALSE,
+                           fade (f, e->value_fresh));
+    }
+  if (e->back != NULL)
+    {
+      gboolean blank = is_hidden (f->state->hidden_grads, e->src);
+      Label *label = &dst_nc->grad[e->slot];
+
+      if (!blank)
+        label_update (f->self, label, e->back->downstream[e->slot]);
+      draw_value_or_blank (f, label, blank, &e->line, e->t, TRUE, fade (f, e->back_fresh));
+    }
+}
+
+static void
+draw_edge_tokens (Frame *f, Edge *e)
+{
+  double p = CLAMP (f->state->progress, 0.0, 1.0);
+
+  if (p >= 1.0)
+    return;
+  if (e->value != NULL && e->value_fresh)
+    draw_token (f, &e->line, p, 0, &f->pal->fwd);
+  if (e->back != NULL && e->back_fresh)
+    draw_token (f, &e->line, 1 - p, -BACK_OFFSET * f->s, &f->pal->bwd);
+}
+
+/* The output is marked by an arrow leaving to the right, carrying the
+ * final value above and the seed gradient (1) below. */
+static void
+draw_output_stub (Frame *f, BpNode *node, gboolean labels)
+{
+  NodeCache *nc = get_node_cache (f->self, node);
+  cairo_t *cr = f->cr;
+  double s = f->s;
+  double x0, y0, len;
+  gboolean vfresh, gfresh;
+  BpTensor *value = shown_value (f, node, &vfresh);
+  const BpStep *back = shown_backward (f, node, &gfresh);
+  gboolean vblank = is_hidden (f->state->hidden_values, node);
+  gboolean gblank = is_hidden (f->state->hidden_grads, node);
+  Line l;
+
+  if (back != NULL && back->upstream == NULL)
+    back = NULL;
+  output_port (f->self, node, &x0, &y0);
+  len = STUB_MIN * s;
+  if (value != NULL && !vblank)
+    {
+      label_update (f->self, &nc->value, value);
+      len = MAX (len, nc->value.width + 40 * s);
+    }
+  if (back != NULL && !gblank)
+    {
+      label_update (f->self, &nc->out_grad, back->upstream);
+      len = MAX (len, nc->out_grad.width + 40 * s);
+    }
+  line_init (&l, x0, y0, x0 + len, y0);
+
+  if (!labels)
+    {
+      draw_line_arrow (f, &l);
+      if (back != NULL)
+        draw_back_arrow (f, &l, 0.5, fade (f, gfresh));
+      return;
+    }
+
+  if (value != NULL)
+    draw_value_or_blank (f, &nc->value, vblank, &l, 0.5, FALSE, fade (f, vfresh));
+  if (back != NULL)
+    draw_value_or_blank (f, &nc->out_grad, gblank, &l, 0.5, TRUE, fade (f, gfresh));
+  /* The output's name at the end of the arrow. */
+  if (nc->caption != NULL)
+    {
+      double tx = x0 + len + 6 * s;
+      double ty = y0 - (nc->caption_h - CAPTION_GAP * s) / 2;
+
+      frame_add_rect (f, tx, ty, nc->caption_w, nc->caption_h);
+      if (cr != NULL)
+        {
+          set_rgb (cr, &f->pal->text, 1.0);
+          cairo_move_to (cr, tx, ty);
+          pango_cairo_show_layout (cr, nc->caption);
+        }
+    }
+}
+
+static void
+draw_port (Frame *f, double x, double y, gboolean open)
+{
+  cairo_t *cr = f->cr;
+  double s = f->s;
+
+  if (cr == NULL)
+    return;
+  cairo_arc (cr, x, y, PORT_R * s, 0, 2 * G_PI);
+  set_rgb (cr, open ? &f->pal->bg : &f->pal->accent, 1.0);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, open ? &f->pal->error : &f->pal->accent, 1.0);
+  cairo_set_line_width (cr, 1.3 * s);
+  cairo_stroke (cr);
+}
+
+static void
+shape_path (cairo_t *cr, NodeCache *nc, double cx, double cy, double grow)
+{
+  double w = nc->shape_w + 2 * grow;
+  double h = nc->shape_h + 2 * grow;
+
+  switch (nc->op->kind)
+    {
+    case BP_OP_KIND_OPERATION:
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, cx, cy, w / 2, 0, 2 * G_PI);
+      cairo_close_path (cr);
+      break;
+    case BP_OP_KIND_LEAF:
+      rounded_rect (cr, cx - w / 2, cy - h / 2, w, h, h / 2);
+      break;
+    case BP_OP_KIND_LAYER:
+    default:
+      rounded_rect (cr, cx - w / 2, cy - h / 2, w, h, 9 + grow);
+      break;
+    }
+}
+
+static gboolean
+node_is_plain (Frame *f, BpNode *node, NodeCache *nc)
+{
+  return nc->error == NULL && f->state->hover != node
+      && !(f->current_node == node && f->current >= 0)
+      && !is_hidden (f->state->selected, node);
+}
+
+static void
+draw_plain_nodes (Frame *f)
+{
+  BpGraph *graph = f->self->graph;
+  guint n = bp_graph_get_n_nodes (graph);
+  cairo_t *cr = f->cr;
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      gboolean leaves = (pass == 1);
+
+      cairo_new_path (cr);
+      for (guint i = 0; i < n; i++)
+        {
+          BpNode *node = bp_graph_get_node (graph, i);
+          NodeCache *nc = get_node_cache (f->self, node);
+          double cx, cy;
+
+          if ((nc->op->kind == BP_OP_KIND_LEAF) != leaves || !node_is_plain (f, node, nc))
+            continue;
+          node_centre (node, &cx, &cy);
+          if (!frame_visible (f, cx - nc->shape_w / 2 - 2, cy - nc->shape_h / 2 - 2,
+                              nc->shape_w + 4, nc->shape_h + 4))
+            continue;
+          shape_path (cr, nc, cx, cy, 0);
+        }
+      set_rgb (cr, leaves ? &f->pal->leaf_fill : &f->pal->node_fill, 1.0);
+      if (leaves)
+        cairo_fill (cr);
+      else
+        {
+          cairo_fill_preserve (cr);
+          set_rgb (cr, &f->pal->node_stroke, 1.0);
+          cairo_set_line_width (cr, NODE_LINE * f->s);
+          cairo_stroke (cr);
+        }
+    }
+  f->batched_nodes = TRUE;
+}
+
+static void
+draw_node (Frame *f, BpNode *node)
+{
+  BpDiagram *self = f->self;
+  NodeCache *nc = get_node_cache (self, node);
+  const Palette *pal = f->pal;
+  cairo_t *cr = f->cr;
+  double s = f->s;
+  double cx, cy, tw, th;
+  gboolean selected = is_hidden (f->state->selected, node);
+  gboolean hover = (f->state->hover == node);
+  gboolean current = (f->current_node == node && f->current >= 0);
+  gboolean error = (nc->error != NULL);
+  gboolean is_output = (node == f->output);
+  const Rgb *pass_colour = (f->current >= 0 && (guint) f->current >= f->n_forward)
+                           ? &pal->bwd : &pal->fwd;
+
+  node_centre (node, &cx, &cy);
+  frame_add_rect (f, cx - MAX (nc->shape_w, nc->caption_w) / 2, cy - nc->shape_h / 2,
+                  MAX (nc->shape_w, nc->caption_w), nc->shape_h + (is_output ? 0 : nc->caption_h));
+  if (error)
+    frame_add_rect (f, cx - nc->error_w / 2, cy + nc->shape_h / 2 + nc->caption_h + 2 * s,
+                    nc->error_w, nc->error_h);
+  if (current || selected)
+    frame_add_rect (f, cx - nc->shape_w / 2 - 6 * s, cy - nc->shape_h / 2 - 6 * s,
+                    nc->shape_w + 12 * s, nc->shape_h + 12 * s);
+  if (cr == NULL
+      || !frame_visible (f, cx - MAX (nc->shape_w, MAX (nc->caption_w, nc->error_w)) / 2 - 8 * s,
+                         cy - nc->shape_h / 2 - 8 * s,
+                         MAX (nc->shape_w, MAX (nc->caption_w, nc->error_w)) + 16 * s,
+                         nc->shape_h + nc->caption_h + nc->error_h + 16 * s))
+    return;
+
+  /* Halos first: the current step in the pass colour, the selection in
+   * the accent colour. */
+  if (current)
+    {
+      shape_path (cr, nc, cx, cy, 5 * s);
+      set_rgb (cr, pass_colour, 0.22);
+      cairo_fill (cr);
+    }
+  if (selected)
+    {
+      shape_path (cr, nc, cx, cy, 3.5 * s);
+      set_rgb (cr, &pal->accent, 0.35);
+      cairo_set_line_width (cr, 3 * s);
+      cairo_stroke (cr);
+    }
+
+  /* Plain shapes were drawn together by draw_plain_nodes(). */
+  if (!f->batched_nodes || !node_is_plain (f, node, nc))
+    {
+    shape_path (cr, nc, cx, cy, 0);
+    if (error)
+      set_rgb (cr, &pal->error_fill, 1.0);
+    else if (nc->op->kind == BP_OP_KIND_LEAF)
+      set_rgb (cr, hover ? &pal->leaf_hover : &pal->leaf_fill, 1.0);
+    else
+      set_rgb (cr, hover ? &pal->node_hover : &pal->node_fill, 1.0);
+    cairo_fill_preserve (cr);
+    if (error)
+      {
+        double dash[] = { 4 * s, 2.5 * s };
+
+        set_rgb (cr, &pal->error, 1.0);
+        cairo_set_line_width (cr, 2 * s);
+        cairo_set_dash (cr, dash, 2, 0);
+        cairo_stroke (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+      }
+    else if (current)
+      {
+        set_rgb (cr, pass_colour, 1.0);
+        cairo_set_line_width (cr, 2.6 * s);
+        cairo_stroke (cr);
+      }
+    else if (selected)
+      {
+        set_rgb (cr, &pal->accent, 1.0);
+        cairo_set_line_width (cr, 2 * s);
+        cairo_stroke (cr);
+      }
+    else if (nc->op->kind == BP_OP_KIND_LEAF)
+      cairo_new_path (cr);
+    else
+      {
+        set_rgb (cr, &pal->node_stroke, 1.0);
+        cairo_set_line_width (cr, NODE_LINE * s);
+        cairo_stroke (cr);
+      }
+    }
+
+  layout_size (nc->main, &tw, &th);
+  set_rgb (cr, error ? &pal->error : &pal->text, 1.0);
+  /* Too small to read: the shape alone. */
+  if (!f->greek)
+    {
+      cairo_move_to (cr, cx - tw / 2, cy - th / 2);
+      pango_cairo_show_layout (cr, nc->main);
+    }
+
+  if (nc->caption != NULL && !is_output && !f->greek)
+    {
+      set_rgb (cr, &pal->text_dim, 1.0);
+      cairo_move_to (cr, cx - nc->caption_w / 2, cy + nc->shape_h / 2 + CAPTION_GAP * s);
+      pango_cairo_show_layout (cr, nc->caption);
+    }
+
+  if (error)
+    {
+      set_rgb (cr, &pal->error, 1.0);
+      cairo_move_to (cr, cx - 110 * s, cy + nc->shape_h / 2 + nc->caption_h + 2 * s);
+      pango_cairo_show_layout (cr, nc->error_text);
+    }
+
+  /* Ports: on hover or selection for connecting; always for an input that
+   * is missing, so the gap is visible. */
+  for (guint i = 0; i < nc->n_inputs; i++)
+    {
+      gboolean open = (bp_node_get_input (node, i) == NULL);
+
+      if (open || hover || selected)
+        {
+          double px, py;
+
+          input_port (self, node, i, &px, &py);
+          draw_port (f, px, py, open);
+        }
+    }
+  if (hover || selected)
+    {
+      double px, py;
+
+      output_port (self, node, &px, &py);
+      draw_port (f, px, py, FALSE);
+    }
+}
+
+static char *
+compact_tensor (const BpTensor *t)
+{
+  if (t == NULL)
+    return g_strdup ("—");
+  if (bp_tensor_is_scalar (t))
+    return bp_format_number (t->data[0], 4);
+  return bp_tensor_shape_string (t->rows, t->cols);
+}
+
+/* During the backward pass: UG × LG = DG beside the current node. */
+static void
+draw_callout (Frame *f)
+{
+  BpNode *node = f->current_node;
+  const BpStep *step;
+  NodeCache *nc;
+  GString *text;
+  cairo_t *cr = f->cr;
+  double s = f->s;
+  double cx, cy, tw, th, w, h, x, y;
+  double pad = CALLOUT_PAD * s;
+
+  if (f->current < 0 || (guint) f->current < f->n_forward || node == NULL)
+    return;
+  step = bp_trace_get_step (f->trace, f->current);
+  if (!g_hash_table_contains (f->self->nodes, node))
+    return;
+  nc = get_node_cache (f->self, node);
+
+  text = g_string_new (NULL);
+  if (step->n_inputs == 0)
+    {
+      g_autofree char *ug = compact_tensor (step->upstream);
+
+      g_string_append_printf (text, "∂out/∂%s = %s", nc->label, ug);
+    }
+  else
+    {
+      g_string_append (text, "UG × LG = DG");
+      for (guint i = 0; i < step->n_inputs; i++)
+        {
+          g_autofree char *ug = compact_tensor (step->upstream);
+          g_autofree char *lg = compact_tensor (step->local[i]);
+          g_autofree char *dg = compact_tensor (step->downstream[i]);
+          const char *name = (nc->op->input_names != NULL) ? nc->op->input_names[i] : "x";
+
+          if (step->local[i] != NULL)
+            g_string_append_printf (text, "\n%s:  %s × %s = %s", name, ug, lg, dg);
+          else
+            g_string_append_printf (text, "\n%s:  DG = %s", name, dg);
+        }
+    }
+  if (nc->callout == NULL || g_strcmp0 (nc->callout_text, text->str) != 0)
+    {
+      g_clear_object (&nc->callout);
+      g_free (nc->callout_text);
+      nc->callout_text = g_string_free (text, FALSE);
+      nc->callout = make_layout (f->self, nc->callout_text, FONT_CALLOUT);
+    }
+  else
+    g_string_free (text, TRUE);
+
+  layout_size (nc->callout, &tw, &th);
+  w = tw + 2 * pad;
+  h = th + 2 * pad;
+  node_centre (node, &cx, &cy);
+  x = cx - w / 2;
+  y = cy - nc->shape_h / 2 - 12 * s - h;
+  frame_add_rect (f, x, y, w, h + 12 * s);
+  if (cr == NULL)
+    return;
+
+  set_rgb (cr, &f->pal->bg, 0.96);
+  rounded_rect (cr, x, y, w, h, 6 * s);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, &f->pal->bwd, 1.0);
+  cairo_set_line_width (cr, 1.4 * s);
+  cairo_stroke (cr);
+  /* A small pointer down to the node. */
+  cairo_move_to (cr, cx - 6 * s, y + h);
+  cairo_line_to (cr, cx, y + h + 7 * s);
+  cairo_line_to (cr, cx + 6 * s, y + h);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+
+  set_rgb (cr, &f->pal->text, 1.0);
+  cairo_move_to (cr, x + pad, y + pad);
+  pango_cairo_show_layout (cr, nc->callout);
+}
+
+static void
+draw_all (Frame *f)
+{
+  BpGraph *graph = f->self->graph;
+  guint n = bp_graph_get_n_nodes (graph);
+  g_autoptr(GArray) edges = g_array_sized_new (FALSE, FALSE, sizeof (Edge), n * 2);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Edge node_in[BP_OP_MAX_INPUTS];
+      guint n_in = node_edges (f, bp_graph_get_node (graph, i), node_in);
+
+      g_array_append_vals (edges, node_in, n_in);
+    }
+
+  if (f->cr != NULL)
+    {
+      cairo_save (f->cr);
+      cairo_set_line_join (f->cr, CAIRO_LINE_JOIN_ROUND);
+    }
+
+  if (f->cr == NULL)
+    {
+      for (guint i = 0; i < edges->len; i++)
+        draw_edge_line (f, &g_array_index (edges, Edge, i));
+      if (f->output != NULL)
+        draw_output_stub (f, f->output, FALSE);
+    }
+  else
+    {
+      /* One stroke per edge: Cairo is slower with one long path that
+       * spans the whole surface than with many small ones. */
+      for (guint i = 0; i < edges->len; i++)
+        draw_edge_line (f, &g_array_index (edges, Edge, i));
+      if (f->output != NULL)
+        draw_output_stub (f, f->output, FALSE);
+      f->phase = PHASE_ALL;
+      cairo_set_line_cap (f->cr, CAIRO_LINE_CAP_BUTT);
+      if (0) draw_plain_nodes (f);
+    }
+  for (guint i = 0; i < n; i++)
+    draw_node (f, bp_graph_get_node (graph, i));
+  for (guint i = 0; i < edges->len; i++)
+    draw_edge_labels (f, &g_array_index (edges, Edge, i));
+  if (f->output != NULL)
+    draw_output_stub (f, f->output, TRUE);
+  for (guint i = 0; i < edges->len; i++)
+    draw_edge_tokens (f, &g_array_index (edges, Edge, i));
+  draw_callout (f);
+
+  if (f->cr != NULL)
+    cairo_restore (f->cr);
+}
+
+/* --- GObject --- */
+
+static void
+bp_diagram_finalize (GObject *object)
+{
+  BpDiagram *self = BP_DIAGRAM (object);
+
+  g_clear_pointer (&self->nodes, g_hash_table_unref);
+  g_clear_object (&self->blank);
+  for (guint i = 0; i < N_FONTS; i++)
+    g_clear_pointer (&self->fonts[i], pango_font_description_free);
+  g_clear_object (&self->pango);
+  g_clear_object (&self->graph);
+
+  G_OBJECT_CLASS (bp_diagram_parent_class)->finalize (object);
+}
+
+static void
+bp_diagram_class_init (BpDiagramClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bp_diagram_finalize;
+}
+
+static void
+bp_diagram_init (BpDiagram *self)
+{
+  cairo_font_options_t *options;
+
+  self->text_scale = 1.0;
+  self->nodes = g_hash_table_new_full (NULL, NULL, NULL, node_cache_free);
+
+  /* A private context whose metrics do not depend on the target: no
+   * hinting of metrics, so screen, SVG, PNG and PDF lay text out alike. */
+  self->pango = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options (self->pango, options);
+  cairo_font_options_destroy (options);
+  pango_context_set_round_glyph_positions (self->pango, FALSE);
+
+  rebuild_fonts (self);
+  self->blank = make_layout (self, "?", FONT_VALUE);
+}
+
+/* --- public API --- */
+
+BpDiagram *
+bp_diagram_new (BpGraph *graph)
+{
+  BpDiagram *self;
+
+  g_return_val_if_fail (BP_IS_GRAPH (graph), NULL);
+
+  self = g_object_new (BP_TYPE_DIAGRAM, NULL);
+  self->graph = g_object_ref (graph);
+  self->seen_stamp = bp_graph_get_stamp (graph);
+  return self;
+}
+
+BpGraph *
+bp_diagram_get_graph (BpDiagram *self)
+{
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), NULL);
+  return self->graph;
+}
+
+void
+bp_diagram_invalidate (BpDiagram *self)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_hash_table_remove_all (self->nodes);
+  self->seen_stamp = bp_graph_get_stamp (self->graph);
+}
+
+void
+bp_diagram_set_text_scale (BpDiagram *self, double text_scale)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  text_scale = CLAMP (text_scale, 0.25, 8.0);
+  if (fabs (text_scale - self->text_scale) < 1e-9)
+    return;
+  self->text_scale = text_scale;
+  rebuild_fonts (self);
+  g_clear_object (&self->blank);
+  self->blank = make_layout (self, "?", FONT_VALUE);
+  g_hash_table_remove_all (self->nodes);
+}
+
+double
+bp_diagram_get_text_scale (BpDiagram *self)
+{
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), 1.0);
+  return self->text_scale;
+}
+
+void
+bp_diagram_get_background (gboolean dark, double *red, double *green, double *blue)
+{
+  const Palette *pal = dark ? &dark_palette : &light_palette;
+
+  *red = pal->bg.r;
+  *green = pal->bg.g;
+  *blue = pal->bg.b;
+}
+
+void
+bp_diagram_draw (BpDiagram            *self,
+                 cairo_t              *cr,
+                 BpTrace              *trace,
+                 const BpDiagramState *state)
+{
+  static const BpDiagramState default_state = BP_DIAGRAM_STATE_INIT;
+  Frame f;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (cr != NULL);
+
+  frame_init (&f, self, cr, trace, state != NULL ? state : &default_state);
+  draw_all (&f);
+  frame_clear (&f);
+}
+
+void
+bp_diagram_get_bounds (BpDiagram            *self,
+                       const BpDiagramState *state,
+                       cairo_rectangle_t    *bounds)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+
+  /* The labels a pass shows are part of the bounds: measure with the
+   * graph's own trace. */
+  bp_diagram_get_trace_bounds (self, bp_graph_get_trace (self->graph), state, bounds);
+}
+
+void
+bp_diagram_get_trace_bounds (BpDiagram            *self,
+                             BpTrace              *trace,
+                             const BpDiagramState *state,
+                             cairo_rectangle_t    *bounds)
+{
+  static const BpDiagramState default_state = BP_DIAGRAM_STATE_INIT;
+  Frame f;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (bounds != NULL);
+
+  frame_init (&f, self, NULL, trace, state != NULL ? state : &default_state);
+  draw_all (&f);
+  frame_clear (&f);
+
+  if (!f.have_bounds)
+    {
+      bounds->x = bounds->y = bounds->width = bounds->height = 0;
+      return;
+    }
+  bounds->x = f.x0;
+  bounds->y = f.y0;
+  bounds->width = f.x1 - f.x0;
+  bounds->height = f.y1 - f.y0;
+}
+
+void
+bp_diagram_get_node_rect (BpDiagram         *self,
+                          BpNode            *node,
+                          cairo_rectangle_t *rect)
+{
+  NodeCache *nc;
+  double cx, cy, w;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (node != NULL && rect != NULL);
+
+  nc = get_node_cache (self, node);
+  node_centre (node, &cx, &cy);
+  w = MAX (nc->shape_w, nc->caption_w);
+  rect->x = cx - w / 2;
+  rect->y = cy - nc->shape_h / 2;
+  rect->width = w;
+  rect->height = nc->shape_h + nc->caption_h;
+}
+
+void
+bp_diagram_get_output_port (BpDiagram *self, BpNode *node, double *x, double *y)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (node != NULL && x != NULL && y != NULL);
+  output_port (self, node, x, y);
+}
+
+void
+bp_diagram_get_input_port (BpDiagram *self, BpNode *node, guint slot, double *x, double *y)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (node != NULL && x != NULL && y != NULL);
+  input_port (self, node, slot, x, y);
+}
+
+BpNode *
+bp_diagram_hit_test (BpDiagram *self, double x, double y, BpHitPart *part, guint *slot)
+{
+  guint n;
+  double r = PORT_HIT_R;
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), NULL);
+
+  if (part != NULL)
+    *part = BP_HIT_NONE;
+  if (slot != NULL)
+    *slot = 0;
+  r *= self->text_scale;
+  n = bp_graph_get_n_nodes (self->graph);
+
+  /* Ports first (they sit on the outline), topmost node first. */
+  for (guint i = n; i-- > 0;)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+      guint n_in = bp_node_get_n_inputs (node);
+      double px, py;
+
+      output_port (self, node, &px, &py);
+      if (hypot (x - px, y - py) <= r)
+        {
+          if (part != NULL)
+            *part = BP_HIT_OUTPUT_PORT;
+          return node;
+        }
+      for (guint k = 0; k < n_in; k++)
+        {
+          input_port (self, node, k, &px, &py);
+          if (hypot (x - px, y - py) <= r)
+            {
+              if (part != NULL)
+                *part = BP_HIT_INPUT_PORT;
+              if (slot != NULL)
+                *slot = k;
+              return node;
+            }
+        }
+    }
+  for (guint i = n; i-- > 0;)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+      cairo_rectangle_t rect;
+
+      bp_diagram_get_node_rect (self, node, &rect);
+      if (x >= rect.x && x <= rect.x + rect.width && y >= rect.y && y <= rect.y + rect.height)
+        {
+          if (part != NULL)
+            *part = BP_HIT_NODE;
+          return node;
+        }
+    }
+  return NULL;
+}
+
+void
+bp_diagram_measure_node (BpDiagram *self, BpNode *node, double *width, double *height)
+{
+  NodeCache *nc;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (node != NULL);
+
+  /* Symmetric around the shape's centre (the node's position), with room
+   * for the caption below. */
+  nc = get_node_cache (self, node);
+  if (width != NULL)
+    *width = MAX (nc->shape_w, nc->caption_w);
+  if (height != NULL)
+    *height = nc->shape_h + 2 * nc->caption_h;
+}
+
+guint
+bp_diagram_get_edge_label_rects (BpDiagram            *self,
+                                 BpTrace              *trace,
+                                 const BpDiagramState *state,
+                                 BpNode               *node,
+                                 guint                 slot,
+                                 cairo_rectangle_t    *value_rect,
+                                 cairo_rectangle_t    *grad_rect,
+                                 double               *arrow_y)
+{
+  static const BpDiagramState default_state = BP_DIAGRAM_STATE_INIT;
+  Frame f;
+  Edge node_in[BP_OP_MAX_INPUTS];
+  Edge e;
+  guint n_in;
+  guint flags = 0;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), 0);
+  g_return_val_if_fail (node != NULL, 0);
+
+  if (slot >= bp_node_get_n_inputs (node))
+    return 0;
+  frame_init (&f, self, NULL, trace, state != NULL ? state : &default_state);
+  n_in = node_edges (&f, node, node_in);
+  for (guint i = 0; i < n_in; i++)
+    if (node_in[i].slot == slot)
+      {
+        e = node_in[i];
+        found = TRUE;
+      }
+  if (found)
+    {
+      NodeCache *src_nc = get_node_cache (self, e.src);
+      NodeCache *dst_nc = get_node_cache (self, node);
+      double x, y, w, h;
+
+      if (arrow_y != NULL)
+        line_point (&e.line, e.t, &x, arrow_y);
+      if (e.value != NULL)
+        {
+          gboolean blank = is_hidden (f.state->hidden_values, e.src);
+
+          if (!blank)
+            label_update (self, &src_nc->value, e.value);
+          value_rect_at (&f, &src_nc->value, blank, &e.line, e.t, &x, &y, &w, &h);
+          if (value_rect != NULL)
+            *value_rect = (cairo_rectangle_t) { x, y, w, h };
+          flags |= 1;
+        }
+      if (e.back != NULL)
+        {
+          gboolean blank = is_hidden (f.state->hidden_grads, e.src);
+
+          if (!blank)
+            label_update (self, &dst_nc->grad[slot], e.back->downstream[slot]);
+          grad_rect_at (&f, &dst_nc->grad[slot], blank, &e.line, e.t, &x, &y, &w, &h);
+          if (grad_rect != NULL)
+            *grad_rect = (cairo_rectangle_t) { x, y, w, h };
+          flags |= 2;
+        }
+    }
+  frame_clear (&f);
+  return flags;
+}
+
+void
+bp_diagram_measure_tensor (BpDiagram *self, BpTensor *tensor, double *width, double *height)
+{
+  Label label = { 0 };
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (tensor != NULL);
+
+  label_update (self, &label, tensor);
+  if (width != NULL)
+    *width = label.width;
+  if (height != NULL)
+    *height = label.height;
+  label_clear (&label);
+}

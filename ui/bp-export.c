@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* Export: the same renderer onto an SVG, PNG or PDF surface. The file is
+ * written next to the target under a temporary name and renamed over it,
+ * so a failed export never leaves half a file behind. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <cairo-svg.h>
+#include <cairo-pdf.h>
+
+#include "bp-export.h"
+
+#define EXPORT_MARGIN 24.0
+/* A PNG larger than this per side is refused (a 16k × 16k image is 1 GiB). */
+#define PNG_MAX_SIDE  16384
+
+gboolean
+bp_export_format_from_path (const char *path, BpExportFormat *format, GError **error)
+{
+  const char *dot;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  dot = strrchr (path, '.');
+  if (dot != NULL && strchr (dot, G_DIR_SEPARATOR) == NULL)
+    {
+      if (g_ascii_strcasecmp (dot, ".svg") == 0)
+        {
+          *format = BP_EXPORT_SVG;
+          return TRUE;
+        }
+      if (g_ascii_strcasecmp (dot, ".png") == 0)
+        {
+          *format = BP_EXPORT_PNG;
+          return TRUE;
+        }
+      if (g_ascii_strcasecmp (dot, ".pdf") == 0)
+        {
+          *format = BP_EXPORT_PDF;
+          return TRUE;
+        }
+    }
+  g_set_error (error, BP_ERROR, BP_ERROR_IO,
+               "Cannot tell the format of “%s”: use a name ending in .svg, .png or .pdf",
+               path);
+  return FALSE;
+}
+
+typedef struct
+{
+  int      fd;
+  int      saved_errno;
+} Sink;
+
+static cairo_status_t
+write_cb (void *closure, const unsigned char *data, unsigned int length)
+{
+  Sink *sink = closure;
+
+  while (length > 0)
+    {
+      ssize_t n = write (sink->fd, data, length);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          sink->saved_errno = errno;
+          return CAIRO_STATUS_WRITE_ERROR;
+        }
+      data += n;
+      length -= (unsigned int) n;
+    }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+paint (BpDiagram *diagram, cairo_surface_t *surface, BpTrace *trace,
+       const BpDiagramState *state, const cairo_rectangle_t *bounds, double scale)
+{
+  cairo_t *cr = cairo_create (surface);
+  double r, g, b;
+
+  bp_diagram_get_background (state->dark, &r, &g, &b);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, EXPORT_MARGIN - bounds->x, EXPORT_MARGIN - bounds->y);
+  bp_diagram_draw (diagram, cr, trace, state);
+  cairo_destroy (cr);
+}
+
+gboolean
+bp_export_to_file (BpDiagram            *diagram,
+                   BpTrace              *trace,
+                   const BpDiagramState *state,
+                   const char           *path,
+                   double                scale,
+                   GError              **error)
+{
+  static const BpDiagramState default_state = BP_DIAGRAM_STATE_INIT;
+  BpExportFormat format;
+  cairo_rectangle_t bounds;
+  cairo_surface_t *surface = NULL;
+  cairo_status_t status;
+  cairo_status_t write_status = CAIRO_STATUS_SUCCESS;
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmp = NULL;
+  Sink sink = { -1, 0 };
+  double w, h;
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (state == NULL)
+    state = &default_state;
+  if (!bp_export_format_from_path (path, &format, error))
+    return FALSE;
+  if (!(scale > 0.01 && scale <= 64))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   "The scale must be between 0.01 and 64, not %g", scale);
+      return FALSE;
+    }
+
+  bp_diagram_get_trace_bounds (diagram, trace, state, &bounds);
+  w = ceil ((bounds.width + 2 * EXPORT_MARGIN) * scale);
+  h = ceil ((bounds.height + 2 * EXPORT_MARGIN) * scale);
+  if (format == BP_EXPORT_PNG && (w > PNG_MAX_SIDE || h > PNG_MAX_SIDE))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "The image would be %.0f × %.0f pixels; use a smaller --scale "
+                   "(at most %d pixels per side)", w, h, PNG_MAX_SIDE);
+      return FALSE;
+    }
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  tmp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+  sink.fd = g_mkstemp_full (tmp, O_WRONLY, 0666);
+  if (sink.fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Cannot write in “%s”: %s",
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  switch (format)
+    {
+    case BP_EXPORT_SVG:
+      surface = cairo_svg_surface_create_for_stream (write_cb, &sink, w, h);
+      cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
+      paint (diagram, surface, trace, state, &bounds, scale);
+      break;
+
+    case BP_EXPORT_PDF:
+      surface = cairo_pdf_surface_create_for_stream (write_cb, &sink, w, h);
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Backprop Studio");
+      paint (diagram, surface, trace, state, &bounds, scale);
+      break;
+
+    case BP_EXPORT_PNG:
+    default:
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) w, (int) h);
+      paint (diagram, surface, trace, state, &bounds, scale);
+      status = cairo_surface_status (surface);
+      if (status == CAIRO_STATUS_SUCCESS)
+        write_status = cairo_surface_write_to_png_stream (surface, write_cb, &sink);
+      break;
+    }
+
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = write_status;
+  cairo_surface_destroy (surface);
+
+  if (status == CAIRO_STATUS_SUCCESS && sink.saved_errno == 0 && fsync (sink.fd) != 0)
+    sink.saved_errno = errno;
+  if (close (sink.fd) != 0 && sink.saved_errno == 0)
+    sink.saved_errno = errno;
+  if (status != CAIRO_STATUS_SUCCESS || sink.saved_errno != 0)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Cannot write “%s”: %s", path,
+                   sink.saved_errno != 0 ? g_strerror (sink.saved_errno)
+                                         : cairo_status_to_string (status));
+      g_unlink (tmp);
+      return FALSE;
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Cannot write “%s”: %s", path,
+                   g_strerror (saved));
+      g_unlink (tmp);
+      return FALSE;
+    }
+  return TRUE;
+}

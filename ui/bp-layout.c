@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/* Automatic layout with Graphviz's dot: it chooses the ranks (columns,
+ * left to right) and the order inside each rank so that edges cross as
+ * little as possible. The columns are then re-spaced so that every
+ * arrow is long enough for the numbers written on it, which dot cannot
+ * know about. */
+
+#include <math.h>
+#include <gvc.h>
+#include <gmodule.h>
+
+#include "bp-layout.h"
+
+#define DOT_PLUGIN_SYMBOL "gvplugin_dot_layout_LTX_library"
+
+#define BP_POINTS_PER_INCH 72.0
+#define RANK_GAP_MIN    96.0   /* shortest arrow between columns, px */
+#define LABEL_MARGIN    20.0   /* free space on either side of a label */
+#define NODE_SEP        18.0   /* between nodes of one column, px */
+#define BAND_GAP        9.0    /* label gaps and the back arrow's offset */
+
+typedef struct
+{
+  BpNode  *node;
+  Agnode_t *agn;
+  double   w, h;       /* the footprint given to dot */
+  double   vw, vh;     /* this node's value label */
+  double   x, y;       /* result, y down */
+  int      rank;
+} Item;
+
+/* gvContext() reads the plugin configuration and registers every plugin
+ * (~10 ms per process); only dot is needed, so open its library directly
+ * and hand it to gvContextPlugins() (~0.3 ms). */
+static GVC_t *
+new_context (void)
+{
+#ifdef BP_GVPLUGIN_DIR
+  static lt_symlist_t builtins[] = {
+    { DOT_PLUGIN_SYMBOL, NULL },
+    { NULL, NULL },
+  };
+  static const char *names[] = {
+    "libgvplugin_dot_layout.so.6", "libgvplugin_dot_layout.so",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *file = g_build_filename (BP_GVPLUGIN_DIR, names[i], NULL);
+      GModule *module = g_module_open (file, G_MODULE_BIND_LOCAL);
+      gpointer library = NULL;
+
+      if (module == NULL)
+        continue;
+      if (g_module_symbol (module, DOT_PLUGIN_SYMBOL, &library) && library != NULL)
+        {
+          /* Stays loaded for the life of the process, as the context. */
+          g_module_make_resident (module);
+          builtins[0].address = library;
+          return gvContextPlugins (builtins, 0);
+        }
+      g_module_close (module);
+    }
+#endif
+  return gvContext ();
+}
+
+static GVC_t *
+get_gvc (void)
+{
+  static GVC_t *gvc = NULL;
+
+  /* One context for the process; layouts run on the main thread. */
+  if (g_once_init_enter (&gvc))
+    g_once_init_leave (&gvc, new_context ());
+  return gvc;
+}
+
+static void
+set_attr (void *obj, const char *name, const char *value)
+{
+  /* cgraph takes non-const strings but does not modify them. */
+  agsafeset (obj, (char *) name, (char *) value, (char *) "");
+}
+
+static void
+set_inches (void *obj, const char *name, double px)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.4f", px / BP_POINTS_PER_INCH);
+  set_attr (obj, name, buf);
+}
+
+/* Values and gradients of a throw-away copy, so that the layout can leave
+ * room for the numbers a pass will write (NULL when the graph cannot run). */
+static BpGraph *
+evaluate_copy (BpGraph *graph)
+{
+  g_autoptr(BpGraph) copy = bp_graph_copy (graph);
+
+  bp_graph_set_record_trace (copy, FALSE);
+  if (bp_graph_get_output (copy) == NULL || !bp_graph_backward (copy, NULL))
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
+static void
+overlap_push_down (Item *items, guint n, double sep)
+{
+  gboolean moved = TRUE;
+  guint rounds = 0;
+
+  /* Nodes placed next to ones the user positioned: move each new node down
+   * until it is clear of all others. */
+  while (moved && rounds++ < 64)
+    {
+      moved = FALSE;
+      for (guint i = 0; i < n; i++)
+        for (guint j = 0; j < n; j++)
+          {
+            Item *a = &items[i], *b = &items[j];
+
+            if (i == j || a->agn != NULL || b->agn == NULL)
+              continue;
+            /* a is fixed (agn cleared), b new */
+            if (fabs (a->x - b->x) < (a->w + b->w) / 2 + sep
+                && fabs (a->y - b->y) < (a->h + b->h) / 2 + sep)
+              {
+                b->y = a->y + (a->h + b->h) / 2 + sep;
+                moved = TRUE;
+              }
+          }
+    }
+}
+
+gboolean
+bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
+{
+  BpGraph *graph;
+  GVC_t *gvc;
+  Agraph_t *g;
+  g_autofree Item *items = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(BpGraph) values = NULL;
+  g_autofree double *rank_w = NULL;
+  g_autofree double *gap = NULL;
+  g_autofree double *rank_x = NULL;
+  double s, top = 0, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
+  guint n, n_missing = 0;
+  int max_rank = 0;
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = bp_diagram_get_graph (diagram);
+  n = bp_graph_get_n_nodes (graph);
+  for (guint i = 0; i < n; i++)
+    {
+      double x, y;
+
+      if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
+        n_missing++;
+    }
+  if (n == 0 || (only_missing && n_missing == 0))
+    return TRUE;
+
+  gvc = get_gvc ();
+  if (gvc == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "Graphviz could not be initialised");
+      return FALSE;
+    }
+
+  s = bp_diagram_get_text_scale (diagram);
+  values = evaluate_copy (graph);
+  items = g_new0 (Item, n);
+  index = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Item *it = &items[i];
+      BpNode *copy_node;
+
+      it->node = bp_graph_get_node (graph, i);
+      g_hash_table_insert (index, it->node, GUINT_TO_POINTER (i));
+      bp_diagram_measure_node (diagram, it->node, &it->w, &it->h);
+      copy_node = values != NULL ? bp_graph_lookup (values, bp_node_get_id (it->node)) : NULL;
+      if (copy_node != NULL && bp_node_get_value (copy_node) != NULL)
+        bp_diagram_measure_tensor (diagram, bp_node_get_value (copy_node), &it->vw, &it->vh);
+      else
+        {
+          it->vw = 36 * s;
+          it->vh = 18 * s;
+        }
+    }
+
+  /* Room above and below each node for the labels of the arrows at its
+   * height: the value above, the back arrow and the gradient below. */
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = items[i].node;
+      guint n_in = bp_node_get_n_inputs (node);
+
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (node, k);
+          Item *a, *b;
+          double band;
+
+          if (src == NULL)
+            continue;
+          a = &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))];
+          b = &items[i];
+          /* The gradient has the shape of the value. Where arrows
+           * converge, their labels stand at 0.38 of the way, where the
+           * arrows are only ~0.6 as far apart as their sources. */
+          band = 2 * (a->vh + BAND_GAP * s) + BAND_GAP * s;
+          if (n_in > 1)
+            band /= 0.6;
+          a->h = MAX (a->h, band);
+          b->h = MAX (b->h, band * 0.6);
+        }
+    }
+
+  g = agopen ((char *) "bp", Agdirected, NULL);
+  set_attr (g, "rankdir", "LR");
+  set_attr (g, "ordering", "in");
+  set_inches (g, "nodesep", NODE_SEP * s);
+  set_inches (g, "ranksep", RANK_GAP_MIN * s);
+  if (n > 200)
+    {
+      /* Bound the crossing minimisation and positioning passes, which
+       * grow much faster than the graph. */
+      set_attr (g, "mclimit", "0.5");
+      set_attr (g, "nslimit", "2");
+      set_attr (g, "nslimit1", "2");
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      char name[32];
+
+      g_snprintf (name, sizeof name, "n%u", i);
+      items[i].agn = agnode (g, name, TRUE);
+      set_attr (items[i].agn, "shape", "box");
+      set_attr (items[i].agn, "fixedsize", "true");
+      set_attr (items[i].agn, "label", "");
+      /* In the final orientation: width is horizontal even with LR. */
+      set_inches (items[i].agn, "width", items[i].w);
+      set_inches (items[i].agn, "height", items[i].h);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_in = bp_node_get_n_inputs (items[i].node);
+
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (items[i].node, k);
+          Agedge_t *e;
+          guint j;
+
+          if (src == NULL)
+            continue;
+          j = GPOINTER_TO_UINT (g_hash_table_lookup (index, src));
+          e = agedge (g, items[j].agn, items[i].agn, NULL, TRUE);
+          /* Keep the first inputs in a straight row, as the book draws a
+           * chain of layers with W and b hanging below. */
+          set_attr (e, "weight", k == 0 ? "8" : "1");
+        }
+    }
+
+  if (gvLayout (gvc, g, "dot") != 0)
+    {
+      agclose (g);
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "Graphviz could not lay out the graph");
+      return FALSE;
+    }
+
+  top = GD_bb (g).UR.y;
+  for (guint i = 0; i < n; i++)
+    {
+      items[i].rank = ND_rank (items[i].agn);
+      items[i].y = top - ND_coord (items[i].agn).y;
+      max_rank = MAX (max_rank, items[i].rank);
+    }
+
+  /* Column widths, then the gaps the labels need. */
+  rank_w = g_new0 (double, max_rank + 1);
+  gap = g_new0 (double, max_rank + 1);
+  rank_x = g_new0 (double, max_rank + 1);
+  for (guint i = 0; i < n; i++)
+    rank_w[items[i].rank] = MAX (rank_w[items[i].rank], items[i].w);
+  for (int r = 0; r < max_rank; r++)
+    gap[r] = RANK_GAP_MIN * s;
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_in = bp_node_get_n_inputs (items[i].node);
+
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (items[i].node, k);
+          Item *a;
+          int r0, r1;
+          double have = 0, need;
+
+          if (src == NULL)
+            continue;
+          a = &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))];
+          r0 = MIN (a->rank, items[i].rank);
+          r1 = MAX (a->rank, items[i].rank);
+          if (r0 == r1)
+            continue;
+          /* The label stands at ~0.38 of the arrow when arrows converge
+           * (see the renderer), and arrows stay at most ~40° steep. */
+          need = MAX ((a->vw / 2 + LABEL_MARGIN * s) / 0.38,
+                      MIN (1.2 * fabs (a->y - items[i].y), 3 * RANK_GAP_MIN * s));
+          for (int r = r0; r < r1; r++)
+            have += gap[r] + (r > r0 ? rank_w[r] : 0);
+          if (have < need)
+            for (int r = r0; r < r1; r++)
+              gap[r] += (need - have) / (r1 - r0);
+        }
+    }
+  rank_x[0] = rank_w[0] / 2;
+  for (int r = 1; r <= max_rank; r++)
+    rank_x[r] = rank_x[r - 1] + rank_w[r - 1] / 2 + gap[r - 1] + rank_w[r] / 2;
+
+  for (guint i = 0; i < n; i++)
+    {
+      items[i].x = rank_x[items[i].rank];
+      min_x = MIN (min_x, items[i].x - items[i].w / 2);
+      min_y = MIN (min_y, items[i].y - items[i].h / 2);
+    }
+
+  gvFreeLayout (gvc, g);
+  agclose (g);
+
+  /* Diagram units: the top-left footprint at the origin. */
+  for (guint i = 0; i < n; i++)
+    {
+      items[i].x -= min_x;
+      items[i].y -= min_y;
+    }
+
+  if (only_missing && n_missing < n)
+    {
+      /* Keep the nodes that have a place; mark them fixed (agn NULL). */
+      for (guint i = 0; i < n; i++)
+        {
+          double x, y;
+
+          if (bp_node_get_position (items[i].node, &x, &y))
+            {
+              items[i].x = x;
+              items[i].y = y;
+              items[i].agn = NULL;
+            }
+        }
+      overlap_push_down (items, n, NODE_SEP * s);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      double x, y;
+
+      if (only_missing && bp_node_get_position (items[i].node, &x, &y))
+        continue;
+      bp_node_set_position (items[i].node, round (items[i].x), round (items[i].y));
+    }
+  bp_diagram_invalidate (diagram);
+  return TRUE;
+}
