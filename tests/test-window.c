@@ -4,6 +4,7 @@
  * mode, and a picture of the window that must not be blank. */
 #include <glib/gstdio.h>
 
+#include "bp-application.h"
 #include "bp-autosave.h"
 #include "bp-examples.h"
 #include "bp-window-private.h"
@@ -643,6 +644,101 @@ test_window_value_editor (void)
   destroy_window (window);
 }
 
+static guint
+count_windows (GtkApplication *app)
+{
+  return g_list_length (gtk_application_get_windows (app));
+}
+
+/* The application: activate opens the apple example (and offers what a
+ * crash left), files from the command line open in windows of their own,
+ * a broken one leaves its window on the example with the message. */
+static void
+test_application (void)
+{
+  g_autoptr(BpApplication) app = bp_application_new ();
+  g_autofree char *good_path = g_build_filename (tmp_dir, "app-good.bpx", NULL);
+  g_autofree char *bad_path = g_build_filename (tmp_dir, "app-bad.bpgraph", NULL);
+  GFile *files[2];
+  g_autoptr(GError) error = NULL;
+  BpWindow *window;
+  BpWindow *restored_offer_window;
+  AdwMessageDialog *dialog;
+  GList *windows;
+  BpWindow *source;
+  g_autoptr(GFile) copy = NULL;
+
+  clear_autosaves ();
+  source = new_window_with_example ("sigmoid");
+  edit_first_leaf (source, "2");
+  copy = g_object_ref (_bp_window_autosave_now (source));
+  g_clear_object (&source->autosave_file);   /* as if it had crashed: the copy stays */
+  destroy_window (source);
+  g_assert_true (g_file_query_exists (copy, NULL));
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_application_activate (G_APPLICATION (app));
+  g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 1);
+  window = BP_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  g_assert_true (bp_window_is_clean (window));
+  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple"));
+  restored_offer_window = window;
+  dialog = find_dialog_for (GTK_WINDOW (restored_offer_window));
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "later");
+  spin ();
+  g_assert_true (g_file_query_exists (copy, NULL));   /* kept for next time */
+  bp_autosave_remove (copy);
+
+  /* A second activate presents the same window. */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 1);
+
+  g_assert_true (g_file_set_contents (good_path, "x = 2\ny = x * x\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad_path, "{\"format\": \"backprop-studio\"", -1, NULL));
+  files[0] = g_file_new_for_path (good_path);
+  files[1] = g_file_new_for_path (bad_path);
+  g_application_open (G_APPLICATION (app), files, 2, "");
+  g_object_unref (files[0]);
+  g_object_unref (files[1]);
+
+  /* The clean example window took the first file; the broken one got a
+   * window that stays on the example and says why. */
+  g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 2);
+  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "y"));
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    if (l->data != window)
+      {
+        BpWindow *other = l->data;
+
+        g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (other->canvas), "apple"));
+        g_assert_nonnull (_bp_window_get_last_message (other));
+        g_assert_nonnull (other->error_dialog);
+      }
+
+  /* The app actions exist; quit closes every (clean) window. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "shortcuts"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "new-window"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-example", g_variant_new_string ("matmul"));
+  {
+    gboolean found = FALSE;
+
+    for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+      found |= bp_graph_lookup (bp_canvas_get_graph (BP_WINDOW (l->data)->canvas), "W") != NULL;
+    g_assert_true (found);
+  }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  spin ();
+  g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 0);
+
+  clear_autosaves ();
+}
+
 /* The shortcuts window builds, and lists every key the window, the
  * application and the canvas bind. */
 static void
@@ -727,6 +823,7 @@ main (int   argc,
   g_test_add_func ("/window/value-editor", test_window_value_editor);
   g_test_add_func ("/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/window/picture", test_window_picture);
+  g_test_add_func ("/window/application", test_application);
 
   ret = g_test_run ();
 
