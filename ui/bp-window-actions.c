@@ -138,8 +138,14 @@ save_as_response_cb (GtkFileChooserNative *native,
   if (file == NULL)
     return;
 
+  if (g_file_peek_path (file) == NULL)
+    {
+      _bp_window_toast (self, _("Could Not Save"));
+      return;
+    }
+
   /* Documents are .bpgraph whatever the user typed. */
-  if (!g_str_has_suffix (g_file_peek_path (file) ? g_file_peek_path (file) : "", ".bpgraph"))
+  if (!g_str_has_suffix (g_file_peek_path (file), ".bpgraph"))
     {
       g_autofree char *path = g_strconcat (g_file_peek_path (file), ".bpgraph", NULL);
       g_autoptr(GFile) with_extension = g_file_new_for_path (path);
