@@ -139,6 +139,29 @@ picture (BpWindow   *window,
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
 }
 
+/* Popovers are surfaces of their own: for them, a picture of the screen. */
+static void
+screen_picture (const char *name)
+{
+  const char *dir = g_getenv ("BP_SHOTS_DIR");
+  g_autofree char *file = g_strconcat ("teach-", name, ".png", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *cmd = NULL;
+  g_autofree char *import = g_find_program_in_path ("import");
+  guint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  if (import == NULL)
+    return;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  if (dir == NULL)
+    dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : tmp_dir;
+  path = g_build_filename (dir, file, NULL);
+  cmd = g_strdup_printf ("%s -window root %s", import, path);
+  if (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
+    g_test_message ("screen picture: %s", path);
+}
+
 static char *
 fmt (const BpTensor *t)
 {
@@ -348,6 +371,23 @@ test_quiz (void)
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
   g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 1);
   g_assert_cmpstr (gtk_label_get_label (window->grad_label), !=, "?");
+
+  /* On the canvas (also in presentation mode): a popover on the node. */
+  {
+    const char *result = NULL;
+    BpNode *tax = bp_graph_lookup (graph, "tax");
+
+    g_assert_false (_bp_window_teach_answer_on_canvas (window, bp_graph_lookup (graph, "price"), NULL, NULL));
+    g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "2", &result));
+    g_assert_true (contains (result, "✗"));
+    g_assert_true (contains (result, "∂z/∂y = x"));
+    screen_picture ("quiz-popover");
+    g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "200", &result));
+    g_assert_true (contains (result, "✓"));
+    g_assert_false (bp_quiz_is_blank (quiz, tax, BP_QUIZ_GRAD));
+    /* Solved: nothing left to ask there. */
+    g_assert_false (_bp_window_teach_answer_on_canvas (window, tax, NULL, NULL));
+  }
 
   /* The teacher's choice goes into the saved document. */
   bp_quiz_set_active (quiz, FALSE);

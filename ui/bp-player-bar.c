@@ -130,9 +130,34 @@ bp_player_bar_dispose (GObject *object)
 
   bp_player_bar_set_player (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_PLAYER_BAR);
+  /* Popovers others parented here (the quiz's). */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL; )
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (GTK_IS_POPOVER (child))
+        gtk_widget_unparent (child);
+      child = next;
+    }
   g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (bp_player_bar_parent_class)->dispose (object);
+}
+
+/* Popovers parented here are not laid out by the box; keep them placed. */
+static void
+bp_player_bar_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  GTK_WIDGET_CLASS (bp_player_bar_parent_class)->size_allocate (widget, width, height, baseline);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_get_visible (child))
+      gtk_popover_present (GTK_POPOVER (child));
 }
 
 static void
@@ -142,6 +167,7 @@ bp_player_bar_class_init (BpPlayerBarClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bp_player_bar_dispose;
+  widget_class->size_allocate = bp_player_bar_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/BackpropStudio/ui/bp-player-bar.ui");

@@ -25,6 +25,10 @@ GActionGroup *bp_player_bar_get_actions    (BpPlayerBar *self);
  * reset, on `widget` (the window), before the canvas sees them; not while
  * the focus is in an entry. */
 void          bp_player_bar_add_shortcuts  (BpPlayerBar *self, GtkWidget *widget);
+/* The bar is always on screen (also in presentation mode), so popovers
+ * that point at the canvas may be parented to it with
+ * gtk_widget_set_parent(); it keeps them placed and unparents them. */
+
 /* The position label's text (tests read it). */
 const char   *bp_player_bar_get_position_text (BpPlayerBar *self);
 

@@ -24,7 +24,14 @@ typedef struct
   BpPlayerBar          *bar;         /* borrowed children */
   BpTeachPanel         *panel;
   GtkFileChooserNative *chooser;
+  GtkPopover           *answer_popover;   /* parented to the bar */
+  GtkLabel             *answer_title;
+  GtkEntry             *answer_entry;
+  GtkLabel             *answer_result;
+  char                 *answer_node_id;
+  BpQuizFlags           answer_what;
   guint                 last_position;
+  guint                 selecting : 1;    /* the player moves the selection */
   guint                 fit_source;
   guint                 presenting : 1;
   guint                 side_was_visible : 1;
@@ -47,6 +54,7 @@ teach_free (gpointer data)
   g_clear_object (&teach->chooser);
   g_clear_object (&teach->player);
   g_clear_object (&teach->quiz);
+  g_free (teach->answer_node_id);
   g_free (teach);
 }
 
@@ -92,7 +100,11 @@ player_changed_cb (BpWindowTeach *teach)
 
       teach->last_position = position;
       if (step != NULL && teach->window->canvas != NULL)
-        bp_canvas_select_node (teach->window->canvas, step->node);
+        {
+          teach->selecting = TRUE;
+          bp_canvas_select_node (teach->window->canvas, step->node);
+          teach->selecting = FALSE;
+        }
     }
 }
 
@@ -127,10 +139,137 @@ canvas_graph_changed_cb (BpWindowTeach *teach)
   update_actions (teach);
 }
 
+/* --- answering a blank on the canvas (also in presentation mode) --- */
+
+static void
+answer_activate_cb (BpWindowTeach *teach)
+{
+  g_autofree char *hint = NULL;
+  g_autofree char *text = NULL;
+  BpGraph *graph = bp_player_get_graph (teach->player);
+  BpNode *node = graph && teach->answer_node_id ? bp_graph_lookup (graph, teach->answer_node_id) : NULL;
+
+  if (node == NULL)
+    return;
+
+  switch (bp_quiz_answer (teach->quiz, node, teach->answer_what,
+                          gtk_editable_get_text (GTK_EDITABLE (teach->answer_entry)), &hint))
+    {
+    case BP_QUIZ_ANSWER_RIGHT:
+      text = g_strdup_printf ("✓ %s", _("Right!"));
+      break;
+    case BP_QUIZ_ANSWER_WRONG:
+      text = g_strdup_printf ("✗ %s\n%s", _("Not quite."), hint ? hint : "");
+      break;
+    case BP_QUIZ_ANSWER_INVALID:
+      text = g_strdup_printf ("✗ %s", _("Type a number, or a matrix like [[1, 2], [3, 4]] of the right shape."));
+      break;
+    case BP_QUIZ_ANSWER_UNKNOWN:
+    default:
+      text = g_strdup (_("Nothing computed yet for this blank."));
+      break;
+    }
+  gtk_label_set_label (teach->answer_result, text);
+  gtk_widget_set_visible (GTK_WIDGET (teach->answer_result), TRUE);
+  /* Keep the text for the panel too. */
+  bp_teach_panel_update (teach->panel);
+}
+
+static void
+ensure_answer_popover (BpWindowTeach *teach)
+{
+  GtkWidget *box;
+
+  if (teach->answer_popover != NULL)
+    return;
+
+  teach->answer_popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (teach->answer_popover), "quiz-popover");
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  teach->answer_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (teach->answer_title, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (teach->answer_title), "heading");
+  teach->answer_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (teach->answer_entry, _("your answer"));
+  gtk_entry_set_activates_default (teach->answer_entry, FALSE);
+  teach->answer_result = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (teach->answer_result, 0);
+  gtk_label_set_wrap (teach->answer_result, TRUE);
+  gtk_label_set_max_width_chars (teach->answer_result, 40);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (teach->answer_title));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (teach->answer_entry));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (teach->answer_result));
+  gtk_popover_set_child (teach->answer_popover, box);
+  g_signal_connect_swapped (teach->answer_entry, "activate",
+                            G_CALLBACK (answer_activate_cb), teach);
+  gtk_widget_set_parent (GTK_WIDGET (teach->answer_popover), GTK_WIDGET (teach->bar));
+}
+
+/* Opens the answer popover on `node`'s first blank; FALSE when it has none. */
+static gboolean
+show_answer_popover (BpWindowTeach *teach,
+                     BpNode        *node)
+{
+  BpWindow *self = teach->window;
+  g_autofree char *title = NULL;
+  cairo_rectangle_t rect;
+  graphene_point_t top_left, bottom_right, in_bar_tl, in_bar_br;
+  GdkRectangle pointing;
+  double wx0, wy0, wx1, wy1;
+
+  if (node == NULL || !bp_quiz_get_active (teach->quiz))
+    return FALSE;
+  if (bp_quiz_is_blank (teach->quiz, node, BP_QUIZ_VALUE))
+    teach->answer_what = BP_QUIZ_VALUE;
+  else if (bp_quiz_is_blank (teach->quiz, node, BP_QUIZ_GRAD))
+    teach->answer_what = BP_QUIZ_GRAD;
+  else
+    return FALSE;
+
+  ensure_answer_popover (teach);
+  g_free (teach->answer_node_id);
+  teach->answer_node_id = g_strdup (bp_node_get_id (node));
+
+  if (teach->answer_what == BP_QUIZ_VALUE)
+    /* Translators: a quiz blank on the canvas, "apple_price = ?" */
+    title = g_strdup_printf (_("%s = ?"), bp_node_get_label (node));
+  else
+    /* Translators: a quiz blank on the canvas, "∂L/∂apple = ?" */
+    title = g_strdup_printf (_("∂L/∂%s = ?"), bp_node_get_label (node));
+  gtk_label_set_label (teach->answer_title, title);
+  gtk_editable_set_text (GTK_EDITABLE (teach->answer_entry), "");
+  gtk_label_set_label (teach->answer_result, "");
+  gtk_widget_set_visible (GTK_WIDGET (teach->answer_result), FALSE);
+
+  /* Point at the node: diagram units → canvas → bar coordinates. */
+  bp_diagram_get_node_rect (bp_canvas_get_diagram (self->canvas), node, &rect);
+  bp_canvas_diagram_to_widget (self->canvas, rect.x, rect.y, &wx0, &wy0);
+  bp_canvas_diagram_to_widget (self->canvas, rect.x + rect.width, rect.y + rect.height, &wx1, &wy1);
+  graphene_point_init (&top_left, wx0, wy0);
+  graphene_point_init (&bottom_right, wx1, wy1);
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->canvas), GTK_WIDGET (teach->bar), &top_left, &in_bar_tl) ||
+      !gtk_widget_compute_point (GTK_WIDGET (self->canvas), GTK_WIDGET (teach->bar), &bottom_right, &in_bar_br))
+    return FALSE;
+  pointing.x = (int) in_bar_tl.x;
+  pointing.y = (int) in_bar_tl.y;
+  pointing.width = MAX (1, (int) (in_bar_br.x - in_bar_tl.x));
+  pointing.height = MAX (1, (int) (in_bar_br.y - in_bar_tl.y));
+  gtk_popover_set_pointing_to (teach->answer_popover, &pointing);
+  gtk_popover_set_position (teach->answer_popover, GTK_POS_BOTTOM);
+  gtk_popover_popup (teach->answer_popover);
+  gtk_widget_grab_focus (GTK_WIDGET (teach->answer_entry));
+  return TRUE;
+}
+
 static void
 canvas_selection_changed_cb (BpWindowTeach *teach)
 {
-  bp_teach_panel_set_node (teach->panel, bp_canvas_get_selected_node (teach->window->canvas));
+  BpNode *node = bp_canvas_get_selected_node (teach->window->canvas);
+
+  bp_teach_panel_set_node (teach->panel, node);
+  /* A click on a node with a blank asks for it (not when stepping). */
+  if (!teach->selecting && node != NULL)
+    show_answer_popover (teach, node);
 }
 
 static void
@@ -479,6 +618,28 @@ _bp_window_teach_set_document (BpWindow   *self,
   bp_teach_panel_set_document (teach->panel, document);
   bp_teach_panel_set_node (teach->panel, bp_canvas_get_selected_node (self->canvas));
   update_actions (teach);
+}
+
+gboolean
+_bp_window_teach_answer_on_canvas (BpWindow    *self,
+                                   BpNode      *node,
+                                   const char  *text,
+                                   const char **result)
+{
+  BpWindowTeach *teach = get_teach (self);
+
+  g_return_val_if_fail (teach != NULL, FALSE);
+
+  if (!show_answer_popover (teach, node))
+    return FALSE;
+  if (text != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (teach->answer_entry), text);
+      answer_activate_cb (teach);
+    }
+  if (result != NULL)
+    *result = gtk_label_get_label (teach->answer_result);
+  return TRUE;
 }
 
 BpPlayer *

@@ -27,6 +27,14 @@ BpPlayerBar  *_bp_window_teach_get_bar         (BpWindow *self);
 gboolean      _bp_window_teach_get_presenting  (BpWindow *self);
 void          _bp_window_teach_set_presenting  (BpWindow *self, gboolean presenting);
 
+/* Opens the answer popover on `node`'s first quiz blank (what a click on
+ * the node does while the quiz runs) and, when `text` is not NULL, answers
+ * it; `result` gets the popover's verdict. FALSE when the node has no blank. */
+gboolean      _bp_window_teach_answer_on_canvas (BpWindow    *self,
+                                                 BpNode      *node,
+                                                 const char  *text,
+                                                 const char **result);
+
 /* Writes every step of `pass` (BP_PASS_NONE: the player's current pass,
  * or forward) as numbered SVG files "<pass>-01.svg" … into `folder`.
  * Returns the number written, 0 with an error on failure. */
