@@ -860,18 +860,29 @@ _bp_window_export_to_path (BpWindow    *self,
 {
   BpDiagramState state = BP_DIAGRAM_STATE_INIT;
   BpExportFormat format;
+  BpQuiz *quiz;
+  g_autoptr(GHashTable) hidden_values = NULL;
+  g_autoptr(GHashTable) hidden_grads = NULL;
 
   g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
 
   if (!bp_export_format_from_path (path, &format, error))
     return FALSE;
 
-  /* The current pass state, on paper colours, without the selection. */
+  /* The current pass state, on paper colours, without the selection;
+   * quiz blanks stay blank on the handout. */
   state.pass = bp_canvas_get_pass (self->canvas);
   state.step = bp_canvas_get_step (self->canvas);
   state.progress = 1.0;
   state.dark = FALSE;
   state.text_scale = bp_canvas_get_text_scale (self->canvas);
+  if ((quiz = _bp_window_teach_get_quiz (self)) != NULL)
+    {
+      hidden_values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);
+      hidden_grads = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
+      state.hidden_values = hidden_values;
+      state.hidden_grads = hidden_grads;
+    }
 
   return bp_export_to_file (bp_canvas_get_diagram (self->canvas),
                             bp_canvas_get_trace (self->canvas),
