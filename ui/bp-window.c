@@ -233,7 +233,9 @@ autosave_tick_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  _bp_window_autosave_now (self);
+  /* Nothing new since the last copy: keep it as it is. */
+  if (self->autosave_file == NULL || self->autosaved_serial != self->change_serial)
+    _bp_window_autosave_now (self);
 
   return G_SOURCE_CONTINUE;
 }
