@@ -507,6 +507,18 @@ test_quiz_blank (void)
   state.hidden_values = hidden;
   g_assert_cmpuint (bp_diagram_get_edge_label_rects (diagram, trace, &state, price, 0,
                                                      &blank, &grad, &arrow_y), ==, 1);
+  {
+    g_autoptr(GHashTable) hidden_grads = g_hash_table_new (NULL, NULL);
+    cairo_surface_t *surface;
+
+    g_hash_table_add (hidden_grads, bp_graph_lookup (graph, "apple"));
+    state.hidden_grads = hidden_grads;
+    state.pass = BP_PASS_BACKWARD;
+    surface = render (diagram, trace, &state);
+    maybe_save (surface, "quiz");
+    cairo_surface_destroy (surface);
+    state.hidden_grads = NULL;
+  }
   /* The blank box replaces "200" (a different width), still above. */
   g_assert_cmpfloat (fabs (blank.width - shown.width), >, 0.5);
   g_assert_cmpfloat (blank.y + blank.height, <=, arrow_y);

@@ -483,7 +483,10 @@ get_node_cache (BpDiagram *self, BpNode *node)
 
     case BP_OP_KIND_OPERATION:
     default:
-      nc->main = make_layout (self, node_main_text (node, op), FONT_SYMBOL);
+      /* Words (exp, log, repeat) in the name size so the circle stays small. */
+      nc->main = make_layout (self, node_main_text (node, op),
+                              g_utf8_strlen (node_main_text (node, op), -1) > 2
+                              ? FONT_NAME : FONT_SYMBOL);
       layout_size (nc->main, &tw, &th);
       nc->shape_w = nc->shape_h = MAX (CIRCLE_D * s, tw + 14 * s);
       break;
@@ -823,8 +826,8 @@ blank_size (Frame *f, double *w, double *h)
   double tw, th;
 
   layout_size (f->self->blank, &tw, &th);
-  *w = MAX (30 * f->s, tw + 16 * f->s);
-  *h = th + 2 * f->s;
+  *w = MAX (40 * f->s, tw + 22 * f->s);
+  *h = th + 6 * f->s;
 }
 
 /* A quiz blank: an empty box with "?". */
@@ -834,7 +837,7 @@ draw_blank (Frame *f, double x, double y, const Rgb *colour, double alpha)
   cairo_t *cr = f->cr;
   double s = f->s;
   double w, h, tw, th;
-  double dash[] = { 3 * s, 2 * s };
+  double dash[] = { 4 * s, 2.5 * s };
 
   blank_size (f, &w, &h);
   frame_add_rect (f, x, y, w, h);
@@ -844,7 +847,7 @@ draw_blank (Frame *f, double x, double y, const Rgb *colour, double alpha)
   rounded_rect (cr, x, y, w, h, 4 * s);
   cairo_fill_preserve (cr);
   set_rgb (cr, colour, alpha);
-  cairo_set_line_width (cr, 1.3 * s);
+  cairo_set_line_width (cr, 1.6 * s);
   cairo_set_dash (cr, dash, 2, 0);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
@@ -1454,10 +1457,18 @@ draw_node (Frame *f, BpNode *node)
       pango_cairo_show_layout (cr, nc->caption);
     }
 
-  if (error)
+  if (error && !f->greek)
     {
+      double ex = cx - 110 * s, ey = cy + nc->shape_h / 2 + nc->caption_h + 2 * s;
+      PangoRectangle ink;
+
+      /* On a patch of page colour: the message may cross arrows. */
+      pango_layout_get_pixel_extents (nc->error_text, NULL, &ink);
+      set_rgb (cr, &pal->bg, 0.9);
+      cairo_rectangle (cr, ex + ink.x - 3 * s, ey + ink.y, ink.width + 6 * s, ink.height);
+      cairo_fill (cr);
       set_rgb (cr, &pal->error, 1.0);
-      cairo_move_to (cr, cx - 110 * s, cy + nc->shape_h / 2 + nc->caption_h + 2 * s);
+      cairo_move_to (cr, ex, ey);
       pango_cairo_show_layout (cr, nc->error_text);
     }
 
