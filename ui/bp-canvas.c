@@ -215,6 +215,25 @@ bp_canvas_pan_by (BpCanvas *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* A node's own pixels: its shape, halo and ports (hovering changes
+ * nothing else). */
+static void
+bp_canvas_damage_node (BpCanvas *self,
+                       BpNode   *node)
+{
+  cairo_rectangle_t r;
+  double grow = 16 * self->text_scale;
+
+  if (node == NULL || self->diagram == NULL)
+    return;
+  bp_diagram_get_node_rect (self->diagram, node, &r);
+  r.x -= grow;
+  r.y -= grow;
+  r.width += 2 * grow;
+  r.height += 2 * grow;
+  bp_canvas_damage_diagram_rect (self, &r);
+}
+
 /* What the moved nodes cover where they are now: their shapes, captions,
  * halos and error notes, the edges into and out of them with their
  * labels, and the output's stub. */
@@ -250,7 +269,7 @@ bp_canvas_damage_dragged (BpCanvas *self)
         }
       if (node == output)
         {
-          cairo_rectangle_t stub = { cx, cy - 60 * s, r.width / 2 + 360 * s, 120 * s };
+          cairo_rectangle_t stub = { cx, cy - 60 * s, r.width / 2 + 640 * s, 120 * s };
 
           rect_union (&r, &stub);
         }
@@ -968,8 +987,9 @@ motion_cb (BpCanvas                 *self,
   /* Redraw only when the hovered node changes, not on every motion. */
   if (node != self->hover)
     {
+      bp_canvas_damage_node (self, self->hover);
       self->hover = node;
-      bp_canvas_invalidate_scene (self);
+      bp_canvas_damage_node (self, self->hover);
     }
 }
 
@@ -979,8 +999,8 @@ leave_cb (BpCanvas                 *self,
 {
   if (self->hover != NULL)
     {
+      bp_canvas_damage_node (self, self->hover);
       self->hover = NULL;
-      bp_canvas_invalidate_scene (self);
     }
 }
 
@@ -1359,6 +1379,30 @@ bp_canvas_draw_overlay (BpCanvas    *self,
     }
 }
 
+/* The background and the diagram in widget coordinates onto `cr`, within
+ * its clip. */
+static void
+bp_canvas_draw_diagram (BpCanvas *self,
+                        cairo_t  *cr,
+                        double    r,
+                        double    g,
+                        double    b)
+{
+  BpDiagramState state;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+
+  bp_canvas_fill_state (self, &state);
+  cairo_translate (cr, self->offset_x, self->offset_y);
+  cairo_scale (cr, self->zoom, self->zoom);
+  bp_diagram_draw (self->diagram, cr, self->trace, &state);
+  cairo_restore (cr);
+}
+
 static void
 bp_canvas_snapshot (GtkWidget   *widget,
                     GtkSnapshot *snapshot)
@@ -1396,39 +1440,68 @@ bp_canvas_snapshot (GtkWidget   *widget,
 
   /* The diagram is drawn only where something changed; overlays such as
    * the rubber band go on top of the kept scene. */
-  if (!self->scene_valid || !cairo_region_is_empty (self->damage))
+  if (!self->scene_valid)
     {
-      BpDiagramState state;
       cairo_t *cr = cairo_create (self->scene);
 
-      if (self->scene_valid)
-        {
-          int n = cairo_region_num_rectangles (self->damage);
-
-          for (int i = 0; i < n; i++)
-            {
-              cairo_rectangle_int_t rect;
-
-              cairo_region_get_rectangle (self->damage, i, &rect);
-              cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
-            }
-          cairo_clip (cr);
-        }
-      cairo_set_source_rgb (cr, r, g, b);
-      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-      cairo_paint (cr);
-      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-
-      bp_canvas_fill_state (self, &state);
-      cairo_translate (cr, self->offset_x, self->offset_y);
-      cairo_scale (cr, self->zoom, self->zoom);
-      bp_diagram_draw (self->diagram, cr, self->trace, &state);
+      bp_canvas_draw_diagram (self, cr, r, g, b);
       cairo_destroy (cr);
-      cairo_surface_flush (self->scene);
-
       self->scene_valid = TRUE;
       cairo_region_subtract (self->damage, self->damage);
+    }
+  else if (!cairo_region_is_empty (self->damage))
+    {
+      /* The damage is drawn on a scratch surface a margin larger and then
+       * copied in: whatever the renderer leaves out as "outside the clip"
+       * near the edges cannot leave a seam in the kept picture. */
+      int margin = (int) ceil (8 * self->text_scale * self->zoom) + 2;
+      cairo_rectangle_int_t extents;
+      cairo_surface_t *scratch;
+      cairo_t *cr;
+      int n = cairo_region_num_rectangles (self->damage);
+
+      cairo_region_get_extents (self->damage, &extents);
+      extents.x -= margin;
+      extents.y -= margin;
+      extents.width += 2 * margin;
+      extents.height += 2 * margin;
+      scratch = cairo_surface_create_similar_image (self->scene, CAIRO_FORMAT_RGB24,
+                                                    extents.width * scale,
+                                                    extents.height * scale);
+      cairo_surface_set_device_scale (scratch, scale, scale);
+      cairo_surface_set_device_offset (scratch, -extents.x * scale, -extents.y * scale);
+
+      cr = cairo_create (scratch);
+      for (int i = 0; i < n; i++)
+        {
+          cairo_rectangle_int_t rect;
+
+          cairo_region_get_rectangle (self->damage, i, &rect);
+          cairo_rectangle (cr, rect.x - margin, rect.y - margin,
+                           rect.width + 2 * margin, rect.height + 2 * margin);
         }
+      cairo_clip (cr);
+      bp_canvas_draw_diagram (self, cr, r, g, b);
+      cairo_destroy (cr);
+      cairo_surface_flush (scratch);
+
+      cr = cairo_create (self->scene);
+      for (int i = 0; i < n; i++)
+        {
+          cairo_rectangle_int_t rect;
+
+          cairo_region_get_rectangle (self->damage, i, &rect);
+          cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
+        }
+      cairo_clip (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+      cairo_set_source_surface (cr, scratch, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_destroy (scratch);
+      cairo_surface_flush (self->scene);
+      cairo_region_subtract (self->damage, self->damage);
+    }
 
   /* Handing the opaque image over as a Cairo node lets the Cairo renderer
    * paint it as it is; a GdkTexture would be copied and converted first. */
