@@ -136,7 +136,10 @@ bp_player_bar_dispose (GObject *object)
       GtkWidget *next = gtk_widget_get_next_sibling (child);
 
       if (GTK_IS_POPOVER (child))
-        gtk_widget_unparent (child);
+        {
+          gtk_popover_popdown (GTK_POPOVER (child));
+          gtk_widget_unparent (child);
+        }
       child = next;
     }
   g_clear_object (&self->actions);

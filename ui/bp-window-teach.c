@@ -49,6 +49,8 @@ teach_free (gpointer data)
   BpWindowTeach *teach = data;
 
   g_clear_handle_id (&teach->fit_source, g_source_remove);
+  if (teach->answer_popover != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (teach->answer_popover), (gpointer *) &teach->answer_popover);
   if (teach->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (teach->chooser));
   g_clear_object (&teach->chooser);
@@ -203,6 +205,8 @@ ensure_answer_popover (BpWindowTeach *teach)
   g_signal_connect_swapped (teach->answer_entry, "activate",
                             G_CALLBACK (answer_activate_cb), teach);
   gtk_widget_set_parent (GTK_WIDGET (teach->answer_popover), GTK_WIDGET (teach->bar));
+  /* The bar owns it and unparents it when it goes. */
+  g_object_add_weak_pointer (G_OBJECT (teach->answer_popover), (gpointer *) &teach->answer_popover);
 }
 
 /* Opens the answer popover on `node`'s first blank; FALSE when it has none. */
@@ -277,6 +281,14 @@ window_destroy_cb (BpWindowTeach *teach)
 {
   bp_player_pause (teach->player);
   bp_player_set_widget (teach->player, NULL);
+}
+
+/* An open popover must close before its window's surface goes. */
+static void
+bar_unmap_cb (BpWindowTeach *teach)
+{
+  if (teach->answer_popover != NULL)
+    gtk_popover_popdown (teach->answer_popover);
 }
 
 /* --- presentation mode --- */
@@ -582,6 +594,7 @@ _bp_window_teach_init (BpWindow *self)
   g_signal_connect_swapped (self->canvas, "selection-changed",
                             G_CALLBACK (canvas_selection_changed_cb), teach);
   g_signal_connect_swapped (self, "destroy", G_CALLBACK (window_destroy_cb), teach);
+  g_signal_connect_swapped (teach->bar, "unmap", G_CALLBACK (bar_unmap_cb), teach);
 
   /* In presentation mode Esc leaves at once, even with a node selected
    * (the canvas would first clear the selection). */
