@@ -577,6 +577,24 @@ test_hit_test (void)
   g_assert_cmpint (part, ==, BP_HIT_OUTPUT_PORT);
   g_assert_null (bp_diagram_hit_test (diagram, -500, -500, &part, &slot));
   g_assert_cmpint (part, ==, BP_HIT_NONE);
+
+  /* Selection and hover are drawn (accent colour, ports). */
+  {
+    g_autoptr(GHashTable) selected = g_hash_table_new (NULL, NULL);
+    BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+    cairo_surface_t *plain, *marked;
+
+    plain = render (diagram, NULL, &state);
+    g_hash_table_add (selected, price);
+    state.selected = selected;
+    state.hover = bp_graph_lookup (graph, "apple");
+    marked = render (diagram, NULL, &state);
+    maybe_save (marked, "selection");
+    g_assert_cmpuint (count_colour (plain, 0x3584e4, 10), ==, 0);
+    g_assert_cmpuint (count_colour (marked, 0x3584e4, 10), >, 50);
+    cairo_surface_destroy (plain);
+    cairo_surface_destroy (marked);
+  }
 }
 
 static void
@@ -596,6 +614,16 @@ test_text_scale (void)
   g_assert_cmpfloat (w2, >, w1 * 1.5);
   g_assert_cmpfloat (h2, >, h1 * 1.5);
   g_assert_cmpfloat (bp_diagram_get_text_scale (diagram), ==, 1.6);
+  {
+    cairo_surface_t *surface;
+
+    state.pass = BP_PASS_BACKWARD;
+    state.step = 2;
+    state.dark = TRUE;
+    surface = render (diagram, bp_graph_get_trace (graph), &state);
+    maybe_save (surface, "presentation");
+    cairo_surface_destroy (surface);
+  }
 }
 
 static void

@@ -981,6 +981,7 @@ draw_token (Frame *f, const Line *l, double t, double dist, const Rgb *colour)
   x += l->nx * dist;
   y += l->ny * dist;
   set_rgb (cr, colour, 0.25);
+  cairo_new_path (cr);
   cairo_arc (cr, x, y, 8 * f->s, 0, 2 * G_PI);
   cairo_fill (cr);
   set_rgb (cr, colour, 1.0);
@@ -1270,6 +1271,7 @@ draw_port (Frame *f, double x, double y, gboolean open)
 
   if (cr == NULL)
     return;
+  cairo_new_path (cr);
   cairo_arc (cr, x, y, PORT_R * s, 0, 2 * G_PI);
   set_rgb (cr, open ? &f->pal->bg : &f->pal->accent, 1.0);
   cairo_fill_preserve (cr);

@@ -17,6 +17,8 @@
 #define EXPORT_MARGIN 24.0
 /* A PNG larger than this per side is refused (a 16k × 16k image is 1 GiB). */
 #define PNG_MAX_SIDE  16384
+/* Cairo's coordinates are 24.8 fixed point: keep pages well inside. */
+#define VECTOR_MAX_SIDE 4000000.0
 
 gboolean
 bp_export_format_from_path (const char *path, BpExportFormat *format, GError **error)
@@ -132,6 +134,13 @@ bp_export_to_file (BpDiagram            *diagram,
   bp_diagram_get_trace_bounds (diagram, trace, state, &bounds);
   w = ceil ((bounds.width + 2 * EXPORT_MARGIN) * scale);
   h = ceil ((bounds.height + 2 * EXPORT_MARGIN) * scale);
+  if (!isfinite (w) || !isfinite (h) || w > VECTOR_MAX_SIDE || h > VECTOR_MAX_SIDE)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                   "The diagram is too large to export (%g × %g); move the nodes "
+                   "closer together or use a smaller --scale", w, h);
+      return FALSE;
+    }
   if (format == BP_EXPORT_PNG && (w > PNG_MAX_SIDE || h > PNG_MAX_SIDE))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
