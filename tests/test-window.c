@@ -349,6 +349,63 @@ test_window_autosave_restore (void)
   destroy_window (window);
 }
 
+static gboolean
+file_exists_soon (GFile    *file,
+                  gboolean  exists)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_file_query_exists (file, NULL) != exists && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+
+  return g_file_query_exists (file, NULL) == exists;
+}
+
+/* The timer itself (shortened from 30 s): it writes while there are
+ * unsaved changes, and the copy goes once the document is clean again. */
+static void
+test_window_autosave_timer (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  g_autoptr(BpDocument) copy_document = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *copy_data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) copy = NULL;
+
+  clear_autosaves ();
+  _bp_window_set_autosave_interval (window, 20);
+  g_assert_cmpuint (window->autosave_source, ==, 0);
+
+  edit_first_leaf (window, "42");
+  edited = document_data (window);
+  g_assert_cmpuint (window->autosave_source, !=, 0);
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while ((window->autosave_file == NULL || !g_file_query_exists (window->autosave_file, NULL)) &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_nonnull (window->autosave_file);
+  copy = g_object_ref (window->autosave_file);
+  g_assert_true (g_file_query_exists (copy, NULL));
+
+  copy_document = bp_document_load_from_file (copy, &error);
+  g_assert_no_error (error);
+  copy_data = bp_document_to_data (copy_document, NULL);
+  g_assert_cmpstr (copy_data, ==, edited);
+  g_assert_null (bp_autosave_get_origin (copy));   /* an example: no file */
+
+  /* Undo back to the saved state: nothing to protect any more. */
+  g_assert_true (bp_history_undo (bp_canvas_get_history (window->canvas)));
+  g_assert_true (bp_window_is_clean (window));
+  g_assert_true (file_exists_soon (copy, FALSE));
+  g_assert_cmpuint (window->autosave_source, ==, 0);
+
+  destroy_window (window);
+}
+
 static void
 test_window_close_asks (void)
 {
@@ -815,6 +872,7 @@ main (int   argc,
   g_test_add_func ("/window/save-reopen", test_window_save_reopen);
   g_test_add_func ("/window/broken-file", test_window_broken_file);
   g_test_add_func ("/window/autosave-restore", test_window_autosave_restore);
+  g_test_add_func ("/window/autosave-timer", test_window_autosave_timer);
   g_test_add_func ("/window/close-asks", test_window_close_asks);
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/dark", test_window_dark);

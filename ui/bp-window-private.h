@@ -49,6 +49,7 @@ struct _BpWindow
   char                 *last_message;    /* the last toast or error shown */
 
   guint                 autosave_source;
+  guint                 autosave_interval_ms;   /* BP_AUTOSAVE_INTERVAL s; tests shorten it */
   guint                 change_serial;   /* bumped on every history change */
   guint                 autosaved_serial;
   guint                 restored_dirty : 1;   /* a restored copy is unsaved */
@@ -86,6 +87,9 @@ gboolean  _bp_window_export_to_path     (BpWindow      *self,
 /* Writes the autosave copy now if there are unsaved changes; returns the
  * copy written, or NULL. */
 GFile    *_bp_window_autosave_now       (BpWindow      *self);
+/* For tests: the autosave period (the timer restarts with it). */
+void      _bp_window_set_autosave_interval (BpWindow   *self,
+                                            guint       interval_ms);
 /* Offers to restore crash copies (newest first); returns the dialog. */
 AdwMessageDialog *_bp_window_offer_restore (BpWindow   *self,
                                             GList      *copies);

@@ -248,8 +248,8 @@ update_autosave (BpWindow *self)
   if (is_dirty (self))
     {
       if (self->autosave_source == 0)
-        self->autosave_source = g_timeout_add_seconds (BP_AUTOSAVE_INTERVAL,
-                                                       autosave_tick_cb, self);
+        self->autosave_source = g_timeout_add (self->autosave_interval_ms,
+                                               autosave_tick_cb, self);
     }
   else
     {
@@ -734,6 +734,8 @@ bp_window_init (BpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->autosave_interval_ms = BP_AUTOSAVE_INTERVAL * 1000;
+
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -891,6 +893,18 @@ _bp_window_export_to_path (BpWindow    *self,
                             &state, path,
                             format == BP_EXPORT_PNG ? 2.0 : 1.0,
                             error);
+}
+
+void
+_bp_window_set_autosave_interval (BpWindow *self,
+                                  guint     interval_ms)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+  g_return_if_fail (interval_ms > 0);
+
+  self->autosave_interval_ms = interval_ms;
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  update_autosave (self);
 }
 
 GFile *
