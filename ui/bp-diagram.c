@@ -29,6 +29,7 @@
 #define BACK_LINE       2.4
 #define BACK_OFFSET     7.0
 #define LABEL_GAP       4.0
+#define GRAD_GAP        6.5   /* clears the back arrow's head */
 #define ARROW_LEN       9.0
 #define ARROW_HALF_W    4.5
 #define PORT_R          4.0
@@ -905,7 +906,7 @@ grad_rect_at (Frame *f, Label *label, gboolean blank, const Line *l, double t,
               double *x, double *y, double *w, double *h)
 {
   label_extent (f, label, blank, w, h);
-  label_beside (l, t, *w, *h, -BACK_OFFSET * f->s, LABEL_GAP * f->s, x, y);
+  label_beside (l, t, *w, *h, -BACK_OFFSET * f->s, GRAD_GAP * f->s, x, y);
 }
 
 /* The part of the line between t0 and t1, moved `dist` along the normal. */
@@ -1104,7 +1105,7 @@ place_incoming (Frame *f, Edge *edges, guint n)
           gboolean clash = FALSE;
 
           label_beside (&e->line, candidates[c], w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
-          label_beside (&e->line, candidates[c], w, h, -BACK_OFFSET * f->s, LABEL_GAP * f->s,
+          label_beside (&e->line, candidates[c], w, h, -BACK_OFFSET * f->s, GRAD_GAP * f->s,
                         &gr.x, &gr.y);
           vr.width = gr.width = w;
           vr.height = gr.height = h;
@@ -1117,7 +1118,7 @@ place_incoming (Frame *f, Edge *edges, guint n)
             break;
         }
       label_beside (&e->line, e->t, w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
-      label_beside (&e->line, e->t, w, h, -BACK_OFFSET * f->s, LABEL_GAP * f->s, &gr.x, &gr.y);
+      label_beside (&e->line, e->t, w, h, -BACK_OFFSET * f->s, GRAD_GAP * f->s, &gr.x, &gr.y);
       vr.width = gr.width = w;
       vr.height = gr.height = h;
       placed[n_placed++] = vr;
