@@ -183,7 +183,8 @@ tokenize (const char  *text,
           continue;
         }
 
-      if (g_ascii_isdigit (c) || (c == '.' && g_ascii_isdigit (p[1])))
+      /* Only ASCII outside comments; classify bytes, never a truncated gunichar. */
+      if (c < 0x80 && (g_ascii_isdigit (*p) || (c == '.' && g_ascii_isdigit (p[1]))))
         {
           const char *q = p;
 
@@ -207,7 +208,7 @@ tokenize (const char  *text,
           token.len = q - p;
           token.number = g_ascii_strtod (p, NULL);
         }
-      else if (g_ascii_isalpha (c) || c == '_')
+      else if (c < 0x80 && (g_ascii_isalpha (*p) || c == '_'))
         {
           const char *q = p;
 

@@ -291,6 +291,8 @@ static const BadCase bad_cases[] = {
   { "x = 1)", BP_ERROR_PARSE, "line 1, column 6: expected an operator or the end of the line but found “)”" },
   { "x = 1 $ 2", BP_ERROR_PARSE, "line 1, column 7: unexpected character “$”" },
   { "x = 1\n  y = x ° 2", BP_ERROR_PARSE, "line 2, column 9: unexpected character “°”" },
+  { "x = Ţ + 1", BP_ERROR_PARSE, "line 1, column 5: unexpected character “Ţ”" },
+  { "x = 1\ny = x + 사과", BP_ERROR_PARSE, "line 2, column 9: unexpected character “사”" },
   { "x = 3\nx = 4", BP_ERROR_PARSE, "line 2, column 1: “x” is already assigned on line 1" },
   { "y = z + 1", BP_ERROR_PARSE, "line 1, column 5: unknown name “z”" },
   { "y = z + 1\nz = 2", BP_ERROR_PARSE, "line 1, column 5: “z” is used before it is assigned" },
