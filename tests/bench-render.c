@@ -28,6 +28,16 @@ add (BpGraph *graph, const char *op, BpNode *a, BpNode *b)
   return node;
 }
 
+static guint
+count_loose (BpGraph *graph, GPtrArray *nodes)
+{
+  guint loose = 0;
+
+  for (guint i = 0; i < nodes->len; i++)
+    loose += bp_graph_get_n_consumers (graph, g_ptr_array_index (nodes, i)) == 0;
+  return loose;
+}
+
 static BpGraph *
 make_graph (guint n)
 {
@@ -47,7 +57,9 @@ make_graph (guint n)
       bp_tensor_unref (t);
       g_ptr_array_add (nodes, leaf);
     }
-  while (nodes->len < n - 30)
+  /* Grow until the nodes so far plus the adds that will join the loose
+   * ends make exactly n. */
+  while (bp_graph_get_n_nodes (graph) + count_loose (graph, nodes) - 1 < n)
     {
       guint len = nodes->len;
       BpNode *a = g_ptr_array_index (nodes, len - 1 - g_rand_int_range (rand, 0, MIN (len, 8)));

@@ -159,16 +159,6 @@ static const Palette dark_palette = {
   .error_fill  = { 0.290, 0.137, 0.137 },
 };
 
-enum
-{
-  PHASE_ALL,          /* each function draws what it draws, immediately */
-  PHASE_EDGE_LINES,
-  PHASE_EDGE_HEADS,
-  PHASE_BACK_LINES,   /* back arrows that are fully shown */
-  PHASE_BACK_HEADS,
-  PHASE_BACK_FRESH,   /* back arrows fading in, immediately */
-};
-
 /* Everything one frame (or one bounds computation) needs. */
 typedef struct
 {
@@ -193,11 +183,6 @@ typedef struct
   double                cx0, cy0, cx1, cy1;
   gboolean              greek;
   gboolean              no_heads;    /* arrowheads below a pixel or two */
-  /* Lines, arrowheads and plain node shapes of one colour are drawn as
-   * one path each (Cairo's cost is per stroke/fill call): the phase says
-   * which part the drawing functions append. */
-  int                   phase;
-  gboolean              batched_nodes;
 
   gboolean              have_bounds;
   double                x0, y0, x1, y1;
@@ -944,29 +929,19 @@ draw_back_arrow (Frame *f, const Line *l, double t, double alpha)
                          fabs (back.x1 - back.x0) + 2 * head, fabs (back.y1 - back.y0) + 2 * head))
     return;
 
-  if (f->phase == PHASE_ALL || f->phase == PHASE_BACK_FRESH)
+  /* Butt caps: round ones cost two arcs per arrow. */
+  set_rgb (cr, &f->pal->bwd, alpha);
+  cairo_set_line_width (cr, BACK_LINE * s);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  /* From the head end (x0, pointing back) the line starts behind the tip. */
+  cairo_move_to (cr, back.x0 + back.ux * head * 0.6, back.y0 + back.uy * head * 0.6);
+  cairo_line_to (cr, back.x1, back.y1);
+  cairo_stroke (cr);
+  if (!f->no_heads)
     {
-      if (f->phase == PHASE_BACK_FRESH && alpha >= 1.0)
-        return;
-      set_rgb (cr, &f->pal->bwd, alpha);
-      cairo_set_line_width (cr, BACK_LINE * s);
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      arrow_head (cr, back.x0, back.y0, -back.ux, -back.uy, head, (ARROW_HALF_W + 1.5) * s);
+      cairo_fill (cr);
     }
-  else if ((f->phase != PHASE_BACK_LINES && f->phase != PHASE_BACK_HEADS) || alpha < 1.0)
-    return;
-
-  if (f->phase != PHASE_BACK_HEADS)
-    {
-      /* From the head end (x0, pointing back) the line starts behind the tip. */
-      cairo_move_to (cr, back.x0 + back.ux * head * 0.6, back.y0 + back.uy * head * 0.6);
-      cairo_line_to (cr, back.x1, back.y1);
-    }
-  if (f->phase == PHASE_ALL || f->phase == PHASE_BACK_FRESH)
-    cairo_stroke (cr);
-  if (f->phase != PHASE_BACK_LINES && !f->no_heads)
-    arrow_head (cr, back.x0, back.y0, -back.ux, -back.uy, head, (ARROW_HALF_W + 1.5) * s);
-  if (f->phase == PHASE_ALL || f->phase == PHASE_BACK_FRESH)
-    cairo_fill (cr);
 }
 
 /* A dot travelling along an edge during the animation of a step. */
@@ -1043,25 +1018,17 @@ draw_line_arrow (Frame *f, const Line *l)
       || !frame_visible (f, MIN (l->x0, l->x1) - head, MIN (l->y0, l->y1) - head,
                          fabs (l->x1 - l->x0) + 2 * head, fabs (l->y1 - l->y0) + 2 * head))
     return;
-  if (f->phase == PHASE_ALL)
+  set_rgb (cr, &f->pal->edge, 1.0);
+  cairo_set_line_width (cr, EDGE_LINE * s);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  cairo_move_to (cr, l->x0, l->y0);
+  cairo_line_to (cr, l->x1 - l->ux * head * 0.6, l->y1 - l->uy * head * 0.6);
+  cairo_stroke (cr);
+  if (!f->no_heads)
     {
-      set_rgb (cr, &f->pal->edge, 1.0);
-      cairo_set_line_width (cr, EDGE_LINE * s);
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      arrow_head (cr, l->x1, l->y1, l->ux, l->uy, head, ARROW_HALF_W * s);
+      cairo_fill (cr);
     }
-  else if (f->phase != PHASE_EDGE_LINES && f->phase != PHASE_EDGE_HEADS)
-    return;
-  if (f->phase != PHASE_EDGE_HEADS)
-    {
-      cairo_move_to (cr, l->x0, l->y0);
-      cairo_line_to (cr, l->x1 - l->ux * head * 0.6, l->y1 - l->uy * head * 0.6);
-    }
-  if (f->phase == PHASE_ALL)
-    cairo_stroke (cr);
-  if (f->phase != PHASE_EDGE_LINES && !f->no_heads)
-    arrow_head (cr, l->x1, l->y1, l->ux, l->uy, head, ARROW_HALF_W * s);
-  if (f->phase == PHASE_ALL)
-    cairo_fill (cr);
 }
 
 static gboolean
@@ -1304,54 +1271,6 @@ shape_path (cairo_t *cr, NodeCache *nc, double cx, double cy, double grow)
     }
 }
 
-static gboolean
-node_is_plain (Frame *f, BpNode *node, NodeCache *nc)
-{
-  return nc->error == NULL && f->state->hover != node
-      && !(f->current_node == node && f->current >= 0)
-      && !is_hidden (f->state->selected, node);
-}
-
-static void
-draw_plain_nodes (Frame *f)
-{
-  BpGraph *graph = f->self->graph;
-  guint n = bp_graph_get_n_nodes (graph);
-  cairo_t *cr = f->cr;
-
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      gboolean leaves = (pass == 1);
-
-      cairo_new_path (cr);
-      for (guint i = 0; i < n; i++)
-        {
-          BpNode *node = bp_graph_get_node (graph, i);
-          NodeCache *nc = get_node_cache (f->self, node);
-          double cx, cy;
-
-          if ((nc->op->kind == BP_OP_KIND_LEAF) != leaves || !node_is_plain (f, node, nc))
-            continue;
-          node_centre (node, &cx, &cy);
-          if (!frame_visible (f, cx - nc->shape_w / 2 - 2, cy - nc->shape_h / 2 - 2,
-                              nc->shape_w + 4, nc->shape_h + 4))
-            continue;
-          shape_path (cr, nc, cx, cy, 0);
-        }
-      set_rgb (cr, leaves ? &f->pal->leaf_fill : &f->pal->node_fill, 1.0);
-      if (leaves)
-        cairo_fill (cr);
-      else
-        {
-          cairo_fill_preserve (cr);
-          set_rgb (cr, &f->pal->node_stroke, 1.0);
-          cairo_set_line_width (cr, NODE_LINE * f->s);
-          cairo_stroke (cr);
-        }
-    }
-  f->batched_nodes = TRUE;
-}
-
 static void
 draw_node (Frame *f, BpNode *node)
 {
@@ -1401,47 +1320,43 @@ draw_node (Frame *f, BpNode *node)
       cairo_stroke (cr);
     }
 
-  /* Plain shapes were drawn together by draw_plain_nodes(). */
-  if (!f->batched_nodes || !node_is_plain (f, node, nc))
+  shape_path (cr, nc, cx, cy, 0);
+  if (error)
+    set_rgb (cr, &pal->error_fill, 1.0);
+  else if (nc->op->kind == BP_OP_KIND_LEAF)
+    set_rgb (cr, hover ? &pal->leaf_hover : &pal->leaf_fill, 1.0);
+  else
+    set_rgb (cr, hover ? &pal->node_hover : &pal->node_fill, 1.0);
+  cairo_fill_preserve (cr);
+  if (error)
     {
-    shape_path (cr, nc, cx, cy, 0);
-    if (error)
-      set_rgb (cr, &pal->error_fill, 1.0);
-    else if (nc->op->kind == BP_OP_KIND_LEAF)
-      set_rgb (cr, hover ? &pal->leaf_hover : &pal->leaf_fill, 1.0);
-    else
-      set_rgb (cr, hover ? &pal->node_hover : &pal->node_fill, 1.0);
-    cairo_fill_preserve (cr);
-    if (error)
-      {
-        double dash[] = { 4 * s, 2.5 * s };
+      double dash[] = { 4 * s, 2.5 * s };
 
-        set_rgb (cr, &pal->error, 1.0);
-        cairo_set_line_width (cr, 2 * s);
-        cairo_set_dash (cr, dash, 2, 0);
-        cairo_stroke (cr);
-        cairo_set_dash (cr, NULL, 0, 0);
-      }
-    else if (current)
-      {
-        set_rgb (cr, pass_colour, 1.0);
-        cairo_set_line_width (cr, 2.6 * s);
-        cairo_stroke (cr);
-      }
-    else if (selected)
-      {
-        set_rgb (cr, &pal->accent, 1.0);
-        cairo_set_line_width (cr, 2 * s);
-        cairo_stroke (cr);
-      }
-    else if (nc->op->kind == BP_OP_KIND_LEAF)
-      cairo_new_path (cr);
-    else
-      {
-        set_rgb (cr, &pal->node_stroke, 1.0);
-        cairo_set_line_width (cr, NODE_LINE * s);
-        cairo_stroke (cr);
-      }
+      set_rgb (cr, &pal->error, 1.0);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+  else if (current)
+    {
+      set_rgb (cr, pass_colour, 1.0);
+      cairo_set_line_width (cr, 2.6 * s);
+      cairo_stroke (cr);
+    }
+  else if (selected)
+    {
+      set_rgb (cr, &pal->accent, 1.0);
+      cairo_set_line_width (cr, 2 * s);
+      cairo_stroke (cr);
+    }
+  else if (nc->op->kind == BP_OP_KIND_LEAF)
+    cairo_new_path (cr);
+  else
+    {
+      set_rgb (cr, &pal->node_stroke, 1.0);
+      cairo_set_line_width (cr, NODE_LINE * s);
+      cairo_stroke (cr);
     }
 
   layout_size (nc->main, &tw, &th);
@@ -1610,25 +1525,12 @@ draw_all (Frame *f)
       cairo_set_line_join (f->cr, CAIRO_LINE_JOIN_ROUND);
     }
 
-  if (f->cr == NULL)
-    {
-      for (guint i = 0; i < edges->len; i++)
-        draw_edge_line (f, &g_array_index (edges, Edge, i));
-      if (f->output != NULL)
-        draw_output_stub (f, f->output, FALSE);
-    }
-  else
-    {
-      /* One stroke per edge: Cairo is slower with one long path that
-       * spans the whole surface than with many small ones. */
-      for (guint i = 0; i < edges->len; i++)
-        draw_edge_line (f, &g_array_index (edges, Edge, i));
-      if (f->output != NULL)
-        draw_output_stub (f, f->output, FALSE);
-      f->phase = PHASE_ALL;
-      cairo_set_line_cap (f->cr, CAIRO_LINE_CAP_BUTT);
-      if (0) draw_plain_nodes (f);
-    }
+  /* One stroke per edge: measured, Cairo is slower with one long path
+   * spanning the surface than with many small ones. */
+  for (guint i = 0; i < edges->len; i++)
+    draw_edge_line (f, &g_array_index (edges, Edge, i));
+  if (f->output != NULL)
+    draw_output_stub (f, f->output, FALSE);
   for (guint i = 0; i < n; i++)
     draw_node (f, bp_graph_get_node (graph, i));
   for (guint i = 0; i < edges->len; i++)
