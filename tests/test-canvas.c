@@ -781,6 +781,23 @@ test_canvas_partial_redraw (Fixture       *f,
     g_signal_emit_by_name (motion, "leave");
   }
 
+  /* A new selection redraws the nodes that changed. */
+  g_clear_pointer (&partial, g_free);
+  g_clear_pointer (&full, g_free);
+  bp_canvas_select_node (f->canvas, node (f, "tax"));
+  g_free (render_canvas (f->canvas, &width, &height));
+  bp_canvas_select_node (f->canvas, node (f, "apple_price"));
+  g_free (render_canvas (f->canvas, &width, &height));
+  bp_canvas_select_all (f->canvas);
+  g_free (render_canvas (f->canvas, &width, &height));
+  bp_canvas_select_node (f->canvas, node (f, "apple"));
+  partial = render_canvas (f->canvas, &width, &height);
+  bp_canvas_set_dark (f->canvas, TRUE);
+  bp_canvas_set_dark (f->canvas, FALSE);
+  full = render_canvas (f->canvas, &w2, &h2);
+  differ = count_differences (partial, full, width, height);
+  g_assert_cmpuint (differ, ==, 0);
+
   /* Scrolling shifts the kept picture and draws only what came into view. */
   {
     g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->canvas));

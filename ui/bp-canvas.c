@@ -29,6 +29,7 @@ struct _BpCanvas
   BpTrace        *trace;
   char           *compute_error;
   GHashTable     *selected;        /* set of BpNode* */
+  GHashTable     *drawn_selected;  /* the selection the kept scene shows */
   GHashTable     *hidden_values;
   GHashTable     *hidden_grads;
   cairo_surface_t *scene;          /* the diagram rasterized at widget size × scale */
@@ -58,6 +59,7 @@ struct _BpCanvas
   int             scene_height;
   int             scene_scale;
   gboolean        scene_valid;
+  gboolean        in_snapshot;
 
   /* pointer */
   double          pointer_x;
@@ -139,7 +141,8 @@ bp_canvas_damage_diagram_rect (BpCanvas                *self,
   rect.width = (int) ceil (fabs (x1 - x0)) + 5;
   rect.height = (int) ceil (fabs (y1 - y0)) + 5;
   cairo_region_union_rectangle (self->damage, &rect);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (!self->in_snapshot)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -354,7 +357,8 @@ static void
 bp_canvas_selection_changed (BpCanvas *self)
 {
   bp_canvas_update_actions (self);
-  bp_canvas_invalidate_scene (self);
+  /* The next frame redraws the nodes whose selection changed. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -1440,6 +1444,36 @@ bp_canvas_snapshot (GtkWidget   *widget,
 
   /* The diagram is drawn only where something changed; overlays such as
    * the rubber band go on top of the kept scene. */
+  /* Nodes selected or unselected since the scene was drawn. Only while
+   * the scene is valid: every change of the graph invalidates it, so no
+   * node here can have been freed. */
+  if (self->scene_valid)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      self->in_snapshot = TRUE;
+      g_hash_table_iter_init (&iter, self->selected);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (self->drawn_selected, key))
+          bp_canvas_damage_node (self, key);
+      g_hash_table_iter_init (&iter, self->drawn_selected);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (self->selected, key))
+          bp_canvas_damage_node (self, key);
+      self->in_snapshot = FALSE;
+    }
+  if (!self->scene_valid || !cairo_region_is_empty (self->damage))
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_remove_all (self->drawn_selected);
+      g_hash_table_iter_init (&iter, self->selected);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (self->drawn_selected, key);
+    }
+
   if (!self->scene_valid)
     {
       cairo_t *cr = cairo_create (self->scene);
@@ -1587,6 +1621,7 @@ bp_canvas_finalize (GObject *object)
 
   g_clear_pointer (&self->compute_error, g_free);
   g_clear_pointer (&self->selected, g_hash_table_unref);
+  g_clear_pointer (&self->drawn_selected, g_hash_table_unref);
   g_clear_pointer (&self->drag_nodes, g_ptr_array_unref);
   g_clear_pointer (&self->drag_old, g_array_unref);
   g_clear_pointer (&self->drag_edges, g_ptr_array_unref);
@@ -1673,6 +1708,7 @@ bp_canvas_init (BpCanvas *self)
   GtkEventController *motion, *scroll, *key;
 
   self->selected = g_hash_table_new (NULL, NULL);
+  self->drawn_selected = g_hash_table_new (NULL, NULL);
   self->drag_nodes = g_ptr_array_new ();
   self->drag_old = g_array_new (FALSE, FALSE, sizeof (double));
   self->drag_edges = g_ptr_array_new ();
