@@ -639,6 +639,21 @@ test_layout_big (void)
   assert_left_to_right (graph);
 }
 
+/* Beyond what dot lays out quickly: the simple layered fallback. */
+static void
+test_layout_huge (void)
+{
+  g_autoptr(BpGraph) graph = make_big (1500);
+  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), >, 1200);
+  g_assert_true (bp_layout_arrange (diagram, FALSE, &error));
+  g_assert_no_error (error);
+  assert_no_overlap (diagram);
+  assert_left_to_right (graph);
+}
+
 static void
 test_layout_only_missing (void)
 {
@@ -697,6 +712,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/diagram/korean-label", test_korean_label);
   g_test_add_func ("/layout/big", test_layout_big);
   g_test_add_func ("/layout/only-missing", test_layout_only_missing);
+  g_test_add_func ("/layout/huge", test_layout_huge);
 
   return g_test_run ();
 }

@@ -17,6 +17,8 @@
 #define RANK_GAP_MIN    96.0   /* shortest arrow between columns, px */
 #define LABEL_MARGIN    20.0   /* free space on either side of a label */
 #define NODE_SEP        18.0   /* between nodes of one column, px */
+/* dot takes ~0.2 s for 500 nodes but ~12 s for 2000. */
+#define DOT_MAX_NODES   1200
 #define BAND_GAP        9.0    /* label gaps and the back arrow's offset */
 
 typedef struct
@@ -27,6 +29,7 @@ typedef struct
   double   vw, vh;     /* this node's value label */
   double   x, y;       /* result, y down */
   int      rank;
+  gboolean fixed;      /* keeps the position the user gave it */
 } Item;
 
 /* gvContext() reads the plugin configuration and registers every plugin
@@ -121,9 +124,8 @@ overlap_push_down (Item *items, guint n, double sep)
           {
             Item *a = &items[i], *b = &items[j];
 
-            if (i == j || a->agn != NULL || b->agn == NULL)
+            if (i == j || !a->fixed || b->fixed)
               continue;
-            /* a is fixed (agn cleared), b new */
             if (fabs (a->x - b->x) < (a->w + b->w) / 2 + sep
                 && fabs (a->y - b->y) < (a->h + b->h) / 2 + sep)
               {
@@ -134,93 +136,18 @@ overlap_push_down (Item *items, guint n, double sep)
     }
 }
 
-gboolean
-bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
+/* Ranks (columns) and vertical positions from dot. */
+static gboolean
+dot_ranks (Item *items, guint n, GHashTable *index, double s, GError **error)
 {
-  BpGraph *graph;
-  GVC_t *gvc;
+  GVC_t *gvc = get_gvc ();
   Agraph_t *g;
-  g_autofree Item *items = NULL;
-  g_autoptr(GHashTable) index = NULL;
-  g_autoptr(BpGraph) values = NULL;
-  g_autofree double *rank_w = NULL;
-  g_autofree double *gap = NULL;
-  g_autofree double *rank_x = NULL;
-  double s, top = 0, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
-  guint n, n_missing = 0;
-  int max_rank = 0;
+  double top;
 
-  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  graph = bp_diagram_get_graph (diagram);
-  n = bp_graph_get_n_nodes (graph);
-  for (guint i = 0; i < n; i++)
-    {
-      double x, y;
-
-      if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
-        n_missing++;
-    }
-  if (n == 0 || (only_missing && n_missing == 0))
-    return TRUE;
-
-  gvc = get_gvc ();
   if (gvc == NULL)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "Graphviz could not be initialised");
       return FALSE;
-    }
-
-  s = bp_diagram_get_text_scale (diagram);
-  values = evaluate_copy (graph);
-  items = g_new0 (Item, n);
-  index = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < n; i++)
-    {
-      Item *it = &items[i];
-      BpNode *copy_node;
-
-      it->node = bp_graph_get_node (graph, i);
-      g_hash_table_insert (index, it->node, GUINT_TO_POINTER (i));
-      bp_diagram_measure_node (diagram, it->node, &it->w, &it->h);
-      copy_node = values != NULL ? bp_graph_lookup (values, bp_node_get_id (it->node)) : NULL;
-      if (copy_node != NULL && bp_node_get_value (copy_node) != NULL)
-        bp_diagram_measure_tensor (diagram, bp_node_get_value (copy_node), &it->vw, &it->vh);
-      else
-        {
-          it->vw = 36 * s;
-          it->vh = 18 * s;
-        }
-    }
-
-  /* Room above and below each node for the labels of the arrows at its
-   * height: the value above, the back arrow and the gradient below. */
-  for (guint i = 0; i < n; i++)
-    {
-      BpNode *node = items[i].node;
-      guint n_in = bp_node_get_n_inputs (node);
-
-      for (guint k = 0; k < n_in; k++)
-        {
-          BpNode *src = bp_node_get_input (node, k);
-          Item *a, *b;
-          double band;
-
-          if (src == NULL)
-            continue;
-          a = &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))];
-          b = &items[i];
-          /* The gradient has the shape of the value. Where arrows
-           * converge, their labels stand at 0.38 of the way, where the
-           * arrows are only ~0.6 as far apart as their sources. */
-          band = 2 * (a->vh + BAND_GAP * s) + BAND_GAP * s;
-          if (n_in > 1)
-            band /= 0.6;
-          a->h = MAX (a->h, band);
-          b->h = MAX (b->h, band * 0.6);
-        }
     }
 
   g = agopen ((char *) "bp", Agdirected, NULL);
@@ -281,8 +208,138 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
     {
       items[i].rank = ND_rank (items[i].agn);
       items[i].y = top - ND_coord (items[i].agn).y;
-      max_rank = MAX (max_rank, items[i].rank);
     }
+
+  gvFreeLayout (gvc, g);
+  agclose (g);
+  return TRUE;
+}
+
+/* For graphs too big for dot to finish in reasonable time: each node one
+ * column right of its furthest input, stacked in insertion order. */
+static void
+simple_ranks (BpGraph *graph, Item *items, guint n, GHashTable *index, double s)
+{
+  guint n_order = 0;
+  BpNode *const *order = bp_graph_get_order (graph, &n_order);
+  g_autoptr(GArray) column_y = g_array_new (FALSE, TRUE, sizeof (double));
+
+  for (guint o = 0; o < n_order; o++)
+    {
+      Item *it = &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, order[o]))];
+      guint n_in = bp_node_get_n_inputs (it->node);
+
+      it->rank = 0;
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (it->node, k);
+
+          if (src != NULL)
+            it->rank = MAX (it->rank,
+                            items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))].rank + 1);
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      double *y;
+
+      if ((guint) items[i].rank >= column_y->len)
+        g_array_set_size (column_y, items[i].rank + 1);
+      y = &g_array_index (column_y, double, items[i].rank);
+      items[i].y = *y + items[i].h / 2;
+      *y += items[i].h + NODE_SEP * s;
+    }
+}
+
+gboolean
+bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
+{
+  BpGraph *graph;
+  g_autofree Item *items = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(BpGraph) values = NULL;
+  g_autofree double *rank_w = NULL;
+  g_autofree double *gap = NULL;
+  g_autofree double *rank_x = NULL;
+  double s, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
+  guint n, n_missing = 0;
+  int max_rank = 0;
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = bp_diagram_get_graph (diagram);
+  n = bp_graph_get_n_nodes (graph);
+  for (guint i = 0; i < n; i++)
+    {
+      double x, y;
+
+      if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
+        n_missing++;
+    }
+  if (n == 0 || (only_missing && n_missing == 0))
+    return TRUE;
+
+  s = bp_diagram_get_text_scale (diagram);
+  values = evaluate_copy (graph);
+  items = g_new0 (Item, n);
+  index = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Item *it = &items[i];
+      BpNode *copy_node;
+
+      it->node = bp_graph_get_node (graph, i);
+      g_hash_table_insert (index, it->node, GUINT_TO_POINTER (i));
+      bp_diagram_measure_node (diagram, it->node, &it->w, &it->h);
+      copy_node = values != NULL ? bp_graph_lookup (values, bp_node_get_id (it->node)) : NULL;
+      if (copy_node != NULL && bp_node_get_value (copy_node) != NULL)
+        bp_diagram_measure_tensor (diagram, bp_node_get_value (copy_node), &it->vw, &it->vh);
+      else
+        {
+          it->vw = 36 * s;
+          it->vh = 18 * s;
+        }
+    }
+
+  /* Room above and below each node for the labels of the arrows at its
+   * height: the value above, the back arrow and the gradient below. */
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = items[i].node;
+      guint n_in = bp_node_get_n_inputs (node);
+
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (node, k);
+          Item *a, *b;
+          double band;
+
+          if (src == NULL)
+            continue;
+          a = &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))];
+          b = &items[i];
+          /* The gradient has the shape of the value. Where arrows
+           * converge, their labels stand at 0.38 of the way, where the
+           * arrows are only ~0.6 as far apart as their sources. */
+          band = 2 * (a->vh + BAND_GAP * s) + BAND_GAP * s;
+          if (n_in > 1)
+            band /= 0.6;
+          a->h = MAX (a->h, band);
+          b->h = MAX (b->h, band * 0.6);
+        }
+    }
+
+  if (n <= DOT_MAX_NODES)
+    {
+      if (!dot_ranks (items, n, index, s, error))
+        return FALSE;
+    }
+  else
+    simple_ranks (graph, items, n, index, s);
+  for (guint i = 0; i < n; i++)
+    max_rank = MAX (max_rank, items[i].rank);
 
   /* Column widths, then the gaps the labels need. */
   rank_w = g_new0 (double, max_rank + 1);
@@ -332,9 +389,6 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
       min_y = MIN (min_y, items[i].y - items[i].h / 2);
     }
 
-  gvFreeLayout (gvc, g);
-  agclose (g);
-
   /* Diagram units: the top-left footprint at the origin. */
   for (guint i = 0; i < n; i++)
     {
@@ -344,7 +398,7 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
 
   if (only_missing && n_missing < n)
     {
-      /* Keep the nodes that have a place; mark them fixed (agn NULL). */
+      /* Keep the nodes that have a place. */
       for (guint i = 0; i < n; i++)
         {
           double x, y;
@@ -353,7 +407,7 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
             {
               items[i].x = x;
               items[i].y = y;
-              items[i].agn = NULL;
+              items[i].fixed = TRUE;
             }
         }
       overlap_push_down (items, n, NODE_SEP * s);
