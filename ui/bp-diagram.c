@@ -78,6 +78,7 @@ typedef struct
 typedef struct
 {
   BpTensor     *key;        /* owned ref: what the layouts show */
+  gboolean      shape_only; /* "2×3" even when a grid would do */
   guint         rows, cols; /* > 0 when drawn as a grid */
   PangoLayout  *text;       /* scalar or shape */
   PangoLayout **cells;
@@ -105,6 +106,13 @@ typedef struct
   Label        value;                      /* forward value on outgoing edges */
   Label        grad[BP_OP_MAX_INPUTS];     /* DG sent down each input */
   Label        out_grad;                   /* gradient arriving at the output */
+  /* The same as shapes, for arrows too short for a grid. */
+  Label        value_compact;
+  Label        grad_compact[BP_OP_MAX_INPUTS];
+  /* Sizes for placing labels, from the node's current value (the trace's
+   * snapshots are other tensors: separate slots keep both cached). */
+  Label        probe;
+  Label        probe_compact;
 
   char        *callout_text;
   PangoLayout *callout;
@@ -299,14 +307,15 @@ label_clear (Label *label)
 
 /* Makes `label` show `tensor`; cheap when it already does. */
 static void
-label_update (BpDiagram *self, Label *label, BpTensor *tensor)
+label_set (BpDiagram *self, Label *label, BpTensor *tensor, gboolean shape_only)
 {
   double s = self->text_scale;
 
-  if (label->key == tensor)
+  if (label->key == tensor && label->shape_only == shape_only)
     return;
   label_clear (label);
   label->key = bp_tensor_ref (tensor);
+  label->shape_only = shape_only;
 
   if (bp_tensor_is_scalar (tensor))
     {
@@ -315,7 +324,7 @@ label_update (BpDiagram *self, Label *label, BpTensor *tensor)
       label->text = make_layout (self, text, FONT_VALUE);
       layout_size (label->text, &label->width, &label->height);
     }
-  else if (tensor->rows <= GRID_MAX && tensor->cols <= GRID_MAX)
+  else if (tensor->rows <= GRID_MAX && tensor->cols <= GRID_MAX && !shape_only)
     {
       double w = 0;
 
@@ -354,6 +363,12 @@ label_update (BpDiagram *self, Label *label, BpTensor *tensor)
 }
 
 static void
+label_update (BpDiagram *self, Label *label, BpTensor *tensor)
+{
+  label_set (self, label, tensor, FALSE);
+}
+
+static void
 node_cache_free (gpointer data)
 {
   NodeCache *nc = data;
@@ -364,9 +379,15 @@ node_cache_free (gpointer data)
   g_clear_object (&nc->caption);
   g_clear_object (&nc->error_text);
   label_clear (&nc->value);
+  label_clear (&nc->value_compact);
   for (guint i = 0; i < BP_OP_MAX_INPUTS; i++)
-    label_clear (&nc->grad[i]);
+    {
+      label_clear (&nc->grad[i]);
+      label_clear (&nc->grad_compact[i]);
+    }
   label_clear (&nc->out_grad);
+  label_clear (&nc->probe);
+  label_clear (&nc->probe_compact);
   g_free (nc->callout_text);
   g_clear_object (&nc->callout);
   g_free (nc);
@@ -972,6 +993,7 @@ typedef struct
   guint    slot;
   Line     line;
   double   t;          /* where the labels stand along the line */
+  gboolean compact;    /* matrices as shapes: no room for a grid */
   BpTensor *value;
   gboolean value_fresh;
   const BpStep *back;
@@ -1000,6 +1022,25 @@ edge_compute (Frame *f, BpNode *dst, guint slot, Edge *e)
     e->t = 0.62;
   e->value = shown_value (f, e->src, &e->value_fresh);
   e->back = shown_backward (f, dst, &e->back_fresh);
+  /* A grid wider than the arrow would run into the nodes: write the
+   * shape instead ("2×3"). Decided from the node's value so that it does
+   * not change from step to step. */
+  e->compact = FALSE;
+  {
+    BpTensor *estimate = bp_node_get_value (e->src);
+
+    if (estimate == NULL)
+      estimate = e->value;
+    if (estimate != NULL && !bp_tensor_is_scalar (estimate)
+        && estimate->rows <= GRID_MAX && estimate->cols <= GRID_MAX)
+      {
+        NodeCache *nc = get_node_cache (f->self, e->src);
+
+        label_set (f->self, &nc->probe, estimate, FALSE);
+        /* Beside a steep arrow a label needs its width across as well. */
+        e->compact = nc->probe.width > 0.8 * fabs (e->line.x1 - e->line.x0) - 8 * f->s;
+      }
+  }
   if (e->back != NULL && (slot >= e->back->n_inputs || e->back->downstream[slot] == NULL))
     e->back = NULL;
   return TRUE;
@@ -1064,9 +1105,18 @@ place_incoming (Frame *f, Edge *edges, guint n)
       if (estimate == NULL)
         continue;
       nc = get_node_cache (f->self, e->src);
-      label_update (f->self, &nc->value, estimate);
-      w = nc->value.width;
-      h = nc->value.height;
+      if (e->compact)
+        {
+          label_set (f->self, &nc->probe_compact, estimate, TRUE);
+          w = nc->probe_compact.width;
+          h = nc->probe_compact.height;
+        }
+      else
+        {
+          label_set (f->self, &nc->probe, estimate, FALSE);
+          w = nc->probe.width;
+          h = nc->probe.height;
+        }
       for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
         {
           gboolean clash = FALSE;
@@ -1141,19 +1191,20 @@ draw_edge_labels (Frame *f, Edge *e)
   if (e->value != NULL)
     {
       gboolean blank = is_hidden (f->state->hidden_values, e->src);
+      Label *label = e->compact ? &src_nc->value_compact : &src_nc->value;
 
       if (!blank)
-        label_update (f->self, &src_nc->value, e->value);
-      draw_value_or_blank (f, &src_nc->value, blank, &e->line, e->t, FALSE,
+        label_set (f->self, label, e->value, e->compact);
+      draw_value_or_blank (f, label, blank, &e->line, e->t, FALSE,
                            fade (f, e->value_fresh));
     }
   if (e->back != NULL)
     {
       gboolean blank = is_hidden (f->state->hidden_grads, e->src);
-      Label *label = &dst_nc->grad[e->slot];
+      Label *label = e->compact ? &dst_nc->grad_compact[e->slot] : &dst_nc->grad[e->slot];
 
       if (!blank)
-        label_update (f->self, label, e->back->downstream[e->slot]);
+        label_set (f->self, label, e->back->downstream[e->slot], e->compact);
       draw_value_or_blank (f, label, blank, &e->line, e->t, TRUE, fade (f, e->back_fresh));
     }
 }
@@ -1861,10 +1912,11 @@ bp_diagram_get_edge_label_rects (BpDiagram            *self,
       if (e.value != NULL)
         {
           gboolean blank = is_hidden (f.state->hidden_values, e.src);
+          Label *label = e.compact ? &src_nc->value_compact : &src_nc->value;
 
           if (!blank)
-            label_update (self, &src_nc->value, e.value);
-          value_rect_at (&f, &src_nc->value, blank, &e.line, e.t, &x, &y, &w, &h);
+            label_set (self, label, e.value, e.compact);
+          value_rect_at (&f, label, blank, &e.line, e.t, &x, &y, &w, &h);
           if (value_rect != NULL)
             *value_rect = (cairo_rectangle_t) { x, y, w, h };
           flags |= 1;
@@ -1872,10 +1924,11 @@ bp_diagram_get_edge_label_rects (BpDiagram            *self,
       if (e.back != NULL)
         {
           gboolean blank = is_hidden (f.state->hidden_grads, e.src);
+          Label *label = e.compact ? &dst_nc->grad_compact[slot] : &dst_nc->grad[slot];
 
           if (!blank)
-            label_update (self, &dst_nc->grad[slot], e.back->downstream[slot]);
-          grad_rect_at (&f, &dst_nc->grad[slot], blank, &e.line, e.t, &x, &y, &w, &h);
+            label_set (self, label, e.back->downstream[slot], e.compact);
+          grad_rect_at (&f, label, blank, &e.line, e.t, &x, &y, &w, &h);
           if (grad_rect != NULL)
             *grad_rect = (cairo_rectangle_t) { x, y, w, h };
           flags |= 2;
