@@ -574,6 +574,15 @@ not_empty:
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '/' || c == '\'')
+        {
+          /* json-glib also reads C comments and single-quoted strings,
+           * which could hide brackets from this count; JSON has neither. */
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       "The document is not valid JSON: comments and single-quoted "
+                       "strings are not allowed (byte %" G_GSIZE_FORMAT ")", i);
+          return FALSE;
+        }
       else if (c == '[' || c == '{')
         {
           if (++depth > BP_DOCUMENT_MAX_DEPTH)

@@ -494,6 +494,30 @@ test_bad_bytes (void)
   g_assert_nonnull (strstr (error->message, "levels deep"));
   g_clear_error (&error);
 
+  /* json-glib skips C comments and reads single-quoted strings: brackets
+   * hidden there must not fool the depth count. Neither is JSON. */
+  g_string_assign (deep, "");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "[/*]*/");
+  document = bp_document_load_from_data (deep->str, (gssize) deep->len, &error);
+  g_assert_null (document);
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "comments"));
+  g_clear_error (&error);
+
+  g_string_assign (deep, "");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (deep, "['a]', ");
+  document = bp_document_load_from_data (deep->str, (gssize) deep->len, &error);
+  g_assert_null (document);
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_clear_error (&error);
+
+  document = bp_document_load_from_data (HEADER "\"nodes\": [] /* note */}", -1, &error);
+  g_assert_null (document);
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  g_clear_error (&error);
+
   /* Brackets inside strings do not count. */
   g_string_assign (deep, HEADER "\"title\": \"");
   for (guint i = 0; i < 1000; i++)
