@@ -73,6 +73,15 @@ lookup_node (BpTeachPanel *self)
   return bp_graph_lookup (graph, self->node_id);
 }
 
+/* The verdict line takes no room while there is none. */
+static void
+set_quiz_result (BpTeachPanel *self,
+                 const char   *text)
+{
+  gtk_label_set_label (self->quiz_result_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->quiz_result_label), text != NULL && *text != '\0');
+}
+
 static gboolean
 is_blank (BpTeachPanel *self,
           BpNode       *node,
@@ -364,7 +373,7 @@ quiz_switch_cb (BpTeachPanel *self)
   if (self->updating || self->quiz == NULL)
     return;
   bp_quiz_set_active (self->quiz, gtk_switch_get_active (self->quiz_switch));
-  gtk_label_set_label (self->quiz_result_label, "");
+  set_quiz_result (self, "");
 }
 
 static void
@@ -501,6 +510,7 @@ static void
 bp_teach_panel_init (BpTeachPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_quiz_result (self, "");
   bp_teach_panel_update (self);
 }
 
@@ -588,7 +598,7 @@ bp_teach_panel_set_node (BpTeachPanel *self,
     {
       g_free (self->node_id);
       self->node_id = g_strdup (id);
-      gtk_label_set_label (self->quiz_result_label, "");
+      set_quiz_result (self, "");
       gtk_editable_set_text (GTK_EDITABLE (self->answer_value_entry), "");
       gtk_editable_set_text (GTK_EDITABLE (self->answer_grad_entry), "");
       if (g_strcmp0 (id, self->expanded_id) != 0)
@@ -900,7 +910,7 @@ bp_teach_panel_submit_answer (BpTeachPanel *self,
       gtk_widget_remove_css_class (GTK_WIDGET (self->quiz_result_label), "success");
       gtk_widget_add_css_class (GTK_WIDGET (self->quiz_result_label), "error");
     }
-  gtk_label_set_label (self->quiz_result_label, message);
+  set_quiz_result (self, message);
   bp_teach_panel_update (self);
   return answer;
 }
