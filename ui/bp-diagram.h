@@ -28,7 +28,12 @@ typedef enum
   BP_HIT_INPUT_PORT,
 } BpHitPart;
 
-/* What to draw besides the graph. Everything here is borrowed. */
+/* What to draw besides the graph. Everything here is borrowed.
+ * The last step taken (step-1 of the pass) is highlighted and animated
+ * by `progress`; during the backward pass its UG × LG = DG is written
+ * above the node. Once a pass is complete and progress is 1, nothing is
+ * highlighted (an exported figure shows a clean pass). A trace whose
+ * stamp differs from the graph's is ignored (no numbers). */
 typedef struct
 {
   BpPass      pass;       /* NONE: no numbers; FORWARD: forward steps [0, step);
