@@ -232,6 +232,33 @@ bench_pan (BpCanvas *canvas)
   report ("  frame (scroll + draw + render)", frame_ms, N_FRAMES);
 }
 
+/* The player animating steps of the backward pass: each step is several
+ * frames of `progress`. */
+static void
+bench_player (BpCanvas *canvas)
+{
+  GtkWidget *widget = GTK_WIDGET (canvas);
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  double frame_ms[N_FRAMES];
+
+  bp_canvas_zoom_fit (canvas);
+  bp_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, 100, 1.0);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  render_frame (widget, renderer);
+
+  for (guint i = 0; i < N_FRAMES; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      bp_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, 101 + i / 4, (i % 4) / 3.0);
+      frame_ms[i] = (g_get_monotonic_time () - start) / 1000.0 + render_frame (widget, renderer);
+    }
+  gsk_renderer_unrealize (renderer);
+  g_print ("playing the backward pass, 4 frames a step (zoom %.2f)\n", bp_canvas_get_zoom (canvas));
+  report ("  frame (set state + draw + render)", frame_ms, N_FRAMES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +298,7 @@ main (int   argc,
   bench (window, canvas, 0, "dragging a node, whole graph in view");
   bench (window, canvas, 1.0, "dragging a node, zoom 1");
   bench_pan (canvas);
+  bench_player (canvas);
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

@@ -798,6 +798,46 @@ test_canvas_partial_redraw (Fixture       *f,
   differ = count_differences (partial, full, width, height);
   g_assert_cmpuint (differ, ==, 0);
 
+  /* The player's steps and their animation frames. */
+  {
+    BpTrace *trace = bp_canvas_get_trace (f->canvas);
+    BpPass passes[2] = { BP_PASS_FORWARD, BP_PASS_BACKWARD };
+
+    g_assert_nonnull (trace);
+    for (int p = 0; p < 2; p++)
+      {
+        guint n = p == 0 ? bp_trace_get_n_forward (trace) : bp_trace_get_n_backward (trace);
+
+        bp_canvas_set_pass_state (f->canvas, passes[p], 0, 1.0);
+        g_free (render_canvas (f->canvas, &width, &height));
+        for (guint step = 1; step <= n; step++)
+          for (int k = 0; k <= 2; k++)
+            {
+              bp_canvas_set_pass_state (f->canvas, passes[p], step, k / 2.0);
+              g_clear_pointer (&partial, g_free);
+              g_clear_pointer (&full, g_free);
+              partial = render_canvas (f->canvas, &width, &height);
+              if (k == 2 && step < n)
+                continue;
+              /* Mid-animation and at the end of the pass. */
+              bp_canvas_set_dark (f->canvas, TRUE);
+              bp_canvas_set_dark (f->canvas, FALSE);
+              full = render_canvas (f->canvas, &w2, &h2);
+              differ = count_differences (partial, full, width, height);
+              g_assert_cmpuint (differ, ==, 0);
+            }
+        /* And one step back. */
+        bp_canvas_set_pass_state (f->canvas, passes[p], n - 1, 1.0);
+        g_clear_pointer (&partial, g_free);
+        g_clear_pointer (&full, g_free);
+        partial = render_canvas (f->canvas, &width, &height);
+        bp_canvas_set_dark (f->canvas, TRUE);
+        bp_canvas_set_dark (f->canvas, FALSE);
+        full = render_canvas (f->canvas, &w2, &h2);
+        g_assert_cmpuint (count_differences (partial, full, width, height), ==, 0);
+      }
+  }
+
   /* Scrolling shifts the kept picture and draws only what came into view. */
   {
     g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->canvas));

@@ -237,76 +237,138 @@ bp_canvas_damage_node (BpCanvas *self,
   bp_canvas_damage_diagram_rect (self, &r);
 }
 
-/* What the moved nodes cover where they are now: their shapes, captions,
- * halos and error notes, the edges into and out of them with their
- * labels, and the output's stub. */
+/* What a node covers besides its edges: shape, caption, halo, error
+ * note, and the output's stub; with `callout`, the UG × LG = DG box the
+ * backward pass shows above the current node. */
+static void
+bp_canvas_damage_node_box (BpCanvas *self,
+                           BpNode   *node,
+                           gboolean  callout)
+{
+  cairo_rectangle_t r;
+  double s = self->text_scale;
+  double cx = 0, cy = 0, grow = 16 * s;
+
+  bp_diagram_get_node_rect (self->diagram, node, &r);
+  bp_node_get_position (node, &cx, &cy);
+  r.x -= grow;
+  r.y -= grow;
+  r.width += 2 * grow;
+  r.height += 2 * grow + 40 * s;   /* the caption and an error note below */
+  if (bp_node_get_error (node) != NULL)
+    {
+      cairo_rectangle_t note = { cx - 260 * s, r.y, 520 * s, r.height + 40 * s };
+
+      rect_union (&r, &note);
+    }
+  if (node == bp_graph_get_output (self->graph))
+    {
+      cairo_rectangle_t stub = { cx, cy - 60 * s, r.width / 2 + 640 * s, 120 * s };
+
+      rect_union (&r, &stub);
+    }
+  if (callout)
+    {
+      cairo_rectangle_t box = { cx - 320 * s, r.y - 240 * s, 640 * s, 240 * s + grow };
+
+      rect_union (&r, &box);
+    }
+  bp_canvas_damage_diagram_rect (self, &r);
+}
+
+/* An edge with its labels and arrows as `state` shows them. */
+static void
+bp_canvas_damage_edge (BpCanvas             *self,
+                       BpNode               *dst,
+                       guint                 slot,
+                       const BpDiagramState *state)
+{
+  BpNode *src = bp_node_get_input (dst, slot);
+  cairo_rectangle_t r, value_rect = { 0 }, grad_rect = { 0 };
+  double x, y, arrow_y;
+  double grow = 24 * self->text_scale;
+
+  if (src == NULL)
+    return;
+  bp_diagram_get_output_port (self->diagram, src, &x, &y);
+  r.x = x;
+  r.y = y;
+  r.width = r.height = 0;
+  bp_diagram_get_input_port (self->diagram, dst, slot, &x, &y);
+  rect_union_point (&r, x, y);
+  r.x -= grow;
+  r.y -= grow;
+  r.width += 2 * grow;
+  r.height += 2 * grow;
+  if (bp_diagram_get_edge_label_rects (self->diagram, self->trace, state, dst, slot,
+                                       &value_rect, &grad_rect, &arrow_y) != 0)
+    {
+      rect_union (&r, &value_rect);
+      rect_union (&r, &grad_rect);
+    }
+  bp_canvas_damage_diagram_rect (self, &r);
+}
+
+/* What the moved nodes cover where they are now: the nodes and the edges
+ * into and out of them with their labels. */
 static void
 bp_canvas_damage_dragged (BpCanvas *self)
 {
   BpDiagramState state;
-  BpNode *output;
-  double s = self->text_scale;
 
   if (!self->scene_valid || self->diagram == NULL)
     return;
   bp_canvas_fill_state (self, &state);
-  output = bp_graph_get_output (self->graph);
 
   for (guint i = 0; i < self->drag_nodes->len; i++)
-    {
-      BpNode *node = g_ptr_array_index (self->drag_nodes, i);
-      cairo_rectangle_t r;
-      double cx = 0, cy = 0, grow = 16 * s;
-
-      bp_diagram_get_node_rect (self->diagram, node, &r);
-      bp_node_get_position (node, &cx, &cy);
-      r.x -= grow;
-      r.y -= grow;
-      r.width += 2 * grow;
-      r.height += 2 * grow + 40 * s;   /* the caption and an error note below */
-      if (bp_node_get_error (node) != NULL)
-        {
-          cairo_rectangle_t note = { cx - 260 * s, r.y, 520 * s, r.height + 40 * s };
-
-          rect_union (&r, &note);
-        }
-      if (node == output)
-        {
-          cairo_rectangle_t stub = { cx, cy - 60 * s, r.width / 2 + 640 * s, 120 * s };
-
-          rect_union (&r, &stub);
-        }
-      bp_canvas_damage_diagram_rect (self, &r);
-    }
-
+    bp_canvas_damage_node_box (self, g_ptr_array_index (self->drag_nodes, i), FALSE);
   for (guint i = 0; i < self->drag_edges->len; i++)
-    {
-      BpNode *dst = g_ptr_array_index (self->drag_edges, i);
-      guint slot = g_array_index (self->drag_edge_slots, guint, i);
-      BpNode *src = bp_node_get_input (dst, slot);
-      cairo_rectangle_t r, value_rect = { 0 }, grad_rect = { 0 };
-      double x, y, arrow_y;
-      double grow = 24 * s;
+    bp_canvas_damage_edge (self, g_ptr_array_index (self->drag_edges, i),
+                           g_array_index (self->drag_edge_slots, guint, i), &state);
+}
 
-      if (src == NULL)
-        continue;
-      bp_diagram_get_output_port (self->diagram, src, &x, &y);
-      r.x = x;
-      r.y = y;
-      r.width = r.height = 0;
-      bp_diagram_get_input_port (self->diagram, dst, slot, &x, &y);
-      rect_union_point (&r, x, y);
-      r.x -= grow;
-      r.y -= grow;
-      r.width += 2 * grow;
-      r.height += 2 * grow;
-      if (bp_diagram_get_edge_label_rects (self->diagram, self->trace, &state, dst, slot,
-                                           &value_rect, &grad_rect, &arrow_y) != 0)
-        {
-          rect_union (&r, &value_rect);
-          rect_union (&r, &grad_rect);
-        }
-      bp_canvas_damage_diagram_rect (self, &r);
+/* The trace step the pass state makes current (animated), or -1. */
+static int
+bp_canvas_current_step (BpCanvas *self)
+{
+  guint n_forward, shown;
+
+  if (self->trace == NULL || self->pass == BP_PASS_NONE)
+    return -1;
+  n_forward = bp_trace_get_n_forward (self->trace);
+  if (self->pass == BP_PASS_FORWARD)
+    shown = MIN (self->step, n_forward);
+  else
+    shown = n_forward + MIN (self->step, bp_trace_get_n_backward (self->trace));
+  return shown > 0 ? (int) shown - 1 : -1;
+}
+
+/* What one step of a pass changes: its node, its callout, and the edges
+ * into and out of it where its value or gradient travels. */
+static void
+bp_canvas_damage_step (BpCanvas *self,
+                       int       index)
+{
+  BpDiagramState state;
+  BpNode *node;
+  guint n;
+
+  if (!self->scene_valid || self->diagram == NULL || index < 0 ||
+      (guint) index >= bp_trace_get_n_steps (self->trace))
+    return;
+  bp_canvas_fill_state (self, &state);
+  node = bp_trace_get_step (self->trace, index)->node;
+
+  bp_canvas_damage_node_box (self, node, TRUE);
+  n = bp_graph_get_n_nodes (self->graph);
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *dst = bp_graph_get_node (self->graph, i);
+      guint n_in = bp_node_get_n_inputs (dst);
+
+      for (guint slot = 0; slot < n_in; slot++)
+        if (dst == node || bp_node_get_input (dst, slot) == node)
+          bp_canvas_damage_edge (self, dst, slot, &state);
     }
 }
 
@@ -1890,6 +1952,31 @@ bp_canvas_set_pass_state (BpCanvas *self,
   progress = CLAMP (progress, 0.0, 1.0);
   if (self->pass == pass && self->step == step && self->progress == progress)
     return;
+
+  /* The player moves one step at a time, many frames per step: then only
+   * what the steps before and after touch is drawn again. */
+  if (self->scene_valid && self->trace != NULL && self->pass == pass && pass != BP_PASS_NONE)
+    {
+      guint old_step = self->step;
+      int before = bp_canvas_current_step (self);
+      int after;
+
+      self->step = step;
+      after = bp_canvas_current_step (self);
+      self->step = old_step;
+      if (ABS (after - before) <= 1)
+        {
+          /* The old state's labels, then the new one's. */
+          bp_canvas_damage_step (self, before);
+          bp_canvas_damage_step (self, after);
+          self->step = step;
+          self->progress = progress;
+          bp_canvas_damage_step (self, before);
+          bp_canvas_damage_step (self, after);
+          return;
+        }
+    }
+
   self->pass = pass;
   self->step = step;
   self->progress = progress;
