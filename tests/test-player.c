@@ -240,6 +240,12 @@ test_play (void)
 }
 
 static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_quiz (void)
 {
   g_autoptr(BpDocument) doc = load_apples ();
@@ -252,6 +258,7 @@ test_quiz (void)
   g_autoptr(BpDocument) reloaded = NULL;
   BpNode *apple = bp_graph_lookup (graph, "apple");
   BpNode *apple_price = bp_graph_lookup (graph, "apple_price");
+  guint n_edited = 0;
 
   g_assert_true (bp_graph_backward (graph, &error));
   bp_quiz_set_document (quiz, doc);
@@ -282,8 +289,10 @@ test_quiz (void)
   g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
   g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 1);
 
-  /* The teacher's choices save with the document. */
+  /* The teacher's choices save with the document, and say so. */
+  g_signal_connect_swapped (quiz, "edited", G_CALLBACK (count_cb), &n_edited);
   bp_quiz_set_hidden (quiz, apple_price, BP_QUIZ_VALUE);
+  g_assert_cmpuint (n_edited, ==, 1);
   g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 4);
   g_assert_cmpint (bp_quiz_answer (quiz, apple_price, BP_QUIZ_VALUE, "200", NULL), ==, BP_QUIZ_ANSWER_RIGHT);
   saved = bp_document_to_data (doc, NULL);
@@ -295,7 +304,9 @@ test_quiz (void)
   /* Restart forgets the answers; hide all gradients skips the output. */
   bp_quiz_restart (quiz);
   g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 0);
+  g_assert_cmpuint (n_edited, ==, 1);   /* answers are not edits */
   bp_quiz_hide_all_grads (quiz);
+  g_assert_cmpuint (n_edited, ==, 2);
   g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 5);
   g_assert_false (bp_quiz_get_hidden (quiz, bp_graph_lookup (graph, "price")) & BP_QUIZ_GRAD);
   bp_quiz_clear (quiz);

@@ -18,6 +18,7 @@ G_DEFINE_FINAL_TYPE (BpQuiz, bp_quiz, G_TYPE_OBJECT)
 
 enum {
   CHANGED,
+  EDITED,
   N_SIGNALS
 };
 
@@ -27,6 +28,14 @@ static void
 emit_changed (BpQuiz *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* The teacher's blanks changed: the document has unsaved changes. */
+static void
+emit_edited (BpQuiz *self)
+{
+  g_signal_emit (self, signals[EDITED], 0);
+  emit_changed (self);
 }
 
 static BpGraph *
@@ -123,6 +132,11 @@ bp_quiz_class_init (BpQuizClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The hidden values/gradients were edited, so the document changed
+   * (emitted before "changed"). */
+  signals[EDITED] =
+    g_signal_new ("edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -210,7 +224,7 @@ bp_quiz_set_hidden (BpQuiz      *self,
 
   bp_document_set_quiz (self->document, id, flags);
   g_hash_table_remove (self->solved, id);
-  emit_changed (self);
+  emit_edited (self);
 }
 
 void
@@ -238,7 +252,7 @@ bp_quiz_hide_all_grads (BpQuiz *self)
                             bp_document_get_quiz (self->document, id) | BP_QUIZ_GRAD);
       g_hash_table_remove (self->solved, id);
     }
-  emit_changed (self);
+  emit_edited (self);
 }
 
 void
@@ -255,7 +269,7 @@ bp_quiz_clear (BpQuiz *self)
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     bp_document_set_quiz (self->document, ids[i], 0);
   g_hash_table_remove_all (self->solved);
-  emit_changed (self);
+  emit_edited (self);
 }
 
 guint

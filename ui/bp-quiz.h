@@ -11,7 +11,11 @@ G_BEGIN_DECLS
  * show as blanks, and students type the numbers. An answer is right when
  * it is within BP_QUIZ_REL_TOLERANCE (relative) of the engine's number;
  * a right answer uncovers its blank, a wrong one offers the node's
- * local-derivative formula as a hint. */
+ * local-derivative formula as a hint.
+ *
+ * Signals: "changed" (blanks, answers or the active state changed; redraw)
+ * and "edited" (the teacher's choices changed, so the document has unsaved
+ * changes). */
 
 #define BP_QUIZ_REL_TOLERANCE 1e-6
 #define BP_QUIZ_ABS_TOLERANCE 1e-9
