@@ -699,7 +699,7 @@ drag_begin_cb (BpCanvas       *self,
     {
       self->drag_mode = DRAG_CONNECT;
       self->connect_src = node;
-      bp_canvas_invalidate_scene (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));   /* the overlay only */
       return;
     }
 
@@ -722,7 +722,7 @@ drag_begin_cb (BpCanvas       *self,
           self->connect_src = node;
           self->connect_slot = slot;
         }
-      bp_canvas_invalidate_scene (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));   /* the overlay only */
       return;
     }
 
@@ -837,16 +837,9 @@ drag_update_cb (BpCanvas       *self,
 
     case DRAG_CONNECT:
     case DRAG_CONNECT_REVERSE:
-      {
-        BpNode *old_target = self->connect_target;
-        guint old_slot = self->connect_target_slot;
-
-        bp_canvas_update_connect_target (self);
-        if (old_target != self->connect_target || old_slot != self->connect_target_slot)
-          bp_canvas_invalidate_scene (self);
-        else
-          gtk_widget_queue_draw (GTK_WIDGET (self));
-      }
+      bp_canvas_update_connect_target (self);
+      /* The pending connection is an overlay: the scene stays. */
+      gtk_widget_queue_draw (GTK_WIDGET (self));
       break;
 
     case DRAG_NONE:
@@ -998,7 +991,8 @@ drag_end_cb (BpCanvas       *self,
   bp_canvas_cancel_drag (self);
   self->cursor_name = NULL;
   bp_canvas_set_cursor (self, self->space_down ? "grab" : "default");
-  bp_canvas_invalidate_scene (self);
+  /* Edits redraw through the history; the overlay goes away here. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
