@@ -25,6 +25,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bp-document.h"
 #include "bp-expr.h"
 
 typedef enum
@@ -614,10 +615,10 @@ parse_matrix (Parser   *parser,
 
               if (!parse_signed_number (parser, &v, error))
                 return FALSE;
-              if (values->len >= BP_TENSOR_MAX_ELEMENTS)
+              if (values->len >= BP_DOCUMENT_MAX_ELEMENTS)
                 {
                   error_at (error, BP_ERROR_TOO_LARGE, open,
-                            "the matrix has more than %u elements", BP_TENSOR_MAX_ELEMENTS);
+                            "the matrix has more than %u elements", BP_DOCUMENT_MAX_ELEMENTS);
                   return FALSE;
                 }
               g_array_append_val (values, v);
@@ -648,10 +649,10 @@ parse_matrix (Parser   *parser,
 
           if (!parse_signed_number (parser, &v, error))
             return FALSE;
-          if (values->len >= BP_TENSOR_MAX_ELEMENTS)
+          if (values->len >= BP_DOCUMENT_MAX_ELEMENTS)
             {
               error_at (error, BP_ERROR_TOO_LARGE, open,
-                        "the matrix has more than %u elements", BP_TENSOR_MAX_ELEMENTS);
+                        "the matrix has more than %u elements", BP_DOCUMENT_MAX_ELEMENTS);
               return FALSE;
             }
           g_array_append_val (values, v);

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 BpGraph *bp_expr_parse (const char *text, GError **error);
 
 /* Limits (BP_ERROR_PARSE or BP_ERROR_TOO_LARGE above them): nesting of
- * parentheses, unary signs and calls; the text size; the nodes made. */
+ * parentheses, unary signs and calls; the text size; the nodes made. A
+ * matrix literal has at most BP_DOCUMENT_MAX_ELEMENTS elements, so that
+ * whatever parses can be saved and loaded as a document. */
 #define BP_EXPR_MAX_DEPTH  200u
 #define BP_EXPR_MAX_BYTES  (16u * 1024 * 1024)
 #define BP_EXPR_MAX_NODES  200000u

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bp-document.h"
 #include "bp-expr.h"
 
 static BpGraph *
@@ -411,6 +412,23 @@ test_depth (void)
   }
 }
 
+/* A literal that the document format could not hold is refused. */
+static void
+test_big_literal (void)
+{
+  g_autoptr(GString) text = g_string_new ("x = [0");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpGraph) graph = NULL;
+
+  for (guint i = 0; i < BP_DOCUMENT_MAX_ELEMENTS; i++)
+    g_string_append (text, ",0");
+  g_string_append (text, "]\n");
+  graph = bp_expr_parse (text->str, &error);
+  g_assert_null (graph);
+  g_assert_error (error, BP_ERROR, BP_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "line 1, column 5: the matrix has more than"));
+}
+
 static void
 test_not_utf8 (void)
 {
@@ -446,6 +464,7 @@ main (int    argc,
   g_test_add_func ("/expr/layout-of-text", test_layout_of_text);
   g_test_add_func ("/expr/errors", test_errors);
   g_test_add_func ("/expr/depth", test_depth);
+  g_test_add_func ("/expr/big-literal", test_big_literal);
   g_test_add_func ("/expr/not-utf8", test_not_utf8);
   g_test_add_func ("/expr/comments", test_comments);
 
