@@ -860,8 +860,17 @@ run_forward (BpGraph  *self,
              BpTrace  *trace,
              GError  **error)
 {
+  BpStep *steps = NULL;
+  BpTensorArena *arena = NULL;
+
   if (!bp_graph_validate (self, error))
     return FALSE;
+
+  if (trace != NULL)
+    {
+      steps = bp_trace_add_steps (trace, BP_STEP_FORWARD, self->n_order);
+      arena = bp_trace_get_arena (trace, BP_STEP_FORWARD);
+    }
 
   for (guint k = 0; k < self->n_order; k++)
     {
@@ -880,9 +889,8 @@ run_forward (BpGraph  *self,
 
       if (trace != NULL)
         {
-          BpStep *step = bp_trace_add_step (trace, BP_STEP_FORWARD, node);
-
-          step->value = bp_tensor_ref (node->value);
+          steps[k].node = node;
+          steps[k].value = bp_trace_snapshot (trace, arena, BP_STEP_FORWARD, node->value);
         }
     }
 
@@ -965,6 +973,10 @@ bp_graph_backward (BpGraph  *self,
                    GError  **error)
 {
   BpTrace *trace = NULL;
+  BpStep *steps = NULL;
+  BpStep *step = NULL;
+  guint n_steps = 0;
+  BpTensorArena *arena = NULL;
   BpNode *output;
   guint64 pass;
 
@@ -1003,6 +1015,14 @@ bp_graph_backward (BpGraph  *self,
    * later ones add to it. */
   pass = ++self->grad_pass;
 
+  /* One step per ancestor of the output at most; the unused ones are
+   * dropped at the end. */
+  if (trace != NULL)
+    {
+      steps = bp_trace_add_steps (trace, BP_STEP_BACKWARD, output->order_pos + 1);
+      arena = bp_trace_get_arena (trace, BP_STEP_BACKWARD);
+    }
+
   bp_tensor_fill (writable (&output->grad, output->rows, output->cols), 1.0);
   output->grad_pass = pass;
 
@@ -1018,16 +1038,15 @@ bp_graph_backward (BpGraph  *self,
       if (node->grad_pass != pass)
         continue;
 
-      if (op->arity == 0)
+      if (trace != NULL)
         {
-          if (trace != NULL)
-            {
-              BpStep *step = bp_trace_add_step (trace, BP_STEP_BACKWARD, node);
-
-              step->upstream = bp_tensor_ref (node->grad);
-            }
-          continue;
+          step = &steps[n_steps++];
+          step->node = node;
+          step->upstream = bp_trace_snapshot (trace, arena, BP_STEP_BACKWARD, node->grad);
         }
+
+      if (op->arity == 0)
+        continue;
 
       for (guint s = 0; s < op->arity; s++)
         in[s] = node->inputs[s]->value;
@@ -1058,15 +1077,12 @@ bp_graph_backward (BpGraph  *self,
         }
       else
         {
-          BpStep *step;
-
           for (guint s = 0; s < op->arity; s++)
-            dg[s] = bp_tensor_new_uninit (node->inputs[s]->rows, node->inputs[s]->cols);
+            dg[s] = bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
+                                         node->inputs[s]->rows, node->inputs[s]->cols);
 
           op->backward (&node->attrs, in, node->value, node->grad, dg);
 
-          step = bp_trace_add_step (trace, BP_STEP_BACKWARD, node);
-          step->upstream = bp_tensor_ref (node->grad);
           step->n_inputs = op->arity;
 
           if (op->local_from_backward)
@@ -1075,13 +1091,18 @@ bp_graph_backward (BpGraph  *self,
               BpTensor *ones = ones_like (self, node->rows, node->cols);
 
               for (guint s = 0; s < op->arity; s++)
-                step->local[s] = bp_tensor_new_uninit (node->inputs[s]->rows, node->inputs[s]->cols);
+                step->local[s] = bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
+                                                      node->inputs[s]->rows, node->inputs[s]->cols);
               op->backward (&node->attrs, in, node->value, ones, step->local);
             }
           else if (op->local != NULL)
             {
               for (guint s = 0; s < op->arity; s++)
-                step->local[s] = op->local (&node->attrs, in, node->value, s);
+                {
+                  step->local[s] = op->local (&node->attrs, in, node->value, s);
+                  if (step->local[s] != NULL)
+                    bp_trace_hold (trace, BP_STEP_BACKWARD, step->local[s]);
+                }
             }
 
           for (guint s = 0; s < op->arity; s++)
@@ -1092,8 +1113,20 @@ bp_graph_backward (BpGraph  *self,
 
               if (input->grad_pass != pass)
                 {
-                  g_clear_pointer (&input->grad, bp_tensor_unref);
-                  input->grad = bp_tensor_ref (dg[s]);
+                  /* The trace's own tensor stays its snapshot: an arena
+                   * one is copied, a large one shared (and copied before
+                   * anything is added to it). */
+                  if (bp_tensor_get_ref_count (dg[s]) == BP_TENSOR_ARENA_REF_COUNT)
+                    {
+                      BpTensor *grad = writable (&input->grad, input->rows, input->cols);
+
+                      memcpy (grad->data, dg[s]->data, bp_tensor_n_elements (grad) * sizeof (double));
+                    }
+                  else
+                    {
+                      g_clear_pointer (&input->grad, bp_tensor_unref);
+                      input->grad = bp_tensor_ref (dg[s]);
+                    }
                   input->grad_pass = pass;
                 }
               else
@@ -1101,6 +1134,9 @@ bp_graph_backward (BpGraph  *self,
             }
         }
     }
+
+  if (trace != NULL)
+    bp_trace_shrink (trace, bp_trace_get_n_forward (trace) + n_steps);
 
   return TRUE;
 }

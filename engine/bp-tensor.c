@@ -75,9 +75,12 @@ BpTensor *
 bp_tensor_ref (BpTensor *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (self->ref_count > 0, NULL);
+  g_return_val_if_fail (self->ref_count != 0, NULL);
 
-  self->ref_count++;
+  if (G_UNLIKELY (self->ref_count == BP_TENSOR_ARENA_REF_COUNT))
+    bp_tensor_arena_ref (bp_tensor_get_arena (self));
+  else
+    self->ref_count++;
   return self;
 }
 
@@ -85,10 +88,132 @@ void
 bp_tensor_unref (BpTensor *self)
 {
   g_return_if_fail (self != NULL);
+  g_return_if_fail (self->ref_count != 0);
+
+  if (G_UNLIKELY (self->ref_count == BP_TENSOR_ARENA_REF_COUNT))
+    bp_tensor_arena_unref (bp_tensor_get_arena (self));
+  else if (--self->ref_count == 0)
+    g_free (self);
+}
+
+/* --- arenas --- */
+
+/* Blocks are aligned to their size, so a tensor finds its block, and the
+ * block its arena, by masking the tensor's address: arena tensors need no
+ * field the public struct does not have. */
+#define BLOCK_SIZE ((gsize) 1 << 20)
+
+typedef struct _Block Block;
+struct _Block
+{
+  BpTensorArena *arena;
+  Block         *next;
+};
+
+#define BLOCK_HEADER_SIZE (((sizeof (Block) + 15) / 16) * 16)
+
+G_STATIC_ASSERT (BLOCK_HEADER_SIZE + sizeof (BpTensor) +
+                 BP_TENSOR_ARENA_MAX_ELEMENTS * sizeof (double) <= BLOCK_SIZE);
+
+static void
+arena_enter (BpTensorArena *self,
+             Block         *block)
+{
+  self->current = block;
+  self->pos = (char *) block + BLOCK_HEADER_SIZE;
+  self->end = (char *) block + BLOCK_SIZE;
+}
+
+BpTensorArena *
+bp_tensor_arena_new (void)
+{
+  BpTensorArena *self = g_new0 (BpTensorArena, 1);
+
+  /* No block yet: the first allocation takes the slow path. */
+  self->ref_count = 1;
+  return self;
+}
+
+BpTensorArena *
+bp_tensor_arena_ref (BpTensorArena *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->ref_count > 0, NULL);
+
+  self->ref_count++;
+  return self;
+}
+
+void
+bp_tensor_arena_unref (BpTensorArena *self)
+{
+  Block *block;
+
+  g_return_if_fail (self != NULL);
   g_return_if_fail (self->ref_count > 0);
 
-  if (--self->ref_count == 0)
-    g_free (self);
+  if (--self->ref_count > 0)
+    return;
+
+  block = self->first;
+  while (block != NULL)
+    {
+      Block *next = block->next;
+
+      g_aligned_free (block);
+      block = next;
+    }
+  g_free (self);
+}
+
+void
+bp_tensor_arena_rewind (BpTensorArena *self)
+{
+  g_return_if_fail (self->ref_count == 1);
+
+  if (self->first != NULL)
+    arena_enter (self, self->first);
+}
+
+BpTensor *
+bp_tensor_arena_alloc_slow (BpTensorArena *self,
+                            guint          rows,
+                            guint          cols)
+{
+  Block *current = self->current;
+
+  g_return_val_if_fail (rows > 0 && cols > 0, NULL);
+  g_return_val_if_fail (bp_tensor_fits_arena (rows, cols), NULL);
+
+  /* The blocks of earlier recordings come first, then new ones. */
+  if (current != NULL && current->next != NULL)
+    arena_enter (self, current->next);
+  else
+    {
+      Block *block = g_aligned_alloc (1, BLOCK_SIZE, BLOCK_SIZE);
+
+      block->arena = self;
+      block->next = NULL;
+      if (current != NULL)
+        current->next = block;
+      else
+        self->first = block;
+      arena_enter (self, block);
+    }
+
+  return bp_tensor_arena_alloc (self, rows, cols);
+}
+
+BpTensorArena *
+bp_tensor_get_arena (const BpTensor *tensor)
+{
+  Block *block;
+
+  if (tensor->ref_count != BP_TENSOR_ARENA_REF_COUNT)
+    return NULL;
+
+  block = (Block *) ((guintptr) tensor & ~(guintptr) (BLOCK_SIZE - 1));
+  return block->arena;
 }
 
 BpTensor *

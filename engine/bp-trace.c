@@ -3,36 +3,45 @@
 
 struct _BpTrace
 {
-  int         ref_count;
-  GArray     *steps;       /* BpStep */
-  guint       n_forward;
-  guint64     stamp;
+  int            ref_count;
+  GArray        *steps;       /* BpStep */
+  guint          n_forward;
+  guint64        stamp;
   /* node → step index, built on the first lookup */
-  GHashTable *forward_index;
-  GHashTable *backward_index;
+  GHashTable    *forward_index;
+  GHashTable    *backward_index;
+  /* The steps' tensors, by step kind: small ones in an arena, references
+   * to the others in `held`. The steps only borrow them, so emptying a
+   * trace touches no step. */
+  BpTensorArena *arena[2];
+  GPtrArray     *held[2];
 };
 
 G_DEFINE_BOXED_TYPE (BpTrace, bp_trace, bp_trace_ref, bp_trace_unref)
-
-static void
-step_clear (gpointer data)
-{
-  BpStep *step = data;
-
-  g_clear_pointer (&step->value, bp_tensor_unref);
-  g_clear_pointer (&step->upstream, bp_tensor_unref);
-  for (guint i = 0; i < BP_OP_MAX_INPUTS; i++)
-    {
-      g_clear_pointer (&step->local[i], bp_tensor_unref);
-      g_clear_pointer (&step->downstream[i], bp_tensor_unref);
-    }
-}
 
 static void
 drop_index (BpTrace *self)
 {
   g_clear_pointer (&self->forward_index, g_hash_table_unref);
   g_clear_pointer (&self->backward_index, g_hash_table_unref);
+}
+
+/* Forgets the tensors of `kind`; their memory is kept for the next
+ * recording unless somebody still holds one of them. */
+static void
+release (BpTrace    *self,
+         BpStepKind  kind)
+{
+  if (self->held[kind]->len > 0)
+    g_ptr_array_set_size (self->held[kind], 0);
+
+  if (bp_tensor_arena_is_shared (self->arena[kind]))
+    {
+      bp_tensor_arena_unref (self->arena[kind]);
+      self->arena[kind] = bp_tensor_arena_new ();
+    }
+  else
+    bp_tensor_arena_rewind (self->arena[kind]);
 }
 
 BpTrace *
@@ -44,7 +53,11 @@ bp_trace_new (guint64 stamp,
   self->ref_count = 1;
   self->stamp = stamp;
   self->steps = g_array_sized_new (FALSE, TRUE, sizeof (BpStep), reserve);
-  g_array_set_clear_func (self->steps, step_clear);
+  for (guint k = 0; k < 2; k++)
+    {
+      self->arena[k] = bp_tensor_arena_new ();
+      self->held[k] = g_ptr_array_new_with_free_func ((GDestroyNotify) bp_tensor_unref);
+    }
 
   return self;
 }
@@ -69,6 +82,11 @@ bp_trace_unref (BpTrace *self)
 
   drop_index (self);
   g_array_unref (self->steps);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_ptr_array_unref (self->held[k]);
+      bp_tensor_arena_unref (self->arena[k]);
+    }
   g_free (self);
 }
 
@@ -78,24 +96,63 @@ bp_trace_get_ref_count (const BpTrace *self)
   return self->ref_count;
 }
 
+BpTensorArena *
+bp_trace_get_arena (BpTrace    *self,
+                    BpStepKind  kind)
+{
+  return self->arena[kind];
+}
+
+void
+bp_trace_hold (BpTrace    *self,
+               BpStepKind  kind,
+               BpTensor   *tensor)
+{
+  g_ptr_array_add (self->held[kind], tensor);
+}
+
+BpStep *
+bp_trace_add_steps (BpTrace    *self,
+                    BpStepKind  kind,
+                    guint       n)
+{
+  guint first = self->steps->len;
+  BpStep *steps;
+
+  g_return_val_if_fail (kind == BP_STEP_BACKWARD || self->n_forward == self->steps->len, NULL);
+
+  drop_index (self);
+  g_array_set_size (self->steps, first + n);
+  steps = &g_array_index (self->steps, BpStep, first);
+  for (guint i = 0; i < n; i++)
+    steps[i].kind = kind;
+  if (kind == BP_STEP_FORWARD)
+    self->n_forward += n;
+
+  return steps;
+}
+
 BpStep *
 bp_trace_add_step (BpTrace    *self,
                    BpStepKind  kind,
                    BpNode     *node)
 {
-  BpStep *step;
+  BpStep *step = bp_trace_add_steps (self, kind, 1);
 
-  g_return_val_if_fail (kind == BP_STEP_BACKWARD || self->n_forward == self->steps->len, NULL);
+  if (step != NULL)
+    step->node = node;
+  return step;
+}
+
+void
+bp_trace_shrink (BpTrace *self,
+                 guint    n_steps)
+{
+  g_return_if_fail (n_steps <= self->steps->len);
 
   drop_index (self);
-  g_array_set_size (self->steps, self->steps->len + 1);
-  step = &g_array_index (self->steps, BpStep, self->steps->len - 1);
-  step->kind = kind;
-  step->node = node;
-  if (kind == BP_STEP_FORWARD)
-    self->n_forward++;
-
-  return step;
+  g_array_set_size (self->steps, n_steps);
+  self->n_forward = MIN (self->n_forward, n_steps);
 }
 
 void
@@ -108,6 +165,8 @@ bp_trace_reset (BpTrace *self,
   g_array_set_size (self->steps, 0);
   self->n_forward = 0;
   self->stamp = stamp;
+  release (self, BP_STEP_BACKWARD);
+  release (self, BP_STEP_FORWARD);
 }
 
 void
@@ -115,19 +174,36 @@ bp_trace_truncate_backward (BpTrace *self)
 {
   drop_index (self);
   g_array_set_size (self->steps, self->n_forward);
+  release (self, BP_STEP_BACKWARD);
 }
 
 BpTrace *
 bp_trace_copy_forward (const BpTrace *self)
 {
   BpTrace *copy = bp_trace_new (self->stamp, self->steps->len);
+  BpStep *dst = bp_trace_add_steps (copy, BP_STEP_FORWARD, self->n_forward);
+  BpTensorArena *last_arena = NULL;
 
+  /* The copy borrows the same tensors: it holds their arenas (once each)
+   * and references to the others. */
   for (guint i = 0; i < self->n_forward; i++)
     {
       const BpStep *step = &g_array_index (self->steps, BpStep, i);
-      BpStep *dst = bp_trace_add_step (copy, BP_STEP_FORWARD, step->node);
+      BpTensor *value = step->value;
 
-      dst->value = step->value ? bp_tensor_ref (step->value) : NULL;
+      dst[i].node = step->node;
+      dst[i].value = value;
+      if (value == NULL)
+        continue;
+      if (bp_tensor_get_ref_count (value) == BP_TENSOR_ARENA_REF_COUNT)
+        {
+          BpTensorArena *arena = bp_tensor_get_arena (value);
+
+          if (arena == last_arena)
+            continue;
+          last_arena = arena;
+        }
+      bp_trace_hold (copy, BP_STEP_FORWARD, bp_tensor_ref (value));
     }
 
   return copy;

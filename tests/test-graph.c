@@ -889,6 +889,120 @@ test_trace_apple (void)
   g_assert_null (bp_graph_get_trace (graph));
 }
 
+/* Trace tensors somebody keeps outlive the trace, unchanged; traces that
+ * span several blocks of snapshots, shared forward steps and tensors too
+ * large to copy all stay snapshots. */
+static BpTensor *
+fwd (BpTrace *trace,
+     BpNode  *node)
+{
+  int index = bp_trace_find_step (trace, node, BP_STEP_FORWARD);
+
+  g_assert_cmpint (index, >=, 0);
+  return bp_trace_get_step (trace, index)->value;
+}
+
+static void
+test_trace_snapshots (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) kept_value = NULL;
+  g_autoptr(BpTensor) kept_upstream = NULL;
+  g_autoptr(BpTensor) kept_local = NULL;
+  g_autoptr(BpTensor) kept_big = NULL;
+  g_autoptr(BpTrace) kept = NULL;
+  BpNode *x = scalar (graph, "x", 0.5);
+  BpNode *big = add_leaf (graph, "big", "input", bp_tensor_new_filled (70, 70, 3));
+  BpNode *prev = x;
+  BpNode *sq, *total, *out;
+  guint n = 20000;  /* some 100 000 snapshots: several blocks */
+  BpTrace *trace;
+  gpointer boxed;
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_add_node (graph, NULL, "neg", NULL);
+
+      g_assert_true (bp_graph_connect (graph, prev, node, 0, NULL));
+      prev = node;
+    }
+  /* big × big: a large tensor consumed twice accumulates its gradient */
+  sq = op2 (graph, "sq", "mul", big, big);
+  total = op1 (graph, "total", "sum", sq);
+  out = op2 (graph, "out", "add", prev, total);
+  bp_graph_set_output (graph, out);
+
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      g_assert_true (bp_graph_backward (graph, &error));
+      g_assert_no_error (error);
+    }
+  trace = bp_graph_get_trace (graph);
+  g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, n + 5);
+  g_assert_cmpuint (bp_trace_get_n_backward (trace), ==, n + 5);
+  g_assert_cmpfloat (fwd (trace, x)->data[0], ==, 0.5);
+  g_assert_cmpfloat (fwd (trace, bp_graph_get_node (graph, 2))->data[0], ==, -0.5);
+  g_assert_cmpfloat (bp_node_get_value (out)->data[0], ==, 0.5 + 70 * 70 * 9);
+  g_assert_cmpfloat (bp_node_get_grad (big)->data[0], ==, 6);
+  g_assert_cmpfloat (bp_node_get_grad (x)->data[0], ==, 1);
+
+  /* keep single tensors: a forward value, an upstream gradient, a local
+   * gradient, and a large value */
+  kept_value = bp_tensor_ref (fwd (trace, x));
+  kept_big = bp_tensor_ref (fwd (trace, sq));
+  {
+    const BpStep *step = bp_trace_get_step (trace, bp_trace_find_step (trace, sq, BP_STEP_BACKWARD));
+
+    g_assert_cmpuint (step->n_inputs, ==, 2);
+    g_assert_cmpfloat (step->local[0]->data[0], ==, 3);
+    g_assert_cmpfloat (step->downstream[1]->data[0], ==, 3);
+    kept_local = bp_tensor_ref (step->local[0]);
+  }
+  kept_upstream = bp_tensor_ref (bp_trace_get_step (trace, bp_trace_find_step (trace, x, BP_STEP_BACKWARD))->upstream);
+  boxed = g_boxed_copy (BP_TYPE_TENSOR, kept_value);
+  g_assert_true (boxed == kept_value);
+
+  /* new values, passes that reuse and replace the trace */
+  bp_node_set_value (x, bp_tensor_new_scalar (2));
+  bp_tensor_unref (bp_node_get_value (x));
+  bp_node_set_value (big, bp_tensor_new_filled (70, 70, -1));
+  bp_tensor_unref (bp_node_get_value (big));
+  for (guint pass = 0; pass < 2; pass++)
+    g_assert_true (bp_graph_backward (graph, &error));
+  trace = bp_graph_get_trace (graph);
+  g_assert_cmpfloat (fwd (trace, x)->data[0], ==, 2);
+  g_assert_cmpfloat (bp_trace_get_step (trace, bp_trace_find_step (trace, x, BP_STEP_BACKWARD))->upstream->data[0], ==, 1);
+  g_assert_cmpfloat (bp_node_get_grad (big)->data[0], ==, -2);
+
+  g_assert_cmpfloat (kept_value->data[0], ==, 0.5);
+  g_assert_cmpfloat (kept_upstream->data[0], ==, 1);
+  g_assert_cmpfloat (kept_local->data[0], ==, 3);
+  g_assert_cmpuint (kept_big->rows, ==, 70);
+  g_assert_cmpfloat (kept_big->data[70 * 70 - 1], ==, 9);
+  g_boxed_free (BP_TYPE_TENSOR, boxed);
+  g_assert_cmpfloat (kept_value->data[0], ==, 0.5);
+
+  /* a kept trace whose forward steps the graph's next trace shares: the
+   * shared values outlive the kept trace */
+  g_assert_true (bp_graph_forward (graph, &error));
+  kept = bp_trace_ref (bp_graph_get_trace (graph));
+  g_assert_true (bp_graph_backward (graph, &error));
+  trace = bp_graph_get_trace (graph);
+  g_assert_true (trace != kept);
+  g_assert_true (fwd (trace, x) == fwd (kept, x));
+  g_assert_cmpuint (bp_trace_get_n_backward (kept), ==, 0);
+  g_clear_pointer (&kept, bp_trace_unref);
+  g_assert_cmpfloat (fwd (trace, x)->data[0], ==, 2);
+  g_assert_cmpfloat (fwd (trace, bp_graph_get_node (graph, 2))->data[0], ==, -2);
+  g_assert_cmpfloat (fwd (trace, sq)->data[0], ==, 1);
+  /* and the next pass reuses that trace */
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_true (bp_graph_get_trace (graph) == trace);
+  g_assert_true (bp_graph_forward (graph, &error));
+  g_assert_cmpfloat (fwd (trace, bp_graph_get_node (graph, 2))->data[0], ==, -2);
+}
+
 static void
 test_order (void)
 {
@@ -1072,6 +1186,7 @@ main (int   argc,
   g_test_add_data_func ("/graph/expand/softmax_with_loss", "softmax_with_loss", test_expand);
   g_test_add_data_func ("/graph/expand/all", "all", test_expand);
   g_test_add_func ("/graph/trace/apple", test_trace_apple);
+  g_test_add_func ("/graph/trace/snapshots", test_trace_snapshots);
   g_test_add_func ("/graph/gradcheck", test_gradcheck);
 
   return g_test_run ();
