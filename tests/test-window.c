@@ -8,6 +8,7 @@
 #include "bp-autosave.h"
 #include "bp-examples.h"
 #include "bp-window-private.h"
+#include "bp-window-teach.h"
 
 static char *tmp_dir;
 
@@ -181,6 +182,16 @@ test_window_example (void)
   g_assert_true (bp_history_undo (bp_canvas_get_history (window->canvas)));
   g_assert_true (bp_window_is_clean (window));
   g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
+
+  /* Choosing quiz blanks changes the document too (it saves them). */
+  {
+    BpQuiz *quiz = _bp_window_teach_get_quiz (window);
+    BpNode *apple = bp_graph_lookup (graph, "apple");
+
+    bp_quiz_set_hidden (quiz, apple, bp_quiz_get_hidden (quiz, apple) ^ BP_QUIZ_VALUE);
+  }
+  g_assert_false (bp_window_is_clean (window));
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
 
   destroy_window (window);
 }

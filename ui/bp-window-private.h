@@ -53,6 +53,7 @@ struct _BpWindow
   guint                 change_serial;   /* bumped on every history change */
   guint                 autosaved_serial;
   guint                 restored_dirty : 1;   /* a restored copy is unsaved */
+  guint                 quiz_dirty : 1;       /* quiz blanks changed (not in the history) */
   guint                 close_confirmed : 1;
   guint                 close_after_save : 1;
   guint                 bench_startup : 1;

@@ -31,7 +31,7 @@ static void update_autosave    (BpWindow *self);
 static gboolean
 is_dirty (BpWindow *self)
 {
-  if (self->restored_dirty)
+  if (self->restored_dirty || self->quiz_dirty)
     return TRUE;
   return self->history != NULL && !bp_history_is_clean (self->history);
 }
@@ -311,6 +311,16 @@ quiz_changed_cb (BpWindow *self,
                  BpQuiz   *quiz)
 {
   update_side_panel (self, FALSE);
+}
+
+/* The teacher chose other blanks: they are saved in the document. */
+static void
+quiz_edited_cb (BpWindow *self,
+                BpQuiz   *quiz)
+{
+  self->quiz_dirty = TRUE;
+  self->change_serial++;
+  document_state_changed (self);
 }
 
 static void
@@ -798,6 +808,8 @@ bp_window_init (BpWindow *self)
   _bp_window_teach_init (self);   /* teaching (issue 6): player, panel, quiz */
   g_signal_connect_object (_bp_window_teach_get_quiz (self), "changed",
                            G_CALLBACK (quiz_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (_bp_window_teach_get_quiz (self), "edited",
+                           G_CALLBACK (quiz_edited_cb), self, G_CONNECT_SWAPPED);
 
   update_title (self);
   update_side_panel (self, TRUE);
@@ -848,6 +860,7 @@ _bp_window_save_to_file (BpWindow  *self,
     g_set_object (&self->file, file);
 
   self->restored_dirty = FALSE;
+  self->quiz_dirty = FALSE;
   self->is_example = FALSE;
   self->autosaved_serial = self->change_serial;
   bp_history_mark_clean (self->history);
@@ -1087,6 +1100,7 @@ bp_window_set_document (BpWindow   *self,
   g_set_object (&self->document, document);
   g_set_object (&self->file, file);
   self->restored_dirty = FALSE;
+  self->quiz_dirty = FALSE;
   self->is_example = FALSE;
   self->close_confirmed = FALSE;
   self->change_serial = 0;
