@@ -5,6 +5,25 @@
 
 #include "bp-tensor.h"
 
+/* Under AddressSanitizer, arena tensors get red zones between them and a
+ * rewound arena is poisoned, so overruns and reads of a forgotten
+ * snapshot are reported as they would be for malloc'd tensors. */
+#if defined (__SANITIZE_ADDRESS__)
+# define BP_TENSOR_ARENA_ASAN 1
+#elif defined (__has_feature)
+# if __has_feature (address_sanitizer)
+#  define BP_TENSOR_ARENA_ASAN 1
+# endif
+#endif
+#ifdef BP_TENSOR_ARENA_ASAN
+# include <sanitizer/asan_interface.h>
+# define BP_TENSOR_ARENA_RED_ZONE 16
+#else
+# define ASAN_POISON_MEMORY_REGION(addr, size) ((void) (addr), (void) (size))
+# define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void) (addr), (void) (size))
+# define BP_TENSOR_ARENA_RED_ZONE 0
+#endif
+
 G_BEGIN_DECLS
 
 /* For kernels that overwrite every element anyway. */
@@ -67,11 +86,12 @@ bp_tensor_arena_alloc (BpTensorArena *self,
   gsize size = sizeof (BpTensor) + (gsize) rows * cols * sizeof (double);
   BpTensor *t;
 
-  if (G_UNLIKELY (size > (gsize) (self->end - self->pos)))
+  if (G_UNLIKELY (size + BP_TENSOR_ARENA_RED_ZONE > (gsize) (self->end - self->pos)))
     return bp_tensor_arena_alloc_slow (self, rows, cols);
 
   t = (BpTensor *) (gpointer) self->pos;
-  self->pos += size;
+  self->pos += size + BP_TENSOR_ARENA_RED_ZONE;
+  ASAN_UNPOISON_MEMORY_REGION (t, size);
   t->ref_count = BP_TENSOR_ARENA_REF_COUNT;
   t->rows = rows;
   t->cols = cols;

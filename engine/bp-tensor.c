@@ -112,8 +112,14 @@ struct _Block
 
 #define BLOCK_HEADER_SIZE (((sizeof (Block) + 15) / 16) * 16)
 
-G_STATIC_ASSERT (BLOCK_HEADER_SIZE + sizeof (BpTensor) +
+G_STATIC_ASSERT (BLOCK_HEADER_SIZE + sizeof (BpTensor) + BP_TENSOR_ARENA_RED_ZONE +
                  BP_TENSOR_ARENA_MAX_ELEMENTS * sizeof (double) <= BLOCK_SIZE);
+
+static inline void
+poison_block (Block *block)
+{
+  ASAN_POISON_MEMORY_REGION ((char *) block + BLOCK_HEADER_SIZE, BLOCK_SIZE - BLOCK_HEADER_SIZE);
+}
 
 static void
 arena_enter (BpTensorArena *self,
@@ -160,6 +166,7 @@ bp_tensor_arena_unref (BpTensorArena *self)
     {
       Block *next = block->next;
 
+      ASAN_UNPOISON_MEMORY_REGION (block, BLOCK_SIZE);
       g_aligned_free (block);
       block = next;
     }
@@ -171,6 +178,10 @@ bp_tensor_arena_rewind (BpTensorArena *self)
 {
   g_return_if_fail (self->ref_count == 1);
 
+#ifdef BP_TENSOR_ARENA_ASAN
+  for (Block *block = self->first; block != NULL; block = block->next)
+    poison_block (block);
+#endif
   if (self->first != NULL)
     arena_enter (self, self->first);
 }
@@ -194,6 +205,7 @@ bp_tensor_arena_alloc_slow (BpTensorArena *self,
 
       block->arena = self;
       block->next = NULL;
+      poison_block (block);
       if (current != NULL)
         current->next = block;
       else

@@ -32,10 +32,18 @@ static void
 release (BpTrace    *self,
          BpStepKind  kind)
 {
+  gboolean fresh = bp_tensor_arena_is_shared (self->arena[kind]);
+
+  /* Under AddressSanitizer the blocks go back to malloc, whose quarantine
+   * then reports any read through a step pointer kept too long. */
+#ifdef BP_TENSOR_ARENA_ASAN
+  fresh = TRUE;
+#endif
+
   if (self->held[kind]->len > 0)
     g_ptr_array_set_size (self->held[kind], 0);
 
-  if (bp_tensor_arena_is_shared (self->arena[kind]))
+  if (fresh)
     {
       bp_tensor_arena_unref (self->arena[kind]);
       self->arena[kind] = bp_tensor_arena_new ();
