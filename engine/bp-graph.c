@@ -889,8 +889,11 @@ run_forward (BpGraph  *self,
 
       if (trace != NULL)
         {
-          steps[k].node = node;
-          steps[k].value = bp_trace_snapshot (trace, arena, BP_STEP_FORWARD, node->value);
+          steps[k] = (BpStep) {
+            .kind = BP_STEP_FORWARD,
+            .node = node,
+            .value = bp_trace_snapshot (trace, arena, BP_STEP_FORWARD, node->value),
+          };
         }
     }
 
@@ -1041,8 +1044,11 @@ bp_graph_backward (BpGraph  *self,
       if (trace != NULL)
         {
           step = &steps[n_steps++];
-          step->node = node;
-          step->upstream = bp_trace_snapshot (trace, arena, BP_STEP_BACKWARD, node->grad);
+          *step = (BpStep) {
+            .kind = BP_STEP_BACKWARD,
+            .node = node,
+            .upstream = bp_trace_snapshot (trace, arena, BP_STEP_BACKWARD, node->grad),
+          };
         }
 
       if (op->arity == 0)

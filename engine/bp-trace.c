@@ -60,7 +60,8 @@ bp_trace_new (guint64 stamp,
 
   self->ref_count = 1;
   self->stamp = stamp;
-  self->steps = g_array_sized_new (FALSE, TRUE, sizeof (BpStep), reserve);
+  /* Not cleared: the graph writes every step whole, in one go. */
+  self->steps = g_array_sized_new (FALSE, FALSE, sizeof (BpStep), reserve);
   for (guint k = 0; k < 2; k++)
     {
       self->arena[k] = bp_tensor_arena_new ();
@@ -132,8 +133,6 @@ bp_trace_add_steps (BpTrace    *self,
   drop_index (self);
   g_array_set_size (self->steps, first + n);
   steps = &g_array_index (self->steps, BpStep, first);
-  for (guint i = 0; i < n; i++)
-    steps[i].kind = kind;
   if (kind == BP_STEP_FORWARD)
     self->n_forward += n;
 
@@ -148,7 +147,7 @@ bp_trace_add_step (BpTrace    *self,
   BpStep *step = bp_trace_add_steps (self, kind, 1);
 
   if (step != NULL)
-    step->node = node;
+    *step = (BpStep) { .kind = kind, .node = node };
   return step;
 }
 
@@ -199,8 +198,7 @@ bp_trace_copy_forward (const BpTrace *self)
       const BpStep *step = &g_array_index (self->steps, BpStep, i);
       BpTensor *value = step->value;
 
-      dst[i].node = step->node;
-      dst[i].value = value;
+      dst[i] = (BpStep) { .kind = BP_STEP_FORWARD, .node = step->node, .value = value };
       if (value == NULL)
         continue;
       if (bp_tensor_get_ref_count (value) == BP_TENSOR_ARENA_REF_COUNT)
