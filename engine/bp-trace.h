@@ -19,7 +19,9 @@ typedef enum
  * each input i its local gradient `local[i]` (LG, NULL when not one
  * matrix) and the downstream gradient `downstream[i]` (DG = UG × LG) sent
  * to input i. Leaves have a backward step with no inputs: the gradient
- * arrives. Tensors are immutable snapshots owned by the trace. */
+ * arrives. Tensors are immutable snapshots owned by the trace; to keep
+ * one beyond the trace, bp_tensor_ref() it (small ones live in one block
+ * of memory with the rest of the trace's, which that keeps allocated). */
 typedef struct
 {
   BpStepKind kind;
