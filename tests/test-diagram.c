@@ -626,6 +626,95 @@ test_text_scale (void)
   }
 }
 
+/* The canvas redraws only damaged strips: drawing the picture tile by tile,
+ * each clipped to its tile, must give the same pixels as drawing it whole
+ * (nothing drawn near a tile's edge may be culled as outside it). */
+static void
+assert_tiles_match (BpDiagram *diagram, BpTrace *trace, const BpDiagramState *state,
+                    const char *what)
+{
+  cairo_surface_t *whole = render (diagram, trace, state);
+  int w = cairo_image_surface_get_width (whole);
+  int h = cairo_image_surface_get_height (whole);
+  cairo_surface_t *tiled = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_rectangle_t b;
+  double r, g, bl;
+  guint differ = 0;
+
+  bp_diagram_get_trace_bounds (diagram, trace, state, &b);
+  bp_diagram_get_background (state->dark, &r, &g, &bl);
+  for (int ty = 0; ty < h; ty += 13)
+    for (int tx = 0; tx < w; tx += 13)
+      {
+        cairo_t *cr = cairo_create (tiled);
+
+        cairo_rectangle (cr, tx, ty, 13, 13);
+        cairo_clip (cr);
+        cairo_set_source_rgb (cr, r, g, bl);
+        cairo_paint (cr);
+        cairo_translate (cr, 10 - b.x, 10 - b.y);
+        bp_diagram_draw (diagram, cr, trace, state);
+        cairo_destroy (cr);
+      }
+  cairo_surface_flush (tiled);
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *a = (const guint32 *) (cairo_image_surface_get_data (whole)
+                                            + (gsize) y * cairo_image_surface_get_stride (whole));
+      const guint32 *c = (const guint32 *) (cairo_image_surface_get_data (tiled)
+                                            + (gsize) y * cairo_image_surface_get_stride (tiled));
+
+      for (int x = 0; x < w; x++)
+        {
+          int d = 0;
+
+          for (int k = 0; k < 24; k += 8)
+            d = MAX (d, ABS ((int) ((a[x] >> k) & 0xff) - (int) ((c[x] >> k) & 0xff)));
+          /* Antialiasing may differ by a few levels where a clip cuts a
+           * stroke; something left out differs by far more. */
+          if (d > 32)
+            differ++;
+        }
+    }
+  g_test_message ("%s: %u pixels differ when drawn in tiles", what, differ);
+  if (differ > 0)
+    {
+      g_autofree char *name = g_strdup_printf ("tiles-%s", what);
+      g_autofree char *name_whole = g_strdup_printf ("tiles-%s-whole", what);
+
+      maybe_save (tiled, name);
+      maybe_save (whole, name_whole);
+    }
+  g_assert_cmpuint (differ, ==, 0);
+  cairo_surface_destroy (whole);
+  cairo_surface_destroy (tiled);
+}
+
+static void
+test_tiles (void)
+{
+  g_autoptr(BpGraph) apples = make_apples ();
+  g_autoptr(BpGraph) net = make_two_layer ();
+  BpGraph *graphs[] = { apples, net };
+
+  for (guint i = 0; i < G_N_ELEMENTS (graphs); i++)
+    {
+      g_autoptr(BpDiagram) diagram = bp_diagram_new (graphs[i]);
+      BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+      BpTrace *trace;
+
+      arrange_and_run (diagram, FALSE);
+      trace = bp_graph_get_trace (graphs[i]);
+      state.pass = BP_PASS_BACKWARD;
+      state.step = bp_trace_get_n_backward (trace);
+      assert_tiles_match (diagram, trace, &state, i == 0 ? "apples" : "two-layer");
+      state.step = 2;
+      state.dark = TRUE;
+      state.text_scale = 1.6;
+      assert_tiles_match (diagram, trace, &state, i == 0 ? "apples-1.6" : "two-layer-1.6");
+    }
+}
+
 static void
 test_layout_big (void)
 {
@@ -710,6 +799,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/diagram/hit-test", test_hit_test);
   g_test_add_func ("/diagram/text-scale", test_text_scale);
   g_test_add_func ("/diagram/korean-label", test_korean_label);
+  g_test_add_func ("/diagram/tiles", test_tiles);
   g_test_add_func ("/layout/big", test_layout_big);
   g_test_add_func ("/layout/only-missing", test_layout_only_missing);
   g_test_add_func ("/layout/huge", test_layout_huge);

@@ -40,6 +40,8 @@
 #define GRID_COL_GAP    8.0
 #define BRACKET_W       4.0
 #define CALLOUT_PAD     7.0
+#define HALO_X          2.0   /* a label's page-colour patch reaches this far out */
+#define INK_SLOP        1.0   /* glyphs and bracket strokes may poke this far out */
 
 typedef enum
 {
@@ -758,8 +760,14 @@ draw_label (Frame *f, Label *label, double x, double y, const Rgb *colour, doubl
   cairo_t *cr = f->cr;
   double s = f->s;
 
-  frame_add_rect (f, x, y, label->width, label->height);
-  if (cr == NULL || alpha <= 0 || !frame_visible (f, x, y, label->width, label->height))
+  /* Bounds and culling both by everything drawn: the halo is wider than
+   * the text, and a label culled by its text box alone would leave its
+   * halo's edge unpainted in a redrawn strip next to it. */
+  frame_add_rect (f, x - HALO_X * s, y, label->width + 2 * HALO_X * s, label->height);
+  if (cr == NULL || alpha <= 0
+      || !frame_visible (f, x - (HALO_X + INK_SLOP) * s, y - INK_SLOP * s,
+                         label->width + 2 * (HALO_X + INK_SLOP) * s,
+                         label->height + 2 * INK_SLOP * s))
     return;
 
   if (f->greek)
@@ -773,7 +781,7 @@ draw_label (Frame *f, Label *label, double x, double y, const Rgb *colour, doubl
   /* A halo of the page colour keeps numbers readable over crossing lines
    * (a plain rectangle: Cairo fills those fastest). */
   set_rgb (cr, &f->pal->bg, 0.85 * alpha);
-  cairo_rectangle (cr, x - 2 * s, y, label->width + 4 * s, label->height);
+  cairo_rectangle (cr, x - HALO_X * s, y, label->width + 2 * HALO_X * s, label->height);
   cairo_fill (cr);
 
   set_rgb (cr, colour, alpha);
