@@ -715,6 +715,164 @@ test_tiles (void)
     }
 }
 
+static gboolean
+segment_hits_rect (double x0, double y0, double x1, double y1, const cairo_rectangle_t *r)
+{
+  /* Sampled: the arrows are straight and the labels tens of pixels wide. */
+  for (guint i = 0; i <= 64; i++)
+    {
+      double x = x0 + (x1 - x0) * i / 64.0, y = y0 + (y1 - y0) * i / 64.0;
+
+      if (x > r->x && x < r->x + r->width && y > r->y && y < r->y + r->height)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  BpNode           *dst;
+  guint             slot;
+  cairo_rectangle_t rect;
+  const char       *what;
+} PlacedLabel;
+
+/* Counts what a student would find crowded in this state: a matrix shown
+ * as its shape although it has a small grid, a label over another label,
+ * over a node, or over an arrow of another edge. */
+static guint
+count_crowding (BpDiagram *diagram, const BpDiagramState *state, const char *name)
+{
+  BpGraph *graph = bp_diagram_get_graph (diagram);
+  BpTrace *trace = bp_graph_get_trace (graph);
+  guint n = bp_graph_get_n_nodes (graph);
+  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (PlacedLabel));
+  guint problems = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *dst = bp_graph_get_node (graph, i);
+
+      for (guint k = 0; k < bp_node_get_n_inputs (dst); k++)
+        {
+          cairo_rectangle_t vr, gr;
+          double arrow_y;
+          guint flags = bp_diagram_get_edge_label_rects (diagram, trace, state, dst, k,
+                                                         &vr, &gr, &arrow_y);
+          BpTensor *value = bp_node_get_value (bp_node_get_input (dst, k));
+
+          if ((flags & 1) && value != NULL && !bp_tensor_is_scalar (value)
+              && value->rows <= 4 && value->cols <= 4)
+            {
+              double gw;
+
+              bp_diagram_measure_tensor (diagram, value, &gw, NULL);
+              if (fabs (vr.width - gw) > 0.5)
+                {
+                  g_test_message ("%s: %s->%s shows a shape, not its grid", name,
+                                  bp_node_get_id (bp_node_get_input (dst, k)),
+                                  bp_node_get_id (dst));
+                  problems++;
+                }
+            }
+          if (flags & 1)
+            g_array_append_val (labels, ((PlacedLabel) { dst, k, vr, "value" }));
+          if (flags & 2)
+            g_array_append_val (labels, ((PlacedLabel) { dst, k, gr, "gradient" }));
+        }
+    }
+
+  for (guint a = 0; a < labels->len; a++)
+    {
+      PlacedLabel *la = &g_array_index (labels, PlacedLabel, a);
+      const char *edge = bp_node_get_id (la->dst);
+
+      for (guint b = a + 1; b < labels->len; b++)
+        {
+          PlacedLabel *lb = &g_array_index (labels, PlacedLabel, b);
+          cairo_rectangle_t *p = &la->rect, *q = &lb->rect;
+
+          if (p->x < q->x + q->width && q->x < p->x + p->width
+              && p->y < q->y + q->height && q->y < p->y + p->height)
+            {
+              g_test_message ("%s: the %s into %s[%u] overlaps the %s into %s[%u]", name,
+                              la->what, edge, la->slot, lb->what,
+                              bp_node_get_id (lb->dst), lb->slot);
+              problems++;
+            }
+        }
+      for (guint i = 0; i < n; i++)
+        {
+          BpNode *node = bp_graph_get_node (graph, i);
+          cairo_rectangle_t r;
+
+          bp_diagram_get_node_rect (diagram, node, &r);
+          if (r.x < la->rect.x + la->rect.width && la->rect.x < r.x + r.width
+              && r.y < la->rect.y + la->rect.height && la->rect.y < r.y + r.height)
+            {
+              g_test_message ("%s: the %s into %s[%u] overlaps node %s", name, la->what,
+                              edge, la->slot, bp_node_get_id (node));
+              problems++;
+            }
+          for (guint k = 0; k < bp_node_get_n_inputs (node); k++)
+            {
+              BpNode *src = bp_node_get_input (node, k);
+              double x0, y0, x1, y1;
+
+              if (src == NULL || (node == la->dst && k == la->slot))
+                continue;
+              bp_diagram_get_output_port (diagram, src, &x0, &y0);
+              bp_diagram_get_input_port (diagram, node, k, &x1, &y1);
+              if (segment_hits_rect (x0, y0, x1, y1, &la->rect))
+                {
+                  g_test_message ("%s: the %s into %s[%u] lies on the arrow %s->%s", name,
+                                  la->what, edge, la->slot, bp_node_get_id (src),
+                                  bp_node_get_id (node));
+                  problems++;
+                }
+            }
+        }
+    }
+  return problems;
+}
+
+/* The examples as shipped (their own positions): after a whole backward
+ * pass every value and gradient is shown, and nothing is crowded. */
+static void
+test_examples_uncrowded (void)
+{
+  guint n_examples = 0;
+  const BpExample *examples = bp_examples_get_all (&n_examples);
+  guint problems = 0;
+
+  for (guint i = 0; i < n_examples; i++)
+    for (guint scale = 0; scale < 1; scale++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(BpDocument) doc = bp_examples_load (examples[i].name, &error);
+        g_autoptr(BpDiagram) diagram = NULL;
+        BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+        BpGraph *graph;
+
+        g_assert_no_error (error);
+        graph = bp_document_get_graph (doc);
+        diagram = bp_diagram_new (graph);
+        g_assert_true (bp_graph_backward (graph, &error));
+        g_assert_no_error (error);
+        state.pass = BP_PASS_BACKWARD;
+        state.step = bp_trace_get_n_backward (bp_graph_get_trace (graph));
+        state.text_scale = scale ? 1.6 : 1.0;
+        bp_diagram_set_text_scale (diagram, state.text_scale);
+        {
+          g_autofree char *what = g_strdup_printf ("%s at text scale %g", examples[i].name,
+                                                   state.text_scale);
+
+          problems += count_crowding (diagram, &state, what);
+        }
+      }
+  g_assert_cmpuint (problems, ==, 0);
+}
+
 static void
 test_layout_big (void)
 {
@@ -800,6 +958,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/diagram/text-scale", test_text_scale);
   g_test_add_func ("/diagram/korean-label", test_korean_label);
   g_test_add_func ("/diagram/tiles", test_tiles);
+  g_test_add_func ("/diagram/examples-uncrowded", test_examples_uncrowded);
   g_test_add_func ("/layout/big", test_layout_big);
   g_test_add_func ("/layout/only-missing", test_layout_only_missing);
   g_test_add_func ("/layout/huge", test_layout_huge);

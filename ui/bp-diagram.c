@@ -115,6 +115,8 @@ typedef struct
    * snapshots are other tensors: separate slots keep both cached). */
   Label        probe;
   Label        probe_compact;
+  Label        probe_grad;
+  Label        probe_grad_compact;
 
   char        *callout_text;
   PangoLayout *callout;
@@ -390,6 +392,8 @@ node_cache_free (gpointer data)
   label_clear (&nc->out_grad);
   label_clear (&nc->probe);
   label_clear (&nc->probe_compact);
+  label_clear (&nc->probe_grad);
+  label_clear (&nc->probe_grad_compact);
   g_free (nc->callout_text);
   g_clear_object (&nc->callout);
   g_free (nc);
@@ -1087,6 +1091,35 @@ rects_overlap (const cairo_rectangle_t *a, const cairo_rectangle_t *b, double ma
       && a->y < b->y + b->height + margin && b->y < a->y + a->height + margin;
 }
 
+/* Whether the line crosses the rectangle grown by `margin` (Liang-Barsky). */
+static gboolean
+line_hits_rect (const Line *l, const cairo_rectangle_t *r, double margin)
+{
+  double p[4], q[4], t0 = 0, t1 = 1;
+  double dx = l->x1 - l->x0, dy = l->y1 - l->y0;
+
+  p[0] = -dx; q[0] = l->x0 - (r->x - margin);
+  p[1] = dx;  q[1] = (r->x + r->width + margin) - l->x0;
+  p[2] = -dy; q[2] = l->y0 - (r->y - margin);
+  p[3] = dy;  q[3] = (r->y + r->height + margin) - l->y0;
+  for (guint i = 0; i < 4; i++)
+    {
+      if (fabs (p[i]) < 1e-12)
+        {
+          if (q[i] < 0)
+            return FALSE;
+          continue;
+        }
+      if (p[i] < 0)
+        t0 = MAX (t0, q[i] / p[i]);
+      else
+        t1 = MIN (t1, q[i] / p[i]);
+      if (t0 > t1)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Chooses where along each converging arrow the labels stand so that the
  * labels of neighbouring arrows do not overlap. Sized by the node's
  * current value (a gradient has the value's shape), so the place does not
@@ -1094,58 +1127,79 @@ rects_overlap (const cairo_rectangle_t *a, const cairo_rectangle_t *b, double ma
 static void
 place_incoming (Frame *f, Edge *edges, guint n)
 {
-  static const double candidates[] = { 0.38, 0.30, 0.46, 0.24, 0.54, 0.18, 0.62 };
+  static const double candidates[] = { 0.38, 0.30, 0.46, 0.24, 0.54, 0.18, 0.62, 0.12, 0.70 };
+  /* The labels placed so far, then the nodes at both ends of the arrows:
+   * a label must clear those too (a steep arrow pushes its labels
+   * sideways, towards the neighbouring inputs). */
   cairo_rectangle_t placed[2 * BP_OP_MAX_INPUTS];
-  guint n_placed = 0;
+  cairo_rectangle_t nodes[BP_OP_MAX_INPUTS + 1];
+  guint n_placed = 0, n_nodes = 0;
 
   if (n < 2)
     return;
+  bp_diagram_get_node_rect (f->self, edges[0].dst, &nodes[n_nodes++]);
+  for (guint i = 0; i < n; i++)
+    bp_diagram_get_node_rect (f->self, edges[i].src, &nodes[n_nodes++]);
   for (guint i = 0; i < n; i++)
     {
       Edge *e = &edges[i];
       BpTensor *estimate = bp_node_get_value (e->src);
+      BpTensor *grad_estimate = bp_node_get_grad (e->src);
       NodeCache *nc;
-      double w, h;
+      Label *probe, *grad_probe;
+      double w, h, gw, gh;
       cairo_rectangle_t vr = { 0 }, gr = { 0 };
 
       if (estimate == NULL)
         estimate = e->value;
       if (estimate == NULL)
         continue;
+      /* Gradients often need more digits than values: size their place by
+       * the last gradient when there is one (it outlives the passes). */
+      if (grad_estimate == NULL || grad_estimate->rows != estimate->rows
+          || grad_estimate->cols != estimate->cols)
+        grad_estimate = estimate;
       nc = get_node_cache (f->self, e->src);
-      if (e->compact)
-        {
-          label_set (f->self, &nc->probe_compact, estimate, TRUE);
-          w = nc->probe_compact.width;
-          h = nc->probe_compact.height;
-        }
-      else
-        {
-          label_set (f->self, &nc->probe, estimate, FALSE);
-          w = nc->probe.width;
-          h = nc->probe.height;
-        }
+      probe = e->compact ? &nc->probe_compact : &nc->probe;
+      grad_probe = e->compact ? &nc->probe_grad_compact : &nc->probe_grad;
+      label_set (f->self, probe, estimate, e->compact);
+      label_set (f->self, grad_probe, grad_estimate, e->compact);
+      w = probe->width;
+      h = probe->height;
+      gw = grad_probe->width;
+      gh = grad_probe->height;
       for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
         {
           gboolean clash = FALSE;
 
           label_beside (&e->line, candidates[c], w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
-          label_beside (&e->line, candidates[c], w, h, -BACK_OFFSET * f->s, GRAD_GAP * f->s,
+          label_beside (&e->line, candidates[c], gw, gh, -BACK_OFFSET * f->s, GRAD_GAP * f->s,
                         &gr.x, &gr.y);
-          vr.width = gr.width = w;
-          vr.height = gr.height = h;
+          vr.width = w;
+          vr.height = h;
+          gr.width = gw;
+          gr.height = gh;
           for (guint k = 0; k < n_placed && !clash; k++)
             clash = rects_overlap (&vr, &placed[k], 3 * f->s)
                     || rects_overlap (&gr, &placed[k], 3 * f->s);
+          for (guint k = 0; k < n_nodes && !clash; k++)
+            clash = rects_overlap (&vr, &nodes[k], 2 * f->s)
+                    || rects_overlap (&gr, &nodes[k], 2 * f->s);
+          /* Nor lie on a neighbouring arrow. */
+          for (guint k = 0; k < n && !clash; k++)
+            clash = k != i && (line_hits_rect (&edges[k].line, &vr, f->s)
+                               || line_hits_rect (&edges[k].line, &gr, f->s));
           if (!clash || c == 0)
             e->t = candidates[c];
           if (!clash)
             break;
         }
       label_beside (&e->line, e->t, w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
-      label_beside (&e->line, e->t, w, h, -BACK_OFFSET * f->s, GRAD_GAP * f->s, &gr.x, &gr.y);
-      vr.width = gr.width = w;
-      vr.height = gr.height = h;
+      label_beside (&e->line, e->t, gw, gh, -BACK_OFFSET * f->s, GRAD_GAP * f->s, &gr.x, &gr.y);
+      vr.width = w;
+      vr.height = h;
+      gr.width = gw;
+      gr.height = gh;
       placed[n_placed++] = vr;
       placed[n_placed++] = gr;
     }
