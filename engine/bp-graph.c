@@ -20,10 +20,12 @@ struct _BpNode
   BpTensor   *grad;          /* valid when grad_pass is the graph's */
   guint64     grad_pass;
 
-  /* From the last validation. */
+  /* From the last validation. An invalid node cannot be computed: it
+   * has its own `error`, or waits on an invalid input (see `blocker`). */
   guint       rows;
   guint       cols;
   gboolean    valid;
+  int         error_code;    /* fills what would be padding */
   char       *error;
 
   double      x;
@@ -35,7 +37,15 @@ struct _BpNode
   guint       order_pos;     /* position in the topological order */
   guint64     visit;
   BpNode     *visit_from;
+
+  /* Also from the last validation: the node whose error is to blame when
+   * this one is invalid (itself, or an ancestor it waits on). */
+  BpNode     *blocker;
 };
+
+/* A million nodes are a million allocations: stay within the malloc size
+ * class the passes were tuned with (184 bytes usable on 64-bit glibc). */
+G_STATIC_ASSERT (sizeof (BpNode) <= 184 || sizeof (void *) < 8);
 
 struct _BpGraph
 {
@@ -791,6 +801,7 @@ bp_graph_validate (BpGraph  *self,
 
       g_clear_pointer (&node->error, g_free);
       node->valid = FALSE;
+      node->blocker = NULL;
 
       if (bp_op_is_leaf (op))
         {
@@ -812,13 +823,17 @@ bp_graph_validate (BpGraph  *self,
                                            node->id, op->input_names[s], op->name);
               continue;
             }
-          if (!input->valid)
-            inputs_valid = FALSE;
+          if (!input->valid && inputs_valid)
+            {
+              inputs_valid = FALSE;
+              node->blocker = input->blocker;
+            }
           in_rows[s] = input->rows;
           in_cols[s] = input->cols;
         }
 
-      /* A node downstream of a broken one is not itself to blame. */
+      /* A node downstream of a broken one is not itself to blame: it
+       * only waits (no message of its own). */
       if (local_error == NULL && !inputs_valid)
         continue;
 
@@ -836,6 +851,8 @@ bp_graph_validate (BpGraph  *self,
       if (local_error != NULL)
         {
           node->error = g_strdup (local_error->message);
+          node->error_code = local_error->code;
+          node->blocker = node;
           if (self->validate_error == NULL)
             self->validate_error = g_steal_pointer (&local_error);
           continue;
@@ -854,28 +871,29 @@ bp_graph_validate (BpGraph  *self,
   return TRUE;
 }
 
-/* The forward pass. `trace` NULL: record nothing. */
-static gboolean
-run_forward (BpGraph  *self,
-             BpTrace  *trace,
-             GError  **error)
+/* Computes the nodes in order and records their steps; returns how many
+ * steps it wrote. `all_valid` is a constant at each call: with TRUE the
+ * check per node and the separate step count compile away. */
+static inline G_ALWAYS_INLINE guint
+forward_nodes (BpGraph       *self,
+               BpTrace       *trace,
+               BpStep        *steps,
+               BpTensorArena *arena,
+               gboolean       all_valid)
 {
-  BpStep *steps = NULL;
-  BpTensorArena *arena = NULL;
-
-  if (!bp_graph_validate (self, error))
-    return FALSE;
-
-  if (trace != NULL)
-    {
-      steps = bp_trace_add_steps (trace, BP_STEP_FORWARD, self->n_order);
-      arena = bp_trace_get_arena (trace, BP_STEP_FORWARD);
-    }
+  guint n_steps = 0;
 
   for (guint k = 0; k < self->n_order; k++)
     {
       BpNode *node = self->order[k];
       const BpOp *op = node->op;
+
+      /* Leaves are always valid, so this only drops computed values. */
+      if (!all_valid && !node->valid)
+        {
+          g_clear_pointer (&node->value, bp_tensor_unref);
+          continue;
+        }
 
       if (op->arity > 0)
         {
@@ -889,24 +907,75 @@ run_forward (BpGraph  *self,
 
       if (trace != NULL)
         {
-          steps[k] = (BpStep) {
+          steps[all_valid ? k : n_steps] = (BpStep) {
             .kind = BP_STEP_FORWARD,
             .node = node,
             .value = bp_trace_snapshot (trace, arena, BP_STEP_FORWARD, node->value),
           };
+          n_steps++;
         }
     }
 
-  self->values_stamp = self->stamp;
-  return TRUE;
+  return n_steps;
 }
 
-gboolean
-bp_graph_forward (BpGraph  *self,
-                  GError  **error)
+/* The forward pass over every node that can be computed; the others
+ * lose their value. FALSE (with the first error) when some could not.
+ * `trace` NULL: record nothing. */
+static gboolean
+run_forward (BpGraph  *self,
+             BpTrace  *trace,
+             GError  **error)
 {
-  g_return_val_if_fail (BP_IS_GRAPH (self), FALSE);
+  BpStep *steps = NULL;
+  BpTensorArena *arena = NULL;
+  gboolean valid;
+  guint n_steps;
 
+  valid = bp_graph_validate (self, error);
+
+  if (trace != NULL)
+    {
+      steps = bp_trace_add_steps (trace, BP_STEP_FORWARD, self->n_order);
+      arena = bp_trace_get_arena (trace, BP_STEP_FORWARD);
+    }
+
+  if (G_LIKELY (valid))
+    n_steps = forward_nodes (self, trace, steps, arena, TRUE);
+  else
+    n_steps = forward_nodes (self, trace, steps, arena, FALSE);
+
+  /* Only computed nodes have a step. */
+  if (trace != NULL && n_steps < self->n_order)
+    bp_trace_shrink (trace, n_steps);
+
+  self->values_stamp = self->stamp;
+  return valid;
+}
+
+/* Why `node` (invalid after validation) cannot be computed. `what` says
+ * what was asked of it ("differentiated", "evaluated"). */
+static void
+set_blocked_error (BpNode      *node,
+                   const char  *what,
+                   GError     **error)
+{
+  BpNode *blocker = node->blocker;
+
+  g_assert (blocker != NULL && blocker->error != NULL);
+
+  if (blocker == node)
+    g_set_error_literal (error, BP_ERROR, node->error_code, node->error);
+  else
+    g_set_error (error, BP_ERROR, blocker->error_code,
+                 "The output “%s” cannot be %s: it depends on “%s”, which cannot be computed. %s",
+                 node->id, what, blocker->id, blocker->error);
+}
+
+static gboolean
+forward_pass (BpGraph  *self,
+              GError  **error)
+{
   /* Emptied first: when nobody else holds the old trace, its tensors go
    * back to one reference and are reused in place, and so is its memory. */
   if (self->record_trace && self->trace != NULL && bp_trace_get_ref_count (self->trace) == 1)
@@ -919,12 +988,17 @@ bp_graph_forward (BpGraph  *self,
 
   if (self->trace == NULL)
     self->trace = bp_trace_new (self->stamp, 2 * self->nodes->len);
-  if (!run_forward (self, self->trace, error))
-    {
-      g_clear_pointer (&self->trace, bp_trace_unref);
-      return FALSE;
-    }
-  return TRUE;
+  /* A partial pass keeps its trace: the steps of the nodes it computed. */
+  return run_forward (self, self->trace, error);
+}
+
+gboolean
+bp_graph_forward (BpGraph  *self,
+                  GError  **error)
+{
+  g_return_val_if_fail (BP_IS_GRAPH (self), FALSE);
+
+  return forward_pass (self, error);
 }
 
 /* Adds `dg` into node's gradient, copying first if a trace holds it. */
@@ -985,8 +1059,14 @@ bp_graph_backward (BpGraph  *self,
 
   g_return_val_if_fail (BP_IS_GRAPH (self), FALSE);
 
-  if (!bp_graph_validate (self, error))
-    return FALSE;
+  /* A new pass number resets every gradient at once: a gradient counts
+   * only when it was set in this pass, so the first arrival sets it and
+   * later ones add to it. A failed pass leaves no gradient at all. */
+  pass = ++self->grad_pass;
+
+  /* Broken parts elsewhere do not matter: only the output's ancestors
+   * must be valid, and an invalid one makes the output invalid too. */
+  bp_graph_validate (self, NULL);
 
   output = find_output (self, error);
   if (output == NULL)
@@ -996,10 +1076,7 @@ bp_graph_backward (BpGraph  *self,
    * already recorded for these values. */
   if (self->values_stamp != self->stamp ||
       (self->record_trace && (self->trace == NULL || bp_trace_get_stamp (self->trace) != self->stamp)))
-    {
-      if (!bp_graph_forward (self, error))
-        return FALSE;
-    }
+    forward_pass (self, NULL);
   else if (!self->record_trace)
     g_clear_pointer (&self->trace, bp_trace_unref);
   else if (bp_trace_get_ref_count (self->trace) == 1)
@@ -1011,12 +1088,14 @@ bp_graph_backward (BpGraph  *self,
       bp_trace_unref (self->trace);
       self->trace = copy;
     }
-  trace = self->record_trace ? self->trace : NULL;
 
-  /* A new pass number resets every gradient at once: a gradient counts
-   * only when it was set in this pass, so the first arrival sets it and
-   * later ones add to it. */
-  pass = ++self->grad_pass;
+  if (!output->valid)
+    {
+      set_blocked_error (output, "differentiated", error);
+      return FALSE;
+    }
+
+  trace = self->record_trace ? self->trace : NULL;
 
   /* One step per ancestor of the output at most; the unused ones are
    * dropped at the end. */
@@ -1172,15 +1251,18 @@ bp_graph_evaluate (BpGraph  *self,
 
   g_return_val_if_fail (BP_IS_GRAPH (self), NULL);
 
-  if (!bp_graph_validate (self, error))
-    return NULL;
+  bp_graph_validate (self, NULL);
   output = find_output (self, error);
   if (output == NULL)
     return NULL;
+  if (!output->valid)
+    {
+      set_blocked_error (output, "evaluated", error);
+      return NULL;
+    }
 
   /* Leaves the recorded trace alone: it still describes its stamp. */
-  if (!run_forward (self, NULL, error))
-    return NULL;
+  run_forward (self, NULL, NULL);
 
   return bp_tensor_ref (output->value);
 }
@@ -1374,6 +1456,14 @@ bp_node_get_error (const BpNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   return node->error;
+}
+
+BpNode *
+bp_node_get_blocker (const BpNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  return node->valid ? NULL : node->blocker;
 }
 
 BpGraph *

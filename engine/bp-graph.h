@@ -60,19 +60,44 @@ void         bp_graph_set_output       (BpGraph *self, BpNode *node);
 guint64      bp_graph_get_stamp        (BpGraph *self);
 
 /* Checks the whole graph: every slot connected, shapes fit. On failure,
- * the error names the first bad node; every bad node keeps its message in
- * bp_node_get_error(). */
+ * the error names the first bad node (in the order below); every bad
+ * node keeps its message in bp_node_get_error().
+ *
+ * A node is computable when it is a leaf, or when every slot is connected
+ * to a computable node and the shapes fit. A node that is not computable
+ * either is bad itself (the cause: an unconnected slot, a shape mismatch,
+ * a value too large; it has a message) or merely waits on an input that
+ * is not computable: such a node has NO message of its own, so that one
+ * mistake shows as one error, on the node to fix, not as a cascade;
+ * bp_node_get_blocker() names the bad node it waits on. */
 gboolean     bp_graph_validate         (BpGraph *self, GError **error);
 /* Nodes in a deterministic topological order (inputs first; ties broken by
  * insertion order). Borrowed, valid until the next change. */
 BpNode *const *bp_graph_get_order      (BpGraph *self, guint *n_nodes);
 
-/* The passes. forward computes every node's value; backward seeds the
- * output with ones (1 for the book's scalar outputs) and sends gradients
- * from the output back to every ancestor, accumulating where a node feeds
- * several others. Nodes that do not lead to the output get no gradient.
- * backward runs forward first if the values are stale. Each records its
- * steps into the graph's trace (see bp-trace.h) unless recording is off. */
+/* The passes. Each records its steps into the graph's trace (see
+ * bp-trace.h) unless recording is off.
+ *
+ * forward computes, in the order below, every computable node (see
+ * bp_graph_validate); it does not stop at a bad node. A node that is not
+ * computable gets no value (bp_node_get_value() is NULL; leaves always
+ * have theirs) and no forward step: the trace holds the steps of the
+ * computed nodes only, still in order. forward returns TRUE when every
+ * node was computed; otherwise FALSE with the first bad node's error (as
+ * bp_graph_validate gives it), yet the values and the trace of the
+ * computable part are kept — the trace is the graph's, stamped as usual.
+ *
+ * backward seeds the output with ones (1 for the book's scalar outputs)
+ * and sends gradients from the output back to every ancestor,
+ * accumulating where a node feeds several others. Nodes that do not lead
+ * to the output get no gradient. backward runs forward first if the
+ * values are stale. It needs only the output and its ancestors to be
+ * computable: a broken part of the graph that does not lead to the
+ * output is no obstacle (backward then returns TRUE though forward
+ * returned FALSE). When the output is not computable, backward returns
+ * FALSE with the output's own error, or one naming the node the output
+ * depends on that cannot be computed, and with its reason; no node then
+ * has a gradient, and the trace holds the forward steps only. */
 gboolean     bp_graph_forward          (BpGraph *self, GError **error);
 gboolean     bp_graph_backward         (BpGraph *self, GError **error);
 /* The trace of the last passes (forward steps, then backward steps when
@@ -80,7 +105,9 @@ gboolean     bp_graph_backward         (BpGraph *self, GError **error);
 BpTrace     *bp_graph_get_trace        (BpGraph *self);
 void         bp_graph_set_record_trace (BpGraph *self, gboolean record);
 /* Runs forward only, without trace, and returns a new ref to the output
- * value (used by the gradient check). */
+ * value (used by the gradient check). Like backward, it needs only the
+ * output and its ancestors to be computable (NULL and an error as
+ * backward's otherwise). */
 BpTensor    *bp_graph_evaluate         (BpGraph *self, GError **error);
 
 /* --- nodes --- */
@@ -94,7 +121,9 @@ const BpAttrs *bp_node_get_attrs       (const BpNode *node);
 gboolean     bp_node_set_attrs         (BpNode *node, const BpAttrs *attrs, GError **error);
 guint        bp_node_get_n_inputs      (const BpNode *node);
 BpNode      *bp_node_get_input         (const BpNode *node, guint slot);  /* NULL: unconnected */
-/* The value: a leaf's own value, or the last forward result (NULL before). */
+/* The value: a leaf's own value, or the last forward result: NULL before
+ * the first forward pass, and when the last pass could not compute the
+ * node (see bp_graph_forward). */
 BpTensor    *bp_node_get_value         (const BpNode *node);
 /* d(output)/d(node) from the last backward pass, or NULL. */
 BpTensor    *bp_node_get_grad          (const BpNode *node);
@@ -103,8 +132,14 @@ void         bp_node_set_value         (BpNode *node, BpTensor *value);
 gboolean     bp_node_get_position      (const BpNode *node, double *x, double *y);
 void         bp_node_set_position      (BpNode *node, double x, double y);
 void         bp_node_unset_position    (BpNode *node);
-/* Why this node is invalid after bp_graph_validate(), or NULL. */
+/* Why this node is invalid after bp_graph_validate(), or NULL: NULL too
+ * for a node that only waits on a bad input (see bp_graph_validate). */
 const char  *bp_node_get_error         (const BpNode *node);
+/* After bp_graph_validate() (or a pass): the bad node that keeps this one
+ * from being computed — the node itself when it has an error, the first
+ * bad ancestor it waits on otherwise (following the first slot that
+ * waits) — or NULL when the node is computable. */
+BpNode      *bp_node_get_blocker       (const BpNode *node);
 BpGraph     *bp_node_get_graph         (const BpNode *node);
 /* The output shape the last validation inferred (a leaf: its value's).
  * Validates first when the graph changed; FALSE when the node is invalid. */

@@ -2,6 +2,7 @@
 /* The graph: the book's numbers, the branch rule, cycles, shape errors,
  * NaN, expansion, the trace and the gradient check. */
 #include <math.h>
+#include <string.h>
 
 #include "bp-engine.h"
 
@@ -498,6 +499,232 @@ test_unconnected_and_marks (void)
     g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
     g_clear_error (&error);
   }
+}
+
+/* Asserts that the forward steps of the graph's trace are exactly the
+ * computed nodes, in the graph's order, each with its node's value. */
+static void
+assert_trace_is_computed_part (BpGraph *graph)
+{
+  BpTrace *trace = bp_graph_get_trace (graph);
+  BpNode *const *order;
+  guint n, k = 0;
+
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (bp_trace_get_stamp (trace), ==, bp_graph_get_stamp (graph));
+  order = bp_graph_get_order (graph, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = order[i];
+      int step = bp_trace_find_step (trace, node, BP_STEP_FORWARD);
+
+      if (bp_node_get_blocker (node) != NULL)
+        {
+          g_assert_cmpint (step, ==, -1);
+          continue;
+        }
+      g_assert_cmpint (step, ==, (int) k);
+      g_assert_true (bp_trace_get_step (trace, k)->node == node);
+      g_assert_true (bp_tensor_equal (bp_trace_get_step (trace, k)->value,
+                                      bp_node_get_value (node), 0, 0));
+      k++;
+    }
+  g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, k);
+}
+
+/* An unconnected slot spoils its node and what waits on it, nothing else:
+ * the rest is computed and differentiated as if it were not there. */
+static void
+test_partial_unconnected (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *apple_price = bp_graph_lookup (graph, "apple_price");
+  BpNode *price = bp_graph_lookup (graph, "price");
+  BpNode *broken, *after, *fix;
+  const char *message = "Node “broken”: input “y” of mul is not connected";
+
+  bp_graph_set_record_trace (graph, record);
+  bp_graph_set_output (graph, price);
+  broken = op1 (graph, "broken", "mul", apple_price);
+  after = op1 (graph, "after", "neg", broken);
+
+  g_assert_false (bp_graph_forward (graph, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  /* the computable part has its values, the rest none */
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "apple_price"), 200, 1e-9);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 220, 1e-9);
+  g_assert_cmpfloat (value_of (graph, "apple"), ==, 100);
+  g_assert_null (bp_node_get_value (broken));
+  g_assert_null (bp_node_get_value (after));
+
+  /* the cause carries the message; what waits on it only names it */
+  g_assert_cmpstr (bp_node_get_error (broken), ==, message);
+  g_assert_null (bp_node_get_error (after));
+  g_assert_null (bp_node_get_error (price));
+  g_assert_true (bp_node_get_blocker (broken) == broken);
+  g_assert_true (bp_node_get_blocker (after) == broken);
+  g_assert_null (bp_node_get_blocker (price));
+  g_assert_null (bp_node_get_blocker (bp_graph_lookup (graph, "tax")));
+
+  if (record)
+    {
+      assert_trace_is_computed_part (graph);
+      g_assert_cmpuint (bp_trace_get_n_forward (bp_graph_get_trace (graph)), ==, 5);
+      g_assert_cmpuint (bp_trace_get_n_backward (bp_graph_get_trace (graph)), ==, 0);
+    }
+  else
+    g_assert_null (bp_graph_get_trace (graph));
+
+  /* the output does not depend on the broken part: the book's gradients */
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple"), 2.2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple_num"), 110, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 200, 1e-9);
+  g_assert_null (bp_node_get_grad (broken));
+  g_assert_null (bp_node_get_grad (after));
+  if (record)
+    {
+      BpTrace *trace = bp_graph_get_trace (graph);
+
+      assert_trace_is_computed_part (graph);
+      g_assert_cmpuint (bp_trace_get_n_backward (trace), ==, 5);
+      g_assert_cmpint (bp_trace_find_step (trace, broken, BP_STEP_BACKWARD), ==, -1);
+    }
+
+  /* connecting the slot computes the rest */
+  fix = scalar (graph, "fix", 3);
+  g_assert_true (bp_graph_connect (graph, fix, broken, 1, &error));
+  g_assert_true (bp_graph_forward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "broken"), 600, 1e-9);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "after"), -600, 1e-9);
+  g_assert_null (bp_node_get_error (broken));
+  g_assert_null (bp_node_get_blocker (after));
+  if (record)
+    {
+      assert_trace_is_computed_part (graph);
+      g_assert_cmpuint (bp_trace_get_n_forward (bp_graph_get_trace (graph)), ==, 8);
+    }
+
+  /* and breaking it again drops the values computed before */
+  bp_graph_disconnect (graph, broken, 1);
+  g_assert_false (bp_graph_forward (graph, NULL));
+  g_assert_null (bp_node_get_value (broken));
+  g_assert_null (bp_node_get_value (after));
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 220, 1e-9);
+}
+
+/* A shape error in a branch the output does not depend on: the output's
+ * backward pass and evaluation still work; the error sits on its cause. */
+static void
+test_partial_shape_branch (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) out = NULL;
+  BpNode *price = bp_graph_lookup (graph, "price");
+  BpNode *a = matrix (graph, "a", 2, 3);
+  BpNode *b = matrix (graph, "b", 3, 2);
+  BpNode *ok = op1 (graph, "ok", "neg", a);
+  BpNode *bad = op2 (graph, "bad", "add", ok, b);
+  BpNode *worse = op2 (graph, "worse", "mul", bad, bad);
+  const char *message = "Node “bad”: add: x is 2×3 but y is 3×2; both need the same shape";
+
+  bp_graph_set_record_trace (graph, record);
+  bp_graph_set_output (graph, price);
+
+  /* backward alone: it runs the (partial) forward pass itself */
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple"), 2.2, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "tax"), 200, 1e-9);
+  g_assert_null (bp_node_get_grad (ok));
+  g_assert_nonnull (bp_node_get_value (ok));
+  g_assert_cmpfloat_with_epsilon (bp_node_get_value (ok)->data[5], -0.6, 1e-12);
+  g_assert_null (bp_node_get_value (bad));
+  g_assert_null (bp_node_get_value (worse));
+  g_assert_cmpstr (bp_node_get_error (bad), ==, message);
+  g_assert_null (bp_node_get_error (worse));
+  g_assert_null (bp_node_get_error (ok));
+  g_assert_true (bp_node_get_blocker (worse) == bad);
+  if (record)
+    {
+      assert_trace_is_computed_part (graph);
+      g_assert_cmpuint (bp_trace_get_n_forward (bp_graph_get_trace (graph)), ==, 8);
+      g_assert_cmpuint (bp_trace_get_n_backward (bp_graph_get_trace (graph)), ==, 5);
+    }
+
+  /* forward still reports the broken branch, keeping the rest */
+  g_assert_false (bp_graph_forward (graph, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 220, 1e-9);
+  if (record)
+    assert_trace_is_computed_part (graph);
+
+  out = bp_graph_evaluate (graph, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  g_assert_cmpfloat_with_epsilon (out->data[0], 220, 1e-9);
+}
+
+/* When the output itself cannot be computed, backward and evaluate fail
+ * naming why, and no stale gradient survives. */
+static void
+test_partial_blocked_output (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *price = bp_graph_lookup (graph, "price");
+  BpNode *broken = op1 (graph, "broken", "mul", price);
+  BpNode *after = op1 (graph, "after", "neg", broken);
+  const char *message = "Node “broken”: input “y” of mul is not connected";
+  BpTensor *out;
+
+  bp_graph_set_record_trace (graph, record);
+
+  /* a good pass first, whose gradients must not outlive a failed one */
+  bp_graph_set_output (graph, price);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_nonnull (bp_node_get_grad (bp_graph_lookup (graph, "apple")));
+
+  bp_graph_set_output (graph, after);
+  g_assert_false (bp_graph_backward (graph, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
+  g_assert_cmpstr (error->message, ==,
+                   "The output “after” cannot be differentiated: it depends on “broken”, "
+                   "which cannot be computed. Node “broken”: input “y” of mul is not connected");
+  g_clear_error (&error);
+  g_assert_null (bp_node_get_grad (bp_graph_lookup (graph, "apple")));
+  g_assert_null (bp_node_get_grad (price));
+  /* the values of the computable part are there all the same */
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 220, 1e-9);
+  if (record)
+    {
+      assert_trace_is_computed_part (graph);
+      g_assert_cmpuint (bp_trace_get_n_backward (bp_graph_get_trace (graph)), ==, 0);
+    }
+
+  out = bp_graph_evaluate (graph, &error);
+  g_assert_null (out);
+  g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
+  g_assert_true (strstr (error->message, "“after” cannot be evaluated") != NULL);
+  g_clear_error (&error);
+
+  /* the output is the bad node itself: its own message */
+  bp_graph_set_output (graph, broken);
+  g_assert_false (bp_graph_backward (graph, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
+  g_assert_cmpstr (error->message, ==, message);
 }
 
 static void
@@ -1165,11 +1392,17 @@ main (int   argc,
       g_autofree char *oranges = g_strdup_printf ("/graph/apples-oranges/%s", suffix);
       g_autofree char *branch = g_strdup_printf ("/graph/branch/%s", suffix);
       g_autofree char *nan = g_strdup_printf ("/graph/nan-inf/%s", suffix);
+      g_autofree char *partial_unconnected = g_strdup_printf ("/graph/partial/unconnected/%s", suffix);
+      g_autofree char *partial_shape = g_strdup_printf ("/graph/partial/shape-branch/%s", suffix);
+      g_autofree char *partial_blocked = g_strdup_printf ("/graph/partial/blocked-output/%s", suffix);
 
       g_test_add_data_func (apples, GINT_TO_POINTER (record), test_apples);
       g_test_add_data_func (oranges, GINT_TO_POINTER (record), test_apples_oranges);
       g_test_add_data_func (branch, GINT_TO_POINTER (record), test_branch);
       g_test_add_data_func (nan, GINT_TO_POINTER (record), test_nan_inf);
+      g_test_add_data_func (partial_unconnected, GINT_TO_POINTER (record), test_partial_unconnected);
+      g_test_add_data_func (partial_shape, GINT_TO_POINTER (record), test_partial_shape_branch);
+      g_test_add_data_func (partial_blocked, GINT_TO_POINTER (record), test_partial_blocked_output);
     }
   g_test_add_func ("/graph/unreached", test_unreached);
   g_test_add_func ("/graph/cycles", test_cycles);
