@@ -603,6 +603,237 @@ test_korean (void)
   destroy_window (window);
 }
 
+/* --- keys the player shares with the canvas --- */
+
+static GtkEventController *
+find_controller (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
+        return controller;   /* the widget keeps it */
+    }
+  return NULL;
+}
+
+/* Activates the first shortcut of `widget` for the key, in the given
+ * phase, as a GtkShortcutController would. */
+static gboolean
+activate_key (GtkWidget       *widget,
+              GtkPropagationPhase phase,
+              guint            keyval,
+              GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          gtk_event_controller_get_propagation_phase (controller) != phase)
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                            gtk_shortcut_get_arguments (shortcut)))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A key press through the window's capture-phase shortcuts, then the
+ * focused widget's own: the order GTK delivers it in. */
+static void
+press_key (BpWindow        *window,
+           guint            keyval,
+           GdkModifierType  mods)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (activate_key (GTK_WIDGET (window), GTK_PHASE_CAPTURE, keyval, mods))
+    return;
+  if (focus != NULL)
+    activate_key (focus, GTK_PHASE_BUBBLE, keyval, mods);
+  spin ();
+}
+
+static void
+space_key (BpWindow *window,
+           gboolean  press)
+{
+  GtkEventController *keys = find_controller (GTK_WIDGET (window), "bp-player-space");
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (keys);
+  if (press)
+    {
+      g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_space, 65, 0, &handled);
+      g_assert_true (handled);
+    }
+  else
+    g_signal_emit_by_name (keys, "key-released", GDK_KEY_space, 65, 0);
+}
+
+static void
+canvas_drag (BpCanvas *canvas,
+             double    x0,
+             double    y0,
+             double    dx,
+             double    dy)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
+  GtkGesture *gesture = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && gesture == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        gesture = GTK_GESTURE (controller);
+    }
+  g_assert_nonnull (gesture);
+  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
+  g_signal_emit_by_name (gesture, "drag-update", dx / 2, dy / 2);
+  g_signal_emit_by_name (gesture, "drag-update", dx, dy);
+  g_signal_emit_by_name (gesture, "drag-end", dx, dy);
+}
+
+/* Space: a tap plays/pauses, held during a drag it pans (and does not
+ * play). ←/→ step, unless the user selected nodes on the focused canvas:
+ * then they nudge them; Page Up/Down always step, and in presentation
+ * mode the arrows do too. */
+static void
+test_shared_keys (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpHistory *history = bp_canvas_get_history (window->canvas);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpNode *apple = bp_graph_lookup (graph, "apple");
+  guint n_forward = bp_player_get_n_forward (player);
+  double wx0, wy0, wx, wy, x0, y0, x, y;
+
+  g_assert_false (bp_player_get_playing (player));
+
+  /* A tap plays, another pauses. */
+  space_key (window, TRUE);
+  g_assert_true (bp_canvas_get_space_held (window->canvas));
+  g_assert_false (bp_player_get_playing (player));   /* not on the press */
+  space_key (window, FALSE);
+  g_assert_false (bp_canvas_get_space_held (window->canvas));
+  g_assert_true (bp_player_get_playing (player));
+  space_key (window, TRUE);
+  space_key (window, TRUE);                          /* key repeat */
+  space_key (window, FALSE);
+  g_assert_false (bp_player_get_playing (player));
+  bp_player_set_position (player, n_forward);
+
+  /* Space + drag on empty canvas pans the view, moves no node, and is
+   * no tap. */
+  g_assert_true (bp_node_get_position (apple, &x0, &y0));
+  bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx0, &wy0);
+  space_key (window, TRUE);
+  canvas_drag (window->canvas, 4, 4, 40, 25);
+  space_key (window, FALSE);
+  g_assert_false (bp_player_get_playing (player));
+  g_assert_true (bp_node_get_position (apple, &x, &y));
+  g_assert_cmpfloat (x, ==, x0);
+  g_assert_cmpfloat (y, ==, y0);
+  bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx, &wy);
+  g_assert_cmpfloat_with_epsilon (wx, wx0 + 40, 1.0);
+  g_assert_cmpfloat_with_epsilon (wy, wy0 + 25, 1.0);
+  g_assert_false (bp_history_can_undo (history));
+
+  /* Even on a node, with Space held the drag pans. */
+  space_key (window, TRUE);
+  canvas_drag (window->canvas, wx, wy, -40, -25);
+  space_key (window, FALSE);
+  g_assert_false (bp_player_get_playing (player));
+  g_assert_true (bp_node_get_position (apple, &x, &y));
+  g_assert_cmpfloat (x, ==, x0);
+  bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx, &wy);
+  g_assert_cmpfloat_with_epsilon (wx, wx0, 1.0);
+
+  /* Typing a space in an entry is text, not the player's. */
+  {
+    GtkWidget *entry = gtk_entry_new ();
+    GtkEventController *keys = find_controller (GTK_WIDGET (window), "bp-player-space");
+    gboolean handled = TRUE;
+
+    gtk_box_append (window->side_panel, entry);
+    gtk_widget_grab_focus (entry);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_space, 65, 0, &handled);
+    g_assert_false (handled);
+    g_signal_emit_by_name (keys, "key-released", GDK_KEY_space, 65, 0);
+    g_assert_false (bp_player_get_playing (player));
+    gtk_box_remove (window->side_panel, entry);
+  }
+
+  /* ←/→ step; the node the player selects for its step is not the
+   * user's selection, so the next → steps again. */
+  gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (window->canvas));
+  press_key (window, GDK_KEY_Right, 0);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_assert_nonnull (bp_canvas_get_selected_node (window->canvas));
+  g_assert_false (bp_canvas_get_arrows_nudge (window->canvas));
+  press_key (window, GDK_KEY_Right, 0);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  press_key (window, GDK_KEY_Left, 0);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_assert_false (bp_history_can_undo (history));
+
+  /* A node clicked on the canvas: the arrows nudge it, the player stays. */
+  g_assert_true (bp_node_get_position (apple, &x0, &y0));
+  bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx, &wy);
+  canvas_drag (window->canvas, wx, wy, 0, 0);
+  g_assert_true (bp_canvas_get_selected_node (window->canvas) == apple);
+  g_assert_true (bp_canvas_get_arrows_nudge (window->canvas));
+  press_key (window, GDK_KEY_Right, 0);
+  press_key (window, GDK_KEY_Down, 0);
+  press_key (window, GDK_KEY_Left, GDK_SHIFT_MASK);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_assert_true (bp_node_get_position (apple, &x, &y));
+  g_assert_cmpfloat_with_epsilon (x, x0 + 10 - 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (y, y0 + 10, 1e-9);
+  g_assert_true (bp_history_can_undo (history));
+
+  /* Page Down (a presentation remote) steps all the same. */
+  press_key (window, GDK_KEY_Page_Down, 0);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  press_key (window, GDK_KEY_Page_Up, 0);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+
+  /* Presenting, a clicked node does not take the arrows. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
+  spin ();
+  bp_canvas_diagram_to_widget (window->canvas, x, y, &wx, &wy);
+  canvas_drag (window->canvas, wx, wy, 0, 0);
+  g_assert_true (bp_canvas_get_selected_node (window->canvas) == apple);
+  g_assert_false (bp_canvas_get_arrows_nudge (window->canvas));
+  gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
+  press_key (window, GDK_KEY_Right, 0);
+  g_assert_true (bp_node_get_position (apple, &x0, &y0));
+  g_assert_cmpfloat (x0, ==, x);
+  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-presentation", NULL);
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -630,6 +861,7 @@ main (int   argc,
   g_test_add_func ("/teach/expand-sigmoid", test_expand_sigmoid);
   g_test_add_func ("/teach/grad-check", test_grad_check);
   g_test_add_func ("/teach/presentation", test_presentation);
+  g_test_add_func ("/teach/shared-keys", test_shared_keys);
   g_test_add_func ("/teach/export-pass", test_export_pass);
   g_test_add_func ("/teach/korean", test_korean);
 

@@ -65,7 +65,12 @@ struct _BpCanvas
   double          pointer_x;
   double          pointer_y;
   gboolean        space_down;
+  gboolean        space_used;      /* a drag happened while Space was held */
   const char     *cursor_name;
+
+  /* keys */
+  gboolean        user_selection;  /* the selection was made on the canvas */
+  gboolean        presenting;
 
   /* drag */
   DragMode        drag_mode;
@@ -534,18 +539,27 @@ bp_canvas_recompute (BpCanvas *self)
   if (self->graph == NULL)
     return;
 
+  /* A broken node leaves the rest computed: forward keeps the values and
+   * trace of the computable part, and backward works when the output
+   * does not depend on the broken part. The error shown is the first. */
   ok = bp_graph_forward (self->graph, &error);
-  if (ok && bp_graph_get_output (self->graph) != NULL)
-    ok = bp_graph_backward (self->graph, &error);
-
-  if (ok || bp_graph_get_trace (self->graph) != NULL)
+  if (bp_graph_get_output (self->graph) != NULL)
     {
-      BpTrace *trace = bp_graph_get_trace (self->graph);
+      g_autoptr(GError) backward_error = NULL;
 
-      /* A failed pass leaves no trace that matches the graph. */
-      if (ok && trace != NULL && bp_trace_get_stamp (trace) == bp_graph_get_stamp (self->graph))
-        self->trace = bp_trace_ref (trace);
+      if (!bp_graph_backward (self->graph, &backward_error) && ok)
+        {
+          ok = FALSE;
+          g_propagate_error (&error, g_steal_pointer (&backward_error));
+        }
     }
+
+  {
+    BpTrace *trace = bp_graph_get_trace (self->graph);
+
+    if (trace != NULL && bp_trace_get_stamp (trace) == bp_graph_get_stamp (self->graph))
+      self->trace = bp_trace_ref (trace);
+  }
   if (!ok)
     self->compute_error = g_strdup (error ? error->message : _("The graph cannot be computed"));
 
@@ -682,6 +696,8 @@ drag_begin_cb (BpCanvas       *self,
       !gtk_widget_get_visible (GTK_WIDGET (self->value_popover)))
     gtk_widget_grab_focus (GTK_WIDGET (self));
 
+  if (self->space_down)
+    self->space_used = TRUE;
   if (button == GDK_BUTTON_MIDDLE || self->space_down || self->graph == NULL)
     {
       self->drag_mode = DRAG_PAN;
@@ -730,6 +746,9 @@ drag_begin_cb (BpCanvas       *self,
     {
       guint n;
 
+      /* Clicked, even if the player had selected it: the arrow keys
+       * move it now (see bp_canvas_get_arrows_nudge()). */
+      self->user_selection = TRUE;
       if (extend)
         {
           if (!g_hash_table_remove (self->selected, node))
@@ -855,6 +874,7 @@ bp_canvas_finish_rubber (BpCanvas *self)
   gboolean changed = FALSE;
   guint n;
 
+  self->user_selection = TRUE;
   if (!self->rubber_extend)
     changed = g_hash_table_size (self->selected) > 0;
   if (!self->rubber_extend)
@@ -1139,13 +1159,11 @@ key_pressed_cb (BpCanvas              *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *key)
 {
+  /* In a window the player bar sees Space first and calls the same
+   * functions; this is for a canvas on its own. */
   if (keyval == GDK_KEY_space)
     {
-      if (!self->space_down)
-        {
-          self->space_down = TRUE;
-          bp_canvas_set_cursor (self, "grab");
-        }
+      bp_canvas_begin_space_pan (self);
       return TRUE;
     }
   if (keyval == GDK_KEY_Escape && self->drag_mode == DRAG_NONE &&
@@ -1165,10 +1183,7 @@ key_released_cb (BpCanvas              *self,
                  GtkEventControllerKey *key)
 {
   if (keyval == GDK_KEY_space)
-    {
-      self->space_down = FALSE;
-      bp_canvas_set_cursor (self, "default");
-    }
+    bp_canvas_end_space_pan (self);
 }
 
 static void
@@ -1181,6 +1196,8 @@ palette_op_chosen_cb (BpCanvas   *self,
   gtk_popover_popdown (GTK_POPOVER (palette));
   if (bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error) == NULL)
     bp_canvas_emit_message (self, error->message);
+  else
+    self->user_selection = TRUE;
 }
 
 static void
@@ -1271,7 +1288,10 @@ select_all_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  bp_canvas_select_all (BP_CANVAS (widget));
+  BpCanvas *self = BP_CANVAS (widget);
+
+  bp_canvas_select_all (self);
+  self->user_selection = TRUE;
 }
 
 static void
@@ -1361,6 +1381,23 @@ nudge_action (GtkWidget  *widget,
   nodes = bp_canvas_get_selection (self, &n);
   if (n > 0)
     bp_history_move_nodes (self->history, nodes, n, dx, dy);
+}
+
+/* Arrow keys: nudge the nodes the user selected, else leave the key to
+ * the window (the player steps with ←/→). Up/Down are kept from moving
+ * the focus out of the canvas. */
+static gboolean
+arrow_key_cb (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  BpCanvas *self = BP_CANVAS (widget);
+  double dx, dy;
+
+  if (!bp_canvas_get_arrows_nudge (self))
+    return FALSE;
+  g_variant_get (args, "(dd)", &dx, &dy);
+  return gtk_widget_activate_action (widget, "canvas.nudge", "(dd)", dx, dy);
 }
 
 /* --- GtkWidget --- */
@@ -1743,14 +1780,14 @@ bp_canvas_class_init (BpCanvasClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.add-node", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "canvas.edit-value", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "canvas.edit-value", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "canvas.nudge", "(dd)", -NUDGE, 0.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "canvas.nudge", "(dd)", NUDGE, 0.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "canvas.nudge", "(dd)", 0.0, -NUDGE);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "canvas.nudge", "(dd)", 0.0, NUDGE);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_SHIFT_MASK, "canvas.nudge", "(dd)", -NUDGE_BIG, 0.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_SHIFT_MASK, "canvas.nudge", "(dd)", NUDGE_BIG, 0.0);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_SHIFT_MASK, "canvas.nudge", "(dd)", 0.0, -NUDGE_BIG);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_SHIFT_MASK, "canvas.nudge", "(dd)", 0.0, NUDGE_BIG);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, arrow_key_cb, "(dd)", -NUDGE, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, arrow_key_cb, "(dd)", NUDGE, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, 0, arrow_key_cb, "(dd)", 0.0, -NUDGE);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, 0, arrow_key_cb, "(dd)", 0.0, NUDGE);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, GDK_SHIFT_MASK, arrow_key_cb, "(dd)", -NUDGE_BIG, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, GDK_SHIFT_MASK, arrow_key_cb, "(dd)", NUDGE_BIG, 0.0);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, GDK_SHIFT_MASK, arrow_key_cb, "(dd)", 0.0, -NUDGE_BIG);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, GDK_SHIFT_MASK, arrow_key_cb, "(dd)", 0.0, NUDGE_BIG);
 
   gtk_widget_class_set_css_name (widget_class, "bpcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -2044,6 +2081,65 @@ bp_canvas_get_text_scale (BpCanvas *self)
 }
 
 void
+bp_canvas_set_presenting (BpCanvas *self,
+                          gboolean  presenting)
+{
+  g_return_if_fail (BP_IS_CANVAS (self));
+
+  self->presenting = !!presenting;
+}
+
+gboolean
+bp_canvas_get_arrows_nudge (BpCanvas *self)
+{
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+
+  return self->user_selection && !self->presenting &&
+         g_hash_table_size (self->selected) > 0;
+}
+
+/* --- Space held: drags pan --- */
+
+void
+bp_canvas_begin_space_pan (BpCanvas *self)
+{
+  g_return_if_fail (BP_IS_CANVAS (self));
+
+  if (self->space_down)
+    return;   /* key repeat */
+  self->space_down = TRUE;
+  /* Pressed in the middle of a drag: not a tap either. */
+  self->space_used = self->drag_mode != DRAG_NONE;
+  if (self->drag_mode == DRAG_NONE)
+    bp_canvas_set_cursor (self, "grab");
+}
+
+gboolean
+bp_canvas_end_space_pan (BpCanvas *self)
+{
+  gboolean used;
+
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+
+  if (!self->space_down)
+    return FALSE;
+  used = self->space_used || self->drag_mode != DRAG_NONE;
+  self->space_down = FALSE;
+  self->space_used = FALSE;
+  if (self->drag_mode == DRAG_NONE)
+    bp_canvas_set_cursor (self, "default");
+  return used;
+}
+
+gboolean
+bp_canvas_get_space_held (BpCanvas *self)
+{
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+
+  return self->space_down;
+}
+
+void
 bp_canvas_set_hidden (BpCanvas   *self,
                       GHashTable *hidden_values,
                       GHashTable *hidden_grads)
@@ -2192,12 +2288,16 @@ bp_canvas_select_node (BpCanvas *self,
 
   if (node != NULL && g_hash_table_size (self->selected) == 1 &&
       g_hash_table_contains (self->selected, node))
-    return;
+    {
+      self->user_selection = FALSE;
+      return;
+    }
   if (node == NULL && g_hash_table_size (self->selected) == 0)
     return;
   g_hash_table_remove_all (self->selected);
   if (node != NULL)
     g_hash_table_add (self->selected, node);
+  self->user_selection = FALSE;
   bp_canvas_selection_changed (self);
 }
 

@@ -26,7 +26,13 @@ G_DECLARE_FINAL_TYPE (BpCanvas, bp_canvas, BP, CANVAS, GtkWidget)
  *   zoom-in [Ctrl+= Ctrl++], zoom-out [Ctrl+-], zoom-reset [Ctrl+0],
  *   zoom-fit [Ctrl+F… see bp-canvas.c], select-all [Ctrl+A], delete [Delete],
  *   undo [Ctrl+Z], redo [Ctrl+Shift+Z, Ctrl+Y], arrange, add-node (opens the
- *   palette), edit-value (popover on the selected leaf), nudge (ii: dx, dy). */
+ *   palette), edit-value (popover on the selected leaf), nudge (dd: dx, dy)
+ *   [arrows, Shift+arrows further — only while bp_canvas_get_arrows_nudge(),
+ *   otherwise the keys go on to the window, where ←/→ step the player].
+ *
+ * Keys the canvas shares with the player (see bp-player-bar.h):
+ *   Space held while a pointer drag starts pans the view; a Space tap with
+ *   no drag in between is the player's Play/Pause. */
 
 GtkWidget   *bp_canvas_new                 (void);
 
@@ -73,6 +79,20 @@ double       bp_canvas_get_text_scale      (BpCanvas *self);
 void         bp_canvas_set_hidden          (BpCanvas   *self,
                                             GHashTable *hidden_values,
                                             GHashTable *hidden_grads);
+
+/* In presentation mode the arrow keys always belong to the player. */
+void         bp_canvas_set_presenting      (BpCanvas *self, gboolean presenting);
+/* TRUE when plain arrow keys nudge the selection: nodes the user selected
+ * on the canvas (click, rubber band, Ctrl+A, a node added from the
+ * palette), not a selection set with bp_canvas_select_node() — the
+ * player's current node — and not presenting. */
+gboolean     bp_canvas_get_arrows_nudge    (BpCanvas *self);
+/* Space pressed / released (wherever the focus is: the window's key
+ * handler calls these). While held, a drag pans. end returns TRUE when a
+ * drag happened meanwhile, i.e. the press was not a tap. */
+void         bp_canvas_begin_space_pan     (BpCanvas *self);
+gboolean     bp_canvas_end_space_pan       (BpCanvas *self);
+gboolean     bp_canvas_get_space_held      (BpCanvas *self);
 
 /* --- view --- */
 double       bp_canvas_get_zoom            (BpCanvas *self);

@@ -21,9 +21,13 @@ GtkWidget    *bp_player_bar_new            (void);
 void          bp_player_bar_set_player     (BpPlayerBar *self, BpPlayer *player);
 BpPlayer     *bp_player_bar_get_player     (BpPlayerBar *self);
 GActionGroup *bp_player_bar_get_actions    (BpPlayerBar *self);
-/* F forward, B backward, → step, ← step back, Space play/pause, Home
- * reset, on `widget` (the window), before the canvas sees them; not while
- * the focus is in an entry. */
+/* On `widget` (the window), before the focused widget sees them, never
+ * while the focus is in an entry: F forward, B backward, → and Page Down
+ * step, ← and Page Up step back, Home reset; a Space tap plays/pauses.
+ * The player's widget, when it is the BpCanvas, shares two keys: Space
+ * held during a pointer drag pans it (no play/pause), and ←/→ nudge the
+ * nodes the user selected on it while it has the focus
+ * (bp_canvas_get_arrows_nudge()). */
 void          bp_player_bar_add_shortcuts  (BpPlayerBar *self, GtkWidget *widget);
 /* The bar is always on screen (also in presentation mode), so popovers
  * that point at the canvas may be parented to it with

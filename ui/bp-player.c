@@ -400,6 +400,14 @@ bp_player_set_widget (BpPlayer  *self,
   set_progress (self, 1.0);
 }
 
+GtkWidget *
+bp_player_get_widget (BpPlayer *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
+
+  return self->widget;
+}
+
 gboolean
 bp_player_recompute (BpPlayer  *self,
                      GError   **error)

@@ -32,6 +32,7 @@ void           bp_player_set_graph          (BpPlayer *self, BpGraph *graph);
 /* The widget the animation runs on (the canvas), or NULL. Borrowed: call
  * with NULL before the widget goes away. */
 void           bp_player_set_widget         (BpPlayer *self, GtkWidget *widget);
+GtkWidget     *bp_player_get_widget         (BpPlayer *self);
 
 /* Runs both passes again (after an edit) and keeps the position within
  * its pass: a backward step k stays backward step k when it still exists.

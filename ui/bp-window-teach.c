@@ -345,6 +345,7 @@ _bp_window_teach_set_presenting (BpWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->side_scroller),
                           !presenting && teach->side_was_visible);
   bp_canvas_set_text_scale (self->canvas, presenting ? PRESENTATION_TEXT_SCALE : 1.0);
+  bp_canvas_set_presenting (self->canvas, presenting);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 
   /* Fit once the window has its new size. */
