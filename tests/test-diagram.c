@@ -614,6 +614,55 @@ test_text_scale (void)
   g_assert_cmpfloat (w2, >, w1 * 1.5);
   g_assert_cmpfloat (h2, >, h1 * 1.5);
   g_assert_cmpfloat (bp_diagram_get_text_scale (diagram), ==, 1.6);
+  /* Positions are spread as much as the text grows, and hit-testing
+   * follows the drawing: the drawn shape is hit, the unspread place not. */
+  g_assert_cmpfloat (bp_diagram_get_spread (diagram), ==, 1.0);
+  bp_diagram_set_spread_positions (diagram, TRUE);
+  g_assert_cmpfloat (bp_diagram_get_spread (diagram), ==, 1.6);
+  assert_no_overlap (diagram);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+      BpHitPart part;
+      double x, y, px, py;
+
+      bp_diagram_get_node_rect (diagram, node, &rect);
+      g_assert_true (bp_node_get_position (node, &x, &y));
+      g_assert_cmpfloat (fabs (rect.x + rect.width / 2 - 1.6 * x), <, 1e-6);
+      g_assert_true (bp_diagram_hit_test (diagram, 1.6 * x, 1.6 * y, &part, NULL) == node);
+      g_assert_cmpint (part, ==, BP_HIT_NODE);
+      if (x > 100)
+        g_assert_true (bp_diagram_hit_test (diagram, x, y, NULL, NULL) != node);
+      bp_diagram_get_output_port (diagram, node, &px, &py);
+      g_assert_true (bp_diagram_hit_test (diagram, px, py, &part, NULL) == node);
+      g_assert_cmpint (part, ==, BP_HIT_OUTPUT_PORT);
+    }
+  /* Laid out at this scale, the stored positions are the same as at 1. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GHashTable) before = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+    for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+      {
+        double *xy = g_new (double, 2);
+
+        bp_node_get_position (bp_graph_get_node (graph, i), &xy[0], &xy[1]);
+        g_hash_table_insert (before, bp_graph_get_node (graph, i), xy);
+      }
+    g_assert_true (bp_layout_arrange (diagram, FALSE, &error));
+    g_assert_no_error (error);
+    assert_no_overlap (diagram);
+    for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+      {
+        BpNode *node = bp_graph_get_node (graph, i);
+        double *xy = g_hash_table_lookup (before, node);
+        double x, y;
+
+        bp_node_get_position (node, &x, &y);
+        g_assert_cmpfloat (fabs (x - xy[0]), <, 0.1 * xy[0] + 12);
+        g_assert_cmpfloat (fabs (y - xy[1]), <, 0.1 * xy[1] + 12);
+      }
+  }
   {
     cairo_surface_t *surface;
 
@@ -846,7 +895,7 @@ test_examples_uncrowded (void)
   guint problems = 0;
 
   for (guint i = 0; i < n_examples; i++)
-    for (guint scale = 0; scale < 1; scale++)
+    for (guint scale = 0; scale < 2; scale++)
       {
         g_autoptr(GError) error = NULL;
         g_autoptr(BpDocument) doc = bp_examples_load (examples[i].name, &error);
@@ -857,6 +906,7 @@ test_examples_uncrowded (void)
         g_assert_no_error (error);
         graph = bp_document_get_graph (doc);
         diagram = bp_diagram_new (graph);
+        bp_diagram_set_spread_positions (diagram, TRUE);
         g_assert_true (bp_graph_backward (graph, &error));
         g_assert_no_error (error);
         state.pass = BP_PASS_BACKWARD;

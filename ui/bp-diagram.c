@@ -130,6 +130,7 @@ struct _BpDiagram
   PangoContext         *pango;
   PangoFontDescription *fonts[N_FONTS];
   double                text_scale;
+  gboolean              spread_positions;
   GHashTable           *nodes;      /* BpNode* → NodeCache* */
   guint64               seen_stamp;
   PangoLayout          *blank;      /* "?" of a quiz blank */
@@ -528,11 +529,19 @@ get_node_cache (BpDiagram *self, BpNode *node)
   return nc;
 }
 
+/* Where a node is drawn: its position spread apart as much as the text
+ * grows (see bp_diagram_get_spread()), so that presentation mode enlarges
+ * the picture as a whole instead of crowding it. Everything that draws or
+ * hit-tests goes through here. */
 static void
-node_centre (BpNode *node, double *x, double *y)
+node_centre (BpDiagram *self, BpNode *node, double *x, double *y)
 {
+  double spread = self->spread_positions ? MAX (self->text_scale, 1.0) : 1.0;
+
   if (!bp_node_get_position (node, x, y))
     *x = *y = 0;
+  *x *= spread;
+  *y *= spread;
 }
 
 /* The input port of `slot`, on the left of the shape. */
@@ -543,7 +552,7 @@ input_port (BpDiagram *self, BpNode *node, guint slot, double *x, double *y)
   guint n = MAX (nc->n_inputs, 1);
   double cx, cy, dy, sp;
 
-  node_centre (node, &cx, &cy);
+  node_centre (self, node, &cx, &cy);
   if (nc->op->kind == BP_OP_KIND_OPERATION)
     {
       double r = nc->shape_w / 2;
@@ -567,7 +576,7 @@ output_port (BpDiagram *self, BpNode *node, double *x, double *y)
   NodeCache *nc = get_node_cache (self, node);
   double cx, cy;
 
-  node_centre (node, &cx, &cy);
+  node_centre (self, node, &cx, &cy);
   *x = cx + nc->shape_w / 2;
   *y = cy;
 }
@@ -1401,7 +1410,7 @@ draw_node (Frame *f, BpNode *node)
   const Rgb *pass_colour = (f->current >= 0 && (guint) f->current >= f->n_forward)
                            ? &pal->bwd : &pal->fwd;
 
-  node_centre (node, &cx, &cy);
+  node_centre (self, node, &cx, &cy);
   frame_add_rect (f, cx - MAX (nc->shape_w, nc->caption_w) / 2, cy - nc->shape_h / 2,
                   MAX (nc->shape_w, nc->caption_w), nc->shape_h + (is_output ? 0 : nc->caption_h));
   if (error)
@@ -1592,7 +1601,7 @@ draw_callout (Frame *f)
   layout_size (nc->callout, &tw, &th);
   w = tw + 2 * pad;
   h = th + 2 * pad;
-  node_centre (node, &cx, &cy);
+  node_centre (f->self, node, &cx, &cy);
   x = cx - w / 2;
   y = cy - nc->shape_h / 2 - 12 * s - h;
   frame_add_rect (f, x, y, w, h + 12 * s);
@@ -1755,6 +1764,27 @@ bp_diagram_get_text_scale (BpDiagram *self)
   return self->text_scale;
 }
 
+double
+bp_diagram_get_spread (BpDiagram *self)
+{
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), 1.0);
+  return self->spread_positions ? MAX (self->text_scale, 1.0) : 1.0;
+}
+
+void
+bp_diagram_set_spread_positions (BpDiagram *self, gboolean spread)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  self->spread_positions = !!spread;
+}
+
+gboolean
+bp_diagram_get_spread_positions (BpDiagram *self)
+{
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), FALSE);
+  return self->spread_positions;
+}
+
 void
 bp_diagram_get_background (gboolean dark, double *red, double *green, double *blue)
 {
@@ -1833,7 +1863,7 @@ bp_diagram_get_node_rect (BpDiagram         *self,
   g_return_if_fail (node != NULL && rect != NULL);
 
   nc = get_node_cache (self, node);
-  node_centre (node, &cx, &cy);
+  node_centre (self, node, &cx, &cy);
   w = MAX (nc->shape_w, nc->caption_w);
   rect->x = cx - w / 2;
   rect->y = cy - nc->shape_h / 2;

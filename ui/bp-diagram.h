@@ -82,6 +82,17 @@ void       bp_diagram_measure_node     (BpDiagram *self, BpNode *node,
  * get_bounds); set it beforehand to measure or hit-test for another one. */
 void       bp_diagram_set_text_scale   (BpDiagram *self, double text_scale);
 double     bp_diagram_get_text_scale   (BpDiagram *self);
+/* With spread positions on (off by default), a text scale above 1
+ * (presentation mode) also spreads the nodes apart: node positions are
+ * multiplied by the spread, MAX (text_scale, 1), for drawing, bounds,
+ * ports, hit-testing and layout, so the picture grows as a whole instead
+ * of crowding. Positions stored in the graph stay in document units: to
+ * move a node by d diagram units, add d / spread to its position; a
+ * point p in diagram units is the position p / spread. The spread is 1
+ * while this is off. */
+void       bp_diagram_set_spread_positions (BpDiagram *self, gboolean spread);
+gboolean   bp_diagram_get_spread_positions (BpDiagram *self);
+double     bp_diagram_get_spread       (BpDiagram *self);
 /* The bounds of bp_diagram_draw() with this trace (get_bounds uses the
  * graph's own trace). */
 void       bp_diagram_get_trace_bounds (BpDiagram            *self,

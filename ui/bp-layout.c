@@ -261,7 +261,7 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
   g_autofree double *rank_w = NULL;
   g_autofree double *gap = NULL;
   g_autofree double *rank_x = NULL;
-  double s, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
+  double s, spread, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
   guint n, n_missing = 0;
   int max_rank = 0;
 
@@ -281,6 +281,8 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
     return TRUE;
 
   s = bp_diagram_get_text_scale (diagram);
+  /* Sizes are measured as drawn; positions are stored unspread. */
+  spread = bp_diagram_get_spread (diagram);
   values = evaluate_copy (graph);
   items = g_new0 (Item, n);
   index = g_hash_table_new (NULL, NULL);
@@ -405,8 +407,8 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
 
           if (bp_node_get_position (items[i].node, &x, &y))
             {
-              items[i].x = x;
-              items[i].y = y;
+              items[i].x = x * spread;
+              items[i].y = y * spread;
               items[i].fixed = TRUE;
             }
         }
@@ -419,7 +421,8 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
 
       if (only_missing && bp_node_get_position (items[i].node, &x, &y))
         continue;
-      bp_node_set_position (items[i].node, round (items[i].x), round (items[i].y));
+      bp_node_set_position (items[i].node, round (items[i].x / spread),
+                            round (items[i].y / spread));
     }
   bp_diagram_invalidate (diagram);
   return TRUE;
