@@ -551,6 +551,109 @@ test_canvas_rename_arrange (Fixture       *f,
   }
 }
 
+/* The document keeps quiz blanks by node id: a rename carries them over,
+ * undo and redo move them back and forth; a deleted node's blanks leave
+ * the document with it and come back with the undo. */
+static void
+test_canvas_rename_quiz (Fixture       *f,
+                         gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autofree char *original = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bp_history_get_document (history) == f->document);
+  {
+    /* The example comes with blanks of its own: start from none. */
+    g_auto(GStrv) ids = bp_document_get_quiz_nodes (f->document);
+
+    for (guint i = 0; ids[i] != NULL; i++)
+      bp_document_set_quiz (f->document, ids[i], 0);
+  }
+  bp_document_set_quiz (f->document, "apple", BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  bp_document_set_quiz (f->document, "tax", BP_QUIZ_GRAD);
+  original = document_data (f);
+
+  g_assert_true (bp_history_rename_node (history, node (f, "apple"), "fruit", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "fruit"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "apple"), ==, 0);
+  {
+    /* Saved under the new id. */
+    g_autofree char *now = document_data (f);
+    g_autoptr(BpDocument) reloaded = bp_document_load_from_data (now, -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (bp_document_get_quiz (reloaded, "fruit"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  }
+
+  g_assert_true (bp_history_undo (history));
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "apple"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "fruit"), ==, 0);
+  g_assert_true (bp_history_redo (history));
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "fruit"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "apple"), ==, 0);
+
+  /* Deleting tax takes its blank out of the document (a saved file
+   * naming no node would not load) and its undo brings it back. */
+  bp_canvas_select_node (f->canvas, node (f, "tax"));
+  bp_canvas_delete_selection (f->canvas);
+  g_assert_null (bp_graph_lookup (bp_canvas_get_graph (f->canvas), "tax"));
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, 0);
+  {
+    g_autofree char *now = document_data (f);
+    g_autoptr(BpDocument) reloaded = bp_document_load_from_data (now, -1, &error);
+
+    g_assert_no_error (error);
+  }
+  /* Taking the deleted node's id. */
+  g_assert_true (bp_history_rename_node (history, node (f, "fruit"), "tax", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  g_assert_true (bp_history_undo (history));
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, 0);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "fruit"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  g_assert_true (bp_history_undo (history));
+  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (f->canvas), "tax"));
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, BP_QUIZ_GRAD);
+
+  undo_all (history);
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+  redo_all (history);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "fruit"), ==, 0);
+  g_assert_cmpuint (bp_document_get_quiz (f->document, "apple"), ==, 0);
+  undo_all (history);
+
+  /* A node added, given a blank, and its add undone: the blank leaves
+   * with it and comes back on redo. */
+  {
+    BpNode *added = bp_canvas_add_node (f->canvas, "add", 10, 10, &error);
+    g_autofree char *id = NULL;
+
+    g_assert_no_error (error);
+    id = g_strdup (bp_node_get_id (added));
+    bp_document_set_quiz (f->document, id, BP_QUIZ_VALUE);
+    g_assert_true (bp_history_undo (history));
+    g_assert_cmpuint (bp_document_get_quiz (f->document, id), ==, 0);
+    g_assert_true (bp_history_redo (history));
+    g_assert_cmpuint (bp_document_get_quiz (f->document, id), ==, BP_QUIZ_VALUE);
+    g_assert_true (bp_history_undo (history));
+  }
+  {
+    g_autofree char *now = document_data (f);
+    g_assert_cmpstr (now, ==, original);
+  }
+
+  /* Another document: the history follows the canvas' one. */
+  bp_canvas_set_document (f->canvas, NULL);
+  g_assert_null (bp_history_get_document (history));
+  bp_canvas_set_document (f->canvas, f->document);
+}
+
 static void
 test_canvas_view (Fixture       *f,
                   gconstpointer  data)
@@ -993,6 +1096,7 @@ main (int   argc,
   g_test_add ("/canvas/value", Fixture, NULL, fixture_setup, test_canvas_value, fixture_teardown);
   g_test_add ("/canvas/delete", Fixture, NULL, fixture_setup, test_canvas_delete, fixture_teardown);
   g_test_add ("/canvas/rename-arrange", Fixture, NULL, fixture_setup, test_canvas_rename_arrange, fixture_teardown);
+  g_test_add ("/canvas/rename-quiz", Fixture, NULL, fixture_setup, test_canvas_rename_quiz, fixture_teardown);
   g_test_add ("/canvas/view", Fixture, NULL, fixture_setup, test_canvas_view, fixture_teardown);
   g_test_add ("/canvas/partial-redraw", Fixture, NULL, fixture_setup, test_canvas_partial_redraw, fixture_teardown);
   g_test_add ("/canvas/png", Fixture, NULL, fixture_setup, test_canvas_png, fixture_teardown);

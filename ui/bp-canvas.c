@@ -1919,6 +1919,7 @@ bp_canvas_set_document (BpCanvas   *self,
     }
 
   bp_history_set_graph (self->history, self->graph);
+  bp_history_set_document (self->history, document);
   self->need_fit = TRUE;
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     bp_canvas_zoom_fit (self);

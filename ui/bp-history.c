@@ -44,6 +44,7 @@ typedef struct
   double      x, y;
   char       *inputs[BP_OP_MAX_INPUTS];
   guint       index;       /* where it was in the graph's order */
+  BpQuizFlags quiz;        /* its blanks while it is out of the graph */
 } NodeSnapshot;
 
 typedef struct
@@ -60,6 +61,7 @@ typedef struct
   GArray  *edges;      /* EdgeSnapshot: from a deleted node to a kept one */
   char    *output;     /* the graph output before the delete */
   gboolean is_add;     /* add: apply forwards re-adds; delete: removes */
+  BpDocument *document; /* whose quiz blanks leave and return with the nodes */
 } NodesCommand;
 
 typedef struct
@@ -81,9 +83,12 @@ typedef struct
 
 typedef struct
 {
-  Command  parent;
-  char    *old_id;
-  char    *new_id;
+  Command      parent;
+  char        *old_id;
+  char        *new_id;
+  BpDocument  *document;     /* whose quiz blanks move with the id, or NULL */
+  BpQuizFlags  new_id_quiz;  /* what new_id had before (a deleted node's) */
+  gboolean     moved;        /* the node had blanks to carry */
 } RenameCommand;
 
 typedef struct
@@ -120,6 +125,7 @@ struct _BpHistory
   GObject    parent_instance;
 
   BpGraph   *graph;
+  BpDocument *document;      /* the graph's, or NULL */
   GPtrArray *undo_stack;     /* Command* */
   GPtrArray *redo_stack;
   int        clean_depth;    /* undo_stack->len when clean; -1: unreachable */
@@ -484,6 +490,22 @@ nodes_restore_in_place (NodesCommand *self,
   return ok;
 }
 
+/* Blanks of nodes out of the graph stay in the command, not in the
+ * document (which would save blanks naming no node: a file that does not
+ * load). */
+static void
+nodes_restore_quiz (NodesCommand *self)
+{
+  if (self->document == NULL)
+    return;
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      NodeSnapshot *s = &g_array_index (self->nodes, NodeSnapshot, i);
+
+      bp_document_set_quiz (self->document, s->id, s->quiz);
+    }
+}
+
 static gboolean
 nodes_remove (NodesCommand *self,
               BpGraph      *graph)
@@ -494,6 +516,12 @@ nodes_remove (NodesCommand *self,
     {
       NodeSnapshot *s = &g_array_index (self->nodes, NodeSnapshot, i - 1);
       BpNode *node = lookup_node (graph, s->id);
+
+      if (self->document != NULL)
+        {
+          s->quiz = bp_document_get_quiz (self->document, s->id);
+          bp_document_set_quiz (self->document, s->id, 0);
+        }
 
       if (node != NULL)
         bp_graph_remove_node (graph, node);
@@ -510,13 +538,17 @@ nodes_apply (Command  *cmd,
 {
   NodesCommand *self = (NodesCommand *) cmd;
 
+  gboolean ok;
+
   /* add forwards and delete backwards both bring the nodes in. */
   if (self->is_add && !undo)
-    return nodes_restore (self, graph);
+    ok = nodes_restore (self, graph);
   else if (!self->is_add && undo)
-    return nodes_restore_in_place (self, graph);
+    ok = nodes_restore_in_place (self, graph);
   else
     return nodes_remove (self, graph);
+  nodes_restore_quiz (self);
+  return ok;
 }
 
 static void
@@ -527,6 +559,7 @@ nodes_free (Command *cmd)
   g_array_unref (self->nodes);
   g_array_unref (self->edges);
   g_free (self->output);
+  g_clear_object (&self->document);
   g_free (self);
 }
 
@@ -620,6 +653,35 @@ value_free (Command *cmd)
 
 /* --- rename --- */
 
+/* The document keeps quiz blanks by node id: they go with the node. A
+ * node without blanks leaves what the new id has (a layer expanded again
+ * gets its nodes' blanks back); what it covered comes back on undo. */
+static void
+rename_move_quiz (RenameCommand *self,
+                  gboolean       undo)
+{
+  BpQuizFlags flags;
+
+  if (self->document == NULL)
+    return;
+  if (!undo)
+    {
+      flags = bp_document_get_quiz (self->document, self->old_id);
+      self->moved = flags != 0;
+      if (!self->moved)
+        return;
+      self->new_id_quiz = bp_document_get_quiz (self->document, self->new_id);
+      bp_document_set_quiz (self->document, self->old_id, 0);
+      bp_document_set_quiz (self->document, self->new_id, flags);
+    }
+  else if (self->moved)
+    {
+      flags = bp_document_get_quiz (self->document, self->new_id);
+      bp_document_set_quiz (self->document, self->new_id, self->new_id_quiz);
+      bp_document_set_quiz (self->document, self->old_id, flags);
+    }
+}
+
 static gboolean
 rename_apply (Command  *cmd,
               BpGraph  *graph,
@@ -636,6 +698,7 @@ rename_apply (Command  *cmd,
       g_warning ("history: %s", error->message);
       return FALSE;
     }
+  rename_move_quiz (self, undo);
   return TRUE;
 }
 
@@ -646,6 +709,7 @@ rename_free (Command *cmd)
 
   g_free (self->old_id);
   g_free (self->new_id);
+  g_clear_object (&self->document);
   g_free (self);
 }
 
@@ -948,6 +1012,15 @@ bp_history_changed (BpHistory *self)
 }
 
 /* Records a command that has already been applied. */
+/* The document whose quiz follows the edits, when it is the graph's. */
+static BpDocument *
+bp_history_dup_document (BpHistory *self)
+{
+  if (self->document == NULL || bp_document_get_graph (self->document) != self->graph)
+    return NULL;
+  return g_object_ref (self->document);
+}
+
 static void
 bp_history_push (BpHistory *self,
                  Command   *cmd)
@@ -975,6 +1048,7 @@ bp_history_dispose (GObject *object)
   BpHistory *self = BP_HISTORY (object);
 
   g_clear_object (&self->graph);
+  g_clear_object (&self->document);
   if (self->undo_stack)
     g_ptr_array_set_size (self->undo_stack, 0);
   if (self->redo_stack)
@@ -1094,7 +1168,26 @@ bp_history_set_graph (BpHistory *self,
 
   if (g_set_object (&self->graph, graph))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
+  if (self->document != NULL && bp_document_get_graph (self->document) != graph)
+    g_clear_object (&self->document);
   bp_history_clear (self);
+}
+
+void
+bp_history_set_document (BpHistory  *self,
+                         BpDocument *document)
+{
+  g_return_if_fail (BP_IS_HISTORY (self));
+  g_return_if_fail (document == NULL || BP_IS_DOCUMENT (document));
+
+  g_set_object (&self->document, document);
+}
+
+BpDocument *
+bp_history_get_document (BpHistory *self)
+{
+  g_return_val_if_fail (BP_IS_HISTORY (self), NULL);
+  return self->document;
 }
 
 BpGraph *
@@ -1385,6 +1478,7 @@ bp_history_add_node (BpHistory   *self,
     }
 
   cmd = nodes_command_new (N_("Add Node"), TRUE);
+  cmd->document = bp_history_dup_document (self);
   node_snapshot_take (&snapshot, node);
   g_array_append_val (cmd->nodes, snapshot);
   bp_history_push (self, (Command *) cmd);
@@ -1412,6 +1506,7 @@ bp_history_delete_nodes (BpHistory     *self,
     g_hash_table_add (doomed, nodes[i]);
 
   cmd = nodes_command_new (n_nodes == 1 ? N_("Delete Node") : N_("Delete Nodes"), FALSE);
+  cmd->document = bp_history_dup_document (self);
   output = bp_graph_get_output (self->graph);
   if (output != NULL)
     cmd->output = g_strdup (bp_node_get_id (output));
@@ -1675,6 +1770,8 @@ bp_history_rename_node (BpHistory  *self,
   cmd->parent.free = rename_free;
   cmd->old_id = g_steal_pointer (&old_id);
   cmd->new_id = g_strdup (bp_node_get_id (node));
+  cmd->document = bp_history_dup_document (self);
+  rename_move_quiz (cmd, FALSE);
   bp_history_push (self, (Command *) cmd);
   return TRUE;
 }

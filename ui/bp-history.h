@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 #include "bp-diagram.h"
+#include "bp-document.h"
 #include "bp-graph.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,11 @@ BpHistory  *bp_history_new             (void);
 /* Starts over on `graph` (may be NULL): clears both stacks, marks clean. */
 void        bp_history_set_graph       (BpHistory *self, BpGraph *graph);
 BpGraph    *bp_history_get_graph       (BpHistory *self);
+/* The document of the graph, whose per-node data keyed by id (the quiz
+ * blanks) follow renames and their undo; may be NULL. Set it after the
+ * graph (bp_history_set_graph() forgets it when the graph differs). */
+void        bp_history_set_document    (BpHistory *self, BpDocument *document);
+BpDocument *bp_history_get_document    (BpHistory *self);
 
 gboolean    bp_history_can_undo        (BpHistory *self);
 gboolean    bp_history_can_redo        (BpHistory *self);
