@@ -8,6 +8,7 @@
 
 #include "bp-diagram.h"
 #include "bp-examples.h"
+#include "bp-expr.h"
 #include "bp-layout.h"
 
 /* --- graphs --- */
@@ -951,6 +952,59 @@ test_layout_huge (void)
   assert_left_to_right (graph);
 }
 
+/* The fallback keeps a long chain in one straight row, its constants
+ * right beside the node that uses them (one column to the left). */
+static void
+test_layout_huge_chain (void)
+{
+  GString *text = g_string_new ("x0 = 0.5\nx1 = -1.25\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpGraph) graph = NULL;
+  g_autoptr(BpDiagram) diagram = NULL;
+  double row = 0, column = 0;
+  gboolean first = TRUE;
+
+  for (guint i = 2; i < 500; i++)
+    g_string_append_printf (text, "x%u = x%u * %g + x%u\n", i, i - 1, 0.5 + (i % 7) / 10.0, i - 2);
+  graph = bp_expr_parse (text->str, &error);
+  g_string_free (text, TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), >, 1200);
+  diagram = bp_diagram_new (graph);
+  g_assert_true (bp_layout_arrange (diagram, FALSE, &error));
+  g_assert_no_error (error);
+  assert_no_overlap (diagram);
+  assert_left_to_right (graph);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+      const char *op = bp_node_get_op (node)->name;
+      double x, y;
+
+      g_assert_true (bp_node_get_position (node, &x, &y));
+      if (g_str_equal (op, "mul") || g_str_equal (op, "add"))
+        {
+          if (first)
+            row = y;
+          first = FALSE;
+          g_assert_cmpfloat (fabs (y - row), <, 0.5);
+        }
+      if (g_str_equal (op, "mul"))
+        {
+          BpNode *c = bp_node_get_input (node, 1);
+          double cx, cy, ax, ay;
+
+          /* The constant stands in the column of the chain's previous node. */
+          g_assert_true (bp_node_get_position (c, &cx, &cy));
+          g_assert_true (bp_node_get_position (bp_node_get_input (node, 0), &ax, &ay));
+          g_assert_cmpfloat (fabs (cx - ax), <, 0.5);
+          g_assert_cmpfloat (cy, >, row);
+          column = MAX (column, cx);
+        }
+    }
+  g_assert_cmpfloat (column, >, 0);
+}
+
 static void
 test_layout_only_missing (void)
 {
@@ -992,6 +1046,45 @@ test_korean_label (void)
   g_assert_cmpfloat (w_long, >, w_short + 40);
 }
 
+/* The estimates for big layouts are never short of the real size, and
+ * not much more. */
+static void
+test_estimates (void)
+{
+  g_autoptr(BpGraph) graph = make_two_layer ();
+  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
+  static const double numbers[] = { 220, 2.2, -0.0302, 1e-9, 123456789, -1.25, 0.7311 };
+  static const char *labels[] = { "apple count", "사과의 개수와 가격", "W1", "Affine1" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (labels); k++)
+    bp_node_set_label (bp_graph_lookup (graph, k % 2 ? "a1" : "X"), labels[k]);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    for (guint k = 0; k < G_N_ELEMENTS (labels); k++)
+      {
+        g_autoptr(BpDiagram) fresh = bp_diagram_new (graph);
+        BpNode *node = bp_graph_get_node (graph, i);
+        double ew, eh, mw, mh;
+
+        bp_node_set_label (bp_graph_lookup (graph, k % 2 ? "a1" : "X"), labels[k]);
+        bp_diagram_estimate_node (fresh, node, &ew, &eh);
+        bp_diagram_measure_node (fresh, node, &mw, &mh);
+        g_assert_cmpfloat (ew, >=, mw - 0.5);
+        g_assert_cmpfloat (ew, <=, mw * 1.1 + 4);
+        g_assert_cmpfloat (fabs (eh - mh), <, 1.0);
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      g_autoptr(BpTensor) t = bp_tensor_new_scalar (numbers[i]);
+      double ew, eh, mw, mh;
+
+      bp_diagram_estimate_tensor (diagram, t, &ew, &eh);
+      bp_diagram_measure_tensor (diagram, t, &mw, &mh);
+      g_assert_cmpfloat (ew, >=, mw - 0.5);
+      g_assert_cmpfloat (ew, <=, mw * 1.1 + 4);
+      g_assert_cmpfloat (fabs (eh - mh), <, 1.0);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1012,6 +1105,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/big", test_layout_big);
   g_test_add_func ("/layout/only-missing", test_layout_only_missing);
   g_test_add_func ("/layout/huge", test_layout_huge);
+  g_test_add_func ("/layout/huge-chain", test_layout_huge_chain);
+  g_test_add_func ("/layout/estimates", test_estimates);
 
   return g_test_run ();
 }

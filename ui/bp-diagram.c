@@ -134,6 +134,11 @@ struct _BpDiagram
   GHashTable           *nodes;      /* BpNode* → NodeCache* */
   guint64               seen_stamp;
   PangoLayout          *blank;      /* "?" of a quiz blank */
+  /* For estimates: each character's advance and each font's line height,
+   * measured once per text scale. */
+  GHashTable           *advances[N_FONTS];   /* gunichar → double[2]: advance, height */
+  double                line_h[N_FONTS];
+  PangoLayout          *scratch;
 };
 
 G_DEFINE_FINAL_TYPE (BpDiagram, bp_diagram, G_TYPE_OBJECT)
@@ -282,6 +287,9 @@ rebuild_fonts (BpDiagram *self)
       pango_font_description_set_absolute_size (self->fonts[i],
                                                 specs[i].size * self->text_scale * PANGO_SCALE);
       pango_font_description_set_weight (self->fonts[i], specs[i].weight);
+      if (self->advances[i] != NULL)
+        g_hash_table_remove_all (self->advances[i]);
+      self->line_h[i] = 0;
     }
 }
 
@@ -293,6 +301,51 @@ make_layout (BpDiagram *self, const char *text, FontRole role)
   pango_layout_set_font_description (layout, self->fonts[role]);
   pango_layout_set_text (layout, text, -1);
   return layout;
+}
+
+/* The width of `text` as the sum of its characters' advances, each
+ * shaped once and cached, and the font's line height: no shaping of the
+ * whole text, so ~50 times cheaper than a layout. Kerning and ligatures
+ * only make shaped text narrower, so this errs on the generous side. */
+static void
+estimate_text (BpDiagram *self, const char *text, FontRole role, double *w, double *h)
+{
+  double width = 0;
+
+  if (self->advances[role] == NULL)
+    self->advances[role] = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (self->scratch == NULL)
+    self->scratch = pango_layout_new (self->pango);
+  if (self->line_h[role] == 0)
+    {
+      double lw;
+
+      pango_layout_set_font_description (self->scratch, self->fonts[role]);
+      pango_layout_set_text (self->scratch, "0", -1);
+      layout_size (self->scratch, &lw, &self->line_h[role]);
+    }
+  *h = self->line_h[role];
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      /* Advance and line height: a fallback font (Hangul) is taller. */
+      double *size = g_hash_table_lookup (self->advances[role], GUINT_TO_POINTER (c));
+
+      if (size == NULL)
+        {
+          char buf[8];
+
+          buf[g_unichar_to_utf8 (c, buf)] = '\0';
+          size = g_new (double, 2);
+          pango_layout_set_font_description (self->scratch, self->fonts[role]);
+          pango_layout_set_text (self->scratch, buf, -1);
+          layout_size (self->scratch, &size[0], &size[1]);
+          g_hash_table_insert (self->advances[role], GUINT_TO_POINTER (c), size);
+        }
+      width += size[0];
+      *h = MAX (*h, size[1]);
+    }
+  *w = width;
 }
 
 static void
@@ -1676,8 +1729,12 @@ bp_diagram_finalize (GObject *object)
 
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_object (&self->blank);
+  g_clear_object (&self->scratch);
   for (guint i = 0; i < N_FONTS; i++)
-    g_clear_pointer (&self->fonts[i], pango_font_description_free);
+    {
+      g_clear_pointer (&self->fonts[i], pango_font_description_free);
+      g_clear_pointer (&self->advances[i], g_hash_table_unref);
+    }
   g_clear_object (&self->pango);
   g_clear_object (&self->graph);
 
@@ -2044,4 +2101,80 @@ bp_diagram_measure_tensor (BpDiagram *self, BpTensor *tensor, double *width, dou
   if (height != NULL)
     *height = label.height;
   label_clear (&label);
+}
+
+void
+bp_diagram_estimate_node (BpDiagram *self, BpNode *node, double *width, double *height)
+{
+  const BpOp *op;
+  const char *main_text, *label;
+  double s, tw, th, shape_w, shape_h, caption_w = 0, caption_h = 0;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (node != NULL);
+
+  /* A node already measured exactly costs nothing more. */
+  if (g_hash_table_contains (self->nodes, node))
+    {
+      bp_diagram_measure_node (self, node, width, height);
+      return;
+    }
+
+  /* The same sizes as get_node_cache(), from estimated text widths. */
+  op = bp_node_get_op (node);
+  s = self->text_scale;
+  main_text = node_main_text (node, op);
+  switch (op->kind)
+    {
+    case BP_OP_KIND_LEAF:
+      estimate_text (self, main_text, FONT_NAME, &tw, &th);
+      shape_w = MAX (tw + 2 * LEAF_PAD_X * s, LEAF_H * s);
+      shape_h = LEAF_H * s;
+      break;
+    case BP_OP_KIND_LAYER:
+      estimate_text (self, main_text, FONT_NAME, &tw, &th);
+      shape_w = MAX (tw + 2 * LAYER_PAD_X * s, LAYER_MIN_W * s);
+      shape_h = LAYER_H * s;
+      break;
+    case BP_OP_KIND_OPERATION:
+    default:
+      estimate_text (self, main_text,
+                     g_utf8_strlen (main_text, -1) > 2 ? FONT_NAME : FONT_SYMBOL, &tw, &th);
+      shape_w = shape_h = MAX (CIRCLE_D * s, tw + 14 * s);
+      break;
+    }
+  label = bp_node_get_label (node);
+  if (op->kind != BP_OP_KIND_LEAF && bp_node_has_label (node)
+      && g_ascii_strcasecmp (label, main_text) != 0)
+    {
+      estimate_text (self, label, FONT_CAPTION, &caption_w, &caption_h);
+      caption_h += CAPTION_GAP * s;
+    }
+  if (width != NULL)
+    *width = MAX (shape_w, caption_w);
+  if (height != NULL)
+    *height = shape_h + 2 * caption_h;
+}
+
+void
+bp_diagram_estimate_tensor (BpDiagram *self, BpTensor *tensor, double *width, double *height)
+{
+  g_autofree char *text = NULL;
+  double w, h;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (tensor != NULL);
+
+  /* Grids are rare in big graphs: those are measured exactly. */
+  if (!bp_tensor_is_scalar (tensor))
+    {
+      bp_diagram_measure_tensor (self, tensor, width, height);
+      return;
+    }
+  text = bp_format_number (tensor->data[0], 4);
+  estimate_text (self, text, FONT_VALUE, &w, &h);
+  if (width != NULL)
+    *width = w;
+  if (height != NULL)
+    *height = h;
 }

@@ -102,6 +102,13 @@ void       bp_diagram_get_trace_bounds (BpDiagram            *self,
 /* The size of the label that shows `tensor` (a number, a grid or a shape). */
 void       bp_diagram_measure_tensor   (BpDiagram *self, BpTensor *tensor,
                                         double *width, double *height);
+/* Like measure_node and measure_tensor, but from cached per-character
+ * advances instead of shaping each text (generous by a pixel or so, ~50
+ * times cheaper): for laying out graphs of thousands of nodes. */
+void       bp_diagram_estimate_node    (BpDiagram *self, BpNode *node,
+                                        double *width, double *height);
+void       bp_diagram_estimate_tensor  (BpDiagram *self, BpTensor *tensor,
+                                        double *width, double *height);
 /* The page colour the palette is designed for (exports fill with it). */
 void       bp_diagram_get_background   (gboolean dark, double *red, double *green,
                                         double *blue);

@@ -215,19 +215,72 @@ dot_ranks (Item *items, guint n, GHashTable *index, double s, GError **error)
   return TRUE;
 }
 
-/* For graphs too big for dot to finish in reasonable time: each node one
- * column right of its furthest input, stacked in insertion order. */
+/* Sorts a column's items by the height they would like to have. */
+static int
+compare_want (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const Item *x = *(Item *const *) a, *y = *(Item *const *) b;
+  const double *want = user_data;
+  double wx = want[x->rank], wy = want[y->rank];
+
+  /* `rank` is borrowed here as the item's index into `want`. */
+  return wx < wy ? -1 : wx > wy ? 1 : 0;
+}
+
+/* Stacks a column top to bottom in the order given, each item as near
+ * the height it wants as the items above it allow. */
+static void
+place_column (Item **column, guint len, const double *want, const guint *index, double sep)
+{
+  double bottom = -G_MAXDOUBLE;
+
+  for (guint k = 0; k < len; k++)
+    {
+      Item *it = column[k];
+      double y = want[index[k]];
+
+      if (bottom > -G_MAXDOUBLE)
+        y = MAX (y, bottom + sep + it->h / 2);
+      it->y = y;
+      bottom = y + it->h / 2;
+    }
+}
+
+/* For graphs too big for dot to finish in reasonable time, in O(N + E)
+ * besides sorting each column: longest-path columns (each node one right
+ * of its furthest input), leaves moved right next to their first
+ * consumer as the book draws them; then one sweep left to right puts
+ * each node at the mean height of its inputs (chains run straight), and
+ * one sweep back puts each leaf at the mean height of its consumers. */
 static void
 simple_ranks (BpGraph *graph, Item *items, guint n, GHashTable *index, double s)
 {
   guint n_order = 0;
   BpNode *const *order = bp_graph_get_order (graph, &n_order);
-  g_autoptr(GArray) column_y = g_array_new (FALSE, TRUE, sizeof (double));
+  g_autofree guint *item_of = g_new (guint, n_order);
+  g_autofree guint *first = NULL;
+  g_autofree guint *fill = NULL;
+  g_autofree Item **columns = g_new (Item *, n);
+  g_autofree guint *column_index = g_new (guint, n);
+  g_autofree double *want = g_new0 (double, n);
+  g_autofree double *sum = g_new0 (double, n);
+  g_autofree guint *count = g_new0 (guint, n);
+  g_autofree int *min_consumer = g_new (int, n);
+  g_autofree gboolean *leaf = g_new0 (gboolean, n);
+  double sep = NODE_SEP * s, stack = 0;
+  int max_rank = 0;
 
+  for (guint i = 0; i < n; i++)
+    min_consumer[i] = G_MAXINT;
+  for (guint o = 0; o < n_order; o++)
+    item_of[o] = GPOINTER_TO_UINT (g_hash_table_lookup (index, order[o]));
+
+  /* Columns, in topological order. */
   for (guint o = 0; o < n_order; o++)
     {
-      Item *it = &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, order[o]))];
+      Item *it = &items[item_of[o]];
       guint n_in = bp_node_get_n_inputs (it->node);
+      gboolean any = FALSE;
 
       it->rank = 0;
       for (guint k = 0; k < n_in; k++)
@@ -235,19 +288,147 @@ simple_ranks (BpGraph *graph, Item *items, guint n, GHashTable *index, double s)
           BpNode *src = bp_node_get_input (it->node, k);
 
           if (src != NULL)
-            it->rank = MAX (it->rank,
-                            items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))].rank + 1);
+            {
+              it->rank = MAX (it->rank,
+                              items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))].rank + 1);
+              any = TRUE;
+            }
+        }
+      leaf[item_of[o]] = !any;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_in = bp_node_get_n_inputs (items[i].node);
+
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (items[i].node, k);
+          guint j;
+
+          if (src == NULL)
+            continue;
+          j = GPOINTER_TO_UINT (g_hash_table_lookup (index, src));
+          if (leaf[j])
+            min_consumer[j] = MIN (min_consumer[j], items[i].rank);
         }
     }
   for (guint i = 0; i < n; i++)
     {
-      double *y;
+      if (leaf[i] && min_consumer[i] != G_MAXINT)
+        items[i].rank = min_consumer[i] - 1;
+      max_rank = MAX (max_rank, items[i].rank);
+    }
 
-      if ((guint) items[i].rank >= column_y->len)
-        g_array_set_size (column_y, items[i].rank + 1);
-      y = &g_array_index (column_y, double, items[i].rank);
-      items[i].y = *y + items[i].h / 2;
-      *y += items[i].h + NODE_SEP * s;
+  /* Bucket the items by column, in topological order (counting sort). */
+  first = g_new0 (guint, max_rank + 2);
+  fill = g_new0 (guint, max_rank + 1);
+  for (guint i = 0; i < n; i++)
+    first[items[i].rank + 1]++;
+  for (int r = 0; r <= max_rank; r++)
+    first[r + 1] += first[r];
+  for (guint o = 0; o < n_order; o++)
+    {
+      Item *it = &items[item_of[o]];
+
+      columns[first[it->rank] + fill[it->rank]++] = it;
+    }
+
+  /* Left to right: the mean height of the inputs; leaves, and nodes fed
+   * only by leaves, stacked for now. */
+  for (int r = 0; r <= max_rank; r++)
+    {
+      Item **column = columns + first[r];
+      guint len = first[r + 1] - first[r];
+      g_autofree guint *idx = g_new (guint, len);
+
+      for (guint k = 0; k < len; k++)
+        {
+          Item *it = column[k];
+          guint i = (guint) (it - items);
+          guint n_in = bp_node_get_n_inputs (it->node);
+          double total = 0;
+          guint m = 0;
+
+          for (guint q = 0; q < n_in; q++)
+            {
+              BpNode *src = bp_node_get_input (it->node, q);
+              guint j;
+
+              if (src == NULL)
+                continue;
+              j = GPOINTER_TO_UINT (g_hash_table_lookup (index, src));
+              if (!leaf[j])
+                {
+                  total += items[j].y;
+                  m++;
+                }
+            }
+          if (m > 0)
+            want[i] = total / m;
+          else
+            {
+              want[i] = stack + it->h / 2;
+              stack += it->h + sep;
+            }
+          idx[k] = i;
+        }
+      /* Sort by the wanted height; compare_want reads the index through
+       * `rank`, put back afterwards. */
+      for (guint k = 0; k < len; k++)
+        column[k]->rank = (int) idx[k];
+      g_qsort_with_data (column, (gint) len, sizeof (Item *), compare_want, want);
+      for (guint k = 0; k < len; k++)
+        {
+          idx[k] = (guint) column[k]->rank;
+          column[k]->rank = r;
+        }
+      place_column (column, len, want, idx, sep);
+    }
+
+  /* Back: each leaf beside its consumers; columns re-stacked. */
+  for (guint i = 0; i < n; i++)
+    {
+      sum[i] = 0;
+      count[i] = 0;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      guint n_in = bp_node_get_n_inputs (items[i].node);
+
+      for (guint k = 0; k < n_in; k++)
+        {
+          BpNode *src = bp_node_get_input (items[i].node, k);
+          guint j;
+
+          if (src == NULL)
+            continue;
+          j = GPOINTER_TO_UINT (g_hash_table_lookup (index, src));
+          /* Below the consumer's row for its second and third inputs,
+           * as W and b hang below a layer. */
+          sum[j] += items[i].y + (k == 0 ? 0 : items[i].h / 2 + items[j].h / 2 + sep);
+          count[j]++;
+        }
+    }
+  for (int r = 0; r <= max_rank; r++)
+    {
+      Item **column = columns + first[r];
+      guint len = first[r + 1] - first[r];
+      g_autofree guint *idx = g_new (guint, len);
+
+      for (guint k = 0; k < len; k++)
+        {
+          guint i = (guint) (column[k] - items);
+
+          want[i] = (leaf[i] && count[i] > 0) ? sum[i] / count[i] : column[k]->y;
+          column[k]->rank = (int) i;
+        }
+      g_qsort_with_data (column, (gint) len, sizeof (Item *), compare_want, want);
+      for (guint k = 0; k < len; k++)
+        {
+          idx[k] = (guint) column[k]->rank;
+          column[k]->rank = r;
+        }
+      place_column (column, len, want, idx, sep);
     }
 }
 
@@ -264,6 +445,7 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
   double s, spread, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
   guint n, n_missing = 0;
   int max_rank = 0;
+  gboolean estimate;
 
   g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -287,21 +469,47 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
   items = g_new0 (Item, n);
   index = g_hash_table_new (NULL, NULL);
 
+  /* Shaping every label is most of the time of a big layout: there,
+   * estimate text sizes instead (a little generous, never short). */
+  estimate = n > DOT_MAX_NODES;
   for (guint i = 0; i < n; i++)
     {
       Item *it = &items[i];
       BpNode *copy_node;
+      BpTensor *value = NULL, *grad = NULL;
 
       it->node = bp_graph_get_node (graph, i);
       g_hash_table_insert (index, it->node, GUINT_TO_POINTER (i));
-      bp_diagram_measure_node (diagram, it->node, &it->w, &it->h);
-      copy_node = values != NULL ? bp_graph_lookup (values, bp_node_get_id (it->node)) : NULL;
-      if (copy_node != NULL && bp_node_get_value (copy_node) != NULL)
-        bp_diagram_measure_tensor (diagram, bp_node_get_value (copy_node), &it->vw, &it->vh);
+      if (estimate)
+        bp_diagram_estimate_node (diagram, it->node, &it->w, &it->h);
       else
+        bp_diagram_measure_node (diagram, it->node, &it->w, &it->h);
+      /* The copy's nodes are in the same order as the graph's. */
+      copy_node = values != NULL ? bp_graph_get_node (values, i) : NULL;
+      if (copy_node != NULL
+          && g_strcmp0 (bp_node_get_id (copy_node), bp_node_get_id (it->node)) != 0)
+        copy_node = bp_graph_lookup (values, bp_node_get_id (it->node));
+      if (copy_node != NULL)
         {
-          it->vw = 36 * s;
-          it->vh = 18 * s;
+          value = bp_node_get_value (copy_node);
+          grad = bp_node_get_grad (copy_node);
+        }
+      it->vw = 36 * s;
+      it->vh = 18 * s;
+      /* Room for the value and for its gradient, often the wider. */
+      for (guint k = 0; k < 2; k++)
+        {
+          BpTensor *t = k == 0 ? value : grad;
+          double w, h;
+
+          if (t == NULL)
+            continue;
+          if (estimate)
+            bp_diagram_estimate_tensor (diagram, t, &w, &h);
+          else
+            bp_diagram_measure_tensor (diagram, t, &w, &h);
+          it->vw = k == 0 ? w : MAX (it->vw, w);
+          it->vh = k == 0 ? h : MAX (it->vh, h);
         }
     }
 
@@ -424,6 +632,7 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
       bp_node_set_position (items[i].node, round (items[i].x / spread),
                             round (items[i].y / spread));
     }
-  bp_diagram_invalidate (diagram);
+  /* Nothing the diagram caches depends on positions: no invalidation
+   * (rebuilding ten thousand nodes' text would cost more than the layout). */
   return TRUE;
 }
