@@ -433,18 +433,29 @@ bp_player_recompute (BpPlayer  *self,
   /* Without a single output there is no backward pass, but the forward
    * pass can still be played. */
   ok = bp_graph_forward (self->graph, &local_error);
-  if (ok && bp_graph_get_output (self->graph) != NULL)
-    ok = bp_graph_backward (self->graph, &local_error);
+  /* A broken node leaves the rest computable: forward keeps the steps of
+   * that part, and backward works when the output does not depend on the
+   * broken one. Those steps play; the error still says what is wrong. */
+  if (bp_graph_get_output (self->graph) != NULL)
+    {
+      g_autoptr(GError) backward_error = NULL;
+
+      if (!bp_graph_backward (self->graph, &backward_error) && ok)
+        {
+          ok = FALSE;
+          g_propagate_error (&local_error, g_steal_pointer (&backward_error));
+        }
+    }
   self->stamp = bp_graph_get_stamp (self->graph);
   trace = bp_graph_get_trace (self->graph);
 
-  if (ok && trace != NULL && bp_trace_get_stamp (trace) == self->stamp)
+  if (trace != NULL && bp_trace_get_stamp (trace) == self->stamp)
     {
       self->trace = bp_trace_ref (trace);
       self->n_forward = bp_trace_get_n_forward (trace);
       self->n_steps = bp_trace_get_n_steps (trace);
     }
-  else
+  if (!ok || self->trace == NULL)
     {
       self->error = g_strdup (local_error != NULL ? local_error->message
                                                   : _("The graph could not be computed"));

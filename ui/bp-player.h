@@ -36,8 +36,12 @@ GtkWidget     *bp_player_get_widget         (BpPlayer *self);
 
 /* Runs both passes again (after an edit) and keeps the position within
  * its pass: a backward step k stays backward step k when it still exists.
- * On an invalid graph the trace is empty, the position 0 and the error
- * kept in bp_player_get_error(). */
+ * On a graph with a broken part the trace holds what the engine could
+ * still compute (see bp_graph_forward(): the computable nodes' forward
+ * steps, and the backward steps when the output does not depend on the
+ * broken part), FALSE is returned, and the error is kept in
+ * bp_player_get_error(); with nothing computable the trace is empty and
+ * the position 0. */
 gboolean       bp_player_recompute          (BpPlayer *self, GError **error);
 /* The recorded trace, recomputed first when the graph changed since. */
 BpTrace       *bp_player_get_trace          (BpPlayer *self);
