@@ -27,7 +27,10 @@
  *   …                                             // apple_num 2, tax 1.1
  *
  * Forward (bp_graph_forward) visits the nodes in topological order, left
- * to right, and computes each value: apple_price = 200, price = 220.
+ * to right, and computes each value: apple_price = 200, price = 220. A
+ * node it cannot compute (an input not connected, shapes that do not fit)
+ * is skipped with everything that waits on it; the rest still gets its
+ * values, and backward still works when the output does not wait on it.
  *
  * Backward (bp_graph_backward) starts at the output ("price": the one node
  * nothing consumes) with the gradient 1 and walks right to left. Each node
