@@ -871,8 +871,8 @@ bp_graph_validate (BpGraph  *self,
   return TRUE;
 }
 
-/* Computes the nodes in order and records their steps; returns how many
- * steps it wrote. `all_valid` is a constant at each call: with TRUE the
+/* Computes the nodes in order and records their steps (when `trace` is
+ * not NULL); returns how many nodes it computed. `all_valid` is a constant at each call: with TRUE the
  * check per node and the separate step count compile away. */
 static inline G_ALWAYS_INLINE guint
 forward_nodes (BpGraph       *self,
@@ -912,11 +912,12 @@ forward_nodes (BpGraph       *self,
             .node = node,
             .value = bp_trace_snapshot (trace, arena, BP_STEP_FORWARD, node->value),
           };
-          n_steps++;
         }
+      if (!all_valid)
+        n_steps++;
     }
 
-  return n_steps;
+  return all_valid ? self->n_order : n_steps;
 }
 
 /* The forward pass over every node that can be computed; the others
