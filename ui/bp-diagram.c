@@ -1066,7 +1066,8 @@ typedef struct
   BpNode  *dst;
   guint    slot;
   Line     line;
-  double   t;          /* where the labels stand along the line */
+  double   t;          /* where the value stands along the line */
+  double   tg;         /* where the gradient and back arrow stand */
   gboolean compact;    /* matrices as shapes: no room for a grid */
   BpTensor *value;
   gboolean value_fresh;
@@ -1094,6 +1095,7 @@ edge_compute (Frame *f, BpNode *dst, guint slot, Edge *e)
     e->t = 0.38;
   else if (bp_node_get_n_inputs (dst) <= 1 && bp_graph_get_n_consumers (f->self->graph, e->src) > 1)
     e->t = 0.62;
+  e->tg = e->t;
   e->value = shown_value (f, e->src, &e->value_fresh);
   e->back = shown_backward (f, dst, &e->back_fresh);
   /* A grid wider than the arrow would run into the nodes: write the
@@ -1182,6 +1184,63 @@ line_hits_rect (const Line *l, const cairo_rectangle_t *r, double margin)
   return TRUE;
 }
 
+/* What the labels of converging arrows must clear: the labels placed so
+ * far, the nodes at both ends of the arrows (a steep arrow pushes its
+ * labels sideways, towards the neighbouring inputs), and the other arrows. */
+typedef struct
+{
+  cairo_rectangle_t placed[3 * BP_OP_MAX_INPUTS];
+  guint             n_placed;
+  cairo_rectangle_t nodes[BP_OP_MAX_INPUTS + 1];
+  guint             n_nodes;
+  const Edge       *edges;
+  guint             n_edges;
+} Obstacles;
+
+static gboolean
+label_clashes (Frame *f, const cairo_rectangle_t *r, const Obstacles *o, guint self_edge)
+{
+  for (guint k = 0; k < o->n_placed; k++)
+    if (rects_overlap (r, &o->placed[k], 3 * f->s))
+      return TRUE;
+  for (guint k = 0; k < o->n_nodes; k++)
+    if (rects_overlap (r, &o->nodes[k], 2 * f->s))
+      return TRUE;
+  for (guint k = 0; k < o->n_edges; k++)
+    if (k != self_edge && line_hits_rect (&o->edges[k].line, r, f->s))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first place along the arrow where the value and the gradient both
+ * stand clear; FALSE (and the first candidate) when there is none. */
+static gboolean
+place_pair (Frame *f, Edge *e, double w, double h, double gw, double gh,
+            const double *candidates, guint n_candidates, const Obstacles *o)
+{
+  guint self_edge = (guint) (e - o->edges);
+
+  for (guint c = 0; c < n_candidates; c++)
+    {
+      cairo_rectangle_t vr, gr;
+
+      label_beside (&e->line, candidates[c], w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
+      label_beside (&e->line, candidates[c], gw, gh, -BACK_OFFSET * f->s, GRAD_GAP * f->s,
+                    &gr.x, &gr.y);
+      vr.width = w;
+      vr.height = h;
+      gr.width = gw;
+      gr.height = gh;
+      if (!label_clashes (f, &vr, o, self_edge) && !label_clashes (f, &gr, o, self_edge))
+        {
+          e->t = e->tg = candidates[c];
+          return TRUE;
+        }
+    }
+  e->t = e->tg = candidates[0];
+  return FALSE;
+}
+
 /* Chooses where along each converging arrow the labels stand so that the
  * labels of neighbouring arrows do not overlap. Sized by the node's
  * current value (a gradient has the value's shape), so the place does not
@@ -1190,18 +1249,13 @@ static void
 place_incoming (Frame *f, Edge *edges, guint n)
 {
   static const double candidates[] = { 0.38, 0.30, 0.46, 0.24, 0.54, 0.18, 0.62, 0.12, 0.70 };
-  /* The labels placed so far, then the nodes at both ends of the arrows:
-   * a label must clear those too (a steep arrow pushes its labels
-   * sideways, towards the neighbouring inputs). */
-  cairo_rectangle_t placed[2 * BP_OP_MAX_INPUTS];
-  cairo_rectangle_t nodes[BP_OP_MAX_INPUTS + 1];
-  guint n_placed = 0, n_nodes = 0;
+  Obstacles clear = { .edges = edges, .n_edges = n };
 
   if (n < 2)
     return;
-  bp_diagram_get_node_rect (f->self, edges[0].dst, &nodes[n_nodes++]);
+  bp_diagram_get_node_rect (f->self, edges[0].dst, &clear.nodes[clear.n_nodes++]);
   for (guint i = 0; i < n; i++)
-    bp_diagram_get_node_rect (f->self, edges[i].src, &nodes[n_nodes++]);
+    bp_diagram_get_node_rect (f->self, edges[i].src, &clear.nodes[clear.n_nodes++]);
   for (guint i = 0; i < n; i++)
     {
       Edge *e = &edges[i];
@@ -1230,40 +1284,53 @@ place_incoming (Frame *f, Edge *edges, guint n)
       h = probe->height;
       gw = grad_probe->width;
       gh = grad_probe->height;
-      for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+      if (!place_pair (f, e, w, h, gw, gh, candidates, G_N_ELEMENTS (candidates), &clear))
         {
-          gboolean clash = FALSE;
+          /* No place fits both: the gradient (often the wider) may stand
+           * elsewhere along the arrow than the value, e.g. nearer the
+           * source, where converging arrows are further apart. */
+          guint cv = 0, cg;
 
-          label_beside (&e->line, candidates[c], w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
-          label_beside (&e->line, candidates[c], gw, gh, -BACK_OFFSET * f->s, GRAD_GAP * f->s,
-                        &gr.x, &gr.y);
+          for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+            {
+              label_beside (&e->line, candidates[c], w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
+              vr.width = w;
+              vr.height = h;
+              if (!label_clashes (f, &vr, &clear, i))
+                {
+                  cv = c;
+                  break;
+                }
+            }
+          e->t = candidates[cv];
+          label_beside (&e->line, e->t, w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
           vr.width = w;
           vr.height = h;
-          gr.width = gw;
-          gr.height = gh;
-          for (guint k = 0; k < n_placed && !clash; k++)
-            clash = rects_overlap (&vr, &placed[k], 3 * f->s)
-                    || rects_overlap (&gr, &placed[k], 3 * f->s);
-          for (guint k = 0; k < n_nodes && !clash; k++)
-            clash = rects_overlap (&vr, &nodes[k], 2 * f->s)
-                    || rects_overlap (&gr, &nodes[k], 2 * f->s);
-          /* Nor lie on a neighbouring arrow. */
-          for (guint k = 0; k < n && !clash; k++)
-            clash = k != i && (line_hits_rect (&edges[k].line, &vr, f->s)
-                               || line_hits_rect (&edges[k].line, &gr, f->s));
-          if (!clash || c == 0)
-            e->t = candidates[c];
-          if (!clash)
-            break;
+          clear.placed[clear.n_placed++] = vr;
+          cg = cv;
+          for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+            {
+              label_beside (&e->line, candidates[c], gw, gh, -BACK_OFFSET * f->s,
+                            GRAD_GAP * f->s, &gr.x, &gr.y);
+              gr.width = gw;
+              gr.height = gh;
+              if (!label_clashes (f, &gr, &clear, i))
+                {
+                  cg = c;
+                  break;
+                }
+            }
+          clear.n_placed--;
+          e->tg = candidates[cg];
         }
       label_beside (&e->line, e->t, w, h, 0, LABEL_GAP * f->s, &vr.x, &vr.y);
-      label_beside (&e->line, e->t, gw, gh, -BACK_OFFSET * f->s, GRAD_GAP * f->s, &gr.x, &gr.y);
+      label_beside (&e->line, e->tg, gw, gh, -BACK_OFFSET * f->s, GRAD_GAP * f->s, &gr.x, &gr.y);
       vr.width = w;
       vr.height = h;
       gr.width = gw;
       gr.height = gh;
-      placed[n_placed++] = vr;
-      placed[n_placed++] = gr;
+      clear.placed[clear.n_placed++] = vr;
+      clear.placed[clear.n_placed++] = gr;
     }
 }
 
@@ -1286,7 +1353,7 @@ draw_edge_line (Frame *f, Edge *e)
 {
   draw_line_arrow (f, &e->line);
   if (e->back != NULL)
-    draw_back_arrow (f, &e->line, e->t, fade (f, e->back_fresh));
+    draw_back_arrow (f, &e->line, e->tg, fade (f, e->back_fresh));
 }
 
 static void
@@ -1329,7 +1396,7 @@ draw_edge_labels (Frame *f, Edge *e)
 
       if (!blank)
         label_set (f->self, label, e->back->downstream[e->slot], e->compact);
-      draw_value_or_blank (f, label, blank, &e->line, e->t, TRUE, fade (f, e->back_fresh));
+      draw_value_or_blank (f, label, blank, &e->line, e->tg, TRUE, fade (f, e->back_fresh));
     }
 }
 
@@ -2077,7 +2144,7 @@ bp_diagram_get_edge_label_rects (BpDiagram            *self,
 
           if (!blank)
             label_set (self, label, e.back->downstream[slot], e.compact);
-          grad_rect_at (&f, label, blank, &e.line, e.t, &x, &y, &w, &h);
+          grad_rect_at (&f, label, blank, &e.line, e.tg, &x, &y, &w, &h);
           if (grad_rect != NULL)
             *grad_rect = (cairo_rectangle_t) { x, y, w, h };
           flags |= 2;
