@@ -459,6 +459,85 @@ test_value_popover (void)
   g_assert_finalize_object (popover);
 }
 
+static BpValuePopover *
+find_value_popover (BpCanvas *canvas)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (canvas));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (BP_IS_VALUE_POPOVER (child))
+      return BP_VALUE_POPOVER (child);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+spin_for (guint ms)
+{
+  guint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < (gint64) until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Everything the popover's content needs at its width fits in it. */
+static void
+assert_popover_fits (BpValuePopover *popover)
+{
+  GtkWidget *child = gtk_popover_get_child (GTK_POPOVER (popover));
+  int width = gtk_widget_get_width (child);
+  int min_height = 0;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, &min_height, NULL, NULL, NULL);
+  g_test_message ("popover content %d × %d, needs height %d", width,
+                  gtk_widget_get_height (child), min_height);
+  g_assert_cmpint (gtk_widget_get_height (child), >=, min_height);
+}
+
+/* A long explanation wraps over several lines, and the popover grows to
+ * show them all (it was clipped after its first size). */
+static void
+test_canvas_value_popover_grows (Fixture       *f,
+                                 gconstpointer  data)
+{
+  BpValuePopover *popover = find_value_popover (f->canvas);
+  const char *dir = g_getenv ("BP_SHOTS_DIR");
+  int height_before;
+
+  bp_canvas_edit_value (f->canvas, node (f, "apple"));
+  spin_for (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  assert_popover_fits (popover);
+  height_before = gtk_widget_get_height (GTK_WIDGET (popover));
+
+  bp_value_popover_set_text (popover, "1 abcdefghijkl mnopqrstuvw xyzabcdefg hijklmnop qrstuvwxyz abcdefg "
+                                     "hijklmnop qrstuv wxyz 1 abcdefghijkl mnopqrstuvw xyzabcdefg");
+  g_assert_nonnull (bp_value_popover_get_error (popover));
+  spin_for (300);
+  assert_popover_fits (popover);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (popover)), >, height_before);
+
+  if (dir != NULL && g_find_program_in_path ("import") != NULL)
+    {
+      g_autofree char *import = g_find_program_in_path ("import");
+      g_autofree char *png = g_build_filename (dir, "canvas-value-error.png", NULL);
+      g_autofree char *cmd = g_strdup_printf ("%s -window root %s", import, png);
+
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+      g_test_message ("screen picture: %s", png);
+    }
+
+  /* Back to a short message and to the hint: it shrinks again. */
+  bp_value_popover_set_text (popover, "[[1, 2], [3");
+  spin_for (300);
+  assert_popover_fits (popover);
+  bp_value_popover_set_text (popover, "7");
+  spin_for (300);
+  assert_popover_fits (popover);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (popover)), ==, height_before);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 static void
 test_palette (void)
 {
@@ -1096,6 +1175,7 @@ main (int   argc,
   g_test_add ("/canvas/value", Fixture, NULL, fixture_setup, test_canvas_value, fixture_teardown);
   g_test_add ("/canvas/delete", Fixture, NULL, fixture_setup, test_canvas_delete, fixture_teardown);
   g_test_add ("/canvas/rename-arrange", Fixture, NULL, fixture_setup, test_canvas_rename_arrange, fixture_teardown);
+  g_test_add ("/canvas/value-popover-grows", Fixture, NULL, fixture_setup, test_canvas_value_popover_grows, fixture_teardown);
   g_test_add ("/canvas/rename-quiz", Fixture, NULL, fixture_setup, test_canvas_rename_quiz, fixture_teardown);
   g_test_add ("/canvas/view", Fixture, NULL, fixture_setup, test_canvas_view, fixture_teardown);
   g_test_add ("/canvas/partial-redraw", Fixture, NULL, fixture_setup, test_canvas_partial_redraw, fixture_teardown);

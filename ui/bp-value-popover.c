@@ -41,6 +41,26 @@ bp_value_popover_validate (BpValuePopover *self)
   bp_value_popover_set_error (self, value == NULL ? error->message : NULL);
 }
 
+/* GtkPopover (4.8) measures its content's height for a width somewhat
+ * larger than the one it then allocates, so a wrapped explanation lost
+ * its last line. The label asks for the height it needs at the content's
+ * real width (fixed: the labels' max-width-chars keep them narrower). */
+static void
+bp_value_popover_fit_error (BpValuePopover *self)
+{
+  GtkWidget *box = gtk_popover_get_child (GTK_POPOVER (self));
+  GtkWidget *label = GTK_WIDGET (self->error_label);
+  int width = gtk_widget_get_width (box);
+  int height = -1;
+
+  if (width <= 0)
+    gtk_widget_get_size_request (box, &width, NULL);
+  gtk_widget_set_size_request (label, -1, -1);
+  if (self->error != NULL && width > 0)
+    gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, width, &height, NULL, NULL, NULL);
+  gtk_widget_set_size_request (label, -1, height);
+}
+
 static void
 entry_changed_cb (BpValuePopover *self,
                   GtkEntry       *entry)
@@ -179,6 +199,7 @@ bp_value_popover_set_error (BpValuePopover *self,
                                message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
                                -1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "value.apply", message == NULL);
+  bp_value_popover_fit_error (self);
 }
 
 const char *
