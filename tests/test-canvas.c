@@ -733,6 +733,137 @@ test_canvas_rename_quiz (Fixture       *f,
   bp_canvas_set_document (f->canvas, f->document);
 }
 
+/* The canvas as drawn, saved as a PNG in the build dir (to look at). */
+static GdkTexture *
+canvas_texture (Fixture    *f,
+                const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (f->canvas);
+  int width, height;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) render_node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = NULL;
+  GdkTexture *texture;
+
+  wait_for_frame (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  render_node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (render_node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, render_node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                          name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, png));
+  g_test_message ("canvas picture: %s", png);
+  return texture;
+}
+
+/* Pixels of the node's box drawn in a red (the error style). */
+static guint
+count_red_in_node (Fixture    *f,
+                   GdkTexture *texture,
+                   BpNode     *n)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  cairo_rectangle_t r;
+  double x0, y0, x1, y1;
+  guint red = 0;
+
+  gdk_texture_download (texture, pixels, stride);
+  bp_diagram_get_node_rect (bp_canvas_get_diagram (f->canvas), n, &r);
+  bp_canvas_diagram_to_widget (f->canvas, r.x, r.y, &x0, &y0);
+  bp_canvas_diagram_to_widget (f->canvas, r.x + r.width, r.y + r.height, &x1, &y1);
+  for (int y = MAX (0, (int) y0); y < MIN (height, (int) y1); y++)
+    for (int x = MAX (0, (int) x0); x < MIN (width, (int) x1); x++)
+      {
+        /* Cairo ARGB32 in memory: B, G, R, A (little endian). */
+        const guchar *px = pixels + y * stride + x * 4;
+
+        if (px[2] > px[1] + 60 && px[2] > px[0] + 60)
+          red++;
+      }
+  return red;
+}
+
+/* A node with an unconnected input: the engine computes the rest, so the
+ * canvas keeps every other number and the trace of what it computed,
+ * and draws that node in the error style with its message; a broken
+ * input of the output keeps the values before it (no gradients then). */
+static void
+test_canvas_broken_node (Fixture       *f,
+                         gconstpointer  data)
+{
+  BpHistory *history = bp_canvas_get_history (f->canvas);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) broken = NULL;
+  g_autoptr(GdkTexture) blocked = NULL;
+  BpTrace *trace;
+  BpNode *added;
+  double x, y;
+
+  g_assert_null (bp_canvas_get_compute_error (f->canvas));
+  before = canvas_texture (f, "test-canvas-before-broken.png");
+  g_assert_cmpuint (count_red_in_node (f, before, node (f, "price")), ==, 0);
+
+  /* Below the graph, in empty space. */
+  g_assert_true (bp_node_get_position (node (f, "tax"), &x, &y));
+  added = bp_canvas_add_node (f->canvas, "mul", x + 150, y + 80, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (added);
+  g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+  g_assert_nonnull (strstr (bp_canvas_get_compute_error (f->canvas), bp_node_get_id (added)));
+  g_assert_nonnull (bp_node_get_error (added));
+  g_assert_null (bp_node_get_value (added));
+  /* The rest is as before, forward and backward. */
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 220.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "apple_price")), 200.0, 1e-9);
+  g_assert_nonnull (bp_node_get_grad (node (f, "apple")));
+  g_assert_cmpfloat_with_epsilon (bp_node_get_grad (node (f, "apple"))->data[0], 2.2, 1e-9);
+  trace = bp_canvas_get_trace (f->canvas);
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, 5);
+  g_assert_cmpuint (bp_trace_get_n_steps (trace), ==, 10);
+
+  bp_canvas_select_node (f->canvas, NULL);
+  broken = canvas_texture (f, "test-canvas-broken-node.png");
+  g_assert_cmpuint (count_red_in_node (f, broken, added), >, 50);
+  g_assert_cmpuint (count_red_in_node (f, broken, node (f, "price")), ==, 0);
+
+  /* Now the output waits on a missing input: the values before it stay,
+   * no gradient can be had. */
+  g_assert_true (bp_history_undo (history));
+  g_assert_null (bp_canvas_get_compute_error (f->canvas));
+  bp_history_disconnect (history, node (f, "price"), 1);
+  g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+  g_assert_nonnull (bp_node_get_error (node (f, "price")));
+  g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "apple_price")), 200.0, 1e-9);
+  g_assert_null (bp_node_get_grad (node (f, "apple")));
+  trace = bp_canvas_get_trace (f->canvas);
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, 4);
+  g_assert_cmpuint (bp_trace_get_n_steps (trace), ==, 4);
+  blocked = canvas_texture (f, "test-canvas-blocked-output.png");
+  g_assert_cmpuint (count_red_in_node (f, blocked, node (f, "price")), >, 50);
+  g_assert_cmpuint (count_red_in_node (f, blocked, node (f, "apple_price")), ==, 0);
+
+  g_assert_true (bp_history_undo (history));
+  g_assert_null (bp_canvas_get_compute_error (f->canvas));
+  g_assert_cmpuint (bp_trace_get_n_steps (bp_canvas_get_trace (f->canvas)), ==, 10);
+}
+
 static void
 test_canvas_view (Fixture       *f,
                   gconstpointer  data)
@@ -1176,6 +1307,7 @@ main (int   argc,
   g_test_add ("/canvas/delete", Fixture, NULL, fixture_setup, test_canvas_delete, fixture_teardown);
   g_test_add ("/canvas/rename-arrange", Fixture, NULL, fixture_setup, test_canvas_rename_arrange, fixture_teardown);
   g_test_add ("/canvas/value-popover-grows", Fixture, NULL, fixture_setup, test_canvas_value_popover_grows, fixture_teardown);
+  g_test_add ("/canvas/broken-node", Fixture, NULL, fixture_setup, test_canvas_broken_node, fixture_teardown);
   g_test_add ("/canvas/rename-quiz", Fixture, NULL, fixture_setup, test_canvas_rename_quiz, fixture_teardown);
   g_test_add ("/canvas/view", Fixture, NULL, fixture_setup, test_canvas_view, fixture_teardown);
   g_test_add ("/canvas/partial-redraw", Fixture, NULL, fixture_setup, test_canvas_partial_redraw, fixture_teardown);
