@@ -762,6 +762,11 @@ test_tiles (void)
       state.dark = TRUE;
       state.text_scale = 1.6;
       assert_tiles_match (diagram, trace, &state, i == 0 ? "apples-1.6" : "two-layer-1.6");
+      /* Presenting: the canvas spreads the positions as well. */
+      bp_diagram_set_text_scale (diagram, 1.6);
+      bp_diagram_set_spread_positions (diagram, TRUE);
+      assert_tiles_match (diagram, trace, &state,
+                          i == 0 ? "apples-spread" : "two-layer-spread");
     }
 }
 

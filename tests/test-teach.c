@@ -461,6 +461,45 @@ test_grad_check (void)
 }
 
 static void
+canvas_drag (BpCanvas *canvas,
+             double    x0,
+             double    y0,
+             double    dx,
+             double    dy)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
+  GtkGesture *gesture = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && gesture == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        gesture = GTK_GESTURE (controller);
+    }
+  g_assert_nonnull (gesture);
+  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
+  g_signal_emit_by_name (gesture, "drag-update", dx / 2, dy / 2);
+  g_signal_emit_by_name (gesture, "drag-update", dx, dy);
+  g_signal_emit_by_name (gesture, "drag-end", dx, dy);
+}
+
+/* Where a node's stored position is on screen: presenting spreads the
+ * positions (bp_diagram_get_spread()) before the zoom. */
+static void
+node_to_widget (BpCanvas *canvas,
+                BpNode   *node,
+                double   *wx,
+                double   *wy)
+{
+  double spread = bp_diagram_get_spread (bp_canvas_get_diagram (canvas));
+  double x = 0, y = 0;
+
+  g_assert_true (bp_node_get_position (node, &x, &y));
+  bp_canvas_diagram_to_widget (canvas, x * spread, y * spread, wx, wy);
+}
+
+static void
 test_presentation (void)
 {
   BpWindow *window = open_example ("apples");
@@ -481,6 +520,36 @@ test_presentation (void)
       g_main_context_iteration (NULL, FALSE);
   }
   picture (window, "presentation");
+
+  /* The nodes spread as the text grows, the fitted picture stays on
+   * screen, and a dragged node follows the pointer. */
+  {
+    BpCanvas *canvas = window->canvas;
+    BpDiagram *diagram = bp_canvas_get_diagram (canvas);
+    BpNode *apple = bp_graph_lookup (bp_canvas_get_graph (canvas), "apple");
+    BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+    cairo_rectangle_t bounds;
+    double x0, y0, x1, y1, wx, wy, wx1, wy1;
+
+    g_assert_cmpfloat (bp_diagram_get_spread (diagram), ==,
+                       bp_canvas_get_text_scale (canvas));
+    state.text_scale = bp_canvas_get_text_scale (canvas);
+    bp_diagram_get_bounds (diagram, &state, &bounds);
+    bp_canvas_diagram_to_widget (canvas, bounds.x, bounds.y, &x0, &y0);
+    bp_canvas_diagram_to_widget (canvas, bounds.x + bounds.width,
+                                 bounds.y + bounds.height, &x1, &y1);
+    g_assert_cmpfloat (x0, >=, 0);
+    g_assert_cmpfloat (y0, >=, 0);
+    g_assert_cmpfloat (x1, <=, gtk_widget_get_width (GTK_WIDGET (canvas)));
+    g_assert_cmpfloat (y1, <=, gtk_widget_get_height (GTK_WIDGET (canvas)));
+
+    node_to_widget (canvas, apple, &wx, &wy);
+    canvas_drag (canvas, wx, wy, 60, 30);
+    node_to_widget (canvas, apple, &wx1, &wy1);
+    g_assert_cmpfloat_with_epsilon (wx1, wx + 60, 1.0);
+    g_assert_cmpfloat_with_epsilon (wy1, wy + 30, 1.0);
+    bp_history_undo (bp_canvas_get_history (canvas));
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-presentation", NULL);
   g_assert_false (_bp_window_teach_get_presenting (window));
@@ -687,30 +756,6 @@ space_key (BpWindow *window,
     g_signal_emit_by_name (keys, "key-released", GDK_KEY_space, 65, 0);
 }
 
-static void
-canvas_drag (BpCanvas *canvas,
-             double    x0,
-             double    y0,
-             double    dx,
-             double    dy)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
-  GtkGesture *gesture = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && gesture == NULL; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_GESTURE_DRAG (controller))
-        gesture = GTK_GESTURE (controller);
-    }
-  g_assert_nonnull (gesture);
-  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
-  g_signal_emit_by_name (gesture, "drag-update", dx / 2, dy / 2);
-  g_signal_emit_by_name (gesture, "drag-update", dx, dy);
-  g_signal_emit_by_name (gesture, "drag-end", dx, dy);
-}
-
 /* Space: a tap plays/pauses, held during a drag it pans (and does not
  * play). ←/→ step, unless the user selected nodes on the focused canvas:
  * then they nudge them; Page Up/Down always step, and in presentation
@@ -820,7 +865,7 @@ test_shared_keys (void)
   /* Presenting, a clicked node does not take the arrows. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
   spin ();
-  bp_canvas_diagram_to_widget (window->canvas, x, y, &wx, &wy);
+  node_to_widget (window->canvas, apple, &wx, &wy);
   canvas_drag (window->canvas, wx, wy, 0, 0);
   g_assert_true (bp_canvas_get_selected_node (window->canvas) == apple);
   g_assert_false (bp_canvas_get_arrows_nudge (window->canvas));

@@ -118,6 +118,14 @@ static guint signals[N_SIGNALS];
 
 static void bp_canvas_update_actions (BpCanvas *self);
 
+/* Stored positions times this are diagram units (see
+ * bp_diagram_set_spread_positions()): presenting spreads the nodes. */
+static double
+bp_canvas_get_spread (BpCanvas *self)
+{
+  return self->diagram != NULL ? bp_diagram_get_spread (self->diagram) : 1.0;
+}
+
 /* --- helpers --- */
 
 /* Everything is drawn again at the next frame. */
@@ -256,6 +264,8 @@ bp_canvas_damage_node_box (BpCanvas *self,
 
   bp_diagram_get_node_rect (self->diagram, node, &r);
   bp_node_get_position (node, &cx, &cy);
+  cx *= bp_canvas_get_spread (self);
+  cy *= bp_canvas_get_spread (self);
   r.x -= grow;
   r.y -= grow;
   r.width += 2 * grow;
@@ -809,8 +819,9 @@ bp_canvas_move_dragged (BpCanvas *self,
                         double    offset_x,
                         double    offset_y)
 {
-  double dx = offset_x / self->zoom;
-  double dy = offset_y / self->zoom;
+  /* Pointer pixels to stored units: the drawing is spread and zoomed. */
+  double dx = offset_x / (self->zoom * bp_canvas_get_spread (self));
+  double dy = offset_y / (self->zoom * bp_canvas_get_spread (self));
 
   bp_canvas_damage_dragged (self);
   for (guint i = 0; i < self->drag_nodes->len; i++)
@@ -1379,8 +1390,11 @@ nudge_action (GtkWidget  *widget,
 
   g_variant_get (param, "(dd)", &dx, &dy);
   nodes = bp_canvas_get_selection (self, &n);
+  /* The same distance on screen whatever the spread. */
   if (n > 0)
-    bp_history_move_nodes (self->history, nodes, n, dx, dy);
+    bp_history_move_nodes (self->history, nodes, n,
+                           dx / bp_canvas_get_spread (self),
+                           dy / bp_canvas_get_spread (self));
 }
 
 /* Arrow keys: nudge the nodes the user selected, else leave the key to
@@ -1578,41 +1592,12 @@ bp_canvas_snapshot (GtkWidget   *widget,
     }
   else if (!cairo_region_is_empty (self->damage))
     {
-      /* The damage is drawn on a scratch surface a margin larger and then
-       * copied in: whatever the renderer leaves out as "outside the clip"
-       * near the edges cannot leave a seam in the kept picture. */
-      int margin = (int) ceil (8 * self->text_scale * self->zoom) + 2;
-      cairo_rectangle_int_t extents;
-      cairo_surface_t *scratch;
-      cairo_t *cr;
+      /* Drawn again in place, clipped to the damage: the renderer culls
+       * each label by everything it draws, so nothing near a clip edge
+       * is left out (tests/test-diagram.c draws in tiles to check). */
+      cairo_t *cr = cairo_create (self->scene);
       int n = cairo_region_num_rectangles (self->damage);
 
-      cairo_region_get_extents (self->damage, &extents);
-      extents.x -= margin;
-      extents.y -= margin;
-      extents.width += 2 * margin;
-      extents.height += 2 * margin;
-      scratch = cairo_surface_create_similar_image (self->scene, CAIRO_FORMAT_RGB24,
-                                                    extents.width * scale,
-                                                    extents.height * scale);
-      cairo_surface_set_device_scale (scratch, scale, scale);
-      cairo_surface_set_device_offset (scratch, -extents.x * scale, -extents.y * scale);
-
-      cr = cairo_create (scratch);
-      for (int i = 0; i < n; i++)
-        {
-          cairo_rectangle_int_t rect;
-
-          cairo_region_get_rectangle (self->damage, i, &rect);
-          cairo_rectangle (cr, rect.x - margin, rect.y - margin,
-                           rect.width + 2 * margin, rect.height + 2 * margin);
-        }
-      cairo_clip (cr);
-      bp_canvas_draw_diagram (self, cr, r, g, b);
-      cairo_destroy (cr);
-      cairo_surface_flush (scratch);
-
-      cr = cairo_create (self->scene);
       for (int i = 0; i < n; i++)
         {
           cairo_rectangle_int_t rect;
@@ -1621,11 +1606,8 @@ bp_canvas_snapshot (GtkWidget   *widget,
           cairo_rectangle (cr, rect.x, rect.y, rect.width, rect.height);
         }
       cairo_clip (cr);
-      cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-      cairo_set_source_surface (cr, scratch, 0, 0);
-      cairo_paint (cr);
+      bp_canvas_draw_diagram (self, cr, r, g, b);
       cairo_destroy (cr);
-      cairo_surface_destroy (scratch);
       cairo_surface_flush (self->scene);
       cairo_region_subtract (self->damage, self->damage);
     }
@@ -1913,6 +1895,9 @@ bp_canvas_set_document (BpCanvas   *self,
 
       self->diagram = bp_diagram_new (self->graph);
       bp_diagram_set_text_scale (self->diagram, self->text_scale);
+      /* Larger text (presenting) spreads the nodes too instead of
+       * crowding them; at text scale 1 the spread is 1. */
+      bp_diagram_set_spread_positions (self->diagram, TRUE);
       /* Files may leave positions out; lay out only those. */
       if (!bp_layout_arrange (self->diagram, TRUE, &error))
         g_warning ("Cannot lay out the graph: %s", error->message);
@@ -2336,7 +2321,10 @@ bp_canvas_add_node (BpCanvas   *self,
       g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("No document is open"));
       return NULL;
     }
-  node = bp_history_add_node (self->history, op_name, x, y, error);
+  /* Diagram units to a stored position. */
+  node = bp_history_add_node (self->history, op_name,
+                              x / bp_canvas_get_spread (self),
+                              y / bp_canvas_get_spread (self), error);
   if (node != NULL)
     bp_canvas_select_node (self, node);
   return node;
