@@ -586,6 +586,45 @@ test_export_pass (void)
   destroy_window (window);
 }
 
+/* A node the engine cannot compute says why instead of "press Forward":
+ * its own error, or the broken node it waits for. */
+static void
+test_blocked_reason (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+  BpHistory *history = bp_canvas_get_history (window->canvas);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpNode *apple_price = bp_graph_lookup (graph, "apple_price");
+  BpNode *price = bp_graph_lookup (graph, "price");
+  g_autofree char *waits = NULL;
+
+  bp_history_disconnect (history, apple_price, 0);
+  spin ();
+  bp_canvas_select_node (window->canvas, apple_price);
+  spin ();
+  g_assert_true (contains (bp_teach_panel_get_value_text (panel), "cannot be computed"));
+  g_assert_true (contains (bp_teach_panel_get_value_text (panel),
+                           bp_node_get_error (apple_price)));
+  g_assert_false (contains (bp_teach_panel_get_value_text (panel), "press Forward"));
+  g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "cannot be computed"));
+
+  bp_canvas_select_node (window->canvas, price);
+  spin ();
+  g_assert_null (bp_node_get_error (price));
+  waits = g_strdup_printf ("waits for “%s”", bp_node_get_label (apple_price));
+  g_assert_true (contains (bp_teach_panel_get_value_text (panel), waits));
+
+  /* Mended: the number comes back. */
+  bp_history_undo (history);
+  spin ();
+  bp_canvas_select_node (window->canvas, price);
+  spin ();
+  g_assert_true (contains (bp_teach_panel_get_value_text (panel), "220"));
+
+  destroy_window (window);
+}
+
 /* matmul shows Wᵀ, sum copies, repeat sums: the panel uses the right
  * product sign and the trace's own local gradients. */
 static void
@@ -905,6 +944,7 @@ main (int   argc,
   g_test_add_func ("/teach/quiz", test_quiz);
   g_test_add_func ("/teach/expand-sigmoid", test_expand_sigmoid);
   g_test_add_func ("/teach/grad-check", test_grad_check);
+  g_test_add_func ("/teach/blocked-reason", test_blocked_reason);
   g_test_add_func ("/teach/presentation", test_presentation);
   g_test_add_func ("/teach/shared-keys", test_shared_keys);
   g_test_add_func ("/teach/export-pass", test_export_pass);

@@ -207,6 +207,7 @@ update_node_section (BpTeachPanel *self,
   g_autofree char *value_text = NULL;
   g_autofree char *chain_text = NULL;
   const BpOp *op;
+  BpNode *blocker;
   int fwd = -1, bwd = -1;
 
   if (node == NULL)
@@ -251,6 +252,20 @@ update_node_section (BpTeachPanel *self,
       /* Translators: the node's value from the forward pass */
       value_text = g_strdup_printf (_("Value = %s"), value);
     }
+  else if ((blocker = bp_node_get_blocker (node)) == node)
+    {
+      const char *error = bp_node_get_error (node);
+
+      /* Pressing Forward would not help: say what to fix. */
+      /* Translators: %s is the engine's message, e.g. "Node “x”: input
+       * “y” of Multiply is not connected" */
+      value_text = g_strdup_printf (_("Value: cannot be computed: %s"),
+                                    error != NULL ? error : "");
+    }
+  else if (blocker != NULL)
+    /* Translators: %s is the label of the broken node this one needs */
+    value_text = g_strdup_printf (_("Value: waits for “%s”, which cannot be computed."),
+                                  bp_node_get_label (blocker));
   else
     value_text = g_strdup (_("Value: not computed yet (press Forward or Step)."));
   gtk_label_set_label (self->value_label, value_text);
@@ -258,6 +273,8 @@ update_node_section (BpTeachPanel *self,
   gtk_widget_set_visible (self->chain_section, trace != NULL);
   if (trace == NULL)
     chain_text = g_strdup ("");
+  else if (bwd < 0 && bp_node_get_blocker (node) != NULL)
+    chain_text = g_strdup (_("No gradient comes back to a node that cannot be computed."));
   else if (bwd < 0)
     chain_text = g_strdup (_("This node does not lead to the output, so no gradient comes back to it."));
   else if ((guint) bwd >= position)
