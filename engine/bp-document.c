@@ -474,22 +474,28 @@ bp_document_to_data (BpDocument *self,
   if (g_hash_table_size (self->quiz) > 0)
     {
       g_auto(GStrv) ids = sorted_keys (self->quiz);
+      gboolean first = TRUE;
 
-      g_string_append (out, ",\n  \"quiz\": {\n");
+      /* Blanks on a node that is gone are left out: the loader refuses a
+       * quiz that names no node, and a saved file must always load. */
       for (guint i = 0; ids[i] != NULL; i++)
         {
           BpQuizFlags flags = bp_document_get_quiz (self, ids[i]);
           gboolean both = (flags & BP_QUIZ_VALUE) && (flags & BP_QUIZ_GRAD);
 
-          g_string_append (out, "    ");
+          if (bp_graph_lookup (self->graph, ids[i]) == NULL ||
+              (flags & (BP_QUIZ_VALUE | BP_QUIZ_GRAD)) == 0)
+            continue;
+          g_string_append (out, first ? ",\n  \"quiz\": {\n    " : ",\n    ");
+          first = FALSE;
           bp_json_append_string (out, ids[i]);
           g_string_append_printf (out, ": [%s%s%s]",
                                   (flags & BP_QUIZ_VALUE) ? "\"value\"" : "",
                                   both ? ", " : "",
                                   (flags & BP_QUIZ_GRAD) ? "\"grad\"" : "");
-          g_string_append (out, ids[i + 1] != NULL ? ",\n" : "\n");
         }
-      g_string_append (out, "  }");
+      if (!first)
+        g_string_append (out, "\n  }");
     }
   g_string_append (out, "\n}\n");
 

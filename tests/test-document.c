@@ -275,6 +275,48 @@ test_metadata (void)
   g_assert_cmpuint (bp_document_get_quiz (loaded, "x"), ==, 0);
 }
 
+/* Quiz blanks whose node was removed are not saved: the loader would
+ * refuse a quiz naming no node, and a saved file must load. */
+static void
+test_quiz_stale (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpDocument) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_auto(GStrv) quiz = NULL;
+  BpNode *x, *y;
+
+  x = bp_graph_add_node (graph, "x", "input", &error);
+  y = bp_graph_add_node (graph, "y", "exp", &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, x, y, 0, &error));
+  document = bp_document_new_for_graph (graph);
+  bp_document_set_quiz (document, "x", BP_QUIZ_GRAD);
+  bp_document_set_quiz (document, "y", BP_QUIZ_VALUE);
+
+  bp_graph_remove_node (graph, y);
+  data = bp_document_to_data (document, NULL);
+  g_assert_null (strstr (data, "\"y\""));
+  loaded = bp_document_load_from_data (data, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_quiz (loaded, "x"), ==, BP_QUIZ_GRAD);
+  quiz = bp_document_get_quiz_nodes (loaded);
+  g_assert_cmpuint (g_strv_length (quiz), ==, 1);
+  g_clear_object (&loaded);
+  g_clear_pointer (&data, g_free);
+
+  /* Only stale blanks left: no quiz member at all (an empty one is fine
+   * too, but nothing is simpler). */
+  bp_graph_remove_node (graph, x);
+  data = bp_document_to_data (document, NULL);
+  g_assert_null (strstr (data, "quiz"));
+  loaded = bp_document_load_from_data (data, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+}
+
 /* An unconnected slot is saved as null and loads back unconnected. */
 static void
 test_unconnected_slot (void)
@@ -709,6 +751,7 @@ main (int    argc,
   g_test_add_func ("/document/numbers", test_numbers);
   g_test_add_func ("/document/value-forms", test_value_forms);
   g_test_add_func ("/document/metadata", test_metadata);
+  g_test_add_func ("/document/quiz-stale", test_quiz_stale);
   g_test_add_func ("/document/unconnected-slot", test_unconnected_slot);
   g_test_add_func ("/document/forward-references", test_forward_references);
   g_test_add_func ("/document/bad/documents", test_bad_documents);
