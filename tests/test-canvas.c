@@ -474,7 +474,7 @@ find_value_popover (BpCanvas *canvas)
 static void
 spin_for (guint ms)
 {
-  guint64 until = g_get_monotonic_time () + ms * 1000;
+  gint64 until = g_get_monotonic_time () + ms * 1000;
 
   while (g_get_monotonic_time () < (gint64) until)
     g_main_context_iteration (NULL, FALSE);

@@ -148,7 +148,7 @@ screen_picture (const char *name)
   g_autofree char *path = NULL;
   g_autofree char *cmd = NULL;
   g_autofree char *import = g_find_program_in_path ("import");
-  guint64 until = g_get_monotonic_time () + 300 * 1000;
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
 
   if (import == NULL)
     return;
@@ -514,7 +514,7 @@ test_presentation (void)
   g_assert_cmpfloat (bp_canvas_get_text_scale (window->canvas), >, 1.4);
   /* Fit after the size change. */
   {
-    guint64 until = g_get_monotonic_time () + 600 * 1000;
+    gint64 until = g_get_monotonic_time () + 600 * 1000;
 
     while (g_get_monotonic_time () < until)
       g_main_context_iteration (NULL, FALSE);

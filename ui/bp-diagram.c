@@ -2099,10 +2099,9 @@ bp_diagram_get_edge_label_rects (BpDiagram            *self,
   static const BpDiagramState default_state = BP_DIAGRAM_STATE_INIT;
   Frame f;
   Edge node_in[BP_OP_MAX_INPUTS];
-  Edge e;
+  const Edge *e = NULL;
   guint n_in;
   guint flags = 0;
-  gboolean found = FALSE;
 
   g_return_val_if_fail (BP_IS_DIAGRAM (self), 0);
   g_return_val_if_fail (node != NULL, 0);
@@ -2113,38 +2112,35 @@ bp_diagram_get_edge_label_rects (BpDiagram            *self,
   n_in = node_edges (&f, node, node_in);
   for (guint i = 0; i < n_in; i++)
     if (node_in[i].slot == slot)
-      {
-        e = node_in[i];
-        found = TRUE;
-      }
-  if (found)
+      e = &node_in[i];
+  if (e != NULL)
     {
-      NodeCache *src_nc = get_node_cache (self, e.src);
+      NodeCache *src_nc = get_node_cache (self, e->src);
       NodeCache *dst_nc = get_node_cache (self, node);
       double x, y, w, h;
 
       if (arrow_y != NULL)
-        line_point (&e.line, e.t, &x, arrow_y);
-      if (e.value != NULL)
+        line_point (&e->line, e->t, &x, arrow_y);
+      if (e->value != NULL)
         {
-          gboolean blank = is_hidden (f.state->hidden_values, e.src);
-          Label *label = e.compact ? &src_nc->value_compact : &src_nc->value;
+          gboolean blank = is_hidden (f.state->hidden_values, e->src);
+          Label *label = e->compact ? &src_nc->value_compact : &src_nc->value;
 
           if (!blank)
-            label_set (self, label, e.value, e.compact);
-          value_rect_at (&f, label, blank, &e.line, e.t, &x, &y, &w, &h);
+            label_set (self, label, e->value, e->compact);
+          value_rect_at (&f, label, blank, &e->line, e->t, &x, &y, &w, &h);
           if (value_rect != NULL)
             *value_rect = (cairo_rectangle_t) { x, y, w, h };
           flags |= 1;
         }
-      if (e.back != NULL)
+      if (e->back != NULL)
         {
-          gboolean blank = is_hidden (f.state->hidden_grads, e.src);
-          Label *label = e.compact ? &dst_nc->grad_compact[slot] : &dst_nc->grad[slot];
+          gboolean blank = is_hidden (f.state->hidden_grads, e->src);
+          Label *label = e->compact ? &dst_nc->grad_compact[slot] : &dst_nc->grad[slot];
 
           if (!blank)
-            label_set (self, label, e.back->downstream[slot], e.compact);
-          grad_rect_at (&f, label, blank, &e.line, e.tg, &x, &y, &w, &h);
+            label_set (self, label, e->back->downstream[slot], e->compact);
+          grad_rect_at (&f, label, blank, &e->line, e->tg, &x, &y, &w, &h);
           if (grad_rect != NULL)
             *grad_rect = (cairo_rectangle_t) { x, y, w, h };
           flags |= 2;
