@@ -337,6 +337,33 @@ test_play_forward (void)
   destroy_window (window);
 }
 
+/* The answer popover's result label got the height its wrapped text
+ * needs at the width it was given (GtkPopover 4.8 may measure the height
+ * for a wider width than it allocates, cutting the last line). */
+static void
+assert_answer_fits (BpWindow *window)
+{
+  GtkWidget *bar = GTK_WIDGET (_bp_window_teach_get_bar (window));
+  GtkWidget *popover = NULL;
+  GtkWidget *label;
+  int height = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (bar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child) && gtk_widget_has_css_class (child, "quiz-popover"))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_mapped (popover));
+  label = gtk_widget_get_last_child (gtk_popover_get_child (GTK_POPOVER (popover)));
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_cmpint (gtk_widget_get_width (label), >, 0);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (label),
+                      &height, NULL, NULL, NULL);
+  g_test_message ("answer label %d×%d, needs height %d", gtk_widget_get_width (label),
+                  gtk_widget_get_height (label), height);
+  g_assert_cmpint (gtk_widget_get_height (label), >=, height);
+}
+
 static void
 test_quiz (void)
 {
@@ -382,6 +409,7 @@ test_quiz (void)
     g_assert_true (contains (result, "✗"));
     g_assert_true (contains (result, "∂z/∂y = x"));
     screen_picture ("quiz-popover");
+    assert_answer_fits (window);
     g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "200", &result));
     g_assert_true (contains (result, "✓"));
     g_assert_false (bp_quiz_is_blank (quiz, tax, BP_QUIZ_GRAD));
@@ -582,6 +610,39 @@ test_export_pass (void)
     }
   n = _bp_window_teach_export_pass (window, BP_PASS_FORWARD, folder, &error);
   g_assert_cmpuint (n, ==, 5);
+
+  destroy_window (window);
+}
+
+/* The longest hint (a node that feeds several others) shows whole. */
+static void
+test_quiz_long_hint (void)
+{
+  BpWindow *window = open_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpQuiz *quiz = _bp_window_teach_get_quiz (window);
+  BpHistory *history = bp_canvas_get_history (window->canvas);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpNode *apple_num = bp_graph_lookup (graph, "apple_num");
+  g_autoptr(GError) error = NULL;
+  const char *result = NULL;
+  BpNode *square;
+
+  /* apple count also feeds a square of its own. */
+  square = bp_history_add_node (history, "square", 200, 420, &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_history_connect (history, apple_num, square, 0, &error));
+  g_assert_no_error (error);
+  spin ();
+  bp_player_set_position (player, bp_player_get_n_steps (player));
+  bp_quiz_set_active (quiz, TRUE);
+  spin ();
+  g_assert_true (bp_quiz_is_blank (quiz, apple_num, BP_QUIZ_GRAD));
+
+  g_assert_true (_bp_window_teach_answer_on_canvas (window, apple_num, "1", &result));
+  g_assert_true (contains (result, "several"));
+  screen_picture ("quiz-long-hint");
+  assert_answer_fits (window);
 
   destroy_window (window);
 }
@@ -942,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/teach/play", test_play_forward);
   g_test_add_func ("/teach/matrix-steps", test_matrix_steps);
   g_test_add_func ("/teach/quiz", test_quiz);
+  g_test_add_func ("/teach/quiz-long-hint", test_quiz_long_hint);
   g_test_add_func ("/teach/expand-sigmoid", test_expand_sigmoid);
   g_test_add_func ("/teach/grad-check", test_grad_check);
   g_test_add_func ("/teach/blocked-reason", test_blocked_reason);
