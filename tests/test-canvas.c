@@ -187,10 +187,12 @@ node_centre (Fixture *f,
              double  *wx,
              double  *wy)
 {
+  double spread = bp_diagram_get_spread (bp_canvas_get_diagram (f->canvas));
   double x, y;
 
+  /* Stored positions are spread apart for drawing (presenting). */
   g_assert_true (bp_node_get_position (n, &x, &y));
-  bp_canvas_diagram_to_widget (f->canvas, x, y, wx, wy);
+  bp_canvas_diagram_to_widget (f->canvas, x * spread, y * spread, wx, wy);
 }
 
 static void
@@ -1014,8 +1016,8 @@ count_differences (const guchar *a,
 /* While a node is dragged only the parts it touches are drawn again: the
  * result must be what drawing everything gives. */
 static void
-test_canvas_partial_redraw (Fixture       *f,
-                            gconstpointer  data)
+check_partial_redraw (Fixture *f,
+                      double   text_scale)
 {
   GtkGesture *gesture = find_drag_gesture (f->canvas);
   g_autofree guchar *partial = NULL;
@@ -1024,6 +1026,13 @@ test_canvas_partial_redraw (Fixture       *f,
   guint differ = 0;
   double wx, wy;
 
+  if (text_scale != 1.0)
+    {
+      /* Presenting: large text and spread positions. */
+      bp_canvas_set_text_scale (f->canvas, text_scale);
+      bp_canvas_zoom_fit (f->canvas);
+      g_assert_cmpfloat (bp_diagram_get_spread (bp_canvas_get_diagram (f->canvas)), >, 1.0);
+    }
   bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
   wait_for_frame (GTK_WIDGET (f->canvas));
   node_centre (f, node (f, "apple_price"), &wx, &wy);
@@ -1188,6 +1197,21 @@ test_canvas_partial_redraw (Fixture       *f,
 }
 
 static void
+test_canvas_partial_redraw (Fixture       *f,
+                            gconstpointer  data)
+{
+  check_partial_redraw (f, 1.0);
+}
+
+/* The same while presenting: the damage boxes follow the spread nodes. */
+static void
+test_canvas_partial_redraw_presenting (Fixture       *f,
+                                       gconstpointer  data)
+{
+  check_partial_redraw (f, 1.6);
+}
+
+static void
 history_notify_cb (GObject    *history,
                    GParamSpec *pspec,
                    guint      *count)
@@ -1311,6 +1335,8 @@ main (int   argc,
   g_test_add ("/canvas/rename-quiz", Fixture, NULL, fixture_setup, test_canvas_rename_quiz, fixture_teardown);
   g_test_add ("/canvas/view", Fixture, NULL, fixture_setup, test_canvas_view, fixture_teardown);
   g_test_add ("/canvas/partial-redraw", Fixture, NULL, fixture_setup, test_canvas_partial_redraw, fixture_teardown);
+  g_test_add ("/canvas/partial-redraw-presenting", Fixture, NULL, fixture_setup,
+              test_canvas_partial_redraw_presenting, fixture_teardown);
   g_test_add ("/canvas/png", Fixture, NULL, fixture_setup, test_canvas_png, fixture_teardown);
 
   return g_test_run ();
