@@ -675,6 +675,7 @@ test_blocked_reason (void)
   g_assert_null (bp_node_get_error (price));
   waits = g_strdup_printf ("waits for “%s”", bp_node_get_label (apple_price));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), waits));
+  screen_picture ("blocked-reason");
 
   /* Mended: the number comes back. */
   bp_history_undo (history);
