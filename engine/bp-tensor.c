@@ -308,6 +308,29 @@ bp_tensor_shape_string (guint rows,
   return g_strdup_printf ("%u×%u", rows, cols);
 }
 
+static char *
+format_exact (double value)
+{
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return g_strdup ("NaN");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "Infinity" : "-Infinity");
+  if (value == 0)
+    return g_strdup ("0");
+
+  /* The shortest of these that reads back exactly; %.17g always does. */
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  return g_strdup (buf);
+}
+
 char *
 bp_format_number (double value,
                   int    digits)
@@ -315,6 +338,8 @@ bp_format_number (double value,
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   gboolean negative;
 
+  if (digits == BP_FORMAT_EXACT)
+    return format_exact (value);
   if (isnan (value))
     return g_strdup ("NaN");
   if (isinf (value))

@@ -52,7 +52,11 @@ gboolean    bp_tensor_equal           (const BpTensor *a, const BpTensor *b,
 /* "2×3" */
 char       *bp_tensor_shape_string    (guint rows, guint cols);
 /* A number for people: 220, 2.2, 110, 0.000123, 1.5e+12, NaN, ∞, −∞.
- * Uses at most `digits` significant digits (6 is a good default). */
+ * Uses at most `digits` significant digits (6 is a good default).
+ * BP_FORMAT_EXACT instead gives the shortest plain-ASCII text that reads
+ * back to the same double ("1.1", "-2.5", "NaN", "Infinity"): for entries
+ * the user edits and for files. */
+#define BP_FORMAT_EXACT 0
 char       *bp_format_number          (double value, int digits);
 /* "220" for a scalar, "[[1, 2], [3, 4]]" otherwise (bp_format_number). */
 char       *bp_tensor_to_string       (const BpTensor *self, int digits);

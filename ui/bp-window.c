@@ -211,7 +211,7 @@ update_side_panel (BpWindow *self,
                !gtk_widget_has_focus (GTK_WIDGET (self->value_entry))))
     {
       BpTensor *tensor = bp_node_get_value (node);
-      g_autofree char *text = tensor ? bp_tensor_to_string (tensor, 17) : g_strdup ("0");
+      g_autofree char *text = tensor ? bp_tensor_to_string (tensor, BP_FORMAT_EXACT) : g_strdup ("0");
 
       gtk_editable_set_text (GTK_EDITABLE (self->value_entry), text);
       gtk_widget_set_visible (GTK_WIDGET (self->value_error), FALSE);
