@@ -42,34 +42,14 @@ void
 bp_json_append_number (GString *out,
                        double   value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+  /* -0 comes out as "0": json-glib reads "-0" as the integer 0 anyway. */
+  g_autofree char *text = bp_format_number (value, BP_FORMAT_EXACT);
 
-  if (isnan (value))
-    {
-      g_string_append (out, "\"NaN\"");
-      return;
-    }
-  if (isinf (value))
-    {
-      g_string_append (out, value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-      return;
-    }
-  if (value == 0)
-    {
-      /* json-glib reads "-0" as the integer 0; keep one spelling. */
-      g_string_append_c (out, '0');
-      return;
-    }
-
-  /* The shortest of these that reads back exactly; %.17g always does. */
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, sizeof buf, formats[i], value);
-      if (i == G_N_ELEMENTS (formats) - 1 || g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
+  /* Non-finite values are legal values, written as strings. */
+  if (!isfinite (value))
+    g_string_append_printf (out, "\"%s\"", text);
+  else
+    g_string_append (out, text);
 }
 
 void

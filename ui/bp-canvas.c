@@ -511,22 +511,6 @@ bp_canvas_prune_selection (BpCanvas *self)
   return TRUE;
 }
 
-/* The shortest text that reads back as the same value: 1.1, not
- * 1.1000000000000001. */
-static char *
-value_to_text (const BpTensor *value)
-{
-  for (int digits = 6; digits < 17; digits++)
-    {
-      g_autofree char *text = bp_tensor_to_string (value, digits);
-      g_autoptr(BpTensor) back = bp_tensor_parse (text, NULL);
-
-      if (back != NULL && bp_tensor_equal (back, value, 0, 0))
-        return g_steal_pointer (&text);
-    }
-  return bp_tensor_to_string (value, 17);
-}
-
 static void
 bp_canvas_clamp_zoom (double *zoom)
 {
@@ -2416,7 +2400,7 @@ bp_canvas_edit_value (BpCanvas *self,
 
   self->edited_node = node;
   value = bp_node_get_value (node);
-  text = value ? value_to_text (value) : g_strdup ("0");
+  text = value ? bp_tensor_to_string (value, BP_FORMAT_EXACT) : g_strdup ("0");
 
   bp_diagram_get_node_rect (self->diagram, node, &r);
   bp_canvas_diagram_to_widget (self, r.x, r.y, &x0, &y0);
