@@ -21,6 +21,7 @@ struct _BpWindow
   GtkToggleButton      *side_panel_button;
   AdwToastOverlay      *toast_overlay;
   GtkPaned             *paned;
+  GtkBox               *content_box;
   GtkBox               *canvas_box;
   GtkScrolledWindow    *side_scroller;
   GtkBox               *side_panel;      /* other panels append themselves here */

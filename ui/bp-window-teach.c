@@ -574,7 +574,9 @@ _bp_window_teach_init (BpWindow *self)
 
   teach->bar = BP_PLAYER_BAR (bp_player_bar_new ());
   bp_player_bar_set_player (teach->bar, teach->player);
-  gtk_box_append (self->canvas_box, GTK_WIDGET (teach->bar));
+  /* Under both the canvas and the side panel: the bar is the widest row. */
+  gtk_box_append (self->content_box, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (self->content_box, GTK_WIDGET (teach->bar));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "player",
                                   bp_player_bar_get_actions (teach->bar));
   bp_player_bar_add_shortcuts (teach->bar, GTK_WIDGET (self));

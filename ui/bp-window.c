@@ -714,6 +714,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel_button);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas_box);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_scroller);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel);
@@ -755,7 +756,7 @@ bp_window_init (BpWindow *self)
   /* Most of the width for the canvas; the panel keeps its width when the
    * window grows (resize-end-child is false). */
   gtk_paned_set_position (self->paned,
-                          MAX (360, g_settings_get_int (self->settings, "window-width") - SIDE_PANEL_WIDTH));
+                          MAX (320, g_settings_get_int (self->settings, "window-width") - SIDE_PANEL_WIDTH));
 
   self->canvas = BP_CANVAS (bp_canvas_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->canvas), TRUE);
