@@ -4,6 +4,7 @@
  * saving writes a canonical text so that save → load → save is
  * byte-identical. */
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -504,7 +505,8 @@ bp_document_save_to_file (BpDocument  *self,
     {
       g_autofree char *name = g_file_get_parse_name (file);
 
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Could not save “%s”: %s",
+      /* Translators: the file's name, then the system's reason */
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, _("Could not save “%s”: %s"),
                    name, local_error->message);
       return FALSE;
     }
@@ -527,23 +529,27 @@ check_bytes (const char  *data,
 
   if (length > BP_DOCUMENT_MAX_BYTES)
     {
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "The document is %" G_GSIZE_FORMAT " bytes; at most %u are accepted",
-                   length, BP_DOCUMENT_MAX_BYTES);
+                   /* Translators: the document's size, then the largest size accepted */
+                   _("The document is %s bytes; at most %u are accepted"),
+                   size, BP_DOCUMENT_MAX_BYTES);
       return FALSE;
     }
   for (gsize i = 0; i < length; i++)
     if (!g_ascii_isspace (data[i]))
       goto not_empty;
-  g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, "The document is empty");
+  g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("The document is empty"));
   return FALSE;
 
 not_empty:
   if (!g_utf8_validate_len (data, length, &end))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "The document is not valid UTF-8 text (byte %" G_GSIZE_FORMAT ")",
-                   (gsize) (end - data));
+                   /* Translators: the offset of the first bad byte (0 = the first) */
+                   _("The document is not valid UTF-8 text (byte %u)"),
+                   (guint) (end - data));   /* below BP_DOCUMENT_MAX_BYTES */
       return FALSE;
     }
 
@@ -565,8 +571,9 @@ not_empty:
           /* json-glib also reads C comments and single-quoted strings,
            * which could hide brackets from this count; JSON has neither. */
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                       "The document is not valid JSON: comments and single-quoted "
-                       "strings are not allowed (byte %" G_GSIZE_FORMAT ")", i);
+                       /* Translators: the offset of the byte (0 = the first) */
+                       _("The document is not valid JSON: comments and single-quoted "
+                         "strings are not allowed (byte %u)"), (guint) i);
           return FALSE;
         }
       else if (c == '[' || c == '{')
@@ -574,7 +581,7 @@ not_empty:
           if (++depth > BP_DOCUMENT_MAX_DEPTH)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                           "The document nests arrays and objects more than %u levels deep",
+                           _("The document nests arrays and objects more than %u levels deep"),
                            BP_DOCUMENT_MAX_DEPTH);
               return FALSE;
             }
@@ -591,8 +598,10 @@ node_name (guint       index,
            const char *id)
 {
   if (id != NULL)
-    return g_strdup_printf ("node “%s”", id);
-  return g_strdup_printf ("node %u", index + 1);
+    /* Translators: a node named by its id, at the start of an error message */
+    return g_strdup_printf (_("node “%s”"), id);
+  /* Translators: a node without an id, by its place in the document (1 = the first) */
+  return g_strdup_printf (_("node %u"), index + 1);
 }
 
 G_GNUC_PRINTF (5, 6)
@@ -611,7 +620,8 @@ node_error (GError    **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, BP_ERROR, code, "%s: %s", name, message);
+  /* Translators: "node “x”" (or "node 3"), then what is wrong with it */
+  g_set_error (error, BP_ERROR, code, _("%s: %s"), name, message);
 }
 
 static const char *
@@ -619,20 +629,22 @@ json_type_name (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY: return "an array";
-    case JSON_NODE_NULL: return "null";
+    /* Translators: the kinds of JSON value, put into messages such as
+     * "“value” is an object; it must be a number, …" */
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY: return _("an array");
+    case JSON_NODE_NULL: return "null";   /* JSON's own word */
     case JSON_NODE_VALUE:
     default:
       break;
     }
   switch (json_node_get_value_type (node))
     {
-    case G_TYPE_BOOLEAN: return "a boolean";
-    case G_TYPE_STRING: return "a string";
+    case G_TYPE_BOOLEAN: return _("a boolean");
+    case G_TYPE_STRING: return _("a string");
     case G_TYPE_INT64:
-    case G_TYPE_DOUBLE: return "a number";
-    default: return "a value";
+    case G_TYPE_DOUBLE: return _("a number");
+    default: return _("a value");
     }
 }
 
@@ -719,12 +731,14 @@ read_value (JsonNode    *node,
     {
       if (json_is_string (node))
         node_error (error, BP_ERROR_INVALID, index, id,
-                    "“value” is the string “%s”; it must be a number, an array or an array "
-                    "of rows (the strings “NaN”, “Infinity” and “-Infinity” are allowed)",
+                    /* Translators: “value” is the member's name in the file: keep it */
+                    _("“value” is the string “%s”; it must be a number, an array or an array "
+                      "of rows (the strings “NaN”, “Infinity” and “-Infinity” are allowed)"),
                     json_node_get_string (node));
       else
         node_error (error, BP_ERROR_INVALID, index, id,
-                    "“value” is %s; it must be a number, an array or an array of rows",
+                    /* Translators: %s is a kind of JSON value ("an object") */
+                    _("“value” is %s; it must be a number, an array or an array of rows"),
                     json_type_name (node));
       return NULL;
     }
@@ -733,7 +747,7 @@ read_value (JsonNode    *node,
   rows = json_array_get_length (array);
   if (rows == 0)
     {
-      node_error (error, BP_ERROR_SHAPE, index, id, "“value” is an empty array");
+      node_error (error, BP_ERROR_SHAPE, index, id, "%s", _("“value” is an empty array"));
       return NULL;
     }
   nested = JSON_NODE_HOLDS_ARRAY (json_array_get_element (array, 0));
@@ -747,15 +761,18 @@ read_value (JsonNode    *node,
       cols = json_array_get_length (json_node_get_array (json_array_get_element (array, 0)));
       if (cols == 0)
         {
-          node_error (error, BP_ERROR_SHAPE, index, id, "“value” has an empty row");
+          node_error (error, BP_ERROR_SHAPE, index, id, "%s", _("“value” has an empty row"));
           return NULL;
         }
     }
   if ((guint64) rows * cols > BP_DOCUMENT_MAX_ELEMENTS)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) rows * cols);
+
       node_error (error, BP_ERROR_TOO_LARGE, index, id,
-                  "“value” has %" G_GUINT64_FORMAT " elements; at most %u are accepted",
-                  (guint64) rows * cols, BP_DOCUMENT_MAX_ELEMENTS);
+                  /* Translators: how many numbers the value has, then the most accepted */
+                  _("“value” has %s elements; at most %u are accepted"),
+                  count, BP_DOCUMENT_MAX_ELEMENTS);
       return NULL;
     }
 
@@ -771,7 +788,8 @@ read_value (JsonNode    *node,
           if (!JSON_NODE_HOLDS_ARRAY (row_node))
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "row %u of “value” is %s, not an array", r + 1,
+                          /* Translators: a row number, then a kind of JSON value */
+                          _("row %u of “value” is %s, not an array"), r + 1,
                           json_type_name (row_node));
               return NULL;
             }
@@ -779,7 +797,8 @@ read_value (JsonNode    *node,
           if (json_array_get_length (row) != cols)
             {
               node_error (error, BP_ERROR_SHAPE, index, id,
-                          "“value” is ragged: row %u has %u elements but row 1 has %u",
+                          /* Translators: a row number, its length, the first row's length */
+                          _("“value” is ragged: row %u has %u elements but row 1 has %u"),
                           r + 1, json_array_get_length (row), cols);
               return NULL;
             }
@@ -792,12 +811,15 @@ read_value (JsonNode    *node,
             {
               if (json_is_string (element))
                 node_error (error, BP_ERROR_INVALID, index, id,
-                            "element %u of row %u of “value” is the string “%s”; only "
-                            "numbers and “NaN”, “Infinity”, “-Infinity” are values",
+                            /* Translators: a column number, a row number, the string found */
+                            _("element %u of row %u of “value” is the string “%s”; only "
+                              "numbers and “NaN”, “Infinity”, “-Infinity” are values"),
                             c + 1, r + 1, json_node_get_string (element));
               else
                 node_error (error, BP_ERROR_INVALID, index, id,
-                            "element %u of row %u of “value” is %s, not a number",
+                            /* Translators: a column number, a row number, a kind of
+                             * JSON value ("a string") */
+                            _("element %u of row %u of “value” is %s, not a number"),
                             c + 1, r + 1, json_type_name (element));
               return NULL;
             }
@@ -816,7 +838,8 @@ read_text (JsonNode    *node,
 {
   if (!json_is_string (node))
     {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "%s is %s, not a string",
+      /* Translators: a member's name ("“label”"), then a kind of JSON value */
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, _("%s is %s, not a string"),
                    what, json_type_name (node));
       return FALSE;
     }
@@ -824,7 +847,8 @@ read_text (JsonNode    *node,
   if (strlen (*text) > limit)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "%s is longer than %u bytes", what, limit);
+                   /* Translators: a member's name ("“label”"), then a length */
+                   _("%s is longer than %u bytes"), what, limit);
       return FALSE;
     }
   return TRUE;
@@ -860,7 +884,8 @@ load_node (BpGraph     *graph,
 
   if (!JSON_NODE_HOLDS_OBJECT (json))
     {
-      node_error (error, BP_ERROR_INVALID, index, NULL, "is %s, not an object",
+      /* Translators: follows "node 3: "; %s is a kind of JSON value */
+      node_error (error, BP_ERROR_INVALID, index, NULL, _("is %s, not an object"),
                   json_type_name (json));
       return FALSE;
     }
@@ -868,7 +893,9 @@ load_node (BpGraph     *graph,
 
   if (!json_object_has_member (object, "id"))
     {
-      node_error (error, BP_ERROR_INVALID, index, NULL, "has no “id”");
+      node_error (error, BP_ERROR_INVALID, index, NULL, "%s",
+                  /* Translators: follows "node 3: "; “id” is the member's name */
+                  _("has no “id”"));
       return FALSE;
     }
   if (!read_text (json_object_get_member (object, "id"), "“id”", BP_DOCUMENT_MAX_ID,
@@ -879,20 +906,23 @@ load_node (BpGraph     *graph,
     }
   if (*id == '\0')
     {
-      node_error (error, BP_ERROR_INVALID, index, NULL, "“id” is empty");
+      node_error (error, BP_ERROR_INVALID, index, NULL, "%s", _("“id” is empty"));
       return FALSE;
     }
   if (g_hash_table_contains (ids, id))
     {
       node_error (error, BP_ERROR_DUPLICATE, index, id,
-                  "the id is used by node %u already",
+                  /* Translators: the other node's place in the document (1 = the first) */
+                  _("the id is used by node %u already"),
                   GPOINTER_TO_UINT (g_hash_table_lookup (ids, id)));
       return FALSE;
     }
 
   if (!json_object_has_member (object, "op"))
     {
-      node_error (error, BP_ERROR_INVALID, index, id, "has no “op”");
+      node_error (error, BP_ERROR_INVALID, index, id, "%s",
+                  /* Translators: follows "node “x”: "; “op” is the member's name */
+                  _("has no “op”"));
       return FALSE;
     }
   if (!read_text (json_object_get_member (object, "op"), "“op”", BP_DOCUMENT_MAX_ID,
@@ -904,7 +934,7 @@ load_node (BpGraph     *graph,
   op = bp_op_lookup (op_name);
   if (op == NULL)
     {
-      node_error (error, BP_ERROR_UNKNOWN_OP, index, id, "unknown op “%s”", op_name);
+      node_error (error, BP_ERROR_UNKNOWN_OP, index, id, _("unknown op “%s”"), op_name);
       return FALSE;
     }
 
@@ -944,7 +974,8 @@ load_node (BpGraph     *graph,
           if (!JSON_NODE_HOLDS_ARRAY (value))
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "“inputs” is %s, not an array", json_type_name (value));
+                          /* Translators: %s is a kind of JSON value ("a string") */
+                          _("“inputs” is %s, not an array"), json_type_name (value));
               return FALSE;
             }
           inputs = json_node_get_array (value);
@@ -952,8 +983,13 @@ load_node (BpGraph     *graph,
           if (n != op->arity)
             {
               node_error (error, BP_ERROR_ARITY, index, id,
-                          "%s takes %u input%s but “inputs” lists %u",
-                          op->name, op->arity, op->arity == 1 ? "" : "s", n);
+                          /* Translators: the op's name ("mul"), how many inputs it
+                           * takes, how many the file lists */
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "%s takes %u input but “inputs” lists %u",
+                                       "%s takes %u inputs but “inputs” lists %u",
+                                       op->arity),
+                          op->name, op->arity, n);
               return FALSE;
             }
           for (guint i = 0; i < n; i++)
@@ -963,7 +999,8 @@ load_node (BpGraph     *graph,
               if (!json_is_string (input) && !JSON_NODE_HOLDS_NULL (input))
                 {
                   node_error (error, BP_ERROR_INVALID, index, id,
-                              "input %u is %s; it must be a node id or null",
+                              /* Translators: an input number, then a kind of JSON value */
+                              _("input %u is %s; it must be a node id or null"),
                               i + 1, json_type_name (input));
                   return FALSE;
                 }
@@ -977,8 +1014,10 @@ load_node (BpGraph     *graph,
           if (!bp_op_is_leaf (op))
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "a %s node computes its value; only input, const and param "
-                          "nodes have a “value”", op->name);
+                          /* Translators: the op's name ("mul"); input, const and param
+                           * are op names as written in the file */
+                          _("a %s node computes its value; only input, const and param "
+                            "nodes have a “value”"), op->name);
               return FALSE;
             }
           tensor = read_value (value, index, id, error);
@@ -995,7 +1034,7 @@ load_node (BpGraph     *graph,
               || json_array_get_length (pos = json_node_get_array (value)) != 2)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "“pos” must be an array of two numbers [x, y]");
+                          "%s", _("“pos” must be an array of two numbers [x, y]"));
               return FALSE;
             }
           for (guint i = 0; i < 2; i++)
@@ -1005,7 +1044,8 @@ load_node (BpGraph     *graph,
               if (!json_is_number (coord))
                 {
                   node_error (error, BP_ERROR_INVALID, index, id,
-                              "“pos” must be an array of two numbers [x, y], not %s",
+                              /* Translators: %s is a kind of JSON value ("a string") */
+                              _("“pos” must be an array of two numbers [x, y], not %s"),
                               json_type_name (coord));
                   return FALSE;
                 }
@@ -1013,7 +1053,8 @@ load_node (BpGraph     *graph,
               if (!(fabs (xy[i]) <= BP_DOCUMENT_MAX_COORD))
                 {
                   node_error (error, BP_ERROR_TOO_LARGE, index, id,
-                              "“pos” lies beyond ±%g", BP_DOCUMENT_MAX_COORD);
+                              /* Translators: the largest coordinate allowed */
+                              _("“pos” lies beyond ±%g"), BP_DOCUMENT_MAX_COORD);
                   return FALSE;
                 }
             }
@@ -1027,7 +1068,8 @@ load_node (BpGraph     *graph,
           if (!read_integer (value, &axis) || axis < min_axis || axis > 1)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "“axis” must be %s0 or 1", min_axis < 0 ? "-1 (all), " : "");
+                          "%s", min_axis < 0 ? _("“axis” must be -1 (all), 0 or 1")
+                                             : _("“axis” must be 0 or 1"));
               return FALSE;
             }
           attrs.axis = (int) axis;
@@ -1039,14 +1081,17 @@ load_node (BpGraph     *graph,
           if (!read_integer (value, &times) || times < 1)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "“times” must be a whole number of at least 1");
+                          "%s", _("“times” must be a whole number of at least 1"));
               return FALSE;
             }
           if (times > BP_TENSOR_MAX_ELEMENTS)
             {
+              g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, times);
+
               node_error (error, BP_ERROR_TOO_LARGE, index, id,
-                          "“times” is %" G_GINT64_FORMAT "; at most %u is accepted",
-                          times, BP_TENSOR_MAX_ELEMENTS);
+                          /* Translators: the number given, then the largest accepted */
+                          _("“times” is %s; at most %u is accepted"),
+                          given, BP_TENSOR_MAX_ELEMENTS);
               return FALSE;
             }
           attrs.times = (guint) times;
@@ -1056,7 +1101,7 @@ load_node (BpGraph     *graph,
           if (!json_is_number (value) || !isfinite (json_node_get_double (value)))
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "“power” must be a finite number");
+                          "%s", _("“power” must be a finite number"));
               return FALSE;
             }
           attrs.power = json_node_get_double (value);
@@ -1065,20 +1110,26 @@ load_node (BpGraph     *graph,
                || g_str_equal (member, "power"))
         {
           node_error (error, BP_ERROR_INVALID, index, id,
-                      "a %s node has no “%s” attribute", op->name, member);
+                      /* Translators: the op's name ("mul"), then the member's name */
+                      _("a %s node has no “%s” attribute"), op->name, member);
           return FALSE;
         }
       else
         {
-          node_error (error, BP_ERROR_INVALID, index, id, "unknown member “%s”", member);
+          node_error (error, BP_ERROR_INVALID, index, id, _("unknown member “%s”"), member);
           return FALSE;
         }
     }
 
   if (out->inputs == NULL && op->arity > 0)
     {
-      node_error (error, BP_ERROR_ARITY, index, id, "%s takes %u input%s but has no “inputs”",
-                  op->name, op->arity, op->arity == 1 ? "" : "s");
+      node_error (error, BP_ERROR_ARITY, index, id,
+                  /* Translators: the op's name ("mul"), then how many inputs it takes */
+                  g_dngettext (GETTEXT_PACKAGE,
+                               "%s takes %u input but has no “inputs”",
+                               "%s takes %u inputs but has no “inputs”",
+                               op->arity),
+                  op->name, op->arity);
       return FALSE;
     }
   /* repeat copies along axis 0 unless told otherwise. */
@@ -1217,7 +1268,8 @@ check_cycles (LoadNode    *nodes,
       g_string_prepend (path, nodes[start].id);
 
       node_error (error, BP_ERROR_CYCLE, start, nodes[start].id,
-                  "the inputs form a cycle: %s", path->str);
+                  /* Translators: %s is the cycle's path, "a → b → a" */
+                  _("the inputs form a cycle: %s"), path->str);
       return FALSE;
     }
   return TRUE;
@@ -1244,7 +1296,8 @@ load_root (JsonNode    *root,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "The document is %s; a .bpgraph document is a JSON object",
+                   /* Translators: %s is a kind of JSON value ("an array") */
+                   _("The document is %s; a .bpgraph document is a JSON object"),
                    json_type_name (root));
       return NULL;
     }
@@ -1259,7 +1312,8 @@ load_root (JsonNode    *root,
               || g_strcmp0 (json_node_get_string (value), BP_DOCUMENT_FORMAT) != 0)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                           "“format” must be “" BP_DOCUMENT_FORMAT "”");
+                           /* Translators: %s is the format's name, "backprop-studio" */
+                           _("“format” must be “%s”"), BP_DOCUMENT_FORMAT);
               return NULL;
             }
           have_format = TRUE;
@@ -1271,8 +1325,9 @@ load_root (JsonNode    *root,
           if (!read_integer (value, &version) || version != BP_DOCUMENT_VERSION)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                           "“version” must be %d (this document was written by a "
-                           "different version of Backprop Studio)", BP_DOCUMENT_VERSION);
+                           /* Translators: the one version number this program reads */
+                           _("“version” must be %d (this document was written by a "
+                             "different version of Backprop Studio)"), BP_DOCUMENT_VERSION);
               return NULL;
             }
           have_version = TRUE;
@@ -1294,8 +1349,9 @@ load_root (JsonNode    *root,
           if (!JSON_NODE_HOLDS_OBJECT (value))
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                           "“description” is %s; it must be an object such as "
-                           "{\"en\": \"…\", \"ko\": \"…\"}", json_type_name (value));
+                           /* Translators: %s is a kind of JSON value; keep the example */
+                           _("“description” is %s; it must be an object such as "
+                             "{\"en\": \"…\", \"ko\": \"…\"}"), json_type_name (value));
               return NULL;
             }
           json_object_iter_init (&lang_iter, json_node_get_object (value));
@@ -1307,7 +1363,7 @@ load_root (JsonNode    *root,
               if (*lang == '\0' || strlen (lang) > 16)
                 {
                   g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                               "“description” has a bad language code “%s”", lang);
+                               _("“description” has a bad language code “%s”"), lang);
                   return NULL;
                 }
               if (!read_text (text_node, what, BP_DOCUMENT_MAX_TEXT, &text, error))
@@ -1324,7 +1380,8 @@ load_root (JsonNode    *root,
           if (!JSON_NODE_HOLDS_ARRAY (value))
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                           "“nodes” is %s, not an array", json_type_name (value));
+                           /* Translators: %s is a kind of JSON value ("an object") */
+                           _("“nodes” is %s, not an array"), json_type_name (value));
               return NULL;
             }
           node_array = json_node_get_array (value);
@@ -1332,7 +1389,7 @@ load_root (JsonNode    *root,
       else
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                       "The document has an unknown member “%s”", member);
+                       _("The document has an unknown member “%s”"), member);
           return NULL;
         }
     }
@@ -1340,7 +1397,8 @@ load_root (JsonNode    *root,
   if (!have_format || !have_version || node_array == NULL)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "This is not a Backprop Studio document: “%s” is missing",
+                   /* Translators: %s is a member's name: format, version or nodes */
+                   _("This is not a Backprop Studio document: “%s” is missing"),
                    !have_format ? "format" : !have_version ? "version" : "nodes");
       return NULL;
     }
@@ -1349,7 +1407,8 @@ load_root (JsonNode    *root,
   if (n_nodes > BP_DOCUMENT_MAX_NODES)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "The document has %u nodes; at most %u are accepted",
+                   /* Translators: the number of nodes, then the most accepted */
+                   _("The document has %u nodes; at most %u are accepted"),
                    n_nodes, BP_DOCUMENT_MAX_NODES);
       return NULL;
     }
@@ -1372,7 +1431,8 @@ load_root (JsonNode    *root,
           if (src != NULL && !g_hash_table_contains (ids, src))
             {
               node_error (error, BP_ERROR_UNKNOWN_NODE, i, nodes[i].id,
-                          "input %u names “%s”, which is not a node of this document",
+                          /* Translators: an input number, then the id it names */
+                          _("input %u names “%s”, which is not a node of this document"),
                           s + 1, src);
               return NULL;
             }
@@ -1409,14 +1469,15 @@ load_root (JsonNode    *root,
       if (!json_is_string (output))
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                       "“output” is %s; it must be a node id", json_type_name (output));
+                       /* Translators: %s is a kind of JSON value ("a number") */
+                       _("“output” is %s; it must be a node id"), json_type_name (output));
           return NULL;
         }
       node = bp_graph_lookup (self->graph, json_node_get_string (output));
       if (node == NULL)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_NODE,
-                       "“output” names “%s”, which is not a node of this document",
+                       _("“output” names “%s”, which is not a node of this document"),
                        json_node_get_string (output));
           return NULL;
         }
@@ -1432,8 +1493,9 @@ load_root (JsonNode    *root,
       if (!JSON_NODE_HOLDS_OBJECT (quiz))
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                       "“quiz” is %s; it must be an object such as "
-                       "{\"apple\": [\"grad\"]}", json_type_name (quiz));
+                       /* Translators: %s is a kind of JSON value; keep the example */
+                       _("“quiz” is %s; it must be an object such as "
+                         "{\"apple\": [\"grad\"]}"), json_type_name (quiz));
           return NULL;
         }
       json_object_iter_init (&quiz_iter, json_node_get_object (quiz));
@@ -1446,13 +1508,13 @@ load_root (JsonNode    *root,
           if (index == 0)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_NODE,
-                           "“quiz” names “%s”, which is not a node of this document", id);
+                           _("“quiz” names “%s”, which is not a node of this document"), id);
               return NULL;
             }
           if (!JSON_NODE_HOLDS_ARRAY (blanks))
             {
               node_error (error, BP_ERROR_INVALID, index - 1, id,
-                          "its quiz entry must be an array of “value” and “grad”");
+                          "%s", _("its quiz entry must be an array of “value” and “grad”"));
               return NULL;
             }
           array = json_node_get_array (blanks);
@@ -1468,7 +1530,7 @@ load_root (JsonNode    *root,
               else
                 {
                   node_error (error, BP_ERROR_INVALID, index - 1, id,
-                              "its quiz entry may hold only “value” and “grad”");
+                              "%s", _("its quiz entry may hold only “value” and “grad”"));
                   return NULL;
                 }
             }
@@ -1500,12 +1562,13 @@ bp_document_load_from_data (const char  *data,
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "The document is not valid JSON: %s", local_error->message);
+                   /* Translators: %s is the JSON parser's own message */
+                   _("The document is not valid JSON: %s"), local_error->message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, "The document is empty");
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("The document is empty"));
       return NULL;
     }
   return load_root (json_parser_get_root (parser), error);
@@ -1526,19 +1589,22 @@ load_contents (GFile   *file,
                             NULL, &local_error);
   if (info == NULL)
     {
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Could not open “%s”: %s",
+      /* Translators: the file's name, then the system's reason */
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, _("Could not open “%s”: %s"),
                    name, local_error->message);
       return NULL;
     }
   if (g_file_info_get_size (info) > (goffset) BP_DOCUMENT_MAX_BYTES)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "“%s” is larger than %u bytes", name, BP_DOCUMENT_MAX_BYTES);
+                   /* Translators: the file's name, then the largest size accepted */
+                   _("“%s” is larger than %u bytes"), name, BP_DOCUMENT_MAX_BYTES);
       return NULL;
     }
   if (!g_file_load_contents (file, NULL, &contents, length, NULL, &local_error))
     {
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Could not read “%s”: %s",
+      /* Translators: the file's name, then the system's reason */
+      g_set_error (error, BP_ERROR, BP_ERROR_IO, _("Could not read “%s”: %s"),
                    name, local_error->message);
       return NULL;
     }
@@ -1581,7 +1647,7 @@ bp_document_load_from_path (const char  *path,
       if (memchr (contents, '\0', length) != NULL)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                       "“%s” is not a text file", path);
+                       _("“%s” is not a text file"), path);
           return NULL;
         }
       graph = bp_expr_parse (contents, error);

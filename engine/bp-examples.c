@@ -2,6 +2,7 @@
 /* The built-in examples, read from the GResource compiled into the
  * library from resources/examples/. */
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "bp-examples.h"
@@ -98,7 +99,8 @@ bp_examples_load (const char  *name,
       for (guint i = 0; i < G_N_ELEMENTS (example_names); i++)
         g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", example_names[i]);
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "There is no example “%s”; the examples are: %s", name, known->str);
+                   /* Translators: the name asked for, then the list of examples */
+                   _("There is no example “%s”; the examples are: %s"), name, known->str);
       return NULL;
     }
   return bp_document_load_from_data (example->data, (gssize) example->length, error);

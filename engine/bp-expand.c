@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <glib/gi18n-lib.h>
+
 #include "bp-expand.h"
 
 /* Horizontal distance between the nodes of an expansion. */
@@ -90,7 +92,8 @@ bp_expand_node (BpGraph  *graph,
   if (!op->expandable)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Node “%s”: %s has no primitive subgraph to expand into",
+                   /* Translators: the node's id, then its op's name */
+                   _("Node “%s”: %s has no primitive subgraph to expand into"),
                    bp_node_get_id (node), op->name);
       return NULL;
     }
@@ -102,7 +105,9 @@ bp_expand_node (BpGraph  *graph,
       if (inputs[s] == NULL)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_ARITY,
-                       "Node “%s”: input “%s” of %s is not connected",
+                       /* Translators: the node's id, the input's name ("x"), the
+                        * op's name ("sigmoid") */
+                       _("Node “%s”: input “%s” of %s is not connected"),
                        bp_node_get_id (node), op->input_names[s], op->name);
           return NULL;
         }
@@ -110,10 +115,12 @@ bp_expand_node (BpGraph  *graph,
   if (!bp_node_get_shape (inputs[0], &rows, &cols))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_SHAPE,
-                   "Node “%s”: the shape of “%s” is not known: %s",
+                   /* Translators: the node's id, its input's id, then why the
+                    * input's shape is unknown */
+                   _("Node “%s”: the shape of “%s” is not known: %s"),
                    bp_node_get_id (node), bp_node_get_id (inputs[0]),
                    bp_node_get_error (inputs[0]) ? bp_node_get_error (inputs[0])
-                                                 : "fix the nodes before it first");
+                                                 : _("fix the nodes before it first"));
       return NULL;
     }
 

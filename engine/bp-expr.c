@@ -22,6 +22,7 @@
  * constant attributes after their inputs; input(…), const(…) and
  * param(…) make a leaf of that kind from a literal. */
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -96,10 +97,13 @@ describe_token (const Token *token)
 {
   switch (token->kind)
     {
-    case T_EOF: return g_strdup ("the end of the text");
-    case T_NEWLINE: return g_strdup ("the end of the line");
-    case T_NAME: return g_strdup_printf ("the name “%.*s”", (int) token->len, token->start);
-    case T_NUMBER: return g_strdup_printf ("the number %.*s", (int) token->len, token->start);
+    /* Translators: what the parser found, put into "expected %s but found %s" */
+    case T_EOF: return g_strdup (_("the end of the text"));
+    case T_NEWLINE: return g_strdup (_("the end of the line"));
+    /* Translators: %.*s is a name as typed, e.g. "the name “apple”" */
+    case T_NAME: return g_strdup_printf (_("the name “%.*s”"), (int) token->len, token->start);
+    /* Translators: %.*s is a number as typed, e.g. "the number 2.5" */
+    case T_NUMBER: return g_strdup_printf (_("the number %.*s"), (int) token->len, token->start);
     case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH: case T_POWER: case T_AT:
     case T_LPAREN: case T_RPAREN: case T_LBRACKET: case T_RBRACKET: case T_COMMA:
     case T_EQUALS:
@@ -122,7 +126,8 @@ error_at (GError    **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, BP_ERROR, code, "line %u, column %u: %s",
+  /* Translators: a line number, a column number (both from 1), then the message */
+  g_set_error (error, BP_ERROR, code, _("line %u, column %u: %s"),
                token->line, token->col, message);
 }
 
@@ -133,7 +138,9 @@ expected (GError    **error,
 {
   g_autofree char *found = describe_token (token);
 
-  error_at (error, BP_ERROR_PARSE, token, "expected %s but found %s", what, found);
+  /* Translators: what the parser needs ("a number"), then what it found
+   * ("the end of the line", "the name “x”") */
+  error_at (error, BP_ERROR_PARSE, token, _("expected %s but found %s"), what, found);
 }
 
 /* ---------------------------------------------------------------- */
@@ -219,7 +226,8 @@ tokenize (const char  *text,
           token.len = q - p;
           if (token.len > 256)
             {
-              error_at (error, BP_ERROR_PARSE, &token, "a name is longer than 256 characters");
+              error_at (error, BP_ERROR_PARSE, &token, "%s",
+                        _("a name is longer than 256 characters"));
               return FALSE;
             }
         }
@@ -258,7 +266,7 @@ tokenize (const char  *text,
 
                 g_unichar_to_utf8 (c, buf);
                 token.len = strlen (buf);
-                error_at (error, BP_ERROR_PARSE, &token, "unexpected character “%s”",
+                error_at (error, BP_ERROR_PARSE, &token, _("unexpected character “%s”"),
                           g_unichar_isprint (c) ? buf : "?");
                 return FALSE;
               }
@@ -267,7 +275,7 @@ tokenize (const char  *text,
           if (c == ';' && nesting > 0)
             {
               error_at (error, BP_ERROR_PARSE, &token,
-                        "expected “,” or a closing bracket but found “;”");
+                        "%s", _("expected “,” or a closing bracket but found “;”"));
               return FALSE;
             }
         }
@@ -335,7 +343,7 @@ enter (Parser       *parser,
   if (++parser->depth > BP_EXPR_MAX_DEPTH)
     {
       error_at (error, BP_ERROR_PARSE, token,
-                "the expression nests more than %u levels deep", BP_EXPR_MAX_DEPTH);
+                _("the expression nests more than %u levels deep"), BP_EXPR_MAX_DEPTH);
       return FALSE;
     }
   return TRUE;
@@ -374,7 +382,7 @@ add_node (Parser      *parser,
   if (parser->n_nodes >= BP_EXPR_MAX_NODES)
     {
       error_at (error, BP_ERROR_TOO_LARGE, where,
-                "the expressions make more than %u nodes", BP_EXPR_MAX_NODES);
+                _("the expressions make more than %u nodes"), BP_EXPR_MAX_NODES);
       return NULL;
     }
   if (id == NULL)
@@ -465,7 +473,8 @@ parse_signed_number (Parser  *parser,
     negative ^= next (parser)->kind == T_MINUS;
   if (peek (parser)->kind != T_NUMBER)
     {
-      expected (error, peek (parser), "a number");
+      /* Translators: what the parser needs, put into "expected %s but found %s" */
+      expected (error, peek (parser), _("a number"));
       return FALSE;
     }
   *value = next (parser)->number;
@@ -548,7 +557,8 @@ parse_constant (Parser  *parser,
     }
   else
     {
-      expected (error, start, "a constant number");
+      /* Translators: what the parser needs, put into "expected %s but found %s" */
+      expected (error, start, _("a constant number"));
       ok = FALSE;
     }
 
@@ -580,11 +590,14 @@ parse_integer (Parser     *parser,
     {
       if (max == G_MAXINT64 || max > 1000)
         error_at (error, BP_ERROR_PARSE, start,
-                  "%s must be a whole number from %" G_GINT64_FORMAT, what, min);
-      else
+                  /* Translators: what is asked ("the axis"), then the smallest value */
+                  _("%s must be a whole number from %d"), what, (int) min);
+      else   /* min and max are small here: -1, 0 or 1 and at most 1000 */
         error_at (error, BP_ERROR_PARSE, start,
-                  "%s must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
-                  what, min, max);
+                  /* Translators: what is asked ("the axis"), the smallest and the
+                   * largest value */
+                  _("%s must be a whole number from %d to %d"),
+                  what, (int) min, (int) max);
       return FALSE;
     }
   *value = (gint64) d;
@@ -607,7 +620,8 @@ parse_matrix (Parser   *parser,
           const Token *row_start = peek (parser);
           guint n = 0;
 
-          if (!expect (parser, T_LBRACKET, "“[” to start a row", error))
+          /* Translators: what the parser needs, put into "expected %s but found %s" */
+          if (!expect (parser, T_LBRACKET, _("“[” to start a row"), error))
             return FALSE;
           do
             {
@@ -618,7 +632,7 @@ parse_matrix (Parser   *parser,
               if (values->len >= BP_DOCUMENT_MAX_ELEMENTS)
                 {
                   error_at (error, BP_ERROR_TOO_LARGE, open,
-                            "the matrix has more than %u elements", BP_DOCUMENT_MAX_ELEMENTS);
+                            _("the matrix has more than %u elements"), BP_DOCUMENT_MAX_ELEMENTS);
                   return FALSE;
                 }
               g_array_append_val (values, v);
@@ -630,7 +644,8 @@ parse_matrix (Parser   *parser,
           if (rows > 0 && n != cols)
             {
               error_at (error, BP_ERROR_SHAPE, row_start,
-                        "row %u of the matrix has %u elements but row 1 has %u",
+                        /* Translators: a row number, its length, the first row's length */
+                        _("row %u of the matrix has %u elements but row 1 has %u"),
                         rows + 1, n, cols);
               return FALSE;
             }
@@ -652,7 +667,7 @@ parse_matrix (Parser   *parser,
           if (values->len >= BP_DOCUMENT_MAX_ELEMENTS)
             {
               error_at (error, BP_ERROR_TOO_LARGE, open,
-                        "the matrix has more than %u elements", BP_DOCUMENT_MAX_ELEMENTS);
+                        _("the matrix has more than %u elements"), BP_DOCUMENT_MAX_ELEMENTS);
               return FALSE;
             }
           g_array_append_val (values, v);
@@ -684,7 +699,7 @@ parse_call (Parser   *parser,
   next (parser);   /* ( */
   if (op == NULL)
     {
-      error_at (error, BP_ERROR_PARSE, name, "unknown function “%s”", op_name);
+      error_at (error, BP_ERROR_PARSE, name, _("unknown function “%s”"), op_name);
       return FALSE;
     }
 
@@ -697,7 +712,9 @@ parse_call (Parser   *parser,
         goto out;
       if (args[0].literal == NULL)
         {
-          error_at (error, BP_ERROR_PARSE, arg, "%s() takes a number or a matrix", op_name);
+          error_at (error, BP_ERROR_PARSE, arg,
+                    /* Translators: %s is a leaf's name: input, const or param */
+                    _("%s() takes a number or a matrix"), op_name);
           goto out;
         }
       if (!expect (parser, T_RPAREN, "“)”", error))
@@ -711,7 +728,7 @@ parse_call (Parser   *parser,
 
   for (n_args = 0; n_args < op->arity; n_args++)
     {
-      if (n_args > 0 && !expect (parser, T_COMMA, "“,” and another argument", error))
+      if (n_args > 0 && !expect (parser, T_COMMA, _("“,” and another argument"), error))
         goto out;
       if (!parse_expr (parser, &args[n_args], error))
         {
@@ -725,8 +742,10 @@ parse_call (Parser   *parser,
     {
       gint64 times;
 
-      if (!expect (parser, T_COMMA, "“,” and the number of copies", error)
-          || !parse_integer (parser, "the number of copies", 1, BP_TENSOR_MAX_ELEMENTS,
+      /* Translators: what the parser needs, put into "expected %s but found %s" */
+      if (!expect (parser, T_COMMA, _("“,” and the number of copies"), error)
+          /* Translators: put into "%s must be a whole number from %d" */
+          || !parse_integer (parser, _("the number of copies"), 1, BP_TENSOR_MAX_ELEMENTS,
                              &times, error))
         goto out;
       attrs.times = (guint) times;
@@ -736,12 +755,13 @@ parse_call (Parser   *parser,
     {
       const Token *at = peek (parser);
 
-      if (!expect (parser, T_COMMA, "“,” and the exponent", error)
+      /* Translators: what the parser needs, put into "expected %s but found %s" */
+      if (!expect (parser, T_COMMA, _("“,” and the exponent"), error)
           || !parse_constant (parser, &attrs.power, error))
         goto out;
       if (!isfinite (attrs.power))
         {
-          error_at (error, BP_ERROR_PARSE, at, "the exponent must be a finite number");
+          error_at (error, BP_ERROR_PARSE, at, "%s", _("the exponent must be a finite number"));
           goto out;
         }
     }
@@ -750,11 +770,13 @@ parse_call (Parser   *parser,
       gint64 axis;
       gint64 min_axis = (op->attrs & BP_ATTR_TIMES) ? 0 : -1;
 
-      if (!parse_integer (parser, "the axis", min_axis, 1, &axis, error))
+      /* Translators: put into "%s must be a whole number from %d to %d" */
+      if (!parse_integer (parser, _("the axis"), min_axis, 1, &axis, error))
         goto out;
       attrs.axis = (int) axis;
     }
-  if (!expect (parser, T_RPAREN, op->attrs & BP_ATTR_AXIS ? "“,” and an axis, or “)”" : "“)”",
+  /* Translators: what the parser needs, put into "expected %s but found %s" */
+  if (!expect (parser, T_RPAREN, op->attrs & BP_ATTR_AXIS ? _("“,” and an axis, or “)”") : "“)”",
                error))
     goto out;
 
@@ -792,7 +814,8 @@ parse_primary (Parser   *parser,
         if (!enter (parser, token, error))
           return FALSE;
         ok = parse_expr (parser, result, error)
-             && expect (parser, T_RPAREN, "an operator or “)”", error);
+             /* Translators: what the parser needs, put into "expected %s but found %s" */
+             && expect (parser, T_RPAREN, _("an operator or “)”"), error);
         parser->depth--;
         return ok;
       }
@@ -819,12 +842,13 @@ parse_primary (Parser   *parser,
           {
             if (g_hash_table_contains (parser->reserved, name))
               error_at (error, BP_ERROR_PARSE, token,
-                        "“%s” is used before it is assigned", name);
+                        _("“%s” is used before it is assigned"), name);
             else if (bp_op_lookup (name) != NULL)
               error_at (error, BP_ERROR_PARSE, token,
-                        "“%s” is a function: write %s(…)", name, name);
+                        /* Translators: the same function name twice */
+                        _("“%1$s” is a function: write %1$s(…)"), name);
             else
-              error_at (error, BP_ERROR_PARSE, token, "unknown name “%s”", name);
+              error_at (error, BP_ERROR_PARSE, token, _("unknown name “%s”"), name);
             return FALSE;
           }
         result->node = node;
@@ -835,7 +859,8 @@ parse_primary (Parser   *parser,
     case T_EOF: case T_NEWLINE: case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH:
     case T_POWER: case T_AT: case T_RPAREN: case T_RBRACKET: case T_COMMA: case T_EQUALS:
     default:
-      expected (error, token, "a number, a name, “(” or “[”");
+      /* Translators: what the parser needs, put into "expected %s but found %s" */
+      expected (error, token, _("a number, a name, “(” or “[”"));
       return FALSE;
     }
 }
@@ -860,7 +885,8 @@ parse_power (Parser   *parser,
       g_autofree char *found = describe_token (peek (parser));
 
       error_at (error, BP_ERROR_PARSE, peek (parser),
-                "expected a constant exponent but found %s (x ^ k needs a number k)",
+                /* Translators: what was found ("the name “x”") */
+                _("expected a constant exponent but found %s (x ^ k needs a number k)"),
                 found);
       return FALSE;
     }
@@ -868,7 +894,7 @@ parse_power (Parser   *parser,
     return FALSE;
   if (!isfinite (k))
     {
-      error_at (error, BP_ERROR_PARSE, op_token, "the exponent must be a finite number");
+      error_at (error, BP_ERROR_PARSE, op_token, "%s", _("the exponent must be a finite number"));
       return FALSE;
     }
   if (k == 2)
@@ -1020,7 +1046,8 @@ parse_statement (Parser   *parser,
     goto out;
   if (peek (parser)->kind != T_NEWLINE && peek (parser)->kind != T_EOF)
     {
-      expected (error, peek (parser), "an operator or the end of the line");
+      /* Translators: what the parser needs, put into "expected %s but found %s" */
+      expected (error, peek (parser), _("an operator or the end of the line"));
       goto out;
     }
 
@@ -1034,8 +1061,8 @@ parse_statement (Parser   *parser,
       if (peek (parser)->kind != T_EOF)
         {
           error_at (error, BP_ERROR_PARSE, start,
-                    "expected an assignment such as “y = …” (only the last line may "
-                    "be a bare expression)");
+                    "%s", _("expected an assignment such as “y = …” (only the last line may "
+                            "be a bare expression)"));
           goto out;
         }
       parser->pos = save;
@@ -1095,7 +1122,8 @@ check_shapes (Parser  *parser,
       if (message == NULL)
         continue;
       packed = GPOINTER_TO_UINT (g_hash_table_lookup (parser->where, node));
-      g_set_error (error, BP_ERROR, local_error->code, "line %u, column %u: %s",
+      /* Translators: a line number, a column number (both from 1), then the message */
+      g_set_error (error, BP_ERROR, local_error->code, _("line %u, column %u: %s"),
                    packed >> 16, packed & 0xffff, message);
       return FALSE;
     }
@@ -1124,16 +1152,20 @@ bp_expr_parse (const char  *text,
   length = strlen (text);
   if (length > BP_EXPR_MAX_BYTES)
     {
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "The expressions are %" G_GSIZE_FORMAT " bytes long; at most %u are accepted",
-                   length, BP_EXPR_MAX_BYTES);
+                   /* Translators: the text's size, then the largest size accepted */
+                   _("The expressions are %s bytes long; at most %u are accepted"),
+                   size, BP_EXPR_MAX_BYTES);
       return NULL;
     }
   if (!g_utf8_validate_len (text, length, &end))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_PARSE,
-                   "The text is not valid UTF-8 (byte %" G_GSIZE_FORMAT ")",
-                   (gsize) (end - text));
+                   /* Translators: the offset of the first bad byte (0 = the first) */
+                   _("The text is not valid UTF-8 (byte %u)"),
+                   (guint) (end - text));   /* below BP_EXPR_MAX_BYTES */
       return NULL;
     }
 
@@ -1179,8 +1211,8 @@ bp_expr_parse (const char  *text,
   if (output == NULL)
     {
       g_set_error_literal (error, BP_ERROR, BP_ERROR_PARSE,
-                           "line 1, column 1: expected an assignment such as “y = x * 2” "
-                           "but found no expression");
+                           _("line 1, column 1: expected an assignment such as “y = x * 2” "
+                             "but found no expression"));
       return NULL;
     }
   bp_graph_set_output (graph, output);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -268,10 +269,15 @@ find_output (BpGraph  *self,
           n_unused++;
 
       if (self->nodes->len == 0)
-        g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "The graph is empty");
+        g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("The graph is empty"));
       else
         g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                     "%u nodes feed nothing; choose which one is the output", n_unused);
+                     /* Translators: %u is a number of nodes whose value goes nowhere */
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%u node feeds nothing; choose which one is the output",
+                                  "%u nodes feed nothing; choose which one is the output",
+                                  n_unused),
+                     n_unused);
     }
 
   return output;
@@ -405,7 +411,7 @@ bp_graph_add_node (BpGraph     *self,
   if (op == NULL)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_OP,
-                   "Unknown operation “%s”", op_name);
+                   _("Unknown operation “%s”"), op_name);
       return NULL;
     }
 
@@ -429,13 +435,13 @@ bp_graph_add_node (BpGraph     *self,
     }
   else if (*id == '\0')
     {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "A node needs a non-empty id");
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("A node needs a non-empty id"));
       return NULL;
     }
   else if (g_hash_table_contains (self->by_id, id))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
-                   "There is already a node “%s”", id);
+                   _("There is already a node “%s”"), id);
       return NULL;
     }
   else
@@ -569,12 +575,18 @@ bp_graph_connect (BpGraph     *self,
     {
       if (dst->op->arity == 0)
         g_set_error (error, BP_ERROR, BP_ERROR_ARITY,
-                     "Node “%s”: %s is a leaf and takes no inputs", dst->id, dst->op->name);
+                     /* Translators: the node's id, then its op's name ("input") */
+                     _("Node “%s”: %s is a leaf and takes no inputs"),
+                     dst->id, dst->op->name);
       else
         g_set_error (error, BP_ERROR, BP_ERROR_ARITY,
-                     "Node “%s”: %s takes %u input%s, there is no input %u",
-                     dst->id, dst->op->name, dst->op->arity,
-                     dst->op->arity == 1 ? "" : "s", slot + 1);
+                     /* Translators: the node's id, its op's name ("mul"), how many
+                      * inputs the op takes, the input number asked for */
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "Node “%s”: %s takes %u input, there is no input %u",
+                                  "Node “%s”: %s takes %u inputs, there is no input %u",
+                                  dst->op->arity),
+                     dst->id, dst->op->name, dst->op->arity, slot + 1);
       return FALSE;
     }
 
@@ -585,7 +597,7 @@ bp_graph_connect (BpGraph     *self,
       if (src == dst)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_CYCLE,
-                       "Connecting “%s” to itself would close a cycle", src->id);
+                       _("Connecting “%s” to itself would close a cycle"), src->id);
           return FALSE;
         }
 
@@ -595,7 +607,9 @@ bp_graph_connect (BpGraph     *self,
       g_string_append (path, dst->id);
 
       g_set_error (error, BP_ERROR, BP_ERROR_CYCLE,
-                   "Connecting “%s” to “%s” would close a cycle: %s",
+                   /* Translators: the source node, the destination node, then the
+                    * path that would become a cycle ("a → b → a") */
+                   _("Connecting “%s” to “%s” would close a cycle: %s"),
                    src->id, dst->id, path->str);
       return FALSE;
     }
@@ -645,13 +659,13 @@ bp_graph_rename_node (BpGraph     *self,
     return TRUE;
   if (*new_id == '\0')
     {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "A node needs a non-empty id");
+      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("A node needs a non-empty id"));
       return FALSE;
     }
   if (g_hash_table_contains (self->by_id, new_id))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
-                   "There is already a node “%s”", new_id);
+                   _("There is already a node “%s”"), new_id);
       return FALSE;
     }
 
@@ -819,7 +833,9 @@ bp_graph_validate (BpGraph  *self,
             {
               if (local_error == NULL)
                 local_error = g_error_new (BP_ERROR, BP_ERROR_ARITY,
-                                           "Node “%s”: input “%s” of %s is not connected",
+                                           /* Translators: the node's id, the input's
+                                            * name ("x"), the op's name ("mul") */
+                                           _("Node “%s”: input “%s” of %s is not connected"),
                                            node->id, op->input_names[s], op->name);
               continue;
             }
@@ -839,12 +855,14 @@ bp_graph_validate (BpGraph  *self,
 
       if (local_error == NULL &&
           !op->shape (&node->attrs, in_rows, in_cols, &node->rows, &node->cols, &local_error))
-        g_prefix_error (&local_error, "Node “%s”: ", node->id);
+        g_prefix_error (&local_error, _("Node “%s”: "), node->id);
 
       if (local_error == NULL &&
           (guint64) node->rows * node->cols > BP_TENSOR_MAX_ELEMENTS)
         local_error = g_error_new (BP_ERROR, BP_ERROR_TOO_LARGE,
-                                   "Node “%s”: %s: the value would be %u×%u, more than %u numbers",
+                                   /* Translators: the node's id, the op's name, the
+                                    * value's rows×columns, the largest size allowed */
+                                   _("Node “%s”: %s: the value would be %u×%u, more than %u numbers"),
                                    node->id, op->name, node->rows, node->cols,
                                    BP_TENSOR_MAX_ELEMENTS);
 
@@ -954,11 +972,11 @@ run_forward (BpGraph  *self,
   return valid;
 }
 
-/* Why `node` (invalid after validation) cannot be computed. `what` says
- * what was asked of it ("differentiated", "evaluated"). */
+/* Why `node` (invalid after validation) cannot be computed, when it
+ * was asked to be differentiated or else evaluated. */
 static void
 set_blocked_error (BpNode      *node,
-                   const char  *what,
+                   gboolean     differentiating,
                    GError     **error)
 {
   BpNode *blocker = node->blocker;
@@ -967,10 +985,18 @@ set_blocked_error (BpNode      *node,
 
   if (blocker == node)
     g_set_error_literal (error, BP_ERROR, node->error_code, node->error);
+  else if (differentiating)
+    g_set_error (error, BP_ERROR, blocker->error_code,
+                 /* Translators: the output node, the broken node it depends on,
+                  * then that node's own error message */
+                 _("The output “%s” cannot be differentiated: it depends on “%s”, which cannot be computed. %s"),
+                 node->id, blocker->id, blocker->error);
   else
     g_set_error (error, BP_ERROR, blocker->error_code,
-                 "The output “%s” cannot be %s: it depends on “%s”, which cannot be computed. %s",
-                 node->id, what, blocker->id, blocker->error);
+                 /* Translators: the output node, the broken node it depends on,
+                  * then that node's own error message */
+                 _("The output “%s” cannot be evaluated: it depends on “%s”, which cannot be computed. %s"),
+                 node->id, blocker->id, blocker->error);
 }
 
 static gboolean
@@ -1092,7 +1118,7 @@ bp_graph_backward (BpGraph  *self,
 
   if (!output->valid)
     {
-      set_blocked_error (output, "differentiated", error);
+      set_blocked_error (output, TRUE, error);
       return FALSE;
     }
 
@@ -1258,7 +1284,7 @@ bp_graph_evaluate (BpGraph  *self,
     return NULL;
   if (!output->valid)
     {
-      set_blocked_error (output, "evaluated", error);
+      set_blocked_error (output, FALSE, error);
       return NULL;
     }
 
@@ -1342,21 +1368,25 @@ bp_node_set_attrs (BpNode         *node,
   if ((op->attrs & BP_ATTR_AXIS) && (attrs->axis < -1 || attrs->axis > 1))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Node “%s”: %s: axis is %d; it must be 0 (down the rows), 1 (along each row) or -1 (all)",
+                   /* Translators: the node's id, the op's name, the axis given */
+                   _("Node “%s”: %s: axis is %d; it must be 0 (down the rows), 1 (along each row) or -1 (all)"),
                    node->id, op->name, attrs->axis);
       return FALSE;
     }
   if ((op->attrs & BP_ATTR_TIMES) && (attrs->times < 1 || attrs->times > BP_TENSOR_MAX_ELEMENTS))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Node “%s”: %s: times is %u; it must be between 1 and %u",
+                   /* Translators: the node's id, the op's name, the number of
+                    * copies given, the largest number allowed */
+                   _("Node “%s”: %s: times is %u; it must be between 1 and %u"),
                    node->id, op->name, attrs->times, BP_TENSOR_MAX_ELEMENTS);
       return FALSE;
     }
   if ((op->attrs & BP_ATTR_POWER) && !isfinite (attrs->power))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Node “%s”: %s: the power must be a finite number", node->id, op->name);
+                   /* Translators: the node's id, then the op's name ("pow") */
+                   _("Node “%s”: %s: the power must be a finite number"), node->id, op->name);
       return FALSE;
     }
 

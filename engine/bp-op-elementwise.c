@@ -16,7 +16,8 @@ same_shape (const char   *op_name,
 {
   if (in_rows[0] != in_rows[1] || in_cols[0] != in_cols[1])
     {
-      bp_op_shape_error (error, "%s: x is %u×%u but y is %u×%u; both need the same shape",
+      /* Translators: the op's name ("add"), then the shapes (rows×columns) of x and y */
+      bp_op_shape_error (error, _("%s: x is %u×%u but y is %u×%u; both need the same shape"),
                          op_name, in_rows[0], in_cols[0], in_rows[1], in_cols[1]);
       return FALSE;
     }

@@ -52,7 +52,10 @@ targets_shape (const char   *op_name,
 
   if (!one_hot && !labels)
     {
-      bp_op_shape_error (error, "%s: %s is %u×%u but t is %u×%u; t needs to be %u×%u (one-hot) or %u×1 (labels)",
+      /* Translators: the op's name, the first input's name ("y" or "x"), the
+       * shapes (rows×columns) of it and of the labels t, then the shapes t may
+       * have: the same (one-hot labels) or one column of class numbers */
+      bp_op_shape_error (error, _("%s: %s is %u×%u but t is %u×%u; t needs to be %u×%u (one-hot) or %u×1 (labels)"),
                          op_name, y_name, in_rows[0], in_cols[0], in_rows[1], in_cols[1],
                          in_rows[0], in_cols[0], in_rows[0]);
       return FALSE;
@@ -300,7 +303,8 @@ mse_shape (const BpAttrs *attrs,
 {
   if (in_rows[0] != in_rows[1] || in_cols[0] != in_cols[1])
     {
-      bp_op_shape_error (error, "mse: y is %u×%u but t is %u×%u; both need the same shape",
+      /* Translators: the shapes (rows×columns) of y and t; "mse" is the op's name */
+      bp_op_shape_error (error, _("mse: y is %u×%u but t is %u×%u; both need the same shape"),
                          in_rows[0], in_cols[0], in_rows[1], in_cols[1]);
       return FALSE;
     }

@@ -25,7 +25,8 @@ repeat_shape (const BpAttrs *attrs,
 
   if (attrs->times < 1)
     {
-      bp_op_shape_error (error, "repeat: times is %u; it needs to be at least 1", attrs->times);
+      /* Translators: "repeat" is the op's name, "times" its number of copies */
+      bp_op_shape_error (error, _("repeat: times is %u; it needs to be at least 1"), attrs->times);
       return FALSE;
     }
   if (attrs->axis == 1)
@@ -36,7 +37,9 @@ repeat_shape (const BpAttrs *attrs,
   if (rows * cols > BP_TENSOR_MAX_ELEMENTS)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "repeat: %u copies of a %u×%u value would have more than %u numbers",
+                   /* Translators: the number of copies, the value's rows×columns,
+                    * the largest size allowed; "repeat" is the op's name */
+                   _("repeat: %u copies of a %u×%u value would have more than %u numbers"),
                    attrs->times, in_rows[0], in_cols[0], BP_TENSOR_MAX_ELEMENTS);
       return FALSE;
     }
@@ -283,14 +286,21 @@ check_xw (const char   *op_name,
 {
   if (in_cols[0] != in_rows[1])
     {
-      bp_op_shape_error (error, "%s: X is %u×%u but W is %u×%u; W needs %u rows",
+      /* Translators: the op's name ("matmul"), the shapes (rows×columns) of
+       * X and W, then how many rows W needs (X's number of columns) */
+      bp_op_shape_error (error, g_dngettext (GETTEXT_PACKAGE,
+                                             "%s: X is %u×%u but W is %u×%u; W needs %u row",
+                                             "%s: X is %u×%u but W is %u×%u; W needs %u rows",
+                                             in_cols[0]),
                          op_name, in_rows[0], in_cols[0], in_rows[1], in_cols[1], in_cols[0]);
       return FALSE;
     }
   if ((guint64) in_rows[0] * in_cols[1] > BP_TENSOR_MAX_ELEMENTS)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   "%s: X · W would be %u×%u, more than %u numbers",
+                   /* Translators: the op's name, the product's rows×columns, the
+                    * largest size allowed */
+                   _("%s: X · W would be %u×%u, more than %u numbers"),
                    op_name, in_rows[0], in_cols[1], BP_TENSOR_MAX_ELEMENTS);
       return FALSE;
     }
@@ -369,7 +379,9 @@ affine_shape (const BpAttrs *attrs,
     return FALSE;
   if (in_rows[2] != 1 || in_cols[2] != in_cols[1])
     {
-      bp_op_shape_error (error, "affine: b is %u×%u but X · W is %u×%u; b needs to be 1×%u",
+      /* Translators: the shapes (rows×columns) of the bias b and of X · W, then
+       * the columns b needs; "affine" is the op's name */
+      bp_op_shape_error (error, _("affine: b is %u×%u but X · W is %u×%u; b needs to be 1×%u"),
                          in_rows[2], in_cols[2], in_rows[0], in_cols[1], in_cols[1]);
       return FALSE;
     }
@@ -506,9 +518,9 @@ softmax_backward (const BpAttrs   *attrs,
 const BpOp bp_op_softmax = {
   .name = "softmax", .symbol = "Softmax", .title = N_("Softmax"),
   .kind = BP_OP_KIND_LAYER, .arity = 1, .input_names = bp_op_names_x,
-  .forward_text = "yᵢ = exp(xᵢ) / Σⱼ exp(xⱼ), row by row",
+  .forward_text = N_("yᵢ = exp(xᵢ) / Σⱼ exp(xⱼ), row by row"),
   .formula = "∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ)",
-  .backward_text = "dx = y ⊙ (dy − Σ dy ⊙ y), row by row",
+  .backward_text = N_("dx = y ⊙ (dy − Σ dy ⊙ y), row by row"),
   .shape = softmax_shape,
   .forward = softmax_forward,
   .backward = softmax_backward,

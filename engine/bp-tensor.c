@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -444,14 +445,16 @@ parse_number (Parser  *parser,
       g_ascii_strncasecmp (parser->p, "inf", 3) != 0)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Expected a number at position %d of “%s”",
+                   /* Translators: a character position (1 = the first), then the text typed */
+                   _("Expected a number at position %d of “%s”"),
                    (int) (start - parser->text) + 1, parser->text);
       return FALSE;
     }
   if (parser->p[0] == '0' && (parser->p[1] == 'x' || parser->p[1] == 'X'))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Expected a decimal number at position %d of “%s”",
+                   /* Translators: a character position (1 = the first), then the text typed */
+                   _("Expected a decimal number at position %d of “%s”"),
                    (int) (start - parser->text) + 1, parser->text);
       return FALSE;
     }
@@ -460,7 +463,8 @@ parse_number (Parser  *parser,
   if (end == parser->p)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Expected a number at position %d of “%s”",
+                   /* Translators: a character position (1 = the first), then the text typed */
+                   _("Expected a number at position %d of “%s”"),
                    (int) (start - parser->text) + 1, parser->text);
       return FALSE;
     }
@@ -484,7 +488,8 @@ parse_row (Parser  *parser,
   if (*parser->p != '[')
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Expected “[” at position %d of “%s”",
+                   /* Translators: a character position (1 = the first), then the text typed */
+                   _("Expected “[” at position %d of “%s”"),
                    (int) (parser->p - parser->text) + 1, parser->text);
       return FALSE;
     }
@@ -499,7 +504,7 @@ parse_row (Parser  *parser,
       if (values->len >= BP_TENSOR_MAX_ELEMENTS)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                       "A matrix may have at most %u numbers", BP_TENSOR_MAX_ELEMENTS);
+                       _("A matrix may have at most %u numbers"), BP_TENSOR_MAX_ELEMENTS);
           return FALSE;
         }
       g_array_append_val (values, v);
@@ -517,7 +522,8 @@ parse_row (Parser  *parser,
           break;
         }
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Expected “,” or “]” at position %d of “%s”",
+                   /* Translators: a character position (1 = the first), then the text typed */
+                   _("Expected “,” or “]” at position %d of “%s”"),
                    (int) (parser->p - parser->text) + 1, parser->text);
       return FALSE;
     }
@@ -549,7 +555,8 @@ bp_tensor_parse (const char  *text,
       if (*parser.p != '\0')
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                       "Unexpected “%s” after the number in “%s”", parser.p, text);
+                       /* Translators: the unexpected rest, then the whole text typed */
+                       _("Unexpected “%s” after the number in “%s”"), parser.p, text);
           return NULL;
         }
       return bp_tensor_new_scalar (v);
@@ -580,8 +587,13 @@ bp_tensor_parse (const char  *text,
             if (rows > 0 && n_cols != cols)
               {
                 g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                             "Row %u has %u number%s but row 1 has %u",
-                             rows + 1, n_cols, n_cols == 1 ? "" : "s", cols);
+                             /* Translators: a row number, how many numbers it has,
+                              * how many the first row has */
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "Row %u has %u number but row 1 has %u",
+                                          "Row %u has %u numbers but row 1 has %u",
+                                          n_cols),
+                             rows + 1, n_cols, cols);
                 return NULL;
               }
             cols = n_cols;
@@ -599,7 +611,8 @@ bp_tensor_parse (const char  *text,
                 break;
               }
             g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                         "Expected “,” or “]” at position %d of “%s”",
+                         /* Translators: a character position (1 = the first), then the text typed */
+                         _("Expected “,” or “]” at position %d of “%s”"),
                          (int) (parser.p - text) + 1, text);
             return NULL;
           }
@@ -610,7 +623,8 @@ bp_tensor_parse (const char  *text,
   if (*parser.p != '\0')
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   "Unexpected “%s” after the matrix in “%s”", parser.p, text);
+                   /* Translators: the unexpected rest, then the whole text typed */
+                   _("Unexpected “%s” after the matrix in “%s”"), parser.p, text);
       return NULL;
     }
 
