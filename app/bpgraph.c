@@ -3,6 +3,7 @@
  * "Headless CLI"). Links the engine and the renderer, never GTK.
  * Exit codes: 0 ok, 1 bad input (message on stderr), 2 usage. */
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -640,9 +641,20 @@ main (int    argc,
       char **argv)
 {
   const char *command;
+  const char *localedir;
   int status;
 
   setlocale (LC_ALL, "");
+  /* The engine's messages are translated (as in app/main.c): the "C"
+   * locale ignores LANGUAGE, C.UTF-8 honours it, so `LANGUAGE=ko bpgraph`
+   * reports in Korean where LANG is unset. BP_LOCALEDIR points at the
+   * build's po/ to run uninstalled. */
+  if (g_getenv ("LANGUAGE") != NULL && g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
+    setlocale (LC_MESSAGES, "C.UTF-8");
+  localedir = g_getenv ("BP_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2)
     {
