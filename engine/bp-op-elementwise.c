@@ -262,7 +262,7 @@ const BpOp bp_op_relu = {
   .name = "relu", .symbol = "ReLU", .title = N_("ReLU"),
   .kind = BP_OP_KIND_LAYER, .arity = 1, .input_names = bp_op_names_x,
   .forward_text = "y = max(0, x)",
-  .formula = "∂y/∂x = 1 where x > 0, else 0",
+  .formula = N_("∂y/∂x = 1 where x > 0, else 0"),
   .backward_text = N_("passes the upstream gradient where x > 0, zero elsewhere"),
   UNARY_FUNCS (relu),
 };

@@ -281,7 +281,7 @@ const BpOp bp_op_softmax_with_loss = {
   .name = "softmax_with_loss", .symbol = "Softmax-with-Loss", .title = N_("Softmax with loss"),
   .kind = BP_OP_KIND_LAYER, .arity = 2, .input_names = names_xt,
   .forward_text = N_("L = cross_entropy(softmax(x), t)"),
-  .formula = "∂L/∂x = (y − t) / N, with y = softmax(x)",
+  .formula = N_("∂L/∂x = (y − t) / N, with y = softmax(x)"),
   .backward_text = N_("dx = dL·(y − t) / N (computed exactly, keeping the 1e-7); dt = −dL·log(y + 1e-7) / N"),
   .shape = softmax_with_loss_shape,
   .forward = softmax_with_loss_forward,

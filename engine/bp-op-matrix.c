@@ -106,7 +106,7 @@ const BpOp bp_op_repeat = {
   .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,
   .attrs = BP_ATTR_TIMES | BP_ATTR_AXIS,
   .forward_text = N_("Y = n copies of x, stacked along the axis"),
-  .formula = "∂Y/∂x = 1 for each copy",
+  .formula = N_("∂Y/∂x = 1 for each copy"),
   .backward_text = N_("sums the n upstream gradients: dx = Σ dY of every copy"),
   .shape = repeat_shape,
   .forward = repeat_forward,

@@ -11,7 +11,7 @@ const BpOp bp_op_input = {
   .name = "input", .symbol = "in", .title = N_("Input"),
   .kind = BP_OP_KIND_LEAF, .arity = 0,
   .forward_text = N_("a value given from outside"),
-  .formula = "receives ∂L/∂x",
+  .formula = N_("receives ∂L/∂x"),
   .backward_text = N_("the gradient arrives here"),
 };
 
@@ -19,7 +19,7 @@ const BpOp bp_op_const = {
   .name = "const", .symbol = "c", .title = N_("Constant"),
   .kind = BP_OP_KIND_LEAF, .arity = 0,
   .forward_text = N_("a fixed number"),
-  .formula = "receives ∂L/∂c",
+  .formula = N_("receives ∂L/∂c"),
   .backward_text = N_("the gradient arrives here (nothing learns from it)"),
 };
 
@@ -27,7 +27,7 @@ const BpOp bp_op_param = {
   .name = "param", .symbol = "θ", .title = N_("Parameter"),
   .kind = BP_OP_KIND_LEAF, .arity = 0,
   .forward_text = N_("a learnable weight"),
-  .formula = "receives ∂L/∂θ",
+  .formula = N_("receives ∂L/∂θ"),
   .backward_text = N_("the gradient arrives here: what learning would use"),
 };
 

@@ -75,7 +75,7 @@ typedef struct
   const char *const *input_names; /* {"x", "y"}; NULL for leaves */
   guint              attrs;       /* BpAttrFlags accepted */
   const char        *forward_text;/* "z = x × y" */
-  const char        *formula;     /* "∂z/∂x = y, ∂z/∂y = x" */
+  const char        *formula;     /* "∂z/∂x = y, ∂z/∂y = x" (N_() where it has words) */
   const char        *backward_text; /* "swaps the inputs: dx = dz·y, dy = dz·x" */
   BpOpShapeFunc      shape;
   BpOpForwardFunc    forward;

@@ -189,7 +189,7 @@ create_row (const BpOp *op)
 
   if (op->forward_text != NULL)
     {
-      tooltip = g_strdup (op->forward_text);
+      tooltip = g_strdup (_(op->forward_text));
       gtk_widget_set_tooltip_text (row, tooltip);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),

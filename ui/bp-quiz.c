@@ -90,7 +90,7 @@ make_hint (BpQuiz      *self,
         return g_strdup (_("Hint: this is a given input value."));
       /* Translators: %s is the op's forward formula, e.g. "z = x × y" */
       return g_strdup_printf (_("Hint: compute %s from the values on the incoming arrows."),
-                              op->forward_text);
+                              _(op->forward_text));
     }
 
   if (node == bp_graph_get_output (graph))
@@ -103,11 +103,11 @@ make_hint (BpQuiz      *self,
   if (bp_graph_get_n_consumers (graph, node) > 1)
     /* Translators: %s is a local-derivative formula, e.g. "∂z/∂x = y" */
     return g_strdup_printf (_("Hint: this node feeds several others, so add up the gradients they send back; each is upstream gradient × local derivative (%s)."),
-                            bp_node_get_op (consumer)->formula);
+                            _(bp_node_get_op (consumer)->formula));
 
   /* Translators: %s is a local-derivative formula, e.g. "∂z/∂x = y" */
   return g_strdup_printf (_("Hint: multiply the upstream gradient by the local derivative (%s)."),
-                          bp_node_get_op (consumer)->formula);
+                          _(bp_node_get_op (consumer)->formula));
 }
 
 static void

@@ -229,7 +229,7 @@ update_node_section (BpTeachPanel *self,
                              tr (op->title), op->symbol);
   gtk_label_set_label (self->op_label, op_text);
   gtk_label_set_label (self->forward_label, tr (op->forward_text));
-  gtk_label_set_label (self->formula_label, op->formula != NULL ? op->formula : "");
+  gtk_label_set_label (self->formula_label, tr (op->formula));
   gtk_label_set_label (self->backward_text_label, tr (op->backward_text));
   gtk_widget_set_visible (GTK_WIDGET (self->formula_caption), TRUE);
 
