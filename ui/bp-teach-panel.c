@@ -197,6 +197,15 @@ describe_backward_step (BpTeachPanel *self,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* An empty label would still take a line and its spacing. */
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_label (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
 static void
 update_node_section (BpTeachPanel *self,
                      BpNode       *node)
@@ -210,13 +219,19 @@ update_node_section (BpTeachPanel *self,
   BpNode *blocker;
   int fwd = -1, bwd = -1;
 
+  /* Without a node the section is a plain hint, not a heading. */
+  if (node == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->op_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->op_label), "dim-label");
+
   if (node == NULL)
     {
       gtk_label_set_label (self->op_label, _("Select a node to see how it computes its value and passes the gradient back."));
-      gtk_label_set_label (self->forward_label, "");
-      gtk_label_set_label (self->formula_label, "");
-      gtk_label_set_label (self->backward_text_label, "");
-      gtk_label_set_label (self->value_label, "");
+      set_text (self->forward_label, "");
+      set_text (self->formula_label, "");
+      set_text (self->backward_text_label, "");
+      set_text (self->value_label, "");
       gtk_label_set_label (self->chain_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->formula_caption), FALSE);
       gtk_widget_set_visible (self->chain_section, FALSE);
@@ -228,9 +243,9 @@ update_node_section (BpTeachPanel *self,
   op_text = g_strdup_printf (_("%s: %s (%s)"), bp_node_get_label (node),
                              tr (op->title), op->symbol);
   gtk_label_set_label (self->op_label, op_text);
-  gtk_label_set_label (self->forward_label, tr (op->forward_text));
-  gtk_label_set_label (self->formula_label, tr (op->formula));
-  gtk_label_set_label (self->backward_text_label, tr (op->backward_text));
+  set_text (self->forward_label, tr (op->forward_text));
+  set_text (self->formula_label, tr (op->formula));
+  set_text (self->backward_text_label, tr (op->backward_text));
   gtk_widget_set_visible (GTK_WIDGET (self->formula_caption), TRUE);
 
   if (trace != NULL)
@@ -268,7 +283,7 @@ update_node_section (BpTeachPanel *self,
                                   bp_node_get_label (blocker));
   else
     value_text = g_strdup (_("Value: not computed yet (press Forward or Step)."));
-  gtk_label_set_label (self->value_label, value_text);
+  set_text (self->value_label, value_text);
 
   gtk_widget_set_visible (self->chain_section, trace != NULL);
   if (trace == NULL)
