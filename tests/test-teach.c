@@ -78,11 +78,48 @@ open_example (const char *name)
   return window;
 }
 
+/* Destroys the window and runs the main loop until it is finalized, so
+ * nothing of it (popovers, timers on its surfaces) is left for the next
+ * test. */
 static void
 destroy_window (BpWindow *window)
 {
+  gboolean timed_out = FALSE;
+  guint timeout;
+
   window->close_confirmed = TRUE;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_destroy (GTK_WINDOW (window));
+  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (window != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  spin ();
+}
+
+/* Runs the main loop until `widget` (a popover: its own surface) is on
+ * screen and laid out; mapping waits for the X server. */
+static void
+wait_for_mapped (GtkWidget *widget)
+{
+  gboolean timed_out = FALSE;
+  gboolean painted = FALSE;
+  guint timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  GdkFrameClock *clock;
+  gulong handler;
+
+  while (!gtk_widget_get_mapped (widget) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
   spin ();
 }
 
@@ -353,7 +390,14 @@ assert_answer_fits (BpWindow *window)
     if (GTK_IS_POPOVER (child) && gtk_widget_has_css_class (child, "quiz-popover"))
       popover = child;
   g_assert_nonnull (popover);
-  g_assert_true (gtk_widget_get_mapped (popover));
+  /* Another test's window on the same X server may take the focus, which
+   * closes an autohide popover: open it again as a plain one (autohide
+   * only changes while it is hidden) to measure it. */
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  spin ();
+  gtk_popover_set_autohide (GTK_POPOVER (popover), FALSE);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  wait_for_mapped (popover);
   label = gtk_widget_get_last_child (gtk_popover_get_child (GTK_POPOVER (popover)));
   g_assert_true (GTK_IS_LABEL (label));
   g_assert_cmpint (gtk_widget_get_width (label), >, 0);
@@ -408,8 +452,8 @@ test_quiz (void)
     g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "2", &result));
     g_assert_true (contains (result, "✗"));
     g_assert_true (contains (result, "∂z/∂y = x"));
+    assert_answer_fits (window);   /* waits until it is on screen */
     screen_picture ("quiz-popover");
-    assert_answer_fits (window);
     g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "200", &result));
     g_assert_true (contains (result, "✓"));
     g_assert_false (bp_quiz_is_blank (quiz, tax, BP_QUIZ_GRAD));
@@ -641,8 +685,8 @@ test_quiz_long_hint (void)
 
   g_assert_true (_bp_window_teach_answer_on_canvas (window, apple_num, "1", &result));
   g_assert_true (contains (result, "several"));
+  assert_answer_fits (window);   /* waits until it is on screen */
   screen_picture ("quiz-long-hint");
-  assert_answer_fits (window);
 
   destroy_window (window);
 }

@@ -283,12 +283,25 @@ window_destroy_cb (BpWindowTeach *teach)
   bp_player_set_widget (teach->player, NULL);
 }
 
-/* An open popover must close before its window's surface goes. */
+/* An open popover must close before its window's surface goes, and it
+ * goes with it. GTK 4.8's tooltip code remembers the last native under
+ * the pointer until that native is disposed (only windows are forgotten
+ * when destroyed); a popover without its surface, still referenced
+ * somewhere, makes the pending tooltip timer call
+ * gdk_surface_get_device_position (NULL). Disposing it now tells the
+ * tooltip at once. The next question makes a new popover. */
 static void
 bar_unmap_cb (BpWindowTeach *teach)
 {
-  if (teach->answer_popover != NULL)
-    gtk_popover_popdown (teach->answer_popover);
+  GtkWidget *popover = GTK_WIDGET (teach->answer_popover);
+
+  if (popover == NULL)
+    return;
+  g_object_ref (popover);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_widget_unparent (popover);
+  g_object_run_dispose (G_OBJECT (popover));
+  g_object_unref (popover);
 }
 
 /* --- presentation mode --- */
