@@ -10,6 +10,7 @@
 #include "bp-examples.h"
 #include "bp-value-popover.h"
 #include "bp-palette.h"
+#include "bp-ui-test.h"
 
 typedef struct
 {
@@ -22,45 +23,6 @@ typedef struct
 } Fixture;
 
 /* --- helpers --- */
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  gboolean painted = FALSE;
-  gboolean timed_out = FALSE;
-  GdkFrameClock *clock;
-  gulong handler;
-  guint timeout;
-
-  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  while (!gtk_widget_get_mapped (widget) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-}
 
 static void
 message_cb (BpCanvas   *canvas,
@@ -106,7 +68,7 @@ fixture_setup (Fixture       *f,
   g_signal_connect (f->canvas, "selection-changed", G_CALLBACK (count_cb), &f->selection_changed);
   bp_canvas_set_document (f->canvas, f->document);
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_for_frame (GTK_WIDGET (f->canvas));
+  bp_ui_test_wait_for_frame (GTK_WIDGET (f->canvas));
 }
 
 static void
@@ -514,14 +476,14 @@ test_canvas_value_popover_grows (Fixture       *f,
   spin_for (50);
   gtk_popover_set_autohide (GTK_POPOVER (popover), FALSE);
   gtk_popover_popup (GTK_POPOVER (popover));
-  wait_for_frame (GTK_WIDGET (popover));
+  bp_ui_test_wait_for_frame (GTK_WIDGET (popover));
   assert_popover_fits (popover);
   height_before = gtk_widget_get_height (GTK_WIDGET (popover));
 
   bp_value_popover_set_text (popover, "1 abcdefghijkl mnopqrstuvw xyzabcdefg hijklmnop qrstuvwxyz abcdefg "
                                      "hijklmnop qrstuv wxyz 1 abcdefghijkl mnopqrstuvw xyzabcdefg");
   g_assert_nonnull (bp_value_popover_get_error (popover));
-  wait_for_frame (GTK_WIDGET (popover));
+  bp_ui_test_wait_for_frame (GTK_WIDGET (popover));
   spin_for (100);
   assert_popover_fits (popover);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (popover)), >, height_before);
@@ -748,27 +710,11 @@ canvas_texture (Fixture    *f,
                 const char *name)
 {
   GtkWidget *widget = GTK_WIDGET (f->canvas);
-  int width, height;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) render_node = NULL;
-  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *png = NULL;
   GdkTexture *texture;
 
-  wait_for_frame (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  render_node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (render_node);
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  g_assert_no_error (error);
-  texture = gsk_renderer_render_texture (renderer, render_node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
+  bp_ui_test_wait_for_frame (widget);
+  texture = bp_ui_test_render (widget);
   png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                           name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, png));
@@ -940,7 +886,7 @@ test_canvas_png (Fixture       *f,
 
   bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
   bp_canvas_select_node (f->canvas, node (f, "apple_price"));
-  wait_for_frame (widget);
+  bp_ui_test_wait_for_frame (widget);
   /* The paintable follows the widget's frames from its creation on. */
   paintable = gtk_widget_paintable_new (widget);
 
@@ -1041,7 +987,7 @@ check_partial_redraw (Fixture *f,
       g_assert_cmpfloat (bp_diagram_get_spread (bp_canvas_get_diagram (f->canvas)), >, 1.0);
     }
   bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
-  wait_for_frame (GTK_WIDGET (f->canvas));
+  bp_ui_test_wait_for_frame (GTK_WIDGET (f->canvas));
   node_centre (f, node (f, "apple_price"), &wx, &wy);
 
   g_signal_emit_by_name (gesture, "drag-begin", wx, wy);

@@ -8,62 +8,13 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "bp-ui-test.h"
 #include "bp-window-private.h"
 #include "bp-window-teach.h"
 
 static char *tmp_dir;
 
 /* --- helpers --- */
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* Presents the window and runs the main loop until it drew a frame. */
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  gboolean painted = FALSE;
-  gboolean timed_out = FALSE;
-  GdkFrameClock *clock;
-  gulong handler;
-  guint timeout;
-
-  gtk_window_present (GTK_WINDOW (widget));
-  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  while (!gtk_widget_get_mapped (widget) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-  spin ();
-}
 
 static BpWindow *
 open_example (const char *name)
@@ -72,9 +23,11 @@ open_example (const char *name)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 720);
   g_assert_true (bp_window_open_example (window, name));
-  wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  bp_ui_test_spin ();
   bp_canvas_zoom_fit (window->canvas);
-  wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  bp_ui_test_spin ();
   return window;
 }
 
@@ -90,37 +43,12 @@ destroy_window (BpWindow *window)
   window->close_confirmed = TRUE;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_destroy (GTK_WINDOW (window));
-  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  timeout = g_timeout_add_seconds (10, bp_ui_test_timeout_cb, &timed_out);
   while (window != NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (timeout);
-  spin ();
-}
-
-/* Runs the main loop until `widget` (a popover: its own surface) is on
- * screen and laid out; mapping waits for the X server. */
-static void
-wait_for_mapped (GtkWidget *widget)
-{
-  gboolean timed_out = FALSE;
-  gboolean painted = FALSE;
-  guint timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  GdkFrameClock *clock;
-  gulong handler;
-
-  while (!gtk_widget_get_mapped (widget) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-  spin ();
+  bp_ui_test_spin ();
 }
 
 /* Renders the window as GTK would into a PNG for people to look at, and
@@ -129,36 +57,21 @@ static void
 picture (BpWindow   *window,
          const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree guchar *pixels = NULL;
   g_autofree char *png = NULL;
   g_autofree char *file = g_strconcat ("teach-", name, ".png", NULL);
   const char *dir = g_getenv ("BP_SHOTS_DIR");
   g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
-  graphene_rect_t bounds;
   int width, height;
   gsize stride;
 
-  wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  bp_ui_test_spin ();
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
 
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  renderer = gsk_cairo_renderer_new ();
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  graphene_rect_init (&bounds, 0, 0, width, height);
-  texture = gsk_renderer_render_texture (renderer, node, &bounds);
-  gsk_renderer_unrealize (renderer);
+  texture = bp_ui_test_render (GTK_WIDGET (window));
 
   if (dir == NULL)
     dir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : tmp_dir;
@@ -237,12 +150,12 @@ test_backward_steps (void)
 
   /* Not reached yet: the panel says so and shows no number. */
   bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "100"));
 
   gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
-  spin ();
+  bp_ui_test_spin ();
   trace = bp_player_get_trace (player);
   for (guint k = 1; ; k++)
     {
@@ -295,7 +208,7 @@ test_backward_steps (void)
       if (n_forward + k == n_steps)
         break;
       gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
-      spin ();
+      bp_ui_test_spin ();
     }
   g_assert_true (contains (bp_player_bar_get_position_text (_bp_window_teach_get_bar (window)),
                            "5 of 5"));
@@ -305,11 +218,11 @@ test_backward_steps (void)
     BpNode *last = bp_player_get_current_step (player)->node;
 
     gtk_widget_activate_action (GTK_WIDGET (window), "player.step-back", NULL);
-    spin ();
+    bp_ui_test_spin ();
     g_assert_cmpuint (bp_player_get_position (player), ==, n_steps - 1);
     g_assert_cmpuint (bp_canvas_get_step (window->canvas), ==, n_steps - n_forward - 1);
     bp_canvas_select_node (window->canvas, last);
-    spin ();
+    bp_ui_test_spin ();
     g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
   }
 
@@ -321,16 +234,16 @@ test_backward_steps (void)
     g_assert_true (bp_canvas_set_value_text (window->canvas, bp_graph_lookup (graph, "tax"),
                                              "1.2", &error));
     g_assert_no_error (error);
-    spin ();
+    bp_ui_test_spin ();
     g_assert_cmpuint (bp_player_get_position (player), ==, position);
     bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple_price"));
-    spin ();
+    bp_ui_test_spin ();
     g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "1.2 × 2 = 2.4"));
   }
 
   /* Reset hides every number. */
   gtk_widget_activate_action (GTK_WIDGET (window), "player.reset", NULL);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_cmpuint (bp_player_get_position (player), ==, 0);
   g_assert_cmpint (bp_canvas_get_pass (window->canvas), ==, BP_PASS_NONE);
 
@@ -394,10 +307,11 @@ assert_answer_fits (BpWindow *window)
    * closes an autohide popover: open it again as a plain one (autohide
    * only changes while it is hidden) to measure it. */
   gtk_popover_popdown (GTK_POPOVER (popover));
-  spin ();
+  bp_ui_test_spin ();
   gtk_popover_set_autohide (GTK_POPOVER (popover), FALSE);
   gtk_popover_popup (GTK_POPOVER (popover));
-  wait_for_mapped (popover);
+  bp_ui_test_wait_for_frame (popover);
+  bp_ui_test_spin ();
   label = gtk_widget_get_last_child (gtk_popover_get_child (GTK_POPOVER (popover)));
   g_assert_true (GTK_IS_LABEL (label));
   g_assert_cmpint (gtk_widget_get_width (label), >, 0);
@@ -420,18 +334,18 @@ test_quiz (void)
 
   bp_player_set_position (player, bp_player_get_n_steps (player));
   bp_quiz_set_active (quiz, TRUE);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 3);
 
   /* The panel gives nothing away: apple's gradient is a blank in the
    * backward step of apple_price too. */
   bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple_price"));
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "→ apple: UG × LG = DG: 1.1 × 2 = ?"));
   picture (window, "quiz");
 
   bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
-  spin ();
+  bp_ui_test_spin ();
   g_assert_false (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
   /* Nor does the window's own gradient row. */
   g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "?");
@@ -485,10 +399,10 @@ test_expand_sigmoid (void)
   g_assert_cmpfloat_with_epsilon (before->data[0], 0.19661193324148185, 1e-12);
 
   bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "y"));
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (bp_teach_panel_expand (panel, &error));
   g_assert_no_error (error);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), >, n_nodes);
   g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "y"))->name, !=, "sigmoid");
   g_assert_true (bp_tensor_equal (bp_node_get_grad (bp_graph_lookup (graph, "x")), before, 1e-12, 1e-9));
@@ -499,7 +413,7 @@ test_expand_sigmoid (void)
 
   /* One undo puts the layer back. */
   g_assert_true (bp_teach_panel_collapse (panel));
-  spin ();
+  bp_ui_test_spin ();
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_nodes);
   g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "y"))->name, ==, "sigmoid");
   g_assert_true (bp_tensor_equal (bp_node_get_grad (bp_graph_lookup (graph, "x")), before, 1e-12, 1e-9));
@@ -524,7 +438,8 @@ test_grad_check (void)
   {
     GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (window->side_scroller);
 
-    wait_for_frame (GTK_WIDGET (window));
+    bp_ui_test_present_and_wait (GTK_WIDGET (window));
+    bp_ui_test_spin ();
     gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
     picture (window, "grad-check");
   }
@@ -677,10 +592,10 @@ test_quiz_long_hint (void)
   g_assert_no_error (error);
   g_assert_true (bp_history_connect (history, apple_num, square, 0, &error));
   g_assert_no_error (error);
-  spin ();
+  bp_ui_test_spin ();
   bp_player_set_position (player, bp_player_get_n_steps (player));
   bp_quiz_set_active (quiz, TRUE);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (bp_quiz_is_blank (quiz, apple_num, BP_QUIZ_GRAD));
 
   g_assert_true (_bp_window_teach_answer_on_canvas (window, apple_num, "1", &result));
@@ -705,9 +620,9 @@ test_blocked_reason (void)
   g_autofree char *waits = NULL;
 
   bp_history_disconnect (history, apple_price, 0);
-  spin ();
+  bp_ui_test_spin ();
   bp_canvas_select_node (window->canvas, apple_price);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "cannot be computed"));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel),
                            bp_node_get_error (apple_price)));
@@ -715,7 +630,7 @@ test_blocked_reason (void)
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "cannot be computed"));
 
   bp_canvas_select_node (window->canvas, price);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_null (bp_node_get_error (price));
   waits = g_strdup_printf ("waits for “%s”", bp_node_get_label (apple_price));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), waits));
@@ -723,9 +638,9 @@ test_blocked_reason (void)
 
   /* Mended: the number comes back. */
   bp_history_undo (history);
-  spin ();
+  bp_ui_test_spin ();
   bp_canvas_select_node (window->canvas, price);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "220"));
 
   destroy_window (window);
@@ -758,7 +673,7 @@ test_matrix_steps (void)
       g_assert_cmpint (index, >=, 0);
       bp_player_set_position (player, index + 1);
       bp_canvas_select_node (window->canvas, node);
-      spin ();
+      bp_ui_test_spin ();
       g_assert_true (contains (bp_teach_panel_get_chain_text (panel), cases[c].expect));
       if (c == 0)
         picture (window, "matmul");
@@ -809,7 +724,7 @@ test_korean (void)
   /* The example explains itself in Korean, with the book's words. */
   g_assert_true (contains (bp_teach_panel_get_description_text (panel), "순전파"));
   bp_player_set_position (player, bp_player_get_n_forward (player) + 2);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (contains (bp_player_bar_get_position_text (_bp_window_teach_get_bar (window)),
                            "역전파"));
   picture (window, "korean");
@@ -881,7 +796,7 @@ press_key (BpWindow        *window,
     return;
   if (focus != NULL)
     activate_key (focus, GTK_PHASE_BUBBLE, keyval, mods);
-  spin ();
+  bp_ui_test_spin ();
 }
 
 static void
@@ -1009,7 +924,7 @@ test_shared_keys (void)
 
   /* Presenting, a clicked node does not take the arrows. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
-  spin ();
+  bp_ui_test_spin ();
   node_to_widget (window->canvas, apple, &wx, &wy);
   canvas_drag (window->canvas, wx, wy, 0, 0);
   g_assert_true (bp_canvas_get_selected_node (window->canvas) == apple);
@@ -1036,9 +951,7 @@ main (int   argc,
       return 77;
     }
 
-  tmp_dir = g_dir_make_tmp ("bp-test-teach-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+  tmp_dir = bp_ui_test_make_data_dir ("bp-test-teach-XXXXXX");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

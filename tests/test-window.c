@@ -7,62 +7,13 @@
 #include "bp-application.h"
 #include "bp-autosave.h"
 #include "bp-examples.h"
+#include "bp-ui-test.h"
 #include "bp-window-private.h"
 #include "bp-window-teach.h"
 
 static char *tmp_dir;
 
 /* --- helpers --- */
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Presents the window and runs the main loop until it drew a frame. */
-static void
-show_and_wait_for_frame (GtkWidget *widget)
-{
-  gboolean painted = FALSE;
-  gboolean timed_out = FALSE;
-  GdkFrameClock *clock;
-  gulong handler;
-  guint timeout;
-
-  gtk_window_present (GTK_WINDOW (widget));
-  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  while (!gtk_widget_get_mapped (widget) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-}
-
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static BpWindow *
 new_window_with_example (const char *name)
@@ -85,7 +36,7 @@ destroy_window (BpWindow *window)
   /* Skips the question about unsaved changes. */
   window->close_confirmed = TRUE;
   gtk_window_destroy (GTK_WINDOW (window));
-  spin ();
+  bp_ui_test_spin ();
 }
 
 /* Edits the first leaf's value through the canvas, as the side panel does. */
@@ -326,7 +277,7 @@ test_window_autosave_restore (void)
   g_assert_nonnull (dialog);
   g_assert_true (find_dialog_for (GTK_WINDOW (restored)) == dialog);
   adw_message_dialog_response (dialog, "restore");
-  spin ();
+  bp_ui_test_spin ();
 
   restored_data = document_data (restored);
   g_assert_cmpstr (restored_data, ==, edited);
@@ -353,7 +304,7 @@ test_window_autosave_restore (void)
   dialog = _bp_window_offer_restore (restored, copies);
   g_list_free_full (copies, g_object_unref);
   adw_message_dialog_response (dialog, "discard");
-  spin ();
+  bp_ui_test_spin ();
   g_assert_null (bp_autosave_list ());
 
   destroy_window (restored);
@@ -432,7 +383,7 @@ test_window_close_asks (void)
 
   /* Unsaved: closing asks, and Cancel keeps everything. */
   gtk_window_close (GTK_WINDOW (window));
-  spin ();
+  bp_ui_test_spin ();
   g_assert_nonnull (window);
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
@@ -440,18 +391,18 @@ test_window_close_asks (void)
   g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
   g_assert_true (adw_message_dialog_has_response (dialog, "save"));
   adw_message_dialog_response (dialog, "cancel");
-  spin ();
+  bp_ui_test_spin ();
   g_assert_nonnull (window);
   g_assert_false (bp_window_is_clean (window));
 
   /* Discard closes, removes the crash copy and keeps the window size. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1010, 690);
   gtk_window_close (GTK_WINDOW (window));
-  spin ();
+  bp_ui_test_spin ();
   dialog = find_dialog_for (GTK_WINDOW (window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
-  spin ();
+  bp_ui_test_spin ();
   g_assert_null (window);
   g_assert_false (g_file_query_exists (copy, NULL));
   g_object_unref (copy);
@@ -495,12 +446,12 @@ test_window_dark (void)
   BpWindow *window = new_window_with_example ("apples");
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (bp_canvas_get_dark (window->canvas));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "dark"));
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_false (bp_canvas_get_dark (window->canvas));
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
@@ -524,42 +475,25 @@ static void
 test_window_picture (void)
 {
   BpWindow *window = new_window_with_example ("apples");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree guchar *pixels = NULL;
   g_autofree char *png = NULL;
   g_autoptr(GHashTable) colours = NULL;
-  graphene_rect_t bounds;
   int width, height;
   gsize stride;
   guint dark_pixels = 0;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
-  show_and_wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
   bp_canvas_zoom_fit (window->canvas);
-  show_and_wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
 
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
   g_assert_cmpint (width, >, 200);
   g_assert_cmpint (height, >, 200);
 
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  renderer = gsk_cairo_renderer_new ();
-  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
-  g_assert_no_error (error);
-  graphene_rect_init (&bounds, 0, 0, width, height);
-  texture = gsk_renderer_render_texture (renderer, node, &bounds);
-  gsk_renderer_unrealize (renderer);
+  texture = bp_ui_test_render (GTK_WIDGET (window));
 
   png = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : tmp_dir,
                           "test-window.png", NULL);
@@ -757,7 +691,7 @@ test_application (void)
   dialog = find_dialog_for (GTK_WINDOW (restored_offer_window));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "later");
-  spin ();
+  bp_ui_test_spin ();
   g_assert_true (g_file_query_exists (copy, NULL));   /* kept for next time */
   bp_autosave_remove (copy);
 
@@ -801,7 +735,7 @@ test_application (void)
     g_assert_true (found);
   }
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  spin ();
+  bp_ui_test_spin ();
   g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 0);
 
   clear_autosaves ();
@@ -853,7 +787,7 @@ test_window_shortcuts (void)
       g_error ("%s is not in the shortcuts window", expected[i]);
 
   /* Shown for real: GTK 4.8 warns (fatal here) about some page layouts. */
-  show_and_wait_for_frame (GTK_WIDGET (overlay));
+  bp_ui_test_present_and_wait (GTK_WIDGET (overlay));
 
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
@@ -872,9 +806,7 @@ main (int   argc,
 
   /* Autosave copies and recent files go to a private data dir, set
    * before GLib reads XDG_DATA_HOME. */
-  tmp_dir = g_dir_make_tmp ("bp-test-window-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+  tmp_dir = bp_ui_test_make_data_dir ("bp-test-window-XXXXXX");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
