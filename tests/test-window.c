@@ -602,6 +602,42 @@ test_window_drop_file (void)
   destroy_window (window);
 }
 
+/* The side panel replays the trace like the canvas: apple's gradient
+ * appears only once the backward pass has reached apple. */
+static void
+test_window_panel_follows_player (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpTrace *trace;
+  int apple_back;
+
+  bp_player_recompute (player, NULL);
+  trace = bp_player_get_trace (player);
+  apple_back = bp_trace_find_step (trace, bp_graph_lookup (graph, "apple"), BP_STEP_BACKWARD);
+  g_assert_cmpint (apple_back, >, 0);
+
+  bp_player_set_position (player, bp_player_get_n_forward (player));
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "100");
+  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "—");
+
+  /* Stepping selects the step's node: look at apple again each time. */
+  bp_player_set_position (player, (guint) apple_back);
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "—");
+  bp_player_set_position (player, (guint) apple_back + 1);
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "2.2");
+
+  bp_player_set_position (player, 0);
+  bp_canvas_select_node (window->canvas, bp_graph_get_output (graph));
+  g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "—");
+
+  destroy_window (window);
+}
+
 /* The side panel's value editor: a valid value applies and the forward
  * value follows; invalid text is explained and never applied. */
 static void
@@ -822,6 +858,7 @@ main (int   argc,
   g_test_add_func ("/window/message-toast", test_window_message_toast);
   g_test_add_func ("/window/drop-file", test_window_drop_file);
   g_test_add_func ("/window/value-editor", test_window_value_editor);
+  g_test_add_func ("/window/panel-follows-player", test_window_panel_follows_player);
   g_test_add_func ("/window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/window/picture", test_window_picture);
   g_test_add_func ("/window/application", test_application);

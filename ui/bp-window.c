@@ -137,6 +137,26 @@ update_title (BpWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 
+/* The panel replays the trace like the canvas: a number shows once the
+ * player has passed the node's step (a leaf's value is always known), so
+ * the panel never gives away a gradient the class has not reached yet. */
+static gboolean
+reached (BpWindow   *self,
+         BpNode     *node,
+         BpStepKind  kind)
+{
+  BpPlayer *player = _bp_window_teach_get_player (self);
+  BpTrace *trace;
+  int index;
+
+  if (kind == BP_STEP_FORWARD && bp_op_is_leaf (bp_node_get_op (node)))
+    return TRUE;
+  if (player == NULL || (trace = bp_player_get_trace (player)) == NULL)
+    return FALSE;
+  index = bp_trace_find_step (trace, node, kind);
+  return index >= 0 && (guint) index < bp_player_get_position (player);
+}
+
 static void
 update_side_panel (BpWindow *self,
                    gboolean  selection_changed)
@@ -187,8 +207,12 @@ update_side_panel (BpWindow *self,
   quiz = _bp_window_teach_get_quiz (self);
   value_blank = quiz != NULL && bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE);
   grad_blank = quiz != NULL && bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD);
-  value = value_blank ? g_strdup ("?") : describe_tensor (bp_node_get_value (node));
-  grad = grad_blank ? g_strdup ("?") : describe_tensor (bp_node_get_grad (node));
+  value = value_blank ? g_strdup ("?")
+        : reached (self, node, BP_STEP_FORWARD) ? describe_tensor (bp_node_get_value (node))
+        : g_strdup ("—");
+  grad = grad_blank ? g_strdup ("?")
+       : reached (self, node, BP_STEP_BACKWARD) ? describe_tensor (bp_node_get_grad (node))
+       : g_strdup ("—");
 
   node_error = bp_node_get_error (node);
   if (node_error != NULL)
@@ -306,9 +330,10 @@ canvas_graph_changed_cb (BpWindow *self,
   _bp_window_actions_update (self);
 }
 
+/* The quiz's blanks or the player's position changed. */
 static void
-quiz_changed_cb (BpWindow *self,
-                 BpQuiz   *quiz)
+teaching_changed_cb (BpWindow *self,
+                     GObject  *source)
 {
   update_side_panel (self, FALSE);
 }
@@ -808,9 +833,11 @@ bp_window_init (BpWindow *self)
 
   _bp_window_teach_init (self);   /* teaching (issue 6): player, panel, quiz */
   g_signal_connect_object (_bp_window_teach_get_quiz (self), "changed",
-                           G_CALLBACK (quiz_changed_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (_bp_window_teach_get_quiz (self), "edited",
                            G_CALLBACK (quiz_edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (_bp_window_teach_get_player (self), "changed",
+                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
 
   update_title (self);
   update_side_panel (self, TRUE);
