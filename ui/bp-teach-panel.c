@@ -105,6 +105,38 @@ format_tensor (const BpTensor *tensor)
   return bp_tensor_to_string (tensor, DIGITS);
 }
 
+/* The forward step's inputs with the numbers the trace recorded, as the
+ * op names them ("x = 200, y = 1.1"), or NULL for a leaf. A quiz blank
+ * stays a blank. */
+static char *
+describe_inputs (BpTeachPanel *self,
+                 BpNode       *node,
+                 BpTrace      *trace)
+{
+  const BpOp *op = bp_node_get_op (node);
+  GString *text;
+
+  if (bp_op_is_leaf (op) || op->input_names == NULL)
+    return NULL;
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < bp_node_get_n_inputs (node); i++)
+    {
+      BpNode *input = bp_node_get_input (node, i);
+      int step = input != NULL ? bp_trace_find_step (trace, input, BP_STEP_FORWARD) : -1;
+      g_autofree char *value = NULL;
+
+      if (step < 0)
+        value = g_strdup ("—");
+      else if (is_blank (self, input, BP_QUIZ_VALUE))
+        value = g_strdup ("?");
+      else
+        value = format_tensor (bp_trace_get_step (trace, step)->value);
+      g_string_append_printf (text, "%s%s = %s", i > 0 ? ", " : "", op->input_names[i], value);
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* The operator between UG and LG: × for numbers, ⊙ element by element,
  * · for a matrix product (matmul's Wᵀ). */
 static const char *
@@ -264,8 +296,15 @@ update_node_section (BpTeachPanel *self,
   else if (fwd >= 0 && (guint) fwd < position)
     {
       g_autofree char *value = format_tensor (bp_trace_get_step (trace, fwd)->value);
-      /* Translators: the node's value from the forward pass */
-      value_text = g_strdup_printf (_("Value = %s"), value);
+      g_autofree char *inputs = describe_inputs (self, node, trace);
+
+      if (inputs != NULL)
+        /* Translators: the forward step with its numbers, e.g.
+         * "x = 200, y = 1.1 → Value = 220" */
+        value_text = g_strdup_printf (_("%s → Value = %s"), inputs, value);
+      else
+        /* Translators: the node's value from the forward pass */
+        value_text = g_strdup_printf (_("Value = %s"), value);
     }
   else if ((blocker = bp_node_get_blocker (node)) == node)
     {
