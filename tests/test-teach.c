@@ -153,6 +153,10 @@ test_backward_steps (void)
   bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "100"));
+  /* An operation shows its forward step with the numbers it received. */
+  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "price"));
+  bp_ui_test_spin ();
+  g_assert_cmpstr (bp_teach_panel_get_value_text (panel), ==, "x = 200, y = 1.1 → Value = 220");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
   bp_ui_test_spin ();
