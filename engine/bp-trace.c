@@ -290,3 +290,26 @@ bp_trace_get_stamp (const BpTrace *self)
 
   return self->stamp;
 }
+
+gboolean
+bp_trace_is_revealed (const BpTrace *self,
+                      guint          position,
+                      const BpNode  *node,
+                      BpStepKind     kind)
+{
+  int index;
+
+  if (self == NULL || node == NULL)
+    return FALSE;
+  index = bp_trace_find_step (self, node, kind);
+  return index >= 0 && (guint) index < position;
+}
+
+const BpStep *
+bp_trace_get_step_before (const BpTrace *self,
+                          guint          position)
+{
+  if (self == NULL || position == 0 || position > self->steps->len)
+    return NULL;
+  return &g_array_index (self->steps, BpStep, position - 1);
+}

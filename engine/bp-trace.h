@@ -44,6 +44,17 @@ const BpStep  *bp_trace_get_step        (const BpTrace *self, guint index);
 /* Index of the forward (or backward) step of `node`, or -1. */
 int            bp_trace_find_step       (const BpTrace *self, const BpNode *node,
                                          BpStepKind kind);
+/* The player's position in a trace counts the steps already taken:
+ * 0 shows nothing computed, n_forward a finished forward pass, n_steps a
+ * finished backward pass. The one rule for what a position shows: the
+ * step of `node` of this kind exists and was taken before `position`.
+ * Leaves have no forward step; their given value is always known, so the
+ * caller decides whether to show it. */
+gboolean       bp_trace_is_revealed     (const BpTrace *self, guint position,
+                                         const BpNode *node, BpStepKind kind);
+/* The step taken at `position` (position − 1), or NULL at 0. */
+const BpStep  *bp_trace_get_step_before (const BpTrace *self, guint position);
+
 /* The graph stamp the trace was recorded at. */
 guint64        bp_trace_get_stamp       (const BpTrace *self);
 
