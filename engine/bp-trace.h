@@ -7,6 +7,15 @@ G_BEGIN_DECLS
 
 #define BP_TYPE_TRACE (bp_trace_get_type ())
 
+/* Which pass a picture shows (the player's position, as a pass and a
+ * step within it). */
+typedef enum
+{
+  BP_PASS_NONE,
+  BP_PASS_FORWARD,
+  BP_PASS_BACKWARD,
+} BpPass;
+
 typedef enum
 {
   BP_STEP_FORWARD,

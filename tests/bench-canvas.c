@@ -6,6 +6,7 @@
  * nothing about time. */
 #include <math.h>
 
+#include "bp-ui-test.h"
 #include "bp-canvas.h"
 
 #define N_LEAVES  250
@@ -147,7 +148,7 @@ bench (GtkWidget  *window,
   GtkGesture *gesture = find_drag_gesture (widget);
   g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
   g_autoptr(GError) error = NULL;
-  BpGraph *graph = bp_canvas_get_graph (canvas);
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (canvas));
   BpNode *node = bp_graph_lookup (graph, "x125");
   double frame_ms[N_FRAMES], update_ms[N_FRAMES];
   double x, y, wx, wy;
@@ -192,7 +193,7 @@ bench (GtkWidget  *window,
            gtk_widget_get_width (widget), gtk_widget_get_height (widget));
   report ("  drag-update handler", update_ms, N_FRAMES);
   report ("  frame (update + draw + render)", frame_ms, N_FRAMES);
-  bp_history_undo (bp_canvas_get_history (canvas));
+  bp_history_undo (bp_session_get_history (bp_canvas_get_session (canvas)));
 }
 
 static void
@@ -243,7 +244,7 @@ bench_player (BpCanvas *canvas)
   double frame_ms[N_FRAMES];
 
   bp_canvas_zoom_fit (canvas);
-  bp_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, 100, 1.0);
+  bp_ui_test_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, 100, 1.0);
   g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
   render_frame (widget, renderer);
 
@@ -251,7 +252,7 @@ bench_player (BpCanvas *canvas)
     {
       gint64 start = g_get_monotonic_time ();
 
-      bp_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, 101 + i / 4, (i % 4) / 3.0);
+      bp_ui_test_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, 101 + i / 4, (i % 4) / 3.0);
       frame_ms[i] = (g_get_monotonic_time () - start) / 1000.0 + render_frame (widget, renderer);
     }
   gsk_renderer_unrealize (renderer);
@@ -282,14 +283,14 @@ main (int   argc,
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (canvas));
 
   start = g_get_monotonic_time ();
-  bp_canvas_set_document (canvas, document);
+  bp_ui_test_canvas_set_document (canvas, document);
   g_print ("500-node graph: set_document (recompute) %.2f ms\n",
            (g_get_monotonic_time () - start) / 1000.0);
-  g_assert_null (bp_canvas_get_compute_error (canvas));
-  g_assert_nonnull (bp_canvas_get_trace (canvas));
+  g_assert_null (bp_session_get_error (bp_canvas_get_session (canvas)));
+  g_assert_nonnull (bp_session_get_trace (bp_canvas_get_session (canvas)));
   g_print ("500-node graph: %u trace steps (values and gradients drawn)\n",
-           bp_trace_get_n_steps (bp_canvas_get_trace (canvas)));
-  bp_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+           bp_trace_get_n_steps (bp_session_get_trace (bp_canvas_get_session (canvas))));
+  bp_ui_test_canvas_set_pass_state (canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
   gtk_window_present (GTK_WINDOW (window));
   start = g_get_monotonic_time ();
   wait_for_frame (GTK_WIDGET (canvas));

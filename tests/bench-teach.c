@@ -4,6 +4,7 @@
  * (2 forward passes per leaf element) against one forward and one
  * backward pass, and how far the two agree. Also how fast the player
  * steps through a whole trace. Prints figures; asserts nothing timed. */
+#include "bp-ui-test.h"
 #include "bp-examples.h"
 #include "bp-gradcheck.h"
 #include "bp-player.h"
@@ -94,8 +95,8 @@ main (int   argc,
 
     if (doc == NULL)
       return 0;
-    player = bp_player_new (bp_document_get_graph (doc));
-    n_steps = bp_player_get_n_steps (player);
+    player = bp_ui_test_player_new (bp_document_get_graph (doc));
+    n_steps = bp_session_get_n_steps (bp_player_get_session (player));
     start = g_get_monotonic_time ();
     for (guint r = 0; r < rounds; r++)
       {

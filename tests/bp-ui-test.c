@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "bp-canvas-private.h"
 #include "bp-ui-test.h"
 
 static void
@@ -94,4 +95,44 @@ bp_ui_test_make_data_dir (const char *tmpl)
   g_assert_nonnull (dir);
   g_setenv ("XDG_DATA_HOME", dir, TRUE);
   return dir;
+}
+
+void
+bp_ui_test_canvas_set_document (BpCanvas   *canvas,
+                                BpDocument *document)
+{
+  BpSession *session = bp_canvas_get_session (canvas);
+
+  if (session == NULL)
+    {
+      g_autoptr(BpSession) owned = bp_session_new ();
+
+      bp_canvas_set_session (canvas, owned);
+      session = owned;
+    }
+  bp_session_set_document (session, document, NULL);
+  bp_session_set_position (session, bp_session_get_n_forward (session));
+}
+
+void
+bp_ui_test_canvas_set_pass_state (BpCanvas *canvas,
+                                  BpPass    pass,
+                                  guint     step,
+                                  double    progress)
+{
+  BpSession *session = bp_canvas_get_session (canvas);
+  guint position = bp_session_position_for (session, pass, step);
+
+  bp_session_set_position (session, position);
+  _bp_canvas_show_position (canvas, position, progress);
+}
+
+BpPlayer *
+bp_ui_test_player_new (BpGraph *graph)
+{
+  g_autoptr(BpSession) session = bp_session_new ();
+  g_autoptr(BpDocument) document = bp_document_new_for_graph (graph);
+
+  bp_session_set_document (session, document, NULL);
+  return bp_player_new (session);
 }

@@ -41,8 +41,16 @@ set_string_cb (char       **out,
 }
 
 static void
-count_cb (BpCanvas *canvas,
+count_cb (gpointer  source,
           guint    *counter)
+{
+  (*counter)++;
+}
+
+static void
+count_change_cb (BpSession *session,
+                 guint      change,
+                 guint     *counter)
 {
   (*counter)++;
 }
@@ -64,9 +72,11 @@ fixture_setup (Fixture       *f,
   f->canvas = BP_CANVAS (bp_canvas_new ());
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->canvas));
   g_signal_connect (f->canvas, "message", G_CALLBACK (message_cb), f);
-  g_signal_connect (f->canvas, "graph-changed", G_CALLBACK (count_cb), &f->graph_changed);
-  g_signal_connect (f->canvas, "selection-changed", G_CALLBACK (count_cb), &f->selection_changed);
-  bp_canvas_set_document (f->canvas, f->document);
+  bp_ui_test_canvas_set_document (f->canvas, f->document);
+  g_signal_connect (bp_canvas_get_session (f->canvas), "changed",
+                    G_CALLBACK (count_change_cb), &f->graph_changed);
+  g_signal_connect (bp_canvas_get_session (f->canvas), "selection-changed",
+                    G_CALLBACK (count_cb), &f->selection_changed);
   gtk_window_present (GTK_WINDOW (f->window));
   bp_ui_test_wait_for_frame (GTK_WIDGET (f->canvas));
 }
@@ -92,7 +102,7 @@ static BpNode *
 node (Fixture    *f,
       const char *id)
 {
-  BpNode *n = bp_graph_lookup (bp_canvas_get_graph (f->canvas), id);
+  BpNode *n = bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (f->canvas)), id);
 
   g_assert_nonnull (n);
   return n;
@@ -202,7 +212,7 @@ static void
 test_canvas_move (Fixture       *f,
                   gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autofree char *original = document_data (f);
   BpNode *apple = node (f, "apple");
   double x0, y0, x, y, wx, wy, zoom = bp_canvas_get_zoom (f->canvas);
@@ -214,7 +224,7 @@ test_canvas_move (Fixture       *f,
   g_assert_true (bp_node_get_position (apple, &x, &y));
   g_assert_cmpfloat_with_epsilon (x, x0 + 60 / zoom, 1e-6);
   g_assert_cmpfloat_with_epsilon (y, y0 + 30 / zoom, 1e-6);
-  g_assert_true (bp_canvas_get_selected_node (f->canvas) == apple);
+  g_assert_true (bp_session_get_selected_node (bp_canvas_get_session (f->canvas)) == apple);
   g_assert_true (bp_history_can_undo (history));
   g_assert_false (bp_history_is_clean (history));
 
@@ -230,7 +240,7 @@ test_canvas_move (Fixture       *f,
   }
 
   /* Several selected nodes move together. */
-  bp_canvas_select_all (f->canvas);
+  bp_session_select_all (bp_canvas_get_session (f->canvas));
   {
     BpNode *tax = node (f, "tax");
     double tx0, ty0, tx, ty;
@@ -258,7 +268,7 @@ static void
 test_canvas_connect (Fixture       *f,
                      gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autofree char *original = document_data (f);
   g_autoptr(GError) error = NULL;
   BpNode *added, *apple, *tax;
@@ -268,7 +278,7 @@ test_canvas_connect (Fixture       *f,
   added = bp_canvas_add_node (f->canvas, "add", 200, 330, &error);
   g_assert_no_error (error);
   g_assert_nonnull (added);
-  g_assert_true (bp_canvas_get_selected_node (f->canvas) == added);
+  g_assert_true (bp_session_get_selected_node (bp_canvas_get_session (f->canvas)) == added);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   apple = node (f, "apple");
@@ -311,7 +321,7 @@ test_canvas_connect (Fixture       *f,
     BpNode *apple_price = node (f, "apple_price");
 
     g_assert_no_error (error);
-    g_assert_true (bp_canvas_set_value_text (f->canvas, m, "[[1, 2], [3, 4]]", &error));
+    g_assert_true (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (f->canvas)), m, "[[1, 2], [3, 4]]", &error));
     g_assert_no_error (error);
     g_assert_false (bp_canvas_connect (f->canvas, m, apple_price, 0, &error));
     g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
@@ -328,10 +338,10 @@ test_canvas_connect (Fixture       *f,
     input_port (f, price, 1, &x0, &y0);
     drag (f->canvas, x0, y0, x0 - 5, y0 + 300);
     g_assert_null (bp_node_get_input (price, 1));
-    g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+    g_assert_nonnull (bp_session_get_error (bp_canvas_get_session (f->canvas)));
     g_assert_true (bp_history_undo (history));
     g_assert_nonnull (bp_node_get_input (node (f, "price"), 1));
-    g_assert_null (bp_canvas_get_compute_error (f->canvas));
+    g_assert_null (bp_session_get_error (bp_canvas_get_session (f->canvas)));
   }
 
   undo_all (history);
@@ -343,14 +353,14 @@ test_canvas_connect (Fixture       *f,
   g_assert_true (bp_history_can_redo (history));
   redo_all (history);
   g_assert_false (bp_history_is_clean (history));
-  g_assert_cmpuint (bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)), ==, 7);
+  g_assert_cmpuint (bp_graph_get_n_nodes (bp_session_get_graph (bp_canvas_get_session (f->canvas))), ==, 7);
 }
 
 static void
 test_canvas_value (Fixture       *f,
                    gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autofree char *original = document_data (f);
   g_autofree char *edited = NULL;
   g_autoptr(GError) error = NULL;
@@ -358,23 +368,23 @@ test_canvas_value (Fixture       *f,
   BpTrace *trace;
 
   g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 220, 1e-9);
-  trace = bp_canvas_get_trace (f->canvas);
+  trace = bp_session_get_trace (bp_canvas_get_session (f->canvas));
   g_assert_nonnull (trace);
   g_assert_cmpuint (bp_trace_get_n_backward (trace), >, 0);
   g_assert_cmpfloat_with_epsilon (bp_node_get_grad (node (f, "apple"))->data[0], 2.2, 1e-9);
 
-  g_assert_true (bp_canvas_set_value_text (f->canvas, node (f, "apple"), "150", &error));
+  g_assert_true (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (f->canvas)), node (f, "apple"), "150", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->graph_changed, >, changed_before);
   g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 330, 1e-9);
-  g_assert_true (bp_canvas_get_trace (f->canvas) != NULL);
+  g_assert_true (bp_session_get_trace (bp_canvas_get_session (f->canvas)) != NULL);
   edited = document_data (f);
 
   /* Invalid text is refused and changes nothing, not even the history. */
-  g_assert_false (bp_canvas_set_value_text (f->canvas, node (f, "apple"), "[[1, 2], [3]", &error));
+  g_assert_false (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (f->canvas)), node (f, "apple"), "[[1, 2], [3]", &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_false (bp_canvas_set_value_text (f->canvas, node (f, "price"), "3", &error));
+  g_assert_false (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (f->canvas)), node (f, "price"), "3", &error));
   g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
   g_clear_error (&error);
   {
@@ -392,10 +402,12 @@ test_canvas_value (Fixture       *f,
   g_assert_true (bp_history_redo (history));
   g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 330, 1e-9);
 
-  /* The canvas keeps the whole pass shown across recomputes. */
-  bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
-  g_assert_cmpint (bp_canvas_get_pass (f->canvas), ==, BP_PASS_BACKWARD);
-  g_assert_cmpuint (bp_canvas_get_step (f->canvas), ==, G_MAXUINT);
+  /* The whole pass stays shown across recomputes. */
+  bp_ui_test_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+  g_assert_cmpint (bp_session_get_pass (bp_canvas_get_session (f->canvas)), ==, BP_PASS_BACKWARD);
+  g_assert_true (bp_history_undo (history));
+  g_assert_cmpuint (bp_session_get_position (bp_canvas_get_session (f->canvas)), ==,
+                    bp_session_get_n_steps (bp_canvas_get_session (f->canvas)));
 }
 
 static void
@@ -544,15 +556,15 @@ static void
 test_canvas_delete (Fixture       *f,
                     gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autofree char *original = document_data (f);
 
-  bp_canvas_select_node (f->canvas, node (f, "apple_price"));
+  bp_session_select_node (bp_canvas_get_session (f->canvas), node (f, "apple_price"));
   gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.delete", NULL);
-  g_assert_null (bp_graph_lookup (bp_canvas_get_graph (f->canvas), "apple_price"));
+  g_assert_null (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (f->canvas)), "apple_price"));
   g_assert_null (bp_node_get_input (node (f, "price"), 0));
-  g_assert_null (bp_canvas_get_selected_node (f->canvas));
-  g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+  g_assert_null (bp_session_get_selected_node (bp_canvas_get_session (f->canvas)));
+  g_assert_nonnull (bp_session_get_error (bp_canvas_get_session (f->canvas)));
 
   gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.undo", NULL);
   {
@@ -562,9 +574,9 @@ test_canvas_delete (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "price")), 220, 1e-9);
 
   /* Several at once, the first node of the file among them. */
-  bp_canvas_select_all (f->canvas);
+  bp_session_select_all (bp_canvas_get_session (f->canvas));
   bp_canvas_delete_selection (f->canvas);
-  g_assert_cmpuint (bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)), ==, 0);
+  g_assert_cmpuint (bp_graph_get_n_nodes (bp_session_get_graph (bp_canvas_get_session (f->canvas))), ==, 0);
   g_assert_true (bp_history_undo (history));
   {
     g_autofree char *now = document_data (f);
@@ -579,7 +591,7 @@ static void
 test_canvas_rename_arrange (Fixture       *f,
                             gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autofree char *original = document_data (f);
   g_autoptr(GError) error = NULL;
 
@@ -608,7 +620,7 @@ static void
 test_canvas_rename_quiz (Fixture       *f,
                          gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autofree char *original = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -646,9 +658,9 @@ test_canvas_rename_quiz (Fixture       *f,
 
   /* Deleting tax takes its blank out of the document (a saved file
    * naming no node would not load) and its undo brings it back. */
-  bp_canvas_select_node (f->canvas, node (f, "tax"));
+  bp_session_select_node (bp_canvas_get_session (f->canvas), node (f, "tax"));
   bp_canvas_delete_selection (f->canvas);
-  g_assert_null (bp_graph_lookup (bp_canvas_get_graph (f->canvas), "tax"));
+  g_assert_null (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (f->canvas)), "tax"));
   g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, 0);
   {
     g_autofree char *now = document_data (f);
@@ -664,7 +676,7 @@ test_canvas_rename_quiz (Fixture       *f,
   g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, 0);
   g_assert_cmpuint (bp_document_get_quiz (f->document, "fruit"), ==, BP_QUIZ_VALUE | BP_QUIZ_GRAD);
   g_assert_true (bp_history_undo (history));
-  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (f->canvas), "tax"));
+  g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (f->canvas)), "tax"));
   g_assert_cmpuint (bp_document_get_quiz (f->document, "tax"), ==, BP_QUIZ_GRAD);
 
   undo_all (history);
@@ -698,10 +710,12 @@ test_canvas_rename_quiz (Fixture       *f,
     g_assert_cmpstr (now, ==, original);
   }
 
-  /* Another document: the history follows the canvas' one. */
-  bp_canvas_set_document (f->canvas, NULL);
-  g_assert_null (bp_history_get_document (history));
-  bp_canvas_set_document (f->canvas, f->document);
+  /* Another document (an empty one): the history follows the session's. */
+  bp_ui_test_canvas_set_document (f->canvas, NULL);
+  g_assert_true (bp_history_get_document (history) ==
+                 bp_session_get_document (bp_canvas_get_session (f->canvas)));
+  g_assert_true (bp_history_get_document (history) != f->document);
+  bp_ui_test_canvas_set_document (f->canvas, f->document);
 }
 
 /* The canvas as drawn, saved as a PNG in the build dir (to look at). */
@@ -760,7 +774,7 @@ static void
 test_canvas_broken_node (Fixture       *f,
                          gconstpointer  data)
 {
-  BpHistory *history = bp_canvas_get_history (f->canvas);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (f->canvas));
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) before = NULL;
   g_autoptr(GdkTexture) broken = NULL;
@@ -769,7 +783,7 @@ test_canvas_broken_node (Fixture       *f,
   BpNode *added;
   double x, y;
 
-  g_assert_null (bp_canvas_get_compute_error (f->canvas));
+  g_assert_null (bp_session_get_error (bp_canvas_get_session (f->canvas)));
   before = canvas_texture (f, "test-canvas-before-broken.png");
   g_assert_cmpuint (count_red_in_node (f, before, node (f, "price")), ==, 0);
 
@@ -778,8 +792,8 @@ test_canvas_broken_node (Fixture       *f,
   added = bp_canvas_add_node (f->canvas, "mul", x + 150, y + 80, &error);
   g_assert_no_error (error);
   g_assert_nonnull (added);
-  g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
-  g_assert_nonnull (strstr (bp_canvas_get_compute_error (f->canvas), bp_node_get_id (added)));
+  g_assert_nonnull (bp_session_get_error (bp_canvas_get_session (f->canvas)));
+  g_assert_nonnull (strstr (bp_session_get_error (bp_canvas_get_session (f->canvas)), bp_node_get_id (added)));
   g_assert_nonnull (bp_node_get_error (added));
   g_assert_null (bp_node_get_value (added));
   /* The rest is as before, forward and backward. */
@@ -787,12 +801,12 @@ test_canvas_broken_node (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "apple_price")), 200.0, 1e-9);
   g_assert_nonnull (bp_node_get_grad (node (f, "apple")));
   g_assert_cmpfloat_with_epsilon (bp_node_get_grad (node (f, "apple"))->data[0], 2.2, 1e-9);
-  trace = bp_canvas_get_trace (f->canvas);
+  trace = bp_session_get_trace (bp_canvas_get_session (f->canvas));
   g_assert_nonnull (trace);
   g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, 5);
   g_assert_cmpuint (bp_trace_get_n_steps (trace), ==, 10);
 
-  bp_canvas_select_node (f->canvas, NULL);
+  bp_session_select_node (bp_canvas_get_session (f->canvas), NULL);
   broken = canvas_texture (f, "test-canvas-broken-node.png");
   g_assert_cmpuint (count_red_in_node (f, broken, added), >, 50);
   g_assert_cmpuint (count_red_in_node (f, broken, node (f, "price")), ==, 0);
@@ -800,13 +814,13 @@ test_canvas_broken_node (Fixture       *f,
   /* Now the output waits on a missing input: the values before it stay,
    * no gradient can be had. */
   g_assert_true (bp_history_undo (history));
-  g_assert_null (bp_canvas_get_compute_error (f->canvas));
+  g_assert_null (bp_session_get_error (bp_canvas_get_session (f->canvas)));
   bp_history_disconnect (history, node (f, "price"), 1);
-  g_assert_nonnull (bp_canvas_get_compute_error (f->canvas));
+  g_assert_nonnull (bp_session_get_error (bp_canvas_get_session (f->canvas)));
   g_assert_nonnull (bp_node_get_error (node (f, "price")));
   g_assert_cmpfloat_with_epsilon (scalar_value (node (f, "apple_price")), 200.0, 1e-9);
   g_assert_null (bp_node_get_grad (node (f, "apple")));
-  trace = bp_canvas_get_trace (f->canvas);
+  trace = bp_session_get_trace (bp_canvas_get_session (f->canvas));
   g_assert_nonnull (trace);
   g_assert_cmpuint (bp_trace_get_n_forward (trace), ==, 4);
   g_assert_cmpuint (bp_trace_get_n_steps (trace), ==, 4);
@@ -815,8 +829,8 @@ test_canvas_broken_node (Fixture       *f,
   g_assert_cmpuint (count_red_in_node (f, blocked, node (f, "apple_price")), ==, 0);
 
   g_assert_true (bp_history_undo (history));
-  g_assert_null (bp_canvas_get_compute_error (f->canvas));
-  g_assert_cmpuint (bp_trace_get_n_steps (bp_canvas_get_trace (f->canvas)), ==, 10);
+  g_assert_null (bp_session_get_error (bp_canvas_get_session (f->canvas)));
+  g_assert_cmpuint (bp_trace_get_n_steps (bp_session_get_trace (bp_canvas_get_session (f->canvas))), ==, 10);
 }
 
 static void
@@ -840,9 +854,9 @@ test_canvas_view (Fixture       *f,
 
   /* Fit shows every node inside the widget. */
   gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.zoom-fit", NULL);
-  for (guint i = 0; i < bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)); i++)
+  for (guint i = 0; i < bp_graph_get_n_nodes (bp_session_get_graph (bp_canvas_get_session (f->canvas))); i++)
     {
-      node_centre (f, bp_graph_get_node (bp_canvas_get_graph (f->canvas), i), &wx, &wy);
+      node_centre (f, bp_graph_get_node (bp_session_get_graph (bp_canvas_get_session (f->canvas)), i), &wx, &wy);
       g_assert_cmpfloat (wx, >, 0);
       g_assert_cmpfloat (wy, >, 0);
       g_assert_cmpfloat (wx, <, gtk_widget_get_width (GTK_WIDGET (f->canvas)));
@@ -856,12 +870,12 @@ test_canvas_view (Fixture       *f,
     g_autofree BpNode **sel = NULL;
     guint n;
 
-    sel = bp_canvas_get_selection (f->canvas, &n);
-    g_assert_cmpuint (n, ==, bp_graph_get_n_nodes (bp_canvas_get_graph (f->canvas)));
+    sel = bp_canvas_dup_selected_nodes (f->canvas, &n);
+    g_assert_cmpuint (n, ==, bp_graph_get_n_nodes (bp_session_get_graph (bp_canvas_get_session (f->canvas))));
   }
   /* A click on empty canvas clears it. */
   drag (f->canvas, 2, 2, 2, 2);
-  g_assert_null (bp_canvas_get_selected_node (f->canvas));
+  g_assert_null (bp_session_get_selected_node (bp_canvas_get_session (f->canvas)));
 }
 
 /* Renders the canvas to a PNG (kept in the build dir to look at) and
@@ -884,8 +898,8 @@ test_canvas_png (Fixture       *f,
   GHashTable *colours;
   gsize stride;
 
-  bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
-  bp_canvas_select_node (f->canvas, node (f, "apple_price"));
+  bp_ui_test_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+  bp_session_select_node (bp_canvas_get_session (f->canvas), node (f, "apple_price"));
   bp_ui_test_wait_for_frame (widget);
   /* The paintable follows the widget's frames from its creation on. */
   paintable = gtk_widget_paintable_new (widget);
@@ -986,7 +1000,7 @@ check_partial_redraw (Fixture *f,
       bp_canvas_zoom_fit (f->canvas);
       g_assert_cmpfloat (bp_diagram_get_spread (bp_canvas_get_diagram (f->canvas)), >, 1.0);
     }
-  bp_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
+  bp_ui_test_canvas_set_pass_state (f->canvas, BP_PASS_BACKWARD, G_MAXUINT, 1.0);
   bp_ui_test_wait_for_frame (GTK_WIDGET (f->canvas));
   node_centre (f, node (f, "apple_price"), &wx, &wy);
 
@@ -1059,13 +1073,13 @@ check_partial_redraw (Fixture *f,
   /* A new selection redraws the nodes that changed. */
   g_clear_pointer (&partial, g_free);
   g_clear_pointer (&full, g_free);
-  bp_canvas_select_node (f->canvas, node (f, "tax"));
+  bp_session_select_node (bp_canvas_get_session (f->canvas), node (f, "tax"));
   g_free (render_canvas (f->canvas, &width, &height));
-  bp_canvas_select_node (f->canvas, node (f, "apple_price"));
+  bp_session_select_node (bp_canvas_get_session (f->canvas), node (f, "apple_price"));
   g_free (render_canvas (f->canvas, &width, &height));
-  bp_canvas_select_all (f->canvas);
+  bp_session_select_all (bp_canvas_get_session (f->canvas));
   g_free (render_canvas (f->canvas, &width, &height));
-  bp_canvas_select_node (f->canvas, node (f, "apple"));
+  bp_session_select_node (bp_canvas_get_session (f->canvas), node (f, "apple"));
   partial = render_canvas (f->canvas, &width, &height);
   bp_canvas_set_dark (f->canvas, TRUE);
   bp_canvas_set_dark (f->canvas, FALSE);
@@ -1075,7 +1089,7 @@ check_partial_redraw (Fixture *f,
 
   /* The player's steps and their animation frames. */
   {
-    BpTrace *trace = bp_canvas_get_trace (f->canvas);
+    BpTrace *trace = bp_session_get_trace (bp_canvas_get_session (f->canvas));
     BpPass passes[2] = { BP_PASS_FORWARD, BP_PASS_BACKWARD };
 
     g_assert_nonnull (trace);
@@ -1083,12 +1097,12 @@ check_partial_redraw (Fixture *f,
       {
         guint n = p == 0 ? bp_trace_get_n_forward (trace) : bp_trace_get_n_backward (trace);
 
-        bp_canvas_set_pass_state (f->canvas, passes[p], 0, 1.0);
+        bp_ui_test_canvas_set_pass_state (f->canvas, passes[p], 0, 1.0);
         g_free (render_canvas (f->canvas, &width, &height));
         for (guint step = 1; step <= n; step++)
           for (int k = 0; k <= 2; k++)
             {
-              bp_canvas_set_pass_state (f->canvas, passes[p], step, k / 2.0);
+              bp_ui_test_canvas_set_pass_state (f->canvas, passes[p], step, k / 2.0);
               g_clear_pointer (&partial, g_free);
               g_clear_pointer (&full, g_free);
               partial = render_canvas (f->canvas, &width, &height);
@@ -1102,7 +1116,7 @@ check_partial_redraw (Fixture *f,
               g_assert_cmpuint (differ, ==, 0);
             }
         /* And one step back. */
-        bp_canvas_set_pass_state (f->canvas, passes[p], n - 1, 1.0);
+        bp_ui_test_canvas_set_pass_state (f->canvas, passes[p], n - 1, 1.0);
         g_clear_pointer (&partial, g_free);
         g_clear_pointer (&full, g_free);
         partial = render_canvas (f->canvas, &width, &height);
@@ -1194,7 +1208,7 @@ test_history_alone (void)
   original = bp_document_to_data (document, NULL);
   bp_history_set_graph (history, graph);
   g_signal_connect (history, "notify::can-undo", G_CALLBACK (history_notify_cb), &can_undo_notifies);
-  g_signal_connect (history, "changed", G_CALLBACK (count_cb), &changed);
+  g_signal_connect (history, "changed", G_CALLBACK (count_change_cb), &changed);
   g_assert_false (bp_history_can_undo (history));
   g_assert_true (bp_history_is_clean (history));
 

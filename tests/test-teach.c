@@ -10,7 +10,6 @@
 
 #include "bp-ui-test.h"
 #include "bp-window-private.h"
-#include "bp-window-teach.h"
 
 static char *tmp_dir;
 
@@ -137,33 +136,33 @@ static void
 test_backward_steps (void)
 {
   BpWindow *window = open_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
-  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
-  guint n_forward = bp_player_get_n_forward (player);
-  guint n_steps = bp_player_get_n_steps (player);
+  BpPlayer *player = (window)->player;
+  BpTeachPanel *panel = (window)->teach_panel;
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
+  guint n_forward = bp_session_get_n_forward (bp_player_get_session (player));
+  guint n_steps = bp_session_get_n_steps (bp_player_get_session (player));
   BpTrace *trace;
 
   g_assert_cmpuint (n_steps, ==, 10);
   /* Opens with every value shown, as the canvas does. */
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward);
 
   /* Not reached yet: the panel says so and shows no number. */
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
   bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "100"));
   /* An operation shows its forward step with the numbers it received. */
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "price"));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "price"));
   bp_ui_test_spin ();
   g_assert_cmpstr (bp_teach_panel_get_value_text (panel), ==, "x = 200, y = 1.1 → Value = 220");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
   bp_ui_test_spin ();
-  trace = bp_player_get_trace (player);
+  trace = bp_session_get_trace (bp_player_get_session (player));
   for (guint k = 1; ; k++)
     {
-      const BpStep *step = bp_player_get_current_step (player);
+      const BpStep *step = bp_session_get_current_step (bp_player_get_session (player));
       const char *chain;
       g_autofree char *ug = NULL;
 
@@ -172,10 +171,10 @@ test_backward_steps (void)
       g_assert_true (step == bp_trace_get_step (trace, n_forward + k - 1));
 
       /* The canvas draws what the player says, and the panel follows. */
-      g_assert_cmpint (bp_canvas_get_pass (window->canvas), ==, BP_PASS_BACKWARD);
-      g_assert_cmpuint (bp_canvas_get_step (window->canvas), ==, k);
+      g_assert_cmpint (bp_session_get_pass (bp_canvas_get_session (window->canvas)), ==, BP_PASS_BACKWARD);
+      g_assert_cmpuint (bp_session_get_pass_step (bp_canvas_get_session (window->canvas)), ==, k);
       g_assert_true (bp_teach_panel_get_node (panel) == step->node);
-      g_assert_true (bp_canvas_get_selected_node (window->canvas) == step->node);
+      g_assert_true (bp_session_get_selected_node (bp_canvas_get_session (window->canvas)) == step->node);
 
       chain = bp_teach_panel_get_chain_text (panel);
       ug = fmt (step->upstream);
@@ -214,18 +213,18 @@ test_backward_steps (void)
       gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
       bp_ui_test_spin ();
     }
-  g_assert_true (contains (bp_player_bar_get_position_text (_bp_window_teach_get_bar (window)),
+  g_assert_true (contains (bp_player_bar_get_position_text ((window)->player_bar),
                            "5 of 5"));
 
   /* Step back really goes back: the last node is not reached any more. */
   {
-    BpNode *last = bp_player_get_current_step (player)->node;
+    BpNode *last = bp_session_get_current_step (bp_player_get_session (player))->node;
 
     gtk_widget_activate_action (GTK_WIDGET (window), "player.step-back", NULL);
     bp_ui_test_spin ();
-    g_assert_cmpuint (bp_player_get_position (player), ==, n_steps - 1);
-    g_assert_cmpuint (bp_canvas_get_step (window->canvas), ==, n_steps - n_forward - 1);
-    bp_canvas_select_node (window->canvas, last);
+    g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_steps - 1);
+    g_assert_cmpuint (bp_session_get_pass_step (bp_canvas_get_session (window->canvas)), ==, n_steps - n_forward - 1);
+    bp_session_select_node (bp_canvas_get_session (window->canvas), last);
     bp_ui_test_spin ();
     g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "not reached"));
   }
@@ -233,14 +232,13 @@ test_backward_steps (void)
   /* Editing during playback keeps the position and updates the numbers. */
   {
     g_autoptr(GError) error = NULL;
-    guint position = bp_player_get_position (player);
+    guint position = bp_session_get_position (bp_player_get_session (player));
 
-    g_assert_true (bp_canvas_set_value_text (window->canvas, bp_graph_lookup (graph, "tax"),
-                                             "1.2", &error));
+    g_assert_true (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (window->canvas)), bp_graph_lookup (graph, "tax"), "1.2", &error));
     g_assert_no_error (error);
     bp_ui_test_spin ();
-    g_assert_cmpuint (bp_player_get_position (player), ==, position);
-    bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple_price"));
+    g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, position);
+    bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple_price"));
     bp_ui_test_spin ();
     g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "1.2 × 2 = 2.4"));
   }
@@ -248,8 +246,8 @@ test_backward_steps (void)
   /* Reset hides every number. */
   gtk_widget_activate_action (GTK_WIDGET (window), "player.reset", NULL);
   bp_ui_test_spin ();
-  g_assert_cmpuint (bp_player_get_position (player), ==, 0);
-  g_assert_cmpint (bp_canvas_get_pass (window->canvas), ==, BP_PASS_NONE);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, 0);
+  g_assert_cmpint (bp_session_get_pass (bp_canvas_get_session (window->canvas)), ==, BP_PASS_NONE);
 
   destroy_window (window);
 }
@@ -258,7 +256,7 @@ static void
 test_play_forward (void)
 {
   BpWindow *window = open_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpPlayer *player = (window)->player;
   guint64 start = g_get_monotonic_time ();
 
   bp_player_set_speed (player, BP_PLAYER_MAX_SPEED);
@@ -268,24 +266,24 @@ test_play_forward (void)
   while (bp_player_get_playing (player) && g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (bp_player_get_playing (player));
-  g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_forward (player));
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, bp_session_get_n_forward (bp_player_get_session (player)));
   g_assert_cmpfloat (bp_player_get_progress (player), ==, 1.0);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "player.backward", NULL);
   while (bp_player_get_playing (player) && g_get_monotonic_time () - start < 40 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_steps (player));
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, bp_session_get_n_steps (bp_player_get_session (player)));
 
   /* Animations off (the system setting): every step still arrives. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "player.reset", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "player.step", NULL);
-  g_assert_cmpuint (bp_player_get_position (player), ==, 1);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, 1);
   g_assert_cmpfloat (bp_player_get_progress (player), ==, 1.0);
   gtk_widget_activate_action (GTK_WIDGET (window), "player.play", NULL);
   while (bp_player_get_playing (player) && g_get_monotonic_time () - start < 60 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (bp_player_get_position (player), ==, bp_player_get_n_steps (player));
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, bp_session_get_n_steps (bp_player_get_session (player)));
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 
   destroy_window (window);
@@ -297,7 +295,7 @@ test_play_forward (void)
 static void
 assert_answer_fits (BpWindow *window)
 {
-  GtkWidget *bar = GTK_WIDGET (_bp_window_teach_get_bar (window));
+  GtkWidget *bar = GTK_WIDGET ((window)->player_bar);
   GtkWidget *popover = NULL;
   GtkWidget *label;
   int height = 0;
@@ -330,25 +328,25 @@ static void
 test_quiz (void)
 {
   BpWindow *window = open_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
-  BpQuiz *quiz = _bp_window_teach_get_quiz (window);
-  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpPlayer *player = (window)->player;
+  BpQuiz *quiz = bp_session_get_quiz ((window)->session);
+  BpTeachPanel *panel = (window)->teach_panel;
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   g_autofree char *data = NULL;
 
-  bp_player_set_position (player, bp_player_get_n_steps (player));
+  bp_session_set_position (bp_player_get_session (player), bp_session_get_n_steps (bp_player_get_session (player)));
   bp_quiz_set_active (quiz, TRUE);
   bp_ui_test_spin ();
   g_assert_cmpuint (bp_quiz_get_n_blanks (quiz), ==, 3);
 
   /* The panel gives nothing away: apple's gradient is a blank in the
    * backward step of apple_price too. */
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple_price"));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple_price"));
   bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "→ apple: UG × LG = DG: 1.1 × 2 = ?"));
   picture (window, "quiz");
 
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
   bp_ui_test_spin ();
   g_assert_false (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
   /* Nor does the window's own gradient row. */
@@ -366,17 +364,17 @@ test_quiz (void)
     const char *result = NULL;
     BpNode *tax = bp_graph_lookup (graph, "tax");
 
-    g_assert_false (_bp_window_teach_answer_on_canvas (window, bp_graph_lookup (graph, "price"), NULL, NULL));
-    g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "2", &result));
+    g_assert_false (_bp_window_answer_on_canvas (window, bp_graph_lookup (graph, "price"), NULL, NULL));
+    g_assert_true (_bp_window_answer_on_canvas (window, tax, "2", &result));
     g_assert_true (contains (result, "✗"));
     g_assert_true (contains (result, "∂z/∂y = x"));
     assert_answer_fits (window);   /* waits until it is on screen */
     screen_picture ("quiz-popover");
-    g_assert_true (_bp_window_teach_answer_on_canvas (window, tax, "200", &result));
+    g_assert_true (_bp_window_answer_on_canvas (window, tax, "200", &result));
     g_assert_true (contains (result, "✓"));
     g_assert_false (bp_quiz_is_blank (quiz, tax, BP_QUIZ_GRAD));
     /* Solved: nothing left to ask there. */
-    g_assert_false (_bp_window_teach_answer_on_canvas (window, tax, NULL, NULL));
+    g_assert_false (_bp_window_answer_on_canvas (window, tax, NULL, NULL));
   }
 
   /* The teacher's choice goes into the saved document. */
@@ -392,8 +390,8 @@ static void
 test_expand_sigmoid (void)
 {
   BpWindow *window = open_example ("sigmoid");
-  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpTeachPanel *panel = (window)->teach_panel;
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   g_autoptr(GError) error = NULL;
   g_autoptr(BpTensor) before = NULL;
   guint n_nodes = bp_graph_get_n_nodes (graph);
@@ -402,7 +400,7 @@ test_expand_sigmoid (void)
   /* σ'(1) = σ(1)(1 − σ(1)) */
   g_assert_cmpfloat_with_epsilon (before->data[0], 0.19661193324148185, 1e-12);
 
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "y"));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "y"));
   bp_ui_test_spin ();
   g_assert_true (bp_teach_panel_expand (panel, &error));
   g_assert_no_error (error);
@@ -430,7 +428,7 @@ static void
 test_grad_check (void)
 {
   BpWindow *window = open_example ("apples");
-  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
+  BpTeachPanel *panel = (window)->teach_panel;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (bp_teach_panel_run_grad_check (panel, &error));
@@ -494,14 +492,14 @@ static void
 test_presentation (void)
 {
   BpWindow *window = open_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
+  BpPlayer *player = (window)->player;
 
-  bp_player_set_position (player, bp_player_get_n_forward (player) + 2);
+  bp_session_set_position (bp_player_get_session (player), bp_session_get_n_forward (bp_player_get_session (player)) + 2);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
-  g_assert_true (_bp_window_teach_get_presenting (window));
+  g_assert_true (_bp_window_get_presenting (window));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->header_bar)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_bp_window_teach_get_bar (window))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET ((window)->player_bar)));
   g_assert_cmpfloat (bp_canvas_get_text_scale (window->canvas), >, 1.4);
   /* Fit after the size change. */
   {
@@ -517,7 +515,7 @@ test_presentation (void)
   {
     BpCanvas *canvas = window->canvas;
     BpDiagram *diagram = bp_canvas_get_diagram (canvas);
-    BpNode *apple = bp_graph_lookup (bp_canvas_get_graph (canvas), "apple");
+    BpNode *apple = bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (canvas)), "apple");
     BpDiagramState state = BP_DIAGRAM_STATE_INIT;
     cairo_rectangle_t bounds;
     double x0, y0, x1, y1, wx, wy, wx1, wy1;
@@ -539,11 +537,11 @@ test_presentation (void)
     node_to_widget (canvas, apple, &wx1, &wy1);
     g_assert_cmpfloat_with_epsilon (wx1, wx + 60, 1.0);
     g_assert_cmpfloat_with_epsilon (wy1, wy + 30, 1.0);
-    bp_history_undo (bp_canvas_get_history (canvas));
+    bp_history_undo (bp_session_get_history (bp_canvas_get_session (canvas)));
   }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-presentation", NULL);
-  g_assert_false (_bp_window_teach_get_presenting (window));
+  g_assert_false (_bp_window_get_presenting (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->header_bar)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
   g_assert_cmpfloat (bp_canvas_get_text_scale (window->canvas), ==, 1.0);
@@ -559,7 +557,7 @@ test_export_pass (void)
   g_autofree char *folder = g_build_filename (tmp_dir, "steps", NULL);
   guint n;
 
-  n = _bp_window_teach_export_pass (window, BP_PASS_BACKWARD, folder, &error);
+  n = _bp_window_export_pass (window, BP_PASS_BACKWARD, folder, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 5);
   for (guint i = 1; i <= n; i++)
@@ -571,7 +569,7 @@ test_export_pass (void)
       g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
       g_assert_true (contains (text, "<svg"));
     }
-  n = _bp_window_teach_export_pass (window, BP_PASS_FORWARD, folder, &error);
+  n = _bp_window_export_pass (window, BP_PASS_FORWARD, folder, &error);
   g_assert_cmpuint (n, ==, 5);
 
   destroy_window (window);
@@ -582,10 +580,10 @@ static void
 test_quiz_long_hint (void)
 {
   BpWindow *window = open_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
-  BpQuiz *quiz = _bp_window_teach_get_quiz (window);
-  BpHistory *history = bp_canvas_get_history (window->canvas);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpPlayer *player = (window)->player;
+  BpQuiz *quiz = bp_session_get_quiz ((window)->session);
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (window->canvas));
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   BpNode *apple_num = bp_graph_lookup (graph, "apple_num");
   g_autoptr(GError) error = NULL;
   const char *result = NULL;
@@ -597,12 +595,12 @@ test_quiz_long_hint (void)
   g_assert_true (bp_history_connect (history, apple_num, square, 0, &error));
   g_assert_no_error (error);
   bp_ui_test_spin ();
-  bp_player_set_position (player, bp_player_get_n_steps (player));
+  bp_session_set_position (bp_player_get_session (player), bp_session_get_n_steps (bp_player_get_session (player)));
   bp_quiz_set_active (quiz, TRUE);
   bp_ui_test_spin ();
   g_assert_true (bp_quiz_is_blank (quiz, apple_num, BP_QUIZ_GRAD));
 
-  g_assert_true (_bp_window_teach_answer_on_canvas (window, apple_num, "1", &result));
+  g_assert_true (_bp_window_answer_on_canvas (window, apple_num, "1", &result));
   g_assert_true (contains (result, "several"));
   assert_answer_fits (window);   /* waits until it is on screen */
   screen_picture ("quiz-long-hint");
@@ -616,16 +614,16 @@ static void
 test_blocked_reason (void)
 {
   BpWindow *window = open_example ("apples");
-  BpTeachPanel *panel = _bp_window_teach_get_panel (window);
-  BpHistory *history = bp_canvas_get_history (window->canvas);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpTeachPanel *panel = (window)->teach_panel;
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (window->canvas));
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   BpNode *apple_price = bp_graph_lookup (graph, "apple_price");
   BpNode *price = bp_graph_lookup (graph, "price");
   g_autofree char *waits = NULL;
 
   bp_history_disconnect (history, apple_price, 0);
   bp_ui_test_spin ();
-  bp_canvas_select_node (window->canvas, apple_price);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), apple_price);
   bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "cannot be computed"));
   g_assert_true (contains (bp_teach_panel_get_value_text (panel),
@@ -633,7 +631,7 @@ test_blocked_reason (void)
   g_assert_false (contains (bp_teach_panel_get_value_text (panel), "press Forward"));
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "cannot be computed"));
 
-  bp_canvas_select_node (window->canvas, price);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), price);
   bp_ui_test_spin ();
   g_assert_null (bp_node_get_error (price));
   waits = g_strdup_printf ("waits for “%s”", bp_node_get_label (apple_price));
@@ -643,7 +641,7 @@ test_blocked_reason (void)
   /* Mended: the number comes back. */
   bp_history_undo (history);
   bp_ui_test_spin ();
-  bp_canvas_select_node (window->canvas, price);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), price);
   bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "220"));
 
@@ -669,14 +667,14 @@ test_matrix_steps (void)
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
       BpWindow *window = open_example (cases[c].example);
-      BpPlayer *player = _bp_window_teach_get_player (window);
-      BpTeachPanel *panel = _bp_window_teach_get_panel (window);
-      BpNode *node = bp_graph_lookup (bp_canvas_get_graph (window->canvas), cases[c].node);
-      int index = bp_trace_find_step (bp_player_get_trace (player), node, BP_STEP_BACKWARD);
+      BpPlayer *player = (window)->player;
+      BpTeachPanel *panel = (window)->teach_panel;
+      BpNode *node = bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), cases[c].node);
+      int index = bp_trace_find_step (bp_session_get_trace (bp_player_get_session (player)), node, BP_STEP_BACKWARD);
 
       g_assert_cmpint (index, >=, 0);
-      bp_player_set_position (player, index + 1);
-      bp_canvas_select_node (window->canvas, node);
+      bp_session_set_position (bp_player_get_session (player), index + 1);
+      bp_session_select_node (bp_canvas_get_session (window->canvas), node);
       bp_ui_test_spin ();
       g_assert_true (contains (bp_teach_panel_get_chain_text (panel), cases[c].expect));
       if (c == 0)
@@ -690,8 +688,7 @@ test_normal_picture (void)
 {
   BpWindow *window = open_example ("apples");
 
-  bp_canvas_select_node (window->canvas,
-                         bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple_price"));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple_price"));
   picture (window, "normal");
   destroy_window (window);
 }
@@ -722,14 +719,14 @@ test_korean (void)
   g_assert_cmpstr (bp_teach_panel_get_language (), ==, "ko");
 
   window = open_example ("apples");
-  player = _bp_window_teach_get_player (window);
-  panel = _bp_window_teach_get_panel (window);
+  player = (window)->player;
+  panel = (window)->teach_panel;
 
   /* The example explains itself in Korean, with the book's words. */
   g_assert_true (contains (bp_teach_panel_get_description_text (panel), "순전파"));
-  bp_player_set_position (player, bp_player_get_n_forward (player) + 2);
+  bp_session_set_position (bp_player_get_session (player), bp_session_get_n_forward (bp_player_get_session (player)) + 2);
   bp_ui_test_spin ();
-  g_assert_true (contains (bp_player_bar_get_position_text (_bp_window_teach_get_bar (window)),
+  g_assert_true (contains (bp_player_bar_get_position_text ((window)->player_bar),
                            "역전파"));
   picture (window, "korean");
 
@@ -828,11 +825,11 @@ static void
 test_shared_keys (void)
 {
   BpWindow *window = open_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
-  BpHistory *history = bp_canvas_get_history (window->canvas);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpPlayer *player = (window)->player;
+  BpHistory *history = bp_session_get_history (bp_canvas_get_session (window->canvas));
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   BpNode *apple = bp_graph_lookup (graph, "apple");
-  guint n_forward = bp_player_get_n_forward (player);
+  guint n_forward = bp_session_get_n_forward (bp_player_get_session (player));
   double wx0, wy0, wx, wy, x0, y0, x, y;
 
   g_assert_false (bp_player_get_playing (player));
@@ -848,7 +845,7 @@ test_shared_keys (void)
   space_key (window, TRUE);                          /* key repeat */
   space_key (window, FALSE);
   g_assert_false (bp_player_get_playing (player));
-  bp_player_set_position (player, n_forward);
+  bp_session_set_position (bp_player_get_session (player), n_forward);
 
   /* Space + drag on empty canvas pans the view, moves no node, and is
    * no tap. */
@@ -896,25 +893,25 @@ test_shared_keys (void)
   gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (window->canvas));
   press_key (window, GDK_KEY_Right, 0);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
-  g_assert_nonnull (bp_canvas_get_selected_node (window->canvas));
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 1);
+  g_assert_nonnull (bp_session_get_selected_node (bp_canvas_get_session (window->canvas)));
   g_assert_false (bp_canvas_get_arrows_nudge (window->canvas));
   press_key (window, GDK_KEY_Right, 0);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 2);
   press_key (window, GDK_KEY_Left, 0);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 1);
   g_assert_false (bp_history_can_undo (history));
 
   /* A node clicked on the canvas: the arrows nudge it, the player stays. */
   g_assert_true (bp_node_get_position (apple, &x0, &y0));
   bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx, &wy);
   canvas_drag (window->canvas, wx, wy, 0, 0);
-  g_assert_true (bp_canvas_get_selected_node (window->canvas) == apple);
+  g_assert_true (bp_session_get_selected_node (bp_canvas_get_session (window->canvas)) == apple);
   g_assert_true (bp_canvas_get_arrows_nudge (window->canvas));
   press_key (window, GDK_KEY_Right, 0);
   press_key (window, GDK_KEY_Down, 0);
   press_key (window, GDK_KEY_Left, GDK_SHIFT_MASK);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 1);
   g_assert_true (bp_node_get_position (apple, &x, &y));
   g_assert_cmpfloat_with_epsilon (x, x0 + 10 - 50, 1e-9);
   g_assert_cmpfloat_with_epsilon (y, y0 + 10, 1e-9);
@@ -922,22 +919,22 @@ test_shared_keys (void)
 
   /* Page Down (a presentation remote) steps all the same. */
   press_key (window, GDK_KEY_Page_Down, 0);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 2);
   press_key (window, GDK_KEY_Page_Up, 0);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 1);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 1);
 
   /* Presenting, a clicked node does not take the arrows. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.presentation", NULL);
   bp_ui_test_spin ();
   node_to_widget (window->canvas, apple, &wx, &wy);
   canvas_drag (window->canvas, wx, wy, 0, 0);
-  g_assert_true (bp_canvas_get_selected_node (window->canvas) == apple);
+  g_assert_true (bp_session_get_selected_node (bp_canvas_get_session (window->canvas)) == apple);
   g_assert_false (bp_canvas_get_arrows_nudge (window->canvas));
   gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
   press_key (window, GDK_KEY_Right, 0);
   g_assert_true (bp_node_get_position (apple, &x0, &y0));
   g_assert_cmpfloat (x0, ==, x);
-  g_assert_cmpuint (bp_player_get_position (player), ==, n_forward + 2);
+  g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 2);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-presentation", NULL);
 
   destroy_window (window);

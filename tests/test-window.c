@@ -9,7 +9,6 @@
 #include "bp-examples.h"
 #include "bp-ui-test.h"
 #include "bp-window-private.h"
-#include "bp-window-teach.h"
 
 static char *tmp_dir;
 
@@ -44,7 +43,7 @@ static BpNode *
 edit_first_leaf (BpWindow   *window,
                  const char *text)
 {
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
@@ -53,7 +52,7 @@ edit_first_leaf (BpWindow   *window,
 
       if (bp_op_is_leaf (bp_node_get_op (node)))
         {
-          g_assert_true (bp_canvas_set_value_text (window->canvas, node, text, &error));
+          g_assert_true (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (window->canvas)), node, text, &error));
           g_assert_no_error (error);
           return node;
         }
@@ -97,7 +96,7 @@ static void
 test_window_example (void)
 {
   BpWindow *window = new_window_with_example ("apples");
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   const char *title;
 
   g_assert_nonnull (bp_window_get_document (window));
@@ -130,13 +129,13 @@ test_window_example (void)
   edit_first_leaf (window, "150");
   g_assert_false (bp_window_is_clean (window));
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
-  g_assert_true (bp_history_undo (bp_canvas_get_history (window->canvas)));
+  g_assert_true (bp_history_undo (bp_session_get_history (bp_canvas_get_session (window->canvas))));
   g_assert_true (bp_window_is_clean (window));
   g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
 
   /* Choosing quiz blanks changes the document too (it saves them). */
   {
-    BpQuiz *quiz = _bp_window_teach_get_quiz (window);
+    BpQuiz *quiz = bp_session_get_quiz ((window)->session);
     BpNode *apple = bp_graph_lookup (graph, "apple");
 
     bp_quiz_set_hidden (quiz, apple, bp_quiz_get_hidden (quiz, apple) ^ BP_QUIZ_VALUE);
@@ -360,7 +359,7 @@ test_window_autosave_timer (void)
   g_assert_null (bp_autosave_get_origin (copy));   /* an example: no file */
 
   /* Undo back to the saved state: nothing to protect any more. */
-  g_assert_true (bp_history_undo (bp_canvas_get_history (window->canvas)));
+  g_assert_true (bp_history_undo (bp_session_get_history (bp_canvas_get_session (window->canvas))));
   g_assert_true (bp_window_is_clean (window));
   g_assert_true (file_exists_soon (copy, FALSE));
   g_assert_cmpuint (window->autosave_source, ==, 0);
@@ -584,7 +583,7 @@ test_window_drop_file (void)
   g_assert_true (drop_files (window, file));
   g_assert_null (find_other_window (window));
   g_assert_cmpstr (bp_document_get_title (bp_window_get_document (window)), ==, "dropped");
-  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "y"));
+  g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "y"));
   /* An expression has nowhere to be saved back to: Save asks. */
   g_assert_null (bp_window_get_file (window));
 
@@ -595,7 +594,7 @@ test_window_drop_file (void)
   g_assert_cmpstr (edited, ==, after);
   other = find_other_window (window);
   g_assert_nonnull (other);
-  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (other->canvas), "y"));
+  g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (other->canvas)), "y"));
   g_assert_true (bp_window_is_clean (other));
 
   destroy_window (other);
@@ -608,31 +607,30 @@ static void
 test_window_panel_follows_player (void)
 {
   BpWindow *window = new_window_with_example ("apples");
-  BpPlayer *player = _bp_window_teach_get_player (window);
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpPlayer *player = (window)->player;
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   BpTrace *trace;
   int apple_back;
 
-  bp_player_recompute (player, NULL);
-  trace = bp_player_get_trace (player);
+  trace = bp_session_get_trace (bp_player_get_session (player));
   apple_back = bp_trace_find_step (trace, bp_graph_lookup (graph, "apple"), BP_STEP_BACKWARD);
   g_assert_cmpint (apple_back, >, 0);
 
-  bp_player_set_position (player, bp_player_get_n_forward (player));
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  bp_session_set_position (bp_player_get_session (player), bp_session_get_n_forward (bp_player_get_session (player)));
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
   g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "100");
   g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "—");
 
   /* Stepping selects the step's node: look at apple again each time. */
-  bp_player_set_position (player, (guint) apple_back);
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  bp_session_set_position (bp_player_get_session (player), (guint) apple_back);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
   g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "—");
-  bp_player_set_position (player, (guint) apple_back + 1);
-  bp_canvas_select_node (window->canvas, bp_graph_lookup (graph, "apple"));
+  bp_session_set_position (bp_player_get_session (player), (guint) apple_back + 1);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
   g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "2.2");
 
-  bp_player_set_position (player, 0);
-  bp_canvas_select_node (window->canvas, bp_graph_get_output (graph));
+  bp_session_set_position (bp_player_get_session (player), 0);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_get_output (graph));
   g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "—");
 
   destroy_window (window);
@@ -644,7 +642,7 @@ static void
 test_window_value_editor (void)
 {
   BpWindow *window = new_window_with_example ("apples");
-  BpGraph *graph = bp_canvas_get_graph (window->canvas);
+  BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   BpNode *apple = bp_graph_lookup (graph, "apple");
   BpNode *output = bp_graph_get_output (graph);
   BpTensor *value;
@@ -653,14 +651,14 @@ test_window_value_editor (void)
   g_assert_nonnull (output);
   g_assert_cmpfloat_with_epsilon (bp_node_get_value (output)->data[0], 220.0, 1e-9);
 
-  bp_canvas_select_node (window->canvas, apple);
+  bp_session_select_node (bp_canvas_get_session (window->canvas), apple);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->value_editor)));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->value_entry)), ==, "100");
 
   gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "250");
   g_signal_emit_by_name (window->value_entry, "activate");
-  apple = bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple");
-  output = bp_graph_get_output (bp_canvas_get_graph (window->canvas));
+  apple = bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple");
+  output = bp_graph_get_output (bp_session_get_graph (bp_canvas_get_session (window->canvas)));
   g_assert_cmpfloat_with_epsilon (bp_node_get_value (apple)->data[0], 250.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (bp_node_get_value (output)->data[0], 550.0, 1e-9);
   g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "250");
@@ -671,7 +669,7 @@ test_window_value_editor (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->value_error)));
   g_assert_cmpstr (gtk_label_get_label (window->value_error), !=, "");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->value_entry), "error"));
-  value = bp_node_get_value (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple"));
+  value = bp_node_get_value (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple"));
   g_assert_true (bp_tensor_is_scalar (value));
   g_assert_cmpfloat_with_epsilon (value->data[0], 250.0, 1e-9);
 
@@ -722,7 +720,7 @@ test_application (void)
   g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 1);
   window = BP_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
   g_assert_true (bp_window_is_clean (window));
-  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "apple"));
+  g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple"));
   restored_offer_window = window;
   dialog = find_dialog_for (GTK_WINDOW (restored_offer_window));
   g_assert_nonnull (dialog);
@@ -746,14 +744,14 @@ test_application (void)
   /* The clean example window took the first file; the broken one got a
    * window that stays on the example and says why. */
   g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 2);
-  g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (window->canvas), "y"));
+  g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "y"));
   windows = gtk_application_get_windows (GTK_APPLICATION (app));
   for (const GList *l = windows; l != NULL; l = l->next)
     if (l->data != window)
       {
         BpWindow *other = l->data;
 
-        g_assert_nonnull (bp_graph_lookup (bp_canvas_get_graph (other->canvas), "apple"));
+        g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (other->canvas)), "apple"));
         g_assert_nonnull (_bp_window_get_last_message (other));
         g_assert_nonnull (other->error_dialog);
       }
@@ -767,7 +765,7 @@ test_application (void)
     gboolean found = FALSE;
 
     for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-      found |= bp_graph_lookup (bp_canvas_get_graph (BP_WINDOW (l->data)->canvas), "W") != NULL;
+      found |= bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (BP_WINDOW (l->data)->canvas)), "W") != NULL;
     g_assert_true (found);
   }
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

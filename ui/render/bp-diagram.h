@@ -15,13 +15,6 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  BP_PASS_NONE,
-  BP_PASS_FORWARD,
-  BP_PASS_BACKWARD,
-} BpPass;
-
-typedef enum
-{
   BP_HIT_NONE,
   BP_HIT_NODE,
   BP_HIT_OUTPUT_PORT,

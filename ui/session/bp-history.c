@@ -2,7 +2,6 @@
 #include <glib/gi18n.h>
 
 #include "bp-history.h"
-#include "bp-layout.h"
 
 /* A command knows how to apply itself forwards (redo) and backwards
  * (undo). Commands name nodes by id: pointers do not survive a delete
@@ -1000,14 +999,38 @@ bp_history_update_state (BpHistory *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* What a command touches, so that observers redo only what they must
+ * (a move needs no new pass). */
+static BpHistoryChange
+command_change (Command *cmd)
+{
+  if (cmd->apply == positions_apply)
+    return BP_HISTORY_CHANGE_POSITIONS;
+  if (cmd->apply == label_apply)
+    return BP_HISTORY_CHANGE_LABELS;
+  if (cmd->apply == value_apply)
+    return BP_HISTORY_CHANGE_VALUES;
+  if (cmd->apply == group_apply)
+    {
+      GroupCommand *group = (GroupCommand *) cmd;
+      BpHistoryChange change = 0;
+
+      for (guint i = 0; i < group->children->len; i++)
+        change |= command_change (g_ptr_array_index (group->children, i));
+      return change;
+    }
+  return BP_HISTORY_CHANGE_STRUCTURE;
+}
+
 static void
-bp_history_changed (BpHistory *self)
+bp_history_changed (BpHistory *self,
+                    Command   *cmd)
 {
   if (self->groups->len > 0)
     return;
   /* "changed" first: listeners of the properties may look at the graph
    * and expect everything that follows a change to be done. */
-  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[CHANGED], 0, (guint) command_change (cmd));
   bp_history_update_state (self);
 }
 
@@ -1039,7 +1062,7 @@ bp_history_push (BpHistory *self,
     self->clean_depth = -1;  /* the clean state was in the redo stack */
   g_ptr_array_set_size (self->redo_stack, 0);
   g_ptr_array_add (self->undo_stack, cmd);
-  bp_history_changed (self);
+  bp_history_changed (self, cmd);
 }
 
 static void
@@ -1140,7 +1163,7 @@ bp_history_class_init (BpHistoryClass *klass)
 
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -1249,7 +1272,7 @@ bp_history_undo (BpHistory *self)
   if (!cmd->apply (cmd, self->graph, TRUE))
     g_warning ("history: undoing “%s” did not fully apply", cmd->label);
   g_ptr_array_add (self->redo_stack, cmd);
-  bp_history_changed (self);
+  bp_history_changed (self, cmd);
   return TRUE;
 }
 
@@ -1268,7 +1291,7 @@ bp_history_redo (BpHistory *self)
     g_warning ("history: redoing “%s” did not fully apply", cmd->label);
   cmd->mergeable = FALSE;
   g_ptr_array_add (self->undo_stack, cmd);
-  bp_history_changed (self);
+  bp_history_changed (self, cmd);
   return TRUE;
 }
 
@@ -1406,7 +1429,7 @@ bp_history_move_nodes (BpHistory     *self,
         }
       top->time = g_get_monotonic_time ();
       g_ptr_array_set_size (self->redo_stack, 0);
-      bp_history_changed (self);
+      bp_history_changed (self, top);
       return;
     }
 
@@ -1877,20 +1900,20 @@ positions_snapshot (BpGraph *graph)
 }
 
 gboolean
-bp_history_arrange (BpHistory  *self,
-                    BpDiagram  *diagram,
-                    GError    **error)
+bp_history_arrange (BpHistory           *self,
+                    BpHistoryLayoutFunc  layout,
+                    gpointer             user_data,
+                    GError             **error)
 {
   PositionsCommand *cmd;
   gboolean moved = FALSE;
 
   g_return_val_if_fail (BP_IS_HISTORY (self), FALSE);
-  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
+  g_return_val_if_fail (layout != NULL, FALSE);
   g_return_val_if_fail (self->graph != NULL, FALSE);
-  g_return_val_if_fail (bp_diagram_get_graph (diagram) == self->graph, FALSE);
 
   cmd = positions_snapshot (self->graph);
-  if (!bp_layout_arrange (diagram, FALSE, error))
+  if (!layout (self->graph, user_data, error))
     {
       /* Put back anything a failed layout may have touched. */
       positions_apply ((Command *) cmd, self->graph, TRUE);

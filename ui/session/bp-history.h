@@ -2,7 +2,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include "bp-diagram.h"
 #include "bp-document.h"
 #include "bp-graph.h"
 
@@ -20,8 +19,22 @@ G_DECLARE_FINAL_TYPE (BpHistory, bp_history, BP, HISTORY, GObject)
  * Properties: "can-undo", "can-redo" (booleans), "clean" (TRUE when the
  * graph is as it was at the last bp_history_mark_clean(): the window's
  * unsaved-changes mark is !clean), "graph".
- * Signal "changed" (no arguments): emitted after every edit, undo and redo,
- * once the graph has changed; the canvas recomputes and redraws on it. */
+ * Signal "changed" (BpHistoryChange flags, as a guint): emitted after every
+ * edit, undo and redo, once the graph has changed; the flags say what the
+ * edit touched. */
+
+typedef enum
+{
+  BP_HISTORY_CHANGE_POSITIONS = 1 << 0,
+  BP_HISTORY_CHANGE_LABELS    = 1 << 1,
+  BP_HISTORY_CHANGE_VALUES    = 1 << 2,
+  BP_HISTORY_CHANGE_STRUCTURE = 1 << 3,
+} BpHistoryChange;
+
+/* Moves the graph's nodes (a layout); FALSE with an error on failure. */
+typedef gboolean (*BpHistoryLayoutFunc) (BpGraph   *graph,
+                                         gpointer   user_data,
+                                         GError   **error);
 
 BpHistory  *bp_history_new             (void);
 /* Starts over on `graph` (may be NULL): clears both stacks, marks clean. */
@@ -114,10 +127,11 @@ gboolean    bp_history_set_attrs       (BpHistory     *self,
                                         const BpAttrs *attrs,
                                         GError       **error);
 void        bp_history_set_output      (BpHistory *self, BpNode *node);
-/* Lays the graph out with bp_layout_arrange(); undo puts every node back. */
-gboolean    bp_history_arrange         (BpHistory  *self,
-                                        BpDiagram  *diagram,
-                                        GError    **error);
+/* Lays the graph out with `layout`; undo puts every node back. */
+gboolean    bp_history_arrange         (BpHistory           *self,
+                                        BpHistoryLayoutFunc  layout,
+                                        gpointer             user_data,
+                                        GError             **error);
 
 /* The output shape `node` would have, inferred from the leaves' values
  * through the ops' shape rules. When it cannot be known (an input is

@@ -2,7 +2,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "bp-canvas.h"
+#include "bp-canvas-private.h"
 #include "bp-layout.h"
 #include "bp-palette.h"
 #include "bp-value-popover.h"
@@ -22,15 +22,11 @@ struct _BpCanvas
   GtkWidget       parent_instance;
 
   /* Owned References */
-  BpDocument     *document;
-  BpGraph        *graph;
+  BpSession      *session;
+  BpPlayer       *player;          /* the animation's progress, or NULL */
   BpDiagram      *diagram;
-  BpHistory      *history;
-  BpTrace        *trace;
-  char           *compute_error;
-  GHashTable     *selected;        /* set of BpNode* */
   GHashTable     *drawn_selected;  /* the selection the kept scene shows */
-  GHashTable     *hidden_values;
+  GHashTable     *hidden_values;   /* quiz blanks, while the quiz is on */
   GHashTable     *hidden_grads;
   cairo_surface_t *scene;          /* the diagram rasterized at widget size × scale */
   cairo_region_t *damage;          /* widget pixels of the scene to draw again */
@@ -40,12 +36,13 @@ struct _BpCanvas
   BpValuePopover *value_popover;
 
   /* Borrowed References */
+  BpGraph        *graph;           /* the session's */
+  BpHistory      *history;         /* the session's */
   BpNode         *hover;
   BpNode         *edited_node;     /* the value popover's node */
 
-  /* pass state */
-  BpPass          pass;
-  guint           step;
+  /* what the kept scene shows of the session's position */
+  guint           position;
   double          progress;
   gboolean        dark;
   double          text_scale;
@@ -70,6 +67,7 @@ struct _BpCanvas
 
   /* keys */
   gboolean        user_selection;  /* the selection was made on the canvas */
+  gboolean        selecting;       /* the canvas is changing the selection */
   gboolean        presenting;
 
   /* drag */
@@ -101,8 +99,6 @@ struct _BpCanvas
 G_DEFINE_FINAL_TYPE (BpCanvas, bp_canvas, GTK_TYPE_WIDGET)
 
 enum {
-  SELECTION_CHANGED,
-  GRAPH_CHANGED,
   MESSAGE,
   N_SIGNALS
 };
@@ -127,6 +123,52 @@ bp_canvas_get_spread (BpCanvas *self)
 }
 
 /* --- helpers --- */
+
+static BpTrace *
+bp_canvas_trace (BpCanvas *self)
+{
+  return self->session != NULL ? bp_session_get_trace (self->session) : NULL;
+}
+
+static GHashTable *
+bp_canvas_selection (BpCanvas *self)
+{
+  return bp_session_get_selection (self->session);
+}
+
+/* Selections the user makes on the canvas: the arrow keys move them. */
+static void
+bp_canvas_select (BpCanvas   *self,
+                  GHashTable *set)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  guint n = self->graph != NULL ? bp_graph_get_n_nodes (self->graph) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+
+      if (g_hash_table_contains (set, node))
+        g_ptr_array_add (nodes, node);
+    }
+  self->selecting = TRUE;
+  bp_session_select (self->session, (BpNode *const *) nodes->pdata, nodes->len);
+  self->selecting = FALSE;
+  self->user_selection = TRUE;
+}
+
+static GHashTable *
+bp_canvas_dup_selection (BpCanvas *self)
+{
+  GHashTable *set = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, bp_canvas_selection (self));
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (set, key);
+  return set;
+}
 
 /* Everything is drawn again at the next frame. */
 static void
@@ -315,7 +357,7 @@ bp_canvas_damage_edge (BpCanvas             *self,
   r.y -= grow;
   r.width += 2 * grow;
   r.height += 2 * grow;
-  if (bp_diagram_get_edge_label_rects (self->diagram, self->trace, state, dst, slot,
+  if (bp_diagram_get_edge_label_rects (self->diagram, bp_canvas_trace (self), state, dst, slot,
                                        &value_rect, &grad_rect, &arrow_y) != 0)
     {
       rect_union (&r, &value_rect);
@@ -342,20 +384,16 @@ bp_canvas_damage_dragged (BpCanvas *self)
                            g_array_index (self->drag_edge_slots, guint, i), &state);
 }
 
-/* The trace step the pass state makes current (animated), or -1. */
-static int
-bp_canvas_current_step (BpCanvas *self)
+/* The pass a position of the trace is in. */
+static BpPass
+bp_canvas_pass_at (BpCanvas *self,
+                   guint     position)
 {
-  guint n_forward, shown;
+  guint n_forward = self->session != NULL ? bp_session_get_n_forward (self->session) : 0;
 
-  if (self->trace == NULL || self->pass == BP_PASS_NONE)
-    return -1;
-  n_forward = bp_trace_get_n_forward (self->trace);
-  if (self->pass == BP_PASS_FORWARD)
-    shown = MIN (self->step, n_forward);
-  else
-    shown = n_forward + MIN (self->step, bp_trace_get_n_backward (self->trace));
-  return shown > 0 ? (int) shown - 1 : -1;
+  if (position == 0)
+    return BP_PASS_NONE;
+  return position <= n_forward ? BP_PASS_FORWARD : BP_PASS_BACKWARD;
 }
 
 /* What one step of a pass changes: its node, its callout, and the edges
@@ -369,10 +407,10 @@ bp_canvas_damage_step (BpCanvas *self,
   guint n;
 
   if (!self->scene_valid || self->diagram == NULL || index < 0 ||
-      (guint) index >= bp_trace_get_n_steps (self->trace))
+      (guint) index >= bp_trace_get_n_steps (bp_canvas_trace (self)))
     return;
   bp_canvas_fill_state (self, &state);
-  node = bp_trace_get_step (self->trace, index)->node;
+  node = bp_trace_get_step (bp_canvas_trace (self), index)->node;
 
   bp_canvas_damage_node_box (self, node, TRUE);
   n = bp_graph_get_n_nodes (self->graph);
@@ -392,22 +430,15 @@ bp_canvas_fill_state (BpCanvas       *self,
                       BpDiagramState *state)
 {
   BpDiagramState init = BP_DIAGRAM_STATE_INIT;
-  guint n = 0;
+  guint n_forward = self->session != NULL ? bp_session_get_n_forward (self->session) : 0;
 
   *state = init;
-  if (self->trace != NULL)
-    {
-      if (self->pass == BP_PASS_FORWARD)
-        n = bp_trace_get_n_forward (self->trace);
-      else if (self->pass == BP_PASS_BACKWARD)
-        n = bp_trace_get_n_backward (self->trace);
-    }
-  state->pass = self->pass;
-  state->step = MIN (self->step, n);
-  state->progress = self->step == G_MAXUINT ? 1.0 : self->progress;
+  state->pass = bp_canvas_pass_at (self, self->position);
+  state->step = state->pass == BP_PASS_BACKWARD ? self->position - n_forward : self->position;
+  state->progress = self->progress;
   state->dark = self->dark;
   state->text_scale = self->text_scale;
-  state->selected = self->selected;
+  state->selected = self->session != NULL ? bp_canvas_selection (self) : NULL;
   state->hover = self->hover;
   state->hidden_values = self->hidden_values;
   state->hidden_grads = self->hidden_grads;
@@ -430,25 +461,6 @@ bp_canvas_emit_message (BpCanvas   *self,
   g_signal_emit (self, signals[MESSAGE], 0, message);
 }
 
-static void
-bp_canvas_selection_changed (BpCanvas *self)
-{
-  bp_canvas_update_actions (self);
-  /* The next frame redraws the nodes whose selection changed. */
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-}
-
-static void
-bp_canvas_clear_selection (BpCanvas *self,
-                           gboolean  notify)
-{
-  if (g_hash_table_size (self->selected) == 0)
-    return;
-  g_hash_table_remove_all (self->selected);
-  if (notify)
-    bp_canvas_selection_changed (self);
-}
 
 static void
 bp_canvas_cancel_drag (BpCanvas *self)
@@ -478,96 +490,83 @@ bp_canvas_node_in_graph (BpCanvas *self,
   return FALSE;
 }
 
-/* After an edit, nodes may have been freed: keep only pointers that are
- * still nodes of the graph. */
-static gboolean
-bp_canvas_prune_selection (BpCanvas *self)
-{
-  g_autoptr(GHashTable) kept = g_hash_table_new (NULL, NULL);
-  guint before = g_hash_table_size (self->selected);
-  guint n = self->graph ? bp_graph_get_n_nodes (self->graph) : 0;
-
-  if (before == 0)
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      BpNode *node = bp_graph_get_node (self->graph, i);
-
-      if (g_hash_table_contains (self->selected, node))
-        g_hash_table_add (kept, node);
-    }
-  if (g_hash_table_size (kept) == before)
-    return FALSE;
-
-  g_hash_table_remove_all (self->selected);
-  {
-    GHashTableIter iter;
-    gpointer key;
-
-    g_hash_table_iter_init (&iter, kept);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      g_hash_table_add (self->selected, key);
-  }
-  return TRUE;
-}
-
 static void
 bp_canvas_clamp_zoom (double *zoom)
 {
   *zoom = CLAMP (*zoom, ZOOM_MIN, ZOOM_MAX);
 }
 
-/* --- recompute --- */
+/* --- the session --- */
 
-void
-bp_canvas_recompute (BpCanvas *self)
+static void
+bp_canvas_update_hidden (BpCanvas *self)
 {
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
+  BpQuiz *quiz = self->session != NULL ? bp_session_get_quiz (self->session) : NULL;
 
-  g_return_if_fail (BP_IS_CANVAS (self));
-
-  g_clear_pointer (&self->trace, bp_trace_unref);
-  g_clear_pointer (&self->compute_error, g_free);
-
-  if (self->graph == NULL)
-    return;
-
-  /* A broken node leaves the rest computed: forward keeps the values and
-   * trace of the computable part, and backward works when the output
-   * does not depend on the broken part. The error shown is the first. */
-  ok = bp_graph_forward (self->graph, &error);
-  if (bp_graph_get_output (self->graph) != NULL)
+  g_clear_pointer (&self->hidden_values, g_hash_table_unref);
+  g_clear_pointer (&self->hidden_grads, g_hash_table_unref);
+  if (quiz != NULL && bp_quiz_get_active (quiz))
     {
-      g_autoptr(GError) backward_error = NULL;
-
-      if (!bp_graph_backward (self->graph, &backward_error) && ok)
-        {
-          ok = FALSE;
-          g_propagate_error (&error, g_steal_pointer (&backward_error));
-        }
+      self->hidden_values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);
+      self->hidden_grads = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
     }
+}
 
-  {
-    BpTrace *trace = bp_graph_get_trace (self->graph);
+static gboolean
+bp_canvas_layout_cb (BpGraph   *graph,
+                     gpointer   user_data,
+                     GError   **error)
+{
+  BpCanvas *self = user_data;
 
-    if (trace != NULL && bp_trace_get_stamp (trace) == bp_graph_get_stamp (self->graph))
-      self->trace = bp_trace_ref (trace);
-  }
-  if (!ok)
-    self->compute_error = g_strdup (error ? error->message : _("The graph cannot be computed"));
-
-  if (self->diagram != NULL)
-    bp_diagram_invalidate (self->diagram);
-  bp_canvas_invalidate_scene (self);
+  if (self->diagram == NULL || bp_diagram_get_graph (self->diagram) != graph)
+    return TRUE;
+  bp_diagram_invalidate (self->diagram);
+  return bp_layout_arrange (self->diagram, FALSE, error);
 }
 
 static void
-history_changed_cb (BpCanvas  *self,
-                    BpHistory *history)
+session_document_changed_cb (BpCanvas  *self,
+                             BpSession *session)
 {
-  gboolean selection_changed;
+  bp_canvas_cancel_drag (self);
+  self->hover = NULL;
+  self->edited_node = NULL;
+  gtk_popover_popdown (GTK_POPOVER (self->value_popover));
+  gtk_popover_popdown (GTK_POPOVER (self->palette));
+  g_hash_table_remove_all (self->drawn_selected);
 
+  g_clear_object (&self->diagram);
+  self->graph = bp_session_get_graph (session);
+  self->position = bp_session_get_position (session);
+  self->progress = 1.0;
+  if (self->graph != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->diagram = bp_diagram_new (self->graph);
+      bp_diagram_set_text_scale (self->diagram, self->text_scale);
+      /* Larger text (presenting) spreads the nodes too instead of
+       * crowding them; at text scale 1 the spread is 1. */
+      bp_diagram_set_spread_positions (self->diagram, TRUE);
+      /* Files may leave positions out; lay out only those. */
+      if (!bp_layout_arrange (self->diagram, TRUE, &error))
+        g_warning ("Cannot lay out the graph: %s", error->message);
+    }
+
+  bp_canvas_update_hidden (self);
+  self->need_fit = TRUE;
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    bp_canvas_zoom_fit (self);
+  bp_canvas_invalidate_scene (self);
+  bp_canvas_update_actions (self);
+}
+
+static void
+session_changed_cb (BpCanvas  *self,
+                    guint      change,
+                    BpSession *session)
+{
   bp_canvas_cancel_drag (self);
   self->hover = NULL;
   if (self->edited_node != NULL && !bp_canvas_node_in_graph (self, self->edited_node))
@@ -575,14 +574,87 @@ history_changed_cb (BpCanvas  *self,
       self->edited_node = NULL;
       gtk_popover_popdown (GTK_POPOVER (self->value_popover));
     }
-  selection_changed = bp_canvas_prune_selection (self);
+  /* Nodes may be gone: the kept selection must not name them. */
+  g_hash_table_remove_all (self->drawn_selected);
+  self->position = bp_session_get_position (session);
 
-  bp_canvas_recompute (self);
+  if (self->diagram != NULL)
+    bp_diagram_invalidate (self->diagram);
+  bp_canvas_update_hidden (self);
+  bp_canvas_invalidate_scene (self);
   bp_canvas_update_actions (self);
+}
 
-  if (selection_changed)
-    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  g_signal_emit (self, signals[GRAPH_CHANGED], 0);
+static void
+session_selection_changed_cb (BpCanvas  *self,
+                              BpSession *session)
+{
+  /* Chosen elsewhere (the player, a panel): the arrow keys step again. */
+  if (!self->selecting)
+    self->user_selection = FALSE;
+  bp_canvas_update_actions (self);
+  /* The next frame redraws the nodes whose selection changed. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Shows another position of the pass: the player moves one step at a
+ * time, many frames per step, so then only what the steps before and
+ * after touch is drawn again. */
+void
+_bp_canvas_show_position (BpCanvas *self,
+                         guint     position,
+                         double    progress)
+{
+  progress = CLAMP (progress, 0.0, 1.0);
+  if (self->position == position && self->progress == progress)
+    return;
+
+  if (self->scene_valid && bp_canvas_trace (self) != NULL &&
+      bp_canvas_pass_at (self, position) == bp_canvas_pass_at (self, self->position) &&
+      bp_canvas_pass_at (self, position) != BP_PASS_NONE &&
+      ABS ((int) position - (int) self->position) <= 1)
+    {
+      int before = (int) self->position - 1;
+      int after = (int) position - 1;
+
+      /* The old state's labels, then the new one's. */
+      bp_canvas_damage_step (self, before);
+      bp_canvas_damage_step (self, after);
+      self->position = position;
+      self->progress = progress;
+      bp_canvas_damage_step (self, before);
+      bp_canvas_damage_step (self, after);
+      return;
+    }
+
+  self->position = position;
+  self->progress = progress;
+  bp_canvas_invalidate_scene (self);
+}
+
+static void
+session_position_changed_cb (BpCanvas  *self,
+                             BpSession *session)
+{
+  _bp_canvas_show_position (self, bp_session_get_position (session),
+                           self->player != NULL ? bp_player_get_progress (self->player) : 1.0);
+}
+
+static void
+player_progress_cb (BpCanvas   *self,
+                    GParamSpec *pspec,
+                    BpPlayer   *player)
+{
+  _bp_canvas_show_position (self, bp_session_get_position (self->session),
+                           bp_player_get_progress (player));
+}
+
+static void
+quiz_changed_cb (BpCanvas *self,
+                 BpQuiz   *quiz)
+{
+  bp_canvas_update_hidden (self);
+  bp_canvas_invalidate_scene (self);
 }
 
 static void
@@ -590,9 +662,6 @@ history_notify_cb (BpCanvas   *self,
                    GParamSpec *pspec,
                    BpHistory  *history)
 {
-  /* Nodes may have gone with the change that made this notification. */
-  if (bp_canvas_prune_selection (self))
-    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   bp_canvas_update_actions (self);
 }
 
@@ -742,21 +811,23 @@ drag_begin_cb (BpCanvas       *self,
 
       /* Clicked, even if the player had selected it: the arrow keys
        * move it now (see bp_canvas_get_arrows_nudge()). */
-      self->user_selection = TRUE;
       if (extend)
         {
-          if (!g_hash_table_remove (self->selected, node))
-            g_hash_table_add (self->selected, node);
-          bp_canvas_selection_changed (self);
-        }
-      else if (!g_hash_table_contains (self->selected, node))
-        {
-          g_hash_table_remove_all (self->selected);
-          g_hash_table_add (self->selected, node);
-          bp_canvas_selection_changed (self);
-        }
+          g_autoptr(GHashTable) set = bp_canvas_dup_selection (self);
 
-      if (!g_hash_table_contains (self->selected, node))
+          if (!g_hash_table_remove (set, node))
+            g_hash_table_add (set, node);
+          bp_canvas_select (self, set);
+        }
+      else if (!g_hash_table_contains (bp_canvas_selection (self), node))
+        {
+          self->selecting = TRUE;
+          bp_session_select_node (self->session, node);
+          self->selecting = FALSE;
+        }
+      self->user_selection = TRUE;
+
+      if (!g_hash_table_contains (bp_canvas_selection (self), node))
         return;
 
       self->drag_mode = DRAG_MOVE;
@@ -766,7 +837,7 @@ drag_begin_cb (BpCanvas       *self,
           BpNode *sel = bp_graph_get_node (self->graph, i);
           double pos[2] = { 0, 0 };
 
-          if (!g_hash_table_contains (self->selected, sel))
+          if (!g_hash_table_contains (bp_canvas_selection (self), sel))
             continue;
           bp_node_get_position (sel, &pos[0], &pos[1]);
           g_ptr_array_add (self->drag_nodes, sel);
@@ -777,13 +848,13 @@ drag_begin_cb (BpCanvas       *self,
         {
           BpNode *dst = bp_graph_get_node (self->graph, i);
           guint n_in = bp_node_get_n_inputs (dst);
-          gboolean dst_moves = g_hash_table_contains (self->selected, dst);
+          gboolean dst_moves = g_hash_table_contains (bp_canvas_selection (self), dst);
 
           for (guint k = 0; k < n_in; k++)
             {
               BpNode *src = bp_node_get_input (dst, k);
 
-              if (src != NULL && (dst_moves || g_hash_table_contains (self->selected, src)))
+              if (src != NULL && (dst_moves || g_hash_table_contains (bp_canvas_selection (self), src)))
                 {
                   g_ptr_array_add (self->drag_edges, dst);
                   g_array_append_val (self->drag_edge_slots, k);
@@ -865,22 +936,16 @@ drag_update_cb (BpCanvas       *self,
 static void
 bp_canvas_finish_rubber (BpCanvas *self)
 {
+  g_autoptr(GHashTable) set = NULL;
   double x0, y0, x1, y1;
-  gboolean changed = FALSE;
   guint n;
 
-  self->user_selection = TRUE;
-  if (!self->rubber_extend)
-    changed = g_hash_table_size (self->selected) > 0;
-  if (!self->rubber_extend)
-    g_hash_table_remove_all (self->selected);
-
+  set = self->rubber_extend ? bp_canvas_dup_selection (self) : g_hash_table_new (NULL, NULL);
   if (fabs (self->drag_x - self->drag_start_x) < 3 &&
       fabs (self->drag_y - self->drag_start_y) < 3)
     {
       /* A click on empty canvas. */
-      if (changed)
-        bp_canvas_selection_changed (self);
+      bp_canvas_select (self, set);
       return;
     }
 
@@ -896,13 +961,9 @@ bp_canvas_finish_rubber (BpCanvas *self)
 
       bp_diagram_get_node_rect (self->diagram, node, &r);
       if (r.x < x1 && r.x + r.width > x0 && r.y < y1 && r.y + r.height > y0)
-        {
-          g_hash_table_add (self->selected, node);
-          changed = TRUE;
-        }
+        g_hash_table_add (set, node);
     }
-  if (changed)
-    bp_canvas_selection_changed (self);
+  bp_canvas_select (self, set);
 }
 
 static void
@@ -1162,9 +1223,9 @@ key_pressed_cb (BpCanvas              *self,
       return TRUE;
     }
   if (keyval == GDK_KEY_Escape && self->drag_mode == DRAG_NONE &&
-      g_hash_table_size (self->selected) > 0)
+      self->session != NULL && g_hash_table_size (bp_canvas_selection (self)) > 0)
     {
-      bp_canvas_clear_selection (self, TRUE);
+      bp_session_select_node (self->session, NULL);
       return TRUE;
     }
   return FALSE;
@@ -1191,8 +1252,6 @@ palette_op_chosen_cb (BpCanvas   *self,
   gtk_popover_popdown (GTK_POPOVER (palette));
   if (bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error) == NULL)
     bp_canvas_emit_message (self, error->message);
-  else
-    self->user_selection = TRUE;
 }
 
 static void
@@ -1204,7 +1263,7 @@ value_chosen_cb (BpCanvas       *self,
 
   if (self->edited_node == NULL)
     return;
-  if (!bp_canvas_set_value_text (self, self->edited_node, text, &error))
+  if (!bp_history_set_value_text (self->history, self->edited_node, text, &error))
     {
       bp_value_popover_set_error (popover, error->message);
       return;
@@ -1227,11 +1286,13 @@ bp_canvas_update_actions (BpCanvas *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean has_graph = self->graph != NULL;
-  gboolean has_selection = g_hash_table_size (self->selected) > 0;
-  BpNode *single = bp_canvas_get_selected_node (self);
+  gboolean has_selection = self->session != NULL && g_hash_table_size (bp_canvas_selection (self)) > 0;
+  BpNode *single = self->session != NULL ? bp_session_get_selected_node (self->session) : NULL;
 
-  gtk_widget_action_set_enabled (widget, "canvas.undo", bp_history_can_undo (self->history));
-  gtk_widget_action_set_enabled (widget, "canvas.redo", bp_history_can_redo (self->history));
+  gtk_widget_action_set_enabled (widget, "canvas.undo",
+                                 self->history != NULL && bp_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (widget, "canvas.redo",
+                                 self->history != NULL && bp_history_can_redo (self->history));
   gtk_widget_action_set_enabled (widget, "canvas.delete", has_selection);
   gtk_widget_action_set_enabled (widget, "canvas.nudge", has_selection);
   gtk_widget_action_set_enabled (widget, "canvas.select-all", has_graph);
@@ -1285,7 +1346,9 @@ select_all_action (GtkWidget  *widget,
 {
   BpCanvas *self = BP_CANVAS (widget);
 
-  bp_canvas_select_all (self);
+  self->selecting = TRUE;
+  bp_session_select_all (self->session);
+  self->selecting = FALSE;
   self->user_selection = TRUE;
 }
 
@@ -1323,7 +1386,7 @@ arrange_action (GtkWidget  *widget,
 
   if (self->graph == NULL)
     return;
-  if (!bp_history_arrange (self->history, self->diagram, &error))
+  if (!bp_session_arrange (self->session, &error))
     bp_canvas_emit_message (self, error->message);
   else
     bp_canvas_zoom_fit (self);
@@ -1356,7 +1419,7 @@ edit_value_action (GtkWidget  *widget,
                    GVariant   *param)
 {
   BpCanvas *self = BP_CANVAS (widget);
-  BpNode *node = bp_canvas_get_selected_node (self);
+  BpNode *node = bp_session_get_selected_node (self->session);
 
   if (node != NULL && bp_op_is_leaf (bp_node_get_op (node)))
     bp_canvas_edit_value (self, node);
@@ -1373,7 +1436,7 @@ nudge_action (GtkWidget  *widget,
   guint n;
 
   g_variant_get (param, "(dd)", &dx, &dy);
-  nodes = bp_canvas_get_selection (self, &n);
+  nodes = bp_canvas_dup_selected_nodes (self, &n);
   /* The same distance on screen whatever the spread. */
   if (n > 0)
     bp_history_move_nodes (self->history, nodes, n,
@@ -1494,7 +1557,7 @@ bp_canvas_draw_diagram (BpCanvas *self,
   bp_canvas_fill_state (self, &state);
   cairo_translate (cr, self->offset_x, self->offset_y);
   cairo_scale (cr, self->zoom, self->zoom);
-  bp_diagram_draw (self->diagram, cr, self->trace, &state);
+  bp_diagram_draw (self->diagram, cr, bp_canvas_trace (self), &state);
   cairo_restore (cr);
 }
 
@@ -1544,13 +1607,13 @@ bp_canvas_snapshot (GtkWidget   *widget,
       gpointer key;
 
       self->in_snapshot = TRUE;
-      g_hash_table_iter_init (&iter, self->selected);
+      g_hash_table_iter_init (&iter, bp_canvas_selection (self));
       while (g_hash_table_iter_next (&iter, &key, NULL))
         if (!g_hash_table_contains (self->drawn_selected, key))
           bp_canvas_damage_node (self, key);
       g_hash_table_iter_init (&iter, self->drawn_selected);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        if (!g_hash_table_contains (self->selected, key))
+        if (!g_hash_table_contains (bp_canvas_selection (self), key))
           bp_canvas_damage_node (self, key);
       self->in_snapshot = FALSE;
     }
@@ -1560,7 +1623,7 @@ bp_canvas_snapshot (GtkWidget   *widget,
       gpointer key;
 
       g_hash_table_remove_all (self->drawn_selected);
-      g_hash_table_iter_init (&iter, self->selected);
+      g_hash_table_iter_init (&iter, bp_canvas_selection (self));
       while (g_hash_table_iter_next (&iter, &key, NULL))
         g_hash_table_add (self->drawn_selected, key);
     }
@@ -1651,24 +1714,15 @@ bp_canvas_dispose (GObject *object)
       gtk_widget_unparent (GTK_WIDGET (self->value_popover));
       self->value_popover = NULL;
     }
-  if (self->history != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->history, self);
-      bp_history_set_graph (self->history, NULL);
-      g_clear_object (&self->history);
-    }
+  bp_canvas_set_player (self, NULL);
+  bp_canvas_set_session (self, NULL);
   bp_canvas_cancel_drag (self);
   self->hover = NULL;
   self->edited_node = NULL;
-  if (self->selected != NULL)
-    g_hash_table_remove_all (self->selected);
   g_clear_pointer (&self->scene, cairo_surface_destroy);
-  g_clear_pointer (&self->trace, bp_trace_unref);
   g_clear_pointer (&self->hidden_values, g_hash_table_unref);
   g_clear_pointer (&self->hidden_grads, g_hash_table_unref);
   g_clear_object (&self->diagram);
-  g_clear_object (&self->graph);
-  g_clear_object (&self->document);
 
   G_OBJECT_CLASS (bp_canvas_parent_class)->dispose (object);
 }
@@ -1678,8 +1732,6 @@ bp_canvas_finalize (GObject *object)
 {
   BpCanvas *self = BP_CANVAS (object);
 
-  g_clear_pointer (&self->compute_error, g_free);
-  g_clear_pointer (&self->selected, g_hash_table_unref);
   g_clear_pointer (&self->drawn_selected, g_hash_table_unref);
   g_clear_pointer (&self->drag_nodes, g_ptr_array_unref);
   g_clear_pointer (&self->drag_old, g_array_unref);
@@ -1703,12 +1755,6 @@ bp_canvas_class_init (BpCanvasClass *klass)
   widget_class->measure = bp_canvas_measure;
   widget_class->size_allocate = bp_canvas_size_allocate;
 
-  signals[SELECTION_CHANGED] =
-    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[GRAPH_CHANGED] =
-    g_signal_new ("graph-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -1766,30 +1812,20 @@ bp_canvas_init (BpCanvas *self)
   GtkGesture *drag, *click, *zoom;
   GtkEventController *motion, *scroll, *key;
 
-  self->selected = g_hash_table_new (NULL, NULL);
   self->drawn_selected = g_hash_table_new (NULL, NULL);
   self->drag_nodes = g_ptr_array_new ();
   self->drag_old = g_array_new (FALSE, FALSE, sizeof (double));
   self->drag_edges = g_ptr_array_new ();
   self->drag_edge_slots = g_array_new (FALSE, FALSE, sizeof (guint));
   self->damage = cairo_region_create ();
-  self->history = bp_history_new ();
   self->zoom = 1.0;
   self->offset_x = FIT_MARGIN;
   self->offset_y = FIT_MARGIN;
   self->text_scale = 1.0;
-  self->pass = BP_PASS_FORWARD;
-  self->step = G_MAXUINT;
   self->progress = 1.0;
   self->pointer_x = -1;
   self->pointer_y = -1;
 
-  g_signal_connect_object (self->history, "changed", G_CALLBACK (history_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->history, "notify::can-undo", G_CALLBACK (history_notify_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->history, "notify::can-redo", G_CALLBACK (history_notify_cb),
-                           self, G_CONNECT_SWAPPED);
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
@@ -1848,77 +1884,69 @@ bp_canvas_new (void)
 }
 
 void
-bp_canvas_set_document (BpCanvas   *self,
-                        BpDocument *document)
+bp_canvas_set_session (BpCanvas  *self,
+                       BpSession *session)
 {
-  gboolean had_selection;
-
   g_return_if_fail (BP_IS_CANVAS (self));
-  g_return_if_fail (document == NULL || BP_IS_DOCUMENT (document));
+  g_return_if_fail (session == NULL || BP_IS_SESSION (session));
 
-  bp_canvas_cancel_drag (self);
-  self->hover = NULL;
-  self->edited_node = NULL;
-  gtk_popover_popdown (GTK_POPOVER (self->value_popover));
-  gtk_popover_popdown (GTK_POPOVER (self->palette));
-  had_selection = g_hash_table_size (self->selected) > 0;
-  g_hash_table_remove_all (self->selected);
-  g_clear_pointer (&self->hidden_values, g_hash_table_unref);
-  g_clear_pointer (&self->hidden_grads, g_hash_table_unref);
+  if (self->session == session)
+    return;
 
-  g_set_object (&self->document, document);
-  g_clear_object (&self->diagram);
-  if (document != NULL)
-    g_set_object (&self->graph, bp_document_get_graph (document));
-  else
-    g_clear_object (&self->graph);
-
-  if (self->graph != NULL)
+  if (self->session != NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      self->diagram = bp_diagram_new (self->graph);
-      bp_diagram_set_text_scale (self->diagram, self->text_scale);
-      /* Larger text (presenting) spreads the nodes too instead of
-       * crowding them; at text scale 1 the spread is 1. */
-      bp_diagram_set_spread_positions (self->diagram, TRUE);
-      /* Files may leave positions out; lay out only those. */
-      if (!bp_layout_arrange (self->diagram, TRUE, &error))
-        g_warning ("Cannot lay out the graph: %s", error->message);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (bp_session_get_history (self->session), self);
+      g_signal_handlers_disconnect_by_data (bp_session_get_quiz (self->session), self);
+      bp_session_set_layout_func (self->session, NULL, NULL, NULL);
     }
+  g_set_object (&self->session, session);
+  self->graph = NULL;
+  self->history = NULL;
+  g_clear_object (&self->diagram);
+  if (session == NULL)
+    return;
 
-  bp_history_set_graph (self->history, self->graph);
-  bp_history_set_document (self->history, document);
-  self->need_fit = TRUE;
-  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-    bp_canvas_zoom_fit (self);
-
-  bp_canvas_recompute (self);
-  bp_canvas_update_actions (self);
-  if (had_selection)
-    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  g_signal_emit (self, signals[GRAPH_CHANGED], 0);
+  self->history = bp_session_get_history (session);
+  bp_session_set_layout_func (session, bp_canvas_layout_cb, self, NULL);
+  g_signal_connect_swapped (session, "document-changed",
+                            G_CALLBACK (session_document_changed_cb), self);
+  g_signal_connect_swapped (session, "changed", G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (session, "selection-changed",
+                            G_CALLBACK (session_selection_changed_cb), self);
+  g_signal_connect_swapped (session, "position-changed",
+                            G_CALLBACK (session_position_changed_cb), self);
+  g_signal_connect_swapped (self->history, "notify::can-undo",
+                            G_CALLBACK (history_notify_cb), self);
+  g_signal_connect_swapped (self->history, "notify::can-redo",
+                            G_CALLBACK (history_notify_cb), self);
+  g_signal_connect_swapped (bp_session_get_quiz (session), "changed",
+                            G_CALLBACK (quiz_changed_cb), self);
+  session_document_changed_cb (self, session);
 }
 
-BpDocument *
-bp_canvas_get_document (BpCanvas *self)
+BpSession *
+bp_canvas_get_session (BpCanvas *self)
 {
   g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
-  return self->document;
+  return self->session;
 }
 
-BpGraph *
-bp_canvas_get_graph (BpCanvas *self)
+void
+bp_canvas_set_player (BpCanvas *self,
+                      BpPlayer *player)
 {
-  g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
-  return self->graph;
-}
+  g_return_if_fail (BP_IS_CANVAS (self));
+  g_return_if_fail (player == NULL || BP_IS_PLAYER (player));
 
-BpHistory *
-bp_canvas_get_history (BpCanvas *self)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
-  return self->history;
+  if (self->player == player)
+    return;
+  if (self->player != NULL)
+    g_signal_handlers_disconnect_by_data (self->player, self);
+  g_set_object (&self->player, player);
+  if (player != NULL)
+    g_signal_connect_swapped (player, "notify::progress",
+                              G_CALLBACK (player_progress_cb), self);
 }
 
 BpDiagram *
@@ -1926,83 +1954,6 @@ bp_canvas_get_diagram (BpCanvas *self)
 {
   g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
   return self->diagram;
-}
-
-BpTrace *
-bp_canvas_get_trace (BpCanvas *self)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
-  return self->trace;
-}
-
-const char *
-bp_canvas_get_compute_error (BpCanvas *self)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
-  return self->compute_error;
-}
-
-void
-bp_canvas_set_pass_state (BpCanvas *self,
-                          BpPass    pass,
-                          guint     step,
-                          double    progress)
-{
-  g_return_if_fail (BP_IS_CANVAS (self));
-
-  progress = CLAMP (progress, 0.0, 1.0);
-  if (self->pass == pass && self->step == step && self->progress == progress)
-    return;
-
-  /* The player moves one step at a time, many frames per step: then only
-   * what the steps before and after touch is drawn again. */
-  if (self->scene_valid && self->trace != NULL && self->pass == pass && pass != BP_PASS_NONE)
-    {
-      guint old_step = self->step;
-      int before = bp_canvas_current_step (self);
-      int after;
-
-      self->step = step;
-      after = bp_canvas_current_step (self);
-      self->step = old_step;
-      if (ABS (after - before) <= 1)
-        {
-          /* The old state's labels, then the new one's. */
-          bp_canvas_damage_step (self, before);
-          bp_canvas_damage_step (self, after);
-          self->step = step;
-          self->progress = progress;
-          bp_canvas_damage_step (self, before);
-          bp_canvas_damage_step (self, after);
-          return;
-        }
-    }
-
-  self->pass = pass;
-  self->step = step;
-  self->progress = progress;
-  bp_canvas_invalidate_scene (self);
-}
-
-BpPass
-bp_canvas_get_pass (BpCanvas *self)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), BP_PASS_NONE);
-  return self->pass;
-}
-
-guint
-bp_canvas_get_step (BpCanvas *self)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), 0);
-  return self->step;
-}
-
-double
-bp_canvas_get_progress (BpCanvas *self)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), 0);
-  return self->progress;
 }
 
 void
@@ -2064,8 +2015,8 @@ bp_canvas_get_arrows_nudge (BpCanvas *self)
 {
   g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
 
-  return self->user_selection && !self->presenting &&
-         g_hash_table_size (self->selected) > 0;
+  return self->user_selection && !self->presenting && self->session != NULL &&
+         g_hash_table_size (bp_canvas_selection (self)) > 0;
 }
 
 /* --- Space held: drags pan --- */
@@ -2107,24 +2058,6 @@ bp_canvas_get_space_held (BpCanvas *self)
   g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
 
   return self->space_down;
-}
-
-void
-bp_canvas_set_hidden (BpCanvas   *self,
-                      GHashTable *hidden_values,
-                      GHashTable *hidden_grads)
-{
-  g_return_if_fail (BP_IS_CANVAS (self));
-
-  if (hidden_values)
-    g_hash_table_ref (hidden_values);
-  if (hidden_grads)
-    g_hash_table_ref (hidden_grads);
-  g_clear_pointer (&self->hidden_values, g_hash_table_unref);
-  g_clear_pointer (&self->hidden_grads, g_hash_table_unref);
-  self->hidden_values = hidden_values;
-  self->hidden_grads = hidden_grads;
-  bp_canvas_invalidate_scene (self);
 }
 
 double
@@ -2211,81 +2144,29 @@ bp_canvas_diagram_to_widget (BpCanvas *self,
   *wy = dy * self->zoom + self->offset_y;
 }
 
-BpNode *
-bp_canvas_get_selected_node (BpCanvas *self)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
-
-  if (g_hash_table_size (self->selected) != 1)
-    return NULL;
-  g_hash_table_iter_init (&iter, self->selected);
-  if (g_hash_table_iter_next (&iter, &key, NULL))
-    return key;
-  return NULL;
-}
-
 BpNode **
-bp_canvas_get_selection (BpCanvas *self,
-                         guint    *n_nodes)
+bp_canvas_dup_selected_nodes (BpCanvas *self,
+                              guint    *n_nodes)
 {
+  GHashTable *selected;
   BpNode **nodes;
   guint n, k = 0;
 
   g_return_val_if_fail (BP_IS_CANVAS (self), NULL);
 
-  nodes = g_new0 (BpNode *, g_hash_table_size (self->selected) + 1);
+  selected = bp_canvas_selection (self);
+  nodes = g_new0 (BpNode *, g_hash_table_size (selected) + 1);
   n = self->graph ? bp_graph_get_n_nodes (self->graph) : 0;
   for (guint i = 0; i < n; i++)
     {
       BpNode *node = bp_graph_get_node (self->graph, i);
 
-      if (g_hash_table_contains (self->selected, node))
+      if (g_hash_table_contains (selected, node))
         nodes[k++] = node;
     }
   if (n_nodes)
     *n_nodes = k;
   return nodes;
-}
-
-void
-bp_canvas_select_node (BpCanvas *self,
-                       BpNode   *node)
-{
-  g_return_if_fail (BP_IS_CANVAS (self));
-
-  if (node != NULL && g_hash_table_size (self->selected) == 1 &&
-      g_hash_table_contains (self->selected, node))
-    {
-      self->user_selection = FALSE;
-      return;
-    }
-  if (node == NULL && g_hash_table_size (self->selected) == 0)
-    return;
-  g_hash_table_remove_all (self->selected);
-  if (node != NULL)
-    g_hash_table_add (self->selected, node);
-  self->user_selection = FALSE;
-  bp_canvas_selection_changed (self);
-}
-
-void
-bp_canvas_select_all (BpCanvas *self)
-{
-  guint n;
-
-  g_return_if_fail (BP_IS_CANVAS (self));
-
-  if (self->graph == NULL)
-    return;
-  n = bp_graph_get_n_nodes (self->graph);
-  if (n == g_hash_table_size (self->selected))
-    return;
-  for (guint i = 0; i < n; i++)
-    g_hash_table_add (self->selected, bp_graph_get_node (self->graph, i));
-  bp_canvas_selection_changed (self);
 }
 
 BpNode *
@@ -2310,21 +2191,13 @@ bp_canvas_add_node (BpCanvas   *self,
                               x / bp_canvas_get_spread (self),
                               y / bp_canvas_get_spread (self), error);
   if (node != NULL)
-    bp_canvas_select_node (self, node);
+    {
+      self->selecting = TRUE;
+      bp_session_select_node (self->session, node);
+      self->selecting = FALSE;
+      self->user_selection = TRUE;
+    }
   return node;
-}
-
-gboolean
-bp_canvas_set_value_text (BpCanvas   *self,
-                          BpNode     *node,
-                          const char *text,
-                          GError    **error)
-{
-  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
-  g_return_val_if_fail (node != NULL, FALSE);
-  g_return_val_if_fail (text != NULL, FALSE);
-
-  return bp_history_set_value_text (self->history, node, text, error);
 }
 
 gboolean
@@ -2361,7 +2234,7 @@ bp_canvas_delete_selection (BpCanvas *self)
 
   g_return_if_fail (BP_IS_CANVAS (self));
 
-  nodes = bp_canvas_get_selection (self, &n);
+  nodes = bp_canvas_dup_selected_nodes (self, &n);
   if (n == 0)
     return;
   bp_history_delete_nodes (self->history, nodes, n);

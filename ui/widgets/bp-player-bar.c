@@ -3,7 +3,6 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
-#include "bp-canvas.h"
 #include "bp-player-bar.h"
 
 static const double speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
@@ -19,10 +18,8 @@ struct _BpPlayerBar
 
   /* Owned References */
   BpPlayer           *player;
+  BpSession          *session;   /* the player's */
   GSimpleActionGroup *actions;
-
-  /* Space pressed and not yet released (see space_pressed_cb()) */
-  gboolean            space_held;
 };
 
 G_DEFINE_FINAL_TYPE (BpPlayerBar, bp_player_bar, GTK_TYPE_BOX)
@@ -46,11 +43,11 @@ update (BpPlayerBar *self)
 
   if (self->player != NULL)
     {
-      position = bp_player_get_position (self->player);
-      n_steps = bp_player_get_n_steps (self->player);
-      n_forward = bp_player_get_n_forward (self->player);
+      position = bp_session_get_position (self->session);
+      n_steps = bp_session_get_n_steps (self->session);
+      n_forward = bp_session_get_n_forward (self->session);
       playing = bp_player_get_playing (self->player);
-      text = bp_player_describe_position (self->player);
+      text = bp_session_describe_position (self->session);
     }
 
   gtk_label_set_label (self->position_label, text != NULL ? text : "");
@@ -219,13 +216,19 @@ bp_player_bar_set_player (BpPlayerBar *self,
     return;
 
   if (self->player != NULL)
-    g_signal_handlers_disconnect_by_data (self->player, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->player, self);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+    }
   g_set_object (&self->player, player);
+  g_clear_object (&self->session);
+  if (player != NULL)
+    self->session = g_object_ref (bp_player_get_session (player));
   if (player != NULL)
     {
-      g_signal_connect_swapped (player, "changed", G_CALLBACK (player_changed_cb), self);
+      g_signal_connect_swapped (self->session, "position-changed",
+                                G_CALLBACK (player_changed_cb), self);
       g_signal_connect_swapped (player, "notify::playing", G_CALLBACK (player_changed_cb), self);
-      g_signal_connect_swapped (player, "notify::n-steps", G_CALLBACK (player_changed_cb), self);
       g_signal_connect_swapped (player, "notify::speed", G_CALLBACK (player_notify_speed_cb), self);
       sync_speed (self);
     }
@@ -247,197 +250,6 @@ bp_player_bar_get_actions (BpPlayerBar *self)
   g_return_val_if_fail (BP_IS_PLAYER_BAR (self), NULL);
 
   return G_ACTION_GROUP (self->actions);
-}
-
-/* Typing in an entry (a quiz answer, a value) must not drive the player. */
-static gboolean
-focus_takes_text (GtkWidget *widget)
-{
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  return focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus));
-}
-
-/* The canvas the player animates on, which shares Space and the arrows. */
-static BpCanvas *
-get_canvas (BpPlayerBar *self)
-{
-  GtkWidget *widget = self->player != NULL ? bp_player_get_widget (self->player) : NULL;
-
-  return BP_IS_CANVAS (widget) ? BP_CANVAS (widget) : NULL;
-}
-
-static gboolean
-shortcut_cb (GtkWidget *widget,
-             GVariant  *args,
-             gpointer   user_data)
-{
-  if (focus_takes_text (widget))
-    return FALSE;
-
-  return gtk_widget_activate_action (widget, user_data, NULL);
-}
-
-typedef struct
-{
-  GWeakRef    bar;
-  const char *action;
-} ArrowKey;
-
-static void
-arrow_key_free (gpointer data)
-{
-  ArrowKey *arrow = data;
-
-  g_weak_ref_clear (&arrow->bar);
-  g_free (arrow);
-}
-
-/* ←/→ step, unless the focused canvas has nodes the user selected: then
- * they nudge them (the canvas' own bindings, after this). */
-static gboolean
-arrow_cb (GtkWidget *widget,
-          GVariant  *args,
-          gpointer   user_data)
-{
-  ArrowKey *arrow = user_data;
-  g_autoptr(BpPlayerBar) self = g_weak_ref_get (&arrow->bar);
-  BpCanvas *canvas = self != NULL ? get_canvas (self) : NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (canvas != NULL && root != NULL &&
-      gtk_root_get_focus (root) == GTK_WIDGET (canvas) &&
-      bp_canvas_get_arrows_nudge (canvas))
-    return FALSE;
-
-  return shortcut_cb (widget, args, (gpointer) arrow->action);
-}
-
-/* Space: a tap (press and release with no pointer drag in between)
- * plays or pauses; held during a drag on the canvas, it pans instead. So
- * the press only starts the hold and the release decides. */
-static gboolean
-space_pressed_cb (BpPlayerBar           *self,
-                  guint                  keyval,
-                  guint                  keycode,
-                  GdkModifierType        state,
-                  GtkEventControllerKey *key)
-{
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (key));
-  BpCanvas *canvas;
-
-  if (keyval != GDK_KEY_space && keyval != GDK_KEY_KP_Space)
-    return FALSE;
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_META_MASK)) != 0 ||
-      focus_takes_text (widget))
-    return FALSE;
-
-  if (!self->space_held)
-    {
-      self->space_held = TRUE;
-      canvas = get_canvas (self);
-      if (canvas != NULL)
-        bp_canvas_begin_space_pan (canvas);
-    }
-  /* Also the key repeats, and a focused button must not click. */
-  return TRUE;
-}
-
-static void
-space_released_cb (BpPlayerBar           *self,
-                   guint                  keyval,
-                   guint                  keycode,
-                   GdkModifierType        state,
-                   GtkEventControllerKey *key)
-{
-  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (key));
-  BpCanvas *canvas = get_canvas (self);
-  gboolean dragged = FALSE;
-
-  if ((keyval != GDK_KEY_space && keyval != GDK_KEY_KP_Space) || !self->space_held)
-    return;
-
-  self->space_held = FALSE;
-  if (canvas != NULL)
-    dragged = bp_canvas_end_space_pan (canvas);
-  if (!dragged)
-    gtk_widget_activate_action (widget, "player.play", NULL);
-}
-
-/* The release may never come (the window lost the keyboard): no tap. */
-static void
-window_active_cb (BpPlayerBar *self,
-                  GParamSpec  *pspec,
-                  GtkWindow   *window)
-{
-  BpCanvas *canvas = get_canvas (self);
-
-  if (gtk_window_is_active (window) || !self->space_held)
-    return;
-  self->space_held = FALSE;
-  if (canvas != NULL)
-    bp_canvas_end_space_pan (canvas);
-}
-
-void
-bp_player_bar_add_shortcuts (BpPlayerBar *self,
-                             GtkWidget   *widget)
-{
-  static const struct { guint key; const char *action; } keys[] = {
-    { GDK_KEY_f, "player.forward" },
-    { GDK_KEY_b, "player.backward" },
-    { GDK_KEY_Page_Down, "player.step" },
-    { GDK_KEY_Page_Up, "player.step-back" },
-    { GDK_KEY_Home, "player.reset" },
-  };
-  static const struct { guint key; const char *action; } arrows[] = {
-    { GDK_KEY_Right, "player.step" },
-    { GDK_KEY_Left, "player.step-back" },
-  };
-  GtkEventController *controller;
-
-  g_return_if_fail (BP_IS_PLAYER_BAR (self));
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-
-  /* Capture phase: the player's keys come before the focused widget's
-   * own use of them; the arrows are left to the canvas only when it has
-   * nodes the user selected to nudge. Page Up/Down are what presentation
-   * remotes send. */
-  controller = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_name (controller, "bp-player-shortcuts");
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
-                                                            gtk_callback_action_new (shortcut_cb,
-                                                                                     (gpointer) keys[i].action,
-                                                                                     NULL)));
-  for (guint i = 0; i < G_N_ELEMENTS (arrows); i++)
-    {
-      ArrowKey *arrow = g_new0 (ArrowKey, 1);
-
-      g_weak_ref_init (&arrow->bar, self);
-      arrow->action = arrows[i].action;
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                            gtk_shortcut_new (gtk_keyval_trigger_new (arrows[i].key, 0),
-                                                              gtk_callback_action_new (arrow_cb, arrow,
-                                                                                       arrow_key_free)));
-    }
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_key_new ();
-  gtk_event_controller_set_name (controller, "bp-player-space");
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (space_pressed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (controller, "key-released", G_CALLBACK (space_released_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (widget, controller);
-
-  if (GTK_IS_WINDOW (widget))
-    g_signal_connect_object (widget, "notify::is-active", G_CALLBACK (window_active_cb),
-                             self, G_CONNECT_SWAPPED);
 }
 
 const char *

@@ -14,54 +14,44 @@ struct _BpPlayer
   GObject       parent_instance;
 
   /* Owned References */
-  BpGraph      *graph;
-  BpTrace      *trace;
-  char         *error;
+  BpSession    *session;
   AdwAnimation *animation;
 
   /* Borrowed References */
   GtkWidget    *widget;
 
-  guint64       stamp;        /* graph stamp the trace belongs to */
-  guint         position;
-  guint         n_forward;
-  guint         n_steps;
   guint         target;       /* playback stops here */
   guint         pause_id;
   double        progress;
   double        speed;
   guint         playing : 1;
-  guint         recomputing : 1;
+  guint         moving : 1;   /* the position change is the player's own */
 };
 
 G_DEFINE_FINAL_TYPE (BpPlayer, bp_player, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
-  PROP_GRAPH,
-  PROP_POSITION,
-  PROP_N_STEPS,
+  PROP_SESSION,
   PROP_PROGRESS,
   PROP_PLAYING,
   PROP_SPEED,
   N_PROPS
 };
 
-enum {
-  CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static void advance (BpPlayer *self);
 
+/* Moves the session's position as the player's own move (not a jump made
+ * elsewhere, which stops playback). */
 static void
-emit_changed (BpPlayer *self)
+move_to (BpPlayer *self,
+         guint     position)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
-  g_signal_emit (self, signals[CHANGED], 0);
+  self->moving = TRUE;
+  bp_session_set_position (self->session, position);
+  self->moving = FALSE;
 }
 
 static void
@@ -96,14 +86,6 @@ stop_animation (BpPlayer *self)
     adw_animation_pause (self->animation);
 }
 
-static void
-drop_trace (BpPlayer *self)
-{
-  g_clear_pointer (&self->trace, bp_trace_unref);
-  self->n_forward = 0;
-  self->n_steps = 0;
-}
-
 static gboolean
 pause_done_cb (gpointer user_data)
 {
@@ -119,12 +101,15 @@ pause_done_cb (gpointer user_data)
 static void
 step_finished (BpPlayer *self)
 {
+  guint position;
+
   set_progress (self, 1.0);
 
   if (!self->playing)
     return;
 
-  if (self->position >= self->target || self->position >= self->n_steps)
+  position = bp_session_get_position (self->session);
+  if (position >= self->target || position >= bp_session_get_n_steps (self->session))
     {
       set_playing (self, FALSE);
       return;
@@ -175,19 +160,18 @@ ensure_animation (BpPlayer *self)
 static void
 advance (BpPlayer *self)
 {
-  bp_player_get_trace (self);
+  guint position = bp_session_get_position (self->session);
 
-  if (self->position >= self->n_steps)
+  if (position >= bp_session_get_n_steps (self->session))
     {
       set_playing (self, FALSE);
       return;
     }
 
   stop_animation (self);
-  self->position++;
   self->progress = 0.0;
+  move_to (self, position + 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-  emit_changed (self);
 
   ensure_animation (self);
   if (self->animation == NULL)
@@ -217,20 +201,36 @@ bp_player_dispose (GObject *object)
     }
   g_clear_object (&self->animation);
   self->widget = NULL;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (bp_player_parent_class)->dispose (object);
 }
 
+/* A jump made elsewhere (an edit, a new document, a panel) stops
+ * playback and shows its position at once. */
 static void
-bp_player_finalize (GObject *object)
+session_position_changed_cb (BpPlayer  *self,
+                             BpSession *session)
+{
+  if (self->moving)
+    return;
+  set_playing (self, FALSE);
+  stop_animation (self);
+  set_progress (self, 1.0);
+}
+
+static void
+bp_player_constructed (GObject *object)
 {
   BpPlayer *self = BP_PLAYER (object);
 
-  g_clear_pointer (&self->trace, bp_trace_unref);
-  g_clear_object (&self->graph);
-  g_clear_pointer (&self->error, g_free);
+  G_OBJECT_CLASS (bp_player_parent_class)->constructed (object);
 
-  G_OBJECT_CLASS (bp_player_parent_class)->finalize (object);
+  g_assert (self->session != NULL);
+  g_signal_connect_swapped (self->session, "position-changed",
+                            G_CALLBACK (session_position_changed_cb), self);
 }
 
 static void
@@ -243,14 +243,8 @@ bp_player_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_GRAPH:
-      g_value_set_object (value, self->graph);
-      break;
-    case PROP_POSITION:
-      g_value_set_uint (value, self->position);
-      break;
-    case PROP_N_STEPS:
-      g_value_set_uint (value, self->n_steps);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     case PROP_PROGRESS:
       g_value_set_double (value, self->progress);
@@ -276,11 +270,8 @@ bp_player_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_GRAPH:
-      bp_player_set_graph (self, g_value_get_object (value));
-      break;
-    case PROP_POSITION:
-      bp_player_set_position (self, g_value_get_uint (value));
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
     case PROP_PLAYING:
       if (g_value_get_boolean (value))
@@ -301,20 +292,14 @@ bp_player_class_init (BpPlayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = bp_player_constructed;
   object_class->dispose = bp_player_dispose;
-  object_class->finalize = bp_player_finalize;
   object_class->get_property = bp_player_get_property;
   object_class->set_property = bp_player_set_property;
 
-  properties[PROP_GRAPH] =
-    g_param_spec_object ("graph", NULL, NULL, BP_TYPE_GRAPH,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_POSITION] =
-    g_param_spec_uint ("position", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_N_STEPS] =
-    g_param_spec_uint ("n-steps", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, BP_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROGRESS] =
     g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 1.0,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -326,11 +311,6 @@ bp_player_class_init (BpPlayerClass *klass)
                          BP_PLAYER_MIN_SPEED, BP_PLAYER_MAX_SPEED, 1.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* The position or the trace changed (not emitted for progress). */
-  signals[CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -341,43 +321,19 @@ bp_player_init (BpPlayer *self)
 }
 
 BpPlayer *
-bp_player_new (BpGraph *graph)
+bp_player_new (BpSession *session)
 {
-  g_return_val_if_fail (graph == NULL || BP_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (BP_IS_SESSION (session), NULL);
 
-  return g_object_new (BP_TYPE_PLAYER, "graph", graph, NULL);
+  return g_object_new (BP_TYPE_PLAYER, "session", session, NULL);
 }
 
-BpGraph *
-bp_player_get_graph (BpPlayer *self)
+BpSession *
+bp_player_get_session (BpPlayer *self)
 {
   g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
 
-  return self->graph;
-}
-
-void
-bp_player_set_graph (BpPlayer *self,
-                     BpGraph  *graph)
-{
-  g_return_if_fail (BP_IS_PLAYER (self));
-  g_return_if_fail (graph == NULL || BP_IS_GRAPH (graph));
-
-  if (self->graph == graph)
-    return;
-
-  set_playing (self, FALSE);
-  stop_animation (self);
-  drop_trace (self);
-  g_set_object (&self->graph, graph);
-  self->position = 0;
-  self->progress = 1.0;
-  if (graph != NULL)
-    bp_player_recompute (self, NULL);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
-  emit_changed (self);
+  return self->session;
 }
 
 void
@@ -408,196 +364,15 @@ bp_player_get_widget (BpPlayer *self)
   return self->widget;
 }
 
-gboolean
-bp_player_recompute (BpPlayer  *self,
-                     GError   **error)
+/* Jumps (no animation; pauses playback). */
+static void
+jump_to (BpPlayer *self,
+         guint     position)
 {
-  g_autoptr(GError) local_error = NULL;
-  guint old_position, old_forward, old_steps;
-  BpTrace *trace;
-  gboolean ok;
-
-  g_return_val_if_fail (BP_IS_PLAYER (self), FALSE);
-
-  if (self->graph == NULL || self->recomputing)
-    return FALSE;
-
-  old_position = self->position;
-  old_forward = self->n_forward;
-  old_steps = self->n_steps;
-
-  self->recomputing = TRUE;
-  drop_trace (self);
-  g_clear_pointer (&self->error, g_free);
-
-  /* Without a single output there is no backward pass, but the forward
-   * pass can still be played. */
-  ok = bp_graph_forward (self->graph, &local_error);
-  /* A broken node leaves the rest computable: forward keeps the steps of
-   * that part, and backward works when the output does not depend on the
-   * broken one. Those steps play; the error still says what is wrong. */
-  if (bp_graph_get_output (self->graph) != NULL)
-    {
-      g_autoptr(GError) backward_error = NULL;
-
-      if (!bp_graph_backward (self->graph, &backward_error) && ok)
-        {
-          ok = FALSE;
-          g_propagate_error (&local_error, g_steal_pointer (&backward_error));
-        }
-    }
-  self->stamp = bp_graph_get_stamp (self->graph);
-  trace = bp_graph_get_trace (self->graph);
-
-  if (trace != NULL && bp_trace_get_stamp (trace) == self->stamp)
-    {
-      self->trace = bp_trace_ref (trace);
-      self->n_forward = bp_trace_get_n_forward (trace);
-      self->n_steps = bp_trace_get_n_steps (trace);
-    }
-  if (!ok || self->trace == NULL)
-    {
-      self->error = g_strdup (local_error != NULL ? local_error->message
-                                                  : _("The graph could not be computed"));
-    }
-  self->recomputing = FALSE;
-
-  /* Keep the place within its pass; the end of a pass (every value, or
-   * every gradient, shown) stays the end when steps come or go. */
-  if (old_position == old_steps && old_steps > old_forward)
-    self->position = self->n_steps;
-  else if (old_position == old_forward && old_forward > 0)
-    self->position = self->n_forward;
-  else if (old_position <= old_forward)
-    self->position = MIN (old_position, self->n_forward);
-  else
-    self->position = self->n_forward
-                     + MIN (old_position - old_forward, self->n_steps - self->n_forward);
-  if (self->position >= self->n_steps && self->playing)
-    set_playing (self, FALSE);
-
-  if (old_steps != self->n_steps)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
-  emit_changed (self);
-
-  if (!ok)
-    {
-      if (error != NULL)
-        *error = g_steal_pointer (&local_error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-BpTrace *
-bp_player_get_trace (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
-
-  if (self->graph != NULL && !self->recomputing &&
-      self->stamp != bp_graph_get_stamp (self->graph))
-    bp_player_recompute (self, NULL);
-
-  return self->trace;
-}
-
-const char *
-bp_player_get_error (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
-
-  bp_player_get_trace (self);
-  return self->error;
-}
-
-guint
-bp_player_get_position (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), 0);
-
-  bp_player_get_trace (self);
-  return self->position;
-}
-
-guint
-bp_player_get_n_steps (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), 0);
-
-  bp_player_get_trace (self);
-  return self->n_steps;
-}
-
-guint
-bp_player_get_n_forward (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), 0);
-
-  bp_player_get_trace (self);
-  return self->n_forward;
-}
-
-void
-bp_player_set_position (BpPlayer *self,
-                        guint     position)
-{
-  g_return_if_fail (BP_IS_PLAYER (self));
-
-  bp_player_get_trace (self);
   set_playing (self, FALSE);
   stop_animation (self);
-
-  position = MIN (position, self->n_steps);
   set_progress (self, 1.0);
-  if (position == self->position)
-    return;
-
-  self->position = position;
-  emit_changed (self);
-}
-
-const BpStep *
-bp_player_get_current_step (BpPlayer *self)
-{
-  BpTrace *trace;
-
-  g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
-
-  trace = bp_player_get_trace (self);
-  if (trace == NULL || self->position == 0)
-    return NULL;
-
-  return bp_trace_get_step (trace, self->position - 1);
-}
-
-BpPass
-bp_player_get_pass (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), BP_PASS_NONE);
-
-  bp_player_get_trace (self);
-  if (self->position == 0)
-    return BP_PASS_NONE;
-  if (self->position <= self->n_forward)
-    return BP_PASS_FORWARD;
-  return BP_PASS_BACKWARD;
-}
-
-guint
-bp_player_get_pass_step (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), 0);
-
-  switch (bp_player_get_pass (self))
-    {
-    case BP_PASS_FORWARD:
-      return self->position;
-    case BP_PASS_BACKWARD:
-      return self->position - self->n_forward;
-    case BP_PASS_NONE:
-    default:
-      return 0;
-    }
+  move_to (self, position);
 }
 
 double
@@ -615,29 +390,9 @@ bp_player_fill_state (BpPlayer       *self,
   g_return_if_fail (BP_IS_PLAYER (self));
   g_return_if_fail (state != NULL);
 
-  state->pass = bp_player_get_pass (self);
-  state->step = bp_player_get_pass_step (self);
+  state->pass = bp_session_get_pass (self->session);
+  state->step = bp_session_get_pass_step (self->session);
   state->progress = self->progress;
-}
-
-guint
-bp_player_position_for (BpPlayer *self,
-                        BpPass    pass,
-                        guint     step)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), 0);
-
-  bp_player_get_trace (self);
-  switch (pass)
-    {
-    case BP_PASS_FORWARD:
-      return MIN (step, self->n_forward);
-    case BP_PASS_BACKWARD:
-      return self->n_forward + MIN (step, self->n_steps - self->n_forward);
-    case BP_PASS_NONE:
-    default:
-      return 0;
-    }
 }
 
 void
@@ -645,10 +400,10 @@ bp_player_forward (BpPlayer *self)
 {
   g_return_if_fail (BP_IS_PLAYER (self));
 
-  bp_player_set_position (self, 0);
-  if (self->n_forward == 0)
+  jump_to (self, 0);
+  if (bp_session_get_n_forward (self->session) == 0)
     return;
-  self->target = self->n_forward;
+  self->target = bp_session_get_n_forward (self->session);
   set_playing (self, TRUE);
   advance (self);
 }
@@ -659,10 +414,10 @@ bp_player_backward (BpPlayer *self)
   g_return_if_fail (BP_IS_PLAYER (self));
 
   /* Every value first, as in the book's figures, then 1 at the output. */
-  bp_player_set_position (self, self->n_forward);
-  if (self->n_steps == self->n_forward)
+  jump_to (self, bp_session_get_n_forward (self->session));
+  if (bp_session_get_n_steps (self->session) == bp_session_get_n_forward (self->session))
     return;
-  self->target = self->n_steps;
+  self->target = bp_session_get_n_steps (self->session);
   set_playing (self, TRUE);
   advance (self);
 }
@@ -679,13 +434,12 @@ bp_player_step (BpPlayer *self)
 void
 bp_player_step_back (BpPlayer *self)
 {
+  guint position;
+
   g_return_if_fail (BP_IS_PLAYER (self));
 
-  bp_player_get_trace (self);
-  if (self->position > 0)
-    bp_player_set_position (self, self->position - 1);
-  else
-    bp_player_set_position (self, 0);
+  position = bp_session_get_position (self->session);
+  jump_to (self, position > 0 ? position - 1 : 0);
 }
 
 void
@@ -696,13 +450,12 @@ bp_player_play (BpPlayer *self)
   if (self->playing)
     return;
 
-  bp_player_get_trace (self);
-  if (self->n_steps == 0)
+  if (bp_session_get_n_steps (self->session) == 0)
     return;
-  if (self->position >= self->n_steps)
-    bp_player_set_position (self, 0);
+  if (bp_session_get_position (self->session) >= bp_session_get_n_steps (self->session))
+    jump_to (self, 0);
 
-  self->target = self->n_steps;
+  self->target = bp_session_get_n_steps (self->session);
   set_playing (self, TRUE);
   /* Finish the step on screen first if it is still moving. */
   if (self->progress < 1.0 && self->animation != NULL &&
@@ -735,7 +488,7 @@ bp_player_reset (BpPlayer *self)
 {
   g_return_if_fail (BP_IS_PLAYER (self));
 
-  bp_player_set_position (self, 0);
+  jump_to (self, 0);
 }
 
 gboolean
@@ -784,28 +537,4 @@ bp_player_get_pause_duration (BpPlayer *self)
   g_return_val_if_fail (BP_IS_PLAYER (self), 0);
 
   return (guint) (PAUSE_MS / self->speed);
-}
-
-char *
-bp_player_describe_position (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
-
-  switch (bp_player_get_pass (self))
-    {
-    case BP_PASS_FORWARD:
-      /* Translators: the player's position, e.g. "Forward: step 2 of 5" */
-      return g_strdup_printf (_("Forward: step %u of %u"),
-                              self->position, self->n_forward);
-    case BP_PASS_BACKWARD:
-      /* Translators: the player's position, e.g. "Backward: step 2 of 5" */
-      return g_strdup_printf (_("Backward: step %u of %u"),
-                              self->position - self->n_forward,
-                              self->n_steps - self->n_forward);
-    case BP_PASS_NONE:
-    default:
-      if (self->error != NULL)
-        return g_strdup (_("Cannot compute the graph"));
-      return g_strdup (_("Ready"));
-    }
 }

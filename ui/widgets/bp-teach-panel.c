@@ -45,12 +45,9 @@ struct _BpTeachPanel
   GtkLabel       *check_label;
 
   /* Owned References */
-  BpPlayer       *player;
-  BpQuiz         *quiz;
-  BpHistory      *history;
-  BpCanvas       *canvas;        /* weak */
+  BpSession      *session;
+  BpQuiz         *quiz;          /* the session's */
   char           *node_id;
-  char           *expanded_id;   /* the layer expanded last, for Collapse */
 
   guint           updating : 1;
 };
@@ -60,7 +57,7 @@ G_DEFINE_FINAL_TYPE (BpTeachPanel, bp_teach_panel, GTK_TYPE_BOX)
 static BpGraph *
 get_graph (BpTeachPanel *self)
 {
-  return self->player != NULL ? bp_player_get_graph (self->player) : NULL;
+  return self->session != NULL ? bp_session_get_graph (self->session) : NULL;
 }
 
 static BpNode *
@@ -242,8 +239,8 @@ static void
 update_node_section (BpTeachPanel *self,
                      BpNode       *node)
 {
-  BpTrace *trace = self->player ? bp_player_get_trace (self->player) : NULL;
-  guint position = self->player ? bp_player_get_position (self->player) : 0;
+  BpTrace *trace = self->session ? bp_session_get_trace (self->session) : NULL;
+  guint position = self->session ? bp_session_get_position (self->session) : 0;
   g_autofree char *op_text = NULL;
   g_autofree char *value_text = NULL;
   g_autofree char *chain_text = NULL;
@@ -288,7 +285,7 @@ update_node_section (BpTeachPanel *self,
 
   if (trace == NULL)
     {
-      const char *error = self->player ? bp_player_get_error (self->player) : NULL;
+      const char *error = self->session ? bp_session_get_error (self->session) : NULL;
       value_text = g_strdup (error != NULL ? error : "");
     }
   else if (is_blank (self, node, BP_QUIZ_VALUE))
@@ -341,13 +338,7 @@ update_node_section (BpTeachPanel *self,
 static gboolean
 can_collapse (BpTeachPanel *self)
 {
-  const char *label;
-
-  if (self->history == NULL || self->expanded_id == NULL ||
-      !bp_history_can_undo (self->history))
-    return FALSE;
-  label = bp_history_get_undo_label (self->history);
-  return label != NULL && g_str_equal (label, _("Expand Layer"));
+  return self->session != NULL && bp_session_get_expanded_id (self->session) != NULL;
 }
 
 static void
@@ -421,6 +412,49 @@ static void
 changed_cb (BpTeachPanel *self)
 {
   bp_teach_panel_update (self);
+}
+
+/* The panel explains the selected node; kept by id, so that it survives
+ * the undo of a delete. */
+static void
+selection_changed_cb (BpTeachPanel *self,
+                      BpSession    *session)
+{
+  BpNode *node = bp_session_get_selected_node (session);
+  const char *id = node != NULL ? bp_node_get_id (node) : NULL;
+
+  if (g_strcmp0 (id, self->node_id) != 0)
+    {
+      g_free (self->node_id);
+      self->node_id = g_strdup (id);
+      set_quiz_result (self, "");
+      gtk_editable_set_text (GTK_EDITABLE (self->answer_value_entry), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->answer_grad_entry), "");
+      if (g_strcmp0 (id, bp_session_get_expanded_id (session)) != 0)
+        gtk_label_set_label (self->expand_label, "");
+    }
+  bp_teach_panel_update (self);
+}
+
+static void
+document_changed_cb (BpTeachPanel *self,
+                     BpSession    *session)
+{
+  BpDocument *document = bp_session_get_document (session);
+  const char *text = NULL;
+  GtkWidget *child;
+
+  if (document != NULL)
+    text = bp_document_get_description (document, bp_teach_panel_get_language ());
+  gtk_label_set_label (self->description_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->description_label), text != NULL && *text != '\0');
+
+  /* Another document's check says nothing of this one. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
+    gtk_grid_remove (self->check_grid, child);
+  gtk_label_set_label (self->check_label, "");
+  gtk_label_set_label (self->expand_label, "");
+  selection_changed_cb (self, session);
 }
 
 static void
@@ -504,10 +538,7 @@ bp_teach_panel_dispose (GObject *object)
 {
   BpTeachPanel *self = BP_TEACH_PANEL (object);
 
-  bp_teach_panel_set_player (self, NULL);
-  bp_teach_panel_set_quiz (self, NULL);
-  bp_teach_panel_set_history (self, NULL);
-  bp_teach_panel_set_canvas (self, NULL);
+  bp_teach_panel_set_session (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_TEACH_PANEL);
 
   G_OBJECT_CLASS (bp_teach_panel_parent_class)->dispose (object);
@@ -519,7 +550,6 @@ bp_teach_panel_finalize (GObject *object)
   BpTeachPanel *self = BP_TEACH_PANEL (object);
 
   g_clear_pointer (&self->node_id, g_free);
-  g_clear_pointer (&self->expanded_id, g_free);
 
   G_OBJECT_CLASS (bp_teach_panel_parent_class)->finalize (object);
 }
@@ -592,90 +622,32 @@ bp_teach_panel_new (void)
 }
 
 void
-bp_teach_panel_set_player (BpTeachPanel *self,
-                           BpPlayer     *player)
+bp_teach_panel_set_session (BpTeachPanel *self,
+                            BpSession    *session)
 {
   g_return_if_fail (BP_IS_TEACH_PANEL (self));
-  g_return_if_fail (player == NULL || BP_IS_PLAYER (player));
+  g_return_if_fail (session == NULL || BP_IS_SESSION (session));
 
-  if (self->player == player)
+  if (self->session == session)
     return;
-  if (self->player != NULL)
-    g_signal_handlers_disconnect_by_data (self->player, self);
-  g_set_object (&self->player, player);
-  if (player != NULL)
-    g_signal_connect_swapped (player, "changed", G_CALLBACK (changed_cb), self);
-  if (self->op_label != NULL)
-    bp_teach_panel_update (self);
-}
-
-void
-bp_teach_panel_set_quiz (BpTeachPanel *self,
-                         BpQuiz       *quiz)
-{
-  g_return_if_fail (BP_IS_TEACH_PANEL (self));
-  g_return_if_fail (quiz == NULL || BP_IS_QUIZ (quiz));
-
-  if (self->quiz == quiz)
-    return;
-  if (self->quiz != NULL)
-    g_signal_handlers_disconnect_by_data (self->quiz, self);
-  g_set_object (&self->quiz, quiz);
-  if (quiz != NULL)
-    g_signal_connect_swapped (quiz, "changed", G_CALLBACK (changed_cb), self);
-  if (self->op_label != NULL)
-    bp_teach_panel_update (self);
-}
-
-void
-bp_teach_panel_set_history (BpTeachPanel *self,
-                            BpHistory    *history)
-{
-  g_return_if_fail (BP_IS_TEACH_PANEL (self));
-  g_return_if_fail (history == NULL || BP_IS_HISTORY (history));
-
-  if (self->history == history)
-    return;
-  if (self->history != NULL)
-    g_signal_handlers_disconnect_by_data (self->history, self);
-  g_set_object (&self->history, history);
-  if (history != NULL)
-    g_signal_connect_swapped (history, "changed", G_CALLBACK (changed_cb), self);
-}
-
-void
-bp_teach_panel_set_canvas (BpTeachPanel *self,
-                           BpCanvas     *canvas)
-{
-  g_return_if_fail (BP_IS_TEACH_PANEL (self));
-
-  if (self->canvas != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->canvas), (gpointer *) &self->canvas);
-  self->canvas = canvas;
-  if (canvas != NULL)
-    g_object_add_weak_pointer (G_OBJECT (canvas), (gpointer *) &self->canvas);
-}
-
-void
-bp_teach_panel_set_node (BpTeachPanel *self,
-                         BpNode       *node)
-{
-  const char *id;
-
-  g_return_if_fail (BP_IS_TEACH_PANEL (self));
-
-  id = node != NULL ? bp_node_get_id (node) : NULL;
-  if (g_strcmp0 (id, self->node_id) != 0)
+  if (self->session != NULL)
     {
-      g_free (self->node_id);
-      self->node_id = g_strdup (id);
-      set_quiz_result (self, "");
-      gtk_editable_set_text (GTK_EDITABLE (self->answer_value_entry), "");
-      gtk_editable_set_text (GTK_EDITABLE (self->answer_grad_entry), "");
-      if (g_strcmp0 (id, self->expanded_id) != 0)
-        gtk_label_set_label (self->expand_label, "");
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (self->quiz, self);
     }
-  bp_teach_panel_update (self);
+  g_set_object (&self->session, session);
+  g_clear_object (&self->quiz);
+  if (session != NULL)
+    self->quiz = g_object_ref (bp_session_get_quiz (session));
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "document-changed", G_CALLBACK (document_changed_cb), self);
+      g_signal_connect_swapped (session, "changed", G_CALLBACK (changed_cb), self);
+      g_signal_connect_swapped (session, "position-changed", G_CALLBACK (changed_cb), self);
+      g_signal_connect_swapped (session, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+      g_signal_connect_swapped (self->quiz, "changed", G_CALLBACK (changed_cb), self);
+      document_changed_cb (self, session);
+    }
 }
 
 const char *
@@ -686,19 +658,6 @@ bp_teach_panel_get_language (void)
   return _("en");
 }
 
-void
-bp_teach_panel_set_document (BpTeachPanel *self,
-                             BpDocument   *document)
-{
-  const char *text = NULL;
-
-  g_return_if_fail (BP_IS_TEACH_PANEL (self));
-
-  if (document != NULL)
-    text = bp_document_get_description (document, bp_teach_panel_get_language ());
-  gtk_label_set_label (self->description_label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->description_label), text != NULL && *text != '\0');
-}
 
 const char *
 bp_teach_panel_get_description_text (BpTeachPanel *self)
@@ -745,115 +704,12 @@ save_grad (GPtrArray *saved,
   g_ptr_array_add (saved, s);
 }
 
-/* Replays the expansion done on a copy of the graph as history edits, so
- * that one undo puts the layer back. */
-static gboolean
-expand_with_history (BpTeachPanel *self,
-                     BpGraph      *graph,
-                     BpNode       *node,
-                     GError      **error)
-{
-  g_autoptr(BpGraph) copy = bp_graph_copy (graph);
-  g_autoptr(GPtrArray) created = NULL;
-  g_autoptr(GArray) consumer_slots = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) consumer_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *layer_id = g_strdup (bp_node_get_id (node));
-  gboolean was_output = bp_graph_get_output (graph) == node;
-  gboolean ok = TRUE;
-  BpNode *layer_copy;
-
-  layer_copy = bp_graph_lookup (copy, layer_id);
-  created = bp_expand_node (copy, layer_copy, error);
-  if (created == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
-    {
-      BpNode *other = bp_graph_get_node (graph, i);
-
-      for (guint s = 0; s < bp_node_get_n_inputs (other); s++)
-        if (bp_node_get_input (other, s) == node)
-          {
-            g_ptr_array_add (consumer_ids, g_strdup (bp_node_get_id (other)));
-            g_array_append_val (consumer_slots, s);
-          }
-    }
-
-  /* The canvas must not keep the layer selected while it goes away. */
-  if (self->canvas != NULL)
-    bp_canvas_select_node (self->canvas, NULL);
-
-  bp_history_begin_group (self->history, _("Expand Layer"));
-  bp_history_delete_nodes (self->history, &node, 1);
-  node = NULL;
-
-  for (guint i = 0; ok && i < created->len; i++)
-    {
-      BpNode *cn = g_ptr_array_index (created, i);
-      const BpOp *op = bp_node_get_op (cn);
-      double x = 0, y = 0;
-      BpNode *added;
-
-      bp_node_get_position (cn, &x, &y);
-      added = bp_history_add_node (self->history, op->name, x, y, error);
-      ok = added != NULL &&
-           bp_history_rename_node (self->history, added, bp_node_get_id (cn), error);
-      if (ok && bp_op_is_leaf (op) && bp_node_get_value (cn) != NULL)
-        ok = bp_history_set_value (self->history, added, bp_node_get_value (cn), error);
-      if (ok && op->attrs != BP_ATTR_NONE)
-        ok = bp_history_set_attrs (self->history, added, bp_node_get_attrs (cn), error);
-      if (ok && bp_node_has_label (cn))
-        bp_history_set_label (self->history, added, bp_node_get_label (cn));
-    }
-
-  for (guint i = 0; ok && i < created->len; i++)
-    {
-      BpNode *cn = g_ptr_array_index (created, i);
-      BpNode *dst = bp_graph_lookup (graph, bp_node_get_id (cn));
-
-      for (guint s = 0; ok && s < bp_node_get_n_inputs (cn); s++)
-        {
-          BpNode *src_copy = bp_node_get_input (cn, s);
-          BpNode *src = src_copy ? bp_graph_lookup (graph, bp_node_get_id (src_copy)) : NULL;
-
-          if (src != NULL)
-            ok = bp_history_connect (self->history, src, dst, s, error);
-        }
-    }
-
-  for (guint i = 0; ok && i < consumer_ids->len; i++)
-    {
-      BpNode *consumer = bp_graph_lookup (graph, g_ptr_array_index (consumer_ids, i));
-      BpNode *last = bp_graph_lookup (graph, layer_id);
-
-      if (consumer != NULL && last != NULL)
-        ok = bp_history_connect (self->history, last, consumer,
-                                 g_array_index (consumer_slots, guint, i), error);
-    }
-  if (ok && was_output)
-    bp_history_set_output (self->history, bp_graph_lookup (graph, layer_id));
-  /* Lay the new nodes out left to right, as the book draws them; one
-   * undo puts every node back with the layer. */
-  if (ok && self->canvas != NULL && bp_canvas_get_diagram (self->canvas) != NULL)
-    {
-      bp_diagram_invalidate (bp_canvas_get_diagram (self->canvas));
-      bp_history_arrange (self->history, bp_canvas_get_diagram (self->canvas), NULL);
-    }
-
-  bp_history_end_group (self->history);
-
-  if (!ok)
-    bp_history_undo (self->history);
-  return ok;
-}
-
 gboolean
 bp_teach_panel_expand (BpTeachPanel  *self,
                        GError       **error)
 {
   g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (saved_grad_free);
   g_autoptr(GString) report = g_string_new (NULL);
-  g_autofree char *layer_id = NULL;
   BpGraph *graph = get_graph (self);
   BpNode *node = lookup_node (self);
   gboolean same = TRUE;
@@ -868,31 +724,13 @@ bp_teach_panel_expand (BpTeachPanel  *self,
     }
 
   /* The gradients before, to show that they do not change. */
-  bp_player_recompute (self->player, NULL);
-  layer_id = g_strdup (bp_node_get_id (node));
   for (guint i = 0; i < bp_node_get_n_inputs (node); i++)
     if (bp_node_get_input (node, i) != NULL)
       save_grad (saved, bp_node_get_input (node, i));
   save_grad (saved, node);
 
-  if (self->history != NULL)
-    {
-      if (!expand_with_history (self, graph, node, error))
-        return FALSE;
-    }
-  else
-    {
-      g_autoptr(GPtrArray) created = bp_expand_node (graph, node, error);
-
-      if (created == NULL)
-        return FALSE;
-    }
-
-  g_free (self->expanded_id);
-  self->expanded_id = g_strdup (layer_id);
-  bp_player_recompute (self->player, NULL);
-  if (self->canvas != NULL)
-    bp_canvas_select_node (self->canvas, bp_graph_lookup (graph, layer_id));
+  if (bp_session_expand_layer (self->session, node, error) == NULL)
+    return FALSE;
 
   g_string_append (report, _("Expanded into primitive nodes. Gradients before → after:"));
   for (guint i = 0; i < saved->len; i++)
@@ -924,17 +762,8 @@ bp_teach_panel_collapse (BpTeachPanel *self)
 {
   g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
 
-  if (!can_collapse (self))
+  if (!bp_session_collapse_layer (self->session))
     return FALSE;
-
-  if (self->canvas != NULL)
-    bp_canvas_select_node (self->canvas, NULL);
-  bp_history_undo (self->history);
-  if (self->player != NULL)
-    bp_player_recompute (self->player, NULL);
-  if (self->canvas != NULL && get_graph (self) != NULL)
-    bp_canvas_select_node (self->canvas, bp_graph_lookup (get_graph (self), self->expanded_id));
-  g_clear_pointer (&self->expanded_id, g_free);
   gtk_label_set_label (self->expand_label, _("Collapsed back into the layer."));
   bp_teach_panel_update (self);
   return TRUE;

@@ -2,9 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
-#include "bp-history.h"
-#include "bp-player.h"
-#include "bp-quiz.h"
+#include "bp-session.h"
 
 G_BEGIN_DECLS
 
@@ -21,21 +19,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BpTeachPanel, bp_teach_panel, BP, TEACH_PANEL, GtkBox)
 
 GtkWidget    *bp_teach_panel_new              (void);
-void          bp_teach_panel_set_player       (BpTeachPanel *self, BpPlayer *player);
-void          bp_teach_panel_set_quiz         (BpTeachPanel *self, BpQuiz *quiz);
-/* Edits (expand/collapse) go through the history so that undo covers
- * them; without one, expanding edits the graph directly. */
-void          bp_teach_panel_set_history      (BpTeachPanel *self, BpHistory *history);
-/* The canvas whose selection follows expand/collapse (weak; may be NULL). */
-typedef struct _BpCanvas BpCanvas;
-void          bp_teach_panel_set_canvas       (BpTeachPanel *self, BpCanvas *canvas);
-/* Shows the document's explanation in the UI's language. */
-void          bp_teach_panel_set_document     (BpTeachPanel *self, BpDocument *document);
+/* The session whose selected node the panel explains. Expand and
+ * collapse are the session's commands, so undo covers them. */
+void          bp_teach_panel_set_session      (BpTeachPanel *self, BpSession *session);
 const char   *bp_teach_panel_get_description_text (BpTeachPanel *self);
 /* "en", or the translation's language ("ko"). */
 const char   *bp_teach_panel_get_language     (void);
-/* The node to explain (NULL: none). Kept by id, so it survives undo. */
-void          bp_teach_panel_set_node         (BpTeachPanel *self, BpNode *node);
 BpNode       *bp_teach_panel_get_node         (BpTeachPanel *self);
 /* Refreshes every section (after the graph or the position changed). */
 void          bp_teach_panel_update           (BpTeachPanel *self);

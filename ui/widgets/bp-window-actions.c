@@ -44,8 +44,8 @@ new_chooser (BpWindow             *self,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
 
   /* Start where the current (or else the last) file is. */
-  if (self->file != NULL)
-    folder = g_file_get_parent (self->file);
+  if (bp_session_get_file (self->session) != NULL)
+    folder = g_file_get_parent (bp_session_get_file (self->session));
   else
     {
       g_autofree char *last = g_settings_get_string (self->settings, "last-file");
@@ -176,13 +176,13 @@ _bp_window_save_as (BpWindow *self,
   native = new_chooser (self, _("Save the Graph"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
   add_filter (GTK_FILE_CHOOSER (native), _("Graphs (.bpgraph)"), documents, TRUE);
 
-  if (self->file != NULL)
-    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (native), self->file, NULL);
+  if (bp_session_get_file (self->session) != NULL)
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (native), bp_session_get_file (self->session), NULL);
   else
     {
       g_autofree char *base = NULL;
 
-      base = self->document ? g_strdup (bp_document_get_title (self->document)) : NULL;
+      base = bp_session_get_document (self->session) ? g_strdup (bp_session_get_title (self->session)) : NULL;
       if (base == NULL || base[0] == '\0')
         {
           g_free (base);
@@ -206,13 +206,13 @@ bp_window_actions_save (GtkWidget  *widget,
   BpWindow *self = BP_WINDOW (widget);
   g_autoptr(GError) error = NULL;
 
-  if (self->file == NULL)
+  if (bp_session_get_file (self->session) == NULL)
     {
       _bp_window_save_as (self, FALSE);
       return;
     }
 
-  if (!_bp_window_save_to_file (self, self->file, &error))
+  if (!_bp_window_save_to_file (self, bp_session_get_file (self->session), &error))
     _bp_window_toast (self, error->message);
 }
 
@@ -297,8 +297,8 @@ bp_window_actions_export (GtkWidget  *widget,
         gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
     }
 
-  base = self->file ? g_file_get_basename (self->file)
-                    : g_strdup (self->document ? bp_document_get_title (self->document) : NULL);
+  base = bp_session_get_file (self->session) ? g_file_get_basename (bp_session_get_file (self->session))
+                    : g_strdup (bp_session_get_title (self->session));
   if (base == NULL || base[0] == '\0')
     {
       g_free (base);
@@ -372,13 +372,15 @@ _bp_window_actions_update (BpWindow *self)
 
   g_return_if_fail (BP_IS_WINDOW (self));
 
-  has_document = self->document != NULL;
-  if (self->canvas != NULL && (graph = bp_canvas_get_graph (self->canvas)) != NULL)
+  has_document = bp_session_get_document (self->session) != NULL;
+  if ((graph = bp_session_get_graph (self->session)) != NULL)
     has_nodes = bp_graph_get_n_nodes (graph) > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_nodes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pass", has_nodes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", self->presenting);
   /* The placeholder of an empty recent menu. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent", FALSE);
 }

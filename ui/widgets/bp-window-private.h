@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "bp-canvas.h"
+#include "bp-player-bar.h"
+#include "bp-teach-panel.h"
 #include "bp-window.h"
 
 G_BEGIN_DECLS
@@ -23,8 +25,9 @@ struct _BpWindow
   GtkPaned             *paned;
   GtkBox               *content_box;
   GtkBox               *canvas_box;
+  BpCanvas             *canvas;
   GtkScrolledWindow    *side_scroller;
-  GtkBox               *side_panel;      /* other panels append themselves here */
+  GtkBox               *side_panel;
   GtkLabel             *node_title;
   GtkLabel             *node_subtitle;
   GtkGrid              *node_grid;
@@ -33,32 +36,42 @@ struct _BpWindow
   GtkBox               *value_editor;
   GtkEntry             *value_entry;
   GtkLabel             *value_error;
+  BpTeachPanel         *teach_panel;
+  BpPlayerBar          *player_bar;
   GMenu                *recent_section;
   GMenu                *examples_section;
 
   /* Borrowed References */
-  BpCanvas             *canvas;
-  BpHistory            *history;
   AdwMessageDialog     *error_dialog;    /* weak pointer: the last load error shown */
+  GtkPopover           *answer_popover;  /* weak pointer: parented to the player bar */
+  GtkLabel             *answer_title;
+  GtkEntry             *answer_entry;
+  GtkLabel             *answer_result;
 
   /* Owned References */
-  BpDocument           *document;
-  GFile                *file;            /* NULL: not saved anywhere yet */
+  BpSession            *session;
+  BpPlayer             *player;
   GSettings            *settings;
   GtkFileChooserNative *chooser;         /* GTK does not keep it alive */
   GFile                *autosave_file;
   char                 *last_message;    /* the last toast or error shown */
+  char                 *answer_node_id;  /* the blank the answer popover asks */
 
+  BpQuizFlags           answer_what;
   guint                 autosave_source;
   guint                 autosave_interval_ms;   /* BP_AUTOSAVE_INTERVAL s; tests shorten it */
-  guint                 change_serial;   /* bumped on every history change */
+  guint                 change_serial;   /* bumped on every edit */
   guint                 autosaved_serial;
-  guint                 restored_dirty : 1;   /* a restored copy is unsaved */
-  guint                 quiz_dirty : 1;       /* quiz blanks changed (not in the history) */
+  guint                 fit_source;
+  guint                 selecting : 1;        /* the player moves the selection */
   guint                 close_confirmed : 1;
   guint                 close_after_save : 1;
   guint                 bench_startup : 1;
   guint                 is_example : 1;
+  guint                 restored : 1;         /* a crash copy, not saved yet */
+  guint                 presenting : 1;
+  guint                 side_was_visible : 1;
+  guint                 space_held : 1;       /* Space pressed, not yet released */
 };
 
 void      _bp_window_class_actions_init (BpWindowClass *klass);
@@ -98,6 +111,31 @@ AdwMessageDialog *_bp_window_offer_restore (BpWindow   *self,
 /* Loads a crash copy as an unsaved document of this window. */
 gboolean  _bp_window_restore_copy       (BpWindow      *self,
                                          GFile         *copy,
+                                         GError       **error);
+
+/* The player's keys on the window (bp-window-keys.c). */
+void      _bp_window_add_player_keys    (BpWindow      *self);
+
+/* The teaching side (bp-window-teach.c): presentation mode, the answer
+ * popover on the canvas, exporting every step of a pass. */
+void      _bp_window_teach_class_init   (GtkWidgetClass *widget_class);
+void      _bp_window_teach_init         (BpWindow      *self);
+void      _bp_window_teach_dispose      (BpWindow      *self);
+gboolean  _bp_window_get_presenting     (BpWindow      *self);
+void      _bp_window_set_presenting     (BpWindow      *self,
+                                         gboolean       presenting);
+/* Opens the answer popover on `node`'s first quiz blank (what a click on
+ * the node does while the quiz is on); with `text`, answers it and sets
+ * `result` to the popover's verdict. FALSE when the node has no blank. */
+gboolean  _bp_window_answer_on_canvas   (BpWindow      *self,
+                                         BpNode        *node,
+                                         const char    *text,
+                                         const char   **result);
+/* Writes every step of `pass` (BP_PASS_NONE: the session's current pass,
+ * else forward) as numbered SVG files into `folder`; returns how many. */
+guint     _bp_window_export_pass        (BpWindow      *self,
+                                         BpPass         pass,
+                                         const char    *folder,
                                          GError       **error);
 
 G_END_DECLS

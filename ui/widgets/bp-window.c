@@ -7,7 +7,6 @@
 #include "bp-examples.h"
 #include "bp-export.h"
 #include "bp-window-private.h"
-#include "bp-window-teach.h"   /* teaching (issue 6) */
 
 #define SIDE_PANEL_WIDTH 340
 
@@ -31,22 +30,19 @@ static void update_autosave    (BpWindow *self);
 static gboolean
 is_dirty (BpWindow *self)
 {
-  if (self->restored_dirty || self->quiz_dirty)
-    return TRUE;
-  return self->history != NULL && !bp_history_is_clean (self->history);
+  return bp_session_get_modified (self->session);
 }
 
 static char *
 dup_display_name (BpWindow *self)
 {
-  const char *title = NULL;
+  const char *title = bp_session_get_title (self->session);
+  GFile *file = bp_session_get_file (self->session);
 
-  if (self->document != NULL)
-    title = bp_document_get_title (self->document);
   if (title != NULL && title[0] != '\0')
     return g_strdup (title);
-  if (self->file != NULL)
-    return g_file_get_basename (self->file);
+  if (file != NULL)
+    return g_file_get_basename (file);
   return g_strdup (_("Untitled Graph"));
 }
 
@@ -107,12 +103,13 @@ update_title (BpWindow *self)
   g_autofree char *window_title = NULL;
   g_autofree char *subtitle = NULL;
   gboolean dirty = is_dirty (self);
+  GFile *file = bp_session_get_file (self->session);
 
   title = dirty ? g_strdup_printf ("• %s", name) : g_strdup (name);
 
-  if (self->file != NULL)
+  if (file != NULL)
     {
-      g_autoptr(GFile) parent = g_file_get_parent (self->file);
+      g_autoptr(GFile) parent = g_file_get_parent (file);
       g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
       g_autofree char *relative = NULL;
 
@@ -123,7 +120,7 @@ update_title (BpWindow *self)
       else if (parent != NULL)
         subtitle = g_file_get_parse_name (parent);
     }
-  else if (self->restored_dirty)
+  else if (self->restored)
     subtitle = g_strdup (_("Restored — not saved yet"));
   else if (self->is_example)
     subtitle = g_strdup (_("Example from the book"));
@@ -135,26 +132,6 @@ update_title (BpWindow *self)
 
   window_title = g_strdup_printf ("%s — %s", title, _("Backprop Studio"));
   gtk_window_set_title (GTK_WINDOW (self), window_title);
-}
-
-/* The panel replays the trace like the canvas: a number shows once the
- * player has passed the node's step (a leaf's value is always known), so
- * the panel never gives away a gradient the class has not reached yet. */
-static gboolean
-reached (BpWindow   *self,
-         BpNode     *node,
-         BpStepKind  kind)
-{
-  BpPlayer *player = _bp_window_teach_get_player (self);
-  BpTrace *trace;
-  int index;
-
-  if (kind == BP_STEP_FORWARD && bp_op_is_leaf (bp_node_get_op (node)))
-    return TRUE;
-  if (player == NULL || (trace = bp_player_get_trace (player)) == NULL)
-    return FALSE;
-  index = bp_trace_find_step (trace, node, kind);
-  return index >= 0 && (guint) index < bp_player_get_position (player);
 }
 
 static void
@@ -172,16 +149,11 @@ update_side_panel (BpWindow *self,
   gboolean value_blank;
   gboolean grad_blank;
 
-  if (self->canvas != NULL && bp_canvas_get_graph (self->canvas) != NULL)
-    node = bp_canvas_get_selected_node (self->canvas);
+  node = bp_session_get_selected_node (self->session);
 
   if (node == NULL)
     {
-      guint n_selected = 0;
-      g_autofree BpNode **selection = NULL;
-
-      if (self->canvas != NULL && bp_canvas_get_graph (self->canvas) != NULL)
-        selection = bp_canvas_get_selection (self->canvas, &n_selected);
+      guint n_selected = g_hash_table_size (bp_session_get_selection (self->session));
 
       if (n_selected > 1)
         {
@@ -203,16 +175,18 @@ update_side_panel (BpWindow *self,
 
   op = bp_node_get_op (node);
   leaf = bp_op_is_leaf (op);
-  /* A quiz blank stays a blank here too. */
-  quiz = _bp_window_teach_get_quiz (self);
-  value_blank = quiz != NULL && bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE);
-  grad_blank = quiz != NULL && bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD);
+  /* A quiz blank stays a blank here too, and a number shows only once
+   * the pass has reached it: the panel never gives away a gradient the
+   * class has not reached yet. */
+  quiz = bp_session_get_quiz (self->session);
+  value_blank = bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE);
+  grad_blank = bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD);
   value = value_blank ? g_strdup ("?")
-        : reached (self, node, BP_STEP_FORWARD) ? describe_tensor (bp_node_get_value (node))
-        : g_strdup ("—");
+        : bp_session_is_revealed (self->session, node, BP_QUIZ_VALUE)
+        ? describe_tensor (bp_node_get_value (node)) : g_strdup ("—");
   grad = grad_blank ? g_strdup ("?")
-       : reached (self, node, BP_STEP_BACKWARD) ? describe_tensor (bp_node_get_grad (node))
-       : g_strdup ("—");
+       : bp_session_is_revealed (self->session, node, BP_QUIZ_GRAD)
+       ? describe_tensor (bp_node_get_grad (node)) : g_strdup ("—");
 
   node_error = bp_node_get_error (node);
   if (node_error != NULL)
@@ -292,18 +266,22 @@ document_state_changed (BpWindow *self)
 /* --- callbacks --- */
 
 static void
-history_changed_cb (BpWindow  *self,
-                    BpHistory *history)
+session_changed_cb (BpWindow  *self,
+                    guint      change,
+                    BpSession *session)
 {
   self->change_serial++;
+  update_side_panel (self, FALSE);
   document_state_changed (self);
 }
 
 static void
-history_notify_clean_cb (BpWindow   *self,
-                         GParamSpec *pspec,
-                         BpHistory  *history)
+session_modified_cb (BpWindow   *self,
+                     GParamSpec *pspec,
+                     BpSession  *session)
 {
+  /* Quiz blanks and the title are saved too, outside the history. */
+  self->change_serial++;
   document_state_changed (self);
 }
 
@@ -316,36 +294,18 @@ canvas_message_cb (BpWindow   *self,
 }
 
 static void
-canvas_selection_changed_cb (BpWindow *self,
-                             BpCanvas *canvas)
+session_selection_changed_cb (BpWindow  *self,
+                              BpSession *session)
 {
   update_side_panel (self, TRUE);
 }
 
-static void
-canvas_graph_changed_cb (BpWindow *self,
-                         BpCanvas *canvas)
-{
-  update_side_panel (self, FALSE);
-  _bp_window_actions_update (self);
-}
-
-/* The quiz's blanks or the player's position changed. */
+/* The quiz's blanks or the position in the pass changed. */
 static void
 teaching_changed_cb (BpWindow *self,
                      GObject  *source)
 {
   update_side_panel (self, FALSE);
-}
-
-/* The teacher chose other blanks: they are saved in the document. */
-static void
-quiz_edited_cb (BpWindow *self,
-                BpQuiz   *quiz)
-{
-  self->quiz_dirty = TRUE;
-  self->change_serial++;
-  document_state_changed (self);
 }
 
 static void
@@ -355,8 +315,7 @@ style_notify_dark_cb (BpWindow        *self,
 {
   gboolean dark = adw_style_manager_get_dark (style_manager);
 
-  if (self->canvas != NULL)
-    bp_canvas_set_dark (self->canvas, dark);
+  bp_canvas_set_dark (self->canvas, dark);
   if (dark)
     gtk_widget_add_css_class (GTK_WIDGET (self), "dark");
   else
@@ -370,12 +329,12 @@ value_entry_activate_cb (BpWindow *self)
   BpNode *node;
   const char *text;
 
-  if (!(node = bp_canvas_get_selected_node (self->canvas)) ||
+  if (!(node = bp_session_get_selected_node (self->session)) ||
       !bp_op_is_leaf (bp_node_get_op (node)))
     return;
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
-  if (!bp_canvas_set_value_text (self->canvas, node, text, &error))
+  if (!bp_history_set_value_text (bp_session_get_history (self->session), node, text, &error))
     {
       /* Never applied: say why next to the entry. */
       gtk_label_set_label (self->value_error, error->message);
@@ -564,11 +523,13 @@ close_response_cb (AdwMessageDialog *dialog,
     }
   else if (g_strcmp0 (response, "save") == 0)
     {
-      if (self->file != NULL)
+      GFile *file = bp_session_get_file (self->session);
+
+      if (file != NULL)
         {
           g_autoptr(GError) error = NULL;
 
-          if (_bp_window_save_to_file (self, self->file, &error))
+          if (_bp_window_save_to_file (self, file, &error))
             close_later (self);
           else
             show_error (self, _("Could Not Save"), error->message);
@@ -631,12 +592,17 @@ bp_window_dispose (GObject *object)
 
   /* Connected with g_signal_connect_object, which only lets go at
    * finalize: nothing may reach a disposed window. */
-  if (self->history != NULL)
-    g_signal_handlers_disconnect_by_data (self->history, self);
-  if (self->canvas != NULL)
-    g_signal_handlers_disconnect_by_data (self->canvas, self);
-  if (self->canvas != NULL && _bp_window_teach_get_quiz (self) != NULL)
-    g_signal_handlers_disconnect_by_data (_bp_window_teach_get_quiz (self), self);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (bp_session_get_quiz (self->session), self);
+    }
+  if (self->player != NULL)
+    {
+      bp_player_pause (self->player);
+      bp_player_set_widget (self->player, NULL);
+    }
+  _bp_window_teach_dispose (self);
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
 
@@ -646,9 +612,7 @@ bp_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->error_dialog);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
-
-  self->canvas = NULL;
-  self->history = NULL;
+  g_clear_object (&self->player);
 
   G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
 }
@@ -658,8 +622,7 @@ bp_window_finalize (GObject *object)
 {
   BpWindow *self = BP_WINDOW (object);
 
-  g_clear_object (&self->document);
-  g_clear_object (&self->file);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_object (&self->autosave_file);
   g_clear_pointer (&self->last_message, g_free);
@@ -741,6 +704,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas_box);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_scroller);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, node_title);
@@ -751,13 +715,20 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, value_editor);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, value_entry);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, value_error);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, teach_panel);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, player_bar);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, examples_section);
   gtk_widget_class_bind_template_callback (widget_class, value_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, canvas_message_cb);
   gtk_widget_class_bind_template_callback (widget_class, value_entry_changed_cb);
 
   _bp_window_class_actions_init (klass);
-  _bp_window_teach_class_init (widget_class);   /* teaching (issue 6) */
+  _bp_window_teach_class_init (widget_class);
+
+  g_type_ensure (BP_TYPE_CANVAS);
+  g_type_ensure (BP_TYPE_PLAYER_BAR);
+  g_type_ensure (BP_TYPE_TEACH_PANEL);
 }
 
 static void
@@ -783,22 +754,30 @@ bp_window_init (BpWindow *self)
   gtk_paned_set_position (self->paned,
                           MAX (320, g_settings_get_int (self->settings, "window-width") - SIDE_PANEL_WIDTH));
 
-  self->canvas = BP_CANVAS (bp_canvas_new ());
-  gtk_widget_set_hexpand (GTK_WIDGET (self->canvas), TRUE);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->canvas), TRUE);
-  gtk_box_append (self->canvas_box, GTK_WIDGET (self->canvas));
-  g_signal_connect_object (self->canvas, "message",
-                           G_CALLBACK (canvas_message_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->canvas, "selection-changed",
-                           G_CALLBACK (canvas_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->canvas, "graph-changed",
-                           G_CALLBACK (canvas_graph_changed_cb), self, G_CONNECT_SWAPPED);
+  /* One session for the window; every view observes it. */
+  self->session = bp_session_new ();
+  self->player = bp_player_new (self->session);
+  bp_player_set_widget (self->player, GTK_WIDGET (self->canvas));
+  bp_canvas_set_session (self->canvas, self->session);
+  bp_canvas_set_player (self->canvas, self->player);
+  bp_player_bar_set_player (self->player_bar, self->player);
+  bp_teach_panel_set_session (self->teach_panel, self->session);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "player",
+                                  bp_player_bar_get_actions (self->player_bar));
+  _bp_window_add_player_keys (self);
 
-  self->history = bp_canvas_get_history (self->canvas);
-  g_signal_connect_object (self->history, "changed",
-                           G_CALLBACK (history_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->history, "notify::clean",
-                           G_CALLBACK (history_notify_clean_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "changed",
+                           G_CALLBACK (session_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::modified",
+                           G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::title",
+                           G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "selection-changed",
+                           G_CALLBACK (session_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "position-changed",
+                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bp_session_get_quiz (self->session), "changed",
+                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
@@ -831,13 +810,7 @@ bp_window_init (BpWindow *self)
       g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
     }
 
-  _bp_window_teach_init (self);   /* teaching (issue 6): player, panel, quiz */
-  g_signal_connect_object (_bp_window_teach_get_quiz (self), "changed",
-                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (_bp_window_teach_get_quiz (self), "edited",
-                           G_CALLBACK (quiz_edited_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (_bp_window_teach_get_player (self), "changed",
-                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
+  _bp_window_teach_init (self);
 
   update_title (self);
   update_side_panel (self, TRUE);
@@ -881,17 +854,12 @@ _bp_window_save_to_file (BpWindow  *self,
   g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  if (!bp_document_save_to_file (self->document, file, error))
+  if (!bp_session_save (self->session, file, error))
     return FALSE;
 
-  if (self->file == NULL || !g_file_equal (self->file, file))
-    g_set_object (&self->file, file);
-
-  self->restored_dirty = FALSE;
-  self->quiz_dirty = FALSE;
+  self->restored = FALSE;
   self->is_example = FALSE;
   self->autosaved_serial = self->change_serial;
-  bp_history_mark_clean (self->history);
   add_to_recent (self, file);
   document_state_changed (self);
 
@@ -916,12 +884,13 @@ _bp_window_export_to_path (BpWindow    *self,
 
   /* The current pass state, on paper colours, without the selection;
    * quiz blanks stay blank on the handout. */
-  state.pass = bp_canvas_get_pass (self->canvas);
-  state.step = bp_canvas_get_step (self->canvas);
+  state.pass = bp_session_get_pass (self->session);
+  state.step = bp_session_get_pass_step (self->session);
   state.progress = 1.0;
   state.dark = FALSE;
   state.text_scale = bp_canvas_get_text_scale (self->canvas);
-  if ((quiz = _bp_window_teach_get_quiz (self)) != NULL)
+  quiz = bp_session_get_quiz (self->session);
+  if (bp_quiz_get_active (quiz))
     {
       hidden_values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);
       hidden_grads = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
@@ -930,7 +899,7 @@ _bp_window_export_to_path (BpWindow    *self,
     }
 
   return bp_export_to_file (bp_canvas_get_diagram (self->canvas),
-                            bp_canvas_get_trace (self->canvas),
+                            bp_session_get_trace (self->session),
                             &state, path,
                             format == BP_EXPORT_PNG ? 2.0 : 1.0,
                             error);
@@ -955,13 +924,14 @@ _bp_window_autosave_now (BpWindow *self)
 
   g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
 
-  if (!is_dirty (self) || self->document == NULL)
+  if (!is_dirty (self) || bp_session_get_document (self->session) == NULL)
     return NULL;
 
   if (self->autosave_file == NULL)
     self->autosave_file = bp_autosave_new_file ();
 
-  if (!bp_autosave_write (self->document, self->autosave_file, self->file, &error))
+  if (!bp_autosave_write (bp_session_get_document (self->session), self->autosave_file,
+                          bp_session_get_file (self->session), &error))
     {
       g_warning ("Autosave failed: %s", error->message);
       return NULL;
@@ -988,7 +958,8 @@ _bp_window_restore_copy (BpWindow  *self,
 
   origin = bp_autosave_get_origin (copy);
   bp_window_set_document (self, document, origin);
-  self->restored_dirty = TRUE;
+  self->restored = TRUE;
+  bp_session_set_modified (self->session, TRUE);
   bp_autosave_remove (copy);
 
   /* Still unsaved: it gets a fresh copy of its own at once. */
@@ -1125,17 +1096,15 @@ bp_window_set_document (BpWindow   *self,
   stop_autosave (self, TRUE);
   g_clear_object (&self->autosave_file);
 
-  g_set_object (&self->document, document);
-  g_set_object (&self->file, file);
-  self->restored_dirty = FALSE;
-  self->quiz_dirty = FALSE;
+  self->restored = FALSE;
   self->is_example = FALSE;
   self->close_confirmed = FALSE;
   self->change_serial = 0;
   self->autosaved_serial = 0;
 
-  bp_canvas_set_document (self->canvas, document);
-  _bp_window_teach_set_document (self, document);   /* teaching (issue 6) */
+  bp_session_set_document (self->session, document, file);
+  /* Open on the book's first figure: every value computed. */
+  bp_session_set_position (self->session, bp_session_get_n_forward (self->session));
 
   update_side_panel (self, TRUE);
   document_state_changed (self);
@@ -1146,7 +1115,7 @@ bp_window_get_document (BpWindow *self)
 {
   g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
 
-  return self->document;
+  return bp_session_get_document (self->session);
 }
 
 GFile *
@@ -1154,7 +1123,15 @@ bp_window_get_file (BpWindow *self)
 {
   g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
 
-  return self->file;
+  return bp_session_get_file (self->session);
+}
+
+BpSession *
+bp_window_get_session (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  return self->session;
 }
 
 gboolean

@@ -1,0 +1,917 @@
+/* SPDX-License-Identifier: MIT */
+#include <glib/gi18n.h>
+
+#include "bp-expand.h"
+#include "bp-session.h"
+
+struct _BpSession
+{
+  GObject              parent_instance;
+
+  /* Owned References */
+  BpDocument          *document;
+  BpGraph             *graph;
+  BpHistory           *history;
+  BpQuiz              *quiz;
+  GFile               *file;
+  BpTrace             *trace;
+  char                *error;
+  GHashTable          *selection;     /* set of BpNode* */
+  char                *expanded_id;   /* the layer the last edit expanded */
+
+  BpHistoryLayoutFunc  layout;
+  gpointer             layout_data;
+  GDestroyNotify       layout_destroy;
+
+  guint                position;
+  guint                n_forward;
+  guint                n_steps;
+  guint                quiz_dirty : 1;     /* blanks edited (not in the history) */
+  guint                restored_dirty : 1; /* never saved where it came from */
+  guint                last_modified : 1;
+};
+
+G_DEFINE_FINAL_TYPE (BpSession, bp_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MODIFIED,
+  PROP_FILE,
+  PROP_TITLE,
+  PROP_POSITION,
+  N_PROPS
+};
+
+enum {
+  DOCUMENT_CHANGED,
+  CHANGED,
+  SELECTION_CHANGED,
+  POSITION_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* --- helpers --- */
+
+static void
+update_modified (BpSession *self)
+{
+  gboolean modified = bp_session_get_modified (self);
+
+  if (modified == self->last_modified)
+    return;
+  self->last_modified = modified;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+}
+
+static void
+emit_position_changed (BpSession *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  g_signal_emit (self, signals[POSITION_CHANGED], 0);
+}
+
+/* The one forward + backward run after an edit. The place in the pass is
+ * kept: the end of a pass stays the end when steps come or go. */
+static void
+run_passes (BpSession *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint old_position = self->position;
+  guint old_forward = self->n_forward;
+  guint old_steps = self->n_steps;
+  BpTrace *trace;
+  gboolean ok;
+
+  g_clear_pointer (&self->trace, bp_trace_unref);
+  g_clear_pointer (&self->error, g_free);
+  self->n_forward = self->n_steps = 0;
+
+  if (self->graph == NULL || bp_graph_get_n_nodes (self->graph) == 0)
+    {
+      self->position = 0;
+      return;
+    }
+
+  /* A broken node leaves the rest computable: forward keeps the steps of
+   * that part, and backward works when the output does not depend on the
+   * broken one. Those steps play; the error still says what is wrong.
+   * Without a single output there is no backward pass. */
+  ok = bp_graph_forward (self->graph, &error);
+  if (bp_graph_get_output (self->graph) != NULL)
+    {
+      g_autoptr(GError) backward_error = NULL;
+
+      if (!bp_graph_backward (self->graph, &backward_error) && ok)
+        {
+          ok = FALSE;
+          g_propagate_error (&error, g_steal_pointer (&backward_error));
+        }
+    }
+
+  trace = bp_graph_get_trace (self->graph);
+  if (trace != NULL && bp_trace_get_stamp (trace) == bp_graph_get_stamp (self->graph))
+    {
+      self->trace = bp_trace_ref (trace);
+      self->n_forward = bp_trace_get_n_forward (trace);
+      self->n_steps = bp_trace_get_n_steps (trace);
+    }
+  if (!ok || self->trace == NULL)
+    self->error = g_strdup (error != NULL ? error->message
+                                          : _("The graph could not be computed"));
+
+  if (old_position == old_steps && old_steps > old_forward)
+    self->position = self->n_steps;
+  else if (old_position == old_forward && old_forward > 0)
+    self->position = self->n_forward;
+  else if (old_position <= old_forward)
+    self->position = MIN (old_position, self->n_forward);
+  else
+    self->position = self->n_forward
+                     + MIN (old_position - old_forward, self->n_steps - self->n_forward);
+}
+
+/* After an edit nodes may have been freed: keep only pointers that are
+ * still nodes of the graph. */
+static gboolean
+prune_selection (BpSession *self)
+{
+  g_autoptr(GHashTable) kept = NULL;
+  guint before = g_hash_table_size (self->selection);
+  guint n;
+
+  if (before == 0)
+    return FALSE;
+  kept = g_hash_table_new (NULL, NULL);
+  n = self->graph != NULL ? bp_graph_get_n_nodes (self->graph) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+
+      if (g_hash_table_contains (self->selection, node))
+        g_hash_table_add (kept, node);
+    }
+  if (g_hash_table_size (kept) == before)
+    return FALSE;
+
+  g_hash_table_remove_all (self->selection);
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, kept);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_hash_table_add (self->selection, key);
+  }
+  return TRUE;
+}
+
+/* --- callbacks --- */
+
+static void
+history_changed_cb (BpSession *self,
+                    guint      history_change,
+                    BpHistory *history)
+{
+  BpSessionChange change = history_change;
+  gboolean selection_changed;
+  guint old_position = self->position;
+  BpTrace *old_trace = self->trace;
+
+  /* The expansion undo would take back is only the last edit. */
+  if (self->expanded_id != NULL)
+    {
+      const char *label = bp_history_get_undo_label (history);
+
+      if (label == NULL || !g_str_equal (label, _("Expand Layer")))
+        g_clear_pointer (&self->expanded_id, g_free);
+    }
+
+  selection_changed = prune_selection (self);
+  if (change & (BP_SESSION_CHANGE_VALUES | BP_SESSION_CHANGE_STRUCTURE))
+    run_passes (self);
+
+  g_signal_emit (self, signals[CHANGED], 0, (guint) change);
+  if (selection_changed)
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  if (self->trace != old_trace || self->position != old_position)
+    emit_position_changed (self);
+  update_modified (self);
+}
+
+static void
+history_notify_clean_cb (BpSession  *self,
+                         GParamSpec *pspec,
+                         BpHistory  *history)
+{
+  update_modified (self);
+}
+
+static void
+quiz_edited_cb (BpSession *self,
+                BpQuiz    *quiz)
+{
+  self->quiz_dirty = TRUE;
+  update_modified (self);
+}
+
+/* --- GObject --- */
+
+static void
+bp_session_dispose (GObject *object)
+{
+  BpSession *self = BP_SESSION (object);
+
+  if (self->layout_destroy != NULL)
+    self->layout_destroy (self->layout_data);
+  self->layout = NULL;
+  self->layout_data = NULL;
+  self->layout_destroy = NULL;
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->quiz != NULL)
+    g_signal_handlers_disconnect_by_data (self->quiz, self);
+  g_clear_object (&self->history);
+  g_clear_object (&self->quiz);
+
+  G_OBJECT_CLASS (bp_session_parent_class)->dispose (object);
+}
+
+static void
+bp_session_finalize (GObject *object)
+{
+  BpSession *self = BP_SESSION (object);
+
+  g_clear_pointer (&self->trace, bp_trace_unref);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->selection, g_hash_table_unref);
+  g_clear_pointer (&self->expanded_id, g_free);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->document);
+  g_clear_object (&self->file);
+
+  G_OBJECT_CLASS (bp_session_parent_class)->finalize (object);
+}
+
+static void
+bp_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  BpSession *self = BP_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODIFIED:
+      g_value_set_boolean (value, bp_session_get_modified (self));
+      break;
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, bp_session_get_title (self));
+      break;
+    case PROP_POSITION:
+      g_value_set_uint (value, self->position);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_session_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  BpSession *self = BP_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      bp_session_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_POSITION:
+      bp_session_set_position (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_session_class_init (BpSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bp_session_dispose;
+  object_class->finalize = bp_session_finalize;
+  object_class->get_property = bp_session_get_property;
+  object_class->set_property = bp_session_set_property;
+
+  properties[PROP_MODIFIED] =
+    g_param_spec_boolean ("modified", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POSITION] =
+    g_param_spec_uint ("position", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[DOCUMENT_CHANGED] =
+    g_signal_new ("document-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[POSITION_CHANGED] =
+    g_signal_new ("position-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+bp_session_init (BpSession *self)
+{
+  self->selection = g_hash_table_new (NULL, NULL);
+  self->history = bp_history_new ();
+  self->quiz = bp_quiz_new ();
+  g_signal_connect_swapped (self->history, "changed",
+                            G_CALLBACK (history_changed_cb), self);
+  g_signal_connect_swapped (self->history, "notify::clean",
+                            G_CALLBACK (history_notify_clean_cb), self);
+  g_signal_connect_swapped (self->quiz, "edited",
+                            G_CALLBACK (quiz_edited_cb), self);
+}
+
+/* --- public API: the document --- */
+
+BpSession *
+bp_session_new (void)
+{
+  return g_object_new (BP_TYPE_SESSION, NULL);
+}
+
+void
+bp_session_set_document (BpSession  *self,
+                         BpDocument *document,
+                         GFile      *file)
+{
+  g_autoptr(BpDocument) owned = NULL;
+
+  g_return_if_fail (BP_IS_SESSION (self));
+  g_return_if_fail (document == NULL || BP_IS_DOCUMENT (document));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (document == NULL)
+    document = owned = bp_document_new ();
+
+  g_set_object (&self->document, document);
+  g_set_object (&self->graph, bp_document_get_graph (document));
+  g_set_object (&self->file, file);
+  g_hash_table_remove_all (self->selection);
+  g_clear_pointer (&self->expanded_id, g_free);
+  self->quiz_dirty = FALSE;
+  self->restored_dirty = FALSE;
+
+  bp_history_set_graph (self->history, self->graph);
+  bp_history_set_document (self->history, document);
+  bp_quiz_set_document (self->quiz, document);
+  bp_quiz_set_active (self->quiz, FALSE);
+
+  self->position = 0;
+  self->n_forward = self->n_steps = 0;
+  run_passes (self);
+  self->position = 0;
+
+  g_signal_emit (self, signals[DOCUMENT_CHANGED], 0);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  emit_position_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  update_modified (self);
+}
+
+BpDocument *
+bp_session_get_document (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->document;
+}
+
+BpGraph *
+bp_session_get_graph (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->graph;
+}
+
+BpHistory *
+bp_session_get_history (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->history;
+}
+
+BpQuiz *
+bp_session_get_quiz (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->quiz;
+}
+
+GFile *
+bp_session_get_file (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->file;
+}
+
+const char *
+bp_session_get_title (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->document != NULL ? bp_document_get_title (self->document) : NULL;
+}
+
+void
+bp_session_set_title (BpSession  *self,
+                      const char *title)
+{
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  if (self->document == NULL || g_strcmp0 (title, bp_session_get_title (self)) == 0)
+    return;
+  bp_document_set_title (self->document, title);
+  /* Not in the undo history (like the quiz blanks), but unsaved. */
+  self->quiz_dirty = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  update_modified (self);
+}
+
+gboolean
+bp_session_get_modified (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  return self->quiz_dirty || self->restored_dirty ||
+         !bp_history_is_clean (self->history);
+}
+
+void
+bp_session_set_modified (BpSession *self,
+                         gboolean   modified)
+{
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  if (modified)
+    self->restored_dirty = TRUE;
+  else
+    {
+      self->restored_dirty = FALSE;
+      self->quiz_dirty = FALSE;
+      bp_history_mark_clean (self->history);
+    }
+  update_modified (self);
+}
+
+gboolean
+bp_session_save (BpSession  *self,
+                 GFile      *file,
+                 GError    **error)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (self->document != NULL, FALSE);
+
+  if (!bp_document_save_to_file (self->document, file, error))
+    return FALSE;
+
+  if (self->file == NULL || !g_file_equal (self->file, file))
+    {
+      g_set_object (&self->file, file);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+    }
+  bp_session_set_modified (self, FALSE);
+  return TRUE;
+}
+
+/* --- public API: the passes and the position --- */
+
+BpTrace *
+bp_session_get_trace (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->trace;
+}
+
+const char *
+bp_session_get_error (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->error;
+}
+
+guint
+bp_session_get_n_steps (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+  return self->n_steps;
+}
+
+guint
+bp_session_get_n_forward (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+  return self->n_forward;
+}
+
+guint
+bp_session_get_position (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+  return self->position;
+}
+
+void
+bp_session_set_position (BpSession *self,
+                         guint      position)
+{
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  position = MIN (position, self->n_steps);
+  if (position == self->position)
+    return;
+  self->position = position;
+  emit_position_changed (self);
+}
+
+const BpStep *
+bp_session_get_current_step (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return bp_trace_get_step_before (self->trace, self->position);
+}
+
+BpPass
+bp_session_get_pass (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), BP_PASS_NONE);
+
+  if (self->position == 0)
+    return BP_PASS_NONE;
+  if (self->position <= self->n_forward)
+    return BP_PASS_FORWARD;
+  return BP_PASS_BACKWARD;
+}
+
+guint
+bp_session_get_pass_step (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+
+  switch (bp_session_get_pass (self))
+    {
+    case BP_PASS_FORWARD:
+      return self->position;
+    case BP_PASS_BACKWARD:
+      return self->position - self->n_forward;
+    case BP_PASS_NONE:
+    default:
+      return 0;
+    }
+}
+
+guint
+bp_session_position_for (BpSession *self,
+                         BpPass     pass,
+                         guint      step)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+
+  switch (pass)
+    {
+    case BP_PASS_FORWARD:
+      return MIN (step, self->n_forward);
+    case BP_PASS_BACKWARD:
+      return self->n_forward + MIN (step, self->n_steps - self->n_forward);
+    case BP_PASS_NONE:
+    default:
+      return 0;
+    }
+}
+
+char *
+bp_session_describe_position (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+
+  switch (bp_session_get_pass (self))
+    {
+    case BP_PASS_FORWARD:
+      /* Translators: the player's position, e.g. "Forward: step 2 of 5" */
+      return g_strdup_printf (_("Forward: step %u of %u"),
+                              self->position, self->n_forward);
+    case BP_PASS_BACKWARD:
+      /* Translators: the player's position, e.g. "Backward: step 2 of 5" */
+      return g_strdup_printf (_("Backward: step %u of %u"),
+                              self->position - self->n_forward,
+                              self->n_steps - self->n_forward);
+    case BP_PASS_NONE:
+    default:
+      if (self->error != NULL)
+        return g_strdup (_("Cannot compute the graph"));
+      return g_strdup (_("Ready"));
+    }
+}
+
+gboolean
+bp_session_is_reached (BpSession   *self,
+                       BpNode      *node,
+                       BpQuizFlags  what)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  if (node == NULL)
+    return FALSE;
+  if (what == BP_QUIZ_VALUE && bp_op_is_leaf (bp_node_get_op (node)))
+    return bp_node_get_value (node) != NULL;
+  return bp_trace_is_revealed (self->trace, self->position, node,
+                               what == BP_QUIZ_VALUE ? BP_STEP_FORWARD : BP_STEP_BACKWARD);
+}
+
+gboolean
+bp_session_is_revealed (BpSession   *self,
+                        BpNode      *node,
+                        BpQuizFlags  what)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  if (!bp_session_is_reached (self, node, what))
+    return FALSE;
+  return !bp_quiz_is_blank (self->quiz, node, what);
+}
+
+/* --- public API: the selection --- */
+
+GHashTable *
+bp_session_get_selection (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->selection;
+}
+
+BpNode *
+bp_session_get_selected_node (BpSession *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+
+  if (g_hash_table_size (self->selection) != 1)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->selection);
+  g_hash_table_iter_next (&iter, &key, NULL);
+  return key;
+}
+
+gboolean
+bp_session_is_selected (BpSession *self,
+                        BpNode    *node)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+  return g_hash_table_contains (self->selection, node);
+}
+
+void
+bp_session_select (BpSession     *self,
+                   BpNode *const *nodes,
+                   guint          n_nodes)
+{
+  gboolean same;
+
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  same = g_hash_table_size (self->selection) == n_nodes;
+  for (guint i = 0; same && i < n_nodes; i++)
+    same = g_hash_table_contains (self->selection, nodes[i]);
+  if (same)
+    return;
+
+  g_hash_table_remove_all (self->selection);
+  for (guint i = 0; i < n_nodes; i++)
+    if (nodes[i] != NULL)
+      g_hash_table_add (self->selection, nodes[i]);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+void
+bp_session_select_node (BpSession *self,
+                        BpNode    *node)
+{
+  g_return_if_fail (BP_IS_SESSION (self));
+  bp_session_select (self, &node, node != NULL ? 1 : 0);
+}
+
+void
+bp_session_select_all (BpSession *self)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  guint n;
+
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  n = self->graph != NULL ? bp_graph_get_n_nodes (self->graph) : 0;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (all, bp_graph_get_node (self->graph, i));
+  bp_session_select (self, (BpNode *const *) all->pdata, all->len);
+}
+
+/* --- public API: commands --- */
+
+void
+bp_session_set_layout_func (BpSession           *self,
+                            BpHistoryLayoutFunc  layout,
+                            gpointer             user_data,
+                            GDestroyNotify       destroy)
+{
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  if (self->layout_destroy != NULL)
+    self->layout_destroy (self->layout_data);
+  self->layout = layout;
+  self->layout_data = user_data;
+  self->layout_destroy = destroy;
+}
+
+gboolean
+bp_session_arrange (BpSession  *self,
+                    GError    **error)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  if (self->layout == NULL || self->graph == NULL)
+    return TRUE;
+  return bp_history_arrange (self->history, self->layout, self->layout_data, error);
+}
+
+/* Replays an expansion done on a copy of the graph as history edits, so
+ * that one undo puts the layer back. */
+static gboolean
+expand_with_history (BpSession  *self,
+                     BpNode     *node,
+                     GError    **error)
+{
+  BpGraph *graph = self->graph;
+  BpHistory *history = self->history;
+  g_autoptr(BpGraph) copy = bp_graph_copy (graph);
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GArray) consumer_slots = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) consumer_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *layer_id = g_strdup (bp_node_get_id (node));
+  gboolean was_output = bp_graph_get_output (graph) == node;
+  gboolean ok = TRUE;
+
+  created = bp_expand_node (copy, bp_graph_lookup (copy, layer_id), error);
+  if (created == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *other = bp_graph_get_node (graph, i);
+
+      for (guint s = 0; s < bp_node_get_n_inputs (other); s++)
+        if (bp_node_get_input (other, s) == node)
+          {
+            g_ptr_array_add (consumer_ids, g_strdup (bp_node_get_id (other)));
+            g_array_append_val (consumer_slots, s);
+          }
+    }
+
+  /* Nothing may stay selected while the layer goes away. */
+  bp_session_select_node (self, NULL);
+
+  bp_history_begin_group (history, _("Expand Layer"));
+  bp_history_delete_nodes (history, &node, 1);
+  node = NULL;
+
+  for (guint i = 0; ok && i < created->len; i++)
+    {
+      BpNode *cn = g_ptr_array_index (created, i);
+      const BpOp *op = bp_node_get_op (cn);
+      double x = 0, y = 0;
+      BpNode *added;
+
+      bp_node_get_position (cn, &x, &y);
+      added = bp_history_add_node (history, op->name, x, y, error);
+      ok = added != NULL &&
+           bp_history_rename_node (history, added, bp_node_get_id (cn), error);
+      if (ok && bp_op_is_leaf (op) && bp_node_get_value (cn) != NULL)
+        ok = bp_history_set_value (history, added, bp_node_get_value (cn), error);
+      if (ok && op->attrs != BP_ATTR_NONE)
+        ok = bp_history_set_attrs (history, added, bp_node_get_attrs (cn), error);
+      if (ok && bp_node_has_label (cn))
+        bp_history_set_label (history, added, bp_node_get_label (cn));
+    }
+
+  for (guint i = 0; ok && i < created->len; i++)
+    {
+      BpNode *cn = g_ptr_array_index (created, i);
+      BpNode *dst = bp_graph_lookup (graph, bp_node_get_id (cn));
+
+      for (guint s = 0; ok && s < bp_node_get_n_inputs (cn); s++)
+        {
+          BpNode *src_copy = bp_node_get_input (cn, s);
+          BpNode *src = src_copy ? bp_graph_lookup (graph, bp_node_get_id (src_copy)) : NULL;
+
+          if (src != NULL)
+            ok = bp_history_connect (history, src, dst, s, error);
+        }
+    }
+
+  for (guint i = 0; ok && i < consumer_ids->len; i++)
+    {
+      BpNode *consumer = bp_graph_lookup (graph, g_ptr_array_index (consumer_ids, i));
+      BpNode *last = bp_graph_lookup (graph, layer_id);
+
+      if (consumer != NULL && last != NULL)
+        ok = bp_history_connect (history, last, consumer,
+                                 g_array_index (consumer_slots, guint, i), error);
+    }
+  if (ok && was_output)
+    bp_history_set_output (history, bp_graph_lookup (graph, layer_id));
+  /* Lay the new nodes out left to right, as the book draws them; one
+   * undo puts every node back with the layer. */
+  if (ok && self->layout != NULL)
+    bp_history_arrange (history, self->layout, self->layout_data, NULL);
+
+  bp_history_end_group (history);
+
+  if (!ok)
+    bp_history_undo (history);
+  return ok;
+}
+
+BpNode *
+bp_session_expand_layer (BpSession  *self,
+                         BpNode     *node,
+                         GError    **error)
+{
+  g_autofree char *layer_id = NULL;
+  BpNode *result;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+
+  if (node == NULL || self->graph == NULL || !bp_expand_can_expand (node))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   _("Only a layer (Sigmoid, Affine, Softmax-with-Loss) can be expanded."));
+      return NULL;
+    }
+
+  layer_id = g_strdup (bp_node_get_id (node));
+  if (!expand_with_history (self, node, error))
+    return NULL;
+
+  g_free (self->expanded_id);
+  self->expanded_id = g_steal_pointer (&layer_id);
+  result = bp_graph_lookup (self->graph, self->expanded_id);
+  bp_session_select_node (self, result);
+  return result;
+}
+
+const char *
+bp_session_get_expanded_id (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->expanded_id;
+}
+
+gboolean
+bp_session_collapse_layer (BpSession *self)
+{
+  g_autofree char *layer_id = NULL;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  if (self->expanded_id == NULL || !bp_history_can_undo (self->history))
+    return FALSE;
+
+  layer_id = g_steal_pointer (&self->expanded_id);
+  bp_session_select_node (self, NULL);
+  bp_history_undo (self->history);
+  bp_session_select_node (self, bp_graph_lookup (self->graph, layer_id));
+  return TRUE;
+}
