@@ -13,7 +13,7 @@ main (int   argc,
   const char *localedir;
 
   setlocale (LC_ALL, "");
-  /* i18n (issue 6): the "C" locale ignores LANGUAGE; C.UTF-8 honours it,
+  /* the "C" locale ignores LANGUAGE; C.UTF-8 honours it,
    * so `LANGUAGE=ko` works where LANG is unset. BP_LOCALEDIR points at
    * the build's po/ to run uninstalled (build-aux/run sets it). */
   if (g_getenv ("LANGUAGE") != NULL && g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
