@@ -2,14 +2,159 @@
 #pragma once
 
 #include "bp-canvas.h"
+#include "bp-palette.h"
+#include "bp-value-popover.h"
 
 G_BEGIN_DECLS
 
+/* The canvas is one widget in several files, one concept each: the
+ * widget and its session (bp-canvas.c), the kept scene and its damage
+ * (bp-canvas-scene.c), the view transform (bp-canvas-view.c), the
+ * gestures (bp-canvas-drag.c) and the actions (bp-canvas-actions.c). */
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_MOVE,      /* moving the selected nodes */
+  DRAG_PAN,       /* middle button, or Space + drag */
+  DRAG_RUBBER,    /* rubber-band selection */
+  DRAG_CONNECT,   /* from an output port (or a picked-up edge) to an input port */
+  DRAG_CONNECT_REVERSE, /* from a free input port to a node's output */
+} DragMode;
+
+struct _BpCanvas
+{
+  GtkWidget       parent_instance;
+
+  /* Owned References */
+  BpSession      *session;
+  BpPlayer       *player;          /* the animation's progress, or NULL */
+  BpDiagram      *diagram;
+  GHashTable     *drawn_selected;  /* the selection the kept scene shows */
+  GHashTable     *hidden_values;   /* quiz blanks, while the quiz is on */
+  GHashTable     *hidden_grads;
+  cairo_surface_t *scene;          /* the diagram rasterized at widget size × scale */
+  cairo_region_t *damage;          /* widget pixels of the scene to draw again */
+  GPtrArray      *drag_edges;      /* DRAG_MOVE: consumers of edges touching moved nodes… */
+  GArray         *drag_edge_slots; /* …and their slots (guint) */
+  BpPalette      *palette;         /* parented popovers */
+  BpValuePopover *value_popover;
+
+  /* Borrowed References */
+  BpGraph        *graph;           /* the session's */
+  BpHistory      *history;         /* the session's */
+  BpNode         *hover;
+  BpNode         *edited_node;     /* the value popover's node */
+
+  /* what the kept scene shows of the session's position */
+  guint           position;
+  double          progress;
+  gboolean        dark;
+  double          text_scale;
+
+  /* view: widget = diagram * zoom + offset */
+  double          zoom;
+  double          offset_x;
+  double          offset_y;
+  gboolean        need_fit;
+  int             scene_width;     /* what the scene was drawn for */
+  int             scene_height;
+  int             scene_scale;
+  gboolean        scene_valid;
+  gboolean        in_snapshot;
+
+  /* pointer */
+  double          pointer_x;
+  double          pointer_y;
+  gboolean        space_down;
+  gboolean        space_used;      /* a drag happened while Space was held */
+  const char     *cursor_name;
+
+  /* keys */
+  gboolean        user_selection;  /* the selection was made on the canvas */
+  gboolean        selecting;       /* the canvas is changing the selection */
+  gboolean        presenting;
+
+  /* drag */
+  DragMode        drag_mode;
+  double          drag_start_x;    /* widget coordinates */
+  double          drag_start_y;
+  double          drag_x;          /* current, widget coordinates */
+  double          drag_y;
+  double          pan_start_x;
+  double          pan_start_y;
+  GPtrArray      *drag_nodes;      /* BpNode*, the nodes being moved */
+  GArray         *drag_old;        /* double pairs: their positions before */
+  BpNode         *connect_src;     /* DRAG_CONNECT: the source; REVERSE: the consumer */
+  guint           connect_slot;    /* REVERSE: the slot of connect_src */
+  BpNode         *detach_dst;      /* an edge picked up from this input port… */
+  guint           detach_slot;
+  BpNode         *connect_target;  /* the node under the pointer that would connect */
+  guint           connect_target_slot;
+  gboolean        rubber_extend;
+
+  /* pinch */
+  double          pinch_zoom;
+
+  /* palette position, diagram units */
+  double          palette_x;
+  double          palette_y;
+};
+
+#define ZOOM_MIN     0.1
+#define ZOOM_MAX     8.0
+#define ZOOM_STEP    1.2
+#define FIT_MARGIN   24.0
+#define NUDGE        10.0
+#define NUDGE_BIG    50.0
+
+/* bp-canvas.c */
+GHashTable *_bp_canvas_dup_selection (BpCanvas *self);
+void        _bp_canvas_emit_message (BpCanvas *self,
+                                     const char *message);
+void        _bp_canvas_fill_state (BpCanvas *self,
+                                   BpDiagramState *state);
+void        _bp_canvas_select (BpCanvas *self,
+                               GHashTable *set);
+GHashTable *_bp_canvas_selection (BpCanvas *self);
+BpTrace *   _bp_canvas_trace (BpCanvas *self);
+
+/* bp-canvas-scene.c */
+void        _bp_canvas_damage_dragged (BpCanvas *self);
+void        _bp_canvas_damage_node (BpCanvas *self,
+                                    BpNode *node);
+void        _bp_canvas_damage_step (BpCanvas *self,
+                                    int index);
+void        _bp_canvas_invalidate_scene (BpCanvas *self);
+void        _bp_canvas_snapshot (GtkWidget *widget,
+                                 GtkSnapshot *snapshot);
+
+/* bp-canvas-view.c */
+double      _bp_canvas_get_spread (BpCanvas *self);
+void        _bp_canvas_pan_by (BpCanvas *self,
+                               double dx,
+                               double dy);
+void        _bp_canvas_zoom_at (BpCanvas *self,
+                                double zoom,
+                                double wx,
+                                double wy);
+
+/* bp-canvas-drag.c */
+void        _bp_canvas_cancel_drag (BpCanvas *self);
+
+/* bp-canvas-actions.c */
+void        _bp_canvas_update_actions (BpCanvas *self);
+
+/* bp-canvas-drag.c */
+void        _bp_canvas_init_gestures (BpCanvas *self);
+
+/* bp-canvas-actions.c */
+void        _bp_canvas_class_init_actions (GtkWidgetClass *widget_class);
 /* Shows `position` of the session's trace at `progress` of its step's
  * animation (what the session and the player drive; tests call it to
  * look at a frame in the middle of a step). */
-void _bp_canvas_show_position (BpCanvas *self,
-                               guint     position,
-                               double    progress);
+void        _bp_canvas_show_position (BpCanvas *self,
+                                      guint     position,
+                                      double    progress);
 
 G_END_DECLS
