@@ -1,123 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <glib/gi18n.h>
 
-#include "bp-history.h"
-
-/* A command knows how to apply itself forwards (redo) and backwards
- * (undo). Commands name nodes by id: pointers do not survive a delete
- * followed by its undo. */
-typedef struct _Command Command;
-struct _Command
-{
-  const char *label;
-  gboolean  (*apply) (Command *cmd, BpGraph *graph, gboolean undo);
-  void      (*free)  (Command *cmd);
-  gint64      time;       /* monotonic µs when recorded, for merging nudges */
-  gboolean    mergeable;
-};
-
-typedef struct
-{
-  char     *id;
-  gboolean  had_old;
-  double    ox, oy;
-  gboolean  has_new;
-  double    nx, ny;
-} PosEntry;
-
-typedef struct
-{
-  Command  parent;
-  GArray  *entries;   /* PosEntry */
-} PositionsCommand;
-
-/* Everything needed to bring a node back. */
-typedef struct
-{
-  char       *id;
-  char       *label;       /* NULL when unset */
-  const BpOp *op;
-  BpAttrs     attrs;
-  BpTensor   *value;       /* leaves only */
-  gboolean    has_pos;
-  double      x, y;
-  char       *inputs[BP_OP_MAX_INPUTS];
-  guint       index;       /* where it was in the graph's order */
-  BpQuizFlags quiz;        /* its blanks while it is out of the graph */
-} NodeSnapshot;
-
-typedef struct
-{
-  char  *consumer;
-  guint  slot;
-  char  *src;
-} EdgeSnapshot;
-
-typedef struct
-{
-  Command  parent;
-  GArray  *nodes;      /* NodeSnapshot, in graph order */
-  GArray  *edges;      /* EdgeSnapshot: from a deleted node to a kept one */
-  char    *output;     /* the graph output before the delete */
-  gboolean is_add;     /* add: apply forwards re-adds; delete: removes */
-  BpDocument *document; /* whose quiz blanks leave and return with the nodes */
-} NodesCommand;
-
-typedef struct
-{
-  Command  parent;
-  char    *dst;
-  guint    slot;
-  char    *old_src;    /* NULL: was unconnected */
-  char    *new_src;    /* NULL: disconnect */
-} ConnectCommand;
-
-typedef struct
-{
-  Command   parent;
-  char     *id;
-  BpTensor *old_value;
-  BpTensor *new_value;
-} ValueCommand;
-
-typedef struct
-{
-  Command      parent;
-  char        *old_id;
-  char        *new_id;
-  BpDocument  *document;     /* whose quiz blanks move with the id, or NULL */
-  BpQuizFlags  new_id_quiz;  /* what new_id had before (a deleted node's) */
-  gboolean     moved;        /* the node had blanks to carry */
-} RenameCommand;
-
-typedef struct
-{
-  Command  parent;
-  char    *id;
-  char    *old_label;
-  char    *new_label;
-} LabelCommand;
-
-typedef struct
-{
-  Command  parent;
-  char    *id;
-  BpAttrs  old_attrs;
-  BpAttrs  new_attrs;
-} AttrsCommand;
-
-typedef struct
-{
-  Command  parent;
-  char    *old_id;
-  char    *new_id;
-} OutputCommand;
-
-typedef struct
-{
-  Command    parent;
-  GPtrArray *children;
-} GroupCommand;
+#include "bp-history-private.h"
 
 struct _BpHistory
 {
@@ -157,674 +41,23 @@ static guint signals[N_SIGNALS];
 /* Nudges closer together than this merge into one undo step. */
 #define MERGE_INTERVAL_USEC (G_USEC_PER_SEC)
 
-static void
-command_free (Command *cmd)
-{
-  if (cmd != NULL)
-    cmd->free (cmd);
-}
-
-static BpNode *
-lookup_node (BpGraph    *graph,
-             const char *id)
-{
-  BpNode *node = id ? bp_graph_lookup (graph, id) : NULL;
-
-  if (id != NULL && node == NULL)
-    g_warning ("history: node “%s” is missing; the graph was changed behind the history's back", id);
-  return node;
-}
-
 /* --- positions (move, arrange) --- */
-
-static void
-pos_entry_clear (gpointer data)
-{
-  PosEntry *e = data;
-
-  g_free (e->id);
-}
-
-static gboolean
-positions_apply (Command  *cmd,
-                 BpGraph  *graph,
-                 gboolean  undo)
-{
-  PositionsCommand *self = (PositionsCommand *) cmd;
-
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      PosEntry *e = &g_array_index (self->entries, PosEntry, i);
-      BpNode *node = lookup_node (graph, e->id);
-      gboolean has = undo ? e->had_old : e->has_new;
-
-      if (node == NULL)
-        return FALSE;
-      if (has)
-        bp_node_set_position (node, undo ? e->ox : e->nx, undo ? e->oy : e->ny);
-      else
-        bp_node_unset_position (node);
-    }
-  return TRUE;
-}
-
-static void
-positions_free (Command *cmd)
-{
-  PositionsCommand *self = (PositionsCommand *) cmd;
-
-  g_array_unref (self->entries);
-  g_free (self);
-}
-
-static PositionsCommand *
-positions_command_new (const char *label)
-{
-  PositionsCommand *self = g_new0 (PositionsCommand, 1);
-
-  self->parent.label = label;
-  self->parent.apply = positions_apply;
-  self->parent.free = positions_free;
-  self->entries = g_array_new (FALSE, TRUE, sizeof (PosEntry));
-  g_array_set_clear_func (self->entries, pos_entry_clear);
-  return self;
-}
 
 /* --- add / delete --- */
 
-static void
-node_snapshot_clear (gpointer data)
-{
-  NodeSnapshot *s = data;
-
-  g_free (s->id);
-  g_free (s->label);
-  g_clear_pointer (&s->value, bp_tensor_unref);
-  for (guint i = 0; i < BP_OP_MAX_INPUTS; i++)
-    g_free (s->inputs[i]);
-}
-
-static void
-edge_snapshot_clear (gpointer data)
-{
-  EdgeSnapshot *e = data;
-
-  g_free (e->consumer);
-  g_free (e->src);
-}
-
-static void
-node_snapshot_take (NodeSnapshot *s,
-                    BpNode       *node)
-{
-  const BpOp *op = bp_node_get_op (node);
-  guint n_inputs = bp_node_get_n_inputs (node);
-
-  memset (s, 0, sizeof *s);
-  s->id = g_strdup (bp_node_get_id (node));
-  s->label = bp_node_has_label (node) ? g_strdup (bp_node_get_label (node)) : NULL;
-  s->op = op;
-  s->attrs = *bp_node_get_attrs (node);
-  if (bp_op_is_leaf (op) && bp_node_get_value (node) != NULL)
-    s->value = bp_tensor_copy (bp_node_get_value (node));
-  s->has_pos = bp_node_get_position (node, &s->x, &s->y);
-  for (guint i = 0; i < n_inputs && i < BP_OP_MAX_INPUTS; i++)
-    {
-      BpNode *in = bp_node_get_input (node, i);
-
-      s->inputs[i] = in ? g_strdup (bp_node_get_id (in)) : NULL;
-    }
-}
-
-/* Creates the node of a snapshot, without its edges. */
-static BpNode *
-node_snapshot_restore (const NodeSnapshot *s,
-                       BpGraph            *graph)
-{
-  g_autoptr(GError) error = NULL;
-  BpNode *node;
-
-  node = bp_graph_add_node (graph, s->id, s->op->name, &error);
-  if (node == NULL)
-    {
-      g_warning ("history: cannot restore node “%s”: %s", s->id, error->message);
-      return NULL;
-    }
-  if (s->label != NULL)
-    bp_node_set_label (node, s->label);
-  if (s->op->attrs != BP_ATTR_NONE && !bp_node_set_attrs (node, &s->attrs, &error))
-    g_warning ("history: cannot restore attributes of “%s”: %s", s->id, error->message);
-  if (s->value != NULL)
-    bp_node_set_value (node, s->value);
-  if (s->has_pos)
-    bp_node_set_position (node, s->x, s->y);
-  return node;
-}
-
-static gboolean
-nodes_restore (NodesCommand *self,
-               BpGraph      *graph)
-{
-  gboolean ok = TRUE;
-
-  for (guint i = 0; i < self->nodes->len; i++)
-    if (node_snapshot_restore (&g_array_index (self->nodes, NodeSnapshot, i), graph) == NULL)
-      ok = FALSE;
-
-  /* Edges once every restored node exists: they may point at each other. */
-  for (guint i = 0; i < self->nodes->len; i++)
-    {
-      NodeSnapshot *s = &g_array_index (self->nodes, NodeSnapshot, i);
-      BpNode *node = bp_graph_lookup (graph, s->id);
-
-      for (guint slot = 0; node != NULL && slot < BP_OP_MAX_INPUTS; slot++)
-        {
-          g_autoptr(GError) error = NULL;
-          BpNode *src;
-
-          if (s->inputs[slot] == NULL)
-            continue;
-          src = lookup_node (graph, s->inputs[slot]);
-          if (src == NULL || !bp_graph_connect (graph, src, node, slot, &error))
-            ok = FALSE;
-        }
-    }
-
-  for (guint i = 0; i < self->edges->len; i++)
-    {
-      EdgeSnapshot *e = &g_array_index (self->edges, EdgeSnapshot, i);
-      g_autoptr(GError) error = NULL;
-      BpNode *src = lookup_node (graph, e->src);
-      BpNode *consumer = lookup_node (graph, e->consumer);
-
-      if (src == NULL || consumer == NULL ||
-          !bp_graph_connect (graph, src, consumer, e->slot, &error))
-        ok = FALSE;
-    }
-
-  if (self->output != NULL)
-    {
-      BpNode *output = bp_graph_lookup (graph, self->output);
-
-      if (output != NULL && bp_graph_get_output (graph) != output)
-        bp_graph_set_output (graph, output);
-    }
-
-  return ok;
-}
-
-static gboolean
-connect_snapshot_inputs (const NodeSnapshot *s,
-                         BpGraph            *graph)
-{
-  BpNode *node = bp_graph_lookup (graph, s->id);
-  gboolean ok = node != NULL;
-
-  for (guint slot = 0; node != NULL && slot < BP_OP_MAX_INPUTS; slot++)
-    {
-      g_autoptr(GError) error = NULL;
-      BpNode *src;
-
-      if (s->inputs[slot] == NULL)
-        continue;
-      src = lookup_node (graph, s->inputs[slot]);
-      if (src == NULL || !bp_graph_connect (graph, src, node, slot, &error))
-        ok = FALSE;
-    }
-  return ok;
-}
-
-static gboolean
-connect_edge_snapshot (const EdgeSnapshot *e,
-                       BpGraph            *graph)
-{
-  g_autoptr(GError) error = NULL;
-  BpNode *src = lookup_node (graph, e->src);
-  BpNode *consumer = lookup_node (graph, e->consumer);
-
-  return src != NULL && consumer != NULL &&
-         bp_graph_connect (graph, src, consumer, e->slot, &error);
-}
-
-/* Undoing a delete puts the nodes back where they were in the graph's
- * order (documents list nodes in that order, so undo must give the same
- * file back). The graph only appends, so the nodes after the first
- * restored one are taken out and appended again, edges included. */
-static gboolean
-nodes_restore_in_place (NodesCommand *self,
-                        BpGraph      *graph)
-{
-  g_autoptr(GArray) tail = NULL;
-  g_autoptr(GArray) tail_edges = NULL;
-  g_autofree char *output_id = NULL;
-  guint first, n, next_deleted = 0, next_tail = 0;
-  gboolean ok = TRUE;
-  BpNode *output;
-
-  if (self->nodes->len == 0)
-    return TRUE;
-
-  first = g_array_index (self->nodes, NodeSnapshot, 0).index;
-  n = bp_graph_get_n_nodes (graph);
-  first = MIN (first, n);
-
-  tail = g_array_new (FALSE, TRUE, sizeof (NodeSnapshot));
-  g_array_set_clear_func (tail, node_snapshot_clear);
-  tail_edges = g_array_new (FALSE, TRUE, sizeof (EdgeSnapshot));
-  g_array_set_clear_func (tail_edges, edge_snapshot_clear);
-
-  output = bp_graph_get_output (graph);
-  output_id = self->output ? g_strdup (self->output)
-                           : output ? g_strdup (bp_node_get_id (output)) : NULL;
-
-  for (guint i = first; i < n; i++)
-    {
-      NodeSnapshot s;
-
-      node_snapshot_take (&s, bp_graph_get_node (graph, i));
-      g_array_append_val (tail, s);
-    }
-  /* Edges into the tail from nodes that stay where they are. */
-  for (guint i = 0; i < first; i++)
-    {
-      BpNode *node = bp_graph_get_node (graph, i);
-      guint n_inputs = MIN (bp_node_get_n_inputs (node), BP_OP_MAX_INPUTS);
-
-      for (guint slot = 0; slot < n_inputs; slot++)
-        {
-          BpNode *in = bp_node_get_input (node, slot);
-          guint k;
-
-          if (in == NULL)
-            continue;
-          for (k = first; k < n; k++)
-            if (bp_graph_get_node (graph, k) == in)
-              break;
-          if (k < n)
-            {
-              EdgeSnapshot e;
-
-              e.consumer = g_strdup (bp_node_get_id (node));
-              e.slot = slot;
-              e.src = g_strdup (bp_node_get_id (in));
-              g_array_append_val (tail_edges, e);
-            }
-        }
-    }
-
-  for (guint i = n; i > first; i--)
-    bp_graph_remove_node (graph, bp_graph_get_node (graph, i - 1));
-
-  /* Merge the deleted nodes back between the others by their index. */
-  for (guint pos = first; next_deleted < self->nodes->len || next_tail < tail->len; pos++)
-    {
-      const NodeSnapshot *s;
-
-      if (next_deleted < self->nodes->len &&
-          (g_array_index (self->nodes, NodeSnapshot, next_deleted).index <= pos ||
-           next_tail >= tail->len))
-        s = &g_array_index (self->nodes, NodeSnapshot, next_deleted++);
-      else
-        s = &g_array_index (tail, NodeSnapshot, next_tail++);
-      if (node_snapshot_restore (s, graph) == NULL)
-        ok = FALSE;
-    }
-
-  for (guint i = 0; i < self->nodes->len; i++)
-    ok &= connect_snapshot_inputs (&g_array_index (self->nodes, NodeSnapshot, i), graph);
-  for (guint i = 0; i < tail->len; i++)
-    ok &= connect_snapshot_inputs (&g_array_index (tail, NodeSnapshot, i), graph);
-  for (guint i = 0; i < self->edges->len; i++)
-    ok &= connect_edge_snapshot (&g_array_index (self->edges, EdgeSnapshot, i), graph);
-  for (guint i = 0; i < tail_edges->len; i++)
-    ok &= connect_edge_snapshot (&g_array_index (tail_edges, EdgeSnapshot, i), graph);
-
-  if (output_id != NULL)
-    {
-      BpNode *restored = bp_graph_lookup (graph, output_id);
-
-      if (restored != NULL && bp_graph_get_output (graph) != restored)
-        bp_graph_set_output (graph, restored);
-    }
-  return ok;
-}
-
-/* Blanks of nodes out of the graph stay in the command, not in the
- * document (which would save blanks naming no node: a file that does not
- * load). */
-static void
-nodes_restore_quiz (NodesCommand *self)
-{
-  if (self->document == NULL)
-    return;
-  for (guint i = 0; i < self->nodes->len; i++)
-    {
-      NodeSnapshot *s = &g_array_index (self->nodes, NodeSnapshot, i);
-
-      bp_document_set_quiz (self->document, s->id, s->quiz);
-    }
-}
-
-static gboolean
-nodes_remove (NodesCommand *self,
-              BpGraph      *graph)
-{
-  gboolean ok = TRUE;
-
-  for (guint i = self->nodes->len; i > 0; i--)
-    {
-      NodeSnapshot *s = &g_array_index (self->nodes, NodeSnapshot, i - 1);
-      BpNode *node = lookup_node (graph, s->id);
-
-      if (self->document != NULL)
-        {
-          s->quiz = bp_document_get_quiz (self->document, s->id);
-          bp_document_set_quiz (self->document, s->id, 0);
-        }
-
-      if (node != NULL)
-        bp_graph_remove_node (graph, node);
-      else
-        ok = FALSE;
-    }
-  return ok;
-}
-
-static gboolean
-nodes_apply (Command  *cmd,
-             BpGraph  *graph,
-             gboolean  undo)
-{
-  NodesCommand *self = (NodesCommand *) cmd;
-
-  gboolean ok;
-
-  /* add forwards and delete backwards both bring the nodes in. */
-  if (self->is_add && !undo)
-    ok = nodes_restore (self, graph);
-  else if (!self->is_add && undo)
-    ok = nodes_restore_in_place (self, graph);
-  else
-    return nodes_remove (self, graph);
-  nodes_restore_quiz (self);
-  return ok;
-}
-
-static void
-nodes_free (Command *cmd)
-{
-  NodesCommand *self = (NodesCommand *) cmd;
-
-  g_array_unref (self->nodes);
-  g_array_unref (self->edges);
-  g_free (self->output);
-  g_clear_object (&self->document);
-  g_free (self);
-}
-
-static NodesCommand *
-nodes_command_new (const char *label,
-                   gboolean    is_add)
-{
-  NodesCommand *self = g_new0 (NodesCommand, 1);
-
-  self->parent.label = label;
-  self->parent.apply = nodes_apply;
-  self->parent.free = nodes_free;
-  self->is_add = is_add;
-  self->nodes = g_array_new (FALSE, TRUE, sizeof (NodeSnapshot));
-  g_array_set_clear_func (self->nodes, node_snapshot_clear);
-  self->edges = g_array_new (FALSE, TRUE, sizeof (EdgeSnapshot));
-  g_array_set_clear_func (self->edges, edge_snapshot_clear);
-  return self;
-}
-
 /* --- connect / disconnect --- */
-
-static gboolean
-connect_apply (Command  *cmd,
-               BpGraph  *graph,
-               gboolean  undo)
-{
-  ConnectCommand *self = (ConnectCommand *) cmd;
-  const char *src_id = undo ? self->old_src : self->new_src;
-  BpNode *dst = lookup_node (graph, self->dst);
-  g_autoptr(GError) error = NULL;
-
-  if (dst == NULL)
-    return FALSE;
-  if (src_id == NULL)
-    {
-      bp_graph_disconnect (graph, dst, self->slot);
-      return TRUE;
-    }
-  else
-    {
-      BpNode *src = lookup_node (graph, src_id);
-
-      if (src == NULL || !bp_graph_connect (graph, src, dst, self->slot, &error))
-        {
-          if (error != NULL)
-            g_warning ("history: %s", error->message);
-          return FALSE;
-        }
-      return TRUE;
-    }
-}
-
-static void
-connect_free (Command *cmd)
-{
-  ConnectCommand *self = (ConnectCommand *) cmd;
-
-  g_free (self->dst);
-  g_free (self->old_src);
-  g_free (self->new_src);
-  g_free (self);
-}
 
 /* --- value --- */
 
-static gboolean
-value_apply (Command  *cmd,
-             BpGraph  *graph,
-             gboolean  undo)
-{
-  ValueCommand *self = (ValueCommand *) cmd;
-  BpNode *node = lookup_node (graph, self->id);
-
-  if (node == NULL)
-    return FALSE;
-  bp_node_set_value (node, undo ? self->old_value : self->new_value);
-  return TRUE;
-}
-
-static void
-value_free (Command *cmd)
-{
-  ValueCommand *self = (ValueCommand *) cmd;
-
-  g_free (self->id);
-  g_clear_pointer (&self->old_value, bp_tensor_unref);
-  g_clear_pointer (&self->new_value, bp_tensor_unref);
-  g_free (self);
-}
-
 /* --- rename --- */
-
-/* The document keeps quiz blanks by node id: they go with the node. A
- * node without blanks leaves what the new id has (a layer expanded again
- * gets its nodes' blanks back); what it covered comes back on undo. */
-static void
-rename_move_quiz (RenameCommand *self,
-                  gboolean       undo)
-{
-  BpQuizFlags flags;
-
-  if (self->document == NULL)
-    return;
-  if (!undo)
-    {
-      flags = bp_document_get_quiz (self->document, self->old_id);
-      self->moved = flags != 0;
-      if (!self->moved)
-        return;
-      self->new_id_quiz = bp_document_get_quiz (self->document, self->new_id);
-      bp_document_set_quiz (self->document, self->old_id, 0);
-      bp_document_set_quiz (self->document, self->new_id, flags);
-    }
-  else if (self->moved)
-    {
-      flags = bp_document_get_quiz (self->document, self->new_id);
-      bp_document_set_quiz (self->document, self->new_id, self->new_id_quiz);
-      bp_document_set_quiz (self->document, self->old_id, flags);
-    }
-}
-
-static gboolean
-rename_apply (Command  *cmd,
-              BpGraph  *graph,
-              gboolean  undo)
-{
-  RenameCommand *self = (RenameCommand *) cmd;
-  BpNode *node = lookup_node (graph, undo ? self->new_id : self->old_id);
-  g_autoptr(GError) error = NULL;
-
-  if (node == NULL)
-    return FALSE;
-  if (!bp_graph_rename_node (graph, node, undo ? self->old_id : self->new_id, &error))
-    {
-      g_warning ("history: %s", error->message);
-      return FALSE;
-    }
-  rename_move_quiz (self, undo);
-  return TRUE;
-}
-
-static void
-rename_free (Command *cmd)
-{
-  RenameCommand *self = (RenameCommand *) cmd;
-
-  g_free (self->old_id);
-  g_free (self->new_id);
-  g_clear_object (&self->document);
-  g_free (self);
-}
 
 /* --- label --- */
 
-static gboolean
-label_apply (Command  *cmd,
-             BpGraph  *graph,
-             gboolean  undo)
-{
-  LabelCommand *self = (LabelCommand *) cmd;
-  BpNode *node = lookup_node (graph, self->id);
-
-  if (node == NULL)
-    return FALSE;
-  bp_node_set_label (node, undo ? self->old_label : self->new_label);
-  return TRUE;
-}
-
-static void
-label_free (Command *cmd)
-{
-  LabelCommand *self = (LabelCommand *) cmd;
-
-  g_free (self->id);
-  g_free (self->old_label);
-  g_free (self->new_label);
-  g_free (self);
-}
-
 /* --- attributes --- */
-
-static gboolean
-attrs_apply (Command  *cmd,
-             BpGraph  *graph,
-             gboolean  undo)
-{
-  AttrsCommand *self = (AttrsCommand *) cmd;
-  BpNode *node = lookup_node (graph, self->id);
-  g_autoptr(GError) error = NULL;
-
-  if (node == NULL)
-    return FALSE;
-  if (!bp_node_set_attrs (node, undo ? &self->old_attrs : &self->new_attrs, &error))
-    {
-      g_warning ("history: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-attrs_free (Command *cmd)
-{
-  AttrsCommand *self = (AttrsCommand *) cmd;
-
-  g_free (self->id);
-  g_free (self);
-}
 
 /* --- output --- */
 
-static gboolean
-output_apply (Command  *cmd,
-              BpGraph  *graph,
-              gboolean  undo)
-{
-  OutputCommand *self = (OutputCommand *) cmd;
-  const char *id = undo ? self->old_id : self->new_id;
-  BpNode *node = id ? lookup_node (graph, id) : NULL;
-
-  if (id != NULL && node == NULL)
-    return FALSE;
-  bp_graph_set_output (graph, node);
-  return TRUE;
-}
-
-static void
-output_free (Command *cmd)
-{
-  OutputCommand *self = (OutputCommand *) cmd;
-
-  g_free (self->old_id);
-  g_free (self->new_id);
-  g_free (self);
-}
-
 /* --- group --- */
-
-static gboolean
-group_apply (Command  *cmd,
-             BpGraph  *graph,
-             gboolean  undo)
-{
-  GroupCommand *self = (GroupCommand *) cmd;
-  gboolean ok = TRUE;
-
-  for (guint i = 0; i < self->children->len; i++)
-    {
-      guint k = undo ? self->children->len - 1 - i : i;
-      Command *child = g_ptr_array_index (self->children, k);
-
-      if (!child->apply (child, graph, undo))
-        ok = FALSE;
-    }
-  return ok;
-}
-
-static void
-group_free (Command *cmd)
-{
-  GroupCommand *self = (GroupCommand *) cmd;
-
-  g_ptr_array_unref (self->children);
-  g_free (self);
-}
 
 /* --- shapes --- */
 
@@ -999,29 +232,6 @@ bp_history_update_state (BpHistory *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* What a command touches, so that observers redo only what they must
- * (a move needs no new pass). */
-static BpHistoryChange
-command_change (Command *cmd)
-{
-  if (cmd->apply == positions_apply)
-    return BP_HISTORY_CHANGE_POSITIONS;
-  if (cmd->apply == label_apply)
-    return BP_HISTORY_CHANGE_LABELS;
-  if (cmd->apply == value_apply)
-    return BP_HISTORY_CHANGE_VALUES;
-  if (cmd->apply == group_apply)
-    {
-      GroupCommand *group = (GroupCommand *) cmd;
-      BpHistoryChange change = 0;
-
-      for (guint i = 0; i < group->children->len; i++)
-        change |= command_change (g_ptr_array_index (group->children, i));
-      return change;
-    }
-  return BP_HISTORY_CHANGE_STRUCTURE;
-}
-
 static void
 bp_history_changed (BpHistory *self,
                     Command   *cmd)
@@ -1030,7 +240,7 @@ bp_history_changed (BpHistory *self,
     return;
   /* "changed" first: listeners of the properties may look at the graph
    * and expect everything that follows a change to be done. */
-  g_signal_emit (self, signals[CHANGED], 0, (guint) command_change (cmd));
+  g_signal_emit (self, signals[CHANGED], 0, (guint) _bp_history_command_change (cmd));
   bp_history_update_state (self);
 }
 
@@ -1169,9 +379,9 @@ bp_history_class_init (BpHistoryClass *klass)
 static void
 bp_history_init (BpHistory *self)
 {
-  self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
-  self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
-  self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
+  self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _bp_history_command_free);
+  self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) _bp_history_command_free);
+  self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) _bp_history_command_free);
   self->clean_depth = 0;
   self->last_clean = TRUE;
 }
@@ -1336,9 +546,9 @@ bp_history_begin_group (BpHistory  *self,
 
   group = g_new0 (GroupCommand, 1);
   group->parent.label = label ? label : N_("Edit");
-  group->parent.apply = group_apply;
-  group->parent.free = group_free;
-  group->children = g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
+  group->parent.apply = _bp_history_group_apply;
+  group->parent.free = _bp_history_group_free;
+  group->children = g_ptr_array_new_with_free_func ((GDestroyNotify) _bp_history_command_free);
   g_ptr_array_add (self->groups, group);
 }
 
@@ -1353,7 +563,7 @@ bp_history_end_group (BpHistory *self)
   group = g_ptr_array_steal_index (self->groups, self->groups->len - 1);
   if (group->children->len == 0)
     {
-      command_free ((Command *) group);
+      _bp_history_command_free ((Command *) group);
       bp_history_update_state (self);
       return;
     }
@@ -1362,7 +572,7 @@ bp_history_end_group (BpHistory *self)
       /* Keep the child's own label: "Move", not "Edit". */
       Command *only = g_ptr_array_steal_index (group->children, 0);
 
-      command_free ((Command *) group);
+      _bp_history_command_free ((Command *) group);
       bp_history_push (self, only);
     }
   else
@@ -1414,7 +624,7 @@ bp_history_move_nodes (BpHistory     *self,
     top = g_ptr_array_index (self->undo_stack, self->undo_stack->len - 1);
 
   /* Arrow-key nudges in a row are one move for undo. */
-  if (top != NULL && top->mergeable && top->apply == positions_apply &&
+  if (top != NULL && top->mergeable && top->apply == _bp_history_positions_apply &&
       g_get_monotonic_time () - top->time < MERGE_INTERVAL_USEC &&
       ids_match ((PositionsCommand *) top, nodes, n_nodes) &&
       self->clean_depth != (int) self->undo_stack->len)
@@ -1451,7 +661,7 @@ bp_history_record_move (BpHistory     *self,
   g_return_if_fail (BP_IS_HISTORY (self));
   g_return_if_fail (nodes != NULL || n_nodes == 0);
 
-  cmd = positions_command_new (N_("Move"));
+  cmd = _bp_history_positions_command_new (N_("Move"));
   for (guint i = 0; i < n_nodes; i++)
     {
       PosEntry e = { 0 };
@@ -1468,7 +678,7 @@ bp_history_record_move (BpHistory     *self,
 
   if (!moved)
     {
-      command_free ((Command *) cmd);
+      _bp_history_command_free ((Command *) cmd);
       return;
     }
   bp_history_push (self, (Command *) cmd);
@@ -1500,9 +710,9 @@ bp_history_add_node (BpHistory   *self,
       bp_node_set_value (node, zero);
     }
 
-  cmd = nodes_command_new (N_("Add Node"), TRUE);
+  cmd = _bp_history_nodes_command_new (N_("Add Node"), TRUE);
   cmd->document = bp_history_dup_document (self);
-  node_snapshot_take (&snapshot, node);
+  _bp_history_node_snapshot_take (&snapshot, node);
   g_array_append_val (cmd->nodes, snapshot);
   bp_history_push (self, (Command *) cmd);
   return node;
@@ -1528,7 +738,7 @@ bp_history_delete_nodes (BpHistory     *self,
   for (guint i = 0; i < n_nodes; i++)
     g_hash_table_add (doomed, nodes[i]);
 
-  cmd = nodes_command_new (n_nodes == 1 ? N_("Delete Node") : N_("Delete Nodes"), FALSE);
+  cmd = _bp_history_nodes_command_new (n_nodes == 1 ? N_("Delete Node") : N_("Delete Nodes"), FALSE);
   cmd->document = bp_history_dup_document (self);
   output = bp_graph_get_output (self->graph);
   if (output != NULL)
@@ -1545,7 +755,7 @@ bp_history_delete_nodes (BpHistory     *self,
         {
           NodeSnapshot s;
 
-          node_snapshot_take (&s, node);
+          _bp_history_node_snapshot_take (&s, node);
           s.index = i;
           g_array_append_val (cmd->nodes, s);
           continue;
@@ -1567,7 +777,7 @@ bp_history_delete_nodes (BpHistory     *self,
         }
     }
 
-  nodes_remove (cmd, self->graph);
+  _bp_history_nodes_remove (cmd, self->graph);
   bp_history_push (self, (Command *) cmd);
 }
 
@@ -1671,8 +881,8 @@ bp_history_connect (BpHistory  *self,
 
   cmd = g_new0 (ConnectCommand, 1);
   cmd->parent.label = N_("Connect");
-  cmd->parent.apply = connect_apply;
-  cmd->parent.free = connect_free;
+  cmd->parent.apply = _bp_history_connect_apply;
+  cmd->parent.free = _bp_history_connect_free;
   cmd->dst = g_strdup (bp_node_get_id (dst));
   cmd->slot = slot;
   cmd->old_src = old_src ? g_strdup (bp_node_get_id (old_src)) : NULL;
@@ -1701,8 +911,8 @@ bp_history_disconnect (BpHistory *self,
 
   cmd = g_new0 (ConnectCommand, 1);
   cmd->parent.label = N_("Disconnect");
-  cmd->parent.apply = connect_apply;
-  cmd->parent.free = connect_free;
+  cmd->parent.apply = _bp_history_connect_apply;
+  cmd->parent.free = _bp_history_connect_free;
   cmd->dst = g_strdup (bp_node_get_id (dst));
   cmd->slot = slot;
   cmd->old_src = g_strdup (bp_node_get_id (old_src));
@@ -1739,8 +949,8 @@ bp_history_set_value (BpHistory  *self,
 
   cmd = g_new0 (ValueCommand, 1);
   cmd->parent.label = N_("Set Value");
-  cmd->parent.apply = value_apply;
-  cmd->parent.free = value_free;
+  cmd->parent.apply = _bp_history_value_apply;
+  cmd->parent.free = _bp_history_value_free;
   cmd->id = g_strdup (bp_node_get_id (node));
   /* Copies: the node's tensor may be changed in place by its owner. */
   cmd->old_value = old ? bp_tensor_copy (old) : bp_tensor_new_scalar (0);
@@ -1789,12 +999,12 @@ bp_history_rename_node (BpHistory  *self,
 
   cmd = g_new0 (RenameCommand, 1);
   cmd->parent.label = N_("Rename");
-  cmd->parent.apply = rename_apply;
-  cmd->parent.free = rename_free;
+  cmd->parent.apply = _bp_history_rename_apply;
+  cmd->parent.free = _bp_history_rename_free;
   cmd->old_id = g_steal_pointer (&old_id);
   cmd->new_id = g_strdup (bp_node_get_id (node));
   cmd->document = bp_history_dup_document (self);
-  rename_move_quiz (cmd, FALSE);
+  _bp_history_rename_move_quiz (cmd, FALSE);
   bp_history_push (self, (Command *) cmd);
   return TRUE;
 }
@@ -1818,8 +1028,8 @@ bp_history_set_label (BpHistory  *self,
 
   cmd = g_new0 (LabelCommand, 1);
   cmd->parent.label = N_("Relabel");
-  cmd->parent.apply = label_apply;
-  cmd->parent.free = label_free;
+  cmd->parent.apply = _bp_history_label_apply;
+  cmd->parent.free = _bp_history_label_free;
   cmd->id = g_strdup (bp_node_get_id (node));
   cmd->old_label = g_strdup (old);
   cmd->new_label = g_strdup (label);
@@ -1848,8 +1058,8 @@ bp_history_set_attrs (BpHistory     *self,
 
   cmd = g_new0 (AttrsCommand, 1);
   cmd->parent.label = N_("Change Attributes");
-  cmd->parent.apply = attrs_apply;
-  cmd->parent.free = attrs_free;
+  cmd->parent.apply = _bp_history_attrs_apply;
+  cmd->parent.free = _bp_history_attrs_free;
   cmd->id = g_strdup (bp_node_get_id (node));
   cmd->old_attrs = old;
   cmd->new_attrs = *bp_node_get_attrs (node);
@@ -1873,30 +1083,12 @@ bp_history_set_output (BpHistory *self,
 
   cmd = g_new0 (OutputCommand, 1);
   cmd->parent.label = N_("Set Output");
-  cmd->parent.apply = output_apply;
-  cmd->parent.free = output_free;
+  cmd->parent.apply = _bp_history_output_apply;
+  cmd->parent.free = _bp_history_output_free;
   cmd->old_id = old ? g_strdup (bp_node_get_id (old)) : NULL;
   cmd->new_id = node ? g_strdup (bp_node_get_id (node)) : NULL;
   bp_graph_set_output (self->graph, node);
   bp_history_push (self, (Command *) cmd);
-}
-
-static PositionsCommand *
-positions_snapshot (BpGraph *graph)
-{
-  PositionsCommand *cmd = positions_command_new (N_("Arrange"));
-  guint n = bp_graph_get_n_nodes (graph);
-
-  for (guint i = 0; i < n; i++)
-    {
-      BpNode *node = bp_graph_get_node (graph, i);
-      PosEntry e = { 0 };
-
-      e.id = g_strdup (bp_node_get_id (node));
-      e.had_old = bp_node_get_position (node, &e.ox, &e.oy);
-      g_array_append_val (cmd->entries, e);
-    }
-  return cmd;
 }
 
 gboolean
@@ -1912,12 +1104,12 @@ bp_history_arrange (BpHistory           *self,
   g_return_val_if_fail (layout != NULL, FALSE);
   g_return_val_if_fail (self->graph != NULL, FALSE);
 
-  cmd = positions_snapshot (self->graph);
+  cmd = _bp_history_positions_snapshot (self->graph);
   if (!layout (self->graph, user_data, error))
     {
       /* Put back anything a failed layout may have touched. */
-      positions_apply ((Command *) cmd, self->graph, TRUE);
-      command_free ((Command *) cmd);
+      _bp_history_positions_apply ((Command *) cmd, self->graph, TRUE);
+      _bp_history_command_free ((Command *) cmd);
       return FALSE;
     }
 
@@ -1933,7 +1125,7 @@ bp_history_arrange (BpHistory           *self,
 
   if (!moved)
     {
-      command_free ((Command *) cmd);
+      _bp_history_command_free ((Command *) cmd);
       return TRUE;
     }
   bp_history_push (self, (Command *) cmd);
