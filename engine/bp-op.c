@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "bp-op-private.h"
 
@@ -85,6 +86,17 @@ bp_op_is_leaf (const BpOp *op)
   g_return_val_if_fail (op != NULL, FALSE);
 
   return op->kind == BP_OP_KIND_LEAF;
+}
+
+gboolean
+bp_attrs_equal (const BpAttrs *a,
+                const BpAttrs *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->axis == b->axis &&
+         a->times == b->times &&
+         (a->power == b->power || (isnan (a->power) && isnan (b->power)));
 }
 
 void
