@@ -45,13 +45,14 @@ bp_json_append_number (GString *out,
                        double   value)
 {
   /* -0 comes out as "0": json-glib reads "-0" as the integer 0 anyway. */
-  g_autofree char *text = bp_format_number (value, BP_FORMAT_EXACT);
+  char text[BP_FORMAT_EXACT_SIZE];
+  gsize len = bp_format_exact (value, text);
 
   /* Non-finite values are legal values, written as strings. */
   if (!isfinite (value))
     g_string_append_printf (out, "\"%s\"", text);
   else
-    g_string_append (out, text);
+    g_string_append_len (out, text, len);
 }
 
 void
