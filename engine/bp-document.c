@@ -11,6 +11,7 @@
 
 #include "bp-document.h"
 #include "bp-expr.h"
+#include "bp-order-private.h"
 
 #define BP_DOCUMENT_FORMAT "backprop-studio"
 #define BP_DOCUMENT_VERSION 1
@@ -44,13 +45,14 @@ bp_json_append_number (GString *out,
                        double   value)
 {
   /* -0 comes out as "0": json-glib reads "-0" as the integer 0 anyway. */
-  g_autofree char *text = bp_format_number (value, BP_FORMAT_EXACT);
+  char text[BP_FORMAT_EXACT_SIZE];
+  gsize len = bp_format_exact (value, text);
 
   /* Non-finite values are legal values, written as strings. */
   if (!isfinite (value))
     g_string_append_printf (out, "\"%s\"", text);
   else
-    g_string_append (out, text);
+    g_string_append_len (out, text, len);
 }
 
 void
@@ -860,7 +862,6 @@ typedef struct
   const char *id;
   BpNode     *node;
   JsonArray  *inputs;
-  guint       n_pending;   /* for the cycle check */
 } LoadNode;
 
 static gboolean
@@ -1143,47 +1144,33 @@ load_node (BpGraph     *graph,
   return TRUE;
 }
 
-/* Kahn's algorithm over the parsed edges, so that a cycle is reported
- * with its nodes before anything is connected, in linear time. */
+/* Refuses a cycle among the parsed edges, naming its nodes, before
+ * anything is connected (with the graph's own cycle test). */
 static gboolean
 check_cycles (LoadNode    *nodes,
               guint        n_nodes,
               GHashTable  *index_of,
               GError     **error)
 {
-  g_autofree guint *stack = g_new (guint, n_nodes + 1);
-  g_autofree guint *n_consumers = g_new0 (guint, n_nodes + 1);
-  g_autofree guint *offsets = NULL;
-  g_autofree guint *consumers = NULL;
-  guint n_stack = 0, n_done = 0, n_edges = 0;
+  g_autofree guint *offsets = g_new (guint, n_nodes + 1);
+  g_autofree guint *inputs = NULL;
+  g_autofree guint *order = g_new (guint, MAX (n_nodes, 1));
+  g_autoptr(GArray) cycle = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) path = NULL;
+  guint n_edges = 0;
 
-  /* A compact adjacency list: consumers of node i. */
-  for (guint i = 0; i < n_nodes; i++)
-    {
-      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
-
-      nodes[i].n_pending = 0;
-      for (guint s = 0; s < n; s++)
-        {
-          const char *src = json_array_get_string_element (nodes[i].inputs, s);
-
-          if (src != NULL)
-            {
-              guint j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
-
-              n_consumers[j]++;
-              nodes[i].n_pending++;
-              n_edges++;
-            }
-        }
-    }
-  offsets = g_new (guint, n_nodes + 1);
   offsets[0] = 0;
   for (guint i = 0; i < n_nodes; i++)
-    offsets[i + 1] = offsets[i] + n_consumers[i];
-  consumers = g_new (guint, n_edges + 1);
-  memset (n_consumers, 0, sizeof (guint) * (n_nodes + 1));
-  for (guint i = 0; i < n_nodes; i++)
+    {
+      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+
+      for (guint s = 0; s < n; s++)
+        if (json_array_get_string_element (nodes[i].inputs, s) != NULL)
+          n_edges++;
+      offsets[i + 1] = n_edges;
+    }
+  inputs = g_new (guint, MAX (n_edges, 1));
+  for (guint i = 0, e = 0; i < n_nodes; i++)
     {
       guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
 
@@ -1192,87 +1179,31 @@ check_cycles (LoadNode    *nodes,
           const char *src = json_array_get_string_element (nodes[i].inputs, s);
 
           if (src != NULL)
-            {
-              guint j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
-
-              consumers[offsets[j] + n_consumers[j]++] = i;
-            }
+            inputs[e++] = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
         }
     }
 
-  for (guint i = 0; i < n_nodes; i++)
-    if (nodes[i].n_pending == 0)
-      stack[n_stack++] = i;
-  while (n_stack > 0)
+  if (bp_order_sort (n_nodes, offsets, inputs, order, cycle))
+    return TRUE;
+
+  /* "a → b → a"; a very long cycle is cut short. */
+  path = g_string_new (nodes[g_array_index (cycle, guint, 0)].id);
+  for (guint k = 1; k < cycle->len; k++)
     {
-      guint i = stack[--n_stack];
-
-      n_done++;
-      for (guint e = offsets[i]; e < offsets[i + 1]; e++)
-        if (--nodes[consumers[e]].n_pending == 0)
-          stack[n_stack++] = consumers[e];
+      if (path->len >= 4096 && k + 1 < cycle->len)
+        {
+          g_string_append (path, " → …");
+          k = cycle->len - 1;
+        }
+      g_string_append (path, " → ");
+      g_string_append (path, nodes[g_array_index (cycle, guint, k)].id);
     }
 
-  if (n_done < n_nodes)
-    {
-      g_autoptr(GString) path = g_string_new (NULL);
-      guint start = 0, i;
-
-      /* Walk back along pending inputs until a node repeats: that is a cycle. */
-      while (nodes[start].n_pending == 0)
-        start++;
-      i = start;
-      for (guint steps = 0; steps < n_nodes; steps++)
-        {
-          guint n = json_array_get_length (nodes[i].inputs);
-
-          for (guint s = 0; s < n; s++)
-            {
-              const char *src = json_array_get_string_element (nodes[i].inputs, s);
-              guint j;
-
-              if (src == NULL)
-                continue;
-              j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
-              if (nodes[j].n_pending > 0)
-                {
-                  i = j;
-                  break;
-                }
-            }
-        }
-      /* i is now on the cycle; print it once around. */
-      start = i;
-      do
-        {
-          guint n = json_array_get_length (nodes[i].inputs);
-
-          g_string_prepend (path, nodes[i].id);
-          g_string_prepend (path, " → ");
-          for (guint s = 0; s < n; s++)
-            {
-              const char *src = json_array_get_string_element (nodes[i].inputs, s);
-              guint j;
-
-              if (src == NULL)
-                continue;
-              j = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
-              if (nodes[j].n_pending > 0)
-                {
-                  i = j;
-                  break;
-                }
-            }
-        }
-      while (i != start && path->len < 4096);
-      g_string_prepend (path, nodes[start].id);
-
-      node_error (error, BP_ERROR_CYCLE, start, nodes[start].id,
-                  /* Translators: %s is the cycle's path, "a → b → a" */
-                  _("the inputs form a cycle: %s"), path->str);
-      return FALSE;
-    }
-  return TRUE;
+  node_error (error, BP_ERROR_CYCLE, g_array_index (cycle, guint, 0),
+              nodes[g_array_index (cycle, guint, 0)].id,
+              /* Translators: %s is the cycle's path, "a → b → a" */
+              _("the inputs form a cycle: %s"), path->str);
+  return FALSE;
 }
 
 static BpDocument *

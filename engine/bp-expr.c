@@ -81,6 +81,13 @@ typedef struct
   GHashTable *where;      /* BpNode* → (line << 16 | col) packed in a pointer */
   GHashTable *counters;   /* op name → next number for generated ids */
   guint       n_nodes;
+
+  /* The statement's name, given at once to the node that looks like its
+   * last one (so that it needs no rename): `named` is that node, and
+   * `named_id` the id it would otherwise have had. */
+  const char *statement_name;
+  BpNode     *named;
+  char        named_id[64];
 } Parser;
 
 static void
@@ -349,23 +356,37 @@ enter (Parser       *parser,
   return TRUE;
 }
 
-static char *
+/* "mul7": the op's next number not taken by a node or an assigned name.
+ * Written by hand, not with printf: one per node of the expression. */
+static void
 generate_id (Parser     *parser,
-             const char *base)
+             const char *base,
+             char       *id,
+             gsize       size)
 {
   guint n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->counters, base));
+  gsize len = strlen (base);
+
+  g_assert (len + 11 < size);
+  memcpy (id, base, len);
 
   while (TRUE)
     {
-      char *id = g_strdup_printf ("%s%u", base, ++n);
+      char digits[10];
+      guint k = 0;
+
+      for (guint v = ++n; v > 0 || k == 0; v /= 10)
+        digits[k++] = '0' + v % 10;
+      for (guint i = 0; i < k; i++)
+        id[len + i] = digits[k - 1 - i];
+      id[len + k] = '\0';
 
       if (!g_hash_table_contains (parser->reserved, id)
           && bp_graph_lookup (parser->graph, id) == NULL)
         {
           g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
-          return id;
+          return;
         }
-      g_free (id);
     }
 }
 
@@ -376,8 +397,9 @@ add_node (Parser      *parser,
           const Token *where,
           GError     **error)
 {
-  g_autofree char *generated = NULL;
+  char generated[64];
   BpNode *node;
+  gboolean name_it = FALSE;
 
   if (parser->n_nodes >= BP_EXPR_MAX_NODES)
     {
@@ -386,10 +408,34 @@ add_node (Parser      *parser,
       return NULL;
     }
   if (id == NULL)
-    id = generated = generate_id (parser, op->name);
+    {
+      /* The id is generated even for the statement's node, so that the
+       * numbers of the others stay as they were. */
+      generate_id (parser, op->name, generated, sizeof generated);
+      id = generated;
+
+      /* The end of the statement: this node is most likely its value. A
+       * node named so before it turns out not to be (-tanh(x)) gets back
+       * the id it would have had. */
+      if (parser->statement_name != NULL && op->arity > 0 &&
+          (peek (parser)->kind == T_NEWLINE || peek (parser)->kind == T_EOF))
+        {
+          if (parser->named != NULL &&
+              !bp_graph_rename_node (parser->graph, parser->named, parser->named_id, error))
+            return NULL;
+          parser->named = NULL;
+          name_it = TRUE;
+          id = parser->statement_name;
+        }
+    }
   node = bp_graph_add_node (parser->graph, id, op->name, error);
   if (node == NULL)
     return NULL;
+  if (name_it)
+    {
+      parser->named = node;
+      g_strlcpy (parser->named_id, generated, sizeof parser->named_id);
+    }
   parser->n_nodes++;
   g_hash_table_insert (parser->where, node,
                        GUINT_TO_POINTER ((MIN (where->line, 0xffffu) << 16)
@@ -823,6 +869,7 @@ parse_primary (Parser   *parser,
     case T_NAME:
       {
         g_autofree char *name = NULL;
+        char short_name[64];
         BpNode *node;
 
         if (peek_at (parser, 1)->kind == T_LPAREN)
@@ -836,8 +883,19 @@ parse_primary (Parser   *parser,
             return ok;
           }
         next (parser);
-        name = g_strndup (token->start, token->len);
-        node = g_hash_table_lookup (parser->names, name);
+        /* Most names are short: look them up without allocating. */
+        if (token->len < sizeof short_name)
+          {
+            memcpy (short_name, token->start, token->len);
+            short_name[token->len] = '\0';
+            node = g_hash_table_lookup (parser->names, short_name);
+          }
+        else
+          node = NULL;
+        if (node == NULL)
+          name = g_strndup (token->start, token->len);
+        if (node == NULL)
+          node = g_hash_table_lookup (parser->names, name);
         if (node == NULL)
           {
             if (g_hash_table_contains (parser->reserved, name))
@@ -1042,7 +1100,15 @@ parse_statement (Parser   *parser,
       next (parser);
     }
 
-  if (!parse_expr (parser, &value, error))
+  parser->statement_name = name;
+  parser->named = NULL;
+  ok = parse_expr (parser, &value, error);
+  parser->statement_name = NULL;
+  if (!ok)
+    goto out;
+  ok = FALSE;
+  if (parser->named != NULL && parser->named != value.node &&
+      !bp_graph_rename_node (parser->graph, parser->named, parser->named_id, error))
     goto out;
   if (peek (parser)->kind != T_NEWLINE && peek (parser)->kind != T_EOF)
     {
@@ -1090,8 +1156,9 @@ parse_statement (Parser   *parser,
   if (name != NULL)
     {
       bp_node_set_label (value.node, name);
-      g_hash_table_insert (parser->names, g_strdup (name), value.node);
-      g_hash_table_insert (parser->name_lines, g_strdup (name),
+      /* The keys are the node's label: it lives as long as the graph. */
+      g_hash_table_insert (parser->names, (gpointer) bp_node_get_label (value.node), value.node);
+      g_hash_table_insert (parser->name_lines, (gpointer) bp_node_get_label (value.node),
                            GUINT_TO_POINTER (start->line));
     }
   *output = value.node;
@@ -1174,8 +1241,8 @@ bp_expr_parse (const char  *text,
     return NULL;
 
   graph = bp_graph_new ();
-  names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  name_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  names = g_hash_table_new (g_str_hash, g_str_equal);
+  name_lines = g_hash_table_new (g_str_hash, g_str_equal);
   reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   where = g_hash_table_new (NULL, NULL);
   counters = g_hash_table_new (g_str_hash, g_str_equal);

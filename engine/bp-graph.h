@@ -27,6 +27,14 @@ BpNode      *bp_graph_add_node         (BpGraph     *self,
                                         const char  *id,
                                         const char  *op_name,
                                         GError     **error);
+/* As bp_graph_add_node, but the node takes position `index` (at most
+ * bp_graph_get_n_nodes()) in the insertion order, before the node that
+ * was there: undoing a delete puts a node back where it was. */
+BpNode      *bp_graph_insert_node      (BpGraph     *self,
+                                        const char  *id,
+                                        const char  *op_name,
+                                        guint        index,
+                                        GError     **error);
 /* Removes the node and every edge touching it (consumers' slots become
  * unconnected). */
 void         bp_graph_remove_node      (BpGraph *self, BpNode *node);
@@ -71,6 +79,27 @@ guint64      bp_graph_get_stamp        (BpGraph *self);
  * mistake shows as one error, on the node to fix, not as a cascade;
  * bp_node_get_blocker() names the bad node it waits on. */
 gboolean     bp_graph_validate         (BpGraph *self, GError **error);
+/* What is known of a node's output shape in a graph an editor is still
+ * building. */
+typedef enum
+{
+  BP_SHAPE_KNOWN,    /* the shape its inputs give */
+  BP_SHAPE_UNKNOWN,  /* not yet: an input, here or upstream, is not connected */
+  BP_SHAPE_ERROR,    /* the shapes do not fit, here or upstream */
+} BpShapeStatus;
+
+/* The output shape `node` will have: BP_SHAPE_KNOWN with rows×cols (a
+ * leaf: its value's); BP_SHAPE_UNKNOWN with 0×0 while an input it
+ * depends on is not connected; BP_SHAPE_ERROR with 0×0 and the error of
+ * the node where the shapes first fail (BP_ERROR_SHAPE, or
+ * BP_ERROR_TOO_LARGE), even when another input is missing too. Only the
+ * node's ancestors matter. Validates first when the graph changed; then
+ * each call is constant time. */
+BpShapeStatus bp_graph_infer_shape     (BpGraph  *self,
+                                        BpNode   *node,
+                                        guint    *rows,
+                                        guint    *cols,
+                                        GError  **error);
 /* Nodes in a deterministic topological order (inputs first; ties broken by
  * insertion order). Borrowed, valid until the next change. */
 BpNode *const *bp_graph_get_order      (BpGraph *self, guint *n_nodes);

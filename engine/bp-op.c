@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "bp-op-private.h"
 
@@ -70,13 +71,22 @@ bp_op_get_all (guint *n_ops)
 const BpOp *
 bp_op_lookup (const char *name)
 {
+  /* Found by hash, not by comparing every name: the expression parser
+   * and the document loader ask once or more per node. */
+  static GHashTable *by_name;
+
   g_return_val_if_fail (name != NULL, NULL);
 
-  for (guint i = 0; all_ops[i] != NULL; i++)
-    if (g_str_equal (all_ops[i]->name, name))
-      return all_ops[i];
+  if (g_once_init_enter (&by_name))
+    {
+      GHashTable *table = g_hash_table_new (g_str_hash, g_str_equal);
 
-  return NULL;
+      for (guint i = 0; all_ops[i] != NULL; i++)
+        g_hash_table_insert (table, (gpointer) all_ops[i]->name, (gpointer) all_ops[i]);
+      g_once_init_leave (&by_name, table);
+    }
+
+  return g_hash_table_lookup (by_name, name);
 }
 
 gboolean
@@ -85,6 +95,17 @@ bp_op_is_leaf (const BpOp *op)
   g_return_val_if_fail (op != NULL, FALSE);
 
   return op->kind == BP_OP_KIND_LEAF;
+}
+
+gboolean
+bp_attrs_equal (const BpAttrs *a,
+                const BpAttrs *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->axis == b->axis &&
+         a->times == b->times &&
+         (a->power == b->power || (isnan (a->power) && isnan (b->power)));
 }
 
 void

@@ -88,6 +88,10 @@ typedef struct
   gboolean           local_from_backward;
 } BpOp;
 
+/* Whether two attribute sets are the same, field by field. */
+gboolean           bp_attrs_equal (const BpAttrs *a,
+                                   const BpAttrs *b);
+
 /* The catalog, in palette order. */
 const BpOp *const *bp_op_get_all  (guint *n_ops);
 const BpOp        *bp_op_lookup   (const char *name);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <glib/gi18n-lib.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include "bp-error.h"
 #include "bp-tensor.h"
+#include "bp-dtoa.h"
 #include "bp-tensor-private.h"
 
 G_DEFINE_BOXED_TYPE (BpTensor, bp_tensor, bp_tensor_ref, bp_tensor_unref)
@@ -309,26 +311,146 @@ bp_tensor_shape_string (guint rows,
   return g_strdup_printf ("%u×%u", rows, cols);
 }
 
-static char *
-format_exact (double value)
+/* The definition, with printf and strtod: slow. */
+static gsize
+format_exact_printf (double  value,
+                     char   *buf)
 {
   static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  if (isnan (value))
-    return g_strdup ("NaN");
-  if (isinf (value))
-    return g_strdup (value > 0 ? "Infinity" : "-Infinity");
-  if (value == 0)
-    return g_strdup ("0");
-
-  /* The shortest of these that reads back exactly; %.17g always does. */
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
-      g_ascii_formatd (buf, sizeof buf, formats[i], value);
+      g_ascii_formatd (buf, BP_FORMAT_EXACT_SIZE, formats[i], value);
       if (g_ascii_strtod (buf, NULL) == value)
         break;
     }
+  return strlen (buf);
+}
+
+/* Writes the digits (0.DIGITS × 10^point) as %.<precision>g would:
+ * scientific when the exponent is below -4 or at least the precision,
+ * trailing zeros dropped. */
+static gsize
+write_g (char       *buf,
+         gboolean    negative,
+         const char *digits,
+         int         n_digits,
+         int         point,
+         int         precision)
+{
+  int exponent = point - 1;
+  char *p = buf;
+
+  if (negative)
+    *p++ = '-';
+
+  if (exponent < -4 || exponent >= precision)
+    {
+      int e = ABS (exponent);
+
+      *p++ = digits[0];
+      if (n_digits > 1)
+        {
+          *p++ = '.';
+          memcpy (p, digits + 1, n_digits - 1);
+          p += n_digits - 1;
+        }
+      *p++ = 'e';
+      *p++ = exponent < 0 ? '-' : '+';
+      if (e >= 100)
+        *p++ = '0' + e / 100;
+      *p++ = '0' + e / 10 % 10;
+      *p++ = '0' + e % 10;
+    }
+  else if (exponent >= 0)
+    {
+      int whole = exponent + 1;
+
+      if (n_digits <= whole)
+        {
+          memcpy (p, digits, n_digits);
+          p += n_digits;
+          memset (p, '0', whole - n_digits);
+          p += whole - n_digits;
+        }
+      else
+        {
+          memcpy (p, digits, whole);
+          p += whole;
+          *p++ = '.';
+          memcpy (p, digits + whole, n_digits - whole);
+          p += n_digits - whole;
+        }
+    }
+  else
+    {
+      *p++ = '0';
+      *p++ = '.';
+      memset (p, '0', -exponent - 1);
+      p += -exponent - 1;
+      memcpy (p, digits, n_digits);
+      p += n_digits;
+    }
+  *p = '\0';
+
+  return p - buf;
+}
+
+/* The text files were always written with: the first of %.15g, %.16g,
+ * %.17g that reads back exactly (%.17g always does). */
+gsize
+bp_format_exact (double  value,
+                 char   *buf)
+{
+  char digits[18];
+  int n_digits, point, precision;
+  guint64 bits;
+
+  if (isnan (value))
+    return g_strlcpy (buf, "NaN", BP_FORMAT_EXACT_SIZE);
+  if (isinf (value))
+    return g_strlcpy (buf, value > 0 ? "Infinity" : "-Infinity", BP_FORMAT_EXACT_SIZE);
+  if (value == 0)
+    return g_strlcpy (buf, "0", BP_FORMAT_EXACT_SIZE);
+
+  /* Usually the shortest digits are that text: when they are at most 15,
+   * %.15g gives them (a normal double's rounding interval is narrower
+   * than half a unit of the 15th digit); 16 digits are what %.16g gives
+   * unless the interval is lopsided (a power of two); 17 are what %.17g
+   * gives. */
+  memcpy (&bits, &value, sizeof bits);
+  if (fabs (value) >= DBL_MIN)
+    {
+      n_digits = bp_dtoa_shortest (value, digits, &point);
+      if (n_digits <= 15)
+        return write_g (buf, value < 0, digits, n_digits, point, 15);
+      if (n_digits == 17 || (bits & G_GUINT64_CONSTANT (0xfffffffffffff)) != 0)
+        return write_g (buf, value < 0, digits, n_digits, point, n_digits);
+
+      /* A power of two: its exact value may lie halfway between two
+       * 16-digit numbers, and printf rounds such ties to even. */
+      return format_exact_printf (value, buf);
+    }
+
+  /* A subnormal: its rounding interval is wide, so the 15 digits %.15g
+   * gives are often more than the shortest. No tie is possible (its
+   * exact decimal value has hundreds of digits), so correct rounding is
+   * what printf gives. */
+  for (precision = 15; precision <= 17; precision++)
+    {
+      n_digits = bp_dtoa_precision (value, precision, digits, &point);
+      if (precision == 17 || bp_dtoa_read (digits, n_digits, point) == fabs (value))
+        break;
+    }
+  return write_g (buf, value < 0, digits, n_digits, point, precision);
+}
+
+static char *
+format_exact (double value)
+{
+  char buf[BP_FORMAT_EXACT_SIZE];
+
+  bp_format_exact (value, buf);
   return g_strdup (buf);
 }
 

@@ -58,6 +58,10 @@ char       *bp_tensor_shape_string    (guint rows, guint cols);
  * the user edits and for files. */
 #define BP_FORMAT_EXACT 0
 char       *bp_format_number          (double value, int digits);
+/* bp_format_number (value, BP_FORMAT_EXACT) written into `buf` (at least
+ * BP_FORMAT_EXACT_SIZE bytes) without allocating; returns its length. */
+#define BP_FORMAT_EXACT_SIZE 32
+gsize       bp_format_exact           (double value, char *buf);
 /* "220" for a scalar, "[[1, 2], [3, 4]]" otherwise (bp_format_number). */
 char       *bp_tensor_to_string       (const BpTensor *self, int digits);
 

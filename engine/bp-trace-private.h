@@ -8,9 +8,8 @@ G_BEGIN_DECLS
 
 /* The graph records a trace; everyone else only reads it. */
 BpTrace *bp_trace_new                (guint64 stamp, guint reserve);
-/* Appends a zeroed step; forward steps must all come before backward ones. */
-BpStep  *bp_trace_add_step           (BpTrace *self, BpStepKind kind, BpNode *node);
-/* Appends `n` steps of `kind` and returns the first; the pointer is
+/* Appends `n` steps of `kind` and returns the first (forward steps must
+ * all come before backward ones); the pointer is
  * valid until steps are added or removed. The steps are uninitialised:
  * the caller writes each whole (or drops it with bp_trace_shrink). */
 BpStep  *bp_trace_add_steps          (BpTrace *self, BpStepKind kind, guint n);

@@ -139,18 +139,6 @@ bp_trace_add_steps (BpTrace    *self,
   return steps;
 }
 
-BpStep *
-bp_trace_add_step (BpTrace    *self,
-                   BpStepKind  kind,
-                   BpNode     *node)
-{
-  BpStep *step = bp_trace_add_steps (self, kind, 1);
-
-  if (step != NULL)
-    *step = (BpStep) { .kind = kind, .node = node };
-  return step;
-}
-
 void
 bp_trace_shrink (BpTrace *self,
                  guint    n_steps)

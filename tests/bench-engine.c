@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bp-engine.h"
 
@@ -184,6 +185,63 @@ bench_net (void)
     }
 }
 
+/* What files and `bpgraph eval --json` were written with before. */
+static gsize
+format_printf (double  value,
+               char   *buf)
+{
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, BP_FORMAT_EXACT_SIZE, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  return strlen (buf);
+}
+
+/* The shortest exact text of the values and gradients of a scalar
+ * chain, as files and `bpgraph eval --json` write them. */
+static void
+bench_format (void)
+{
+  enum { N = 200000 };
+  g_autofree double *values = g_new (double, N);
+  char buf[BP_FORMAT_EXACT_SIZE];
+  double x = 0.3, y = 0.7, g = 1;
+  gsize total = 0;
+  double best_fast = INFINITY, best_printf = INFINITY;
+
+  for (guint i = 0; i < N; i += 2)
+    {
+      double z = i % 3 == 0 ? x + y : i % 3 == 1 ? x * 0.9 : tanh (x);
+
+      g *= i % 3 == 2 ? 1 - z * z : 0.9;
+      y = x;
+      x = z;
+      values[i] = z;
+      values[i + 1] = g;
+    }
+
+  for (int r = 0; r < REPEATS; r++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      for (guint i = 0; i < N; i++)
+        total += bp_format_exact (values[i], buf);
+      best_fast = MIN (best_fast, (g_get_monotonic_time () - start) * 1e3 / N);
+
+      start = g_get_monotonic_time ();
+      for (guint i = 0; i < N / 10; i++)
+        total += format_printf (values[i], buf);
+      best_printf = MIN (best_printf, (g_get_monotonic_time () - start) * 1e3 / (N / 10));
+    }
+  printf ("exact number text (values and gradients of a chain):\n"
+          "  bp_format_exact %6.1f ns per number, printf + strtod %6.1f ns (%zu bytes)\n",
+          best_fast, best_printf, total / REPEATS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,5 +253,6 @@ main (int   argc,
 
   bench_scalar (n_nodes);
   bench_net ();
+  bench_format ();
   return 0;
 }

@@ -177,6 +177,35 @@ test_generated_ids (void)
   g_assert_false (bp_node_has_label (inner));
 }
 
+/* The statement's name goes to its value's node, also when the node
+ * that ends the line is not that value (-tanh(x), -(-x)); the other
+ * nodes keep the numbered ids they always had. */
+static void
+test_statement_names (void)
+{
+  g_autoptr(BpGraph) graph = parse_ok ("x = 1.5\n"
+                                       "a = -tanh(x)\n"
+                                       "b = (x + a)\n"
+                                       "c = -(-(x * 2))\n"
+                                       "d = exp(x) * 2 + 1\n");
+  const char *ids[] = { "x", "tanh1", "a", "b", "const1", "mul1", "neg2", "c",
+                        "exp1", "const2", "mul2", "const3", "d" };
+  const char *ops[] = { "input", "tanh", "neg", "add", "const", "mul", "neg", "neg",
+                        "exp", "const", "mul", "const", "add" };
+
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, G_N_ELEMENTS (ids));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      g_assert_cmpstr (bp_node_get_id (node), ==, ids[i]);
+      g_assert_cmpstr (bp_node_get_op (node)->name, ==, ops[i]);
+    }
+  g_assert_true (bp_node_get_input (bp_graph_lookup (graph, "a"), 0) == bp_graph_lookup (graph, "tanh1"));
+  g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "c")), ==, "c");
+  g_assert_false (bp_node_has_label (bp_graph_lookup (graph, "neg2")));
+}
+
 /* sum and repeat follow the design (numpy's axes). */
 static void
 test_sum_repeat (void)
@@ -459,6 +488,7 @@ main (int    argc,
   g_test_add_func ("/expr/precedence", test_precedence);
   g_test_add_func ("/expr/nodes", test_nodes);
   g_test_add_func ("/expr/generated-ids", test_generated_ids);
+  g_test_add_func ("/expr/statement-names", test_statement_names);
   g_test_add_func ("/expr/sum-repeat", test_sum_repeat);
   g_test_add_func ("/expr/functions", test_functions);
   g_test_add_func ("/expr/layout-of-text", test_layout_of_text);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bp-engine.h"
+#include "bp-order-private.h"
 
 static BpNode *
 add_leaf (BpGraph    *graph,
@@ -1379,6 +1380,233 @@ test_stamp_and_signal (void)
   g_assert_cmpuint (count, ==, 2);
 }
 
+/* The one cycle test: an order with ties broken by number, or a cycle. */
+static void
+test_order_sort (void)
+{
+  /* 0 ← 2, 1, 2 ← 1, 3 ← 0 and 2 */
+  const guint dag_offsets[] = { 0, 1, 1, 2, 4 };
+  const guint dag_inputs[] = { 2, 1, 0, 2 };
+  const guint dag_order[] = { 1, 2, 0, 3 };
+  /* 0 ← 2, 1 ← 0, 2 ← 1 (a cycle), 3 ← 2 (downstream of it) */
+  const guint cyc_offsets[] = { 0, 1, 2, 3, 4 };
+  const guint cyc_inputs[] = { 2, 0, 1, 2 };
+  const guint cyc_path[] = { 2, 0, 1, 2 };
+  /* 0 ← 0 */
+  const guint self_offsets[] = { 0, 1 };
+  const guint self_inputs[] = { 0 };
+  /* 1 ← 0 twice (x × x) */
+  const guint twice_offsets[] = { 0, 0, 2 };
+  const guint twice_inputs[] = { 0, 0 };
+  guint order[4];
+  g_autoptr(GArray) cycle = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_assert_true (bp_order_sort (4, dag_offsets, dag_inputs, order, cycle));
+  g_assert_cmpmem (order, sizeof (dag_order), dag_order, sizeof (dag_order));
+  g_assert_cmpuint (cycle->len, ==, 0);
+
+  g_assert_false (bp_order_sort (4, cyc_offsets, cyc_inputs, order, cycle));
+  g_assert_cmpmem (cycle->data, cycle->len * sizeof (guint), cyc_path, sizeof (cyc_path));
+  g_assert_false (bp_order_sort (4, cyc_offsets, cyc_inputs, order, NULL));
+
+  g_assert_false (bp_order_sort (1, self_offsets, self_inputs, order, cycle));
+  g_assert_cmpuint (cycle->len, ==, 2);
+  g_assert_cmpuint (g_array_index (cycle, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (cycle, guint, 1), ==, 0);
+
+  g_assert_true (bp_order_sort (2, twice_offsets, twice_inputs, order, NULL));
+  g_assert_cmpuint (order[0], ==, 0);
+  g_assert_cmpuint (order[1], ==, 1);
+
+  g_assert_true (bp_order_sort (0, twice_offsets, twice_inputs, order, NULL));
+}
+
+static BpShapeStatus
+infer (BpGraph  *graph,
+       BpNode   *node,
+       guint    *rows,
+       guint    *cols,
+       GError  **error)
+{
+  return bp_graph_infer_shape (graph, node, rows, cols, error);
+}
+
+/* Known, unknown while an input is missing, and an error that wins over
+ * a missing input. */
+static void
+test_infer_shape (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *x = add_leaf (graph, "x", "input", bp_tensor_new (2, 3));
+  BpNode *y = add_leaf (graph, "y", "input", bp_tensor_new (3, 2));
+  BpNode *m = op2 (graph, "m", "matmul", x, y);
+  BpNode *a = op1 (graph, "a", "add", m);           /* y unconnected */
+  BpNode *b = op2 (graph, "b", "matmul", x, x);     /* 2×3 · 2×3 */
+  BpNode *c = op2 (graph, "c", "add", a, b);
+  BpNode *d = bp_graph_add_node (graph, "d", "mul", NULL);
+  BpNode *e = op1 (graph, "e", "exp", a);
+  guint rows = 7, cols = 7;
+
+  g_assert_true (bp_graph_connect (graph, b, d, 1, NULL));  /* d's x unconnected */
+
+  g_assert_cmpint (infer (graph, x, &rows, &cols, &error), ==, BP_SHAPE_KNOWN);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (cols, ==, 3);
+  g_assert_cmpint (infer (graph, m, &rows, &cols, &error), ==, BP_SHAPE_KNOWN);
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (cols, ==, 2);
+
+  /* Not known yet: the node itself, and what waits on it. */
+  g_assert_cmpint (infer (graph, a, &rows, &cols, &error), ==, BP_SHAPE_UNKNOWN);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 0);
+  g_assert_cmpuint (cols, ==, 0);
+  g_assert_cmpint (infer (graph, e, NULL, NULL, &error), ==, BP_SHAPE_UNKNOWN);
+  g_assert_no_error (error);
+
+  /* The error is the node's where the shapes fail, downstream too, and
+   * even where another input is missing. */
+  g_assert_cmpint (infer (graph, b, &rows, &cols, &error), ==, BP_SHAPE_ERROR);
+  g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
+  g_assert_nonnull (strstr (error->message, "“b”"));
+  g_assert_cmpuint (rows, ==, 0);
+  g_clear_error (&error);
+  g_assert_cmpint (infer (graph, c, NULL, NULL, &error), ==, BP_SHAPE_ERROR);
+  g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
+  g_assert_nonnull (strstr (error->message, "“b”"));
+  g_clear_error (&error);
+  g_assert_cmpint (infer (graph, d, NULL, NULL, &error), ==, BP_SHAPE_ERROR);
+  g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
+  g_assert_nonnull (strstr (error->message, "“b”"));
+  g_clear_error (&error);
+
+  /* Completing the graph makes the shapes known. */
+  g_assert_true (bp_graph_connect (graph, m, a, 1, NULL));
+  g_assert_cmpint (infer (graph, e, &rows, &cols, &error), ==, BP_SHAPE_KNOWN);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (cols, ==, 2);
+  g_assert_true (bp_graph_connect (graph, y, b, 1, NULL));
+  g_assert_cmpint (infer (graph, c, &rows, &cols, &error), ==, BP_SHAPE_KNOWN);
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (cols, ==, 2);
+  g_assert_cmpint (infer (graph, d, NULL, NULL, &error), ==, BP_SHAPE_UNKNOWN);
+  g_assert_no_error (error);
+
+  /* Too large counts as an error, not as unknown. */
+  {
+    BpNode *big = add_leaf (graph, "big", "input", bp_tensor_new (1, 1000));
+    BpNode *rep = op1 (graph, "rep", "repeat", big);
+    BpAttrs attrs = BP_ATTRS_INIT;
+
+    attrs.axis = 0;
+    attrs.times = 1000000;
+    g_assert_true (bp_node_set_attrs (rep, &attrs, NULL));
+    g_assert_cmpint (infer (graph, rep, NULL, NULL, &error), ==, BP_SHAPE_ERROR);
+    g_assert_error (error, BP_ERROR, BP_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_insert_node (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(GError) error = NULL;
+  BpNode *z;
+  guint n;
+  BpNode *const *order;
+
+  z = bp_graph_insert_node (graph, "z", "input", 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_get_node (graph, 1) == z);
+  g_assert_cmpstr (bp_node_get_id (bp_graph_get_node (graph, 0)), ==, "apple");
+  g_assert_cmpstr (bp_node_get_id (bp_graph_get_node (graph, 2)), ==, "apple_num");
+  g_assert_true (bp_graph_lookup (graph, "z") == z);
+
+  /* Ties in the order follow the insertion order. */
+  order = bp_graph_get_order (graph, &n);
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_cmpstr (bp_node_get_id (order[0]), ==, "apple");
+  g_assert_cmpstr (bp_node_get_id (order[1]), ==, "z");
+  g_assert_cmpstr (bp_node_get_id (order[2]), ==, "apple_num");
+
+  /* At the end, like bp_graph_add_node; same refusals. */
+  g_assert_true (bp_graph_insert_node (graph, "end", "neg", 6, NULL) == bp_graph_get_node (graph, 6));
+  g_assert_null (bp_graph_insert_node (graph, "z", "input", 0, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_null (bp_graph_insert_node (graph, "w", "nope", 0, &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_UNKNOWN_OP);
+  g_clear_error (&error);
+
+  /* Undoing a delete: the node comes back where it was, and the passes
+   * agree with the original. */
+  bp_graph_remove_node (graph, bp_graph_lookup (graph, "end"));
+  bp_graph_remove_node (graph, z);
+  bp_graph_remove_node (graph, bp_graph_lookup (graph, "apple_num"));
+  z = bp_graph_insert_node (graph, "apple_num", "input", 1, &error);
+  g_assert_no_error (error);
+  bp_node_set_value (z, bp_tensor_new_scalar (2));
+  bp_tensor_unref (bp_node_get_value (z));
+  g_assert_true (bp_graph_connect (graph, z, bp_graph_lookup (graph, "apple_price"), 1, NULL));
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *ids[] = { "apple", "apple_num", "tax", "apple_price", "price" };
+
+      g_assert_cmpstr (bp_node_get_id (bp_graph_get_node (graph, i)), ==, ids[i]);
+    }
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "price"), 220, 1e-9);
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "apple"), 2.2, 1e-12);
+}
+
+static void
+test_attrs_equal (void)
+{
+  BpAttrs a = BP_ATTRS_INIT;
+  BpAttrs b = BP_ATTRS_INIT;
+
+  g_assert_true (bp_attrs_equal (&a, &b));
+  b.axis = 0;
+  g_assert_false (bp_attrs_equal (&a, &b));
+  b = a;
+  b.times = 3;
+  g_assert_false (bp_attrs_equal (&a, &b));
+  b = a;
+  b.power = 3;
+  g_assert_false (bp_attrs_equal (&a, &b));
+  a.power = b.power = NAN;
+  g_assert_true (bp_attrs_equal (&a, &b));
+}
+
+/* The branch rule when one node feeds the same op twice or more: x × x,
+ * and (x × x) + x, with and without the trace. */
+static void
+test_same_input_twice (gconstpointer data)
+{
+  gboolean record = GPOINTER_TO_INT (data);
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BpNode *x = scalar (graph, "x", 3);
+  BpNode *sq = op2 (graph, "sq", "mul", x, x);
+
+  op2 (graph, "out", "add", sq, x);
+  bp_graph_set_record_trace (graph, record);
+
+  for (int round = 0; round < 2; round++)
+    {
+      g_assert_true (bp_graph_backward (graph, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (value_of (graph, "out"), 12, 1e-12);
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "x"), 7, 1e-12);   /* 2x + 1 */
+      g_assert_cmpfloat_with_epsilon (grad_of (graph, "sq"), 1, 1e-12);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1421,6 +1649,12 @@ main (int   argc,
   g_test_add_func ("/graph/trace/apple", test_trace_apple);
   g_test_add_func ("/graph/trace/snapshots", test_trace_snapshots);
   g_test_add_func ("/graph/gradcheck", test_gradcheck);
+  g_test_add_func ("/graph/order-sort", test_order_sort);
+  g_test_add_func ("/graph/infer-shape", test_infer_shape);
+  g_test_add_func ("/graph/insert-node", test_insert_node);
+  g_test_add_func ("/graph/attrs-equal", test_attrs_equal);
+  g_test_add_data_func ("/graph/same-input-twice/untraced", GINT_TO_POINTER (0), test_same_input_twice);
+  g_test_add_data_func ("/graph/same-input-twice/traced", GINT_TO_POINTER (1), test_same_input_twice);
 
   return g_test_run ();
 }

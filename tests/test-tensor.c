@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "bp-engine.h"
 
@@ -221,6 +223,144 @@ test_parse_too_large (void)
   g_string_free (s, TRUE);
 }
 
+/* The definition the files were written with: the first of %.15g,
+ * %.16g, %.17g that reads back exactly. */
+static void
+reference_exact (double  value,
+                 char   *buf)
+{
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+  if (isnan (value))
+    {
+      strcpy (buf, "NaN");
+      return;
+    }
+  if (isinf (value))
+    {
+      strcpy (buf, value > 0 ? "Infinity" : "-Infinity");
+      return;
+    }
+  if (value == 0)
+    {
+      strcpy (buf, "0");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, BP_FORMAT_EXACT_SIZE, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        return;
+    }
+}
+
+static guint n_exact_checked;
+
+static void
+check_exact (double value)
+{
+  char expected[BP_FORMAT_EXACT_SIZE];
+  char got[BP_FORMAT_EXACT_SIZE];
+  gsize len;
+
+  reference_exact (value, expected);
+  len = bp_format_exact (value, got);
+  if (strcmp (expected, got) != 0)
+    g_error ("bp_format_exact (%a) gave “%s”, expected “%s”", value, got, expected);
+  g_assert_cmpuint (len, ==, strlen (got));
+  n_exact_checked++;
+}
+
+/* The fast exact form gives byte for byte what printf and strtod gave,
+ * so that documents stay the same. */
+static void
+test_format_exact_same (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261130);
+  const double special[] = {
+    0.0, -0.0, 1.0, -1.0, 0.1, 0.2, 0.3, 1.1, 2.2, 220, 1e-4, 1e-5, 9.999e-5,
+    123456789012345.0, 1234567890123456.0, 12345678901234567.0, 1e15, 1e16, 1e17,
+    1e21, 1e22, 1e23, 5e-324, 1e-323, 2.96439387504748e-323, DBL_MIN,
+    DBL_MIN * 3.5, DBL_MAX, -DBL_MAX, DBL_EPSILON, 1.0 / 3, 2.0 / 3,
+    9007199254740992.0, 9007199254740993.0, 0.30000000000000004, 1e100, 1e-100,
+    NAN, INFINITY, -INFINITY,
+  };
+  double x = 0.3, y = 0.7;
+
+  for (guint i = 0; i < G_N_ELEMENTS (special); i++)
+    {
+      check_exact (special[i]);
+      check_exact (nextafter (special[i], INFINITY));
+      check_exact (nextafter (special[i], -INFINITY));
+    }
+
+  /* Every power of two (a lopsided rounding interval) and its neighbours. */
+  for (int e = -1074; e <= 1023; e++)
+    {
+      double p = ldexp (1.0, e);
+
+      check_exact (p);
+      check_exact (-p);
+      check_exact (nextafter (p, 0));
+      check_exact (nextafter (p, INFINITY));
+    }
+
+  for (guint i = 0; i < 300000; i++)
+    {
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      double v;
+
+      /* Any bit pattern. */
+      memcpy (&v, &bits, sizeof v);
+      check_exact (v);
+      /* Numbers people type: a few digits and a power of ten. */
+      v = g_rand_int_range (rand, -99999, 100000) *
+          pow (10, g_rand_int_range (rand, -30, 30));
+      check_exact (v);
+      /* Uniform in [0, 1), as values and gradients often are. */
+      check_exact (g_rand_double (rand));
+      check_exact (g_rand_double_range (rand, -1e6, 1e6));
+    }
+
+  /* Subnormals, where the shortest digits are not the text: small
+   * multiples of the smallest one (gradients that underflow) and any. */
+  for (guint64 m = 1; m < 20000; m++)
+    {
+      double v;
+
+      memcpy (&v, &m, sizeof v);
+      check_exact (v);
+    }
+  for (guint i = 0; i < 50000; i++)
+    {
+      guint64 m = (((guint64) g_rand_int (rand) << 32) | g_rand_int (rand)) & G_GUINT64_CONSTANT (0x800fffffffffffff);
+      double v;
+
+      memcpy (&v, &m, sizeof v);
+      check_exact (v);
+    }
+
+  /* The numbers of a mul, add, tanh chain. */
+  for (guint i = 0; i < 100000; i++)
+    {
+      double z = i % 3 == 0 ? x + y : i % 3 == 1 ? x * 0.9 : tanh (x);
+
+      y = x;
+      x = z;
+      check_exact (z);
+    }
+
+  g_test_message ("%u numbers checked", n_exact_checked);
+  g_assert_cmpuint (n_exact_checked, >, 1000000);
+
+  /* bp_format_number agrees with the buffer form. */
+  {
+    g_autofree char *text = bp_format_number (-2.2, BP_FORMAT_EXACT);
+
+    g_assert_cmpstr (text, ==, "-2.2");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +371,7 @@ main (int   argc,
   g_test_add_func ("/tensor/ref", test_ref);
   g_test_add_func ("/tensor/equal", test_equal);
   g_test_add_func ("/tensor/format", test_format);
+  g_test_add_func ("/tensor/format-exact-same", test_format_exact_same);
   g_test_add_func ("/tensor/to-string", test_to_string);
   g_test_add_func ("/tensor/parse", test_parse);
   g_test_add_func ("/tensor/parse-too-large", test_parse_too_large);

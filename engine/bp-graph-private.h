@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The graph's internals, shared by the files that implement it, one
+ * concept each: bp-graph.c (nodes and edges), bp-graph-order.c (the
+ * topological order and the cycle test), bp-graph-shape.c (validation
+ * and shapes), bp-graph-pass.c (forward and backward). */
+#pragma once
+
+#include "bp-graph.h"
+#include "bp-order-private.h"
+#include "bp-tensor-private.h"
+#include "bp-trace-private.h"
+
+G_BEGIN_DECLS
+
+/* What the last validation knows of a node's shape; BpShapeStatus with
+ * the error split into the node's own and one it waits on. */
+typedef enum
+{
+  SHAPE_KNOWN,
+  SHAPE_UNKNOWN,         /* waits on an input that is not connected */
+  SHAPE_ERROR_OWN,       /* its shapes do not fit, or its value is too large */
+  SHAPE_ERROR_UPSTREAM,  /* waits on an ancestor whose shapes do not fit */
+} ShapeState;
+
+struct _BpNode
+{
+  BpGraph    *graph;
+  char       *id;
+  char       *label;
+  const BpOp *op;
+  BpAttrs     attrs;
+  BpNode     *inputs[BP_OP_MAX_INPUTS];
+  guint       n_consumers;   /* edges leaving this node */
+  guint       shape_state;   /* ShapeState, from the last validation */
+
+  BpTensor   *value;         /* a leaf's value, or the last forward result */
+  BpTensor   *grad;          /* valid when grad_pass is the graph's */
+  guint64     grad_pass;
+
+  /* From the last validation. An invalid node cannot be computed: it
+   * has its own `error`, or waits on an invalid input (see `blocker`). */
+  guint       rows;
+  guint       cols;
+  gboolean    valid;
+  int         error_code;    /* fills what would be padding */
+  char       *error;
+
+  double      x;
+  double      y;
+  gboolean    has_position;
+
+  /* Scratch for the graph's algorithms. */
+  guint       index;         /* insertion index */
+  guint       order_pos;     /* position in the topological order */
+  guint64     visit;
+  BpNode     *visit_from;
+
+  /* Also from the last validation: the node whose error is to blame when
+   * this one is invalid (itself, or an ancestor it waits on). */
+  BpNode     *blocker;
+};
+
+/* A million nodes are a million allocations: stay within the malloc size
+ * class the passes were tuned with (184 bytes usable on 64-bit glibc). */
+G_STATIC_ASSERT (sizeof (BpNode) <= 184 || sizeof (void *) < 8);
+
+struct _BpGraph
+{
+  GObject     parent_instance;
+
+  GPtrArray  *nodes;         /* BpNode*, insertion order, owned */
+  GHashTable *by_id;         /* id → BpNode* */
+  BpNode     *output;        /* explicit choice, or NULL for the default */
+  guint       next_auto_id[64];  /* per op, by catalog position */
+
+  /* Every change bumps `stamp`; changes of nodes or edges also bump
+   * `structure_stamp`, which is what the cached order depends on. */
+  guint64     stamp;
+  guint64     structure_stamp;
+
+  BpNode    **order;
+  guint       n_order;
+  guint64     order_stamp;
+
+  BpNode     *default_output;
+  guint64     default_output_stamp;
+
+  guint64     validated_stamp;
+  GError     *validate_error;
+
+  guint64     values_stamp;
+  guint64     grad_pass;
+  guint64     visit;
+
+  BpTrace    *trace;
+  gboolean    record_trace;
+
+  BpTensor   *scratch[BP_OP_MAX_INPUTS];
+  BpTensor   *ones;          /* UG for computing LG; always all ones */
+};
+
+/* bp-graph-order.c */
+void      _bp_graph_ensure_order   (BpGraph *self);
+/* Whether dst is src or an ancestor of src; on success leaves
+ * visit_from links from dst back to src. */
+gboolean  _bp_graph_reaches        (BpGraph *self, BpNode *src, BpNode *dst);
+
+G_END_DECLS
