@@ -86,7 +86,7 @@ test_history_alone (void)
   attrs.axis = 0;
   g_assert_true (bp_history_set_attrs (history, n, &attrs, &error));
   g_assert_no_error (error);
-  g_assert_true (bp_history_infer_shape (graph, n, &rows, &cols, &error));
+  g_assert_cmpint (bp_graph_infer_shape (graph, n, &rows, &cols, &error), ==, BP_SHAPE_KNOWN);
   g_assert_cmpuint (rows, ==, 1);
   g_assert_cmpuint (cols, ==, 1);
   bp_history_set_output (history, bp_graph_lookup (graph, "apple_price"));

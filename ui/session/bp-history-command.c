@@ -121,15 +121,18 @@ _bp_history_node_snapshot_take (NodeSnapshot *s,
     }
 }
 
-/* Creates the node of a snapshot, without its edges. */
+/* Creates the node of a snapshot at `index` of the graph's order,
+ * without its edges. */
 static BpNode *
 node_snapshot_restore (const NodeSnapshot *s,
-                       BpGraph            *graph)
+                       BpGraph            *graph,
+                       guint               index)
 {
   g_autoptr(GError) error = NULL;
   BpNode *node;
 
-  node = bp_graph_add_node (graph, s->id, s->op->name, &error);
+  index = MIN (index, bp_graph_get_n_nodes (graph));
+  node = bp_graph_insert_node (graph, s->id, s->op->name, index, &error);
   if (node == NULL)
     {
       g_warning ("history: cannot restore node “%s”: %s", s->id, error->message);
@@ -153,7 +156,8 @@ nodes_restore (NodesCommand *self,
   gboolean ok = TRUE;
 
   for (guint i = 0; i < self->nodes->len; i++)
-    if (node_snapshot_restore (&g_array_index (self->nodes, NodeSnapshot, i), graph) == NULL)
+    if (node_snapshot_restore (&g_array_index (self->nodes, NodeSnapshot, i), graph,
+                               bp_graph_get_n_nodes (graph)) == NULL)
       ok = FALSE;
 
   /* Edges once every restored node exists: they may point at each other. */
@@ -233,96 +237,34 @@ connect_edge_snapshot (const EdgeSnapshot *e,
 
 /* Undoing a delete puts the nodes back where they were in the graph's
  * order (documents list nodes in that order, so undo must give the same
- * file back). The graph only appends, so the nodes after the first
- * restored one are taken out and appended again, edges included. */
+ * file back): in increasing index order, each index is right once the
+ * nodes before it are back. */
 static gboolean
 nodes_restore_in_place (NodesCommand *self,
                         BpGraph      *graph)
 {
-  g_autoptr(GArray) tail = NULL;
-  g_autoptr(GArray) tail_edges = NULL;
   g_autofree char *output_id = NULL;
-  guint first, n, next_deleted = 0, next_tail = 0;
   gboolean ok = TRUE;
   BpNode *output;
 
   if (self->nodes->len == 0)
     return TRUE;
 
-  first = g_array_index (self->nodes, NodeSnapshot, 0).index;
-  n = bp_graph_get_n_nodes (graph);
-  first = MIN (first, n);
-
-  tail = g_array_new (FALSE, TRUE, sizeof (NodeSnapshot));
-  g_array_set_clear_func (tail, node_snapshot_clear);
-  tail_edges = g_array_new (FALSE, TRUE, sizeof (EdgeSnapshot));
-  g_array_set_clear_func (tail_edges, edge_snapshot_clear);
-
   output = bp_graph_get_output (graph);
   output_id = self->output ? g_strdup (self->output)
                            : output ? g_strdup (bp_node_get_id (output)) : NULL;
 
-  for (guint i = first; i < n; i++)
+  for (guint i = 0; i < self->nodes->len; i++)
     {
-      NodeSnapshot s;
+      const NodeSnapshot *s = &g_array_index (self->nodes, NodeSnapshot, i);
 
-      _bp_history_node_snapshot_take (&s, bp_graph_get_node (graph, i));
-      g_array_append_val (tail, s);
-    }
-  /* Edges into the tail from nodes that stay where they are. */
-  for (guint i = 0; i < first; i++)
-    {
-      BpNode *node = bp_graph_get_node (graph, i);
-      guint n_inputs = MIN (bp_node_get_n_inputs (node), BP_OP_MAX_INPUTS);
-
-      for (guint slot = 0; slot < n_inputs; slot++)
-        {
-          BpNode *in = bp_node_get_input (node, slot);
-          guint k;
-
-          if (in == NULL)
-            continue;
-          for (k = first; k < n; k++)
-            if (bp_graph_get_node (graph, k) == in)
-              break;
-          if (k < n)
-            {
-              EdgeSnapshot e;
-
-              e.consumer = g_strdup (bp_node_get_id (node));
-              e.slot = slot;
-              e.src = g_strdup (bp_node_get_id (in));
-              g_array_append_val (tail_edges, e);
-            }
-        }
-    }
-
-  for (guint i = n; i > first; i--)
-    bp_graph_remove_node (graph, bp_graph_get_node (graph, i - 1));
-
-  /* Merge the deleted nodes back between the others by their index. */
-  for (guint pos = first; next_deleted < self->nodes->len || next_tail < tail->len; pos++)
-    {
-      const NodeSnapshot *s;
-
-      if (next_deleted < self->nodes->len &&
-          (g_array_index (self->nodes, NodeSnapshot, next_deleted).index <= pos ||
-           next_tail >= tail->len))
-        s = &g_array_index (self->nodes, NodeSnapshot, next_deleted++);
-      else
-        s = &g_array_index (tail, NodeSnapshot, next_tail++);
-      if (node_snapshot_restore (s, graph) == NULL)
+      if (node_snapshot_restore (s, graph, s->index) == NULL)
         ok = FALSE;
     }
-
   for (guint i = 0; i < self->nodes->len; i++)
     ok &= connect_snapshot_inputs (&g_array_index (self->nodes, NodeSnapshot, i), graph);
-  for (guint i = 0; i < tail->len; i++)
-    ok &= connect_snapshot_inputs (&g_array_index (tail, NodeSnapshot, i), graph);
   for (guint i = 0; i < self->edges->len; i++)
     ok &= connect_edge_snapshot (&g_array_index (self->edges, EdgeSnapshot, i), graph);
-  for (guint i = 0; i < tail_edges->len; i++)
-    ok &= connect_edge_snapshot (&g_array_index (tail_edges, EdgeSnapshot, i), graph);
 
   if (output_id != NULL)
     {

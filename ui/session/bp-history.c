@@ -57,153 +57,6 @@ static guint signals[N_SIGNALS];
 
 /* --- output --- */
 
-/* --- group --- */
-
-/* --- shapes --- */
-
-typedef struct
-{
-  guint  rows;
-  guint  cols;
-  char  *error;   /* a shape error here or upstream */
-} ShapeInfo;
-
-static void
-shape_info_free (gpointer data)
-{
-  ShapeInfo *info = data;
-
-  g_free (info->error);
-  g_free (info);
-}
-
-static const ShapeInfo *
-infer_node (GHashTable *memo,
-            BpNode     *node,
-            guint       depth)
-{
-  ShapeInfo *info = g_hash_table_lookup (memo, node);
-  const BpOp *op;
-  guint in_rows[BP_OP_MAX_INPUTS] = { 0 };
-  guint in_cols[BP_OP_MAX_INPUTS] = { 0 };
-  guint n_inputs;
-  gboolean known = TRUE;
-  g_autoptr(GError) error = NULL;
-
-  if (info != NULL)
-    return info;
-
-  info = g_new0 (ShapeInfo, 1);
-  g_hash_table_insert (memo, node, info);
-  op = bp_node_get_op (node);
-
-  if (bp_op_is_leaf (op))
-    {
-      BpTensor *value = bp_node_get_value (node);
-
-      if (value != NULL)
-        {
-          info->rows = value->rows;
-          info->cols = value->cols;
-        }
-      return info;
-    }
-
-  /* The graph refuses cycles, so the depth is bounded by the node count;
-   * the guard only protects the stack against a corrupt graph. */
-  if (depth > 100000)
-    return info;
-
-  n_inputs = MIN (bp_node_get_n_inputs (node), BP_OP_MAX_INPUTS);
-  for (guint i = 0; i < n_inputs; i++)
-    {
-      BpNode *in = bp_node_get_input (node, i);
-      const ShapeInfo *in_info;
-
-      if (in == NULL)
-        {
-          known = FALSE;
-          continue;
-        }
-      in_info = infer_node (memo, in, depth + 1);
-      if (in_info->error != NULL)
-        {
-          /* Only the node where shapes first fail carries the message. */
-          info->error = g_strdup ("");
-          return info;
-        }
-      if (in_info->rows == 0)
-        known = FALSE;
-      in_rows[i] = in_info->rows;
-      in_cols[i] = in_info->cols;
-    }
-
-  if (!known || op->shape == NULL)
-    return info;
-
-  if (!op->shape (bp_node_get_attrs (node), in_rows, in_cols,
-                  &info->rows, &info->cols, &error))
-    {
-      info->rows = info->cols = 0;
-      info->error = g_strdup_printf ("%s: %s", bp_node_get_id (node),
-                                     error ? error->message : _("shapes do not fit"));
-    }
-  return info;
-}
-
-static GHashTable *
-infer_all (BpGraph *graph)
-{
-  GHashTable *memo = g_hash_table_new_full (NULL, NULL, NULL, shape_info_free);
-  guint n = bp_graph_get_n_nodes (graph);
-
-  for (guint i = 0; i < n; i++)
-    infer_node (memo, bp_graph_get_node (graph, i), 0);
-  return memo;
-}
-
-gboolean
-bp_history_infer_shape (BpGraph  *graph,
-                        BpNode   *node,
-                        guint    *rows,
-                        guint    *cols,
-                        GError  **error)
-{
-  g_autoptr(GHashTable) memo = NULL;
-  const ShapeInfo *info;
-  const ShapeInfo *bad = NULL;
-
-  g_return_val_if_fail (BP_IS_GRAPH (graph), FALSE);
-  g_return_val_if_fail (node != NULL, FALSE);
-
-  memo = g_hash_table_new_full (NULL, NULL, NULL, shape_info_free);
-  info = infer_node (memo, node, 0);
-  if (rows)
-    *rows = info->rows;
-  if (cols)
-    *cols = info->cols;
-  if (info->error == NULL)
-    return TRUE;
-
-  /* Find the node upstream where it first failed. */
-  {
-    GHashTableIter iter;
-    gpointer value;
-
-    g_hash_table_iter_init (&iter, memo);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      {
-        const ShapeInfo *i = value;
-
-        if (i->error != NULL && i->error[0] != '\0')
-          bad = i;
-      }
-  }
-  g_set_error_literal (error, BP_ERROR, BP_ERROR_SHAPE,
-                       bad ? bad->error : _("shapes do not fit"));
-  return FALSE;
-}
-
 /* --- the history --- */
 
 static void
@@ -781,7 +634,26 @@ bp_history_delete_nodes (BpHistory     *self,
   bp_history_push (self, (Command *) cmd);
 }
 
-/* Connects tentatively and refuses if a node's shapes stop fitting. */
+/* The nodes whose shapes do not fit (here or upstream). */
+static GHashTable *
+dup_shape_errors (BpGraph *graph)
+{
+  GHashTable *bad = g_hash_table_new (NULL, NULL);
+  guint n = bp_graph_get_n_nodes (graph);
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      if (bp_graph_infer_shape (graph, node, NULL, NULL, NULL) == BP_SHAPE_ERROR)
+        g_hash_table_add (bad, node);
+    }
+  return bad;
+}
+
+/* Connects tentatively and refuses if a node's shapes stop fitting; the
+ * message is the engine's, of the node the user aimed at when it is one
+ * of the new failures. */
 static gboolean
 check_shapes_after (BpGraph  *graph,
                     BpNode   *src,
@@ -789,50 +661,40 @@ check_shapes_after (BpGraph  *graph,
                     guint     slot,
                     GError  **error)
 {
-  g_autoptr(GHashTable) before = infer_all (graph);
-  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GHashTable) before = dup_shape_errors (graph);
+  g_autoptr(GError) shape_error = NULL;
   BpNode *old_src = bp_node_get_input (dst, slot);
-  const char *message = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
+  BpNode *failed = NULL;
+  guint n;
 
   if (!bp_graph_connect (graph, src, dst, slot, error))
     return FALSE;
-  after = infer_all (graph);
 
-  /* Prefer the message of dst itself, the node the user aimed at. */
-  {
-    const ShapeInfo *info = g_hash_table_lookup (after, dst);
-    const ShapeInfo *was = g_hash_table_lookup (before, dst);
-
-    if (info != NULL && info->error != NULL && info->error[0] != '\0' &&
-        (was == NULL || was->error == NULL || was->error[0] == '\0'))
-      message = info->error;
-  }
-
-  g_hash_table_iter_init (&iter, after);
-  while (message == NULL && g_hash_table_iter_next (&iter, &key, &value))
+  if (bp_graph_infer_shape (graph, dst, NULL, NULL, NULL) == BP_SHAPE_ERROR &&
+      !g_hash_table_contains (before, dst))
+    failed = dst;
+  n = bp_graph_get_n_nodes (graph);
+  for (guint i = 0; failed == NULL && i < n; i++)
     {
-      const ShapeInfo *info = value;
-      const ShapeInfo *was = g_hash_table_lookup (before, key);
+      BpNode *node = bp_graph_get_node (graph, i);
 
-      if (info->error != NULL && info->error[0] != '\0' &&
-          (was == NULL || was->error == NULL || was->error[0] == '\0'))
-        message = info->error;
+      if (!g_hash_table_contains (before, node) &&
+          bp_graph_infer_shape (graph, node, NULL, NULL, NULL) == BP_SHAPE_ERROR)
+        failed = node;
     }
+  if (failed == NULL)
+    return TRUE;
 
-  if (message != NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_SHAPE,
-                   _("Cannot connect %s to %s: %s"),
-                   bp_node_get_id (src), bp_node_get_id (dst), message);
-      if (old_src != NULL)
-        bp_graph_connect (graph, old_src, dst, slot, NULL);
-      else
-        bp_graph_disconnect (graph, dst, slot);
-      return FALSE;
-    }
-  return TRUE;
+  bp_graph_infer_shape (graph, failed, NULL, NULL, &shape_error);
+  g_set_error (error, BP_ERROR, BP_ERROR_SHAPE,
+               _("Cannot connect %s to %s: %s"),
+               bp_node_get_id (src), bp_node_get_id (dst),
+               shape_error != NULL ? shape_error->message : _("shapes do not fit"));
+  if (old_src != NULL)
+    bp_graph_connect (graph, old_src, dst, slot, NULL);
+  else
+    bp_graph_disconnect (graph, dst, slot);
+  return FALSE;
 }
 
 gboolean
@@ -1053,7 +915,7 @@ bp_history_set_attrs (BpHistory     *self,
   old = *bp_node_get_attrs (node);
   if (!bp_node_set_attrs (node, attrs, error))
     return FALSE;
-  if (memcmp (&old, bp_node_get_attrs (node), sizeof old) == 0)
+  if (bp_attrs_equal (&old, bp_node_get_attrs (node)))
     return TRUE;
 
   cmd = g_new0 (AttrsCommand, 1);

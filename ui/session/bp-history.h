@@ -133,14 +133,4 @@ gboolean    bp_history_arrange         (BpHistory           *self,
                                         gpointer             user_data,
                                         GError             **error);
 
-/* The output shape `node` would have, inferred from the leaves' values
- * through the ops' shape rules. When it cannot be known (an input is
- * unconnected upstream) returns TRUE with 0×0; FALSE with BP_ERROR_SHAPE
- * when the shapes do not fit somewhere upstream. */
-gboolean    bp_history_infer_shape     (BpGraph  *graph,
-                                        BpNode   *node,
-                                        guint    *rows,
-                                        guint    *cols,
-                                        GError  **error);
-
 G_END_DECLS
