@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "bp-ui-test.h"
+#include "bp-node-inspector-private.h"
 #include "bp-window-private.h"
 
 static char *tmp_dir;
@@ -350,14 +351,14 @@ test_quiz (void)
   bp_ui_test_spin ();
   g_assert_false (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
   /* Nor does the window's own gradient row. */
-  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "?");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->grad_label), ==, "?");
   g_assert_cmpint (bp_teach_panel_submit_answer (panel, BP_QUIZ_GRAD, "100"), ==, BP_QUIZ_ANSWER_WRONG);
   g_assert_true (contains (bp_teach_panel_get_quiz_text (panel), "∂z/∂x = y"));
   g_assert_cmpint (bp_teach_panel_submit_answer (panel, BP_QUIZ_GRAD, "2.2"), ==, BP_QUIZ_ANSWER_RIGHT);
   g_assert_true (contains (bp_teach_panel_get_quiz_text (panel), "✓"));
   g_assert_true (contains (bp_teach_panel_get_chain_text (panel), "2.2"));
   g_assert_cmpuint (bp_quiz_get_n_solved (quiz), ==, 1);
-  g_assert_cmpstr (gtk_label_get_label (window->grad_label), !=, "?");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->grad_label), !=, "?");
 
   /* On the canvas (also in presentation mode): a popover on the node. */
   {

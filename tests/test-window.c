@@ -8,6 +8,7 @@
 #include "bp-autosave.h"
 #include "bp-examples.h"
 #include "bp-ui-test.h"
+#include "bp-node-inspector-private.h"
 #include "bp-window-private.h"
 
 static char *tmp_dir;
@@ -618,20 +619,20 @@ test_window_panel_follows_player (void)
 
   bp_session_set_position (bp_player_get_session (player), bp_session_get_n_forward (bp_player_get_session (player)));
   bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
-  g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "100");
-  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "—");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->value_label), ==, "100");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->grad_label), ==, "—");
 
   /* Stepping selects the step's node: look at apple again each time. */
   bp_session_set_position (bp_player_get_session (player), (guint) apple_back);
   bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
-  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "—");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->grad_label), ==, "—");
   bp_session_set_position (bp_player_get_session (player), (guint) apple_back + 1);
   bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (graph, "apple"));
-  g_assert_cmpstr (gtk_label_get_label (window->grad_label), ==, "2.2");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->grad_label), ==, "2.2");
 
   bp_session_set_position (bp_player_get_session (player), 0);
   bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_get_output (graph));
-  g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "—");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->value_label), ==, "—");
 
   destroy_window (window);
 }
@@ -652,30 +653,30 @@ test_window_value_editor (void)
   g_assert_cmpfloat_with_epsilon (bp_node_get_value (output)->data[0], 220.0, 1e-9);
 
   bp_session_select_node (bp_canvas_get_session (window->canvas), apple);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->value_editor)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->value_entry)), ==, "100");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->inspector->value_editor)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window->inspector->value_entry)), ==, "100");
 
-  gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "250");
-  g_signal_emit_by_name (window->value_entry, "activate");
+  gtk_editable_set_text (GTK_EDITABLE (window->inspector->value_entry), "250");
+  g_signal_emit_by_name (window->inspector->value_entry, "activate");
   apple = bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple");
   output = bp_graph_get_output (bp_session_get_graph (bp_canvas_get_session (window->canvas)));
   g_assert_cmpfloat_with_epsilon (bp_node_get_value (apple)->data[0], 250.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (bp_node_get_value (output)->data[0], 550.0, 1e-9);
-  g_assert_cmpstr (gtk_label_get_label (window->value_label), ==, "250");
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->value_label), ==, "250");
   g_assert_false (bp_window_is_clean (window));
 
-  gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "[[1, 2], [3]");
-  g_signal_emit_by_name (window->value_entry, "activate");
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->value_error)));
-  g_assert_cmpstr (gtk_label_get_label (window->value_error), !=, "");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->value_entry), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (window->inspector->value_entry), "[[1, 2], [3]");
+  g_signal_emit_by_name (window->inspector->value_entry, "activate");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->inspector->value_error)));
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->value_error), !=, "");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window->inspector->value_entry), "error"));
   value = bp_node_get_value (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple"));
   g_assert_true (bp_tensor_is_scalar (value));
   g_assert_cmpfloat_with_epsilon (value->data[0], 250.0, 1e-9);
 
   /* Typing again clears the complaint. */
-  gtk_editable_set_text (GTK_EDITABLE (window->value_entry), "3");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->value_error)));
+  gtk_editable_set_text (GTK_EDITABLE (window->inspector->value_entry), "3");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->inspector->value_error)));
 
   destroy_window (window);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "bp-canvas.h"
+#include "bp-node-inspector.h"
 #include "bp-player-bar.h"
 #include "bp-teach-panel.h"
 #include "bp-window.h"
@@ -28,14 +29,7 @@ struct _BpWindow
   BpCanvas             *canvas;
   GtkScrolledWindow    *side_scroller;
   GtkBox               *side_panel;
-  GtkLabel             *node_title;
-  GtkLabel             *node_subtitle;
-  GtkGrid              *node_grid;
-  GtkLabel             *value_label;
-  GtkLabel             *grad_label;
-  GtkBox               *value_editor;
-  GtkEntry             *value_entry;
-  GtkLabel             *value_error;
+  BpNodeInspector      *inspector;
   BpTeachPanel         *teach_panel;
   BpPlayerBar          *player_bar;
   GMenu                *recent_section;

@@ -21,8 +21,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_title       (BpWindow *self);
-static void update_side_panel  (BpWindow *self,
-                                gboolean  selection_changed);
 static void update_autosave    (BpWindow *self);
 
 /* --- helpers --- */
@@ -76,23 +74,6 @@ stop_autosave (BpWindow *self,
     bp_autosave_remove (self->autosave_file);
 }
 
-static char *
-describe_tensor (BpTensor *tensor)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *shape = NULL;
-
-  if (tensor == NULL)
-    return g_strdup ("—");
-
-  text = bp_tensor_to_string (tensor, 6);
-  if (bp_tensor_is_scalar (tensor))
-    return g_steal_pointer (&text);
-
-  shape = bp_tensor_shape_string (tensor->rows, tensor->cols);
-  return g_strdup_printf ("%s  (%s)", text, shape);
-}
-
 /* --- the document's state in the title and the side panel --- */
 
 static void
@@ -132,89 +113,6 @@ update_title (BpWindow *self)
 
   window_title = g_strdup_printf ("%s — %s", title, _("Backprop Studio"));
   gtk_window_set_title (GTK_WINDOW (self), window_title);
-}
-
-static void
-update_side_panel (BpWindow *self,
-                   gboolean  selection_changed)
-{
-  BpNode *node = NULL;
-  const BpOp *op;
-  gboolean leaf;
-  g_autofree char *value = NULL;
-  g_autofree char *grad = NULL;
-  g_autofree char *subtitle = NULL;
-  const char *node_error;
-  BpQuiz *quiz;
-  gboolean value_blank;
-  gboolean grad_blank;
-
-  node = bp_session_get_selected_node (self->session);
-
-  if (node == NULL)
-    {
-      guint n_selected = g_hash_table_size (bp_session_get_selection (self->session));
-
-      if (n_selected > 1)
-        {
-          g_autofree char *title = g_strdup_printf (ngettext ("%u Node Selected",
-                                                              "%u Nodes Selected",
-                                                              n_selected),
-                                                    n_selected);
-          gtk_label_set_label (self->node_title, title);
-        }
-      else
-        gtk_label_set_label (self->node_title, _("No Node Selected"));
-      gtk_label_set_label (self->node_subtitle,
-                           _("Click a node to see its value and gradient; "
-                             "double-click a leaf to change its value."));
-      gtk_widget_set_visible (GTK_WIDGET (self->node_grid), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->value_editor), FALSE);
-      return;
-    }
-
-  op = bp_node_get_op (node);
-  leaf = bp_op_is_leaf (op);
-  /* A quiz blank stays a blank here too, and a number shows only once
-   * the pass has reached it: the panel never gives away a gradient the
-   * class has not reached yet. */
-  quiz = bp_session_get_quiz (self->session);
-  value_blank = bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE);
-  grad_blank = bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD);
-  value = value_blank ? g_strdup ("?")
-        : bp_session_is_revealed (self->session, node, BP_QUIZ_VALUE)
-        ? describe_tensor (bp_node_get_value (node)) : g_strdup ("—");
-  grad = grad_blank ? g_strdup ("?")
-       : bp_session_is_revealed (self->session, node, BP_QUIZ_GRAD)
-       ? describe_tensor (bp_node_get_grad (node)) : g_strdup ("—");
-
-  node_error = bp_node_get_error (node);
-  if (node_error != NULL)
-    subtitle = g_strdup (node_error);
-  else if (leaf)
-    subtitle = g_strdup_printf (_("%s — a leaf: %s"), bp_node_get_id (node), op->name);
-  else
-    subtitle = g_strdup_printf ("%s — %s (%s)", bp_node_get_id (node),
-                                op->title ? _(op->title) : op->name, op->symbol);
-
-  gtk_label_set_label (self->node_title, bp_node_get_label (node));
-  gtk_label_set_label (self->node_subtitle, subtitle);
-  gtk_label_set_label (self->value_label, value);
-  gtk_label_set_label (self->grad_label, grad);
-  gtk_widget_set_visible (GTK_WIDGET (self->node_grid), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->value_editor), leaf && !value_blank);
-
-  /* Keep what the user is typing; refresh it otherwise (undo, new node). */
-  if (leaf && !value_blank && (selection_changed ||
-               !gtk_widget_has_focus (GTK_WIDGET (self->value_entry))))
-    {
-      BpTensor *tensor = bp_node_get_value (node);
-      g_autofree char *text = tensor ? bp_tensor_to_string (tensor, BP_FORMAT_EXACT) : g_strdup ("0");
-
-      gtk_editable_set_text (GTK_EDITABLE (self->value_entry), text);
-      gtk_widget_set_visible (GTK_WIDGET (self->value_error), FALSE);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->value_entry), "error");
-    }
 }
 
 /* --- autosave --- */
@@ -271,7 +169,6 @@ session_changed_cb (BpWindow  *self,
                     BpSession *session)
 {
   self->change_serial++;
-  update_side_panel (self, FALSE);
   document_state_changed (self);
 }
 
@@ -294,21 +191,6 @@ canvas_message_cb (BpWindow   *self,
 }
 
 static void
-session_selection_changed_cb (BpWindow  *self,
-                              BpSession *session)
-{
-  update_side_panel (self, TRUE);
-}
-
-/* The quiz's blanks or the position in the pass changed. */
-static void
-teaching_changed_cb (BpWindow *self,
-                     GObject  *source)
-{
-  update_side_panel (self, FALSE);
-}
-
-static void
 style_notify_dark_cb (BpWindow        *self,
                       GParamSpec      *pspec,
                       AdwStyleManager *style_manager)
@@ -320,37 +202,6 @@ style_notify_dark_cb (BpWindow        *self,
     gtk_widget_add_css_class (GTK_WIDGET (self), "dark");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "dark");
-}
-
-static void
-value_entry_activate_cb (BpWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  BpNode *node;
-  const char *text;
-
-  if (!(node = bp_session_get_selected_node (self->session)) ||
-      !bp_op_is_leaf (bp_node_get_op (node)))
-    return;
-
-  text = gtk_editable_get_text (GTK_EDITABLE (self->value_entry));
-  if (!bp_history_set_value_text (bp_session_get_history (self->session), node, text, &error))
-    {
-      /* Never applied: say why next to the entry. */
-      gtk_label_set_label (self->value_error, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->value_error), TRUE);
-      gtk_widget_add_css_class (GTK_WIDGET (self->value_entry), "error");
-      return;
-    }
-
-  update_side_panel (self, TRUE);
-}
-
-static void
-value_entry_changed_cb (BpWindow *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->value_error), FALSE);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->value_entry), "error");
 }
 
 static void
@@ -707,26 +558,18 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_scroller);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, node_title);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, node_subtitle);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, node_grid);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_label);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, grad_label);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_editor);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_entry);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, value_error);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, teach_panel);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, player_bar);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, examples_section);
-  gtk_widget_class_bind_template_callback (widget_class, value_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, canvas_message_cb);
-  gtk_widget_class_bind_template_callback (widget_class, value_entry_changed_cb);
 
   _bp_window_class_actions_init (klass);
   _bp_window_teach_class_init (widget_class);
 
   g_type_ensure (BP_TYPE_CANVAS);
+  g_type_ensure (BP_TYPE_NODE_INSPECTOR);
   g_type_ensure (BP_TYPE_PLAYER_BAR);
   g_type_ensure (BP_TYPE_TEACH_PANEL);
 }
@@ -761,6 +604,7 @@ bp_window_init (BpWindow *self)
   bp_canvas_set_session (self->canvas, self->session);
   bp_canvas_set_player (self->canvas, self->player);
   bp_player_bar_set_player (self->player_bar, self->player);
+  bp_node_inspector_set_session (self->inspector, self->session);
   bp_teach_panel_set_session (self->teach_panel, self->session);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "player",
                                   bp_player_bar_get_actions (self->player_bar));
@@ -772,12 +616,6 @@ bp_window_init (BpWindow *self)
                            G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::title",
                            G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "selection-changed",
-                           G_CALLBACK (session_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "position-changed",
-                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (bp_session_get_quiz (self->session), "changed",
-                           G_CALLBACK (teaching_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
@@ -813,7 +651,6 @@ bp_window_init (BpWindow *self)
   _bp_window_teach_init (self);
 
   update_title (self);
-  update_side_panel (self, TRUE);
   _bp_window_actions_update (self);
 }
 
@@ -1106,7 +943,6 @@ bp_window_set_document (BpWindow   *self,
   /* Open on the book's first figure: every value computed. */
   bp_session_set_position (self->session, bp_session_get_n_forward (self->session));
 
-  update_side_panel (self, TRUE);
   document_state_changed (self);
 }
 
