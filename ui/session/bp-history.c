@@ -276,13 +276,6 @@ bp_history_get_document (BpHistory *self)
   return self->document;
 }
 
-BpGraph *
-bp_history_get_graph (BpHistory *self)
-{
-  g_return_val_if_fail (BP_IS_HISTORY (self), NULL);
-  return self->graph;
-}
-
 gboolean
 bp_history_can_undo (BpHistory *self)
 {

@@ -39,7 +39,6 @@ typedef gboolean (*BpHistoryLayoutFunc) (BpGraph   *graph,
 BpHistory  *bp_history_new             (void);
 /* Starts over on `graph` (may be NULL): clears both stacks, marks clean. */
 void        bp_history_set_graph       (BpHistory *self, BpGraph *graph);
-BpGraph    *bp_history_get_graph       (BpHistory *self);
 /* The document of the graph, whose per-node data keyed by id (the quiz
  * blanks) follow renames and their undo; may be NULL. Set it after the
  * graph (bp_history_set_graph() forgets it when the graph differs). */

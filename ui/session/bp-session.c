@@ -687,14 +687,6 @@ bp_session_get_selected_node (BpSession *self)
   return key;
 }
 
-gboolean
-bp_session_is_selected (BpSession *self,
-                        BpNode    *node)
-{
-  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
-  return g_hash_table_contains (self->selection, node);
-}
-
 void
 bp_session_select (BpSession     *self,
                    BpNode *const *nodes,

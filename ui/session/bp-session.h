@@ -107,7 +107,6 @@ gboolean       bp_session_is_reached        (BpSession   *self,
 GHashTable    *bp_session_get_selection     (BpSession *self);
 /* The single selected node, or NULL when none or several are. */
 BpNode        *bp_session_get_selected_node (BpSession *self);
-gboolean       bp_session_is_selected       (BpSession *self, BpNode *node);
 /* Selects exactly these nodes (none: n_nodes 0). */
 void           bp_session_select            (BpSession     *self,
                                              BpNode *const *nodes,

@@ -236,14 +236,6 @@ bp_player_bar_set_player (BpPlayerBar *self,
     update (self);
 }
 
-BpPlayer *
-bp_player_bar_get_player (BpPlayerBar *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER_BAR (self), NULL);
-
-  return self->player;
-}
-
 GActionGroup *
 bp_player_bar_get_actions (BpPlayerBar *self)
 {

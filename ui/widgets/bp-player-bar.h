@@ -19,7 +19,6 @@ G_DECLARE_FINAL_TYPE (BpPlayerBar, bp_player_bar, BP, PLAYER_BAR, GtkBox)
 
 GtkWidget    *bp_player_bar_new            (void);
 void          bp_player_bar_set_player     (BpPlayerBar *self, BpPlayer *player);
-BpPlayer     *bp_player_bar_get_player     (BpPlayerBar *self);
 GActionGroup *bp_player_bar_get_actions    (BpPlayerBar *self);
 /* The bar is always on screen (also in presentation mode), so popovers
  * that point at the canvas may be parented to it with

@@ -356,14 +356,6 @@ bp_player_set_widget (BpPlayer  *self,
   set_progress (self, 1.0);
 }
 
-GtkWidget *
-bp_player_get_widget (BpPlayer *self)
-{
-  g_return_val_if_fail (BP_IS_PLAYER (self), NULL);
-
-  return self->widget;
-}
-
 /* Jumps (no animation; pauses playback). */
 static void
 jump_to (BpPlayer *self,

@@ -25,7 +25,6 @@ BpSession     *bp_player_get_session        (BpPlayer *self);
 /* The widget the animation runs on (the canvas), or NULL. Borrowed: call
  * again with NULL before it goes. */
 void           bp_player_set_widget         (BpPlayer *self, GtkWidget *widget);
-GtkWidget     *bp_player_get_widget         (BpPlayer *self);
 
 /* 0…1 while the step just taken travels along its arrows, else 1. */
 double         bp_player_get_progress       (BpPlayer *self);

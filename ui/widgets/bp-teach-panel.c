@@ -658,7 +658,6 @@ bp_teach_panel_get_language (void)
   return _("en");
 }
 
-
 const char *
 bp_teach_panel_get_description_text (BpTeachPanel *self)
 {
@@ -894,13 +893,6 @@ bp_teach_panel_run_grad_check (BpTeachPanel  *self,
 }
 
 /* --- what the labels show --- */
-
-const char *
-bp_teach_panel_get_op_text (BpTeachPanel *self)
-{
-  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), NULL);
-  return gtk_label_get_label (self->op_label);
-}
 
 const char *
 bp_teach_panel_get_value_text (BpTeachPanel *self)

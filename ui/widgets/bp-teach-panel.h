@@ -40,7 +40,6 @@ BpQuizAnswer  bp_teach_panel_submit_answer    (BpTeachPanel *self,
                                                const char   *text);
 
 /* What the labels show (tests read them). */
-const char   *bp_teach_panel_get_op_text      (BpTeachPanel *self);
 const char   *bp_teach_panel_get_value_text   (BpTeachPanel *self);
 const char   *bp_teach_panel_get_chain_text   (BpTeachPanel *self);
 const char   *bp_teach_panel_get_expand_text  (BpTeachPanel *self);

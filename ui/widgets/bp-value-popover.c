@@ -168,13 +168,6 @@ bp_value_popover_set_text (BpValuePopover *self,
   bp_value_popover_validate (self);
 }
 
-const char *
-bp_value_popover_get_text (BpValuePopover *self)
-{
-  g_return_val_if_fail (BP_IS_VALUE_POPOVER (self), NULL);
-  return gtk_editable_get_text (GTK_EDITABLE (self->entry));
-}
-
 void
 bp_value_popover_set_error (BpValuePopover *self,
                             const char     *message)

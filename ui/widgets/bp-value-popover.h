@@ -21,7 +21,6 @@ void            bp_value_popover_set_node  (BpValuePopover *self,
                                             const char     *text);
 void            bp_value_popover_set_text  (BpValuePopover *self,
                                             const char     *text);
-const char     *bp_value_popover_get_text  (BpValuePopover *self);
 /* NULL clears the message. */
 void            bp_value_popover_set_error (BpValuePopover *self,
                                             const char     *message);

@@ -962,14 +962,6 @@ bp_window_get_file (BpWindow *self)
   return bp_session_get_file (self->session);
 }
 
-BpSession *
-bp_window_get_session (BpWindow *self)
-{
-  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
-
-  return self->session;
-}
-
 gboolean
 bp_window_open_file (BpWindow *self,
                      GFile    *file)

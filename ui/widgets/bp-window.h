@@ -18,8 +18,6 @@ void        bp_window_set_document      (BpWindow   *self,
                                          GFile      *file);
 BpDocument *bp_window_get_document      (BpWindow   *self);
 GFile      *bp_window_get_file          (BpWindow   *self);
-/* The model every view of the window observes. */
-BpSession  *bp_window_get_session       (BpWindow   *self);
 /* Loads `file` (.bpgraph or .bpx). On failure the current document stays
  * and the loader's message is shown; returns FALSE. */
 gboolean    bp_window_open_file         (BpWindow   *self,
