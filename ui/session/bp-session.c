@@ -44,6 +44,7 @@ enum {
 
 enum {
   DOCUMENT_CHANGED,
+  DOCUMENT_INFO_CHANGED,
   CHANGED,
   SELECTION_CHANGED,
   POSITION_CHANGED,
@@ -330,6 +331,9 @@ bp_session_class_init (BpSessionClass *klass)
   signals[DOCUMENT_CHANGED] =
     g_signal_new ("document-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[DOCUMENT_INFO_CHANGED] =
+    g_signal_new ("document-info-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
@@ -457,6 +461,22 @@ bp_session_set_title (BpSession  *self,
   /* Not in the undo history (like the quiz blanks), but unsaved. */
   self->quiz_dirty = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  update_modified (self);
+}
+
+void
+bp_session_set_description (BpSession  *self,
+                            const char *lang,
+                            const char *text)
+{
+  g_return_if_fail (BP_IS_SESSION (self));
+
+  if (self->document == NULL ||
+      g_strcmp0 (text, bp_document_get_description (self->document, lang)) == 0)
+    return;
+  bp_document_set_description (self->document, lang, text);
+  self->quiz_dirty = TRUE;
+  g_signal_emit (self, signals[DOCUMENT_INFO_CHANGED], 0);
   update_modified (self);
 }
 
@@ -882,6 +902,98 @@ bp_session_expand_layer (BpSession  *self,
   result = bp_graph_lookup (self->graph, self->expanded_id);
   bp_session_select_node (self, result);
   return result;
+}
+
+BpNode *
+bp_session_change_op (BpSession   *self,
+                      BpNode      *node,
+                      const char  *op_name,
+                      GError     **error)
+{
+  BpGraph *graph;
+  BpHistory *history;
+  const BpOp *op;
+  g_autofree char *id = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) consumers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) slots = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean was_output, ok = TRUE;
+  double x = 0, y = 0;
+  BpNode *added;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  g_return_val_if_fail (node != NULL && op_name != NULL, NULL);
+
+  graph = self->graph;
+  history = self->history;
+  if ((op = bp_op_lookup (op_name)) == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, _("Unknown operation “%s”"), op_name);
+      return NULL;
+    }
+  if (op == bp_node_get_op (node))
+    return node;
+
+  id = g_strdup (bp_node_get_id (node));
+  label = bp_node_has_label (node) ? g_strdup (bp_node_get_label (node)) : NULL;
+  was_output = bp_graph_get_output (graph) == node;
+  bp_node_get_position (node, &x, &y);
+  for (guint s = 0; s < bp_node_get_n_inputs (node); s++)
+    {
+      BpNode *in = bp_node_get_input (node, s);
+
+      g_ptr_array_add (inputs, in != NULL ? g_strdup (bp_node_get_id (in)) : NULL);
+    }
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *other = bp_graph_get_node (graph, i);
+
+      for (guint s = 0; s < bp_node_get_n_inputs (other); s++)
+        if (bp_node_get_input (other, s) == node)
+          {
+            g_ptr_array_add (consumers, g_strdup (bp_node_get_id (other)));
+            g_array_append_val (slots, s);
+          }
+    }
+
+  bp_session_select_node (self, NULL);
+  bp_history_begin_group (history, _("Change Operation"));
+  bp_history_delete_nodes (history, &node, 1);
+  node = NULL;
+  added = bp_history_add_node (history, op_name, x, y, error);
+  ok = added != NULL && bp_history_rename_node (history, added, id, error);
+  if (ok && label != NULL)
+    bp_history_set_label (history, added, label);
+  /* Inputs as far as the new arity goes; a refused one (shapes) is let
+   * go rather than failing the whole change. */
+  for (guint s = 0; ok && s < inputs->len && s < bp_node_get_n_inputs (added); s++)
+    {
+      const char *in_id = g_ptr_array_index (inputs, s);
+      BpNode *in = in_id != NULL ? bp_graph_lookup (graph, in_id) : NULL;
+
+      if (in != NULL)
+        bp_history_connect (history, in, added, s, NULL);
+    }
+  for (guint i = 0; ok && i < consumers->len; i++)
+    {
+      BpNode *consumer = bp_graph_lookup (graph, g_ptr_array_index (consumers, i));
+
+      if (consumer != NULL)
+        bp_history_connect (history, added, consumer, g_array_index (slots, guint, i), NULL);
+    }
+  if (ok && was_output)
+    bp_history_set_output (history, added);
+  bp_history_end_group (history);
+
+  if (!ok)
+    {
+      bp_history_undo (history);
+      return NULL;
+    }
+  added = bp_graph_lookup (graph, id);
+  bp_session_select_node (self, added);
+  return added;
 }
 
 const char *

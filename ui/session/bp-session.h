@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  * Views send commands (the history's edits, bp_session_select(),
  * bp_session_set_position()) and redraw on the signals:
  *   "document-changed"  another document: everything changed
+ *   "document-info-changed" its title or explanation changed
  *   "changed" (flags)   an edit; BpSessionChange says what it touched, and
  *                       when it touched the passes they were run again
  *                       before the signal
@@ -123,6 +124,19 @@ void           bp_session_set_layout_func   (BpSession           *self,
                                              BpHistoryLayoutFunc  layout,
                                              gpointer             user_data,
                                              GDestroyNotify       destroy);
+/* Gives `node` another op as one undoable edit ("Change Operation"): the
+ * node keeps its id, label, place and the connections the new op's arity
+ * allows (inputs beyond it are let go; consumers stay). Returns the node
+ * now bearing the id. */
+BpNode        *bp_session_change_op         (BpSession  *self,
+                                             BpNode     *node,
+                                             const char *op_name,
+                                             GError    **error);
+/* The document's explanation in `lang` ("en", "ko"), saved, unsaved until
+ * then (not in the undo history, like the title). */
+void           bp_session_set_description   (BpSession  *self,
+                                             const char *lang,
+                                             const char *text);
 /* Lays the whole graph out as one undoable edit. */
 gboolean       bp_session_arrange           (BpSession  *self,
                                              GError    **error);

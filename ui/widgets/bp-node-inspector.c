@@ -5,6 +5,73 @@
 
 G_DEFINE_FINAL_TYPE (BpNodeInspector, bp_node_inspector, GTK_TYPE_BOX)
 
+/* The axis choices, in the order of the axis row. */
+static const int axes[] = { -1, 0, 1 };
+
+static BpNode *
+selected_node (BpNodeInspector *self)
+{
+  return self->session != NULL ? bp_session_get_selected_node (self->session) : NULL;
+}
+
+static void
+show_edit_error (BpNodeInspector *self,
+                 const char      *message)
+{
+  gtk_label_set_label (self->edit_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_error), message != NULL);
+}
+
+/* The user is typing in `row`: keep the text. */
+static gboolean
+row_has_focus (GtkWidget *row)
+{
+  GtkRoot *root = gtk_widget_get_root (row);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
+}
+
+/* The rows that edit the node: label, id, op, the op's attributes and
+ * whether it is the graph's output. */
+static void
+update_edit_rows (BpNodeInspector *self,
+                  BpNode          *node)
+{
+  const BpOp *op;
+  const BpAttrs *attrs;
+  guint n_ops, index = GTK_INVALID_LIST_POSITION;
+  const BpOp *const *ops = bp_op_get_all (&n_ops);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_group), node != NULL);
+  if (node == NULL)
+    return;
+
+  op = bp_node_get_op (node);
+  attrs = bp_node_get_attrs (node);
+  self->updating = TRUE;
+  if (!row_has_focus (GTK_WIDGET (self->label_row)))
+    gtk_editable_set_text (GTK_EDITABLE (self->label_row),
+                           bp_node_has_label (node) ? bp_node_get_label (node) : "");
+  if (!row_has_focus (GTK_WIDGET (self->id_row)))
+    gtk_editable_set_text (GTK_EDITABLE (self->id_row), bp_node_get_id (node));
+  for (guint i = 0; i < n_ops; i++)
+    if (ops[i] == op)
+      index = i;
+  adw_combo_row_set_selected (self->op_row, index);
+  gtk_widget_set_visible (GTK_WIDGET (self->times_row), (op->attrs & BP_ATTR_TIMES) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->axis_row), (op->attrs & BP_ATTR_AXIS) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->power_row), (op->attrs & BP_ATTR_POWER) != 0);
+  gtk_spin_button_set_value (self->times_spin, attrs->times);
+  gtk_spin_button_set_value (self->power_spin, attrs->power);
+  for (guint i = 0; i < G_N_ELEMENTS (axes); i++)
+    if (axes[i] == attrs->axis)
+      adw_combo_row_set_selected (self->axis_row, i);
+  gtk_switch_set_active (self->output_switch,
+                         bp_graph_get_output (bp_session_get_graph (self->session)) == node);
+  self->updating = FALSE;
+}
+
 static char *
 describe_tensor (BpTensor *tensor)
 {
@@ -39,6 +106,10 @@ update (BpNodeInspector *self,
 
   if (self->session != NULL)
     node = bp_session_get_selected_node (self->session);
+
+  if (selection_changed)
+    show_edit_error (self, NULL);
+  update_edit_rows (self, node);
 
   if (node == NULL)
     {
@@ -152,6 +223,87 @@ value_entry_changed_cb (BpNodeInspector *self)
 }
 
 static void
+label_apply_cb (BpNodeInspector *self)
+{
+  BpNode *node = selected_node (self);
+
+  if (node == NULL || self->updating)
+    return;
+  bp_history_set_label (bp_session_get_history (self->session), node,
+                        gtk_editable_get_text (GTK_EDITABLE (self->label_row)));
+  show_edit_error (self, NULL);
+}
+
+static void
+id_apply_cb (BpNodeInspector *self)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *node = selected_node (self);
+
+  if (node == NULL || self->updating)
+    return;
+  if (!bp_history_rename_node (bp_session_get_history (self->session), node,
+                               gtk_editable_get_text (GTK_EDITABLE (self->id_row)), &error))
+    {
+      show_edit_error (self, error->message);
+      return;
+    }
+  show_edit_error (self, NULL);
+}
+
+static void
+op_selected_cb (BpNodeInspector *self)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *node = selected_node (self);
+  guint n_ops, selected = adw_combo_row_get_selected (self->op_row);
+  const BpOp *const *ops = bp_op_get_all (&n_ops);
+
+  if (node == NULL || self->updating || selected >= n_ops ||
+      ops[selected] == bp_node_get_op (node))
+    return;
+  if (bp_session_change_op (self->session, node, ops[selected]->name, &error) == NULL)
+    show_edit_error (self, error->message);
+}
+
+static void
+attrs_changed_cb (BpNodeInspector *self)
+{
+  g_autoptr(GError) error = NULL;
+  BpNode *node = selected_node (self);
+  BpAttrs attrs;
+  guint axis = adw_combo_row_get_selected (self->axis_row);
+
+  if (node == NULL || self->updating)
+    return;
+  attrs = *bp_node_get_attrs (node);
+  attrs.times = (guint) gtk_spin_button_get_value_as_int (self->times_spin);
+  attrs.power = gtk_spin_button_get_value (self->power_spin);
+  if (axis < G_N_ELEMENTS (axes))
+    attrs.axis = axes[axis];
+  if (bp_attrs_equal (&attrs, bp_node_get_attrs (node)))
+    return;
+  if (!bp_history_set_attrs (bp_session_get_history (self->session), node, &attrs, &error))
+    {
+      show_edit_error (self, error->message);
+      update_edit_rows (self, node);
+      return;
+    }
+  show_edit_error (self, NULL);
+}
+
+static void
+output_toggled_cb (BpNodeInspector *self)
+{
+  BpNode *node = selected_node (self);
+
+  if (node == NULL || self->updating)
+    return;
+  bp_history_set_output (bp_session_get_history (self->session),
+                         gtk_switch_get_active (self->output_switch) ? node : NULL);
+}
+
+static void
 bp_node_inspector_dispose (GObject *object)
 {
   BpNodeInspector *self = BP_NODE_INSPECTOR (object);
@@ -180,14 +332,48 @@ bp_node_inspector_class_init (BpNodeInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, value_editor);
   gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, value_entry);
   gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, value_error);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, edit_group);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, label_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, id_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, op_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, times_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, times_spin);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, axis_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, power_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, power_spin);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, output_row);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, output_switch);
+  gtk_widget_class_bind_template_child (widget_class, BpNodeInspector, edit_error);
   gtk_widget_class_bind_template_callback (widget_class, value_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, label_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, id_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, op_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, attrs_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, output_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, value_entry_changed_cb);
 }
 
 static void
 bp_node_inspector_init (BpNodeInspector *self)
 {
+  g_autoptr(GtkStringList) op_titles = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) axis_titles = gtk_string_list_new (NULL);
+  guint n_ops;
+  const BpOp *const *ops = bp_op_get_all (&n_ops);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < n_ops; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s (%s)", _(ops[i]->title), ops[i]->symbol);
+
+      gtk_string_list_append (op_titles, title);
+    }
+  adw_combo_row_set_model (self->op_row, G_LIST_MODEL (op_titles));
+  gtk_string_list_append (axis_titles, _("All elements"));
+  gtk_string_list_append (axis_titles, _("0 — down the rows"));
+  gtk_string_list_append (axis_titles, _("1 — along each row"));
+  adw_combo_row_set_model (self->axis_row, G_LIST_MODEL (axis_titles));
   update (self, TRUE);
 }
 
