@@ -178,8 +178,8 @@ history_changed_cb (BpSession *self,
 {
   BpSessionChange change = history_change;
   gboolean selection_changed;
+  gboolean ran = FALSE;
   guint old_position = self->position;
-  BpTrace *old_trace = self->trace;
 
   /* The expansion undo would take back is only the last edit. */
   if (self->expanded_id != NULL)
@@ -192,12 +192,16 @@ history_changed_cb (BpSession *self,
 
   selection_changed = prune_selection (self);
   if (change & (BP_SESSION_CHANGE_VALUES | BP_SESSION_CHANGE_STRUCTURE))
-    run_passes (self);
+    {
+      run_passes (self);
+      ran = TRUE;
+    }
 
   g_signal_emit (self, signals[CHANGED], 0, (guint) change);
   if (selection_changed)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
-  if (self->trace != old_trace || self->position != old_position)
+  /* A new trace is a new position in it, even at the same number. */
+  if (ran || self->position != old_position)
     emit_position_changed (self);
   update_modified (self);
 }

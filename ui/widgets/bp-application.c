@@ -124,8 +124,11 @@ bp_application_new_window_action (GSimpleAction *action,
                                   gpointer       user_data)
 {
   BpApplication *self = user_data;
+  BpWindow *window = bp_window_new (ADW_APPLICATION (self));
 
-  gtk_window_present (GTK_WINDOW (new_example_window (self)));
+  /* A new graph starts empty; the examples stay in the gallery. */
+  bp_window_new_document (window);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void

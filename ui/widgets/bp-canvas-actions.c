@@ -12,10 +12,6 @@ _bp_canvas_update_actions (BpCanvas *self)
   gboolean has_selection = self->session != NULL && g_hash_table_size (_bp_canvas_selection (self)) > 0;
   BpNode *single = self->session != NULL ? bp_session_get_selected_node (self->session) : NULL;
 
-  gtk_widget_action_set_enabled (widget, "canvas.undo",
-                                 self->history != NULL && bp_history_can_undo (self->history));
-  gtk_widget_action_set_enabled (widget, "canvas.redo",
-                                 self->history != NULL && bp_history_can_redo (self->history));
   gtk_widget_action_set_enabled (widget, "canvas.delete", has_selection);
   gtk_widget_action_set_enabled (widget, "canvas.nudge", has_selection);
   gtk_widget_action_set_enabled (widget, "canvas.select-all", has_graph);
@@ -81,22 +77,6 @@ delete_action (GtkWidget  *widget,
                GVariant   *param)
 {
   bp_canvas_delete_selection (BP_CANVAS (widget));
-}
-
-static void
-undo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  bp_history_undo (BP_CANVAS (widget)->history);
-}
-
-static void
-redo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  bp_history_redo (BP_CANVAS (widget)->history);
 }
 
 static void
@@ -193,8 +173,6 @@ _bp_canvas_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "canvas.zoom-fit", NULL, zoom_fit_action);
   gtk_widget_class_install_action (widget_class, "canvas.select-all", NULL, select_all_action);
   gtk_widget_class_install_action (widget_class, "canvas.delete", NULL, delete_action);
-  gtk_widget_class_install_action (widget_class, "canvas.undo", NULL, undo_action);
-  gtk_widget_class_install_action (widget_class, "canvas.redo", NULL, redo_action);
   gtk_widget_class_install_action (widget_class, "canvas.arrange", NULL, arrange_action);
   gtk_widget_class_install_action (widget_class, "canvas.add-node", NULL, add_node_action);
   gtk_widget_class_install_action (widget_class, "canvas.edit-value", NULL, edit_value_action);
@@ -212,10 +190,6 @@ _bp_canvas_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "canvas.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "canvas.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "canvas.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "canvas.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "canvas.arrange", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.add-node", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "canvas.edit-value", NULL);

@@ -298,6 +298,36 @@ bp_canvas_draw_diagram (BpCanvas *self,
   cairo_restore (cr);
 }
 
+/* An empty document says how to begin. */
+static void
+bp_canvas_draw_empty_hint (BpCanvas    *self,
+                           GtkSnapshot *snapshot,
+                           int          width,
+                           int          height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *markup = NULL;
+  GdkRGBA color;
+  int text_width, text_height;
+
+  markup = g_markup_printf_escaped ("<span size=\"x-large\" weight=\"bold\">%s</span>\n%s",
+                                    _("An Empty Graph"),
+                                    _("Double-click the canvas or press Ctrl+Shift+N to add a node.\n"
+                                      "Drag from a node’s output port to another’s input to connect them."));
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_set_width (layout, MAX (1, width - 48) * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  color = self->dark ? (GdkRGBA) { 1, 1, 1, 0.55 } : (GdkRGBA) { 0, 0, 0, 0.55 };
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (24, (height - text_height) / 2.0));
+  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
 void
 _bp_canvas_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
@@ -407,4 +437,6 @@ _bp_canvas_snapshot (GtkWidget   *widget,
   }
 
   bp_canvas_draw_overlay (self, snapshot, width, height);
+  if (self->graph != NULL && bp_graph_get_n_nodes (self->graph) == 0)
+    bp_canvas_draw_empty_hint (self, snapshot, width, height);
 }

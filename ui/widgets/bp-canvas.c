@@ -279,14 +279,6 @@ quiz_changed_cb (BpCanvas *self,
   _bp_canvas_invalidate_scene (self);
 }
 
-static void
-history_notify_cb (BpCanvas   *self,
-                   GParamSpec *pspec,
-                   BpHistory  *history)
-{
-  _bp_canvas_update_actions (self);
-}
-
 /* --- hit testing --- */
 
 /* --- gestures --- */
@@ -484,7 +476,6 @@ bp_canvas_set_session (BpCanvas  *self,
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
-      g_signal_handlers_disconnect_by_data (bp_session_get_history (self->session), self);
       g_signal_handlers_disconnect_by_data (bp_session_get_quiz (self->session), self);
       bp_session_set_layout_func (self->session, NULL, NULL, NULL);
     }
@@ -504,10 +495,6 @@ bp_canvas_set_session (BpCanvas  *self,
                             G_CALLBACK (session_selection_changed_cb), self);
   g_signal_connect_swapped (session, "position-changed",
                             G_CALLBACK (session_position_changed_cb), self);
-  g_signal_connect_swapped (self->history, "notify::can-undo",
-                            G_CALLBACK (history_notify_cb), self);
-  g_signal_connect_swapped (self->history, "notify::can-redo",
-                            G_CALLBACK (history_notify_cb), self);
   g_signal_connect_swapped (bp_session_get_quiz (session), "changed",
                             G_CALLBACK (quiz_changed_cb), self);
   session_document_changed_cb (self, session);

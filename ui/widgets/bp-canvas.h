@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (BpCanvas, bp_canvas, BP, CANVAS, GtkWidget)
  * Actions (canvas.*; bound keys in brackets):
  *   zoom-in [Ctrl+= Ctrl++], zoom-out [Ctrl+-], zoom-reset [Ctrl+0],
  *   zoom-fit [Ctrl+F… see bp-canvas.c], select-all [Ctrl+A], delete [Delete],
- *   undo [Ctrl+Z], redo [Ctrl+Shift+Z, Ctrl+Y], arrange, add-node (opens the
+ *   arrange, add-node (opens the
  *   palette), edit-value (popover on the selected leaf), nudge (dd: dx, dy)
  *   [arrows, Shift+arrows further — only while bp_canvas_get_arrows_nudge(),
  *   otherwise the keys go on to the window, where ←/→ step the player].

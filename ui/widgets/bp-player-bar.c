@@ -13,6 +13,7 @@ struct _BpPlayerBar
 
   /* Template Widgets */
   GtkButton          *play_button;
+  GtkButton          *backward_button;
   GtkLabel           *position_label;
   GtkDropDown        *speed_dropdown;
 
@@ -57,6 +58,26 @@ update (BpPlayerBar *self)
 
   set_enabled (self, "forward", n_forward > 0);
   set_enabled (self, "backward", n_steps > n_forward);
+  /* A greyed-out button says why. */
+  if (self->player != NULL && n_steps == n_forward)
+    {
+      BpGraph *graph = bp_session_get_graph (self->session);
+      const char *error = bp_session_get_error (self->session);
+
+      if (graph == NULL || bp_graph_get_n_nodes (graph) == 0)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->backward_button),
+                                     _("Nothing to run: the graph is empty"));
+      else if (bp_graph_get_output (graph) == NULL)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->backward_button),
+                                     _("No backward pass: the graph has no single output. "
+                                       "Choose one above the canvas or in the side panel."));
+      else
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->backward_button),
+                                     error != NULL ? error : _("No backward pass"));
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->backward_button),
+                                 _("Play the Backward Pass (B)"));
   set_enabled (self, "step", position < n_steps);
   set_enabled (self, "step-back", position > 0);
   set_enabled (self, "play", n_steps > 0);
@@ -176,6 +197,7 @@ bp_player_bar_class_init (BpPlayerBarClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/BackpropStudio/ui/bp-player-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, BpPlayerBar, play_button);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayerBar, backward_button);
   gtk_widget_class_bind_template_child (widget_class, BpPlayerBar, position_label);
   gtk_widget_class_bind_template_child (widget_class, BpPlayerBar, speed_dropdown);
   gtk_widget_class_set_css_name (widget_class, "playerbar");

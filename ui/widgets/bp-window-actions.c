@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define G_LOG_DOMAIN "bp-window-actions"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "bp-export.h"
@@ -322,6 +323,123 @@ bp_window_actions_close (GtkWidget  *widget,
   gtk_window_close (GTK_WINDOW (widget));
 }
 
+static void
+bp_window_actions_undo (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  bp_history_undo (bp_session_get_history (BP_WINDOW (widget)->session));
+}
+
+static void
+bp_window_actions_redo (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  bp_history_redo (bp_session_get_history (BP_WINDOW (widget)->session));
+}
+
+/* The header bar and the menu reach the canvas's view actions through
+ * these: the window holds the canvas. */
+static void
+bp_window_actions_zoom (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+  /* "win.zoom-fit" → "canvas.zoom-fit" */
+  g_autofree char *canvas_action = g_strconcat ("canvas.", action_name + strlen ("win."), NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->canvas), canvas_action, NULL);
+}
+
+static void
+bp_window_actions_set_output (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+  BpGraph *graph = bp_session_get_graph (self->session);
+  BpNode *node = graph != NULL ? bp_graph_lookup (graph, g_variant_get_string (param, NULL)) : NULL;
+
+  if (node != NULL)
+    {
+      bp_history_set_output (bp_session_get_history (self->session), node);
+      bp_session_select_node (self->session, node);
+    }
+}
+
+static void
+properties_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        BpWindow         *self)
+{
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkEditable *title = g_object_get_data (G_OBJECT (box), "title");
+  GtkTextView *description = g_object_get_data (G_OBJECT (box), "description");
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  if (g_strcmp0 (response, "apply") != 0)
+    return;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (description), &start, &end);
+  text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (description), &start, &end, FALSE);
+  bp_session_set_title (self->session, gtk_editable_get_text (title));
+  bp_session_set_description (self->session, bp_teach_panel_get_language (), text);
+}
+
+/* The document's title and its explanation (in the UI's language), the
+ * two things a teacher writes about a lesson. */
+static void
+bp_window_actions_properties (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+  BpDocument *document = bp_session_get_document (self->session);
+  const char *description = document != NULL
+                            ? bp_document_get_description (document, bp_teach_panel_get_language ())
+                            : NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *box, *title_label, *title, *description_label, *scroller, *view;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Document Properties"), NULL));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  title_label = gtk_label_new_with_mnemonic (_("_Title"));
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  title = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (title), bp_session_get_title (self->session)
+                                               ? bp_session_get_title (self->session) : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (title), TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title_label), title);
+  description_label = gtk_label_new_with_mnemonic (_("_Explanation shown in the side panel"));
+  gtk_label_set_xalign (GTK_LABEL (description_label), 0);
+  gtk_widget_set_margin_top (description_label, 6);
+  view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
+                            description != NULL ? description : "", -1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (description_label), view);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 120);
+  gtk_widget_add_css_class (scroller, "card");
+  gtk_box_append (GTK_BOX (box), title_label);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), description_label);
+  gtk_box_append (GTK_BOX (box), scroller);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "description", view);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "apply", _("_Apply"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "apply");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (properties_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* --- recent files --- */
 
 void
@@ -379,6 +497,12 @@ _bp_window_actions_update (BpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_nodes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 bp_history_can_undo (bp_session_get_history (self->session)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo",
+                                 bp_history_can_redo (bp_session_get_history (self->session)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_nodes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.properties", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pass", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", self->presenting);
   /* The placeholder of an empty recent menu. */
@@ -404,6 +528,14 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, bp_window_actions_export);
   gtk_widget_class_install_action (widget_class, "win.close", NULL, bp_window_actions_close);
   gtk_widget_class_install_action (widget_class, "win.no-recent", NULL, bp_window_actions_nothing);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, bp_window_actions_undo);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, bp_window_actions_redo);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, bp_window_actions_zoom);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, bp_window_actions_zoom);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, bp_window_actions_zoom);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, bp_window_actions_zoom);
+  gtk_widget_class_install_action (widget_class, "win.set-output", "s", bp_window_actions_set_output);
+  gtk_widget_class_install_action (widget_class, "win.properties", NULL, bp_window_actions_properties);
   gtk_widget_class_install_property_action (widget_class, "win.show-side-panel", "show-side-panel");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -415,4 +547,8 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-side-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
 }

@@ -26,6 +26,9 @@ struct _BpWindow
   GtkPaned             *paned;
   GtkBox               *content_box;
   GtkBox               *canvas_box;
+  GtkRevealer          *output_revealer;
+  GtkLabel             *output_label;
+  GMenu                *output_section;
   BpCanvas             *canvas;
   GtkScrolledWindow    *side_scroller;
   GtkBox               *side_panel;

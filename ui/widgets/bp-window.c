@@ -161,6 +161,53 @@ document_state_changed (BpWindow *self)
   _bp_window_actions_update (self);
 }
 
+/* A graph with nodes but no single output has no backward pass: say so
+ * above the canvas and offer the nodes nothing consumes. */
+static void
+update_output_banner (BpWindow *self)
+{
+  BpGraph *graph = bp_session_get_graph (self->session);
+  g_autoptr(GHashTable) consumed = g_hash_table_new (NULL, NULL);
+  g_autofree char *text = NULL;
+  guint n = graph != NULL ? bp_graph_get_n_nodes (graph) : 0;
+  guint n_sinks = 0;
+
+  g_menu_remove_all (self->output_section);
+  if (n == 0 || bp_graph_get_output (graph) != NULL)
+    {
+      gtk_revealer_set_reveal_child (self->output_revealer, FALSE);
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      for (guint s = 0; s < bp_node_get_n_inputs (node); s++)
+        if (bp_node_get_input (node, s) != NULL)
+          g_hash_table_add (consumed, bp_node_get_input (node, s));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (g_hash_table_contains (consumed, node))
+        continue;
+      n_sinks++;
+      item = g_menu_item_new (bp_node_get_label (node), NULL);
+      g_menu_item_set_action_and_target (item, "win.set-output", "s", bp_node_get_id (node));
+      g_menu_append_item (self->output_section, item);
+    }
+
+  text = g_strdup_printf (ngettext ("No output: %u node feeds nothing. Choose where the backward pass starts.",
+                                    "No single output: %u nodes feed nothing. Choose where the backward pass starts.",
+                                    n_sinks),
+                          n_sinks);
+  gtk_label_set_label (self->output_label, text);
+  gtk_revealer_set_reveal_child (self->output_revealer, TRUE);
+}
+
 /* --- callbacks --- */
 
 static void
@@ -169,6 +216,7 @@ session_changed_cb (BpWindow  *self,
                     BpSession *session)
 {
   self->change_serial++;
+  update_output_banner (self);
   document_state_changed (self);
 }
 
@@ -555,6 +603,9 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas_box);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, output_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, output_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, output_section);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_scroller);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, side_panel);
@@ -940,6 +991,7 @@ bp_window_set_document (BpWindow   *self,
   self->autosaved_serial = 0;
 
   bp_session_set_document (self->session, document, file);
+  update_output_banner (self);
   /* Open on the book's first figure: every value computed. */
   bp_session_set_position (self->session, bp_session_get_n_forward (self->session));
 
@@ -1003,6 +1055,17 @@ _bp_window_open_anywhere (BpWindow *self,
   gtk_window_present (GTK_WINDOW (target));
 
   return TRUE;
+}
+
+void
+bp_window_new_document (BpWindow *self)
+{
+  g_autoptr(BpDocument) document = bp_document_new ();
+
+  g_return_if_fail (BP_IS_WINDOW (self));
+
+  bp_document_set_title (document, _("Untitled"));
+  bp_window_set_document (self, document, NULL);
 }
 
 gboolean

@@ -22,6 +22,8 @@ GFile      *bp_window_get_file          (BpWindow   *self);
  * and the loader's message is shown; returns FALSE. */
 gboolean    bp_window_open_file         (BpWindow   *self,
                                          GFile      *file);
+/* An empty document titled "Untitled", to build a graph from scratch. */
+void        bp_window_new_document      (BpWindow   *self);
 gboolean    bp_window_open_example      (BpWindow   *self,
                                          const char *name);
 /* TRUE when nothing was edited since the document was loaded or saved. */
