@@ -60,6 +60,7 @@ struct _BpWindow
   guint                 change_serial;   /* bumped on every edit */
   guint                 autosaved_serial;
   guint                 fit_source;
+  guint                 last_position;   /* the session's, as last followed */
   guint                 selecting : 1;        /* the player moves the selection */
   guint                 close_confirmed : 1;
   guint                 close_after_save : 1;

@@ -138,7 +138,13 @@ session_position_changed_cb (BpWindow  *self,
                              BpSession *session)
 {
   const BpStep *step = bp_session_get_current_step (session);
+  guint position = bp_session_get_position (session);
 
+  /* An edit runs the passes again at the same place: the selection the
+   * user made stays. */
+  if (position == self->last_position)
+    return;
+  self->last_position = position;
   if (step != NULL)
     {
       self->selecting = TRUE;

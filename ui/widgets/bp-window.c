@@ -993,6 +993,7 @@ bp_window_set_document (BpWindow   *self,
   bp_session_set_document (self->session, document, file);
   update_output_banner (self);
   /* Open on the book's first figure: every value computed. */
+  self->last_position = bp_session_get_n_forward (self->session);
   bp_session_set_position (self->session, bp_session_get_n_forward (self->session));
 
   document_state_changed (self);
