@@ -638,6 +638,7 @@ _bp_canvas_init_gestures (BpCanvas *self)
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
 
   click = gtk_gesture_click_new ();
+  self->click = click;
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (click_pressed_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));

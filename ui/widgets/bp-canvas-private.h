@@ -39,6 +39,7 @@ struct _BpCanvas
   GArray         *drag_edge_slots; /* …and their slots (guint) */
   BpPalette      *palette;         /* parented popovers */
   BpValuePopover *value_popover;
+  GtkGesture     *click;           /* borrowed: the double-click gesture */
 
   /* Borrowed References */
   BpGraph        *graph;           /* the session's */

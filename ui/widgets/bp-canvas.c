@@ -295,6 +295,17 @@ palette_op_chosen_cb (BpCanvas   *self,
     _bp_canvas_emit_message (self, error->message);
 }
 
+/* A popover took the pointer in the middle of the click gesture's count
+ * (the double click that opened it): start counting afresh, so that the
+ * next double click on a node opens its value editor. */
+static void
+popover_closed_cb (BpCanvas *self)
+{
+  if (self->click != NULL)
+    gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->click));
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
 static void
 value_chosen_cb (BpCanvas       *self,
                  const char     *text,
@@ -317,7 +328,7 @@ value_closed_cb (BpCanvas       *self,
                  BpValuePopover *popover)
 {
   self->edited_node = NULL;
-  gtk_widget_grab_focus (GTK_WIDGET (self));
+  popover_closed_cb (self);
 }
 
 /* --- actions --- */
@@ -446,6 +457,7 @@ bp_canvas_init (BpCanvas *self)
   self->palette = bp_palette_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->palette), widget);
   g_signal_connect_swapped (self->palette, "op-chosen", G_CALLBACK (palette_op_chosen_cb), self);
+  g_signal_connect_swapped (self->palette, "closed", G_CALLBACK (popover_closed_cb), self);
 
   self->value_popover = bp_value_popover_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->value_popover), widget);
