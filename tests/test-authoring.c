@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/* A teacher builds the book's apple graph in a real window, from an empty
+ * document, the way the interface offers it: the palette (opened with its
+ * key) adds each node, drags place and connect them, the side panel names
+ * them, sets the values and makes the output, the player's keys run both
+ * passes; the numbers must be the book's (220; 2.2, 110, 200). Also: an
+ * operation changed in place keeps its connections, and a graph with two
+ * ends offers the choice of its output. */
+#include <math.h>
+
+#include "bp-canvas-private.h"
+#include "bp-node-inspector-private.h"
+#include "bp-ui-test.h"
+#include "bp-window-private.h"
+
+static GtkGesture *
+find_drag_gesture (BpCanvas *canvas)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller))
+        return GTK_GESTURE (controller);
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* A drag as the gesture reports it: only the signal arguments count. */
+static void
+drag (BpCanvas *canvas,
+      double    x0,
+      double    y0,
+      double    x1,
+      double    y1)
+{
+  GtkGesture *gesture = find_drag_gesture (canvas);
+
+  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
+  for (int i = 1; i <= 5; i++)
+    g_signal_emit_by_name (gesture, "drag-update", (x1 - x0) * i / 5, (y1 - y0) * i / 5);
+  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
+}
+
+static void
+node_centre (BpCanvas *canvas,
+             BpNode   *node,
+             double   *wx,
+             double   *wy)
+{
+  cairo_rectangle_t r;
+
+  bp_diagram_get_node_rect (bp_canvas_get_diagram (canvas), node, &r);
+  bp_canvas_diagram_to_widget (canvas, r.x + r.width / 2, r.y + r.height / 2, wx, wy);
+}
+
+/* Adds a node from the palette as a user does: the key opens it, the
+ * search narrows it, Enter chooses. Returns the new (selected) node. */
+static BpNode *
+add_from_palette (BpWindow   *window,
+                  const char *search)
+{
+  BpCanvas *canvas = window->canvas;
+  BpNode *node;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.add-node", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (canvas->palette)));
+  bp_palette_set_search (canvas->palette, search);
+  g_assert_true (bp_palette_choose (canvas->palette));
+  node = bp_session_get_selected_node (window->session);
+  g_assert_nonnull (node);
+  return node;
+}
+
+/* Drags the selected node to (x, y) of the canvas. */
+static void
+place (BpWindow *window,
+       BpNode   *node,
+       double    x,
+       double    y)
+{
+  double wx, wy;
+
+  node_centre (window->canvas, node, &wx, &wy);
+  drag (window->canvas, wx, wy, x, y);
+}
+
+static void
+apply_row (AdwEntryRow *row,
+           const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+}
+
+/* Names the selected node and, for a leaf, gives it a value. */
+static BpNode *
+describe (BpWindow   *window,
+          const char *id,
+          const char *label,
+          const char *value)
+{
+  BpNodeInspector *inspector = window->inspector;
+
+  apply_row (inspector->id_row, id);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (inspector->edit_error)));
+  if (label != NULL)
+    apply_row (inspector->label_row, label);
+  if (value != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (inspector->value_entry), value);
+      g_signal_emit_by_name (inspector->value_entry, "activate");
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (inspector->value_error)));
+    }
+  return bp_graph_lookup (bp_session_get_graph (window->session), id);
+}
+
+/* A connection drag from src's output port to input `slot` of dst. */
+static void
+connect_nodes (BpWindow *window,
+               BpNode   *src,
+               BpNode   *dst,
+               guint     slot)
+{
+  BpDiagram *diagram = bp_canvas_get_diagram (window->canvas);
+  double x0, y0, x1, y1, wx0, wy0, wx1, wy1;
+
+  bp_diagram_get_output_port (diagram, src, &x0, &y0);
+  bp_diagram_get_input_port (diagram, dst, slot, &x1, &y1);
+  bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx0, &wy0);
+  bp_canvas_diagram_to_widget (window->canvas, x1, y1, &wx1, &wy1);
+  drag (window->canvas, wx0, wy0, wx1, wy1);
+  g_assert_true (bp_node_get_input (dst, slot) == src);
+}
+
+static BpWindow *
+new_empty_window (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  bp_window_new_document (window);
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  return window;
+}
+
+static void
+destroy_window (BpWindow *window)
+{
+  window->close_confirmed = TRUE;
+  gtk_window_destroy (GTK_WINDOW (window));
+  bp_ui_test_spin ();
+}
+
+static void
+test_apples_from_empty (void)
+{
+  BpWindow *window = new_empty_window ();
+  BpSession *session = window->session;
+  BpGraph *graph = bp_session_get_graph (session);
+  BpNode *apple, *apple_num, *tax, *apple_price, *price;
+  guint n_steps;
+
+  g_assert_cmpstr (bp_session_get_title (session), ==, "Untitled");
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 0);
+
+  apple = add_from_palette (window, "input");
+  place (window, apple, 80, 80);
+  apple = describe (window, "apple", "apple price", "100");
+  apple_num = add_from_palette (window, "input");
+  place (window, apple_num, 80, 220);
+  apple_num = describe (window, "apple_num", "apple count", "2");
+  tax = add_from_palette (window, "input");
+  place (window, tax, 80, 360);
+  tax = describe (window, "tax", NULL, "1.1");
+  apple_price = add_from_palette (window, "multiply");
+  place (window, apple_price, 300, 150);
+  apple_price = describe (window, "apple_price", NULL, NULL);
+  price = add_from_palette (window, "multiply");
+  place (window, price, 500, 260);
+  price = describe (window, "price", NULL, NULL);
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 5);
+  g_assert_cmpstr (bp_node_get_label (apple), ==, "apple price");
+
+  connect_nodes (window, apple, apple_price, 0);
+  connect_nodes (window, apple_num, apple_price, 1);
+  connect_nodes (window, apple_price, price, 0);
+  connect_nodes (window, tax, price, 1);
+
+  /* Make the output explicit in the side panel. */
+  bp_session_select_node (session, price);
+  gtk_switch_set_active (window->inspector->output_switch, TRUE);
+  g_assert_true (bp_graph_get_output (graph) == price);
+  g_assert_false (gtk_revealer_get_reveal_child (window->output_revealer));
+
+  /* Both passes with the player's keys' actions, to the end. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "player.backward", NULL));
+  n_steps = bp_session_get_n_steps (session);
+  g_assert_cmpuint (n_steps, ==, 10);
+  bp_session_set_position (session, n_steps);
+
+  g_assert_cmpfloat_with_epsilon (bp_node_get_value (price)->data[0], 220.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bp_node_get_grad (apple)->data[0], 2.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (bp_node_get_grad (apple_num)->data[0], 110.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (bp_node_get_grad (tax)->data[0], 200.0, 1e-9);
+  /* What the side panel shows of them. */
+  bp_session_select_node (session, apple_num);
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->grad_label), ==, "110");
+  bp_session_select_node (session, price);
+  g_assert_cmpstr (gtk_label_get_label (window->inspector->value_label), ==, "220");
+
+  /* Every step can be undone back to the empty graph. */
+  while (bp_history_can_undo (bp_session_get_history (session)))
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 0);
+
+  destroy_window (window);
+}
+
+/* Changing a node's operation keeps its id, label and connections, as one
+ * undo step. */
+static void
+test_change_op (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  BpSession *session = window->session;
+  BpGraph *graph;
+  BpNode *node;
+  guint n_ops, add_index = G_MAXUINT;
+  const BpOp *const *ops = bp_op_get_all (&n_ops);
+
+  g_assert_true (bp_window_open_example (window, "apples"));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  graph = bp_session_get_graph (session);
+  bp_session_select_node (session, bp_graph_lookup (graph, "apple_price"));
+
+  for (guint i = 0; i < n_ops; i++)
+    if (g_str_equal (ops[i]->name, "add"))
+      add_index = i;
+  adw_combo_row_set_selected (window->inspector->op_row, add_index);
+
+  node = bp_graph_lookup (graph, "apple_price");
+  g_assert_cmpstr (bp_node_get_op (node)->name, ==, "add");
+  g_assert_true (bp_node_get_input (node, 0) == bp_graph_lookup (graph, "apple"));
+  g_assert_true (bp_node_get_input (node, 1) == bp_graph_lookup (graph, "apple_num"));
+  g_assert_true (bp_node_get_input (bp_graph_lookup (graph, "price"), 0) == node);
+  /* (100 + 2) × 1.1 */
+  g_assert_cmpfloat_with_epsilon (bp_node_get_value (bp_graph_lookup (graph, "price"))->data[0],
+                                  112.2, 1e-9);
+  g_assert_cmpstr (bp_history_get_undo_label (bp_session_get_history (session)), ==,
+                   "Change Operation");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "apple_price"))->name, ==, "mul");
+
+  destroy_window (window);
+}
+
+/* Two ends and no output: the window says so and offers both. */
+static void
+test_choose_output (void)
+{
+  BpWindow *window = new_empty_window ();
+  BpSession *session = window->session;
+  BpNode *a, *b;
+  GMenuModel *menu = G_MENU_MODEL (window->output_section);
+
+  a = add_from_palette (window, "input");
+  place (window, a, 100, 100);
+  g_assert_false (gtk_revealer_get_reveal_child (window->output_revealer));
+  b = add_from_palette (window, "input");
+  place (window, b, 100, 300);
+  g_assert_null (bp_graph_get_output (bp_session_get_graph (session)));
+  g_assert_true (gtk_revealer_get_reveal_child (window->output_revealer));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_false (g_action_group_get_action_enabled (bp_player_bar_get_actions (window->player_bar),
+                                                    "backward"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.set-output", "s",
+                                             bp_node_get_id (b)));
+  g_assert_true (bp_graph_get_output (bp_session_get_graph (session)) == b);
+  g_assert_false (gtk_revealer_get_reveal_child (window->output_revealer));
+
+  destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL || g_getenv ("DISPLAY")[0] == '\0')
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 77;
+    }
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/authoring/apples-from-empty", test_apples_from_empty);
+  g_test_add_func ("/authoring/change-op", test_change_op);
+  g_test_add_func ("/authoring/choose-output", test_choose_output);
+
+  return g_test_run ();
+}
