@@ -1000,6 +1000,117 @@ bp_session_change_op (BpSession   *self,
   return added;
 }
 
+BpDocument *
+bp_session_dup_selection (BpSession *self)
+{
+  g_autoptr(BpGraph) copy = NULL;
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new ();
+
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+
+  if (self->graph == NULL || g_hash_table_size (self->selection) == 0)
+    return NULL;
+
+  /* A copy of the whole graph, less what is not selected: the nodes keep
+   * their values, attributes, labels, positions and inner edges. */
+  copy = bp_graph_copy (self->graph);
+  for (guint i = 0; i < bp_graph_get_n_nodes (self->graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+
+      if (!g_hash_table_contains (self->selection, node))
+        g_ptr_array_add (doomed, bp_graph_lookup (copy, bp_node_get_id (node)));
+    }
+  for (guint i = 0; i < doomed->len; i++)
+    bp_graph_remove_node (copy, g_ptr_array_index (doomed, i));
+  return bp_document_new_for_graph (copy);
+}
+
+/* `id` if free in `graph`, else id_2, id_3… */
+static char *
+unique_id (BpGraph    *graph,
+           const char *id)
+{
+  char *candidate = g_strdup (id);
+
+  for (guint k = 2; bp_graph_lookup (graph, candidate) != NULL; k++)
+    {
+      g_free (candidate);
+      candidate = g_strdup_printf ("%s_%u", id, k);
+    }
+  return candidate;
+}
+
+guint
+bp_session_paste (BpSession   *self,
+                  BpDocument  *document,
+                  double       dx,
+                  double       dy,
+                  GError     **error)
+{
+  BpGraph *source;
+  g_autoptr(GHashTable) new_ids = NULL;   /* source id → id here */
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  gboolean ok = TRUE;
+  guint n;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+  g_return_val_if_fail (BP_IS_DOCUMENT (document), 0);
+
+  source = bp_document_get_graph (document);
+  n = bp_graph_get_n_nodes (source);
+  if (self->graph == NULL || n == 0)
+    return 0;
+
+  new_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  bp_history_begin_group (self->history, _("Paste"));
+  for (guint i = 0; ok && i < n; i++)
+    {
+      BpNode *sn = bp_graph_get_node (source, i);
+      const BpOp *op = bp_node_get_op (sn);
+      g_autofree char *id = unique_id (self->graph, bp_node_get_id (sn));
+      double x = 0, y = 0;
+      BpNode *node;
+
+      bp_node_get_position (sn, &x, &y);
+      node = bp_history_add_node (self->history, op->name, x + dx, y + dy, error);
+      ok = node != NULL && bp_history_rename_node (self->history, node, id, error);
+      if (ok && bp_op_is_leaf (op) && bp_node_get_value (sn) != NULL)
+        ok = bp_history_set_value (self->history, node, bp_node_get_value (sn), error);
+      if (ok && op->attrs != BP_ATTR_NONE)
+        ok = bp_history_set_attrs (self->history, node, bp_node_get_attrs (sn), error);
+      if (ok && bp_node_has_label (sn))
+        bp_history_set_label (self->history, node, bp_node_get_label (sn));
+      if (ok)
+        g_hash_table_insert (new_ids, g_strdup (bp_node_get_id (sn)), g_strdup (id));
+    }
+  for (guint i = 0; ok && i < n; i++)
+    {
+      BpNode *sn = bp_graph_get_node (source, i);
+      BpNode *dst = bp_graph_lookup (self->graph, g_hash_table_lookup (new_ids, bp_node_get_id (sn)));
+
+      for (guint s = 0; ok && s < bp_node_get_n_inputs (sn); s++)
+        {
+          BpNode *in = bp_node_get_input (sn, s);
+          const char *in_id = in != NULL ? g_hash_table_lookup (new_ids, bp_node_get_id (in)) : NULL;
+
+          if (in_id != NULL)
+            ok = bp_history_connect (self->history, bp_graph_lookup (self->graph, in_id), dst, s, error);
+        }
+      if (ok)
+        g_ptr_array_add (added, dst);
+    }
+  bp_history_end_group (self->history);
+
+  if (!ok)
+    {
+      bp_history_undo (self->history);
+      return 0;
+    }
+  bp_session_select (self, (BpNode *const *) added->pdata, added->len);
+  return added->len;
+}
+
 const char *
 bp_session_get_expanded_id (BpSession *self)
 {

@@ -137,6 +137,18 @@ BpNode        *bp_session_change_op         (BpSession  *self,
 void           bp_session_set_description   (BpSession  *self,
                                              const char *lang,
                                              const char *text);
+/* The selected nodes and the edges between them as a document of their
+ * own (what Copy puts on the clipboard), or NULL with nothing selected. */
+BpDocument    *bp_session_dup_selection     (BpSession *self);
+/* Adds the nodes of `document` (a copied selection, or any document) as
+ * one undoable edit ("Paste"), moved by (dx, dy), with ids made unique in
+ * this graph and their connections among themselves; selects them.
+ * Returns how many nodes were added. */
+guint          bp_session_paste             (BpSession   *self,
+                                             BpDocument  *document,
+                                             double       dx,
+                                             double       dy,
+                                             GError     **error);
 /* Lays the whole graph out as one undoable edit. */
 gboolean       bp_session_arrange           (BpSession  *self,
                                              GError    **error);
