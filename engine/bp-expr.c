@@ -49,14 +49,15 @@ typedef enum
   T_EQUALS,
 } TokenKind;
 
+/* 32 bytes: a long expression has a few of these per node. */
 typedef struct
 {
-  TokenKind   kind;
   const char *start;
+  double      number;
   guint       len;
   guint       line;
   guint       col;
-  double      number;
+  TokenKind   kind;
 } Token;
 
 /* An operand while parsing: a node, or a literal not yet made a node (so
@@ -78,7 +79,7 @@ typedef struct
   GHashTable *names;      /* name → BpNode*, defined so far */
   GHashTable *name_lines; /* name → line of its definition */
   GHashTable *reserved;   /* every name assigned anywhere: generated ids avoid them */
-  GHashTable *where;      /* BpNode* → (line << 16 | col) packed in a pointer */
+  GArray     *where;      /* of guint, by node index: line << 16 | col */
   GHashTable *counters;   /* op name → next number for generated ids */
   guint       n_nodes;
 
@@ -164,7 +165,7 @@ tokenize (const char  *text,
 
   while (TRUE)
     {
-      Token token = { T_EOF, p, 1, line, col, 0 };
+      Token token = { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
       gunichar c = g_utf8_get_char (p);
 
       if (c == 0)
@@ -437,9 +438,12 @@ add_node (Parser      *parser,
       g_strlcpy (parser->named_id, generated, sizeof parser->named_id);
     }
   parser->n_nodes++;
-  g_hash_table_insert (parser->where, node,
-                       GUINT_TO_POINTER ((MIN (where->line, 0xffffu) << 16)
-                                         | MIN (where->col, 0xffffu)));
+  /* The parser's graph only grows: a node's index is its rank here. */
+  {
+    guint packed = (MIN (where->line, 0xffffu) << 16) | MIN (where->col, 0xffffu);
+
+    g_array_append_val (parser->where, packed);
+  }
   return node;
 }
 
@@ -1188,7 +1192,7 @@ check_shapes (Parser  *parser,
 
       if (message == NULL)
         continue;
-      packed = GPOINTER_TO_UINT (g_hash_table_lookup (parser->where, node));
+      packed = i < parser->where->len ? g_array_index (parser->where, guint, i) : 0;
       /* Translators: a line number, a column number (both from 1), then the message */
       g_set_error (error, BP_ERROR, local_error->code, _("line %u, column %u: %s"),
                    packed >> 16, packed & 0xffff, message);
@@ -1207,7 +1211,7 @@ bp_expr_parse (const char  *text,
   g_autoptr(GHashTable) names = NULL;
   g_autoptr(GHashTable) name_lines = NULL;
   g_autoptr(GHashTable) reserved = NULL;
-  g_autoptr(GHashTable) where = NULL;
+  g_autoptr(GArray) where = NULL;
   g_autoptr(GHashTable) counters = NULL;
   Parser parser = { 0 };
   BpNode *output = NULL;
@@ -1236,7 +1240,9 @@ bp_expr_parse (const char  *text,
       return NULL;
     }
 
-  tokens = g_array_new (FALSE, FALSE, sizeof (Token));
+  /* Room for the usual count at once (about one token per 2 bytes):
+   * no copy while growing. */
+  tokens = g_array_sized_new (FALSE, FALSE, sizeof (Token), length / 2 + 16);
   if (!tokenize (text, tokens, error))
     return NULL;
 
@@ -1244,8 +1250,9 @@ bp_expr_parse (const char  *text,
   names = g_hash_table_new (g_str_hash, g_str_equal);
   name_lines = g_hash_table_new (g_str_hash, g_str_equal);
   reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  where = g_hash_table_new (NULL, NULL);
-  counters = g_hash_table_new (g_str_hash, g_str_equal);
+  where = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* Keyed by the op's name as the catalog holds it: one pointer each. */
+  counters = g_hash_table_new (NULL, NULL);
 
   /* Every name assigned anywhere, so that generated ids never take one. */
   for (guint i = 0; i + 1 < tokens->len; i++)

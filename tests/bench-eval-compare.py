@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Times `bpgraph eval CHAIN.bpx --json` as a whole process against
+PyTorch eager and micrograd in-process, on a scalar chain of mul, add
+and tanh (relu for micrograd, which has no tanh), forward + backward,
+best of 3, with each one's peak memory. Not a test: it prints figures.
+
+    bench-eval-compare.py BPGRAPH [N ...]     (default N: 30000 200000)
+
+PyTorch runs when `import torch` works (Debian: python3-torch);
+micrograd when MICROGRAD_PATH names a folder holding its `micrograd`
+package (https://github.com/karpathy/micrograd). Each runs in its own
+child process, so that every peak memory is its own.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+REPEATS = 3
+
+
+def chain_text(n):
+    """The chain as bpgraph's expression language: c, a, b, then
+    n - 3 nodes of add, mul and tanh in turn (as tests/bench-engine.c)."""
+    lines = ["c = 0.9", "a = 0.3", "b = 0.7"]
+    prev2, prev = "a", "b"
+    for i in range(3, n):
+        name = "n%d" % i
+        k = i % 3
+        if k == 0:
+            lines.append("%s = %s + %s" % (name, prev, prev2))
+        elif k == 1:
+            lines.append("%s = %s * c" % (name, prev))
+        else:
+            lines.append("%s = tanh(%s)" % (name, prev))
+        prev2, prev = prev, name
+    return "\n".join(lines) + "\n"
+
+
+def run_bpgraph(bpgraph, path):
+    """Best wall time of the whole process, and its peak RSS in KiB."""
+    best, peak = float("inf"), 0
+    for _ in range(REPEATS):
+        with open(os.devnull, "wb") as devnull:
+            start = time.perf_counter()
+            proc = subprocess.Popen([bpgraph, "eval", path, "--json"], stdout=devnull)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit("bench-eval-compare: bpgraph eval failed on %s" % path)
+        best = min(best, elapsed)
+        peak = max(peak, usage.ru_maxrss)
+    return best, peak
+
+
+# --- in the child processes -------------------------------------------
+
+def inner_torch(n):
+    import torch
+
+    torch.set_num_threads(1)
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        c = torch.tensor(0.9, dtype=torch.float64, requires_grad=True)
+        prev2 = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+        prev = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+        a = prev2
+        for i in range(3, n):
+            k = i % 3
+            if k == 0:
+                node = prev + prev2
+            elif k == 1:
+                node = prev * c
+            else:
+                node = torch.tanh(prev)
+            prev2, prev = prev, node
+        prev.backward()
+        _ = a.grad
+        best = min(best, time.perf_counter() - start)
+        del c, prev2, prev, a, node
+    return best
+
+
+def inner_micrograd(n):
+    import threading
+
+    sys.path.insert(0, os.environ["MICROGRAD_PATH"])
+    from micrograd.engine import Value
+
+    result = {}
+
+    def work():
+        best = float("inf")
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            c = Value(0.9)
+            prev2 = Value(0.3)
+            prev = Value(0.7)
+            for i in range(3, n):
+                k = i % 3
+                if k == 0:
+                    node = prev + prev2
+                elif k == 1:
+                    node = prev * c
+                else:
+                    node = prev.relu()
+                prev2, prev = prev, node
+            prev.backward()
+            best = min(best, time.perf_counter() - start)
+        result["best"] = best
+
+    # micrograd orders the graph by recursion: one frame per node.
+    sys.setrecursionlimit(max(10000, 4 * n))
+    threading.stack_size(min(1 << 30, max(64 << 20, n * 4096)))
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if "best" not in result:
+        raise SystemExit("micrograd failed")
+    return result["best"]
+
+
+def run_inner(kind, n):
+    """Runs one framework in a child process: (best seconds, peak KiB)."""
+    proc = subprocess.run([sys.executable, __file__, "--inner", kind, str(n)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print("  %s: failed: %s" % (kind, proc.stderr.strip().splitlines()[-1:] or "?"))
+        return None
+    best, peak = proc.stdout.split()
+    return float(best), int(peak)
+
+
+def have_torch():
+    return subprocess.run([sys.executable, "-c", "import torch"],
+                          capture_output=True).returncode == 0
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "--inner":
+        kind, n = argv[2], int(argv[3])
+        best = inner_torch(n) if kind == "torch" else inner_micrograd(n)
+        print(best, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return 0
+
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    bpgraph = argv[1]
+    sizes = [int(a) for a in argv[2:]] or [30000, 200000]
+    torch_ok = have_torch()
+    micrograd_path = os.environ.get("MICROGRAD_PATH")
+    micrograd_ok = bool(micrograd_path) and os.path.isdir(
+        os.path.join(micrograd_path, "micrograd"))
+
+    print("scalar chain of mul, add, tanh; forward + backward; best of %d" % REPEATS)
+    if not torch_ok:
+        print("  (PyTorch not importable: bpgraph alone; Debian: python3-torch)")
+    if not micrograd_ok:
+        print("  (micrograd not found: set MICROGRAD_PATH to a checkout of "
+              "karpathy/micrograd)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = os.path.join(tmp, "chain-%d.bpx" % n)
+            with open(path, "w") as f:
+                f.write(chain_text(n))
+
+            print("%d nodes:" % n)
+            bp_time, bp_peak = run_bpgraph(bpgraph, path)
+            print("  %-34s %8.3f s  peak %7.1f MiB (%.0f bytes per node)"
+                  % ("bpgraph eval --json, whole process", bp_time, bp_peak / 1024,
+                     bp_peak * 1024 / n))
+            for kind, ok, label, target in (
+                    ("torch", torch_ok, "PyTorch eager, in-process", 20),
+                    ("micrograd", micrograd_ok, "micrograd (relu), in-process", 5)):
+                if not ok:
+                    continue
+                result = run_inner(kind, n)
+                if result is None:
+                    continue
+                best, peak = result
+                print("  %-34s %8.3f s  peak %7.1f MiB   bpgraph %.1f× faster (target ≥ %d×)"
+                      % (label, best, peak / 1024, best / bp_time, target))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
