@@ -49,6 +49,14 @@ typedef enum
   T_EQUALS,
 } TokenKind;
 
+/* Where a node was written (its operator, or its name). */
+typedef struct
+{
+  guint line;
+  guint col;
+  guint statement_line;   /* where its statement starts */
+} Where;
+
 /* 32 bytes: a long expression has a few of these per node. */
 typedef struct
 {
@@ -76,10 +84,11 @@ typedef struct
   guint       pos;
   guint       depth;
   BpGraph    *graph;
-  GHashTable *names;      /* name → BpNode*, defined so far */
-  GHashTable *name_lines; /* name → line of its definition */
-  GHashTable *reserved;   /* every name assigned anywhere: generated ids avoid them */
-  GArray     *where;      /* of guint, by node index: line << 16 | col */
+  /* Every name assigned anywhere (generated ids avoid them) → its
+   * BpNode* once defined, NULL before. Keys live in `name_chunk`. */
+  GHashTable   *names;
+  GStringChunk *name_chunk;
+  GArray       *where;    /* of Where, by node index */
   GHashTable *counters;   /* op name → next number for generated ids */
   guint       n_nodes;
 
@@ -87,6 +96,7 @@ typedef struct
    * last one (so that it needs no rename): `named` is that node, and
    * `named_id` the id it would otherwise have had. */
   const char *statement_name;
+  guint       statement_line;
   BpNode     *named;
   char        named_id[64];
 } Parser;
@@ -382,7 +392,7 @@ generate_id (Parser     *parser,
         id[len + i] = digits[k - 1 - i];
       id[len + k] = '\0';
 
-      if (!g_hash_table_contains (parser->reserved, id)
+      if (!g_hash_table_contains (parser->names, id)
           && bp_graph_lookup (parser->graph, id) == NULL)
         {
           g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
@@ -440,9 +450,9 @@ add_node (Parser      *parser,
   parser->n_nodes++;
   /* The parser's graph only grows: a node's index is its rank here. */
   {
-    guint packed = (MIN (where->line, 0xffffu) << 16) | MIN (where->col, 0xffffu);
+    Where w = { where->line, where->col, parser->statement_line };
 
-    g_array_append_val (parser->where, packed);
+    g_array_append_val (parser->where, w);
   }
   return node;
 }
@@ -902,7 +912,7 @@ parse_primary (Parser   *parser,
           node = g_hash_table_lookup (parser->names, name);
         if (node == NULL)
           {
-            if (g_hash_table_contains (parser->reserved, name))
+            if (g_hash_table_contains (parser->names, name))
               error_at (error, BP_ERROR_PARSE, token,
                         _("“%s” is used before it is assigned"), name);
             else if (bp_op_lookup (name) != NULL)
@@ -1081,17 +1091,34 @@ parse_statement (Parser   *parser,
 {
   const Token *start = peek (parser);
   Operand value = { 0 };
-  g_autofree char *name = NULL;
+  const char *name = NULL;
   gboolean ok = FALSE;
 
+  parser->statement_line = start->line;
   if (start->kind == T_NAME && peek_at (parser, 1)->kind == T_EQUALS)
     {
-      name = g_strndup (start->start, start->len);
-      if (g_hash_table_contains (parser->names, name))
+      g_autofree char *text = g_strndup (start->start, start->len);
+      gpointer key, defined;
+
+      /* The table's own copy (every assigned name is there already). */
+      if (!g_hash_table_lookup_extended (parser->names, text, &key, &defined))
         {
+          key = g_string_chunk_insert (parser->name_chunk, text);
+          defined = NULL;
+          g_hash_table_insert (parser->names, key, NULL);
+        }
+      name = key;
+      if (defined != NULL)
+        {
+          guint line = 0;
+
+          /* Rare: find where the first one was written. */
+          for (guint i = 0; i < parser->where->len; i++)
+            if (bp_graph_get_node (parser->graph, i) == defined)
+              line = g_array_index (parser->where, Where, i).statement_line;
           error_at (error, BP_ERROR_PARSE, start,
                     "“%s” is already assigned on line %u; give the new value another name",
-                    name, GPOINTER_TO_UINT (g_hash_table_lookup (parser->name_lines, name)));
+                    name, line);
           return FALSE;
         }
       if (bp_op_lookup (name) != NULL)
@@ -1160,10 +1187,7 @@ parse_statement (Parser   *parser,
   if (name != NULL)
     {
       bp_node_set_label (value.node, name);
-      /* The keys are the node's label: it lives as long as the graph. */
-      g_hash_table_insert (parser->names, (gpointer) bp_node_get_label (value.node), value.node);
-      g_hash_table_insert (parser->name_lines, (gpointer) bp_node_get_label (value.node),
-                           GUINT_TO_POINTER (start->line));
+      g_hash_table_insert (parser->names, (gpointer) name, value.node);
     }
   *output = value.node;
   ok = TRUE;
@@ -1188,14 +1212,14 @@ check_shapes (Parser  *parser,
     {
       BpNode *node = bp_graph_get_node (parser->graph, i);
       const char *message = bp_node_get_error (node);
-      guint packed;
+      Where w;
 
       if (message == NULL)
         continue;
-      packed = i < parser->where->len ? g_array_index (parser->where, guint, i) : 0;
+      w = i < parser->where->len ? g_array_index (parser->where, Where, i) : (Where) { 0, 0, 0 };
       /* Translators: a line number, a column number (both from 1), then the message */
       g_set_error (error, BP_ERROR, local_error->code, _("line %u, column %u: %s"),
-                   packed >> 16, packed & 0xffff, message);
+                   w.line, w.col, message);
       return FALSE;
     }
   g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1209,8 +1233,7 @@ bp_expr_parse (const char  *text,
   g_autoptr(BpGraph) graph = NULL;
   g_autoptr(GArray) tokens = NULL;
   g_autoptr(GHashTable) names = NULL;
-  g_autoptr(GHashTable) name_lines = NULL;
-  g_autoptr(GHashTable) reserved = NULL;
+  g_autoptr(GStringChunk) name_chunk = NULL;
   g_autoptr(GArray) where = NULL;
   g_autoptr(GHashTable) counters = NULL;
   Parser parser = { 0 };
@@ -1248,9 +1271,8 @@ bp_expr_parse (const char  *text,
 
   graph = bp_graph_new ();
   names = g_hash_table_new (g_str_hash, g_str_equal);
-  name_lines = g_hash_table_new (g_str_hash, g_str_equal);
-  reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  where = g_array_new (FALSE, FALSE, sizeof (guint));
+  name_chunk = g_string_chunk_new (4096);
+  where = g_array_new (FALSE, FALSE, sizeof (Where));
   /* Keyed by the op's name as the catalog holds it: one pointer each. */
   counters = g_hash_table_new (NULL, NULL);
 
@@ -1261,14 +1283,19 @@ bp_expr_parse (const char  *text,
 
       if (t->kind == T_NAME && g_array_index (tokens, Token, i + 1).kind == T_EQUALS
           && (i == 0 || g_array_index (tokens, Token, i - 1).kind == T_NEWLINE))
-        g_hash_table_add (reserved, g_strndup (t->start, t->len));
+        {
+          char *name = g_string_chunk_insert_len (name_chunk, t->start, t->len);
+
+          /* A name assigned twice is refused when the parser gets there. */
+          if (!g_hash_table_contains (names, name))
+            g_hash_table_insert (names, name, NULL);
+        }
     }
 
   parser.tokens = tokens;
   parser.graph = graph;
   parser.names = names;
-  parser.name_lines = name_lines;
-  parser.reserved = reserved;
+  parser.name_chunk = name_chunk;
   parser.where = where;
   parser.counters = counters;
 
