@@ -68,6 +68,17 @@ typedef struct
   TokenKind   kind;
 } Token;
 
+/* Where the lexer is in the text. The parser asks for one statement's
+ * tokens at a time, so that a long text never has all of its tokens in
+ * memory at once. */
+typedef struct
+{
+  const char *p;
+  guint       line;
+  guint       col;
+  int         nesting;   /* ( and [ : newlines inside are not statement ends */
+} Lexer;
+
 /* An operand while parsing: a node, or a literal not yet made a node (so
  * that `a = 3` can become the input leaf "a" and `-3` stays a literal). */
 typedef struct
@@ -80,8 +91,9 @@ typedef struct
 
 typedef struct
 {
-  GArray     *tokens;
+  GArray     *tokens;     /* the current statement's (see lex_statement) */
   guint       pos;
+  Lexer      *lexer;
   guint       depth;
   BpGraph    *graph;
   /* Every name assigned anywhere (generated ids avoid them) → its
@@ -164,14 +176,19 @@ expected (GError    **error,
 /* ---------------------------------------------------------------- */
 /* Lexer                                                             */
 
+/* Replaces `tokens` with the next statement's: up to and including the
+ * NEWLINE (a line end or ";" outside brackets) that ends it, or EOF.
+ * Blank lines before it are skipped. */
 static gboolean
-tokenize (const char  *text,
-          GArray      *tokens,
-          GError     **error)
+lex_statement (Lexer    *lexer,
+               GArray   *tokens,
+               GError  **error)
 {
-  const char *p = text;
-  guint line = 1, col = 1;
-  int nesting = 0;   /* ( and [ : newlines inside are not statement ends */
+  const char *p = lexer->p;
+  guint line = lexer->line, col = lexer->col;
+  int nesting = lexer->nesting;
+
+  g_array_set_size (tokens, 0);
 
   while (TRUE)
     {
@@ -182,7 +199,7 @@ tokenize (const char  *text,
         {
           token.len = 0;
           g_array_append_val (tokens, token);
-          return TRUE;
+          break;
         }
       if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
         {
@@ -198,14 +215,15 @@ tokenize (const char  *text,
         }
       if (c == '\n')
         {
-          if (nesting == 0)
-            {
-              token.kind = T_NEWLINE;
-              g_array_append_val (tokens, token);
-            }
           p++;
           line++;
           col = 1;
+          if (nesting == 0 && tokens->len > 0)
+            {
+              token.kind = T_NEWLINE;
+              g_array_append_val (tokens, token);
+              break;
+            }
           continue;
         }
 
@@ -297,10 +315,20 @@ tokenize (const char  *text,
               return FALSE;
             }
         }
-      g_array_append_val (tokens, token);
       p += token.len;
       col += token.len;
+      if (token.kind == T_NEWLINE && tokens->len == 0)
+        continue;   /* ";" on a line of its own */
+      g_array_append_val (tokens, token);
+      if (token.kind == T_NEWLINE)
+        break;
     }
+
+  lexer->p = p;
+  lexer->line = line;
+  lexer->col = col;
+  lexer->nesting = nesting;
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------- */
@@ -309,7 +337,10 @@ tokenize (const char  *text,
 static const Token *
 peek (Parser *parser)
 {
-  return &g_array_index (parser->tokens, Token, parser->pos);
+  /* The statement's last token (NEWLINE or EOF) stands for all after. */
+  guint i = MIN (parser->pos, parser->tokens->len - 1);
+
+  return &g_array_index (parser->tokens, Token, i);
 }
 
 static const Token *
@@ -1150,19 +1181,20 @@ parse_statement (Parser   *parser,
 
   if (name == NULL)
     {
-      /* A bare expression names nothing: it must be the output. */
-      guint save = parser->pos;
+      /* A bare expression names nothing: it must be the output, so
+       * nothing may follow. */
+      Lexer ahead = *parser->lexer;
+      g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (Token));
 
-      while (accept (parser, T_NEWLINE))
-        ;
-      if (peek (parser)->kind != T_EOF)
+      if (peek (parser)->kind != T_EOF &&
+          (!lex_statement (&ahead, rest, NULL) ||
+           g_array_index (rest, Token, 0).kind != T_EOF))
         {
           error_at (error, BP_ERROR_PARSE, start,
                     "%s", _("expected an assignment such as “y = …” (only the last line may "
                             "be a bare expression)"));
           goto out;
         }
-      parser->pos = save;
       if (!materialize (parser, &value, NULL, start, error))
         goto out;
     }
@@ -1237,6 +1269,7 @@ bp_expr_parse (const char  *text,
   g_autoptr(GArray) where = NULL;
   g_autoptr(GHashTable) counters = NULL;
   Parser parser = { 0 };
+  Lexer lexer;
   BpNode *output = NULL;
   const char *end;
   gsize length;
@@ -1263,26 +1296,22 @@ bp_expr_parse (const char  *text,
       return NULL;
     }
 
-  /* Room for the usual count at once (about one token per 2 bytes):
-   * no copy while growing. */
-  tokens = g_array_sized_new (FALSE, FALSE, sizeof (Token), length / 2 + 16);
-  if (!tokenize (text, tokens, error))
-    return NULL;
-
-  graph = bp_graph_new ();
+  tokens = g_array_new (FALSE, FALSE, sizeof (Token));
   names = g_hash_table_new (g_str_hash, g_str_equal);
   name_chunk = g_string_chunk_new (4096);
-  where = g_array_new (FALSE, FALSE, sizeof (Where));
-  /* Keyed by the op's name as the catalog holds it: one pointer each. */
-  counters = g_hash_table_new (NULL, NULL);
 
-  /* Every name assigned anywhere, so that generated ids never take one. */
-  for (guint i = 0; i + 1 < tokens->len; i++)
+  /* A first pass over every statement: it finds every lexical error
+   * before any other, and every name assigned anywhere, so that
+   * generated ids never take one. */
+  lexer = (Lexer) { text, 1, 1, 0 };
+  do
     {
-      const Token *t = &g_array_index (tokens, Token, i);
+      const Token *t;
 
-      if (t->kind == T_NAME && g_array_index (tokens, Token, i + 1).kind == T_EQUALS
-          && (i == 0 || g_array_index (tokens, Token, i - 1).kind == T_NEWLINE))
+      if (!lex_statement (&lexer, tokens, error))
+        return NULL;
+      t = &g_array_index (tokens, Token, 0);
+      if (tokens->len > 1 && t->kind == T_NAME && t[1].kind == T_EQUALS)
         {
           char *name = g_string_chunk_insert_len (name_chunk, t->start, t->len);
 
@@ -1291,8 +1320,16 @@ bp_expr_parse (const char  *text,
             g_hash_table_insert (names, name, NULL);
         }
     }
+  while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
 
+  graph = bp_graph_new ();
+  where = g_array_new (FALSE, FALSE, sizeof (Where));
+  /* Keyed by the op's name as the catalog holds it: one pointer each. */
+  counters = g_hash_table_new (NULL, NULL);
+
+  lexer = (Lexer) { text, 1, 1, 0 };
   parser.tokens = tokens;
+  parser.lexer = &lexer;
   parser.graph = graph;
   parser.names = names;
   parser.name_chunk = name_chunk;
@@ -1301,8 +1338,9 @@ bp_expr_parse (const char  *text,
 
   while (TRUE)
     {
-      while (accept (&parser, T_NEWLINE))
-        ;
+      if (!lex_statement (&lexer, tokens, error))
+        return NULL;
+      parser.pos = 0;
       if (peek (&parser)->kind == T_EOF)
         break;
       if (!parse_statement (&parser, &output, error))
