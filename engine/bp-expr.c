@@ -91,26 +91,26 @@ typedef struct
 
 typedef struct
 {
-  GArray     *tokens;     /* the current statement's (see lex_statement) */
-  guint       pos;
-  Lexer      *lexer;
-  guint       depth;
-  BpGraph    *graph;
+  GArray       *tokens;     /* the current statement's (see lex_statement) */
+  guint         pos;
+  Lexer        *lexer;
+  guint         depth;
+  BpGraph      *graph;
   /* Every name assigned anywhere (generated ids avoid them) → its
    * BpNode* once defined, NULL before. Keys live in `name_chunk`. */
   GHashTable   *names;
   GStringChunk *name_chunk;
-  GArray       *where;    /* of Where, by node index */
-  GHashTable *counters;   /* op name → next number for generated ids */
-  guint       n_nodes;
+  GArray       *where;      /* of Where, by node index */
+  GHashTable   *counters;   /* op name → next number for generated ids */
+  guint         n_nodes;
 
   /* The statement's name, given at once to the node that looks like its
    * last one (so that it needs no rename): `named` is that node, and
    * `named_id` the id it would otherwise have had. */
-  const char *statement_name;
-  guint       statement_line;
-  BpNode     *named;
-  char        named_id[64];
+  const char   *statement_name;
+  guint         statement_line;
+  BpNode       *named;
+  char          named_id[64];
 } Parser;
 
 static void
