@@ -63,6 +63,15 @@ bp_json_append_string (GString    *out,
   for (const char *p = text; *p; p++)
     {
       guchar c = (guchar) *p;
+      const char *run = p;
+
+      /* Plain characters in one piece: ids and labels usually are. */
+      while (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        c = (guchar) *++p;
+      if (p > run)
+        g_string_append_len (out, run, p - run);
+      if (c == '\0')
+        break;
 
       switch (c)
         {

@@ -49,15 +49,35 @@ typedef enum
   T_EQUALS,
 } TokenKind;
 
+/* Where a node was written (its operator, or its name). */
 typedef struct
 {
-  TokenKind   kind;
+  guint line;
+  guint col;
+  guint statement_line;   /* where its statement starts */
+} Where;
+
+/* 32 bytes: a long expression has a few of these per node. */
+typedef struct
+{
   const char *start;
+  double      number;
   guint       len;
   guint       line;
   guint       col;
-  double      number;
+  TokenKind   kind;
 } Token;
+
+/* Where the lexer is in the text. The parser asks for one statement's
+ * tokens at a time, so that a long text never has all of its tokens in
+ * memory at once. */
+typedef struct
+{
+  const char *p;
+  guint       line;
+  guint       col;
+  int         nesting;   /* ( and [ : newlines inside are not statement ends */
+} Lexer;
 
 /* An operand while parsing: a node, or a literal not yet made a node (so
  * that `a = 3` can become the input leaf "a" and `-3` stays a literal). */
@@ -71,23 +91,26 @@ typedef struct
 
 typedef struct
 {
-  GArray     *tokens;
-  guint       pos;
-  guint       depth;
-  BpGraph    *graph;
-  GHashTable *names;      /* name → BpNode*, defined so far */
-  GHashTable *name_lines; /* name → line of its definition */
-  GHashTable *reserved;   /* every name assigned anywhere: generated ids avoid them */
-  GHashTable *where;      /* BpNode* → (line << 16 | col) packed in a pointer */
-  GHashTable *counters;   /* op name → next number for generated ids */
-  guint       n_nodes;
+  GArray       *tokens;     /* the current statement's (see lex_statement) */
+  guint         pos;
+  Lexer        *lexer;
+  guint         depth;
+  BpGraph      *graph;
+  /* Every name assigned anywhere (generated ids avoid them) → its
+   * BpNode* once defined, NULL before. Keys live in `name_chunk`. */
+  GHashTable   *names;
+  GStringChunk *name_chunk;
+  GArray       *where;      /* of Where, by node index */
+  GHashTable   *counters;   /* op name → next number for generated ids */
+  guint         n_nodes;
 
   /* The statement's name, given at once to the node that looks like its
    * last one (so that it needs no rename): `named` is that node, and
    * `named_id` the id it would otherwise have had. */
-  const char *statement_name;
-  BpNode     *named;
-  char        named_id[64];
+  const char   *statement_name;
+  guint         statement_line;
+  BpNode       *named;
+  char          named_id[64];
 } Parser;
 
 static void
@@ -153,25 +176,30 @@ expected (GError    **error,
 /* ---------------------------------------------------------------- */
 /* Lexer                                                             */
 
+/* Replaces `tokens` with the next statement's: up to and including the
+ * NEWLINE (a line end or ";" outside brackets) that ends it, or EOF.
+ * Blank lines before it are skipped. */
 static gboolean
-tokenize (const char  *text,
-          GArray      *tokens,
-          GError     **error)
+lex_statement (Lexer    *lexer,
+               GArray   *tokens,
+               GError  **error)
 {
-  const char *p = text;
-  guint line = 1, col = 1;
-  int nesting = 0;   /* ( and [ : newlines inside are not statement ends */
+  const char *p = lexer->p;
+  guint line = lexer->line, col = lexer->col;
+  int nesting = lexer->nesting;
+
+  g_array_set_size (tokens, 0);
 
   while (TRUE)
     {
-      Token token = { T_EOF, p, 1, line, col, 0 };
+      Token token = { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
       gunichar c = g_utf8_get_char (p);
 
       if (c == 0)
         {
           token.len = 0;
           g_array_append_val (tokens, token);
-          return TRUE;
+          break;
         }
       if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
         {
@@ -187,14 +215,15 @@ tokenize (const char  *text,
         }
       if (c == '\n')
         {
-          if (nesting == 0)
-            {
-              token.kind = T_NEWLINE;
-              g_array_append_val (tokens, token);
-            }
           p++;
           line++;
           col = 1;
+          if (nesting == 0 && tokens->len > 0)
+            {
+              token.kind = T_NEWLINE;
+              g_array_append_val (tokens, token);
+              break;
+            }
           continue;
         }
 
@@ -286,10 +315,20 @@ tokenize (const char  *text,
               return FALSE;
             }
         }
-      g_array_append_val (tokens, token);
       p += token.len;
       col += token.len;
+      if (token.kind == T_NEWLINE && tokens->len == 0)
+        continue;   /* ";" on a line of its own */
+      g_array_append_val (tokens, token);
+      if (token.kind == T_NEWLINE)
+        break;
     }
+
+  lexer->p = p;
+  lexer->line = line;
+  lexer->col = col;
+  lexer->nesting = nesting;
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------- */
@@ -298,7 +337,10 @@ tokenize (const char  *text,
 static const Token *
 peek (Parser *parser)
 {
-  return &g_array_index (parser->tokens, Token, parser->pos);
+  /* The statement's last token (NEWLINE or EOF) stands for all after. */
+  guint i = MIN (parser->pos, parser->tokens->len - 1);
+
+  return &g_array_index (parser->tokens, Token, i);
 }
 
 static const Token *
@@ -381,7 +423,7 @@ generate_id (Parser     *parser,
         id[len + i] = digits[k - 1 - i];
       id[len + k] = '\0';
 
-      if (!g_hash_table_contains (parser->reserved, id)
+      if (!g_hash_table_contains (parser->names, id)
           && bp_graph_lookup (parser->graph, id) == NULL)
         {
           g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
@@ -437,9 +479,12 @@ add_node (Parser      *parser,
       g_strlcpy (parser->named_id, generated, sizeof parser->named_id);
     }
   parser->n_nodes++;
-  g_hash_table_insert (parser->where, node,
-                       GUINT_TO_POINTER ((MIN (where->line, 0xffffu) << 16)
-                                         | MIN (where->col, 0xffffu)));
+  /* The parser's graph only grows: a node's index is its rank here. */
+  {
+    Where w = { where->line, where->col, parser->statement_line };
+
+    g_array_append_val (parser->where, w);
+  }
   return node;
 }
 
@@ -898,7 +943,7 @@ parse_primary (Parser   *parser,
           node = g_hash_table_lookup (parser->names, name);
         if (node == NULL)
           {
-            if (g_hash_table_contains (parser->reserved, name))
+            if (g_hash_table_contains (parser->names, name))
               error_at (error, BP_ERROR_PARSE, token,
                         _("“%s” is used before it is assigned"), name);
             else if (bp_op_lookup (name) != NULL)
@@ -1077,17 +1122,34 @@ parse_statement (Parser   *parser,
 {
   const Token *start = peek (parser);
   Operand value = { 0 };
-  g_autofree char *name = NULL;
+  const char *name = NULL;
   gboolean ok = FALSE;
 
+  parser->statement_line = start->line;
   if (start->kind == T_NAME && peek_at (parser, 1)->kind == T_EQUALS)
     {
-      name = g_strndup (start->start, start->len);
-      if (g_hash_table_contains (parser->names, name))
+      g_autofree char *text = g_strndup (start->start, start->len);
+      gpointer key, defined;
+
+      /* The table's own copy (every assigned name is there already). */
+      if (!g_hash_table_lookup_extended (parser->names, text, &key, &defined))
         {
+          key = g_string_chunk_insert (parser->name_chunk, text);
+          defined = NULL;
+          g_hash_table_insert (parser->names, key, NULL);
+        }
+      name = key;
+      if (defined != NULL)
+        {
+          guint line = 0;
+
+          /* Rare: find where the first one was written. */
+          for (guint i = 0; i < parser->where->len; i++)
+            if (bp_graph_get_node (parser->graph, i) == defined)
+              line = g_array_index (parser->where, Where, i).statement_line;
           error_at (error, BP_ERROR_PARSE, start,
                     "“%s” is already assigned on line %u; give the new value another name",
-                    name, GPOINTER_TO_UINT (g_hash_table_lookup (parser->name_lines, name)));
+                    name, line);
           return FALSE;
         }
       if (bp_op_lookup (name) != NULL)
@@ -1119,19 +1181,20 @@ parse_statement (Parser   *parser,
 
   if (name == NULL)
     {
-      /* A bare expression names nothing: it must be the output. */
-      guint save = parser->pos;
+      /* A bare expression names nothing: it must be the output, so
+       * nothing may follow. */
+      Lexer ahead = *parser->lexer;
+      g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (Token));
 
-      while (accept (parser, T_NEWLINE))
-        ;
-      if (peek (parser)->kind != T_EOF)
+      if (peek (parser)->kind != T_EOF &&
+          (!lex_statement (&ahead, rest, NULL) ||
+           g_array_index (rest, Token, 0).kind != T_EOF))
         {
           error_at (error, BP_ERROR_PARSE, start,
                     "%s", _("expected an assignment such as “y = …” (only the last line may "
                             "be a bare expression)"));
           goto out;
         }
-      parser->pos = save;
       if (!materialize (parser, &value, NULL, start, error))
         goto out;
     }
@@ -1156,10 +1219,7 @@ parse_statement (Parser   *parser,
   if (name != NULL)
     {
       bp_node_set_label (value.node, name);
-      /* The keys are the node's label: it lives as long as the graph. */
-      g_hash_table_insert (parser->names, (gpointer) bp_node_get_label (value.node), value.node);
-      g_hash_table_insert (parser->name_lines, (gpointer) bp_node_get_label (value.node),
-                           GUINT_TO_POINTER (start->line));
+      g_hash_table_insert (parser->names, (gpointer) name, value.node);
     }
   *output = value.node;
   ok = TRUE;
@@ -1184,14 +1244,14 @@ check_shapes (Parser  *parser,
     {
       BpNode *node = bp_graph_get_node (parser->graph, i);
       const char *message = bp_node_get_error (node);
-      guint packed;
+      Where w;
 
       if (message == NULL)
         continue;
-      packed = GPOINTER_TO_UINT (g_hash_table_lookup (parser->where, node));
+      w = i < parser->where->len ? g_array_index (parser->where, Where, i) : (Where) { 0, 0, 0 };
       /* Translators: a line number, a column number (both from 1), then the message */
       g_set_error (error, BP_ERROR, local_error->code, _("line %u, column %u: %s"),
-                   packed >> 16, packed & 0xffff, message);
+                   w.line, w.col, message);
       return FALSE;
     }
   g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1205,11 +1265,11 @@ bp_expr_parse (const char  *text,
   g_autoptr(BpGraph) graph = NULL;
   g_autoptr(GArray) tokens = NULL;
   g_autoptr(GHashTable) names = NULL;
-  g_autoptr(GHashTable) name_lines = NULL;
-  g_autoptr(GHashTable) reserved = NULL;
-  g_autoptr(GHashTable) where = NULL;
+  g_autoptr(GStringChunk) name_chunk = NULL;
+  g_autoptr(GArray) where = NULL;
   g_autoptr(GHashTable) counters = NULL;
   Parser parser = { 0 };
+  Lexer lexer;
   BpNode *output = NULL;
   const char *end;
   gsize length;
@@ -1237,38 +1297,50 @@ bp_expr_parse (const char  *text,
     }
 
   tokens = g_array_new (FALSE, FALSE, sizeof (Token));
-  if (!tokenize (text, tokens, error))
-    return NULL;
+  names = g_hash_table_new (g_str_hash, g_str_equal);
+  name_chunk = g_string_chunk_new (4096);
+
+  /* A first pass over every statement: it finds every lexical error
+   * before any other, and every name assigned anywhere, so that
+   * generated ids never take one. */
+  lexer = (Lexer) { text, 1, 1, 0 };
+  do
+    {
+      const Token *t;
+
+      if (!lex_statement (&lexer, tokens, error))
+        return NULL;
+      t = &g_array_index (tokens, Token, 0);
+      if (tokens->len > 1 && t->kind == T_NAME && t[1].kind == T_EQUALS)
+        {
+          char *name = g_string_chunk_insert_len (name_chunk, t->start, t->len);
+
+          /* A name assigned twice is refused when the parser gets there. */
+          if (!g_hash_table_contains (names, name))
+            g_hash_table_insert (names, name, NULL);
+        }
+    }
+  while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
 
   graph = bp_graph_new ();
-  names = g_hash_table_new (g_str_hash, g_str_equal);
-  name_lines = g_hash_table_new (g_str_hash, g_str_equal);
-  reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  where = g_hash_table_new (NULL, NULL);
-  counters = g_hash_table_new (g_str_hash, g_str_equal);
+  where = g_array_new (FALSE, FALSE, sizeof (Where));
+  /* Keyed by the op's name as the catalog holds it: one pointer each. */
+  counters = g_hash_table_new (NULL, NULL);
 
-  /* Every name assigned anywhere, so that generated ids never take one. */
-  for (guint i = 0; i + 1 < tokens->len; i++)
-    {
-      const Token *t = &g_array_index (tokens, Token, i);
-
-      if (t->kind == T_NAME && g_array_index (tokens, Token, i + 1).kind == T_EQUALS
-          && (i == 0 || g_array_index (tokens, Token, i - 1).kind == T_NEWLINE))
-        g_hash_table_add (reserved, g_strndup (t->start, t->len));
-    }
-
+  lexer = (Lexer) { text, 1, 1, 0 };
   parser.tokens = tokens;
+  parser.lexer = &lexer;
   parser.graph = graph;
   parser.names = names;
-  parser.name_lines = name_lines;
-  parser.reserved = reserved;
+  parser.name_chunk = name_chunk;
   parser.where = where;
   parser.counters = counters;
 
   while (TRUE)
     {
-      while (accept (&parser, T_NEWLINE))
-        ;
+      if (!lex_statement (&lexer, tokens, error))
+        return NULL;
+      parser.pos = 0;
       if (peek (&parser)->kind == T_EOF)
         break;
       if (!parse_statement (&parser, &output, error))

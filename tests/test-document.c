@@ -739,6 +739,35 @@ test_large_document (void)
   g_assert_cmpstr (data, ==, data_again);
 }
 
+/* Strings and numbers as the JSON writers put them. */
+static void
+test_json_append (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  bp_json_append_string (out, "plain id");
+  g_assert_cmpstr (out->str, ==, "\"plain id\"");
+  g_string_truncate (out, 0);
+  bp_json_append_string (out, "a\"b\\c\nd\te\rf\x01g\x7fh 사과");
+  g_assert_cmpstr (out->str, ==, "\"a\\\"b\\\\c\\nd\\te\\rf\\u0001g\\u007fh 사과\"");
+  g_string_truncate (out, 0);
+  bp_json_append_string (out, "");
+  g_assert_cmpstr (out->str, ==, "\"\"");
+  g_string_truncate (out, 0);
+  bp_json_append_string (out, "\"");
+  g_assert_cmpstr (out->str, ==, "\"\\\"\"");
+
+  g_string_truncate (out, 0);
+  bp_json_append_number (out, 0.1);
+  g_string_append_c (out, ' ');
+  bp_json_append_number (out, -2.5e-300);
+  g_string_append_c (out, ' ');
+  bp_json_append_number (out, INFINITY);
+  g_string_append_c (out, ' ');
+  bp_json_append_number (out, 1e15);
+  g_assert_cmpstr (out->str, ==, "0.1 -2.5e-300 \"Infinity\" 1e+15");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -761,6 +790,7 @@ main (int    argc,
   g_test_add_func ("/document/save-atomic", test_save_atomic);
   g_test_add_func ("/document/load-bpx", test_load_bpx);
   g_test_add_func ("/document/large", test_large_document);
+  g_test_add_func ("/document/json-append", test_json_append);
 
   return g_test_run ();
 }
