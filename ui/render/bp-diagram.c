@@ -480,3 +480,41 @@ bp_diagram_estimate_tensor (BpDiagram *self, BpTensor *tensor, double *width, do
   if (height != NULL)
     *height = h;
 }
+
+void
+bp_diagram_measure_heading (BpDiagram *self, const char *text, double *width, double *height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  double w, h;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (text != NULL);
+
+  layout = text_make_layout (self, text, FONT_NAME);
+  text_layout_size (layout, &w, &h);
+  if (width != NULL)
+    *width = w;
+  if (height != NULL)
+    *height = h;
+}
+
+void
+bp_diagram_paint_heading (BpDiagram  *self,
+                          BpPainter  *painter,
+                          const char *text,
+                          double      x,
+                          double      y,
+                          BpPass      pass,
+                          gboolean    dark)
+{
+  const Palette *pal = bp_diagram_style_palette (dark);
+  g_autoptr(PangoLayout) layout = NULL;
+  const Rgb *colour;
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (painter != NULL && text != NULL);
+
+  colour = pass == BP_PASS_BACKWARD ? &pal->bwd : pass == BP_PASS_FORWARD ? &pal->fwd : &pal->text;
+  layout = text_make_layout (self, text, FONT_NAME);
+  bp_painter_show_layout (painter, layout, x, y, colour);
+}

@@ -187,5 +187,12 @@ double     bp_diagram_fit              (BpDiagram            *self,
 GArray    *bp_diagram_get_boxes        (BpDiagram            *self,
                                         BpTrace              *trace,
                                         const BpDiagramState *state);
+/* A heading over a picture (a step frame's number): its size, and its
+ * text drawn with its top-left corner at (x, y) in the colour of `pass`. */
+void       bp_diagram_measure_heading  (BpDiagram *self, const char *text,
+                                        double *width, double *height);
+void       bp_diagram_paint_heading    (BpDiagram *self, BpPainter *painter,
+                                        const char *text, double x, double y,
+                                        BpPass pass, gboolean dark);
 
 G_END_DECLS

@@ -174,11 +174,14 @@ tikz_draw_path (BpPainter *painter, const BpRgba *fill, const BpRgba *stroke,
   if (self->path->len > 0 && (fill != NULL || stroke != NULL))
     {
       gboolean first = TRUE;
+      /* Named first: a new name is defined on a line of its own. */
+      const char *fill_name = fill != NULL ? colour_name (self, fill) : NULL;
+      const char *stroke_name = stroke != NULL ? colour_name (self, stroke) : NULL;
 
       g_string_append (self->out, "\\path[");
       if (fill != NULL)
         {
-          g_string_append_printf (self->out, "fill=%s", colour_name (self, fill));
+          g_string_append_printf (self->out, "fill=%s", fill_name);
           if (fill->a < 0.999)
             {
               g_string_append (self->out, ", fill opacity=");
@@ -189,7 +192,7 @@ tikz_draw_path (BpPainter *painter, const BpRgba *fill, const BpRgba *stroke,
       if (stroke != NULL)
         {
           g_string_append_printf (self->out, "%sdraw=%s, line width=", first ? "" : ", ",
-                                  colour_name (self, stroke));
+                                  stroke_name);
           append_num (self->out, line_width * 0.75);
           g_string_append (self->out, "pt");
           if (stroke->a < 0.999)
