@@ -171,6 +171,9 @@ bench_frames (void)
   }
   first = (g_get_monotonic_time () - t0) / 1000.0;
   ms_fit = frame_ms (diagram, trace, &state, surface, zoom, &b, &cpu_fit);
+  /* BP_BENCH_SHOT=FILE.png: the fitted frame, to look at. */
+  if (g_getenv ("BP_BENCH_SHOT") != NULL)
+    cairo_surface_write_to_png (surface, g_getenv ("BP_BENCH_SHOT"));
   cairo_surface_destroy (surface);
 
   /* Zoom 1, as the canvas draws: a 1920x1080 window onto the middle of the

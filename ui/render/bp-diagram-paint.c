@@ -258,6 +258,23 @@ draw_line_arrow (Frame *f, const Line *l)
 static void
 draw_edge_line (Frame *f, Edge *e)
 {
+  /* Tiny (a big graph fitted): the back arrow would merge with its edge,
+   * so the edge itself takes its colour and weight, one stroke for two. */
+  if (f->tiny && e->back != NULL && !e->back_fresh)
+    {
+      const Line *l = &e->line;
+      BpRgba ink = rgba (&f->pal->bwd, 1.0);
+
+      frame_add_rect (f, MIN (l->x0, l->x1), MIN (l->y0, l->y1),
+                      fabs (l->x1 - l->x0), fabs (l->y1 - l->y0));
+      if (!frame_visible (f, MIN (l->x0, l->x1), MIN (l->y0, l->y1),
+                          fabs (l->x1 - l->x0), fabs (l->y1 - l->y0)))
+        return;
+      bp_painter_move_to (f->p, l->x0, l->y0);
+      bp_painter_line_to (f->p, l->x1, l->y1);
+      bp_painter_draw_path (f->p, NULL, &ink, BACK_LINE * f->s, NULL, 0);
+      return;
+    }
   draw_line_arrow (f, &e->line);
   if (e->back != NULL)
     draw_back_arrow (f, &e->line, e->tg, fade (f, e->back_fresh));
@@ -557,6 +574,13 @@ draw_node (Frame *f, BpNode *node, guint index)
     }
   else if (nc->op->kind == BP_OP_KIND_LEAF)
     bp_painter_draw_path (p, &fill, NULL, 0, NULL, 0);
+  else if (f->tiny)
+    {
+      /* A few pixels across, an outline thinner than a pixel only greys
+       * the dot: one fill in the outline's colour reads the same. */
+      stroke = rgba (&pal->node_stroke, 0.55);
+      bp_painter_draw_path (p, &stroke, NULL, 0, NULL, 0);
+    }
   else
     {
       stroke = rgba (&pal->node_stroke, 1.0);

@@ -46,6 +46,7 @@ struct _Clearance
   GArray *entries;   /* CellEntry */
   GArray *items;     /* Obstacle */
   guint   query;
+  Line   *lines;     /* owned copies, once the grid outlives its frame */
 };
 
 static void
@@ -84,6 +85,7 @@ clearance_free (Clearance *c)
   if (c == NULL)
     return;
   g_free (c->head);
+  g_free (c->lines);
   g_array_unref (c->entries);
   g_array_unref (c->items);
   g_free (c);
@@ -107,6 +109,23 @@ clearance_add (Clearance *c, const cairo_rectangle_t *r, ObstacleKind kind,
         c->head[j * c->nx + i] = (int) c->entries->len;
         g_array_append_val (c->entries, e);
       }
+}
+
+/* The grid's lines point into a frame's edges: copies for keeping it. */
+static void
+clearance_own_lines (Clearance *c)
+{
+  c->lines = g_new (Line, c->items->len);
+  for (guint i = 0; i < c->items->len; i++)
+    {
+      Obstacle *o = &g_array_index (c->items, Obstacle, i);
+
+      if (o->line != NULL)
+        {
+          c->lines[i] = *o->line;
+          o->line = &c->lines[i];
+        }
+    }
 }
 
 static void
@@ -164,6 +183,78 @@ clearance_clashes (Clearance *c, const cairo_rectangle_t *r, const Rules *rules)
             }
         }
   return FALSE;
+}
+
+/* --- the placement cache --- */
+
+typedef struct
+{
+  double            t, tg, lift;
+  gboolean          compact;
+  cairo_rectangle_t vr, gr;
+  gboolean          has_vr, has_gr;
+} Placed;
+
+struct _PlaceCache
+{
+  /* The key: what placement depends on. */
+  guint64    stamp;
+  BpTrace   *trace;        /* a reference: its address stays unique */
+  double     s;
+  gboolean   readable;
+  BpNode    *output;
+  guint64    boxes_sum;    /* every node's box: positions and sizes */
+  guint64    sets_sum;     /* the quiz blanks and expanded nodes */
+  /* The result. */
+  GArray    *placed;       /* Placed, one per edge */
+  Line       stub;
+  gboolean   has_stub, has_stub_vr, has_stub_gr;
+  cairo_rectangle_t stub_vr, stub_gr, stub_caption;
+  Clearance *grid;         /* for the callout, placed every frame */
+};
+
+
+void
+place_cache_free (struct _PlaceCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_clear_pointer (&cache->trace, bp_trace_unref);
+  g_clear_pointer (&cache->placed, g_array_unref);
+  clearance_free (cache->grid);
+  g_free (cache);
+}
+
+static guint64
+mix (guint64 h, guint64 v)
+{
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h;
+}
+
+static guint64
+mix_double (guint64 h, double d)
+{
+  guint64 bits;
+
+  memcpy (&bits, &d, sizeof bits);
+  return mix (h, bits);
+}
+
+static guint64
+set_sum (GHashTable *set, guint64 h)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint64 x = 0;
+
+  if (set == NULL)
+    return mix (h, 0);
+  /* Order-free: the sum of the members' mixes. */
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    x += mix (0, GPOINTER_TO_SIZE (key));
+  return mix (mix (h, g_hash_table_size (set) + 1), x);
 }
 
 /* --- the frame and the pass state --- */
@@ -224,6 +315,7 @@ frame_init (Frame *f, BpDiagram *self, BpPainter *p, BpTrace *trace,
       cairo_user_to_device_distance (cr, &dx, &dy);
       f->greek = !vector && hypot (dx, dy) * VALUE_SIZE * f->s < 4.0;
       f->no_heads = !vector && hypot (dx, dy) * ARROW_LEN * f->s < 2.0;
+      f->tiny = !vector && hypot (dx, dy) * NODE_LINE * f->s < 0.2;
       /* Recording surfaces (GTK's cairo nodes) may be unbounded: no culling. */
       if (type == CAIRO_SURFACE_TYPE_IMAGE)
         {
@@ -709,7 +801,6 @@ place_callout (Frame *f, Clearance *c)
   f->callout_tip_x = CLAMP (r.x + r.width / 2, nb.x, nb.x + nb.width);
   f->callout_tip_y = CLAMP (r.y + r.height / 2, nb.y, nb.y + nb.height);
   f->callout_leader = TRUE;
-  clearance_add (c, &r, OBST_LABEL, NULL, -3);
 }
 
 /* Places the whole scene: every edge with its labels, the stub, the
@@ -764,37 +855,114 @@ place_scene (Frame *f)
   if (f->trace == NULL)
     return;
 
-  c = clearance_new (gx0 - 200 * f->s, gy0 - 200 * f->s, gx1 + 200 * f->s, gy1 + 200 * f->s,
-                     64 * f->s);
-  for (guint i = 0; i < n; i++)
-    clearance_add (c, &g_array_index (nodes, cairo_rectangle_t, i), OBST_NODE, NULL, -1);
-  for (guint i = 0; i < f->edges->len; i++)
-    clearance_add_line (c, &g_array_index (f->edges, Edge, i).line, (int) i);
-  if (f->output != NULL)
-    place_stub (f, c);
+  {
+    struct _PlaceCache *cache = f->self->place_cache;
+    guint64 boxes_sum = 0, sets_sum = 0;
 
-  for (guint i = 0; i < f->edges->len; i++)
-    {
-      Edge *e = &g_array_index (f->edges, Edge, i);
-      BpTensor *value = final_value (f, e->src);
-      BpTensor *grad = final_grad (f, e->dst, e->slot);
-      gboolean vblank = place_is_hidden (f->state->hidden_values, e->src);
-      gboolean gblank = place_is_hidden (f->state->hidden_grads, e->src);
-      NodeCache *nc = geometry_node_cache (f->self, e->src);
-      NodeCache *dnc = geometry_node_cache (f->self, e->dst);
-      double w = 0, h = 0, gw = 0, gh = 0;
+    for (guint i = 0; i < n; i++)
+      {
+        const cairo_rectangle_t *r = &g_array_index (nodes, cairo_rectangle_t, i);
 
-      e->compact = edge_wants_compact (f, e, value != NULL ? value : grad);
-      if (value != NULL)
-        label_box_size (f, e->compact ? &nc->probe_compact : &nc->probe, value,
-                        e->compact, vblank, &w, &h);
-      if (grad != NULL)
-        label_box_size (f, &dnc->probe_grad[e->slot], grad, e->compact, gblank, &gw, &gh);
-      place_edge (f, c, e, (int) i, w, h, gw, gh);
-    }
+        boxes_sum = mix_double (mix_double (mix_double (mix_double (boxes_sum, r->x), r->y),
+                                            r->width), r->height);
+      }
+    sets_sum = set_sum (f->state->hidden_values, sets_sum);
+    sets_sum = set_sum (f->state->hidden_grads, sets_sum);
+    sets_sum = set_sum (f->state->expanded, sets_sum);
+
+    if (cache != NULL && cache->stamp == bp_graph_get_stamp (graph) && cache->trace == f->trace
+        && cache->s == f->s && cache->readable == f->readable && cache->output == f->output
+        && cache->boxes_sum == boxes_sum && cache->sets_sum == sets_sum
+        && cache->placed->len == f->edges->len)
+      {
+        for (guint i = 0; i < f->edges->len; i++)
+          {
+            Edge *e = &g_array_index (f->edges, Edge, i);
+            const Placed *pl = &g_array_index (cache->placed, Placed, i);
+
+            e->t = pl->t;
+            e->tg = pl->tg;
+            e->lift = pl->lift;
+            e->compact = pl->compact;
+            e->vr = pl->vr;
+            e->gr = pl->gr;
+            e->has_vr = pl->has_vr;
+            e->has_gr = pl->has_gr;
+          }
+        f->stub = cache->stub;
+        f->stub_t = 0.5;
+        f->has_stub = cache->has_stub;
+        f->has_stub_vr = cache->has_stub_vr;
+        f->has_stub_gr = cache->has_stub_gr;
+        f->stub_vr = cache->stub_vr;
+        f->stub_gr = cache->stub_gr;
+        f->stub_caption = cache->stub_caption;
+        c = cache->grid;
+      }
+    else
+      {
+        g_clear_pointer (&f->self->place_cache, place_cache_free);
+        c = clearance_new (gx0 - 200 * f->s, gy0 - 200 * f->s, gx1 + 200 * f->s,
+                           gy1 + 200 * f->s, 64 * f->s);
+        for (guint i = 0; i < n; i++)
+          clearance_add (c, &g_array_index (nodes, cairo_rectangle_t, i), OBST_NODE, NULL, -1);
+        for (guint i = 0; i < f->edges->len; i++)
+          clearance_add_line (c, &g_array_index (f->edges, Edge, i).line, (int) i);
+        if (f->output != NULL)
+          place_stub (f, c);
+
+        for (guint i = 0; i < f->edges->len; i++)
+          {
+            Edge *e = &g_array_index (f->edges, Edge, i);
+            BpTensor *value = final_value (f, e->src);
+            BpTensor *grad = final_grad (f, e->dst, e->slot);
+            gboolean vblank = place_is_hidden (f->state->hidden_values, e->src);
+            gboolean gblank = place_is_hidden (f->state->hidden_grads, e->src);
+            NodeCache *nc = geometry_node_cache (f->self, e->src);
+            NodeCache *dnc = geometry_node_cache (f->self, e->dst);
+            double w = 0, h = 0, gw = 0, gh = 0;
+
+            e->compact = edge_wants_compact (f, e, value != NULL ? value : grad);
+            if (value != NULL)
+              label_box_size (f, e->compact ? &nc->probe_compact : &nc->probe, value,
+                              e->compact, vblank, &w, &h);
+            if (grad != NULL)
+              label_box_size (f, &dnc->probe_grad[e->slot], grad, e->compact, gblank, &gw, &gh);
+            place_edge (f, c, e, (int) i, w, h, gw, gh);
+          }
+
+        /* Kept for the next frames; edges' lines point into f->edges,
+         * which goes with the frame: the grid keeps copies. */
+        cache = g_new0 (struct _PlaceCache, 1);
+        cache->stamp = bp_graph_get_stamp (graph);
+        cache->trace = bp_trace_ref (f->trace);
+        cache->s = f->s;
+        cache->readable = f->readable;
+        cache->output = f->output;
+        cache->boxes_sum = boxes_sum;
+        cache->sets_sum = sets_sum;
+        cache->placed = g_array_sized_new (FALSE, FALSE, sizeof (Placed), f->edges->len);
+        for (guint i = 0; i < f->edges->len; i++)
+          {
+            const Edge *e = &g_array_index (f->edges, Edge, i);
+            Placed pl = { e->t, e->tg, e->lift, e->compact, e->vr, e->gr, e->has_vr, e->has_gr };
+
+            g_array_append_val (cache->placed, pl);
+          }
+        cache->stub = f->stub;
+        cache->has_stub = f->has_stub;
+        cache->has_stub_vr = f->has_stub_vr;
+        cache->has_stub_gr = f->has_stub_gr;
+        cache->stub_vr = f->stub_vr;
+        cache->stub_gr = f->stub_gr;
+        cache->stub_caption = f->stub_caption;
+        clearance_own_lines (c);
+        cache->grid = c;
+        f->self->place_cache = cache;
+      }
+  }
 
   place_callout (f, c);
-  clearance_free (c);
 
   /* What this state shows. */
   for (guint i = 0; i < f->edges->len; i++)

@@ -138,6 +138,9 @@ struct _BpDiagram
   GHashTable           *advances[N_FONTS];   /* gunichar → double[2]: advance, height */
   double                line_h[N_FONTS];
   PangoLayout          *scratch;
+  /* The last placement of labels, reused while nothing it depends on
+   * changed (placement costs more than painting a big graph). */
+  struct _PlaceCache   *place_cache;
 };
 
 /* Edges are straight, as in the book. */
@@ -196,6 +199,7 @@ typedef struct
   double                cx0, cy0, cx1, cy1;
   gboolean              greek;
   gboolean              no_heads;    /* arrowheads below a pixel or two */
+  gboolean              tiny;        /* lines under a fifth of a pixel: fewer strokes */
 
   gboolean              have_bounds;
   double                x0, y0, x1, y1;
@@ -257,6 +261,7 @@ void         frame_clear        (Frame *f);
 void         frame_add_rect     (Frame *f, double x, double y, double w, double h);
 gboolean     frame_visible      (Frame *f, double x, double y, double w, double h);
 void         place_scene        (Frame *f);
+void         place_cache_free   (struct _PlaceCache *cache);
 BpTensor    *place_shown_value  (Frame *f, BpNode *node, gboolean *fresh);
 const BpStep *place_shown_backward (Frame *f, BpNode *node, gboolean *fresh);
 /* The label object that shows the value (or gradient) of an edge. */

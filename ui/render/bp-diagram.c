@@ -19,6 +19,7 @@ bp_diagram_finalize (GObject *object)
   BpDiagram *self = BP_DIAGRAM (object);
 
   g_clear_pointer (&self->nodes, g_hash_table_unref);
+  g_clear_pointer (&self->place_cache, place_cache_free);
   g_clear_object (&self->blank);
   g_clear_object (&self->scratch);
   for (guint i = 0; i < N_FONTS; i++)
@@ -96,6 +97,7 @@ bp_diagram_invalidate (BpDiagram *self)
 {
   g_return_if_fail (BP_IS_DIAGRAM (self));
   g_hash_table_remove_all (self->nodes);
+  g_clear_pointer (&self->place_cache, place_cache_free);
   self->seen_stamp = bp_graph_get_stamp (self->graph);
 }
 
@@ -111,6 +113,7 @@ bp_diagram_set_text_scale (BpDiagram *self, double text_scale)
   g_clear_object (&self->blank);
   self->blank = text_make_layout (self, "?", FONT_VALUE);
   g_hash_table_remove_all (self->nodes);
+  g_clear_pointer (&self->place_cache, place_cache_free);
 }
 
 double
