@@ -489,6 +489,35 @@ test_png_fitted (void)
   remove_tree (dir);
 }
 
+/* Copy picture: the same SVG and PNG, in memory. */
+static void
+test_bytes (void)
+{
+  Example e = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) svg = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+  const char *text;
+  gsize size;
+
+  example_load (&e, "apples");
+  bp_diagram_state_set_position (&state, e.trace, bp_trace_get_n_steps (e.trace));
+  svg = bp_export_to_bytes (e.diagram, e.trace, &state, BP_EXPORT_SVG, NULL, &error);
+  g_assert_no_error (error);
+  text = g_bytes_get_data (svg, &size);
+  g_assert_true (g_str_has_prefix (text, "<?xml"));
+  g_assert_nonnull (g_strstr_len (text, size, ">220</text>"));
+  png = bp_export_to_bytes (e.diagram, e.trace, &state, BP_EXPORT_PNG, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (memcmp (g_bytes_get_data (png, NULL), "\x89PNG", 4), ==, 0);
+  pdf = bp_export_to_bytes (e.diagram, e.trace, &state, BP_EXPORT_PDF, NULL, &error);
+  g_assert_null (pdf);
+  g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  example_clear (&e);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -497,5 +526,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/export-text/steps-one-frame", test_steps_one_frame);
   g_test_add_func ("/export-text/tikz", test_tikz);
   g_test_add_func ("/export-text/png-fitted", test_png_fitted);
+  g_test_add_func ("/export-text/bytes", test_bytes);
   return g_test_run ();
 }

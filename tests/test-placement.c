@@ -273,6 +273,39 @@ test_chips (void)
   }
 }
 
+/* Follow the step: the area to keep in view holds the step's node and
+ * its callout, and there is none when nothing is highlighted. */
+static void
+test_step_rect (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) doc = bp_examples_load ("apples", &error);
+  g_autoptr(BpDiagram) diagram = NULL;
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+  cairo_rectangle_t rect, node;
+  BpGraph *graph;
+  BpTrace *trace;
+  const BpStep *step;
+
+  g_assert_no_error (error);
+  graph = bp_document_get_graph (doc);
+  diagram = bp_diagram_new (graph);
+  bp_graph_set_record_trace (graph, TRUE);
+  g_assert_true (bp_graph_backward (graph, &error));
+  trace = bp_graph_get_trace (graph);
+
+  g_assert_false (bp_diagram_get_step_rect (diagram, trace, &state, &rect));
+  bp_diagram_state_set_position (&state, trace, bp_trace_get_n_forward (trace) + 3);
+  step = bp_trace_get_step_before (trace, bp_trace_get_n_forward (trace) + 3);
+  g_assert_true (bp_diagram_get_step_rect (diagram, trace, &state, &rect));
+  bp_diagram_get_node_rect (diagram, step->node, &node);
+  g_assert_cmpfloat (rect.x, <=, node.x);
+  g_assert_cmpfloat (rect.y, <=, node.y);
+  g_assert_cmpfloat (rect.x + rect.width, >=, node.x + node.width);
+  /* The callout makes it taller than the node alone. */
+  g_assert_cmpfloat (rect.height, >, node.height + 20);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -280,5 +313,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/placement/no-overlap", test_no_overlap);
   g_test_add_func ("/placement/boxes-follow-state", test_boxes_follow_state);
   g_test_add_func ("/placement/chips", test_chips);
+  g_test_add_func ("/placement/step-rect", test_step_rect);
   return g_test_run ();
 }

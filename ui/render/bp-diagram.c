@@ -362,6 +362,53 @@ bp_diagram_get_boxes (BpDiagram            *self,
   return boxes;
 }
 
+gboolean
+bp_diagram_get_step_rect (BpDiagram            *self,
+                          BpTrace              *trace,
+                          const BpDiagramState *state,
+                          cairo_rectangle_t    *rect)
+{
+  Frame f;
+  gboolean have = FALSE;
+  cairo_rectangle_t r = { 0 };
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  frame_init (&f, self, NULL, trace, state != NULL ? state : &default_state);
+  place_scene (&f);
+  if (f.current_node != NULL)
+    for (guint i = 0; i < f.boxes->len; i++)
+      {
+        const BpDiagramBox *b = &g_array_index (f.boxes, BpDiagramBox, i);
+        gboolean mine;
+
+        /* Its node, its callout, the values it sent or received and the
+         * gradients it sent. */
+        switch (b->kind)
+          {
+          case BP_DIAGRAM_BOX_NODE:
+          case BP_DIAGRAM_BOX_CALLOUT:
+            mine = b->node == f.current_node;
+            break;
+          case BP_DIAGRAM_BOX_VALUE:
+          case BP_DIAGRAM_BOX_GRADIENT:
+            mine = b->node == f.current_node;
+            break;
+          case BP_DIAGRAM_BOX_CAPTION:
+          default:
+            mine = FALSE;
+            break;
+          }
+        if (mine)
+          union_rect (&r, &b->rect, &have);
+      }
+  frame_clear (&f);
+  if (have)
+    *rect = r;
+  return have;
+}
+
 guint
 bp_diagram_get_edge_label_rects (BpDiagram            *self,
                                  BpTrace              *trace,

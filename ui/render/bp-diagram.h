@@ -187,6 +187,14 @@ double     bp_diagram_fit              (BpDiagram            *self,
 GArray    *bp_diagram_get_boxes        (BpDiagram            *self,
                                         BpTrace              *trace,
                                         const BpDiagramState *state);
+/* The area to keep in view while a pass plays (follow the step): the
+ * node of the step just taken, its callout and the labels on its arrows.
+ * FALSE (rect untouched) when no step is highlighted. */
+gboolean   bp_diagram_get_step_rect    (BpDiagram            *self,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state,
+                                        cairo_rectangle_t    *rect);
+
 /* A heading over a picture (a step frame's number): its size, and its
  * text drawn with its top-left corner at (x, y) in the colour of `pass`. */
 void       bp_diagram_measure_heading  (BpDiagram *self, const char *text,

@@ -56,6 +56,16 @@ gboolean bp_export_states           (BpDiagram            *diagram,
                                      BpExportOptions      *options,
                                      GError              **error);
 
+/* The picture in memory, for the clipboard: SVG text (real <text>, as
+ * the file), PNG bytes, or TikZ text; `format` BP_EXPORT_PDF is refused.
+ * Honours options->scale, title, frame and fit_png like the files. */
+GBytes  *bp_export_to_bytes         (BpDiagram            *diagram,
+                                     BpTrace              *trace,
+                                     const BpDiagramState *state,
+                                     BpExportFormat        format,
+                                     BpExportOptions      *options,
+                                     GError              **error);
+
 /* Every step of both passes, forward then backward, each in the same
  * fixed frame (the union of the bounds of every step: the same width,
  * height and view box throughout), numbered in a heading, the last step
