@@ -14,6 +14,11 @@
 
 #include "bp-diagram-private.h"
 
+/* The band above a node a view repaints when a step changes (its width
+ * and height at text scale 1): callouts placed there first. */
+#define ABOVE_HALF_W 320.0
+#define ABOVE_H      240.0
+
 /* --- the spatial index --- */
 
 typedef enum
@@ -181,6 +186,44 @@ clearance_clashes (Clearance *c, const cairo_rectangle_t *r, const Rules *rules)
             default:
               break;
             }
+        }
+  return FALSE;
+}
+
+/* Whether a callout's leader from `r` to the node box `nb` would cross a
+ * label or another node. */
+static gboolean
+leader_clashes (Clearance *c, const cairo_rectangle_t *r, const cairo_rectangle_t *nb, double s)
+{
+  double tx = CLAMP (r->x + r->width / 2, nb->x, nb->x + nb->width);
+  double ty = CLAMP (r->y + r->height / 2, nb->y, nb->y + nb->height);
+  double sx = CLAMP (tx, r->x, r->x + r->width);
+  double sy = CLAMP (ty, r->y, r->y + r->height);
+  cairo_rectangle_t span = { MIN (sx, tx), MIN (sy, ty), fabs (tx - sx), fabs (ty - sy) };
+  int i0, j0, i1, j1;
+  Line l;
+
+  if (hypot (tx - sx, ty - sy) < 1e-6)
+    return FALSE;
+  line_init (&l, sx, sy, tx, ty);
+  c->query++;
+  clearance_cells (c, &span, 0, &i0, &j0, &i1, &j1);
+  for (int j = j0; j <= j1; j++)
+    for (int i = i0; i <= i1; i++)
+      for (int k = c->head[j * c->nx + i]; k >= 0; k = g_array_index (c->entries, CellEntry, k).next)
+        {
+          Obstacle *o = &g_array_index (c->items, Obstacle, g_array_index (c->entries, CellEntry, k).item);
+
+          if (o->seen == c->query)
+            continue;
+          o->seen = c->query;
+          if (o->kind == OBST_LINE)
+            continue;
+          /* Its own node: the leader ends on it. */
+          if (o->kind == OBST_NODE && fabs (o->r.x - nb->x) < 1e-6 && fabs (o->r.y - nb->y) < 1e-6)
+            continue;
+          if (line_hits_rect (&l, &o->r, s))
+            return TRUE;
         }
   return FALSE;
 }
@@ -751,6 +794,7 @@ static void
 place_callout (Frame *f, Clearance *c)
 {
   static const double gaps[] = { 12, 28, 52, 84, 130 };
+  static const double shifts[] = { 0, -0.25, 0.25, -0.5, 0.5, -0.75, 0.75, -1, 1 };
   /* Directions: the callout's centre relative to the node's box. */
   static const double dirs[][2] = {
     { 0, -1 }, { 0, 1 }, { 1, 0 }, { -1, 0 }, { 1, -1 }, { -1, -1 }, { 1, 1 }, { -1, 1 },
@@ -775,6 +819,22 @@ place_callout (Frame *f, Clearance *c)
   h = th + 2 * pad;
   geometry_node_box (f->self, node, node == f->output, &nb);
 
+  /* Above first, where the book writes it, shifted sideways as far as
+   * half the band a view repaints over a step (320 × 240 px at text scale
+   * 1 above the node); then rings around the node. */
+  for (guint k = 0; k < G_N_ELEMENTS (rules) && !found; k++)
+    for (guint g = 0; g < G_N_ELEMENTS (gaps) && !found; g++)
+      for (guint d = 0; d < G_N_ELEMENTS (shifts) && !found; d++)
+        {
+          double cx = nb.x + nb.width / 2;
+          double reach = MAX (0, ABOVE_HALF_W * f->s - w / 2);
+          double bottom = nb.y - gaps[g] * f->s;
+
+          if (bottom - h < nb.y - ABOVE_H * f->s)
+            continue;
+          r = (cairo_rectangle_t) { cx + shifts[d] * reach - w / 2, bottom - h, w, h };
+          found = !clearance_clashes (c, &r, &rules[k]) && !leader_clashes (c, &r, &nb, f->s);
+        }
   for (guint k = 0; k < G_N_ELEMENTS (rules) && !found; k++)
     for (guint g = 0; g < G_N_ELEMENTS (gaps) && !found; g++)
       for (guint d = 0; d < G_N_ELEMENTS (dirs) && !found; d++)
@@ -788,7 +848,7 @@ place_callout (Frame *f, Clearance *c)
           if (dy != 0)
             cy += dy * (nb.height / 2 + gap + h / 2);
           r = (cairo_rectangle_t) { cx - w / 2, cy - h / 2, w, h };
-          found = !clearance_clashes (c, &r, &rules[k]);
+          found = !clearance_clashes (c, &r, &rules[k]) && !leader_clashes (c, &r, &nb, f->s);
         }
   if (!found)
     {
