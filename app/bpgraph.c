@@ -32,6 +32,7 @@ static const char usage_text[] =
   "  bpgraph check FILE|-e EXPR [--json]      numeric gradient check vs backprop\n"
   "  bpgraph export FILE|-e EXPR -o OUT.svg|.png|.pdf|.tex [--pass none|forward|backward]\n"
   "                 [--step K] [--scale S] [--dark]\n"
+  "  bpgraph export FILE|-e EXPR --steps DIR|OUT.pdf  every step of both passes, one frame\n"
   "  bpgraph convert FILE.bpx|-e EXPR -o FILE.bpgraph [--title TITLE]\n"
   "  bpgraph examples [NAME -o FILE]          list or write the built-in examples\n"
   "\n"
