@@ -121,10 +121,15 @@ test_no_overlap (void)
             BpDiagramState state = BP_DIAGRAM_STATE_INIT;
             g_autoptr(GArray) boxes = NULL;
             g_autofree char *what = NULL;
+            cairo_rectangle_t fitted, drawn;
 
             bp_diagram_state_set_position (&state, trace, position);
             state.zoom = bp_diagram_fit (diagram, trace, &state, views[v][0], views[v][1],
-                                         24, NULL);
+                                         24, &fitted);
+            /* What is drawn at that zoom fits the view. */
+            bp_diagram_get_trace_bounds (diagram, trace, &state, &drawn);
+            g_assert_cmpfloat (drawn.width * state.zoom, <=, views[v][0] - 48 + 0.01);
+            g_assert_cmpfloat (drawn.height * state.zoom, <=, views[v][1] - 48 + 0.01);
             boxes = bp_diagram_get_boxes (diagram, trace, &state);
             what = g_strdup_printf ("%s at %dx%d, position %u (zoom %.2f)", examples[i].name,
                                     views[v][0], views[v][1], position, state.zoom);

@@ -338,6 +338,13 @@ bp_diagram_fit (BpDiagram            *self,
       zoom = next;
       st.zoom = zoom;
     }
+  /* Settled or not, what is returned must fit: measured at that zoom,
+   * shrunk if need be (smaller only turns more grids into chips). */
+  st.zoom = zoom;
+  bp_diagram_get_trace_bounds (self, trace, &st, &b);
+  if (b.width > 0 && b.height > 0)
+    zoom = MIN (zoom, MAX (1e-3, MIN ((view_width - 2 * margin) / b.width,
+                                      (view_height - 2 * margin) / b.height)));
   if (bounds != NULL)
     *bounds = b;
   return zoom;
