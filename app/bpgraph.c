@@ -30,8 +30,9 @@ static const char usage_text[] =
   "Usage:\n"
   "  bpgraph eval FILE|-e EXPR [--json]       values and gradients of every node\n"
   "  bpgraph check FILE|-e EXPR [--json]      numeric gradient check vs backprop\n"
-  "  bpgraph export FILE|-e EXPR -o OUT.svg|.png|.pdf [--pass none|forward|backward]\n"
+  "  bpgraph export FILE|-e EXPR -o OUT.svg|.png|.pdf|.tex [--pass none|forward|backward]\n"
   "                 [--step K] [--scale S] [--dark]\n"
+  "  bpgraph export FILE|-e EXPR --steps DIR|OUT.pdf  every step of both passes, one frame\n"
   "  bpgraph convert FILE.bpx|-e EXPR -o FILE.bpgraph [--title TITLE]\n"
   "  bpgraph examples [NAME -o FILE]          list or write the built-in examples\n"
   "\n"
@@ -494,6 +495,7 @@ command_export (int    argc,
   g_autofree char *expression = NULL;
   g_autofree char *output = NULL;
   g_autofree char *pass = NULL;
+  g_autofree char *steps = NULL;
   int step = -1;
   double scale = 1.0;
   gboolean dark = FALSE;
@@ -510,7 +512,10 @@ command_export (int    argc,
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
       "Export this expression instead of a file", "EXPR" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "The file to write; its extension chooses the format", "OUT.svg|.png|.pdf" },
+      "The file to write; its extension chooses the format", "OUT.svg|.png|.pdf|.tex" },
+    { "steps", 0, 0, G_OPTION_ARG_FILENAME, &steps,
+      "Every step of both passes in one fixed frame: numbered SVG files into a "
+      "folder, or one page each of a PDF", "DIR|OUT.pdf" },
     { "pass", 0, 0, G_OPTION_ARG_STRING, &pass,
       "Which numbers to show: none, forward values, or backward gradients too "
       "(default: backward)", "none|forward|backward" },
@@ -526,10 +531,15 @@ command_export (int    argc,
                       "pass above the arrows and the gradients of the backward pass below.",
                       entries, &argc, &argv, &status))
     return status;
-  if (output == NULL)
-    return usage_error ("export: -o OUT.svg|.png|.pdf is needed");
-  if (!bp_export_format_from_path (output, &format, &error))
+  if (output == NULL && steps == NULL)
+    return usage_error ("export: -o OUT.svg|.png|.pdf|.tex or --steps DIR|OUT.pdf is needed");
+  if (output != NULL && steps != NULL)
+    return usage_error ("export: give either -o or --steps, not both");
+  if (output != NULL && !bp_export_format_from_path (output, &format, &error))
     return usage_error ("export: %s", error->message);
+  if (steps != NULL && (pass != NULL || step >= 0))
+    return usage_error ("export: --steps shows every step of both passes; "
+                        "leave out --pass and --step");
   if (pass == NULL || g_str_equal (pass, "backward"))
     state.pass = BP_PASS_BACKWARD;
   else if (g_str_equal (pass, "forward"))
@@ -550,6 +560,25 @@ command_export (int    argc,
 
   if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
     return input_error ("layout", error);
+
+  if (steps != NULL)
+    {
+      BpExportOptions options = { 0 };
+      guint written = 0;
+
+      options.scale = scale;
+      options.title = bp_document_get_title (document);
+      bp_graph_set_record_trace (graph, TRUE);
+      if (!run_passes (graph, TRUE, &status))
+        return status;
+      state.dark = dark;
+      diagram = bp_diagram_new (graph);
+      if (!bp_export_steps (diagram, bp_graph_get_trace (graph), &state, steps, &options,
+                            &written, &error))
+        return input_error (steps, error);
+      g_print ("%u steps written to %s\n", written, steps);
+      return EXIT_OK;
+    }
 
   if (state.pass != BP_PASS_NONE)
     {
@@ -572,8 +601,20 @@ command_export (int    argc,
   state.dark = dark;
 
   diagram = bp_diagram_new (graph);
-  if (!bp_export_to_file (diagram, trace, &state, output, scale, &error))
-    return input_error (output, error);
+  {
+    BpExportOptions options = { 0 };
+
+    /* A picture too big for a PNG is fitted to the limit, and says so. */
+    options.scale = scale;
+    options.title = bp_document_get_title (document);
+    options.fit_png = TRUE;
+    if (!bp_export_states (diagram, trace, &state, 1, output, &options, &error))
+      return input_error (output, error);
+    if (options.used_scale < scale - 1e-9)
+      g_printerr ("bpgraph: export: the picture is larger than %d pixels a side at scale %g; "
+                  "it was drawn at scale %.3g to fit\n", BP_EXPORT_PNG_MAX_SIDE, scale,
+                  options.used_scale);
+  }
   return EXIT_OK;
 }
 

@@ -35,6 +35,31 @@ d=$((w2 - 2 * w1)); [ "${d#-}" -le 2 ] || fail "scale 2 gives $w2 px, not twice 
 y = exp(x) * x' -o "$dir/e.svg" || fail "export -e"
 [ -s "$dir/e.svg" ] || fail "export -e wrote nothing"
 
+# SVG with real text; TikZ.
+grep -q '<text[^>]*font-family=[^>]*>220</text>' "$dir/a.svg" || fail "svg: 220 is not a <text>"
+grep -q '<g id="node-apple"' "$dir/a.svg" || fail "svg: no group for the node apple"
+"$bpgraph" export "$dir/apples.bpgraph" -o "$dir/a.tex" || fail "export tex"
+grep -q 'begin{tikzpicture}' "$dir/a.tex" || fail "tex: no tikzpicture"
+
+# Every step of both passes: numbered SVGs of one size, or one PDF page each.
+"$bpgraph" export "$dir/apples.bpgraph" --steps "$dir/steps" >/dev/null || fail "export --steps DIR"
+n=$(ls "$dir/steps" | grep -c '^step-[0-9][0-9]\.svg$')
+[ "$n" -eq 10 ] || fail "--steps DIR wrote $n files, not 10"
+sizes=$(for f in "$dir"/steps/*.svg; do grep -o 'width="[^"]*" height="[^"]*" viewBox="[^"]*"' "$f" | head -1; done | sort -u | wc -l)
+[ "$sizes" -eq 1 ] || fail "step frames differ in size ($sizes sizes)"
+"$bpgraph" export "$dir/apples.bpgraph" --steps "$dir/steps.pdf" >/dev/null || fail "export --steps PDF"
+if command -v pdfinfo >/dev/null; then
+  pdfinfo "$dir/steps.pdf" | grep -Eq '^Pages: +10$' || fail "steps.pdf: not 10 pages"
+fi
+
+# A PNG over the size limit is fitted to it, and the scale is said.
+{ echo 'x0 = 1'; i=1; while [ $i -le 150 ]; do echo "x$i = tanh(x$((i-1)) * 1.01 + 0.1)"; i=$((i+1)); done; } >"$dir/chain.bpx"
+"$bpgraph" export "$dir/chain.bpx" -o "$dir/huge.png" --scale 2 2>"$dir/huge.err" \
+  || fail "a PNG over the limit was refused"
+grep -q 'scale' "$dir/huge.err" || fail "the fitted scale was not said"
+wh=$(od -An -tu1 -j16 -N4 "$dir/huge.png" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+[ "$wh" -le 16384 ] || fail "fitted PNG is $wh px wide"
+
 # A bad extension is a usage error (2) and writes nothing.
 set +e
 "$bpgraph" export "$dir/apples.bpgraph" -o "$dir/a.gif" 2>/dev/null; st=$?

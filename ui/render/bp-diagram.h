@@ -5,6 +5,7 @@
 #include <glib-object.h>
 #include "bp-graph.h"
 #include "bp-trace.h"
+#include "bp-painter.h"
 
 G_BEGIN_DECLS
 
@@ -39,9 +40,38 @@ typedef struct
   BpNode     *hover;
   GHashTable *hidden_values; /* quiz: set of BpNode* whose value shows as a blank */
   GHashTable *hidden_grads;  /* quiz: set of BpNode* whose gradient shows as a blank */
+  /* Device pixels per diagram unit (0: unknown, taken as 1). Numbers that
+   * would be smaller than 11 px on screen are not readable: matrices are
+   * then drawn as chips (their shape and a tiny heat-map of the values). */
+  double      zoom;
+  GHashTable *expanded;   /* set of BpNode* whose matrices show every number
+                             whatever the zoom (hover, selection), or NULL */
+  gboolean    highlight_last; /* highlight the last step of a finished pass
+                                 too (numbered step frames) */
 } BpDiagramState;
 
-#define BP_DIAGRAM_STATE_INIT { BP_PASS_NONE, 0, 1.0, FALSE, 1.0, NULL, NULL, NULL, NULL }
+#define BP_DIAGRAM_STATE_INIT { BP_PASS_NONE, 0, 1.0, FALSE, 1.0, NULL, NULL, NULL, NULL, \
+                                0.0, NULL, FALSE }
+
+/* What was placed in a frame, for tests and for the widget (tooltips,
+ * follow-the-step): every node, and every label and callout shown. */
+typedef enum
+{
+  BP_DIAGRAM_BOX_NODE,      /* the shape and the caption below it */
+  BP_DIAGRAM_BOX_VALUE,     /* a forward value above an arrow */
+  BP_DIAGRAM_BOX_GRADIENT,  /* a gradient below an arrow */
+  BP_DIAGRAM_BOX_CALLOUT,   /* the step's UG × LG = DG */
+  BP_DIAGRAM_BOX_CAPTION,   /* the output's name at the end of its arrow */
+} BpDiagramBoxKind;
+
+typedef struct
+{
+  BpDiagramBoxKind  kind;
+  BpNode           *node;   /* VALUE: the source; GRADIENT: the consumer;
+                               CALLOUT: the step's node */
+  guint             slot;   /* the input of the consumer; G_MAXUINT: the output's arrow */
+  cairo_rectangle_t rect;
+} BpDiagramBox;
 
 #define BP_TYPE_DIAGRAM (bp_diagram_get_type ())
 G_DECLARE_FINAL_TYPE (BpDiagram, bp_diagram, BP, DIAGRAM, GObject)
@@ -117,5 +147,60 @@ guint      bp_diagram_get_edge_label_rects (BpDiagram            *self,
                                             cairo_rectangle_t    *value_rect,
                                             cairo_rectangle_t    *grad_rect,
                                             double               *arrow_y);
+
+
+/* The player's position in the trace that a state shows (the engine's
+ * convention, see bp_trace_is_revealed()): forward, min (step,
+ * n_forward); backward, n_forward + min (step, n_backward); 0 for none. */
+guint      bp_diagram_state_get_position (const BpDiagramState *state, BpTrace *trace);
+/* The inverse: sets pass and step for `position` (0 is BP_PASS_NONE). */
+void       bp_diagram_state_set_position (BpDiagramState *state, BpTrace *trace,
+                                          guint position);
+/* bp_diagram_draw() through any back end (see bp-painter.h): the SVG and
+ * TikZ writers, or Cairo. */
+void       bp_diagram_paint            (BpDiagram            *self,
+                                        BpPainter            *painter,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state);
+/* The union of the bounds of every position of the trace (0 … n_steps,
+ * last steps highlighted): one fixed frame for step slides, or for a view
+ * that must not jump while a pass plays. */
+void       bp_diagram_get_steps_bounds (BpDiagram            *self,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state,
+                                        cairo_rectangle_t    *bounds);
+/* The zoom that fits the drawing of this state into a view of
+ * view_width × view_height device pixels with `margin` pixels around,
+ * taking into account that matrices turn into chips when small (set the
+ * result as state->zoom when drawing). `bounds` (may be NULL) receives
+ * the drawing's bounds at that zoom: centre them in the view. */
+double     bp_diagram_fit              (BpDiagram            *self,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state,
+                                        double                view_width,
+                                        double                view_height,
+                                        double                margin,
+                                        cairo_rectangle_t    *bounds);
+/* Every placed box of this frame (BpDiagramBox), in diagram units: the
+ * nodes, and the values, gradients, output caption and callout shown.
+ * None of them overlaps another. Free with g_array_unref(). */
+GArray    *bp_diagram_get_boxes        (BpDiagram            *self,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state);
+/* The area to keep in view while a pass plays (follow the step): the
+ * node of the step just taken, its callout and the labels on its arrows.
+ * FALSE (rect untouched) when no step is highlighted. */
+gboolean   bp_diagram_get_step_rect    (BpDiagram            *self,
+                                        BpTrace              *trace,
+                                        const BpDiagramState *state,
+                                        cairo_rectangle_t    *rect);
+
+/* A heading over a picture (a step frame's number): its size, and its
+ * text drawn with its top-left corner at (x, y) in the colour of `pass`. */
+void       bp_diagram_measure_heading  (BpDiagram *self, const char *text,
+                                        double *width, double *height);
+void       bp_diagram_paint_heading    (BpDiagram *self, BpPainter *painter,
+                                        const char *text, double x, double y,
+                                        BpPass pass, gboolean dark);
 
 G_END_DECLS
