@@ -20,6 +20,7 @@ _bp_canvas_update_actions (BpCanvas *self)
   gtk_widget_action_set_enabled (widget, "canvas.edit-value",
                                  single != NULL && bp_op_is_leaf (bp_node_get_op (single)));
   gtk_widget_action_set_enabled (widget, "canvas.zoom-fit", has_graph);
+  _bp_canvas_update_menu_actions (self);
 }
 
 static void

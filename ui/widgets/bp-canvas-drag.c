@@ -31,12 +31,12 @@ _bp_canvas_cancel_drag (BpCanvas *self)
   self->detach_dst = NULL;
 }
 
-static BpNode *
-bp_canvas_hit (BpCanvas  *self,
-               double     wx,
-               double     wy,
-               BpHitPart *part,
-               guint     *slot)
+BpNode *
+_bp_canvas_hit (BpCanvas  *self,
+                double     wx,
+                double     wy,
+                BpHitPart *part,
+                guint     *slot)
 {
   double x, y;
 
@@ -79,7 +79,7 @@ bp_canvas_update_connect_target (BpCanvas *self)
 {
   BpHitPart part;
   guint slot;
-  BpNode *node = bp_canvas_hit (self, self->drag_x, self->drag_y, &part, &slot);
+  BpNode *node = _bp_canvas_hit (self, self->drag_x, self->drag_y, &part, &slot);
   BpNode *target = NULL;
   guint target_slot = 0;
 
@@ -134,7 +134,7 @@ drag_begin_cb (BpCanvas       *self,
   if (button == GDK_BUTTON_SECONDARY)
     return;
 
-  node = bp_canvas_hit (self, x, y, &part, &slot);
+  node = _bp_canvas_hit (self, x, y, &part, &slot);
 
   if (node != NULL && part == BP_HIT_OUTPUT_PORT)
     {
@@ -366,7 +366,7 @@ bp_canvas_finish_connect (BpCanvas *self)
     {
       BpHitPart part;
       guint hit_slot;
-      BpNode *node = bp_canvas_hit (self, self->drag_x, self->drag_y, &part, &hit_slot);
+      BpNode *node = _bp_canvas_hit (self, self->drag_x, self->drag_y, &part, &hit_slot);
 
       if (node != NULL && node != src && bp_node_get_n_inputs (node) > 0)
         {
@@ -447,7 +447,7 @@ click_pressed_cb (BpCanvas        *self,
   if (n_press != 2 || self->graph == NULL)
     return;
 
-  node = bp_canvas_hit (self, x, y, &part, &slot);
+  node = _bp_canvas_hit (self, x, y, &part, &slot);
   if (node == NULL)
     {
       bp_canvas_show_palette (self, x, y);
@@ -472,7 +472,7 @@ motion_cb (BpCanvas                 *self,
   if (self->drag_mode != DRAG_NONE)
     return;
 
-  node = bp_canvas_hit (self, x, y, &part, &slot);
+  node = _bp_canvas_hit (self, x, y, &part, &slot);
   if (self->space_down)
     bp_canvas_set_cursor (self, "grab");
   else if (part == BP_HIT_OUTPUT_PORT || part == BP_HIT_INPUT_PORT)

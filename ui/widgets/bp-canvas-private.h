@@ -40,6 +40,7 @@ struct _BpCanvas
   BpPalette      *palette;         /* parented popovers */
   BpValuePopover *value_popover;
   GtkGesture     *click;           /* borrowed: the double-click gesture */
+  GtkPopoverMenu *menu;            /* the context menu, parented here */
 
   /* Borrowed References */
   BpGraph        *graph;           /* the session's */
@@ -147,6 +148,11 @@ void        _bp_canvas_cancel_drag (BpCanvas *self);
 void        _bp_canvas_update_actions (BpCanvas *self);
 
 /* bp-canvas-drag.c */
+BpNode     *_bp_canvas_hit               (BpCanvas  *self,
+                                          double     wx,
+                                          double     wy,
+                                          BpHitPart *part,
+                                          guint     *slot);
 void        _bp_canvas_init_gestures (BpCanvas *self);
 
 /* bp-canvas-actions.c */
@@ -157,5 +163,20 @@ void        _bp_canvas_class_init_actions (GtkWidgetClass *widget_class);
 void        _bp_canvas_show_position (BpCanvas *self,
                                       guint     position,
                                       double    progress);
+
+/* bp-canvas-menu.c */
+void        _bp_canvas_init_menu          (BpCanvas       *self);
+void        _bp_canvas_class_init_menu    (GtkWidgetClass *widget_class);
+void        _bp_canvas_update_menu_actions (BpCanvas      *self);
+void        _bp_canvas_popup_menu         (BpCanvas       *self,
+                                           double          x,
+                                           double          y);
+/* Copies the selected nodes (as a document, and their picture). */
+gboolean    _bp_canvas_copy_selection     (BpCanvas       *self);
+/* Pastes a document's text as new nodes, moved a little. */
+gboolean    _bp_canvas_paste_data         (BpCanvas       *self,
+                                           const char     *data,
+                                           gssize          length,
+                                           GError        **error);
 
 G_END_DECLS

@@ -360,6 +360,7 @@ bp_canvas_size_allocate (GtkWidget *widget,
     bp_canvas_zoom_fit (self);
   gtk_popover_present (GTK_POPOVER (self->palette));
   gtk_popover_present (GTK_POPOVER (self->value_popover));
+  gtk_popover_present (GTK_POPOVER (self->menu));
 }
 
 static void
@@ -371,6 +372,11 @@ bp_canvas_dispose (GObject *object)
     {
       gtk_widget_unparent (GTK_WIDGET (self->palette));
       self->palette = NULL;
+    }
+  if (self->menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->menu));
+      self->menu = NULL;
     }
   if (self->value_popover != NULL)
     {
@@ -423,6 +429,7 @@ bp_canvas_class_init (BpCanvasClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   _bp_canvas_class_init_actions (widget_class);
+  _bp_canvas_class_init_menu (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "bpcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -453,6 +460,7 @@ bp_canvas_init (BpCanvas *self)
   gtk_widget_set_vexpand (widget, TRUE);
 
   _bp_canvas_init_gestures (self);
+  _bp_canvas_init_menu (self);
 
   self->palette = bp_palette_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->palette), widget);
