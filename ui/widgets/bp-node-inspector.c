@@ -408,3 +408,12 @@ bp_node_inspector_set_session (BpNodeInspector *self,
     }
   update (self, TRUE);
 }
+
+void
+bp_node_inspector_focus_label (BpNodeInspector *self)
+{
+  g_return_if_fail (BP_IS_NODE_INSPECTOR (self));
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->edit_group)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->label_row));
+}

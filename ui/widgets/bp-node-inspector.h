@@ -18,4 +18,7 @@ GtkWidget *bp_node_inspector_new          (void);
 void       bp_node_inspector_set_session  (BpNodeInspector *self,
                                            BpSession       *session);
 
+/* Puts the keyboard in the label row of the selected node (Rename). */
+void       bp_node_inspector_focus_label  (BpNodeInspector *self);
+
 G_END_DECLS

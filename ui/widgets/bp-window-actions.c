@@ -440,6 +440,21 @@ bp_window_actions_properties (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Rename from the canvas's menu or F2: the side panel's label row. */
+static void
+bp_window_actions_rename (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (bp_session_get_selected_node (self->session) == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->side_scroller), TRUE);
+  g_object_notify (G_OBJECT (self), "show-side-panel");
+  bp_node_inspector_focus_label (self->inspector);
+}
+
 /* --- recent files --- */
 
 void
@@ -536,6 +551,7 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, bp_window_actions_zoom);
   gtk_widget_class_install_action (widget_class, "win.set-output", "s", bp_window_actions_set_output);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, bp_window_actions_properties);
+  gtk_widget_class_install_action (widget_class, "win.rename", NULL, bp_window_actions_rename);
   gtk_widget_class_install_property_action (widget_class, "win.show-side-panel", "show-side-panel");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -551,4 +567,5 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
 }
