@@ -12,6 +12,7 @@
 #include "bp-document.h"
 #include "bp-expr.h"
 #include "bp-order-private.h"
+#include "bp-train-settings.h"
 
 #define BP_DOCUMENT_FORMAT "backprop-studio"
 #define BP_DOCUMENT_VERSION 1
@@ -24,6 +25,7 @@ struct _BpDocument
   char       *title;
   GHashTable *descriptions;  /* lang → text */
   GHashTable *quiz;          /* node id → BpQuizFlags */
+  BpTrainSettings *training; /* NULL: no "training" member */
 };
 
 G_DEFINE_FINAL_TYPE (BpDocument, bp_document, G_TYPE_OBJECT)
@@ -133,6 +135,7 @@ bp_document_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->descriptions, g_hash_table_unref);
   g_clear_pointer (&self->quiz, g_hash_table_unref);
+  g_clear_pointer (&self->training, bp_train_settings_free);
 
   G_OBJECT_CLASS (bp_document_parent_class)->finalize (object);
 }
@@ -288,6 +291,25 @@ bp_document_set_description (BpDocument *self,
     g_hash_table_remove (self->descriptions, lang);
   else
     g_hash_table_replace (self->descriptions, g_strdup (lang), g_strdup (text));
+}
+
+BpTrainSettings *
+bp_document_get_training (BpDocument *self)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  return self->training;
+}
+
+void
+bp_document_set_training (BpDocument            *self,
+                          const BpTrainSettings *settings)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+
+  g_clear_pointer (&self->training, bp_train_settings_free);
+  if (settings != NULL)
+    self->training = bp_train_settings_copy (settings);
 }
 
 BpQuizFlags
@@ -479,6 +501,11 @@ bp_document_to_data (BpDocument *self,
         }
       if (!first)
         g_string_append (out, "\n  }");
+    }
+  if (self->training != NULL)
+    {
+      g_string_append (out, ",\n  \"training\": ");
+      bp_train_settings_append_json (self->training, out, 1);
     }
   g_string_append (out, "\n}\n");
 
@@ -1220,6 +1247,7 @@ load_root (JsonNode    *root,
   JsonArray *node_array = NULL;
   JsonNode *output = NULL;
   JsonNode *quiz = NULL;
+  JsonNode *training = NULL;
   gboolean have_format = FALSE, have_version = FALSE;
   guint n_nodes;
   g_autoptr(GError) local_error = NULL;
@@ -1306,6 +1334,8 @@ load_root (JsonNode    *root,
         output = value;
       else if (g_str_equal (member, "quiz"))
         quiz = value;
+      else if (g_str_equal (member, "training"))
+        training = value;
       else if (g_str_equal (member, "nodes"))
         {
           if (!JSON_NODE_HOLDS_ARRAY (value))
@@ -1467,6 +1497,15 @@ load_root (JsonNode    *root,
             }
           bp_document_set_quiz (self, id, flags);
         }
+    }
+
+  if (training != NULL)
+    {
+      g_autoptr(BpTrainSettings) settings = bp_train_settings_from_json (training, error);
+
+      if (settings == NULL || !bp_train_settings_check (settings, self->graph, error))
+        return NULL;
+      self->training = g_steal_pointer (&settings);
     }
 
   return g_steal_pointer (&self);
