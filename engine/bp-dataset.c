@@ -185,15 +185,7 @@ read_idx (const char  *path,
     return NULL;
   data = g_bytes_get_data (bytes, &length);
 
-  if (length < header)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   /* Translators: a file name, its size, then the size of the header */
-                   _("%s is truncated: it has %zu bytes, less than its %zu-byte header"),
-                   path, length, header);
-      return NULL;
-    }
-  magic = read_be32 (data);
+  magic = length >= 4 ? read_be32 (data) : 0;
   if (magic != (0x00000800u | n_dims))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
@@ -204,6 +196,14 @@ read_idx (const char  *path,
       return NULL;
     }
 
+  if (length < header)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   /* Translators: a file name, its size, then the size of the header */
+                   _("%s is truncated: it has %zu bytes, less than its %zu-byte header"),
+                   path, length, header);
+      return NULL;
+    }
   *n = read_be32 (data + 4);
   *rows = n_dims == 3 ? read_be32 (data + 8) : 1;
   *cols = n_dims == 3 ? read_be32 (data + 12) : 1;
