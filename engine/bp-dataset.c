@@ -188,11 +188,18 @@ read_idx (const char  *path,
   magic = length >= 4 ? read_be32 (data) : 0;
   if (magic != (0x00000800u | n_dims))
     {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   /* Translators: a file name, the number it starts with, the number
-                    * expected; IDX is the file format of MNIST */
-                   _("%s is not an IDX file of %s: it starts with 0x%08x instead of 0x%08x"),
-                   path, n_dims == 1 ? _("labels") : _("images"), magic, 0x00000800u | n_dims);
+      if (n_dims == 1)
+        g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                     /* Translators: a file name, the number it starts with, the number
+                      * expected; IDX is the file format of MNIST */
+                     _("%s is not an IDX file of labels: it starts with 0x%08x instead of 0x%08x"),
+                     path, magic, 0x00000800u | n_dims);
+      else
+        g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                     /* Translators: a file name, the number it starts with, the number
+                      * expected; IDX is the file format of MNIST */
+                     _("%s is not an IDX file of images: it starts with 0x%08x instead of 0x%08x"),
+                     path, magic, 0x00000800u | n_dims);
       return NULL;
     }
 
@@ -222,8 +229,8 @@ read_idx (const char  *path,
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: a file name, the number of items its header
                     * announces, the bytes that needs, the bytes it has */
-                   _("%s is truncated: its header announces %u items (%" G_GUINT64_FORMAT " bytes) but it has only %zu bytes"),
-                   path, *n, expected, length);
+                   _("%s is truncated: its header announces %u items (%llu bytes) but it has only %zu bytes"),
+                   path, *n, (unsigned long long) expected, length);
       return NULL;
     }
   if (length > expected)
@@ -231,8 +238,8 @@ read_idx (const char  *path,
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: a file name, the bytes it has, the number of
                     * items its header announces, the bytes that needs */
-                   _("%s is broken: it has %zu bytes but its header announces %u items (%" G_GUINT64_FORMAT " bytes)"),
-                   path, length, *n, expected);
+                   _("%s is broken: it has %zu bytes but its header announces %u items (%llu bytes)"),
+                   path, length, *n, (unsigned long long) expected);
       return NULL;
     }
 

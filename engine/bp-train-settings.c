@@ -116,8 +116,8 @@ read_uint (JsonNode    *node,
     }
   g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                /* Translators: a member of "training", then the smallest and largest values */
-               _("“training”: “%s” must be a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT),
-               member, min, max);
+               _("“training”: “%s” must be a whole number from %llu to %llu"),
+               member, (unsigned long long) min, (unsigned long long) max);
   return FALSE;
 }
 
