@@ -368,8 +368,9 @@ bp_document_get_quiz_nodes (BpDocument *self)
 /* Saving                                                            */
 
 static void
-append_node (GString *out,
-             BpNode  *node)
+append_node (GString    *out,
+             BpNode     *node,
+             GHashTable *implied)
 {
   const BpOp *op = bp_node_get_op (node);
   const BpAttrs *attrs = bp_node_get_attrs (node);
@@ -409,7 +410,10 @@ append_node (GString *out,
       g_string_append (out, ", \"power\": ");
       bp_json_append_number (out, attrs->power);
     }
-  if (bp_op_is_leaf (op) && bp_node_get_value (node) != NULL)
+  /* Untrained params the seed gives again are left out (see
+   * bp_train_settings_get_implied_params). */
+  if (bp_op_is_leaf (op) && bp_node_get_value (node) != NULL &&
+      (implied == NULL || !g_hash_table_contains (implied, bp_node_get_id (node))))
     {
       g_string_append (out, ", \"value\": ");
       bp_json_append_tensor (out, bp_node_get_value (node), FALSE);
@@ -432,6 +436,7 @@ bp_document_to_data (BpDocument *self,
   GString *out;
   BpNode *output;
   guint n_nodes;
+  g_autoptr(GHashTable) implied = NULL;
 
   g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
 
@@ -468,11 +473,13 @@ bp_document_to_data (BpDocument *self,
     }
 
   n_nodes = bp_graph_get_n_nodes (self->graph);
+  if (self->training != NULL)
+    implied = bp_train_settings_get_implied_params (self->training, self->graph);
   g_string_append (out, "  \"nodes\": [");
   for (guint i = 0; i < n_nodes; i++)
     {
       g_string_append (out, i > 0 ? ",\n" : "\n");
-      append_node (out, bp_graph_get_node (self->graph, i));
+      append_node (out, bp_graph_get_node (self->graph, i), implied);
     }
   g_string_append (out, n_nodes > 0 ? "\n  ]" : "]");
 
@@ -1505,6 +1512,8 @@ load_root (JsonNode    *root,
 
       if (settings == NULL || !bp_train_settings_check (settings, self->graph, error))
         return NULL;
+      /* Untrained params start from the seed, so the graph runs at once. */
+      bp_train_settings_prepare (settings, self->graph);
       self->training = g_steal_pointer (&settings);
     }
 

@@ -396,3 +396,110 @@ bp_train_settings_check (const BpTrainSettings  *self,
     }
   return TRUE;
 }
+
+/* --- initial params --- */
+
+static GPtrArray *
+get_params (BpGraph *graph)
+{
+  GPtrArray *params = g_ptr_array_new ();
+
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      if (g_str_equal (bp_node_get_op (node)->name, "param"))
+        g_ptr_array_add (params, node);
+    }
+  return params;
+}
+
+void
+bp_train_settings_init_params (const BpTrainSettings *self,
+                               BpGraph               *graph)
+{
+  g_autoptr(GPtrArray) params = get_params (graph);
+
+  for (guint i = 0; i < params->len; i++)
+    {
+      BpNode *node = g_ptr_array_index (params, i);
+      guint rows, cols;
+
+      if (bp_train_settings_get_shape (self, bp_node_get_id (node), &rows, &cols))
+        {
+          g_autoptr(BpTensor) zeros = bp_tensor_new (rows, cols);
+
+          bp_node_set_value (node, zeros);
+        }
+    }
+  bp_optimizer_init_params ((BpNode *const *) params->pdata, params->len,
+                            self->init, self->init_scale, self->seed);
+}
+
+static gboolean
+shapes_differ (const BpTrainSettings *self,
+               BpGraph               *graph)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->shapes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      BpNode *node = bp_graph_lookup (graph, key);
+      const guint *shape = value;
+      BpTensor *t = node != NULL ? bp_node_get_value (node) : NULL;
+
+      if (t != NULL && (t->rows != shape[0] || t->cols != shape[1]))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+bp_train_settings_prepare (const BpTrainSettings *self,
+                           BpGraph               *graph)
+{
+  if (self->trained_iterations != 0 || !shapes_differ (self, graph))
+    return FALSE;
+  bp_train_settings_init_params (self, graph);
+  return TRUE;
+}
+
+GHashTable *
+bp_train_settings_get_implied_params (const BpTrainSettings *self,
+                                      BpGraph               *graph)
+{
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(BpGraph) fresh = NULL;
+  GHashTable *implied;
+
+  if (self->trained_iterations != 0 || g_hash_table_size (self->shapes) == 0 ||
+      shapes_differ (self, graph))
+    return NULL;
+
+  /* Draw the initial values on a copy and compare them all: the draws
+   * follow one another, so one changed param changes what loading
+   * would give the others. */
+  fresh = bp_graph_copy (graph);
+  bp_train_settings_init_params (self, fresh);
+  params = get_params (graph);
+  for (guint i = 0; i < params->len; i++)
+    {
+      BpNode *node = g_ptr_array_index (params, i);
+      BpNode *twin = bp_graph_lookup (fresh, bp_node_get_id (node));
+
+      if (!bp_tensor_equal (bp_node_get_value (node), bp_node_get_value (twin), 0, 0))
+        return NULL;
+    }
+
+  implied = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < params->len; i++)
+    {
+      const char *id = bp_node_get_id (g_ptr_array_index (params, i));
+
+      if (g_hash_table_contains (self->shapes, id))
+        g_hash_table_add (implied, (gpointer) id);
+    }
+  return implied;
+}

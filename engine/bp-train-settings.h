@@ -72,6 +72,23 @@ gboolean         bp_train_settings_check      (const BpTrainSettings *self,
                                                BpGraph               *graph,
                                                GError               **error);
 
+/* Gives every param of `graph` its initial value: the shape from
+ * "shapes" (else its own), the numbers drawn from the seed with the
+ * settings' init. The trainer starts from exactly these. */
+void             bp_train_settings_init_params (const BpTrainSettings *self,
+                                                BpGraph               *graph);
+/* For a document not trained yet (trained_iterations 0) whose params do
+ * not have the shapes "shapes" gives them: initialises them, so that the
+ * graph can run as soon as it is loaded. TRUE when it did. */
+gboolean         bp_train_settings_prepare     (const BpTrainSettings *self,
+                                                BpGraph               *graph);
+/* The ids (a set) of the params a document need not store: not trained
+ * yet, every param exactly its initial value, and its shape in "shapes"
+ * (bp_train_settings_prepare draws it again on loading). NULL when every
+ * value must be stored. */
+GHashTable      *bp_train_settings_get_implied_params (const BpTrainSettings *self,
+                                                       BpGraph               *graph);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpTrainSettings, bp_train_settings_free)
 
 G_END_DECLS

@@ -112,21 +112,7 @@ bp_trainer_get_batch (BpTrainer *self,
 static void
 init_params (BpTrainer *self)
 {
-  for (guint i = 0; i < self->params->len; i++)
-    {
-      BpNode *node = g_ptr_array_index (self->params, i);
-      guint rows, cols;
-
-      if (bp_train_settings_get_shape (self->settings, bp_node_get_id (node), &rows, &cols))
-        {
-          g_autoptr(BpTensor) zeros = bp_tensor_new (rows, cols);
-
-          bp_node_set_value (node, zeros);
-        }
-    }
-  bp_optimizer_init_params ((BpNode *const *) self->params->pdata, self->params->len,
-                            self->settings->init, self->settings->init_scale,
-                            self->settings->seed);
+  bp_train_settings_init_params (self->settings, self->graph);
 }
 
 /* --- life cycle --- */
