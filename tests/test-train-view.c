@@ -10,14 +10,25 @@
 #include "bp-train-view.h"
 #include "bp-ui-test.h"
 
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Spins the main loop until the view's job is done (at most 60 s). */
 static void
 wait_idle (BpTrainView *view)
 {
   gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
+  /* A timer wakes the loop, so that a job that never ends fails the
+   * test instead of hanging it. */
+  guint timer = g_timeout_add (100, tick_cb, NULL);
+
   while (bp_train_view_is_busy (view) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timer);
   g_assert_false (bp_train_view_is_busy (view));
 }
 

@@ -387,8 +387,11 @@ progress_cb (const BpTrainProgress *p,
     {
       inbox->scheduled = TRUE;
       job->last_handover = now;
-      g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, drain_inbox_cb,
-                                  g_object_ref (job->view), g_object_unref);
+      /* Always a source in the main loop: g_main_context_invoke() would
+       * run it right here when the main thread does not own the context
+       * at this moment. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, drain_inbox_cb,
+                       g_object_ref (job->view), g_object_unref);
     }
   g_mutex_unlock (&inbox->lock);
 }
@@ -447,6 +450,7 @@ job_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   g_task_propagate_boolean (G_TASK (result), &error);
+  self->busy = FALSE;
   if (self->session == NULL)
     return;
 
