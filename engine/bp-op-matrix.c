@@ -239,6 +239,25 @@ use_blas (guint n, guint d, guint h)
 #endif
 }
 
+#ifdef BP_HAVE_CBLAS
+/* One BLAS thread unless the user asks for more (OPENBLAS_NUM_THREADS):
+ * a batch's products are small enough that a second thread gains
+ * nothing measurable on two cores, and on a busy machine OpenBLAS's
+ * spinning threads made an iteration several times slower. */
+static void
+ensure_blas_threads (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      if (g_getenv ("OPENBLAS_NUM_THREADS") == NULL)
+        openblas_set_num_threads (1);
+      g_once_init_leave (&done, 1);
+    }
+}
+#endif
+
 /* Y (N×H) = X (N×D) · W (D×H), accumulated into Y. */
 static void
 matmul_add (const BpTensor *x,
@@ -250,6 +269,7 @@ matmul_add (const BpTensor *x,
 #ifdef BP_HAVE_CBLAS
   if (use_blas (n, d, h))
     {
+      ensure_blas_threads ();
       cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, h, d,
                    1.0, x->data, d, w->data, h, 1.0, y->data, h);
       return;
@@ -285,6 +305,7 @@ matmul_grads (const BpTensor *x,
 #ifdef BP_HAVE_CBLAS
   if (use_blas (n, d, h))
     {
+      ensure_blas_threads ();
       if (dx != NULL)
         cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, d, h,
                      1.0, gy->data, h, w->data, h, 0.0, dx->data, d);
