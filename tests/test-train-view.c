@@ -121,7 +121,22 @@ test_pause_and_iteration (void)
   g_assert_nonnull (bp_session_get_trace (session));
   g_assert_cmpuint (bp_session_get_n_steps (session), >, bp_session_get_n_forward (session));
 
+  /* Another document: the view starts afresh with its settings. */
+  {
+    g_autoptr(BpDocument) fashion = bp_examples_load ("fashion-two-layer-net", NULL);
+
+    bp_session_set_document (session, fashion, NULL);
+    g_assert_cmpuint (bp_train_view_get_iteration (view), ==, 0);
+    g_assert_cmpuint (bp_train_view_get_n_losses (view), ==, 0);
+    g_clear_object (&fashion);
+    fashion = bp_examples_load ("xor-hidden-layer", NULL);
+    bp_session_set_document (session, fashion, NULL);
+  }
+
   /* Reset: the first iteration again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "train.iteration", NULL));
+  wait_idle (view);
+  g_assert_cmpuint (bp_train_view_get_iteration (view), ==, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "train.reset", NULL));
   g_assert_cmpuint (bp_train_view_get_iteration (view), ==, 0);
   g_assert_cmpuint (bp_train_view_get_n_losses (view), ==, 0);

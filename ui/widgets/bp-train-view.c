@@ -676,6 +676,28 @@ load_settings (BpTrainView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->boundary_area), !g_str_equal (s->data, "fashion-mnist"));
 }
 
+/* Another document: its own settings, a fresh start. */
+static void
+document_changed_cb (BpSession   *session,
+                     BpTrainView *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->busy)
+    return;
+  g_clear_pointer (&self->trainer, bp_trainer_free);
+  g_clear_pointer (&self->trainer_settings, bp_train_settings_free);
+  self->iteration = 0;
+  self->first_iteration = 0;
+  clear_curves (self);
+  g_clear_pointer (&self->update_text, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->update_label), FALSE);
+  set_status (self, NULL);
+  load_settings (self);
+  update_progress (self, 0, 0);
+  update_actions (self);
+}
+
 /* --- GObject --- */
 
 static void
@@ -686,6 +708,8 @@ bp_train_view_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_TRAIN_VIEW);
@@ -776,6 +800,7 @@ bp_train_view_new (BpSession *session)
 
   self = g_object_new (BP_TYPE_TRAIN_VIEW, NULL);
   self->session = g_object_ref (session);
+  g_signal_connect (session, "document-changed", G_CALLBACK (document_changed_cb), self);
   load_settings (self);
   update_progress (self, 0, 0);
   update_actions (self);
