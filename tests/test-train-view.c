@@ -145,6 +145,25 @@ test_pause_and_iteration (void)
 }
 
 static void
+test_document_changed_while_training (void)
+{
+  g_autoptr(BpSession) session = xor_session ();
+  GtkWindow *window = bp_train_view_new_window (session, NULL);
+  BpTrainView *view = BP_TRAIN_VIEW (gtk_widget_get_last_child (adw_window_get_content (ADW_WINDOW (window))));
+  g_autoptr(BpDocument) apples = bp_examples_load ("apples", NULL);
+  BpHistory *history = bp_session_get_history (session);
+
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "train.start", NULL));
+  bp_session_set_document (session, apples, NULL);
+  wait_idle (view);
+  /* Nothing trained was sent to the apples. */
+  g_assert_false (bp_history_can_undo (history));
+  g_assert_cmpuint (bp_train_view_get_iteration (view), ==, 0);
+  gtk_window_destroy (window);
+}
+
+static void
 test_close_while_training (void)
 {
   g_autoptr(BpSession) session = xor_session ();
@@ -173,6 +192,7 @@ main (int   argc,
 
   g_test_add_func ("/train-view/train-and-send", test_train_and_send);
   g_test_add_func ("/train-view/pause-and-iteration", test_pause_and_iteration);
+  g_test_add_func ("/train-view/document-changed", test_document_changed_while_training);
   g_test_add_func ("/train-view/close-while-training", test_close_while_training);
   return g_test_run ();
 }

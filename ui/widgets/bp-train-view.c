@@ -51,6 +51,7 @@ typedef struct
   gint64           last_handover;
   gint64           last_boundary;
   BpTrainIteration *traced;   /* JOB_STEP's result */
+  BpDocument      *document;  /* the session's when the job started */
 } Job;
 
 struct _BpTrainView
@@ -90,6 +91,8 @@ struct _BpTrainView
 
 G_DEFINE_FINAL_TYPE (BpTrainView, bp_train_view, GTK_TYPE_BOX)
 
+static void document_changed_cb (BpSession *session, BpTrainView *self);
+
 /* --- helpers --- */
 
 static void
@@ -100,6 +103,7 @@ job_free (Job *job)
   g_clear_pointer (&job->settings, bp_train_settings_free);
   g_clear_pointer (&job->dataset, bp_dataset_unref);
   g_clear_pointer (&job->traced, bp_train_iteration_free);
+  g_clear_object (&job->document);
   g_clear_object (&job->view);
   g_free (job);
 }
@@ -453,6 +457,14 @@ job_done_cb (GObject      *source,
   self->busy = FALSE;
   if (self->session == NULL)
     return;
+  /* The session moved on to another document meanwhile: this training
+   * belongs to none of its graphs. */
+  if (job->document != bp_session_get_document (self->session))
+    {
+      g_clear_object (&self->cancellable);
+      document_changed_cb (self->session, self);
+      return;
+    }
 
   /* The trainer is the main thread's again. */
   if (job->trainer != NULL)
@@ -523,6 +535,7 @@ start_job (BpTrainView *self,
   job = g_new0 (Job, 1);
   job->kind = kind;
   job->view = g_object_ref (self);
+  job->document = g_object_ref (bp_session_get_document (self->session));
   job->trainer = g_steal_pointer (&self->trainer);
   if (job->trainer == NULL)
     {
