@@ -17,6 +17,8 @@
 #include "bp-graph.h"
 #include "bp-layout.h"
 #include "bp-trace.h"
+#include "bp-train.h"
+#include <unistd.h>
 
 #define EXIT_OK    0
 #define EXIT_INPUT 1
@@ -35,6 +37,8 @@ static const char usage_text[] =
   "  bpgraph export FILE|-e EXPR --steps DIR|OUT.pdf  every step of both passes, one frame\n"
   "  bpgraph convert FILE.bpx|-e EXPR -o FILE.bpgraph [--title TITLE]\n"
   "  bpgraph examples [NAME -o FILE]          list or write the built-in examples\n"
+  "  bpgraph train FILE [--data NAME|DIR] [--iterations N] [--batch B] [--lr R]\n"
+  "                [--optimizer sgd|momentum|adam] [--seed S] [-o OUT.bpgraph] [--json]\n"
   "\n"
   "FILE is a .bpgraph document or a .bpx expression file. Run\n"
   "“bpgraph COMMAND --help” for the options of a command.\n";
@@ -676,6 +680,245 @@ command_examples (int    argc,
 }
 
 /* ---------------------------------------------------------------- */
+/* train                                                             */
+
+typedef struct
+{
+  gboolean json;
+  gboolean bar;           /* a progress bar on a terminal */
+  GString *epochs_json;
+  double   epoch_loss;    /* sum over the epoch so far */
+  guint    epoch_n;
+  gint64   last_bar;      /* monotonic µs of the last redraw */
+} TrainReport;
+
+static void
+draw_bar (const BpTrainProgress *p)
+{
+  int width = 30;
+  int done = (int) (width * (double) p->iteration / MAX (p->last_iteration, 1));
+  double left = p->iteration > 0
+                ? p->seconds * (p->last_iteration - p->iteration) / p->iteration : 0;
+
+  fprintf (stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+           "  loss %.4f  %.0f s left ",
+           done, "##############################", width - done, "",
+           p->iteration, p->last_iteration, p->loss, left);
+  fflush (stderr);
+}
+
+static void
+train_progress_cb (const BpTrainProgress *p,
+                   gpointer               user_data)
+{
+  TrainReport *report = user_data;
+  gint64 now;
+
+  report->epoch_loss += p->loss;
+  report->epoch_n++;
+
+  if (p->epoch_end)
+    {
+      double mean = report->epoch_loss / MAX (report->epoch_n, 1);
+
+      if (report->bar)
+        fputs ("\r\033[K", stderr);
+      if (report->json)
+        {
+          g_string_append (report->epochs_json, report->epochs_json->len > 0 ? ",\n    " : "\n    ");
+          g_string_append_printf (report->epochs_json,
+                                  "{\"epoch\": %u, \"iteration\": %" G_GUINT64_FORMAT ", \"loss\": ",
+                                  p->epoch, p->iteration);
+          bp_json_append_number (report->epochs_json, mean);
+          g_string_append (report->epochs_json, ", \"train_accuracy\": ");
+          bp_json_append_number (report->epochs_json, p->train_accuracy);
+          g_string_append (report->epochs_json, ", \"test_accuracy\": ");
+          bp_json_append_number (report->epochs_json, p->test_accuracy);
+          g_string_append (report->epochs_json, "}");
+        }
+      else
+        {
+          printf ("epoch %3u  iteration %7" G_GUINT64_FORMAT "  loss %.4f  train %.2f %%  test %.2f %%\n",
+                  p->epoch, p->iteration, mean, 100 * p->train_accuracy, 100 * p->test_accuracy);
+          fflush (stdout);
+        }
+      report->epoch_loss = 0;
+      report->epoch_n = 0;
+    }
+
+  now = g_get_monotonic_time ();
+  if (report->bar && (now - report->last_bar > 100000 || p->iteration == p->last_iteration))
+    {
+      report->last_bar = now;
+      draw_bar (p);
+    }
+}
+
+static int
+command_train (int    argc,
+               char **argv)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *optimizer = NULL;
+  g_autofree char *seed = NULL;
+  g_autofree char *init = NULL;
+  int iterations = -1, batch = -1;
+  double lr = -1;
+  gboolean json = FALSE;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpTrainSettings) settings = NULL;
+  g_autoptr(BpDataset) dataset = NULL;
+  g_autoptr(BpTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  TrainReport report = { 0, };
+  double train_acc = 0, test_acc = 0, seconds;
+  GArray *losses;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_STRING, &data,
+      "fashion-mnist, xor, circles, moons, spiral, or a folder of IDX files", "NAME|DIR" },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Iterations (mini-batches)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Examples per mini-batch", "B" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Learning rate", "R" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, "sgd, momentum or adam", "NAME" },
+    { "init", 0, 0, G_OPTION_ARG_STRING, &init, "Weight initialisation: gaussian, he or xavier", "NAME" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, "Seed of the initial weights and the batches", "S" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "Write the trained document (params and settings) here", "OUT.bpgraph" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
+    { NULL }
+  };
+
+  if (!parse_options ("train", "FILE",
+                      "Trains the graph's param leaves on a data set, as the book's 5.7:\n"
+                      "mini-batches, backpropagation, an optimizer; prints the loss and the\n"
+                      "accuracy per epoch. Settings not given come from the document's\n"
+                      "\"training\" member, else the book's (batch 100, learning rate 0.1, SGD).",
+                      entries, &argc, &argv, &status))
+    return status;
+  document = load_input ("train", argc, argv, NULL, &status);
+  if (document == NULL)
+    return status;
+
+  settings = bp_document_get_training (document) != NULL
+             ? bp_train_settings_copy (bp_document_get_training (document))
+             : bp_train_settings_new ();
+  /* A run starts from fresh params, so that it repeats. */
+  settings->trained_iterations = 0;
+  if (data != NULL)
+    {
+      g_free (settings->data);
+      settings->data = g_strdup (data);
+    }
+  if (iterations != -1)
+    {
+      if (iterations < 1)
+        return usage_error ("train: --iterations must be 1 or more");
+      settings->iterations = iterations;
+    }
+  if (batch != -1)
+    {
+      if (batch < 1 || (guint) batch > BP_TRAIN_MAX_BATCH)
+        return usage_error ("train: --batch must be from 1 to %u", BP_TRAIN_MAX_BATCH);
+      settings->batch_size = batch;
+    }
+  if (lr != -1)
+    {
+      if (!(lr > 0) || !isfinite (lr))
+        return usage_error ("train: --lr must be a number above 0");
+      settings->learning_rate = lr;
+    }
+  if (optimizer != NULL && !bp_optimizer_kind_from_string (optimizer, &settings->optimizer))
+    return usage_error ("train: --optimizer must be sgd, momentum or adam, not “%s”", optimizer);
+  if (init != NULL && !bp_init_kind_from_string (init, &settings->init))
+    return usage_error ("train: --init must be gaussian, he or xavier, not “%s”", init);
+  if (seed != NULL)
+    {
+      guint64 s;
+
+      if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXINT64, &s, NULL))
+        return usage_error ("train: --seed must be a whole number, not “%s”", seed);
+      settings->seed = s;
+    }
+
+  dataset = bp_dataset_load (settings->data, settings->seed, &error);
+  if (dataset == NULL)
+    return input_error (NULL, error);
+  trainer = bp_trainer_new (bp_document_get_graph (document), settings, dataset, &error);
+  if (trainer == NULL)
+    return input_error (argv[1], error);
+
+  report.json = json;
+  report.bar = isatty (STDERR_FILENO);
+  report.epochs_json = g_string_new (NULL);
+  timer = g_timer_new ();
+  if (!bp_trainer_run (trainer, settings->iterations, train_progress_cb, &report, NULL, &error))
+    {
+      g_string_free (report.epochs_json, TRUE);
+      return input_error (argv[1], error);
+    }
+  seconds = g_timer_elapsed (timer, NULL);
+  if (report.bar)
+    fputs ("\r\033[K", stderr);
+
+  if (!bp_trainer_evaluate (trainer, BP_DATASET_TRAIN, 0, &train_acc, &error) ||
+      !bp_trainer_evaluate (trainer, BP_DATASET_TEST, 0, &test_acc, &error))
+    {
+      g_string_free (report.epochs_json, TRUE);
+      return input_error (argv[1], error);
+    }
+  losses = bp_trainer_get_losses (trainer);
+
+  if (json)
+    {
+      g_autoptr(GString) out = g_string_new ("{\n  \"data\": ");
+
+      bp_json_append_string (out, bp_dataset_get_name (dataset));
+      g_string_append_printf (out, ",\n  \"iterations\": %u,\n  \"batch_size\": %u,\n"
+                              "  \"learning_rate\": ", settings->iterations, settings->batch_size);
+      bp_json_append_number (out, settings->learning_rate);
+      g_string_append_printf (out, ",\n  \"optimizer\": \"%s\",\n  \"seed\": %" G_GUINT64_FORMAT
+                              ",\n  \"seconds\": ",
+                              bp_optimizer_kind_to_string (settings->optimizer), settings->seed);
+      bp_json_append_number (out, seconds);
+      g_string_append (out, ",\n  \"final\": {\"loss\": ");
+      bp_json_append_number (out, g_array_index (losses, double, losses->len - 1));
+      g_string_append (out, ", \"train_accuracy\": ");
+      bp_json_append_number (out, train_acc);
+      g_string_append (out, ", \"test_accuracy\": ");
+      bp_json_append_number (out, test_acc);
+      g_string_append_printf (out, "},\n  \"epochs\": [%s%s],\n  \"losses\": [",
+                              report.epochs_json->str, report.epochs_json->len > 0 ? "\n  " : "");
+      for (guint i = 0; i < losses->len; i++)
+        {
+          if (i > 0)
+            g_string_append (out, ", ");
+          bp_json_append_number (out, g_array_index (losses, double, i));
+        }
+      g_string_append (out, "]\n}\n");
+      fputs (out->str, stdout);
+    }
+  else
+    printf ("done: %u iterations in %.1f s  loss %.4f  train %.2f %%  test %.2f %%\n",
+            settings->iterations, seconds, g_array_index (losses, double, losses->len - 1),
+            100 * train_acc, 100 * test_acc);
+  g_string_free (report.epochs_json, TRUE);
+
+  if (output != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (output);
+
+      bp_trainer_finish (trainer);
+      bp_document_set_training (document, bp_trainer_get_settings (trainer));
+      if (!bp_document_save_to_file (document, file, &error))
+        return input_error (NULL, error);
+    }
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
 
 int
 main (int    argc,
@@ -725,6 +968,8 @@ main (int    argc,
     status = command_convert (argc - 1, argv + 1);
   else if (g_str_equal (command, "examples"))
     status = command_examples (argc - 1, argv + 1);
+  else if (g_str_equal (command, "train"))
+    status = command_train (argc - 1, argv + 1);
   else
     return usage_error ("unknown command “%s”", command);
 

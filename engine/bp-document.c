@@ -12,6 +12,7 @@
 #include "bp-document.h"
 #include "bp-expr.h"
 #include "bp-order-private.h"
+#include "bp-train-settings.h"
 
 #define BP_DOCUMENT_FORMAT "backprop-studio"
 #define BP_DOCUMENT_VERSION 1
@@ -24,6 +25,7 @@ struct _BpDocument
   char       *title;
   GHashTable *descriptions;  /* lang → text */
   GHashTable *quiz;          /* node id → BpQuizFlags */
+  BpTrainSettings *training; /* NULL: no "training" member */
 };
 
 G_DEFINE_FINAL_TYPE (BpDocument, bp_document, G_TYPE_OBJECT)
@@ -142,6 +144,7 @@ bp_document_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->descriptions, g_hash_table_unref);
   g_clear_pointer (&self->quiz, g_hash_table_unref);
+  g_clear_pointer (&self->training, bp_train_settings_free);
 
   G_OBJECT_CLASS (bp_document_parent_class)->finalize (object);
 }
@@ -299,6 +302,25 @@ bp_document_set_description (BpDocument *self,
     g_hash_table_replace (self->descriptions, g_strdup (lang), g_strdup (text));
 }
 
+BpTrainSettings *
+bp_document_get_training (BpDocument *self)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  return self->training;
+}
+
+void
+bp_document_set_training (BpDocument            *self,
+                          const BpTrainSettings *settings)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+
+  g_clear_pointer (&self->training, bp_train_settings_free);
+  if (settings != NULL)
+    self->training = bp_train_settings_copy (settings);
+}
+
 BpQuizFlags
 bp_document_get_quiz (BpDocument *self,
                       const char *node_id)
@@ -355,8 +377,9 @@ bp_document_get_quiz_nodes (BpDocument *self)
 /* Saving                                                            */
 
 static void
-append_node (GString *out,
-             BpNode  *node)
+append_node (GString    *out,
+             BpNode     *node,
+             GHashTable *implied)
 {
   const BpOp *op = bp_node_get_op (node);
   const BpAttrs *attrs = bp_node_get_attrs (node);
@@ -396,7 +419,10 @@ append_node (GString *out,
       g_string_append (out, ", \"power\": ");
       bp_json_append_number (out, attrs->power);
     }
-  if (bp_op_is_leaf (op) && bp_node_get_value (node) != NULL)
+  /* Untrained params the seed gives again are left out (see
+   * bp_train_settings_get_implied_params). */
+  if (bp_op_is_leaf (op) && bp_node_get_value (node) != NULL &&
+      (implied == NULL || !g_hash_table_contains (implied, bp_node_get_id (node))))
     {
       g_string_append (out, ", \"value\": ");
       bp_json_append_tensor (out, bp_node_get_value (node), FALSE);
@@ -419,6 +445,7 @@ bp_document_to_data (BpDocument *self,
   GString *out;
   BpNode *output;
   guint n_nodes;
+  g_autoptr(GHashTable) implied = NULL;
 
   g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
 
@@ -455,11 +482,13 @@ bp_document_to_data (BpDocument *self,
     }
 
   n_nodes = bp_graph_get_n_nodes (self->graph);
+  if (self->training != NULL)
+    implied = bp_train_settings_get_implied_params (self->training, self->graph);
   g_string_append (out, "  \"nodes\": [");
   for (guint i = 0; i < n_nodes; i++)
     {
       g_string_append (out, i > 0 ? ",\n" : "\n");
-      append_node (out, bp_graph_get_node (self->graph, i));
+      append_node (out, bp_graph_get_node (self->graph, i), implied);
     }
   g_string_append (out, n_nodes > 0 ? "\n  ]" : "]");
 
@@ -488,6 +517,11 @@ bp_document_to_data (BpDocument *self,
         }
       if (!first)
         g_string_append (out, "\n  }");
+    }
+  if (self->training != NULL)
+    {
+      g_string_append (out, ",\n  \"training\": ");
+      bp_train_settings_append_json (self->training, out, 1);
     }
   g_string_append (out, "\n}\n");
 
@@ -1229,6 +1263,7 @@ load_root (JsonNode    *root,
   JsonArray *node_array = NULL;
   JsonNode *output = NULL;
   JsonNode *quiz = NULL;
+  JsonNode *training = NULL;
   gboolean have_format = FALSE, have_version = FALSE;
   guint n_nodes;
   g_autoptr(GError) local_error = NULL;
@@ -1315,6 +1350,8 @@ load_root (JsonNode    *root,
         output = value;
       else if (g_str_equal (member, "quiz"))
         quiz = value;
+      else if (g_str_equal (member, "training"))
+        training = value;
       else if (g_str_equal (member, "nodes"))
         {
           if (!JSON_NODE_HOLDS_ARRAY (value))
@@ -1476,6 +1513,17 @@ load_root (JsonNode    *root,
             }
           bp_document_set_quiz (self, id, flags);
         }
+    }
+
+  if (training != NULL)
+    {
+      g_autoptr(BpTrainSettings) settings = bp_train_settings_from_json (training, error);
+
+      if (settings == NULL || !bp_train_settings_check (settings, self->graph, error))
+        return NULL;
+      /* Untrained params start from the seed, so the graph runs at once. */
+      bp_train_settings_prepare (settings, self->graph);
+      self->training = g_steal_pointer (&settings);
     }
 
   return g_steal_pointer (&self);

@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  *       {"id": "s", "op": "sum", "inputs": ["x"], "axis": 0}, …
  *     ],
  *     "quiz": {"apple": ["grad"], "price": ["value", "grad"]}  optional
+ *     "training": {…}                        optional, see bp-train-settings.h
  *   }
  *
  * Nodes: "id" (non-empty string, unique) and "op" (a catalog name) are
@@ -94,6 +95,12 @@ BpQuizFlags  bp_document_get_quiz          (BpDocument *self, const char *node_i
 void         bp_document_set_quiz          (BpDocument *self, const char *node_id, BpQuizFlags flags);
 /* Node ids with quiz blanks, sorted. */
 GStrv        bp_document_get_quiz_nodes    (BpDocument *self);
+/* The "training" member (bp-train-settings.h): how the graph is trained
+ * and how far its params are; NULL when the document has none. The
+ * setter copies. The trained params are the param leaves' values. */
+typedef struct _BpTrainSettings BpTrainSettings;
+BpTrainSettings *bp_document_get_training  (BpDocument *self);
+void         bp_document_set_training      (BpDocument *self, const BpTrainSettings *settings);
 
 /* JSON writing helpers shared with `bpgraph eval --json`. A number is
  * written in its shortest form that reads back to the same double (1.1,

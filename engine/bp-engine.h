@@ -65,3 +65,7 @@
 #include "bp-document.h"
 #include "bp-expr.h"
 #include "bp-examples.h"
+#include "bp-dataset.h"
+#include "bp-optimizer.h"
+#include "bp-train-settings.h"
+#include "bp-train.h"

@@ -21,6 +21,7 @@ typedef enum
   BP_ERROR_TOO_LARGE,     /* above a documented limit */
   BP_ERROR_PARSE,         /* expression language syntax error (line:column in the message) */
   BP_ERROR_IO,            /* reading or writing a file */
+  BP_ERROR_NOT_FOUND,     /* a data set that is not installed */
 } BpError;
 
 GQuark bp_error_quark (void);

@@ -20,6 +20,8 @@ static const char *const example_names[] = {
   "matmul",
   "softmax-with-loss",
   "two-layer-net",
+  "xor-hidden-layer",
+  "fashion-two-layer-net",
 };
 
 static BpExample examples[G_N_ELEMENTS (example_names)];

@@ -203,8 +203,13 @@ receive_grad (BpNode   *node,
               BpTensor *dg,
               guint64   pass)
 {
-  gsize n = bp_tensor_n_elements (dg);
+  gsize n;
   double *acc;
+
+  /* A data input: nothing was computed for it. */
+  if (dg == NULL)
+    return;
+  n = bp_tensor_n_elements (dg);
 
   if (node->grad_pass != pass)
     {
@@ -313,6 +318,24 @@ bp_graph_backward (BpGraph  *self,
 
   trace = self->record_trace ? self->trace : NULL;
 
+  /* Data inputs want no gradient, nor does a node all of whose inputs
+   * are such: nothing is computed for them. */
+  if (self->n_no_grad > 0)
+    for (guint k = 0; k <= output->order_pos; k++)
+      {
+        BpNode *node = self->order[k];
+
+        if (node->op->arity == 0)
+          node->skip_grad = node->no_grad;
+        else
+          {
+            node->skip_grad = TRUE;
+            for (guint s = 0; s < node->op->arity; s++)
+              if (!node->inputs[s]->skip_grad)
+                node->skip_grad = FALSE;
+          }
+      }
+
   /* One step per ancestor of the output at most; the unused ones are
    * dropped at the end. */
   if (trace != NULL)
@@ -361,6 +384,11 @@ bp_graph_backward (BpGraph  *self,
               BpNode *input = node->inputs[s];
               gboolean first = input->grad_pass != pass;
 
+              if (self->n_no_grad > 0 && input->skip_grad)
+                {
+                  dg[s] = NULL;
+                  continue;
+                }
               for (guint t = 0; t < s && first; t++)
                 first = node->inputs[t] != input;
               if (first)
@@ -376,9 +404,15 @@ bp_graph_backward (BpGraph  *self,
         }
       else
         {
+          gboolean skip[BP_OP_MAX_INPUTS];
+
           for (guint s = 0; s < op->arity; s++)
-            dg[s] = bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
-                                         node->inputs[s]->rows, node->inputs[s]->cols);
+            {
+              skip[s] = self->n_no_grad > 0 && node->inputs[s]->skip_grad;
+              dg[s] = skip[s] ? NULL :
+                bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
+                                     node->inputs[s]->rows, node->inputs[s]->cols);
+            }
 
           op->backward (&node->attrs, in, node->value, node->grad, dg);
 
@@ -390,14 +424,17 @@ bp_graph_backward (BpGraph  *self,
               BpTensor *ones = ones_like (self, node->rows, node->cols);
 
               for (guint s = 0; s < op->arity; s++)
-                step->local[s] = bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
-                                                      node->inputs[s]->rows, node->inputs[s]->cols);
+                step->local[s] = skip[s] ? NULL :
+                  bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
+                                       node->inputs[s]->rows, node->inputs[s]->cols);
               op->backward (&node->attrs, in, node->value, ones, step->local);
             }
           else if (op->local != NULL)
             {
               for (guint s = 0; s < op->arity; s++)
                 {
+                  if (skip[s])
+                    continue;
                   step->local[s] = op->local (&node->attrs, in, node->value, s);
                   if (step->local[s] != NULL)
                     bp_trace_hold (trace, BP_STEP_BACKWARD, step->local[s]);

@@ -52,6 +52,10 @@ struct _BpNode
   /* Scratch for the graph's algorithms. */
   guint       index;         /* insertion index */
   guint       order_pos;     /* position in the topological order */
+  /* A data input (bp_node_set_needs_grad): no gradient for it. In the
+   * last backward pass: TRUE when nothing below this node wants one. */
+  guint8      no_grad;
+  guint8      skip_grad;
   guint64     visit;
   BpNode     *visit_from;
 
@@ -94,6 +98,7 @@ struct _BpGraph
 
   BpTrace    *trace;
   gboolean    record_trace;
+  guint       n_no_grad;     /* leaves marked as data inputs */
 
   BpTensor   *scratch[BP_OP_MAX_INPUTS];
   BpTensor   *ones;          /* UG for computing LG; always all ones */

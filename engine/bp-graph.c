@@ -106,6 +106,7 @@ bp_graph_copy (BpGraph *self)
 
   copy = bp_graph_new ();
   copy->record_trace = self->record_trace;
+  copy->n_no_grad = self->n_no_grad;
   memcpy (copy->next_auto_id, self->next_auto_id, sizeof self->next_auto_id);
 
   for (guint i = 0; i < self->nodes->len; i++)
@@ -119,6 +120,7 @@ bp_graph_copy (BpGraph *self)
       dup->x = node->x;
       dup->y = node->y;
       dup->has_position = node->has_position;
+      dup->no_grad = node->no_grad;
       if (bp_op_is_leaf (node->op))
         {
           bp_tensor_unref (dup->value);
@@ -272,6 +274,8 @@ bp_graph_remove_node (BpGraph *self,
 
   if (self->output == node)
     self->output = NULL;
+  if (node->no_grad)
+    self->n_no_grad--;
   if (self->default_output == node)
     self->default_output = NULL;
 
@@ -697,6 +701,31 @@ bp_node_get_blocker (const BpNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   return node->valid ? NULL : node->blocker;
+}
+
+gboolean
+bp_node_get_needs_grad (const BpNode *node)
+{
+  g_return_val_if_fail (node != NULL, TRUE);
+
+  return !node->no_grad;
+}
+
+void
+bp_node_set_needs_grad (BpNode   *node,
+                        gboolean  needs_grad)
+{
+  g_return_if_fail (node != NULL);
+  g_return_if_fail (bp_op_is_leaf (node->op) || needs_grad);
+
+  if (node->no_grad == !needs_grad)
+    return;
+  node->no_grad = !needs_grad;
+  if (node->no_grad)
+    node->graph->n_no_grad++;
+  else
+    node->graph->n_no_grad--;
+  changed (node->graph, FALSE);
 }
 
 BpGraph *

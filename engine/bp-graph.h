@@ -170,6 +170,15 @@ const char  *bp_node_get_error         (const BpNode *node);
  * waits) — or NULL when the node is computable. */
 BpNode      *bp_node_get_blocker       (const BpNode *node);
 BpGraph     *bp_node_get_graph         (const BpNode *node);
+/* A leaf that holds data (a training batch, its labels) needs no
+ * gradient: with FALSE, backward computes nothing for it (matmul then
+ * skips dX = dY·Wᵀ), nor for a node that depends on such leaves only;
+ * bp_node_get_grad() is then NULL, the node has no backward step, and
+ * the steps of its consumers have NULL local and downstream gradients
+ * for it. Default TRUE (every leaf of the book's examples gets its
+ * gradient). Leaves only. */
+gboolean     bp_node_get_needs_grad    (const BpNode *node);
+void         bp_node_set_needs_grad    (BpNode *node, gboolean needs_grad);
 /* The output shape the last validation inferred (a leaf: its value's).
  * Validates first when the graph changed; FALSE when the node is invalid. */
 gboolean     bp_node_get_shape         (const BpNode *node, guint *rows, guint *cols);

@@ -61,9 +61,12 @@ op##_backward (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out, \
                const BpTensor *ug, BpTensor *const *dg)                        \
 {                                                                              \
   const double *xs = in[0]->data, *zs = out->data, *gs = ug->data;             \
-  double *dxs = dg[0]->data;                                                   \
+  double *dxs;                                                                 \
   gsize n = bp_tensor_n_elements (out);                                        \
   (void) attrs;                                                                \
+  if (dg[0] == NULL)                                                           \
+    return;                                                                    \
+  dxs = dg[0]->data;                                                           \
   for (gsize i = 0; i < n; i++)                                                \
     {                                                                          \
       double x = xs[i], z = zs[i], g = gs[i];                                  \
@@ -97,13 +100,19 @@ op##_backward (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out, \
 {                                                                              \
   const double *xs = in[0]->data, *ys = in[1]->data;                           \
   const double *zs = out->data, *gs = ug->data;                                \
-  double *dxs = dg[0]->data, *dys = dg[1]->data;                               \
+  double *dxs = dg[0] != NULL ? dg[0]->data : NULL;                            \
+  double *dys = dg[1] != NULL ? dg[1]->data : NULL;                            \
   gsize n = bp_tensor_n_elements (out);                                        \
-  for (gsize i = 0; i < n; i++)                                                \
+  for (gsize i = 0; dxs != NULL && i < n; i++)                                 \
     {                                                                          \
       double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                       \
       (void) x; (void) y; (void) z;                                            \
       dxs[i] = (BWD_X);                                                        \
+    }                                                                          \
+  for (gsize i = 0; dys != NULL && i < n; i++)                                 \
+    {                                                                          \
+      double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                       \
+      (void) x; (void) y; (void) z;                                            \
       dys[i] = (BWD_Y);                                                        \
     }                                                                          \
 }                                                                              \

@@ -100,7 +100,7 @@ cross_entropy_value (const double   *y,
 }
 
 /* ∂L/∂y and ∂L/∂t of the cross entropy, times the upstream gradient u.
- * dt may be NULL. */
+ * dy or dt may be NULL (not wanted). */
 static void
 cross_entropy_grads (const double   *y,
                      guint           rows,
@@ -116,13 +116,15 @@ cross_entropy_grads (const double   *y,
   for (guint r = 0; r < rows; r++)
     {
       const double *yr = y + (gsize) r * cols;
-      double *dyr = dy + (gsize) r * cols;
+      double *dyr = dy != NULL ? dy + (gsize) r * cols : NULL;
 
       if (labels)
         {
           guint l;
 
-          if (!label_of (t->data[r], cols, &l))
+          if (dyr == NULL)
+            ;
+          else if (!label_of (t->data[r], cols, &l))
             {
               for (guint c = 0; c < cols; c++)
                 dyr[c] = NAN;
@@ -142,7 +144,8 @@ cross_entropy_grads (const double   *y,
 
           for (guint c = 0; c < cols; c++)
             {
-              dyr[c] = -scale * tr[c] / (yr[c] + DELTA);
+              if (dyr != NULL)
+                dyr[c] = -scale * tr[c] / (yr[c] + DELTA);
               if (dt != NULL)
                 dt[(gsize) r * cols + c] = -scale * log (yr[c] + DELTA);
             }
@@ -184,7 +187,8 @@ cross_entropy_backward (const BpAttrs   *attrs,
   const BpTensor *y = in[0];
 
   cross_entropy_grads (y->data, y->rows, y->cols, in[1], targets_are_labels (y, in[1]),
-                       ug->data[0], dg[0]->data, dg[1]->data);
+                       ug->data[0], dg[0] != NULL ? dg[0]->data : NULL,
+                       dg[1] != NULL ? dg[1]->data : NULL);
 }
 
 static BpTensor *
@@ -244,17 +248,22 @@ softmax_with_loss_backward (const BpAttrs   *attrs,
 {
   const BpTensor *x = in[0];
   guint rows = x->rows, cols = x->cols;
-  g_autofree double *y = g_new (double, bp_tensor_n_elements (x));
-  g_autofree double *gy = g_new (double, bp_tensor_n_elements (x));
+  g_autofree double *y = NULL;
+  g_autofree double *gy = NULL;
+
+  if (dg[0] == NULL && dg[1] == NULL)
+    return;
+  y = g_new (double, bp_tensor_n_elements (x));
+  gy = g_new (double, bp_tensor_n_elements (x));
 
   /* The book's (y − t)/N assumes Σt = 1 and drops the 1e-7; the exact
    * gradient of what forward computed is the cross entropy's gradient
    * sent back through the softmax: (y·Σt − t)/N up to the 1e-7. */
   bp_op_softmax_rows (x->data, y, rows, cols);
   cross_entropy_grads (y, rows, cols, in[1], targets_are_labels (x, in[1]),
-                       ug->data[0], gy, dg[1]->data);
+                       ug->data[0], gy, dg[1] != NULL ? dg[1]->data : NULL);
 
-  for (guint r = 0; r < rows; r++)
+  for (guint r = 0; dg[0] != NULL && r < rows; r++)
     {
       const double *yr = y + (gsize) r * cols;
       const double *gr = gy + (gsize) r * cols;
@@ -343,8 +352,10 @@ mse_backward (const BpAttrs   *attrs,
     {
       double d = in[0]->data[i] - in[1]->data[i];
 
-      dg[0]->data[i] = u * d;
-      dg[1]->data[i] = -u * d;
+      if (dg[0] != NULL)
+        dg[0]->data[i] = u * d;
+      if (dg[1] != NULL)
+        dg[1]->data[i] = -u * d;
     }
 }
 

@@ -50,7 +50,9 @@ typedef void     (*BpOpForwardFunc)  (const BpAttrs   *attrs,
                                       BpTensor        *out);
 /* The backprop rule. Overwrites dg[i] (already shaped like in[i]) with the
  * gradient sent down input i, given the upstream gradient `ug` (shaped like
- * `out`). This is the only place the rule is written. */
+ * `out`); dg[i] is NULL when input i needs no gradient (a data input): the
+ * rule then computes nothing for it. This is the only place the rule is
+ * written. */
 typedef void     (*BpOpBackwardFunc) (const BpAttrs   *attrs,
                                       BpTensor *const *in,
                                       const BpTensor  *out,

@@ -10,6 +10,7 @@
 
 #include "bp-document.h"
 #include "bp-examples.h"
+#include "bp-train-settings.h"
 
 static const char *bpgraph;
 static char *tmpdir;
@@ -295,7 +296,7 @@ test_errors (void)
 static void
 test_help (void)
 {
-  const char *commands[] = { "eval", "check", "export", "convert", "examples" };
+  const char *commands[] = { "eval", "check", "export", "convert", "examples", "train" };
 
   {
     g_auto(Run) run = { 0 };
@@ -453,6 +454,83 @@ test_no_gtk (void)
   g_assert_null (strstr (out, "libgdk"));
 }
 
+static void
+test_train (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-cli-train-XXXXXX", NULL);
+  g_autofree char *example = g_build_filename (dir, "xor.bpgraph", NULL);
+  g_autofree char *trained = g_build_filename (dir, "trained.bpgraph", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(BpDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "examples", "xor-hidden-layer", "-o", example, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "train", example, "--iterations", "400", "--seed", "2",
+                 "--optimizer", "adam", "--lr", "0.05", "--json", "-o", trained, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    object = json_node_get_object (root);
+    g_assert_cmpstr (json_object_get_string_member (object, "data"), ==, "xor");
+    g_assert_cmpstr (json_object_get_string_member (object, "optimizer"), ==, "adam");
+    g_assert_cmpint (json_object_get_int_member (object, "iterations"), ==, 400);
+    /* 400 points in batches of 20: an epoch every 20 iterations. */
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "epochs")), ==, 20);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "losses")), ==, 400);
+    g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (object, "final"),
+                                                      "test_accuracy"), >, 0.9);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    /* The text report: a line per epoch, the summary last. */
+    run_bpgraph (&run, "train", example, "--iterations", "40", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "epoch   2  iteration      40"));
+    g_assert_nonnull (strstr (run.out, "done: 40 iterations"));
+  }
+
+  doc = bp_document_load_from_path (trained, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_training (doc)->trained_iterations, ==, 400);
+  g_assert_cmpint (bp_document_get_training (doc)->optimizer, ==, BP_OPTIMIZER_ADAM);
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "train", example, "--optimizer", "rmsprop", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "train", example, "--data", dir, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "train-images-idx3-ubyte"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *apples = g_test_build_filename (G_TEST_DIST, "..", "resources", "examples",
+                                                     "apples.bpgraph", NULL);
+
+    /* Nothing to train: no param leaves, no x or t. */
+    run_bpgraph (&run, "train", apples, "--data", "xor", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+  }
+
+  g_unlink (trained);
+  g_unlink (example);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -481,6 +559,7 @@ main (int    argc,
   g_test_add_func ("/cli/convert", test_convert);
   g_test_add_func ("/cli/export", test_export);
   g_test_add_func ("/cli/no-gtk", test_no_gtk);
+  g_test_add_func ("/cli/train", test_train);
 
   status = g_test_run ();
 
