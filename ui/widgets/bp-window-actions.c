@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "bp-export.h"
+#include "bp-train-view.h"
 #include "bp-window-private.h"
 
 /* --- file choosers: one at a time, kept alive by self->chooser --- */
@@ -455,6 +456,18 @@ bp_window_actions_rename (GtkWidget  *widget,
   bp_node_inspector_focus_label (self->inspector);
 }
 
+/* Training the graph's params on data, in a window of its own that sends
+ * the trained values back to this session. */
+static void
+bp_window_actions_train (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  gtk_window_present (bp_train_view_new_window (self->session, GTK_WINDOW (self)));
+}
+
 /* --- recent files --- */
 
 void
@@ -518,6 +531,7 @@ _bp_window_actions_update (BpWindow *self)
                                  bp_history_can_redo (bp_session_get_history (self->session)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.properties", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pass", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", self->presenting);
   /* The placeholder of an empty recent menu. */
@@ -552,6 +566,7 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.set-output", "s", bp_window_actions_set_output);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, bp_window_actions_properties);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, bp_window_actions_rename);
+  gtk_widget_class_install_action (widget_class, "win.train", NULL, bp_window_actions_train);
   gtk_widget_class_install_property_action (widget_class, "win.show-side-panel", "show-side-panel");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -568,4 +583,5 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.train", NULL);
 }
