@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <adwaita.h>
+
 #include "bp-canvas.h"
 #include "bp-palette.h"
 #include "bp-value-popover.h"
@@ -59,6 +61,13 @@ struct _BpCanvas
   double          offset_x;
   double          offset_y;
   gboolean        need_fit;
+  gboolean        auto_fit;        /* fitted, and kept so until the user zooms or pans */
+  char           *fitted_expansion;/* the expanded layer the fit was made for */
+  AdwAnimation   *follow;          /* scrolling to keep the current step in view */
+  double          follow_from_x;
+  double          follow_from_y;
+  double          follow_to_x;
+  double          follow_to_y;
   int             scene_width;     /* what the scene was drawn for */
   int             scene_height;
   int             scene_scale;
@@ -163,6 +172,10 @@ void        _bp_canvas_class_init_actions (GtkWidgetClass *widget_class);
 void        _bp_canvas_show_position (BpCanvas *self,
                                       guint     position,
                                       double    progress);
+
+/* bp-canvas-view.c: keeps the current step in view while a pass plays,
+ * scrolling smoothly. */
+void        _bp_canvas_follow_step        (BpCanvas       *self);
 
 /* bp-canvas-menu.c */
 void        _bp_canvas_init_menu          (BpCanvas       *self);

@@ -188,6 +188,13 @@ _bp_canvas_damage_step (BpCanvas *self,
   node = bp_trace_get_step (_bp_canvas_trace (self), index)->node;
 
   bp_canvas_damage_node_box (self, node, TRUE);
+  /* The callout may stand above, below or beside its node. */
+  {
+    cairo_rectangle_t rect;
+
+    if (bp_diagram_get_step_rect (self->diagram, _bp_canvas_trace (self), &state, &rect))
+      bp_canvas_damage_diagram_rect (self, &rect);
+  }
   n = bp_graph_get_n_nodes (self->graph);
   for (guint i = 0; i < n; i++)
     {

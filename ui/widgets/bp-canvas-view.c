@@ -30,6 +30,8 @@ _bp_canvas_pan_by (BpCanvas *self,
   self->offset_x += dx;
   self->offset_y += dy;
   self->need_fit = FALSE;
+  if (self->follow == NULL || adw_animation_get_state (self->follow) != ADW_ANIMATION_PLAYING)
+    self->auto_fit = FALSE;
 
   if (!self->scene_valid || self->scene == NULL ||
       fabs (dx) >= width || fabs (dy) >= height)
@@ -82,6 +84,7 @@ _bp_canvas_zoom_at (BpCanvas *self,
   self->offset_x = wx - dx * zoom;
   self->offset_y = wy - dy * zoom;
   self->need_fit = FALSE;
+  self->auto_fit = FALSE;
   _bp_canvas_invalidate_scene (self);
 }
 
@@ -127,17 +130,28 @@ bp_canvas_zoom_fit (BpCanvas *self)
     }
   self->need_fit = FALSE;
 
+  self->auto_fit = TRUE;
   _bp_canvas_fill_state (self, &state);
-  bp_diagram_get_bounds (self->diagram, &state, &bounds);
+  /* The renderer knows what the drawing needs at each zoom (matrices turn
+   * into chips when small). */
+  zoom = bp_diagram_fit (self->diagram, _bp_canvas_trace (self), &state,
+                         width, height, FIT_MARGIN, &bounds);
   if (bounds.width <= 0 || bounds.height <= 0)
     {
       bounds.width = MAX (bounds.width, 1);
       bounds.height = MAX (bounds.height, 1);
     }
-  zoom = MIN ((width - 2 * FIT_MARGIN) / bounds.width,
-              (height - 2 * FIT_MARGIN) / bounds.height);
   /* A tiny graph should not fill the screen with giant circles. */
-  zoom = MIN (zoom, 2.0);
+  if (zoom > 2.0)
+    {
+      double cx = bounds.x + bounds.width / 2, cy = bounds.y + bounds.height / 2;
+
+      bounds.width *= zoom / 2.0;
+      bounds.height *= zoom / 2.0;
+      bounds.x = cx - bounds.width / 2;
+      bounds.y = cy - bounds.height / 2;
+      zoom = 2.0;
+    }
   bp_canvas_clamp_zoom (&zoom);
   self->zoom = zoom;
   self->offset_x = width / 2.0 - (bounds.x + bounds.width / 2) * zoom;
@@ -167,4 +181,56 @@ bp_canvas_diagram_to_widget (BpCanvas *self,
   g_return_if_fail (BP_IS_CANVAS (self));
   *wx = dx * self->zoom + self->offset_x;
   *wy = dy * self->zoom + self->offset_y;
+}
+
+static void
+follow_value_cb (double   value,
+                 gpointer user_data)
+{
+  BpCanvas *self = user_data;
+  double x = self->follow_from_x + (self->follow_to_x - self->follow_from_x) * value;
+  double y = self->follow_from_y + (self->follow_to_y - self->follow_from_y) * value;
+
+  _bp_canvas_pan_by (self, round (x - self->offset_x), round (y - self->offset_y));
+}
+
+void
+_bp_canvas_follow_step (BpCanvas *self)
+{
+  BpDiagramState state;
+  cairo_rectangle_t rect;
+  double x0, y0, x1, y1, dx = 0, dy = 0;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (self->diagram == NULL || width <= 0 || height <= 0)
+    return;
+  _bp_canvas_fill_state (self, &state);
+  if (!bp_diagram_get_step_rect (self->diagram, _bp_canvas_trace (self), &state, &rect))
+    return;
+  bp_canvas_diagram_to_widget (self, rect.x, rect.y, &x0, &y0);
+  bp_canvas_diagram_to_widget (self, rect.x + rect.width, rect.y + rect.height, &x1, &y1);
+
+  /* Only when the step leaves the view; then bring it to the middle. */
+  if (x0 >= FIT_MARGIN && x1 <= width - FIT_MARGIN && y0 >= FIT_MARGIN && y1 <= height - FIT_MARGIN)
+    return;
+  if (x0 < FIT_MARGIN || x1 > width - FIT_MARGIN)
+    dx = width / 2.0 - (x0 + x1) / 2;
+  if (y0 < FIT_MARGIN || y1 > height - FIT_MARGIN)
+    dy = height / 2.0 - (y0 + y1) / 2;
+
+  if (self->follow == NULL)
+    {
+      AdwAnimationTarget *target = adw_callback_animation_target_new (follow_value_cb, self, NULL);
+
+      self->follow = adw_timed_animation_new (GTK_WIDGET (self), 0.0, 1.0, 350, target);
+      adw_timed_animation_set_easing (ADW_TIMED_ANIMATION (self->follow), ADW_EASE_OUT_CUBIC);
+    }
+  adw_animation_reset (self->follow);
+  self->follow_from_x = self->offset_x;
+  self->follow_from_y = self->offset_y;
+  self->follow_to_x = self->offset_x + dx;
+  self->follow_to_y = self->offset_y + dy;
+  /* At once when animations are off or the canvas is not mapped. */
+  adw_animation_play (self->follow);
 }

@@ -91,6 +91,9 @@ _bp_canvas_fill_state (BpCanvas       *self,
   state->dark = self->dark;
   state->text_scale = self->text_scale;
   state->selected = self->session != NULL ? _bp_canvas_selection (self) : NULL;
+  /* Small matrices become chips; the selected ones keep their numbers. */
+  state->zoom = self->zoom;
+  state->expanded = state->selected;
   state->hover = self->hover;
   state->hidden_values = self->hidden_values;
   state->hidden_grads = self->hidden_grads;
@@ -178,6 +181,8 @@ session_document_changed_cb (BpCanvas  *self,
 
   bp_canvas_update_hidden (self);
   self->need_fit = TRUE;
+  self->auto_fit = TRUE;
+  g_clear_pointer (&self->fitted_expansion, g_free);
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     bp_canvas_zoom_fit (self);
   _bp_canvas_invalidate_scene (self);
@@ -205,6 +210,16 @@ session_changed_cb (BpCanvas  *self,
   bp_canvas_update_hidden (self);
   _bp_canvas_invalidate_scene (self);
   _bp_canvas_update_actions (self);
+
+  /* A layer expanded or collapsed brings new nodes: fit them in view
+   * (unless the user chose a view of their own). */
+  if (g_strcmp0 (self->fitted_expansion, bp_session_get_expanded_id (session)) != 0)
+    {
+      g_free (self->fitted_expansion);
+      self->fitted_expansion = g_strdup (bp_session_get_expanded_id (session));
+      if (self->auto_fit)
+        bp_canvas_zoom_fit (self);
+    }
 }
 
 static void
@@ -258,8 +273,12 @@ static void
 session_position_changed_cb (BpCanvas  *self,
                              BpSession *session)
 {
+  guint old = self->position;
+
   _bp_canvas_show_position (self, bp_session_get_position (session),
                            self->player != NULL ? bp_player_get_progress (self->player) : 1.0);
+  if (self->position != old)
+    _bp_canvas_follow_step (self);
 }
 
 static void
@@ -356,7 +375,11 @@ bp_canvas_size_allocate (GtkWidget *widget,
 {
   BpCanvas *self = BP_CANVAS (widget);
 
-  if (self->need_fit && width > 0 && height > 0)
+  /* Fitted views stay fitted when the window or the side panel changes
+   * size, until the user zooms or pans. */
+  if ((self->need_fit || (self->auto_fit && (width != self->scene_width ||
+                                             height != self->scene_height))) &&
+      width > 0 && height > 0)
     bp_canvas_zoom_fit (self);
   gtk_popover_present (GTK_POPOVER (self->palette));
   gtk_popover_present (GTK_POPOVER (self->value_popover));
@@ -378,6 +401,10 @@ bp_canvas_dispose (GObject *object)
       gtk_widget_unparent (GTK_WIDGET (self->menu));
       self->menu = NULL;
     }
+  if (self->follow != NULL)
+    adw_animation_reset (self->follow);
+  g_clear_object (&self->follow);
+  g_clear_pointer (&self->fitted_expansion, g_free);
   if (self->value_popover != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->value_popover));
