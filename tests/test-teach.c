@@ -558,20 +558,33 @@ test_export_pass (void)
   g_autofree char *folder = g_build_filename (tmp_dir, "steps", NULL);
   guint n;
 
-  n = _bp_window_export_pass (window, BP_PASS_BACKWARD, folder, &error);
+  g_autofree char *pdf = g_build_filename (tmp_dir, "steps.pdf", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *pdf_text = NULL;
+
+  /* Both passes, forward then backward: 5 + 5 steps of the apples. */
+  n = _bp_window_export_steps (window, folder, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpuint (n, ==, 10);
   for (guint i = 1; i <= n; i++)
     {
-      g_autofree char *name = g_strdup_printf ("backward-%02u.svg", i);
+      g_autofree char *name = g_strdup_printf ("step-%02u.svg", i);
       g_autofree char *path = g_build_filename (folder, name, NULL);
       g_autofree char *text = NULL;
 
       g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
       g_assert_true (contains (text, "<svg"));
+      /* One fixed frame: every step declares the first one's size. */
+      if (first == NULL)
+        first = g_strndup (strstr (text, "<svg"), strcspn (strstr (text, "<svg"), ">"));
+      else
+        g_assert_true (g_str_has_prefix (strstr (text, "<svg"), first));
     }
-  n = _bp_window_export_pass (window, BP_PASS_FORWARD, folder, &error);
-  g_assert_cmpuint (n, ==, 5);
+  n = _bp_window_export_steps (window, pdf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 10);
+  g_assert_true (g_file_get_contents (pdf, &pdf_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
 
   destroy_window (window);
 }

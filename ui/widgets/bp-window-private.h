@@ -129,11 +129,11 @@ gboolean  _bp_window_answer_on_canvas   (BpWindow      *self,
                                          BpNode        *node,
                                          const char    *text,
                                          const char   **result);
-/* Writes every step of `pass` (BP_PASS_NONE: the session's current pass,
- * else forward) as numbered SVG files into `folder`; returns how many. */
-guint     _bp_window_export_pass        (BpWindow      *self,
-                                         BpPass         pass,
-                                         const char    *folder,
+/* Writes every step of both passes in one fixed frame: `path` ending in
+ * .pdf as one handout, else a folder of numbered SVG files; returns how
+ * many steps. */
+guint     _bp_window_export_steps       (BpWindow      *self,
+                                         const char    *path,
                                          GError       **error);
 
 G_END_DECLS

@@ -270,10 +270,9 @@ escape_cb (GtkWidget *widget,
 /* --- exporting every step of a pass --- */
 
 guint
-_bp_window_export_pass (BpWindow    *self,
-                        BpPass       pass,
-                        const char  *folder,
-                        GError     **error)
+_bp_window_export_steps (BpWindow    *self,
+                         const char  *path,
+                         GError     **error)
 {
   BpSession *session = self->session;
   BpQuiz *quiz = bp_session_get_quiz (session);
@@ -281,13 +280,12 @@ _bp_window_export_pass (BpWindow    *self,
   g_autoptr(GHashTable) values = NULL;
   g_autoptr(GHashTable) grads = NULL;
   BpTrace *trace;
-  const char *prefix;
-  guint n_forward, n_steps, first, last;
+  guint n = 0;
 
-  g_return_val_if_fail (folder != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
 
   trace = bp_session_get_trace (session);
-  if (trace == NULL)
+  if (trace == NULL || bp_trace_get_n_steps (trace) == 0)
     {
       const char *why = bp_session_get_error (session);
 
@@ -296,50 +294,19 @@ _bp_window_export_pass (BpWindow    *self,
       return 0;
     }
 
-  if (pass == BP_PASS_NONE)
-    pass = bp_session_get_pass (session);
-  if (pass == BP_PASS_NONE)
-    pass = BP_PASS_FORWARD;
-
-  n_forward = bp_session_get_n_forward (session);
-  n_steps = bp_session_get_n_steps (session);
-  first = 1;
-  last = pass == BP_PASS_FORWARD ? n_forward : n_steps - n_forward;
-  prefix = pass == BP_PASS_FORWARD ? "forward" : "backward";
-  if (last == 0)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "%s",
-                   _("This pass has no steps: the graph needs a single output for a backward pass."));
-      return 0;
-    }
-
-  if (g_mkdir_with_parents (folder, 0755) != 0)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, _("Could not create the folder “%s”"), folder);
-      return 0;
-    }
-
   /* As on screen (quiz blanks included), on paper colours. */
-  values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);
-  grads = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
-  state.pass = pass;
-  state.progress = 1.0;
   state.dark = FALSE;
   state.text_scale = bp_canvas_get_text_scale (self->canvas);
-  state.hidden_values = values;
-  state.hidden_grads = grads;
-
-  for (guint step = first; step <= last; step++)
+  if (bp_quiz_get_active (quiz))
     {
-      g_autofree char *name = g_strdup_printf ("%s-%02u.svg", prefix, step);
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      state.step = step;
-      if (!bp_export_to_file (bp_canvas_get_diagram (self->canvas), trace, &state,
-                              path, 1.0, error))
-        return 0;
+      values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);
+      grads = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
+      state.hidden_values = values;
+      state.hidden_grads = grads;
     }
-  return last - first + 1;
+  if (!bp_export_steps (bp_canvas_get_diagram (self->canvas), trace, &state, path, NULL, &n, error))
+    return 0;
+  return n;
 }
 
 static void
@@ -360,8 +327,11 @@ export_pass_response_cb (GtkFileChooserNative *native,
   if (folder == NULL || (path = g_file_get_path (folder)) == NULL)
     return;
 
-  n = _bp_window_export_pass (self, BP_PASS_NONE, path, &error);
-  if (n > 0)
+  n = _bp_window_export_steps (self, path, &error);
+  if (n > 0 && g_str_has_suffix (path, ".pdf"))
+    message = g_strdup_printf (ngettext ("Exported %u step as a PDF handout",
+                                         "Exported %u steps as a PDF handout", n), n);
+  else if (n > 0)
     message = g_strdup_printf (ngettext ("Exported %u step as SVG", "Exported %u steps as SVG", n), n);
   else
     message = g_strdup_printf (_("Could not export the steps: %s"), error->message);
@@ -379,10 +349,13 @@ export_pass_action (GtkWidget  *widget,
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
 
-  self->chooser = gtk_file_chooser_native_new (_("Export Every Step as Numbered SVG Files"),
+  /* A name ending in .pdf makes one handout, a step per page; any other
+   * name a folder of numbered SVG files, one per slide. */
+  self->chooser = gtk_file_chooser_native_new (_("Export Every Step of Both Passes"),
                                                 GTK_WINDOW (self),
-                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                GTK_FILE_CHOOSER_ACTION_SAVE,
                                                 _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _("steps.pdf"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect_object (self->chooser, "response",
                            G_CALLBACK (export_pass_response_cb), self, 0);
