@@ -550,6 +550,20 @@ test_presentation (void)
   destroy_window (window);
 }
 
+static guint
+count_occurrences (const char *text,
+                   gsize       length,
+                   const char *needle)
+{
+  guint n = 0;
+  gsize len = strlen (needle);
+
+  for (gsize i = 0; i + len <= length; i++)
+    if (memcmp (text + i, needle, len) == 0)
+      n++;
+  return n;
+}
+
 static void
 test_export_pass (void)
 {
@@ -585,6 +599,26 @@ test_export_pass (void)
   g_assert_cmpuint (n, ==, 10);
   g_assert_true (g_file_get_contents (pdf, &pdf_text, NULL, NULL));
   g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
+
+  /* Print goes through the same renderer: the view, and the handout
+   * with four steps a page (10 steps: 3 pages). */
+  {
+    g_autofree char *printed = g_build_filename (tmp_dir, "printed.pdf", NULL);
+    g_autofree char *handout = g_build_filename (tmp_dir, "handout.pdf", NULL);
+    g_autofree char *text = NULL;
+    gsize length;
+
+    g_assert_true (_bp_window_print_to_pdf (window, printed, FALSE, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (printed, &text, &length, NULL));
+    g_assert_true (g_str_has_prefix (text, "%PDF"));
+    g_clear_pointer (&text, g_free);
+    g_assert_true (_bp_window_print_to_pdf (window, handout, TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (handout, &text, &length, NULL));
+    g_assert_cmpuint (count_occurrences (text, length, "/Type /Page") -
+                      count_occurrences (text, length, "/Type /Pages"), ==, 3);
+  }
 
   destroy_window (window);
 }

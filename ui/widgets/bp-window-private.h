@@ -111,6 +111,14 @@ gboolean  _bp_window_restore_copy       (BpWindow      *self,
                                          GFile         *copy,
                                          GError       **error);
 
+/* Print (bp-window-print.c). */
+void      _bp_window_class_init_print   (GtkWidgetClass *widget_class);
+/* What Print does, into a PDF without the dialog (tests). */
+gboolean  _bp_window_print_to_pdf       (BpWindow      *self,
+                                         const char    *path,
+                                         gboolean       every_step,
+                                         GError       **error);
+
 /* The player's keys on the window (bp-window-keys.c). */
 void      _bp_window_add_player_keys    (BpWindow      *self);
 
