@@ -547,6 +547,9 @@ bp_worksheet_describe_givens (BpWorksheet *self,
       if (!bp_op_is_leaf (bp_node_get_op (node)))
         continue;
       value = bp_tensor_to_string (bp_node_get_value (node), 6);
+      /* A constant named by its value ("1") needs no "1 = 1". */
+      if (g_strcmp0 (value, bp_node_get_label (node)) == 0)
+        continue;
       g_string_append_printf (out, "%s%s = %s", out->len > 0 ? ", " : "",
                               bp_node_get_label (node), value);
     }
