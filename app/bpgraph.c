@@ -961,7 +961,7 @@ command_worksheet (int    argc,
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Make the worksheet of this expression instead of a file"), N_("EXPR") },
+      N_("Make the worksheet of this expression instead of a file"), "EXPR" },
     { "variants", 'n', 0, G_OPTION_ARG_INT, &n_variants,
       N_("How many variants, each with its own values (default: 1)"), "N" },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
