@@ -956,7 +956,6 @@ command_worksheet (int    argc,
   g_autoptr(BpDocument) document = NULL;
   g_autoptr(BpWorksheet) worksheet = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean xml;
   BpGraph *graph;
   int status = EXIT_OK;
   GOptionEntry entries[] = {
@@ -983,11 +982,9 @@ command_worksheet (int    argc,
     return status;
   if (output == NULL)
     return usage_error (_("worksheet: -o OUT.pdf or -o OUT.xml is needed"));
-  if (g_str_has_suffix (output, ".xml") || g_str_has_suffix (output, ".XML"))
-    xml = TRUE;
-  else if (g_str_has_suffix (output, ".pdf") || g_str_has_suffix (output, ".PDF"))
-    xml = FALSE;
-  else
+  /* Checked before any work; bp_worksheet_write_file() chooses the same way. */
+  if (!g_str_has_suffix (output, ".xml") && !g_str_has_suffix (output, ".XML")
+      && !g_str_has_suffix (output, ".pdf") && !g_str_has_suffix (output, ".PDF"))
     return usage_error (_("worksheet: “%s” must end in .pdf or .xml"), output);
   if (n_variants < 1 || n_variants > BP_WORKSHEET_MAX_VARIANTS)
     return usage_error (_("worksheet: --variants must be between 1 and %u"),
@@ -1014,8 +1011,7 @@ command_worksheet (int    argc,
   worksheet = bp_worksheet_new (document, (guint) n_variants, seed, hide, &error);
   if (worksheet == NULL)
     return input_error (NULL, error);
-  if (xml ? !bp_worksheet_save_moodle_xml (worksheet, output, &error)
-          : !bp_worksheet_pdf_write (worksheet, output, NULL, &error))
+  if (!bp_worksheet_write_file (worksheet, output, &error))
     return input_error (output, error);
   return EXIT_OK;
 }

@@ -424,6 +424,14 @@ test_pdf (void)
   g_assert_cmpuint (count_pdf_pages (data, length), ==, 6);
   g_unlink (path);
 
+  /* chosen by the name */
+  g_assert_true (bp_worksheet_write_file (worksheet, path, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_assert_false (bp_worksheet_write_file (worksheet, "sheet.txt", &error));
+  g_assert_error (error, BP_ERROR, BP_ERROR_IO);
+  g_clear_error (&error);
+
   /* a folder that does not exist: an error, no crash */
   g_assert_false (bp_worksheet_pdf_write (worksheet, "/nonexistent-dir/sheet.pdf", NULL, &error));
   g_assert_nonnull (error);

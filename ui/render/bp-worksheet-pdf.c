@@ -402,3 +402,22 @@ bp_worksheet_pdf_write (BpWorksheet  *worksheet,
     *n_pages = pages;
   return TRUE;
 }
+
+gboolean
+bp_worksheet_write_file (BpWorksheet  *worksheet,
+                         const char   *path,
+                         GError      **error)
+{
+  g_return_val_if_fail (worksheet != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF"))
+    return bp_worksheet_pdf_write (worksheet, path, NULL, error);
+  if (g_str_has_suffix (path, ".xml") || g_str_has_suffix (path, ".XML"))
+    return bp_worksheet_save_moodle_xml (worksheet, path, error);
+  g_set_error (error, BP_ERROR, BP_ERROR_IO,
+               /* Translators: %s is a file name */
+               _("Cannot tell what to write to “%s”: use a name ending in .pdf (worksheets "
+                 "and answer keys) or .xml (Moodle)"), path);
+  return FALSE;
+}

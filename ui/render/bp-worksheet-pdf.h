@@ -33,4 +33,11 @@ gboolean  bp_worksheet_pdf_write       (BpWorksheet  *worksheet,
                                         guint        *n_pages,
                                         GError      **error);
 
+/* By the file name: “.pdf” writes the pages above, “.xml” the Moodle XML
+ * (bp_worksheet_save_moodle_xml()); any other name is a BP_ERROR_IO
+ * error saying so. For the application's Worksheet… dialog. */
+gboolean  bp_worksheet_write_file      (BpWorksheet  *worksheet,
+                                        const char   *path,
+                                        GError      **error);
+
 G_END_DECLS
