@@ -676,6 +676,9 @@ bp_worksheet_to_moodle_xml (BpWorksheet *self,
               g_autofree char *name = NULL;
               g_autofree char *ask = NULL;
 
+              /* NaN or ∞ is no number a student can type. */
+              if (!isfinite (answer))
+                continue;
               if (n == 1)
                 /* Translators: the title of a Moodle question: worksheet
                  * title, variant number, blank number */
@@ -707,10 +710,7 @@ bp_worksheet_to_moodle_xml (BpWorksheet *self,
               g_string_append (out, "</p>]]></text></questiontext>\n"
                                     "    <defaultgrade>1</defaultgrade>\n"
                                     "    <answer fraction=\"100\">\n      <text>");
-              if (isfinite (answer))
-                append_number (out, answer);
-              else
-                g_string_append (out, "0");
+              append_number (out, answer);
               g_string_append (out, "</text>\n      <tolerance>");
               append_number (out, bp_worksheet_tolerance (answer));
               g_string_append (out, "</tolerance>\n    </answer>\n  </question>\n");

@@ -94,7 +94,8 @@ double           bp_worksheet_tolerance          (double answer);
 /* Moodle XML: a <quiz> with one category per worksheet and one
  * "numerical" question per element of every blank, variant by variant;
  * each question states the variant's given values and the graph's
- * nodes, and asks for one number with bp_worksheet_tolerance(). */
+ * nodes, and asks for one number with bp_worksheet_tolerance() (an
+ * element that is NaN or infinite gets no question). */
 char            *bp_worksheet_to_moodle_xml      (BpWorksheet *self, gsize *length);
 /* Atomic (g_file_set_contents). */
 gboolean         bp_worksheet_save_moodle_xml    (BpWorksheet  *self,
