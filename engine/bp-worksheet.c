@@ -154,12 +154,32 @@ tensor_cost (const BpTensor *t)
   return cost;
 }
 
+/* Labels t of a loss stay one-hot (or class numbers): new numbers there
+ * would be no labels at all. */
+static gboolean
+is_label (BpNode *node)
+{
+  BpGraph *graph = bp_node_get_graph (node);
+  guint n = bp_graph_get_n_nodes (graph);
+
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *other = bp_graph_get_node (graph, i);
+      const char *name = bp_node_get_op (other)->name;
+
+      if ((g_str_equal (name, "cross_entropy") || g_str_equal (name, "softmax_with_loss"))
+          && bp_node_get_input (other, 1) == node)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 varies (BpNode *node)
 {
   const BpOp *op = bp_node_get_op (node);
 
-  return bp_op_is_leaf (op) && !g_str_equal (op->name, "const");
+  return bp_op_is_leaf (op) && !g_str_equal (op->name, "const") && !is_label (node);
 }
 
 /* New values for every varying leaf of `graph`. */

@@ -13,8 +13,8 @@ G_BEGIN_DECLS
  * variant is drawn from a seeded generator until its every value and
  * gradient is a short number, else the shortest of many draws is kept
  * (exp, log and the like are rarely short). The same seed gives the
- * same worksheet on every machine. Constants (op "const": one-hot
- * labels, the 1 of 1 + exp(−x)) keep their values.
+ * same worksheet on every machine. Constants (op "const": the 1 of
+ * 1 + exp(−x)) and the labels t of a loss keep their values.
  *
  * The blanks are what the book's figures write on the arrows:
  *  - values: above each arrow leaving a computed node (and the output's

@@ -463,6 +463,31 @@ test_every_example (void)
       }
 }
 
+/* One-hot labels stay one-hot, even as an "input" leaf. */
+static void
+test_labels_kept (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpGraph) graph = bp_expr_parse ("x = [[0.3, 2.9, 4.0]]\nt = [[0, 0, 1]]\n"
+                                            "L = softmax_with_loss(x, t)", &error);
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpWorksheet) worksheet = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "t"))->name, !=, "const");
+  document = bp_document_new_for_graph (graph);
+  worksheet = bp_worksheet_new (document, 3, 8, BP_WORKSHEET_HIDE_GRADIENTS, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < 3; k++)
+    {
+      BpGraph *variant = bp_worksheet_get_graph (worksheet, k);
+      g_autoptr(BpTensor) onehot = bp_tensor_parse ("[[0, 0, 1]]", NULL);
+
+      g_assert_true (bp_tensor_equal (bp_node_get_value (bp_graph_lookup (variant, "t")), onehot, 0, 0));
+      assert_answers_match_eval (worksheet, k);
+    }
+}
+
 static void
 test_errors (void)
 {
@@ -523,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/worksheet/moodle", test_moodle);
   g_test_add_func ("/worksheet/pdf", test_pdf);
   g_test_add_func ("/worksheet/every-example", test_every_example);
+  g_test_add_func ("/worksheet/labels-kept", test_labels_kept);
   g_test_add_func ("/worksheet/errors", test_errors);
 
   return g_test_run ();
