@@ -221,7 +221,7 @@ bp_worksheet_pdf_draw_page (BpWorksheet *worksheet,
   BpGraph *graph;
   BpTrace *trace;
   cairo_rectangle_t bounds;
-  guint n_blanks, rows;
+  guint n_blanks, rows, columns;
   double y, list_h, area_w, area_h, scale, ox, oy;
 
   g_return_if_fail (worksheet != NULL);
@@ -262,16 +262,22 @@ bp_worksheet_pdf_draw_page (BpWorksheet *worksheet,
   }
   y += 10;
 
-  /* The list of blanks at the bottom, three columns. */
-  rows = (n_blanks + LIST_COLUMNS - 1) / LIST_COLUMNS;
-  list_h = rows * LINE_HEIGHT + 10;
-  if (key)
+  /* The list of blanks at the bottom: the answer lines in three columns;
+   * the answers, longer, in as few columns as fit. */
+  columns = key ? 1 : LIST_COLUMNS;
+  for (;;)
     {
-      rows = n_blanks;
+      rows = (n_blanks + columns - 1) / columns;
       list_h = rows * LINE_HEIGHT + 10;
+      if (list_h <= (height - y - MARGIN) * LIST_MAX_SHARE)
+        break;
+      if (columns >= LIST_COLUMNS)
+        {
+          list_h = 0;
+          break;
+        }
+      columns++;
     }
-  if (list_h > (height - y - MARGIN) * LIST_MAX_SHARE)
-    list_h = 0;
 
   /* The diagram, fitted into what is left. */
   diagram = bp_diagram_new (graph);
@@ -316,7 +322,7 @@ bp_worksheet_pdf_draw_page (BpWorksheet *worksheet,
   if (list_h > 0)
     {
       double top = height - MARGIN - list_h + 10;
-      double col_w = area_w / (key ? 1 : LIST_COLUMNS);
+      double col_w = area_w / columns;
 
       set_colour (cr, &rule);
       cairo_set_line_width (cr, 0.5);
@@ -329,8 +335,8 @@ bp_worksheet_pdf_draw_page (BpWorksheet *worksheet,
           const BpWorksheetBlank *blank = bp_worksheet_get_blank (worksheet, variant, b);
           g_autofree char *what = bp_worksheet_describe_blank (blank);
           g_autofree char *line = NULL;
-          guint col = key ? 0 : b / rows;
-          guint row = key ? b : b % rows;
+          guint col = b / rows;
+          guint row = b % rows;
 
           if (key)
             {
