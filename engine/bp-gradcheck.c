@@ -65,9 +65,15 @@ has_softmax_with_loss (BpGraph *graph)
 {
   guint n = bp_graph_get_n_nodes (graph);
 
+  /* Only a layer on the way to the output sends a gradient. */
   for (guint i = 0; i < n; i++)
-    if (g_str_equal (bp_node_get_op (bp_graph_get_node (graph, i))->name, "softmax_with_loss"))
-      return TRUE;
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      if (g_str_equal (bp_node_get_op (node)->name, "softmax_with_loss")
+          && bp_node_get_grad (node) != NULL)
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -81,14 +87,17 @@ exact_gradients (BpGraph      *graph,
 {
   g_autoptr(BpGraph) copy = bp_graph_copy (graph);
   g_autoptr(GPtrArray) layers = g_ptr_array_new ();
-  guint n = bp_graph_get_n_nodes (copy);
+  guint n = bp_graph_get_n_nodes (graph);
 
+  /* The layers that send a gradient in the original (the copy has run
+   * no pass yet). */
   for (guint i = 0; i < n; i++)
     {
-      BpNode *node = bp_graph_get_node (copy, i);
+      BpNode *node = bp_graph_get_node (graph, i);
 
-      if (g_str_equal (bp_node_get_op (node)->name, "softmax_with_loss"))
-        g_ptr_array_add (layers, node);
+      if (g_str_equal (bp_node_get_op (node)->name, "softmax_with_loss")
+          && bp_node_get_grad (node) != NULL)
+        g_ptr_array_add (layers, bp_graph_lookup (copy, bp_node_get_id (node)));
     }
   for (guint i = 0; i < layers->len; i++)
     {
@@ -223,16 +232,18 @@ bp_grad_check_run (BpGraph  *graph,
     }
   self->numeric_seconds = g_timer_elapsed (timer, NULL);
 
+
+  /* Leave values, gradients and trace as after a backward pass. */
+  if (!bp_graph_backward (graph, error))
+    return NULL;
+
+  /* With the gradients of that pass: which layers send one. */
   if (has_softmax_with_loss (graph))
     {
       self->has_book_rule = TRUE;
       if (!exact_gradients (graph, self, error))
         return NULL;
     }
-
-  /* Leave values, gradients and trace as after a backward pass. */
-  if (!bp_graph_backward (graph, error))
-    return NULL;
 
   return g_steal_pointer (&self);
 }

@@ -1116,6 +1116,28 @@ test_expand_deep (void)
   }
 }
 
+/* A Softmax-with-Loss layer off the way to the output sends no
+ * gradient: nothing for the check to explain. */
+static void
+test_gradcheck_stray_layer (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(BpGradCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  BpNode *price = bp_graph_lookup (graph, "price");
+  BpNode *stray = bp_graph_add_node (graph, "stray", "softmax_with_loss", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, bp_graph_lookup (graph, "apple"), stray, 0, &error));
+  g_assert_true (bp_graph_connect (graph, bp_graph_lookup (graph, "tax"), stray, 1, &error));
+  bp_graph_set_output (graph, price);
+  check = bp_grad_check_run (graph, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+  g_assert_false (check->has_book_rule);
+  g_assert_true (bp_grad_check_agrees (check));
+}
+
 static void
 test_trace_apple (void)
 {
@@ -1755,6 +1777,7 @@ main (int   argc,
   g_test_add_data_func ("/graph/expand/softmax_with_loss", "softmax_with_loss", test_expand);
   g_test_add_data_func ("/graph/expand/all", "all", test_expand);
   g_test_add_func ("/graph/expand/softmax-primitives", test_expand_deep);
+  g_test_add_func ("/graph/gradcheck/stray-layer", test_gradcheck_stray_layer);
   g_test_add_func ("/graph/trace/apple", test_trace_apple);
   g_test_add_func ("/graph/trace/snapshots", test_trace_snapshots);
   g_test_add_func ("/graph/gradcheck", test_gradcheck);
