@@ -6,8 +6,14 @@
 
 #include "bp-worksheet.h"
 
-/* Draws per variant before settling for the shortest numbers found. */
+/* Draws per variant before settling for the shortest numbers found; a
+ * big graph gets fewer, so that a worksheet stays a matter of seconds
+ * (about DRAW_BUDGET node evaluations per variant). */
 #define MAX_DRAWS 200
+#define MIN_DRAWS 5
+#define DRAW_BUDGET 200000
+/* Bytes of graph description a Moodle question may repeat. */
+#define MAX_CONTEXT 4096
 /* A value this large is no homework. */
 #define MAX_FRIENDLY 1e5
 
@@ -332,6 +338,7 @@ bp_worksheet_new (BpDocument       *document,
   g_autoptr(BpGraph) source = NULL;
   guint32 seed_words[2] = { (guint32) (seed & 0xffffffffu), (guint32) (seed >> 32) };
   const char *title;
+  guint max_draws;
 
   g_return_val_if_fail (BP_IS_DOCUMENT (document), NULL);
   g_return_val_if_fail ((hide & BP_WORKSHEET_HIDE_BOTH) != 0, NULL);
@@ -357,6 +364,7 @@ bp_worksheet_new (BpDocument       *document,
   self->hide = hide;
   self->variants = g_ptr_array_new_with_free_func (variant_free);
   rand = g_rand_new_with_seed_array (seed_words, G_N_ELEMENTS (seed_words));
+  max_draws = CLAMP (DRAW_BUDGET / MAX (bp_graph_get_n_nodes (source), 1), MIN_DRAWS, MAX_DRAWS);
 
   for (guint k = 0; k < n_variants; k++)
     {
@@ -364,7 +372,7 @@ bp_worksheet_new (BpDocument       *document,
       double best_cost = INFINITY;
       Variant *v;
 
-      for (guint draw = 0; draw < MAX_DRAWS && best_cost > 0; draw++)
+      for (guint draw = 0; draw < max_draws && best_cost > 0; draw++)
         {
           g_autoptr(BpGraph) candidate = bp_graph_copy (source);
           gboolean repeated = FALSE;
@@ -666,7 +674,9 @@ bp_worksheet_to_moodle_xml (BpWorksheet *self,
       BpNode *const *order;
       guint n_order;
 
-      /* The graph in words: given values, then each computed node. */
+      /* The graph in words: given values, then each computed node. Every
+       * question repeats it, so a big graph refers to the printed sheet
+       * instead of growing the file with the square of its size. */
       g_string_append (context, "<p>");
       append_escaped (context, givens);
       g_string_append (context, "</p><p>");
@@ -683,6 +693,18 @@ bp_worksheet_to_moodle_xml (BpWorksheet *self,
           append_escaped (context, formula->str);
         }
       g_string_append (context, "</p>");
+      if (context->len > MAX_CONTEXT)
+        {
+          g_autofree char *see = NULL;
+
+          g_string_truncate (context, 0);
+          /* Translators: instead of the whole graph in a question */
+          see = g_strdup_printf (_("The graph and its given values are those of variant %u of the printed worksheet."),
+                                 k + 1);
+          g_string_append (context, "<p>");
+          append_escaped (context, see);
+          g_string_append (context, "</p>");
+        }
 
       for (guint b = 0; b < v->blanks->len; b++)
         {

@@ -94,7 +94,8 @@ double           bp_worksheet_tolerance          (double answer);
 /* Moodle XML: a <quiz> with one category per worksheet and one
  * "numerical" question per element of every blank, variant by variant;
  * each question states the variant's given values and the graph's
- * nodes, and asks for one number with bp_worksheet_tolerance() (an
+ * nodes (for a graph too big to repeat in every question, it refers to
+ * the variant of the printed worksheet instead), and asks for one number with bp_worksheet_tolerance() (an
  * element that is NaN or infinite gets no question). */
 char            *bp_worksheet_to_moodle_xml      (BpWorksheet *self, gsize *length);
 /* Atomic (g_file_set_contents). */
