@@ -81,7 +81,33 @@ text_layout (cairo_t    *cr,
   return layout;
 }
 
-/* Draws text at (x, y), its top left; returns its height. */
+/* Draws text at (x, y), its top left, in at most `max_lines` lines (0:
+ * any), ellipsized; returns its height. */
+static double
+show_text_lines (cairo_t    *cr,
+                 const char *text,
+                 double      x,
+                 double      y,
+                 double      size,
+                 gboolean    bold,
+                 double      width,
+                 int         max_lines)
+{
+  g_autoptr(PangoLayout) layout = text_layout (cr, text, size, bold, width);
+  int w, h;
+
+  if (max_lines > 0)
+    {
+      pango_layout_set_height (layout, -max_lines);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
+
+  pango_layout_get_size (layout, &w, &h);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  return (double) h / PANGO_SCALE;
+}
+
 static double
 show_text (cairo_t    *cr,
            const char *text,
@@ -91,13 +117,7 @@ show_text (cairo_t    *cr,
            gboolean    bold,
            double      width)
 {
-  g_autoptr(PangoLayout) layout = text_layout (cr, text, size, bold, width);
-  int w, h;
-
-  pango_layout_get_size (layout, &w, &h);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-  return (double) h / PANGO_SCALE;
+  return show_text_lines (cr, text, x, y, size, bold, width, 0);
 }
 
 /* A number in a small orange tag whose right edge is at x. */
@@ -258,7 +278,8 @@ bp_worksheet_pdf_draw_page (BpWorksheet *worksheet,
     /* Translators: the leaf values of the variant follow */
     g_autofree char *line = g_strdup_printf (_("Given: %s"), givens);
 
-    y += 4 + show_text (cr, line, MARGIN, y + 4, 10.5, FALSE, width - 2 * MARGIN);
+    /* A big matrix would fill the page: its diagram shows the rest. */
+    y += 4 + show_text_lines (cr, line, MARGIN, y + 4, 10.5, FALSE, width - 2 * MARGIN, 3);
   }
   y += 10;
 
