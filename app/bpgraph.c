@@ -19,16 +19,15 @@
 #include "bp-trace.h"
 #include "bp-train.h"
 #include <unistd.h>
+#include "bp-worksheet.h"
+#include "bp-worksheet-pdf.h"
 
 #define EXIT_OK    0
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 
-/* A gradient check passes when every element agrees this well. */
-#define CHECK_REL_TOLERANCE 1e-5
-#define CHECK_ABS_TOLERANCE 1e-7
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
   "Usage:\n"
   "  bpgraph eval FILE|-e EXPR [--json]       values and gradients of every node\n"
   "  bpgraph check FILE|-e EXPR [--json]      numeric gradient check vs backprop\n"
@@ -39,9 +38,11 @@ static const char usage_text[] =
   "  bpgraph examples [NAME -o FILE]          list or write the built-in examples\n"
   "  bpgraph train FILE [--data NAME|DIR] [--iterations N] [--batch B] [--lr R]\n"
   "                [--optimizer sgd|momentum|adam] [--seed S] [-o OUT.bpgraph] [--json]\n"
+  "  bpgraph worksheet FILE|-e EXPR --variants N --seed S --hide values|gradients|both\n"
+  "                 -o OUT.pdf|OUT.xml        homework with answer keys, or Moodle XML\n"
   "\n"
   "FILE is a .bpgraph document or a .bpx expression file. Run\n"
-  "“bpgraph COMMAND --help” for the options of a command.\n";
+  "“bpgraph COMMAND --help” for the options of a command.\n");
 
 static int
 usage_error (const char *format,
@@ -58,7 +59,7 @@ usage_error (const char *format,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("bpgraph: %s\n", message);
-  g_printerr ("Try “bpgraph --help”.\n");
+  g_printerr ("%s\n", _("Try “bpgraph --help”."));
   return EXIT_USAGE;
 }
 
@@ -88,7 +89,9 @@ parse_options (const char    *command,
   g_autoptr(GOptionContext) context = g_option_context_new (title);
   g_autoptr(GError) error = NULL;
 
-  g_option_context_set_summary (context, summary);
+  /* The descriptions of the options are N_() strings. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(summary));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -112,13 +115,13 @@ load_input (const char  *command,
 
   if (expression != NULL && argc > 1)
     {
-      *status = usage_error ("%s: give either a FILE or -e EXPR, not both", command);
+      *status = usage_error (_("%s: give either a FILE or -e EXPR, not both"), command);
       return NULL;
     }
   if (expression == NULL && argc != 2)
     {
-      *status = usage_error (argc < 2 ? "%s: a FILE or -e EXPR is needed"
-                                      : "%s: only one FILE can be given", command);
+      *status = usage_error (argc < 2 ? _("%s: a FILE or -e EXPR is needed")
+                                      : _("%s: only one FILE can be given"), command);
       return NULL;
     }
 
@@ -155,8 +158,8 @@ run_passes (BpGraph *graph,
     }
   if (bp_graph_get_output (graph) == NULL)
     {
-      g_printerr ("bpgraph: the graph has no single output; name it with \"output\" "
-                  "in the document\n");
+      g_printerr ("bpgraph: %s\n",
+                  _("the graph has no single output; name it with \"output\" in the document"));
       *status = EXIT_INPUT;
       return FALSE;
     }
@@ -264,15 +267,15 @@ command_eval (int    argc,
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      "Evaluate this expression instead of a file", "EXPR" },
+      N_("Evaluate this expression instead of a file"), "EXPR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "Print one JSON object with full double precision", NULL },
+      N_("Print one JSON object with full double precision"), NULL },
     { NULL }
   };
 
   if (!parse_options ("eval", "FILE|-e EXPR",
-                      "Runs the forward and the backward pass and prints every node's\n"
-                      "value and its gradient d(output)/d(node).",
+                      N_("Runs the forward and the backward pass and prints every node's\n"
+                      "value and its gradient d(output)/d(node)."),
                       entries, &argc, &argv, &status))
     return status;
   document = load_input ("eval", argc, argv, expression, &status);
@@ -308,20 +311,20 @@ command_check (int    argc,
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      "Check this expression instead of a file", "EXPR" },
+      N_("Check this expression instead of a file"), "EXPR" },
     { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
-      "Step of the central differences (default: 1e-5 scaled to each value)", "H" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+      N_("Step of the central differences (default: 1e-5 scaled to each value)"), "H" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
 
   if (!parse_options ("check", "FILE|-e EXPR",
-                      "Compares the gradients of backpropagation with central differences\n"
-                      "for every element of every leaf. Exits with 1 when they disagree.",
+                      N_("Compares the gradients of backpropagation with central differences\n"
+                      "for every element of every leaf. Exits with 1 when they disagree."),
                       entries, &argc, &argv, &status))
     return status;
   if (!(epsilon >= 0) || !isfinite (epsilon))
-    return usage_error ("check: --epsilon must be a positive number");
+    return usage_error (_("check: --epsilon must be a positive number"));
   document = load_input ("check", argc, argv, expression, &status);
   if (document == NULL)
     return status;
@@ -333,8 +336,7 @@ command_check (int    argc,
   check = bp_grad_check_run (graph, epsilon, &error);
   if (check == NULL)
     return input_error (NULL, error);
-  agree = check->max_rel_error <= CHECK_REL_TOLERANCE
-          || check->max_abs_error <= CHECK_ABS_TOLERANCE;
+  agree = bp_grad_check_agrees (check);
 
   if (json)
     {
@@ -347,9 +349,20 @@ command_check (int    argc,
       bp_json_append_number (out, check->max_rel_error);
       g_string_append_printf (out, ", \"numeric_forward_evals\": %u, "
                               "\"backprop_forward_evals\": %u, "
-                              "\"backprop_backward_evals\": %u, \"leaves\": {",
+                              "\"backprop_backward_evals\": %u, ",
                               check->numeric_forward_evals, check->backprop_forward_evals,
                               check->backprop_backward_evals);
+      if (check->has_book_rule)
+        {
+          g_string_append (out, "\"book_rule_difference\": ");
+          bp_json_append_number (out, check->book_rule_difference);
+          g_string_append (out, ", \"max_abs_error_exact\": ");
+          bp_json_append_number (out, check->max_abs_error_exact);
+          g_string_append (out, ", \"max_rel_error_exact\": ");
+          bp_json_append_number (out, check->max_rel_error_exact);
+          g_string_append (out, ", ");
+        }
+      g_string_append (out, "\"leaves\": {");
       for (guint i = 0; i < check->leaves->len; i++)
         {
           BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
@@ -364,6 +377,11 @@ command_check (int    argc,
           bp_json_append_number (out, leaf->max_abs_error);
           g_string_append (out, ", \"max_rel_error\": ");
           bp_json_append_number (out, leaf->max_rel_error);
+          if (leaf->exact != NULL)
+            {
+              g_string_append (out, ", \"exact\": ");
+              bp_json_append_tensor (out, leaf->exact, TRUE);
+            }
           g_string_append_c (out, '}');
         }
       g_string_append (out, "\n}}\n");
@@ -389,21 +407,24 @@ command_check (int    argc,
                   num, (int) (24 - MIN (24, g_utf8_strlen (num, -1))), "",
                   leaf->max_abs_error, leaf->max_rel_error);
         }
-      printf ("max abs error %.3g, max rel error %.3g: %s\n",
-              check->max_abs_error, check->max_rel_error,
-              agree ? "backprop and numerical differentiation agree"
-                    : "MISMATCH between backprop and numerical differentiation");
-      printf ("cost: numerical %u forward passes (%.3f ms); backprop %u forward + %u "
-              "backward (%.3f ms)\n",
-              check->numeric_forward_evals, check->numeric_seconds * 1e3,
-              check->backprop_forward_evals, check->backprop_backward_evals,
-              check->backprop_seconds * 1e3);
+      {
+        g_autofree char *summary = bp_grad_check_describe (check);
+
+        printf ("max abs error %.3g, max rel error %.3g: %s\n",
+                check->max_abs_error, check->max_rel_error,
+                !agree ? _("MISMATCH between backprop and numerical differentiation")
+                : bp_grad_check_explained_by_delta (check)
+                ? _("backprop and numerical differentiation agree but for the 1e-7 (see below)")
+                : _("backprop and numerical differentiation agree"));
+        printf ("%s\n", summary);
+      }
     }
 
   if (!agree)
     {
-      g_printerr ("bpgraph: the gradients disagree (max relative error %.3g)\n",
-                  check->max_rel_error);
+      g_printerr ("bpgraph: ");
+      g_printerr (_("the gradients disagree (max relative error %.3g)"), check->max_rel_error);
+      g_printerr ("\n");
       return EXIT_INPUT;
     }
   return EXIT_OK;
@@ -448,21 +469,21 @@ command_convert (int    argc,
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      "Convert this expression instead of a file", "EXPR" },
+      N_("Convert this expression instead of a file"), "EXPR" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "The .bpgraph document to write", "FILE.bpgraph" },
+      N_("The .bpgraph document to write"), "FILE.bpgraph" },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title,
-      "The document's title (default: the input file's name)", "TITLE" },
+      N_("The document's title (default: the input file's name)"), "TITLE" },
     { NULL }
   };
 
   if (!parse_options ("convert", "FILE.bpx|-e EXPR",
-                      "Turns expressions into a laid-out .bpgraph document (a .bpgraph\n"
-                      "input is rewritten in canonical form, missing positions laid out).",
+                      N_("Turns expressions into a laid-out .bpgraph document (a .bpgraph\n"
+                      "input is rewritten in canonical form, missing positions laid out)."),
                       entries, &argc, &argv, &status))
     return status;
   if (output == NULL)
-    return usage_error ("convert: -o FILE.bpgraph is needed");
+    return usage_error (_("convert: -o FILE.bpgraph is needed"));
   document = load_input ("convert", argc, argv, expression, &status);
   if (document == NULL)
     return status;
@@ -514,36 +535,36 @@ command_export (int    argc,
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      "Export this expression instead of a file", "EXPR" },
+      N_("Export this expression instead of a file"), "EXPR" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "The file to write; its extension chooses the format", "OUT.svg|.png|.pdf|.tex" },
+      N_("The file to write; its extension chooses the format"), "OUT.svg|.png|.pdf|.tex" },
     { "steps", 0, 0, G_OPTION_ARG_FILENAME, &steps,
-      "Every step of both passes in one fixed frame: numbered SVG files into a "
-      "folder, or one page each of a PDF", "DIR|OUT.pdf" },
+      N_("Every step of both passes in one fixed frame: numbered SVG files into a "
+         "folder, or one page each of a PDF"), "DIR|OUT.pdf" },
     { "pass", 0, 0, G_OPTION_ARG_STRING, &pass,
-      "Which numbers to show: none, forward values, or backward gradients too "
-      "(default: backward)", "none|forward|backward" },
+      N_("Which numbers to show: none, forward values, or backward gradients too "
+         "(default: backward)"), "none|forward|backward" },
     { "step", 0, 0, G_OPTION_ARG_INT, &step,
-      "Show only the first K steps of the pass (default: all)", "K" },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, "Zoom factor (default: 1)", "S" },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark colours", NULL },
+      N_("Show only the first K steps of the pass (default: all)"), "K" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Zoom factor (default: 1)"), "S" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark colours"), NULL },
     { NULL }
   };
 
   if (!parse_options ("export", "FILE|-e EXPR",
-                      "Draws the graph as the book does, with the values of the forward\n"
-                      "pass above the arrows and the gradients of the backward pass below.",
+                      N_("Draws the graph as the book does, with the values of the forward\n"
+                      "pass above the arrows and the gradients of the backward pass below."),
                       entries, &argc, &argv, &status))
     return status;
   if (output == NULL && steps == NULL)
-    return usage_error ("export: -o OUT.svg|.png|.pdf|.tex or --steps DIR|OUT.pdf is needed");
+    return usage_error (_("export: -o OUT.svg|.png|.pdf|.tex or --steps DIR|OUT.pdf is needed"));
   if (output != NULL && steps != NULL)
-    return usage_error ("export: give either -o or --steps, not both");
+    return usage_error (_("export: give either -o or --steps, not both"));
   if (output != NULL && !bp_export_format_from_path (output, &format, &error))
     return usage_error ("export: %s", error->message);
   if (steps != NULL && (pass != NULL || step >= 0))
-    return usage_error ("export: --steps shows every step of both passes; "
-                        "leave out --pass and --step");
+    return usage_error (_("export: --steps shows every step of both passes; "
+                          "leave out --pass and --step"));
   if (pass == NULL || g_str_equal (pass, "backward"))
     state.pass = BP_PASS_BACKWARD;
   else if (g_str_equal (pass, "forward"))
@@ -551,11 +572,11 @@ command_export (int    argc,
   else if (g_str_equal (pass, "none"))
     state.pass = BP_PASS_NONE;
   else
-    return usage_error ("export: --pass must be none, forward or backward, not “%s”", pass);
+    return usage_error (_("export: --pass must be none, forward or backward, not “%s”"), pass);
   if (!(scale > 0 && scale <= 20))
-    return usage_error ("export: --scale must be a number above 0 and at most 20");
+    return usage_error (_("export: --scale must be a number above 0 and at most 20"));
   if (step < -1)
-    return usage_error ("export: --step must be 0 or more");
+    return usage_error (_("export: --step must be 0 or more"));
 
   document = load_input ("export", argc, argv, expression, &status);
   if (document == NULL)
@@ -635,13 +656,13 @@ command_examples (int    argc,
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      "Write the example NAME to this file (“-” for the standard output)", "FILE" },
+      N_("Write the example NAME to this file (“-” for the standard output)"), "FILE" },
     { NULL }
   };
 
   if (!parse_options ("examples", "[NAME -o FILE]",
-                      "Lists the built-in examples of the book, or writes one as a\n"
-                      ".bpgraph document.",
+                      N_("Lists the built-in examples of the book, or writes one as a\n"
+                      ".bpgraph document."),
                       entries, &argc, &argv, &status))
     return status;
 
@@ -651,16 +672,16 @@ command_examples (int    argc,
       guint n;
 
       if (output != NULL)
-        return usage_error ("examples: -o needs the NAME of an example");
+        return usage_error (_("examples: -o needs the NAME of an example"));
       all = bp_examples_get_all (&n);
       for (guint i = 0; i < n; i++)
-        printf ("%-18s  %s\n", all[i].name, all[i].title ? all[i].title : "");
+        printf ("%-26s  %s\n", all[i].name, all[i].title ? bp_example_get_title (&all[i]) : "");
       return EXIT_OK;
     }
   if (argc > 2)
-    return usage_error ("examples: only one NAME can be given");
+    return usage_error (_("examples: only one NAME can be given"));
   if (output == NULL)
-    return usage_error ("examples: -o FILE is needed to write the example");
+    return usage_error (_("examples: -o FILE is needed to write the example"));
 
   example = bp_examples_lookup (argv[1]);
   if (example == NULL)
@@ -919,6 +940,83 @@ command_train (int    argc,
 }
 
 /* ---------------------------------------------------------------- */
+/* worksheet                                                         */
+
+static int
+command_worksheet (int    argc,
+                   char **argv)
+{
+  g_autofree char *expression = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *hide_text = NULL;
+  g_autofree char *seed_text = NULL;
+  int n_variants = 1;
+  guint64 seed = 1;
+  BpWorksheetHide hide = BP_WORKSHEET_HIDE_GRADIENTS;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpWorksheet) worksheet = NULL;
+  g_autoptr(GError) error = NULL;
+  BpGraph *graph;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
+      N_("Make the worksheet of this expression instead of a file"), "EXPR" },
+    { "variants", 'n', 0, G_OPTION_ARG_INT, &n_variants,
+      N_("How many variants, each with its own values (default: 1)"), "N" },
+    { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
+      N_("The same seed makes the same worksheet (default: 1)"), "S" },
+    { "hide", 0, 0, G_OPTION_ARG_STRING, &hide_text,
+      N_("Which numbers are blanks: the values, the gradients or both (default: gradients)"),
+      "values|gradients|both" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("The file to write: a PDF (sheets, then answer keys) or Moodle XML"),
+      "OUT.pdf|OUT.xml" },
+    { NULL }
+  };
+
+  if (!parse_options ("worksheet", "FILE|-e EXPR",
+                      N_("Makes homework or an exam from a graph: variants with new, friendly\n"
+                         "leaf values, numbered blanks and answer keys computed by the engine;\n"
+                         "or the same questions as Moodle XML (numerical questions)."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (output == NULL)
+    return usage_error (_("worksheet: -o OUT.pdf or -o OUT.xml is needed"));
+  /* Checked before any work; bp_worksheet_write_file() chooses the same way. */
+  if (!g_str_has_suffix (output, ".xml") && !g_str_has_suffix (output, ".XML")
+      && !g_str_has_suffix (output, ".pdf") && !g_str_has_suffix (output, ".PDF"))
+    return usage_error (_("worksheet: “%s” must end in .pdf or .xml"), output);
+  if (n_variants < 1 || n_variants > BP_WORKSHEET_MAX_VARIANTS)
+    return usage_error (_("worksheet: --variants must be between 1 and %u"),
+                        BP_WORKSHEET_MAX_VARIANTS);
+  if (seed_text != NULL)
+    {
+      char *end = NULL;
+
+      seed = g_ascii_strtoull (seed_text, &end, 10);
+      if (*seed_text == '\0' || *seed_text == '-' || end == NULL || *end != '\0')
+        return usage_error (_("worksheet: --seed must be a whole number 0 or more, not “%s”"),
+                            seed_text);
+    }
+  if (hide_text != NULL && !bp_worksheet_hide_from_string (hide_text, &hide, &error))
+    return usage_error ("worksheet: %s", error->message);
+
+  document = load_input ("worksheet", argc, argv, expression, &status);
+  if (document == NULL)
+    return status;
+  graph = bp_document_get_graph (document);
+  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
+    return input_error ("layout", error);
+
+  worksheet = bp_worksheet_new (document, (guint) n_variants, seed, hide, &error);
+  if (worksheet == NULL)
+    return input_error (NULL, error);
+  if (!bp_worksheet_write_file (worksheet, output, &error))
+    return input_error (output, error);
+  return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- */
 
 int
 main (int    argc,
@@ -942,14 +1040,14 @@ main (int    argc,
 
   if (argc < 2)
     {
-      fputs (usage_text, stderr);
+      fputs (_(usage_text), stderr);
       return EXIT_USAGE;
     }
   command = argv[1];
   if (g_str_equal (command, "--help") || g_str_equal (command, "-h")
       || g_str_equal (command, "help"))
     {
-      fputs (usage_text, stdout);
+      fputs (_(usage_text), stdout);
       return EXIT_OK;
     }
   if (g_str_equal (command, "--version"))
@@ -970,13 +1068,15 @@ main (int    argc,
     status = command_examples (argc - 1, argv + 1);
   else if (g_str_equal (command, "train"))
     status = command_train (argc - 1, argv + 1);
+  else if (g_str_equal (command, "worksheet"))
+    status = command_worksheet (argc - 1, argv + 1);
   else
-    return usage_error ("unknown command “%s”", command);
+    return usage_error (_("unknown command “%s”"), command);
 
   fflush (stdout);
   if (ferror (stdout))
     {
-      g_printerr ("bpgraph: could not write the output\n");
+      g_printerr ("bpgraph: %s\n", _("could not write the output"));
       return EXIT_INPUT;
     }
   return status;

@@ -69,3 +69,4 @@
 #include "bp-optimizer.h"
 #include "bp-train-settings.h"
 #include "bp-train.h"
+#include "bp-worksheet.h"

@@ -12,13 +12,16 @@
 static const char *const example_names[] = {
   "apples",
   "apples-oranges",
+  "branch",
   "square-of-sum",
+  "relu",
   "sigmoid",
   "sigmoid-by-hand",
   "affine-batch",
   "repeat-sum",
   "matmul",
   "softmax-with-loss",
+  "softmax-with-loss-by-hand",
   "two-layer-net",
   "xor-hidden-layer",
   "fashion-two-layer-net",
@@ -85,11 +88,56 @@ bp_examples_lookup (const char *name)
   return NULL;
 }
 
+const char *
+bp_example_get_title (const BpExample *example)
+{
+  g_return_val_if_fail (example != NULL, NULL);
+
+  return example->title != NULL && *example->title != '\0'
+         ? g_dgettext (GETTEXT_PACKAGE, example->title) : example->title;
+}
+
+/* The files are written in English; their titles and labels are in the
+ * .pot through resources/examples/bp-examples-strings.c. */
+static void
+translate_document (BpDocument *document)
+{
+  BpGraph *graph = bp_document_get_graph (document);
+  const char *title = bp_document_get_title (document);
+  guint n = bp_graph_get_n_nodes (graph);
+
+  if (title != NULL && *title != '\0')
+    {
+      g_autofree char *copy = g_strdup (g_dgettext (GETTEXT_PACKAGE, title));
+
+      bp_document_set_title (document, copy);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+      const char *label = bp_node_get_label (node);
+
+      /* gettext ("") would be the catalogue's header. */
+      if (bp_node_has_label (node) && *label != '\0')
+        {
+          const char *translated = g_dgettext (GETTEXT_PACKAGE, label);
+
+          if (translated != label)
+            {
+              g_autofree char *copy = g_strdup (translated);
+
+              bp_node_set_label (node, copy);
+            }
+        }
+    }
+}
+
 BpDocument *
 bp_examples_load (const char  *name,
                   GError     **error)
 {
   const BpExample *example;
+  BpDocument *document;
 
   g_return_val_if_fail (name != NULL, NULL);
 
@@ -105,5 +153,8 @@ bp_examples_load (const char  *name,
                    _("There is no example “%s”; the examples are: %s"), name, known->str);
       return NULL;
     }
-  return bp_document_load_from_data (example->data, (gssize) example->length, error);
+  document = bp_document_load_from_data (example->data, (gssize) example->length, error);
+  if (document != NULL)
+    translate_document (document);
+  return document;
 }

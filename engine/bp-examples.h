@@ -19,7 +19,12 @@ typedef struct
 /* Every example in teaching order (apples first). Static, never NULL. */
 const BpExample *bp_examples_get_all    (guint *n_examples);
 const BpExample *bp_examples_lookup     (const char *name);
-/* A new document; BP_ERROR_INVALID naming the known examples for an
+/* The title in the language of the messages (gettext), for the gallery. */
+const char      *bp_example_get_title   (const BpExample *example);
+/* A new document, its title and node labels in the language of the
+ * messages (the files are English; ko.po translates them), so that the
+ * apples show 사과, 사과 개수, 소비세 in a Korean session. `data` stays
+ * the English file. BP_ERROR_INVALID naming the known examples for an
  * unknown name. */
 BpDocument      *bp_examples_load       (const char *name, GError **error);
 /* Where the resource lives: "/io/github/BackpropStudio/examples/". */

@@ -112,6 +112,23 @@ bp_expand_node (BpGraph  *graph,
           return NULL;
         }
     }
+  /* Class labels (N×1 for C > 1 classes) have no elementwise ×t. */
+  if (g_str_equal (op->name, "cross_entropy"))
+    {
+      guint t_rows = 0, t_cols = 0;
+
+      if (bp_node_get_shape (inputs[1], &t_rows, &t_cols)
+          && bp_node_get_shape (inputs[0], &rows, &cols)
+          && cols > 1 && t_cols == 1)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                       /* Translators: the node's id */
+                       _("Node “%s”: the labels t are class numbers; only one-hot labels "
+                         "(the shape of y) can be expanded into ×t"),
+                       bp_node_get_id (node));
+          return NULL;
+        }
+    }
   if (!bp_node_get_shape (inputs[0], &rows, &cols))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_SHAPE,
@@ -190,6 +207,62 @@ bp_expand_node (BpGraph  *graph,
       connect (graph, inputs[0], softmax, 0);
       connect (graph, softmax, last, 0);
       connect (graph, inputs[1], last, 1);
+    }
+  else if (g_str_equal (op->name, "softmax"))
+    {
+      /* Vol. 2's appendix figure: exp, Σ along each row, 1/x, and ×
+       * (the row's sum copied to each column by a Repeat node, since the
+       * engine's × takes equal shapes). exp feeds two nodes: a branch. */
+      BpNode *exp = add (graph, created, id, &step, "exp");
+      BpNode *sum = add (graph, created, id, &step, "sum");
+      BpNode *inv = add (graph, created, id, &step, "reciprocal");
+      BpNode *repeat = add (graph, created, id, &step, "repeat");
+      BpAttrs attrs = BP_ATTRS_INIT;
+      gboolean ok;
+
+      last = add (graph, created, id, &step, "mul");
+      attrs.axis = 1;
+      ok = bp_node_set_attrs (sum, &attrs, NULL);
+      g_assert (ok);
+      attrs.times = cols;
+      ok = bp_node_set_attrs (repeat, &attrs, NULL);
+      g_assert (ok);
+      connect (graph, inputs[0], exp, 0);
+      connect (graph, exp, sum, 0);
+      connect (graph, sum, inv, 0);
+      connect (graph, inv, repeat, 0);
+      connect (graph, exp, last, 0);
+      connect (graph, repeat, last, 1);
+    }
+  else if (g_str_equal (op->name, "cross_entropy"))
+    {
+      /* log, ×t, Σ, ×−1 as the appendix draws it; the book's code adds
+       * 1e-7 inside the log and divides by the batch size N, and so do
+       * these nodes, so that the values stay those of the layer. */
+      BpNode *delta = add (graph, created, id, &step, "const");
+      BpNode *plus = add (graph, created, id, &step, "add");
+      BpNode *log = add (graph, created, id, &step, "log");
+      BpNode *times_t = add (graph, created, id, &step, "mul");
+      BpNode *sum = add (graph, created, id, &step, "sum");
+      BpNode *minus = add (graph, created, id, &step, "const");
+      g_autoptr(BpTensor) deltas = bp_tensor_new_filled (rows, cols, 1e-7);
+      g_autoptr(BpTensor) factor = bp_tensor_new_scalar (-1.0 / rows);
+      g_autofree char *factor_label = rows == 1 ? g_strdup ("−1")
+                                                : g_strdup_printf ("−1/%u", rows);
+
+      last = add (graph, created, id, &step, "mul");
+      bp_node_set_value (delta, deltas);
+      bp_node_set_label (delta, "1e-7");
+      bp_node_set_value (minus, factor);
+      bp_node_set_label (minus, factor_label);
+      connect (graph, inputs[0], plus, 0);
+      connect (graph, delta, plus, 1);
+      connect (graph, plus, log, 0);
+      connect (graph, log, times_t, 0);
+      connect (graph, inputs[1], times_t, 1);
+      connect (graph, times_t, sum, 0);
+      connect (graph, sum, last, 0);
+      connect (graph, minus, last, 1);
     }
   else
     g_assert_not_reached ();

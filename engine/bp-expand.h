@@ -5,9 +5,12 @@
 
 G_BEGIN_DECLS
 
-/* Replaces a layer node (sigmoid, affine, softmax_with_loss) by its
- * primitive subgraph as the book draws it, e.g. sigmoid → ×−1, exp, +1,
- * 1/x. The subgraph's last node takes over the layer's id, label, position
+/* Replaces a layer node by its primitive subgraph as the book draws it:
+ * sigmoid → ×−1, exp, +1, 1/x; affine → matmul, repeat, +;
+ * softmax_with_loss → softmax, cross_entropy; and one level further,
+ * softmax → exp, Σ (rows), 1/x, repeat, ×; cross_entropy (one-hot t)
+ * → +1e-7, log, ×t, Σ, ×−1/N. The expanded nodes keep the exact
+ * derivatives (Softmax-with-Loss alone sends the book's (y − t)/N). The subgraph's last node takes over the layer's id, label, position
  * and consumers, so the output and the gradients stay the same; the new
  * nodes get ids "<id>.<step>" and positions spread around the old one.
  * Returns the new nodes (graph-owned) in a new array. */

@@ -1148,14 +1148,16 @@ parse_statement (Parser   *parser,
             if (bp_graph_get_node (parser->graph, i) == defined)
               line = g_array_index (parser->where, Where, i).statement_line;
           error_at (error, BP_ERROR_PARSE, start,
-                    "“%s” is already assigned on line %u; give the new value another name",
+                    /* Translators: a name in the expression, then a line number */
+                    _("“%s” is already assigned on line %u; give the new value another name"),
                     name, line);
           return FALSE;
         }
       if (bp_op_lookup (name) != NULL)
         {
           error_at (error, BP_ERROR_PARSE, start,
-                    "“%s” is the name of a function; choose another name", name);
+                    /* Translators: a name the user chose, such as “exp” */
+                    _("“%s” is the name of a function; choose another name"), name);
           return FALSE;
         }
       next (parser);
@@ -1206,7 +1208,8 @@ parse_statement (Parser   *parser,
   else if (!value.fresh)
     {
       error_at (error, BP_ERROR_PARSE, start,
-                "“%s = %s” only gives a node a second name; compute something new",
+                /* Translators: “y = x”: a new name, then the node it would name */
+                _("“%s = %s” only gives a node a second name; compute something new"),
                 name, bp_node_get_id (value.node));
       goto out;
     }

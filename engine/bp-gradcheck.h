@@ -14,6 +14,12 @@ typedef struct
   double    max_abs_error;
   double    max_rel_error;
   guint     forward_evals; /* 2 per element */
+  /* Set only when BpGradCheck.has_book_rule: the exact derivative of
+   * what the forward pass computes (the 1e-7 inside the log included),
+   * and how far the numerical gradient is from it. */
+  BpTensor *exact;
+  double    max_abs_error_exact;
+  double    max_rel_error_exact;
 } BpGradCheckLeaf;
 
 typedef struct
@@ -27,7 +33,21 @@ typedef struct
   double     numeric_seconds;
   double     backprop_seconds;
   double     epsilon;
+  /* The graph has a Softmax-with-Loss layer that sends the book's
+   * (y − t)/N. The loss keeps the book's 1e-7 inside log(y + 1e-7), which
+   * (y − t)/N leaves out, so backprop and the numerical gradient differ a
+   * little (a lot for a confidently wrong prediction). The check then also
+   * runs the expanded graph (softmax → cross_entropy, exact derivatives)
+   * and compares the numerical gradient with that. */
+  gboolean   has_book_rule;
+  double     book_rule_difference;   /* max |backprop − exact| */
+  double     max_abs_error_exact;
+  double     max_rel_error_exact;
 } BpGradCheck;
+
+/* Tolerances under which the check calls two gradients equal. */
+#define BP_GRAD_CHECK_REL_TOLERANCE 1e-5
+#define BP_GRAD_CHECK_ABS_TOLERANCE 1e-7
 
 /* Central differences with step `epsilon` (≤ 0: 1e-5 scaled to each
  * value) over every element of every leaf, against bp_graph_backward().
@@ -35,6 +55,19 @@ typedef struct
  * trace are left as after a backward pass. */
 BpGradCheck *bp_grad_check_run   (BpGraph *graph, double epsilon, GError **error);
 void         bp_grad_check_free  (BpGradCheck *self);
+/* Backprop and the numerical gradient agree within the tolerances above,
+ * or (has_book_rule) their only difference is the 1e-7 of the book's
+ * Softmax-with-Loss: the numerical gradient agrees with the exact one. */
+gboolean     bp_grad_check_agrees            (const BpGradCheck *self);
+/* The difference is the one the 1e-7 makes (see has_book_rule). */
+gboolean     bp_grad_check_explained_by_delta (const BpGradCheck *self);
+/* A few translated lines for people: the cost counted in passes (2
+ * forward passes per leaf element against 1 forward + 1 backward pass),
+ * the measured times only when they are long enough to mean something
+ * (at least BP_GRAD_CHECK_MIN_SECONDS), the largest error, and, when
+ * has_book_rule, what the 1e-7 changes. */
+#define BP_GRAD_CHECK_MIN_SECONDS 0.01
+char        *bp_grad_check_describe          (const BpGradCheck *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpGradCheck, bp_grad_check_free)
 

@@ -211,6 +211,7 @@ const BpOp bp_op_cross_entropy = {
   .backward = cross_entropy_backward,
   .local = cross_entropy_local,
   .local_from_backward = TRUE,
+  .expandable = TRUE,
 };
 
 /* --- softmax_with_loss --- */
@@ -239,6 +240,22 @@ softmax_with_loss_forward (const BpAttrs   *attrs,
                                       targets_are_labels (x, in[1]));
 }
 
+/* Σt of row r is 1 (a label always is): the book's rule applies. */
+static gboolean
+row_sums_to_one (const BpTensor *t,
+                 gboolean        labels,
+                 guint           r,
+                 guint           cols)
+{
+  double sum = 0.0;
+
+  if (labels)
+    return TRUE;
+  for (guint c = 0; c < cols; c++)
+    sum += t->data[(gsize) r * cols + c];
+  return fabs (sum - 1.0) <= 1e-9;
+}
+
 static void
 softmax_with_loss_backward (const BpAttrs   *attrs,
                             BpTensor *const *in,
@@ -247,7 +264,10 @@ softmax_with_loss_backward (const BpAttrs   *attrs,
                             BpTensor *const *dg)
 {
   const BpTensor *x = in[0];
+  const BpTensor *t = in[1];
+  gboolean labels = targets_are_labels (x, t);
   guint rows = x->rows, cols = x->cols;
+  double scale = ug->data[0] / rows;
   g_autofree double *y = NULL;
   g_autofree double *gy = NULL;
 
@@ -256,12 +276,9 @@ softmax_with_loss_backward (const BpAttrs   *attrs,
   y = g_new (double, bp_tensor_n_elements (x));
   gy = g_new (double, bp_tensor_n_elements (x));
 
-  /* The book's (y − t)/N assumes Σt = 1 and drops the 1e-7; the exact
-   * gradient of what forward computed is the cross entropy's gradient
-   * sent back through the softmax: (y·Σt − t)/N up to the 1e-7. */
   bp_op_softmax_rows (x->data, y, rows, cols);
-  cross_entropy_grads (y, rows, cols, in[1], targets_are_labels (x, in[1]),
-                       ug->data[0], gy, dg[1] != NULL ? dg[1]->data : NULL);
+  cross_entropy_grads (y, rows, cols, t, labels, ug->data[0], gy,
+                       dg[1] != NULL ? dg[1]->data : NULL);
 
   for (guint r = 0; dg[0] != NULL && r < rows; r++)
     {
@@ -270,6 +287,38 @@ softmax_with_loss_backward (const BpAttrs   *attrs,
       double *dr = dg[0]->data + (gsize) r * cols;
       double dot = 0.0;
 
+      if (row_sums_to_one (t, labels, r, cols))
+        {
+          /* The book's layer: (y − t)/N. It leaves out the 1e-7 that the
+           * loss adds inside the log, which matters only when y of the
+           * right class is tiny (a confidently wrong prediction: there
+           * the exact derivative of log(y + 1e-7) flattens out, while
+           * (y − t)/N keeps pulling, as PyTorch's does). */
+          for (guint c = 0; c < cols; c++)
+            {
+              double tc;
+
+              if (labels)
+                {
+                  guint l;
+
+                  if (!label_of (t->data[r], cols, &l))
+                    {
+                      dr[c] = NAN;
+                      continue;
+                    }
+                  tc = c == l ? 1.0 : 0.0;
+                }
+              else
+                tc = t->data[(gsize) r * cols + c];
+              dr[c] = scale * (yr[c] - tc);
+            }
+          continue;
+        }
+
+      /* Targets that do not sum to 1: (y − t)/N is not the derivative
+       * of anything; send the exact one, the cross entropy's gradient
+       * back through the softmax. */
       for (guint c = 0; c < cols; c++)
         dot += gr[c] * yr[c];
       for (guint c = 0; c < cols; c++)
@@ -291,7 +340,7 @@ const BpOp bp_op_softmax_with_loss = {
   .kind = BP_OP_KIND_LAYER, .arity = 2, .input_names = names_xt,
   .forward_text = N_("L = cross_entropy(softmax(x), t)"),
   .formula = N_("∂L/∂x = (y − t) / N, with y = softmax(x)"),
-  .backward_text = N_("dx = dL·(y − t) / N (computed exactly, keeping the 1e-7); dt = −dL·log(y + 1e-7) / N"),
+  .backward_text = N_("dx = dL·(y − t) / N, the book's rule, for rows of t that sum to 1 (it leaves out the 1e-7 inside the log; other rows get the exact derivative); dt = −dL·log(y + 1e-7) / N"),
   .shape = softmax_with_loss_shape,
   .forward = softmax_with_loss_forward,
   .backward = softmax_with_loss_backward,

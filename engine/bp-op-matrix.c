@@ -598,4 +598,5 @@ const BpOp bp_op_softmax = {
   .forward = softmax_forward,
   .backward = softmax_backward,
   .local = NULL, /* a Jacobian per row, not one matrix */
+  .expandable = TRUE,
 };

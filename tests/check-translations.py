@@ -97,6 +97,12 @@ with tempfile.TemporaryDirectory() as tmp:
             if r.returncode != 0:
                 failures.append(f"{lang}.po does not translate every message:\n{r.stderr.strip()}")
 
+# The examples' titles and labels reach the .pot through a generated file.
+r = subprocess.run([sys.executable, os.path.join(root, "build-aux", "extract-example-strings.py"),
+                    root, "--check"], capture_output=True, text=True)
+if r.returncode != 0:
+    failures.append(r.stdout.strip() + r.stderr.strip())
+
 for f in failures:
     print("FAIL:", f)
 if failures:

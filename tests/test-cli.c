@@ -296,7 +296,8 @@ test_errors (void)
 static void
 test_help (void)
 {
-  const char *commands[] = { "eval", "check", "export", "convert", "examples", "train" };
+  const char *commands[] = { "eval", "check", "export", "convert", "examples", "train",
+                             "worksheet" };
 
   {
     g_auto(Run) run = { 0 };
@@ -531,6 +532,165 @@ test_train (void)
   g_rmdir (dir);
 }
 
+static guint
+count_pdf_pages (const char *data,
+                 gsize       length)
+{
+  static const char needle[] = "/Type /Page";
+  gsize n = strlen (needle);
+  guint pages = 0;
+
+  for (gsize i = 0; i + n < length; i++)
+    if (memcmp (data + i, needle, n) == 0 && data[i + n] != 's')
+      pages++;
+  return pages;
+}
+
+/* bpgraph worksheet: N sheets then N keys; the seed makes it reproducible. */
+static void
+test_worksheet (void)
+{
+  g_autofree char *apples = g_test_build_filename (G_TEST_DIST, "..", "resources", "examples",
+                                                   "apples.bpgraph", NULL);
+  g_autofree char *pdf = g_build_filename (tmpdir, "sheet.pdf", NULL);
+  g_autofree char *xml1 = g_build_filename (tmpdir, "sheet1.xml", NULL);
+  g_autofree char *xml2 = g_build_filename (tmpdir, "sheet2.xml", NULL);
+  g_autofree char *xml3 = g_build_filename (tmpdir, "sheet3.xml", NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autofree char *text3 = NULL;
+  gsize length;
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "worksheet", apples, "--variants", "3", "--seed", "7",
+                 "--hide", "both", "-o", pdf, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_get_contents (pdf, &data, &length, NULL));
+    g_assert_true (g_str_has_prefix (data, "%PDF-"));
+    g_assert_cmpuint (count_pdf_pages (data, length), ==, 6);
+  }
+  if (pdfinfo != NULL)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *command = g_strdup_printf ("pdfinfo '%s'", pdf);
+
+      g_assert_true (g_spawn_command_line_sync (command, &out, NULL, NULL, NULL));
+      g_assert_nonnull (strstr (out, "Pages:           6"));
+    }
+
+  {
+    g_auto(Run) a = { 0 };
+    g_auto(Run) b = { 0 };
+    g_auto(Run) c = { 0 };
+
+    run_bpgraph (&a, "worksheet", apples, "-n", "2", "--seed", "99", "-o", xml1, NULL);
+    run_bpgraph (&b, "worksheet", apples, "-n", "2", "--seed", "99", "-o", xml2, NULL);
+    run_bpgraph (&c, "worksheet", apples, "-n", "2", "--seed", "100", "-o", xml3, NULL);
+    g_assert_cmpint (a.status, ==, 0);
+    g_assert_cmpint (b.status, ==, 0);
+    g_assert_cmpint (c.status, ==, 0);
+    g_assert_true (g_file_get_contents (xml1, &text1, NULL, NULL));
+    g_assert_true (g_file_get_contents (xml2, &text2, NULL, NULL));
+    g_assert_true (g_file_get_contents (xml3, &text3, NULL, NULL));
+    g_assert_cmpstr (text1, ==, text2);
+    g_assert_cmpstr (text1, !=, text3);
+    g_assert_nonnull (strstr (text1, "<question type=\"numerical\">"));
+    /* the default hides the gradients: no value is asked */
+    g_assert_null (strstr (text1, "the value of"));
+  }
+
+  /* usage errors: exit 2 with a message */
+  {
+    const char *bad[][8] = {
+      { "worksheet", NULL },
+      { "worksheet", "-e", "y = 2 * 3", "-o", "x.txt", NULL },
+      { "worksheet", "-e", "y = 2 * 3", "--hide", "answers", "-o", "x.pdf", NULL },
+      { "worksheet", "-e", "y = 2 * 3", "-n", "0", "-o", "x.pdf", NULL },
+      { "worksheet", "-e", "y = 2 * 3", "--seed", "-4", "-o", "x.pdf", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_auto(Run) run = { 0 };
+
+        run_bpgraph (&run, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], bad[i][5],
+                     bad[i][6], bad[i][7], NULL);
+        g_assert_cmpint (run.status, ==, 2);
+        g_assert_true (g_str_has_prefix (run.err, "bpgraph: "));
+      }
+  }
+  /* an expression works too; a folder that does not exist is bad input */
+  {
+    g_auto(Run) ok = { 0 };
+    g_auto(Run) missing = { 0 };
+
+    run_bpgraph (&ok, "worksheet", "-e", "x = 3\ny = x * x + 2 * x", "--hide", "values",
+                 "-o", xml3, NULL);
+    g_assert_cmpint (ok.status, ==, 0);
+    run_bpgraph (&missing, "worksheet", apples, "-o", "/nonexistent-dir/sheet.pdf", NULL);
+    g_assert_cmpint (missing.status, ==, 1);
+  }
+}
+
+/* The confidently wrong prediction: backprop sends the book's [−1, 1],
+ * and the check says that the 1e-7 makes the difference. */
+static void
+test_check_book_rule (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) json = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  const char *expr = "x = [[0, 20]]\nt = [[1, 0]]\nL = softmax_with_loss(x, t)";
+
+  run_bpgraph (&run, "check", "-e", expr, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "[[−1, 1]]"));
+  g_assert_nonnull (strstr (run.out, "1e-7"));
+  /* the cost in passes, not in milliseconds of a tiny graph */
+  g_assert_nonnull (strstr (run.out, "8 forward passes"));
+  g_assert_null (strstr (run.out, " ms"));
+
+  run_bpgraph (&json, "check", "-e", expr, "--json", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_json (json.out);
+  object = json_node_get_object (root);
+  g_assert_true (json_object_get_boolean_member (object, "agree"));
+  g_assert_cmpfloat (json_object_get_double_member (object, "book_rule_difference"), >, 0.9);
+  g_assert_cmpfloat (json_object_get_double_member (object, "max_rel_error_exact"), <, 1e-2);
+}
+
+/* The help in Korean with the build's catalogue. */
+static void
+test_help_korean (void)
+{
+  g_autofree char *po = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (po, "ko", "LC_MESSAGES", "backprop-studio.mo", NULL);
+  g_auto(Run) run = { 0 };
+  g_auto(Run) sub = { 0 };
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the Korean catalogue is not built");
+      return;
+    }
+  g_setenv ("LANGUAGE", "ko", TRUE);
+  g_setenv ("BP_LOCALEDIR", po, TRUE);
+  run_bpgraph (&run, "--help", NULL);
+  run_bpgraph (&sub, "worksheet", "--help", NULL);
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("BP_LOCALEDIR");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "사용법"));
+  g_assert_nonnull (strstr (run.out, "정답지"));
+  g_assert_cmpint (sub.status, ==, 0);
+  g_assert_nonnull (strstr (sub.out, "같은 시드는 같은 학습지를 만듭니다"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -560,6 +720,9 @@ main (int    argc,
   g_test_add_func ("/cli/export", test_export);
   g_test_add_func ("/cli/no-gtk", test_no_gtk);
   g_test_add_func ("/cli/train", test_train);
+  g_test_add_func ("/cli/worksheet", test_worksheet);
+  g_test_add_func ("/cli/check-book-rule", test_check_book_rule);
+  g_test_add_func ("/cli/help-korean", test_help_korean);
 
   status = g_test_run ();
 

@@ -90,6 +90,13 @@ test_examples_values (void)
     { "square-of-sum", "x", 2, 10 },
     { "sigmoid", "x", 1, 0.19661193324148185 },
     { "sigmoid-by-hand", "x", 1, 0.19661193324148185 },
+    /* the branch: the two paths' gradients add up, 2 + 3 */
+    { "branch", "apple", 100, 5 },
+    { "branch", "mine", 2, 100 },
+    { "branch", "price", 500, 1 },
+    /* Softmax-with-Loss, as the layer and from its primitives */
+    { "softmax-with-loss", "L", 0.30571432905300044, 1 },
+    { "softmax-with-loss-by-hand", "L", 0.30571432905300044, 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -108,6 +115,90 @@ test_examples_values (void)
       g_assert_cmpfloat_with_epsilon (bp_node_get_value (node)->data[0], cases[i].value, 1e-9);
       g_assert_cmpfloat_with_epsilon (bp_node_get_grad (node)->data[0], cases[i].grad, 1e-9);
     }
+}
+
+static BpTensor *
+tensor (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  BpTensor *t = bp_tensor_parse (text, &error);
+
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+assert_node (BpGraph    *graph,
+             const char *id,
+             const char *value,
+             const char *grad)
+{
+  BpNode *node = bp_graph_lookup (graph, id);
+  g_autoptr(BpTensor) v = tensor (value);
+  g_autoptr(BpTensor) g = tensor (grad);
+
+  g_assert_nonnull (node);
+  g_assert_true (bp_tensor_equal (bp_node_get_value (node), v, 1e-9, 1e-9));
+  g_assert_true (bp_tensor_equal (bp_node_get_grad (node), g, 1e-9, 1e-9));
+}
+
+static BpGraph *
+run_example (const char *name,
+             BpDocument **document)
+{
+  g_autoptr(GError) error = NULL;
+
+  *document = bp_examples_load (name, &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_backward (bp_document_get_graph (*document), &error));
+  g_assert_no_error (error);
+  return bp_document_get_graph (*document);
+}
+
+/* The matrices of the book: §5.6.2 (the batch Affine), §5.5.1 (ReLU), and
+ * the Softmax-with-Loss of vol. 2's appendix from its primitives. */
+static void
+test_examples_matrices (void)
+{
+  g_autoptr(BpDocument) affine = NULL;
+  g_autoptr(BpDocument) relu = NULL;
+  g_autoptr(BpDocument) layer = NULL;
+  g_autoptr(BpDocument) by_hand = NULL;
+  BpGraph *graph;
+  BpTensor *layer_grad, *hand_grad;
+
+  graph = run_example ("affine-batch", &affine);
+  assert_node (graph, "XW", "[[0, 0, 0], [10, 10, 10]]", "[[1, 2, 3], [4, 5, 6]]");
+  assert_node (graph, "B", "[1, 2, 3]", "[5, 7, 9]");
+  assert_node (graph, "Y", "[[1, 2, 3], [11, 12, 13]]", "[[1, 2, 3], [4, 5, 6]]");
+
+  graph = run_example ("relu", &relu);
+  assert_node (graph, "x", "[[1.0, -0.5], [-2.0, 3.0]]", "[[1, 0], [0, 1]]");
+  assert_node (graph, "y", "[[1, 0], [0, 3]]", "[[1, 1], [1, 1]]");
+
+  /* the layer sends (y − t)/N; the primitives the exact derivative, which
+   * differs only by the 1e-7 inside the log */
+  graph = run_example ("softmax-with-loss", &layer);
+  layer_grad = bp_node_get_grad (bp_graph_lookup (graph, "a"));
+  graph = run_example ("softmax-with-loss-by-hand", &by_hand);
+  hand_grad = bp_node_get_grad (bp_graph_lookup (graph, "a"));
+  g_assert_true (bp_tensor_equal (layer_grad, hand_grad, 1e-6, 0));
+  g_assert_cmpfloat_with_epsilon (layer_grad->data[2], 0.7365969 - 1, 1e-6);
+  g_assert_cmpuint (bp_graph_get_n_consumers (graph, bp_graph_lookup (graph, "exp_a")), ==, 2);
+}
+
+/* Titles and labels follow the language of the messages: the .pot has
+ * them (through resources/examples/bp-examples-strings.c) and loading
+ * translates; in English they are the file's. */
+static void
+test_examples_english_labels (void)
+{
+  g_autoptr(BpDocument) oranges = NULL;
+  BpGraph *graph = run_example ("apples-oranges", &oranges);
+
+  g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "apple_num")), ==, "apple count");
+  g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "tax")), ==, "tax");
+  g_assert_cmpstr (bp_example_get_title (bp_examples_lookup ("apples")), ==, "Apple shopping");
 }
 
 static void
@@ -776,6 +867,8 @@ main (int    argc,
 
   g_test_add_func ("/document/examples/round-trip", test_examples_round_trip);
   g_test_add_func ("/document/examples/values", test_examples_values);
+  g_test_add_func ("/document/examples/matrices", test_examples_matrices);
+  g_test_add_func ("/document/examples/english-labels", test_examples_english_labels);
   g_test_add_func ("/document/examples/unknown", test_examples_unknown);
   g_test_add_func ("/document/numbers", test_numbers);
   g_test_add_func ("/document/value-forms", test_value_forms);

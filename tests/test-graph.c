@@ -852,6 +852,17 @@ test_nan_inf (gconstpointer data)
 }
 
 /* Values and gradients of every leaf after a backward pass, by id. */
+static double
+grad_of_element (BpGraph    *graph,
+                 const char *id,
+                 guint       index)
+{
+  BpTensor *grad = bp_node_get_grad (bp_graph_lookup (graph, id));
+
+  g_assert_nonnull (grad);
+  return grad->data[index];
+}
+
 static GHashTable *
 leaf_results (BpGraph *graph,
               double  *out_value)
@@ -926,7 +937,8 @@ layer_graph (void)
 
 static void
 assert_same_results (GHashTable *a,
-                     GHashTable *b)
+                     GHashTable *b,
+                     double      abs_tol)
 {
   GHashTableIter iter;
   gpointer key, value;
@@ -938,7 +950,7 @@ assert_same_results (GHashTable *a,
       BpTensor *other = g_hash_table_lookup (b, key);
 
       g_assert_nonnull (other);
-      g_assert_true (bp_tensor_equal (value, other, 1e-10, 1e-9));
+      g_assert_true (bp_tensor_equal (value, other, abs_tol, 1e-9));
     }
 }
 
@@ -1020,12 +1032,110 @@ test_expand (gconstpointer data)
 
   after = leaf_results (expanded, &v_after);
   g_assert_cmpfloat_with_epsilon (v_before, v_after, 1e-10);
-  assert_same_results (before, after);
+  /* The book's Softmax-with-Loss sends (y − t)/N; its expansion the exact
+   * derivative, with the 1e-7 inside the log: they differ by that much. */
+  assert_same_results (before, after,
+                       g_str_equal (which, "affine") || g_str_equal (which, "sigmoid")
+                       ? 1e-10 : 1e-5);
 
   /* a leaf cannot be expanded */
   g_assert_false (bp_expand_can_expand (bp_graph_lookup (expanded, "X")));
   g_assert_null (bp_expand_node (expanded, bp_graph_lookup (expanded, "X"), &error));
   g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+}
+
+/* Expand on softmax and cross_entropy goes one level further, down to
+ * vol. 2's primitives (exp, Σ, 1/x, ×; +1e-7, log, ×t, Σ, ×−1/N), with
+ * the same values and the same exact gradients. */
+static void
+test_expand_deep (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(BpGraph) layer = NULL;
+  g_autoptr(GPtrArray) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) one_level = NULL;
+  g_autoptr(GHashTable) primitives = NULL;
+  g_autoptr(BpTensor) xv = bp_tensor_parse ("[[0, 20], [1, 2]]", NULL);
+  g_autoptr(BpTensor) tv = bp_tensor_parse ("[[1, 0], [0, 1]]", NULL);
+  double v_layer, v_one, v_prim;
+  BpNode *x = add_leaf (graph, "x", "input", g_steal_pointer (&xv));
+  BpNode *t = add_leaf (graph, "t", "const", g_steal_pointer (&tv));
+  const char *softmax_ops[] = { "exp", "sum", "reciprocal", "repeat", "mul" };
+  const char *ce_ops[] = { "const", "add", "log", "mul", "sum", "const", "mul" };
+
+  op2 (graph, "L", "softmax_with_loss", x, t);
+  layer = bp_graph_copy (graph);
+  g_hash_table_unref (leaf_results (layer, &v_layer));
+  /* the layer: the book's (y − t)/N = [−1, 1]/2 on the first row */
+  g_assert_cmpfloat_with_epsilon (grad_of_element (layer, "x", 0), -0.5, 1e-8);
+  g_assert_cmpfloat_with_epsilon (grad_of_element (layer, "x", 1), 0.5, 1e-8);
+
+  created = bp_expand_node (graph, bp_graph_lookup (graph, "L"), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&created, g_ptr_array_unref);
+  one_level = leaf_results (graph, &v_one);
+  g_assert_cmpfloat_with_epsilon (v_one, v_layer, 1e-12);
+  /* the exact derivative of log(y + 1e-7) flattens out where y ≈ 2e-9 */
+  g_assert_cmpfloat_with_epsilon (grad_of_element (graph, "x", 0), -0.0202 / 2, 2e-4);
+
+  g_assert_true (bp_expand_can_expand (bp_graph_lookup (graph, "L.1")));
+  created = bp_expand_node (graph, bp_graph_lookup (graph, "L.1"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, G_N_ELEMENTS (softmax_ops));
+  for (guint i = 0; i < created->len; i++)
+    g_assert_cmpstr (bp_node_get_op (g_ptr_array_index (created, i))->name, ==, softmax_ops[i]);
+  g_assert_cmpint (bp_node_get_attrs (g_ptr_array_index (created, 1))->axis, ==, 1);
+  g_assert_cmpuint (bp_node_get_attrs (g_ptr_array_index (created, 3))->times, ==, 2);
+  /* exp is a branch: it feeds Σ and × */
+  g_assert_cmpuint (bp_graph_get_n_consumers (graph, g_ptr_array_index (created, 0)), ==, 2);
+  g_clear_pointer (&created, g_ptr_array_unref);
+
+  created = bp_expand_node (graph, bp_graph_lookup (graph, "L"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, G_N_ELEMENTS (ce_ops));
+  for (guint i = 0; i < created->len; i++)
+    g_assert_cmpstr (bp_node_get_op (g_ptr_array_index (created, i))->name, ==, ce_ops[i]);
+  g_assert_cmpstr (bp_node_get_label (g_ptr_array_index (created, 5)), ==, "−1/2");
+  g_clear_pointer (&created, g_ptr_array_unref);
+
+  primitives = leaf_results (graph, &v_prim);
+  g_assert_cmpfloat_with_epsilon (v_prim, v_layer, 1e-12);
+  assert_same_results (one_level, primitives, 1e-12);
+
+  /* class labels have no ×t to expand into */
+  {
+    g_autoptr(BpGraph) labels = bp_graph_new ();
+    g_autoptr(BpTensor) yv = bp_tensor_parse ("[[0.5, 0.5]]", NULL);
+    BpNode *y = add_leaf (labels, "y", "input", g_steal_pointer (&yv));
+    BpNode *l = add_leaf (labels, "l", "const", bp_tensor_new_scalar (1));
+    BpNode *ce = op2 (labels, "ce", "cross_entropy", y, l);
+
+    g_assert_null (bp_expand_node (labels, ce, &error));
+    g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+  }
+}
+
+/* A Softmax-with-Loss layer off the way to the output sends no
+ * gradient: nothing for the check to explain. */
+static void
+test_gradcheck_stray_layer (void)
+{
+  g_autoptr(BpGraph) graph = apple_graph ();
+  g_autoptr(BpGradCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  BpNode *price = bp_graph_lookup (graph, "price");
+  BpNode *stray = bp_graph_add_node (graph, "stray", "softmax_with_loss", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, bp_graph_lookup (graph, "apple"), stray, 0, &error));
+  g_assert_true (bp_graph_connect (graph, bp_graph_lookup (graph, "tax"), stray, 1, &error));
+  bp_graph_set_output (graph, price);
+  check = bp_grad_check_run (graph, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+  g_assert_false (check->has_book_rule);
+  g_assert_true (bp_grad_check_agrees (check));
 }
 
 static void
@@ -1322,14 +1432,34 @@ test_gradcheck (void)
     check = bp_grad_check_run (net, 0, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (check->numeric_forward_evals, ==, 2 * (12 + 15 + 5 + 15 + 3 + 12));
-    g_assert_cmpfloat (check->max_abs_error, <, 1e-7);
+    /* The book's (y − t)/N leaves out the 1e-7 of the loss: the check
+     * says so, and the numerical gradient matches the exact one. */
+    g_assert_true (check->has_book_rule);
+    g_assert_cmpfloat (check->book_rule_difference, >, 0);
+    g_assert_cmpfloat (check->book_rule_difference, <, 1e-5);
+    g_assert_cmpfloat (check->max_abs_error_exact, <, 1e-7);
+    g_assert_true (bp_grad_check_agrees (check));
     /* relative errors only mean something away from zero */
     for (guint i = 0; i < check->leaves->len; i++)
       {
         BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
 
-        g_assert_true (bp_tensor_equal (leaf->backprop, leaf->numeric, 1e-8, 1e-5));
+        g_assert_nonnull (leaf->exact);
+        g_assert_true (bp_tensor_equal (leaf->exact, leaf->numeric, 1e-8, 1e-5));
+        g_assert_true (bp_tensor_equal (leaf->backprop, leaf->numeric, 1e-5, 1e-3));
       }
+    {
+      g_autofree char *text = bp_grad_check_describe (check);
+
+      g_assert_nonnull (strstr (text, "1e-7"));
+      g_assert_nonnull (strstr (text, "forward passes"));
+      /* a tiny graph: no milliseconds that contradict the lesson */
+      if (check->numeric_seconds < BP_GRAD_CHECK_MIN_SECONDS
+          && check->backprop_seconds < BP_GRAD_CHECK_MIN_SECONDS)
+        g_assert_null (strstr (text, " ms"));
+      else
+        g_assert_nonnull (strstr (text, " ms"));
+    }
     g_assert_cmpfloat (check->numeric_seconds, >=, 0);
   }
   g_clear_pointer (&check, bp_grad_check_free);
@@ -1646,6 +1776,8 @@ main (int   argc,
   g_test_add_data_func ("/graph/expand/affine", "affine", test_expand);
   g_test_add_data_func ("/graph/expand/softmax_with_loss", "softmax_with_loss", test_expand);
   g_test_add_data_func ("/graph/expand/all", "all", test_expand);
+  g_test_add_func ("/graph/expand/softmax-primitives", test_expand_deep);
+  g_test_add_func ("/graph/gradcheck/stray-layer", test_gradcheck_stray_layer);
   g_test_add_func ("/graph/trace/apple", test_trace_apple);
   g_test_add_func ("/graph/trace/snapshots", test_trace_snapshots);
   g_test_add_func ("/graph/gradcheck", test_gradcheck);

@@ -102,6 +102,24 @@ test_english (void)
   g_assert_cmpstr (syntax, ==,
                    "line 2, column 1: expected a number, a name, “(” or “[” but found the end of the text");
   g_assert_true (strstr (cycle, "the inputs form a cycle") != NULL);
+
+  /* The examples in English: the apples and the oranges too. */
+  {
+    g_autoptr(BpDocument) apples = bp_examples_load ("apples", NULL);
+    g_autoptr(BpDocument) oranges = bp_examples_load ("apples-oranges", NULL);
+    BpGraph *graph = bp_document_get_graph (oranges);
+
+    g_assert_cmpstr (bp_document_get_title (apples), ==, "Apple shopping");
+    g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "orange_num")), ==, "orange count");
+    g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "price")), ==, "price");
+  }
+}
+
+static char *
+korean_label (BpDocument *document,
+              const char *id)
+{
+  return g_strdup (bp_node_get_label (bp_graph_lookup (bp_document_get_graph (document), id)));
 }
 
 /* Last: switches the process to Korean. */
@@ -146,6 +164,59 @@ test_korean (void)
                    "2행 1열: 수, 이름, “(” 또는 “[”이(가) 와야 하는데 텍스트의 끝이(가) 나왔습니다");
   g_assert_true (strstr (cycle, "입력이 순환을 이룹니다") != NULL);
   g_assert_cmpstr (kind, ==, "문서가 배열입니다. .bpgraph 문서는 JSON 객체입니다");
+
+  /* The three parser messages that were still English. */
+  {
+    g_autofree char *twice = parse_error ("a = 1\na = 2\n");
+    g_autofree char *function = parse_error ("exp = 1\n");
+    g_autofree char *alias = parse_error ("a = 1\nb = a\n");
+
+    g_assert_nonnull (strstr (twice, "이미 1번째 줄에서 정했습니다"));
+    g_assert_nonnull (strstr (function, "함수 이름입니다"));
+    g_assert_nonnull (strstr (alias, "이름을 하나 더 붙일 뿐입니다"));
+  }
+
+  /* The book's words: node and layer names, DG and UG. */
+  g_assert_cmpstr (_(bp_op_lookup ("add")->title), ==, "덧셈 노드");
+  g_assert_cmpstr (_(bp_op_lookup ("mul")->title), ==, "곱셈 노드");
+  g_assert_cmpstr (_(bp_op_lookup ("repeat")->title), ==, "Repeat 노드");
+  g_assert_cmpstr (_(bp_op_lookup ("sum")->title), ==, "Sum 노드");
+  g_assert_cmpstr (_(bp_op_lookup ("matmul")->title), ==, "MatMul 노드");
+  g_assert_cmpstr (_(bp_op_lookup ("affine")->title), ==, "Affine 계층");
+  g_assert_cmpstr (_(bp_op_lookup ("softmax_with_loss")->title), ==, "Softmax-with-Loss 계층");
+  g_assert_cmpstr (_(bp_op_lookup ("sigmoid")->title), ==, "Sigmoid 계층");
+  g_assert_cmpstr (_(bp_op_lookup ("relu")->title), ==, "ReLU 계층");
+  g_assert_cmpstr (_(bp_op_lookup ("cross_entropy")->title), ==, "교차 엔트로피 오차");
+  g_assert_cmpstr (_("UG = %s (upstream gradient)"), ==, "UG = %s (상류 기울기)");
+
+  /* The examples in Korean: the apples open with 사과, 사과 개수, 소비세. */
+  {
+    g_autoptr(BpDocument) apples = bp_examples_load ("apples", NULL);
+    g_autofree char *apple = korean_label (apples, "apple");
+    g_autofree char *count = korean_label (apples, "apple_num");
+    g_autofree char *tax = korean_label (apples, "tax");
+
+    g_assert_cmpstr (apple, ==, "사과");
+    g_assert_cmpstr (count, ==, "사과 개수");
+    g_assert_cmpstr (tax, ==, "소비세");
+    g_assert_cmpstr (bp_document_get_title (apples), ==, "사과 쇼핑");
+    g_assert_cmpstr (bp_example_get_title (bp_examples_lookup ("branch")), ==,
+                     "분기 노드: 하나의 값, 두 갈래");
+    /* the file itself stays English */
+    g_assert_nonnull (strstr (bp_examples_lookup ("apples")->data, "\"apple count\""));
+  }
+
+  /* A worksheet's texts. */
+  {
+    g_autoptr(BpDocument) apples = bp_examples_load ("apples", NULL);
+    g_autoptr(BpWorksheet) worksheet = bp_worksheet_new (apples, 1, 1, BP_WORKSHEET_HIDE_BOTH, NULL);
+    g_autofree char *what = bp_worksheet_describe_blank (bp_worksheet_get_blank (worksheet, 0, 0));
+    g_autofree char *xml = bp_worksheet_to_moodle_xml (worksheet, NULL);
+
+    g_assert_cmpstr (what, ==, "“apple_price”의 값");
+    g_assert_nonnull (strstr (xml, "빈칸 1: “apple_price”의 값은(는) 얼마입니까?"));
+    g_assert_nonnull (strstr (xml, "사과 개수 = "));
+  }
 }
 
 int

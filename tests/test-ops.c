@@ -609,6 +609,48 @@ test_values (void)
   }
   bp_tensor_unref (out); clear_all (in, 3); clear_all (g, 3);
 
+  /* a confidently wrong prediction: the book's layer (and PyTorch) send
+   * (y − t)/N = [−1, 1], not the exact derivative of log(y + 1e-7) */
+  in[0] = parse ("[[0, 20]]");
+  in[1] = parse ("[[1, 0]]");
+  out = run_op ("softmax_with_loss", NULL, in, g);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 0), -1, 1e-8);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 1), 1, 1e-8);
+  g_assert_cmpfloat_with_epsilon (out->data[0], -log (1 / (1 + exp (20)) + 1e-7), 1e-12);
+  bp_tensor_unref (out); clear_all (g, 3);
+  /* the same with a class label */
+  g_clear_pointer (&in[1], bp_tensor_unref);
+  in[1] = parse ("0");
+  out = run_op ("softmax_with_loss", NULL, in, g);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 0), -1, 1e-8);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 1), 1, 1e-8);
+  bp_tensor_unref (out); clear_all (in, 3); clear_all (g, 3);
+
+  /* overflowing scores: the softmax stays finite, the loss is −log(1e-7),
+   * and the gradient is still (y − t)/N over a batch of two */
+  in[0] = parse ("[[1000, 0, -1000], [0, 800, 0]]");
+  in[1] = parse ("[[0, 1, 0], [0, 1, 0]]");
+  out = run_op ("softmax_with_loss", NULL, in, g);
+  g_assert_cmpfloat_with_epsilon (out->data[0], -log (1e-7) / 2, 1e-6);
+  assert_tensor (g[0], "[[0.5, -0.5, 0], [0, 0, 0]]");
+  bp_tensor_unref (out); clear_all (in, 3); clear_all (g, 3);
+
+  /* targets that do not sum to 1 get the exact derivative:
+   * d/dx of −Σ t·log(softmax(x) + 1e-7) ≈ y·Σt − t */
+  in[0] = parse ("[[0, 0]]");
+  in[1] = parse ("[[1, 1]]");
+  out = run_op ("softmax_with_loss", NULL, in, g);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 0), 0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 1), 0, 1e-6);
+  bp_tensor_unref (out); clear_all (in, 3); clear_all (g, 3);
+  in[0] = parse ("[[0, 0]]");
+  in[1] = parse ("[[2, 0]]");
+  out = run_op ("softmax_with_loss", NULL, in, g);
+  /* y = ½: (y·2 − t) = [1 − 2, 1 − 0] up to the 1e-7 */
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 0), -1, 1e-5);
+  g_assert_cmpfloat_with_epsilon (bp_tensor_get (g[0], 0, 1), 1, 1e-5);
+  bp_tensor_unref (out); clear_all (in, 3); clear_all (g, 3);
+
   /* mse = ½ Σ (y − t)² */
   in[0] = parse ("[1, 2, 3]");
   in[1] = parse ("[1, 0, 6]");
