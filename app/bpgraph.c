@@ -13,6 +13,7 @@
 #include "bp-examples.h"
 #include "bp-export.h"
 #include "bp-expr.h"
+#include "bp-file.h"
 #include "bp-gradcheck.h"
 #include "bp-graph.h"
 #include "bp-layout.h"
@@ -674,7 +675,7 @@ command_examples (int    argc,
       fwrite (example->data, 1, example->length, stdout);
       return EXIT_OK;
     }
-  if (!g_file_set_contents (output, example->data, (gssize) example->length, &error))
+  if (!bp_file_replace_contents (output, example->data, example->length, &error))
     return input_error (output, error);
   return EXIT_OK;
 }

@@ -36,7 +36,10 @@ typedef struct
  * error otherwise. */
 gboolean bp_export_format_from_path (const char *path, BpExportFormat *format, GError **error);
 /* Draws the whole diagram (its bounds plus a margin) at `scale` to a file,
- * atomically. SVG is in pixel units. */
+ * safely, as Save writes a document (bp_file_replace_contents(): a symbolic
+ * link's target is replaced, read-only files and devices are refused, the
+ * mode is kept, and the old file survives any failure). SVG is in pixel
+ * units. */
 gboolean bp_export_to_file          (BpDiagram            *diagram,
                                      BpTrace              *trace,
                                      const BpDiagramState *state,

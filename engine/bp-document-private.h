@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Shared by the document's model, reader and writer. */
+
+#include "bp-document.h"
+#include "bp-train-settings.h"
+
+G_BEGIN_DECLS
+
+#define BP_DOCUMENT_FORMAT "backprop-studio"
+#define BP_DOCUMENT_VERSION 1
+
+struct _BpDocument
+{
+  GObject     parent_instance;
+
+  BpGraph    *graph;
+  char       *title;
+  GHashTable *descriptions;  /* lang → text */
+  GHashTable *quiz;          /* node id → BpQuizFlags */
+  BpTrainSettings *training; /* NULL: no "training" member */
+};
+
+/* The table's keys, copied and sorted (a stable order for the writer). */
+GStrv _bp_document_sorted_keys (GHashTable *table);
+
+G_END_DECLS
