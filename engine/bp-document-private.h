@@ -25,4 +25,9 @@ struct _BpDocument
 /* The table's keys, copied and sorted (a stable order for the writer). */
 GStrv _bp_document_sorted_keys (GHashTable *table);
 
+/* The checks on the raw text that come before JSON parsing: size, UTF-8,
+ * nesting depth, number of values, nothing after the document. The writer
+ * runs them on what it writes, so that a saved file always opens. */
+gboolean _bp_document_check_text (const char *data, gsize length, GError **error);
+
 G_END_DECLS

@@ -14,13 +14,14 @@
 
 /* Checks the raw bytes: size, UTF-8, and nesting depth of [ and { outside
  * strings, before json-glib (which recurses per level) parses them. */
-static gboolean
-check_bytes (const char  *data,
-             gsize        length,
-             GError     **error)
+gboolean
+_bp_document_check_text (const char  *data,
+                         gsize        length,
+                         GError     **error)
 {
   const char *end;
   guint depth = 0;
+  gsize n_values = 1;
   gboolean in_string = FALSE;
 
   if (length > BP_DOCUMENT_MAX_BYTES)
@@ -72,8 +73,19 @@ not_empty:
                          "strings are not allowed (byte %u)"), (guint) i);
           return FALSE;
         }
-      else if (c == '[' || c == '{')
+      else if (c == ',' || c == '[' || c == '{')
         {
+          /* Every value but the first follows a comma or opens a bracket. */
+          if (++n_values > BP_DOCUMENT_MAX_VALUES)
+            {
+              g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                           /* Translators: the largest number of values accepted */
+                           _("The document holds more than %u values (numbers, texts, "
+                             "arrays and objects)"), BP_DOCUMENT_MAX_VALUES);
+              return FALSE;
+            }
+          if (c == ',')
+            continue;
           if (++depth > BP_DOCUMENT_MAX_DEPTH)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
@@ -83,9 +95,81 @@ not_empty:
             }
         }
       else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+        {
+          if (--depth == 0)
+            {
+              /* The document ends here: a second one after it would be
+               * dropped by the parser and lost at the next save. */
+              for (gsize j = i + 1; j < length; j++)
+                if (!g_ascii_isspace (data[j]))
+                  {
+                    g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                                 /* Translators: the offset of the byte (0 = the first) */
+                                 _("The document goes on after its end (byte %u): a "
+                                   ".bpgraph file holds exactly one JSON object"),
+                                 (guint) j);
+                    return FALSE;
+                  }
+              return TRUE;
+            }
+        }
     }
   return TRUE;
+}
+
+/* json-glib turns an escaped lone surrogate ("\ud800") into bytes that are
+ * not UTF-8; such a text could never be saved and opened again. Checks
+ * every string and member name (the depth is bounded by _bp_document_check_text()). */
+static gboolean
+check_strings (JsonNode    *node,
+               const char  *where,
+               GError     **error)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &member, &value))
+          {
+            if (!g_utf8_validate (member, -1, NULL))
+              goto bad;
+            if (!check_strings (value, member, error))
+              return FALSE;
+          }
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        for (guint i = 0; i < n; i++)
+          if (!check_strings (json_array_get_element (array, i), where, error))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        goto bad;
+      return TRUE;
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+
+bad:
+  g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+               /* Translators: a member's name ("label"); keep \\ud800 and \\udfff */
+               _("A text in “%s” is not valid UTF-8: it has an escape of half a "
+                 "surrogate pair (\\ud800 to \\udfff) alone"),
+               where != NULL ? where : "");
+  return FALSE;
 }
 
 /* "node "apple"" or "node 3" for messages. */
@@ -994,15 +1078,18 @@ bp_document_load_from_data (const char  *data,
   if (data == NULL)
     data = "";
   len = length < 0 ? strlen (data) : (gsize) length;
-  if (!check_bytes (data, len, error))
+  if (!_bp_document_check_text (data, len, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
     {
+      /* The parser quotes the text it choked on, lone surrogates included. */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: %s is the JSON parser's own message */
-                   _("The document is not valid JSON: %s"), local_error->message);
+                   _("The document is not valid JSON: %s"), message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
@@ -1010,6 +1097,8 @@ bp_document_load_from_data (const char  *data,
       g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("The document is empty"));
       return NULL;
     }
+  if (!check_strings (json_parser_get_root (parser), NULL, error))
+    return NULL;
   return load_root (json_parser_get_root (parser), error);
 }
 

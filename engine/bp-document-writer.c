@@ -169,6 +169,7 @@ bp_document_save_to_path (BpDocument  *self,
                           GError     **error)
 {
   g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
   gsize length;
 
   g_return_val_if_fail (BP_IS_DOCUMENT (self), FALSE);
@@ -176,17 +177,15 @@ bp_document_save_to_path (BpDocument  *self,
 
   data = bp_document_to_data (self, &length);
   /* A file the loader would refuse is never written: the old one stays. */
-  if (length > BP_DOCUMENT_MAX_BYTES)
+  if (!_bp_document_check_text (data, length, &local_error))
     {
       g_autofree char *name = g_filename_display_name (path);
-      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
 
-      g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                   /* Translators: the file's name, the document's size, the
-                    * largest size a document may have */
-                   _("Could not save “%s”: the document would be %s bytes, and at most "
-                     "%u can be opened again; remove some nodes or shorten the texts"),
-                   name, size, BP_DOCUMENT_MAX_BYTES);
+      g_set_error (error, BP_ERROR, local_error->code,
+                   /* Translators: the file's name, then why it could not be
+                    * opened again ("The document is … bytes; at most …") */
+                   _("Could not save “%s”, as it could not be opened again: %s"),
+                   name, local_error->message);
       return FALSE;
     }
   return bp_file_replace_contents (path, data, length, error);

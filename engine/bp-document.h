@@ -52,8 +52,15 @@ G_BEGIN_DECLS
  * json-glib recurses once per level and overflows the stack on deeply
  * nested input), the length of ids, labels and texts, and the elements
  * of one value (far below BP_TENSOR_MAX_ELEMENTS: json-glib spends about
- * 100 bytes per number while parsing). */
-#define BP_DOCUMENT_MAX_BYTES   (16u * 1024 * 1024)
+ * 100 bytes per number while parsing), and the JSON values of the whole
+ * document (numbers, texts, arrays, objects; which bounds json-glib's
+ * memory at about 800 MB whatever the file holds).
+ *
+ * The file size allows a graph at the node limit written by
+ * bp_document_to_data(): a 200,000-node chain with short ids, labels and
+ * positions takes about 21 MB (about 105 bytes a node). */
+#define BP_DOCUMENT_MAX_BYTES   (32u * 1024 * 1024)
+#define BP_DOCUMENT_MAX_VALUES  (8u * 1024 * 1024)
 #define BP_DOCUMENT_MAX_NODES   200000u
 #define BP_DOCUMENT_MAX_DEPTH   64u
 #define BP_DOCUMENT_MAX_ID      256u      /* bytes in an id */

@@ -26,6 +26,13 @@ void
 bp_json_append_string (GString    *out,
                        const char *text)
 {
+  g_autofree char *valid = NULL;
+
+  /* The output is always UTF-8: bytes that are not (from a caller that
+   * did not check) become U+FFFD rather than break the reader. */
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
   g_string_append_c (out, '"');
   for (const char *p = text; *p; p++)
     {
