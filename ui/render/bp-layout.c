@@ -112,31 +112,86 @@ evaluate_copy (BpGraph *graph)
   return g_steal_pointer (&copy);
 }
 
+static gint64
+cell_key (double x,
+          double y,
+          double cw,
+          double ch,
+          int    dx,
+          int    dy)
+{
+  gint64 cx = (gint64) floor (x / cw) + dx;
+  gint64 cy = (gint64) floor (y / ch) + dy;
+
+  return (cx << 32) ^ (cy & 0xffffffff);
+}
+
+/* Nodes placed next to ones the user positioned: move each new node down
+ * until it is clear of every positioned one. The positioned nodes sit in
+ * a grid of cells as large as the largest overlap distance, so that each
+ * test looks at the nine cells around a node: linear, not quadratic, for
+ * the big documents converted with some positions missing. */
 static void
 overlap_push_down (Item *items, guint n, double sep)
 {
-  gboolean moved = TRUE;
-  guint rounds = 0;
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) g_array_unref);
+  double max_w = 0, max_h = 0, cw, ch;
 
-  /* Nodes placed next to ones the user positioned: move each new node down
-   * until it is clear of all others. */
-  while (moved && rounds++ < 64)
+  for (guint i = 0; i < n; i++)
     {
-      moved = FALSE;
-      for (guint i = 0; i < n; i++)
-        for (guint j = 0; j < n; j++)
-          {
-            Item *a = &items[i], *b = &items[j];
+      max_w = MAX (max_w, items[i].w);
+      max_h = MAX (max_h, items[i].h);
+    }
+  cw = max_w + sep + 1;
+  ch = max_h + sep + 1;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 key;
+      GArray *cell;
 
-            if (i == j || !a->fixed || b->fixed)
-              continue;
-            if (fabs (a->x - b->x) < (a->w + b->w) / 2 + sep
-                && fabs (a->y - b->y) < (a->h + b->h) / 2 + sep)
+      if (!items[i].fixed)
+        continue;
+      key = cell_key (items[i].x, items[i].y, cw, ch, 0, 0);
+      cell = g_hash_table_lookup (cells, &key);
+      if (cell == NULL)
+        {
+          cell = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (cells, g_memdup2 (&key, sizeof key), cell);
+        }
+      g_array_append_val (cell, i);
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      Item *b = &items[j];
+      gboolean moved = TRUE;
+      guint rounds = 0;
+
+      if (b->fixed)
+        continue;
+      while (moved && rounds++ < 1024)
+        {
+          moved = FALSE;
+          for (int dx = -1; dx <= 1 && !moved; dx++)
+            for (int dy = -1; dy <= 1 && !moved; dy++)
               {
-                b->y = a->y + (a->h + b->h) / 2 + sep;
-                moved = TRUE;
+                gint64 key = cell_key (b->x, b->y, cw, ch, dx, dy);
+                GArray *cell = g_hash_table_lookup (cells, &key);
+
+                for (guint k = 0; cell != NULL && k < cell->len && !moved; k++)
+                  {
+                    Item *a = &items[g_array_index (cell, guint, k)];
+
+                    if (fabs (a->x - b->x) < (a->w + b->w) / 2 + sep
+                        && fabs (a->y - b->y) < (a->h + b->h) / 2 + sep)
+                      {
+                        b->y = a->y + (a->h + b->h) / 2 + sep;
+                        moved = TRUE;
+                      }
+                  }
               }
-          }
+        }
     }
 }
 
