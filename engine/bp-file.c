@@ -21,6 +21,8 @@
 #define TEMP_MAX_BASE  200
 #define READ_CHUNK     (64 * 1024)
 #define MAX_LINKS      40
+#define GIO_TEMP_PREFIX ".goutputstream-"
+#define GIO_TEMP_AGE    3600   /* seconds */
 
 /* ---------------------------------------------------------------- */
 /* Helpers                                                           */
@@ -121,8 +123,28 @@ temp_prefix (const char *base)
   return g_strconcat (".", short_base, TEMP_INFIX, NULL);
 }
 
+/* GIO's replace, which earlier versions saved with, left
+ * ".goutputstream-XXXXXX" files when interrupted. Such a file is ours if
+ * it begins as every saved document does; it is a leftover if nothing
+ * has written it for an hour (GIO takes no lock). */
+static gboolean
+is_old_document_save (int               fd,
+                      const struct stat *st)
+{
+  static const char head[] = "{\n  \"format\": \"" "backprop-studio" "\"";
+  char buffer[sizeof head - 1];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (now - (gint64) st->st_mtime < GIO_TEMP_AGE)
+    return FALSE;
+  if (pread (fd, buffer, sizeof buffer, 0) != (ssize_t) sizeof buffer)
+    return FALSE;
+  return memcmp (buffer, head, sizeof buffer) == 0;
+}
+
 /* Removes ".NAME.bp-save-XXXXXX" files nobody holds a lock on: the
- * remains of saves of this target that were interrupted. */
+ * remains of saves of this target that were interrupted; and old
+ * documents' GIO temporary files (above). */
 static void
 remove_stale_temps (const char *dir,
                     const char *base)
@@ -140,13 +162,18 @@ remove_stale_temps (const char *dir,
       GStatBuf st;
       int fd;
 
-      if (strncmp (name, prefix, prefix_len) != 0 || strlen (name + prefix_len) != 6)
+      gboolean ours = strncmp (name, prefix, prefix_len) == 0 && strlen (name + prefix_len) == 6;
+      gboolean gio = g_str_has_prefix (name, GIO_TEMP_PREFIX)
+                     && strlen (name) == strlen (GIO_TEMP_PREFIX) + 6;
+
+      if (!ours && !gio)
         continue;
       path = g_build_filename (dir, name, NULL);
       fd = open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
       if (fd < 0)
         continue;
       if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid ()
+          && (ours || is_old_document_save (fd, &st))
           && flock (fd, LOCK_EX | LOCK_NB) == 0)
         g_unlink (path);
       close (fd);

@@ -25,7 +25,9 @@ G_BEGIN_DECLS
  *
  * Leftover temporary files of interrupted saves of the same target (none
  * of them still being written: a save holds a lock on its temporary file)
- * are removed first. */
+ * are removed first, and so are the ".goutputstream-XXXXXX" files that
+ * GIO's replace (used by earlier versions) left in the folder, when they
+ * hold a Backprop Studio document and are over an hour old. */
 gboolean bp_file_replace_contents (const char  *path,
                                    const char  *data,
                                    gsize        length,

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <sys/file.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <utime.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -215,6 +217,10 @@ test_replace_removes_leftovers (Fixture       *f,
   g_autofree char *stale = g_build_filename (f->dir, ".doc.bpgraph.bp-save-abc123", NULL);
   g_autofree char *busy = g_build_filename (f->dir, ".doc.bpgraph.bp-save-xyz789", NULL);
   g_autofree char *other = g_build_filename (f->dir, ".other.bpgraph.bp-save-abc123", NULL);
+  g_autofree char *gio_old = g_build_filename (f->dir, ".goutputstream-AB12CD", NULL);
+  g_autofree char *gio_new = g_build_filename (f->dir, ".goutputstream-EF34GH", NULL);
+  g_autofree char *gio_other = g_build_filename (f->dir, ".goutputstream-IJ56KL", NULL);
+  struct utimbuf old_times = { .actime = time (NULL) - 7200, .modtime = time (NULL) - 7200 };
   g_autoptr(GError) error = NULL;
   int fd;
 
@@ -227,11 +233,22 @@ test_replace_removes_leftovers (Fixture       *f,
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
 
+  /* GIO's leftovers of earlier saves: an hour-old document goes; a
+   * fresh one, or another program's, stays. */
+  write_file (gio_old, "{\n  \"format\": \"backprop-studio\",\n  \"version\": 1");
+  write_file (gio_new, "{\n  \"format\": \"backprop-studio\",\n  \"version\": 1");
+  write_file (gio_other, "some other program's text, written long ago");
+  g_assert_cmpint (g_utime (gio_old, &old_times), ==, 0);
+  g_assert_cmpint (g_utime (gio_other, &old_times), ==, 0);
+
   g_assert_true (bp_file_replace_contents (path, "new", 3, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (busy, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (gio_old, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (gio_new, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (gio_other, G_FILE_TEST_EXISTS));
   close (fd);
 }
 
