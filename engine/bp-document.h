@@ -38,7 +38,10 @@ G_BEGIN_DECLS
  * there is an error. "axis" (sum: -1, 0, 1; repeat: 0, 1), "times" (repeat:
  * an integer ≥ 1) and "power" (pow: a finite number) are accepted only by
  * the ops that have them. "label" is a string, "pos" [x, y] finite numbers.
- * Any other member is an error (it is most likely a typo).
+ * Any other member is an error (it is most likely a typo). Every text,
+ * once its escapes are read, must be UTF-8 (an escaped lone surrogate,
+ * "\ud800", is refused), and nothing but white space may follow the
+ * document's object (two documents back to back are refused).
  *
  * The loader trusts nothing: every problem is a GError in the BP_ERROR
  * domain naming the node ("node \"apple\": …" or "node 3: …"), and no
@@ -102,8 +105,9 @@ char        *bp_document_to_data           (BpDocument *self, gsize *length);
 /* Safe: bp_file_replace_contents() (a hidden temporary file in the same
  * folder, fsync, rename; symbolic links followed; read-only files and
  * devices refused; on failure the old file is left as it was). A document
- * whose text would exceed BP_DOCUMENT_MAX_BYTES is refused
- * (BP_ERROR_TOO_LARGE) rather than written as a file that would not open.
+ * whose text would exceed a limit of the loader (BP_DOCUMENT_MAX_BYTES,
+ * BP_DOCUMENT_MAX_VALUES) is refused (BP_ERROR_TOO_LARGE) rather than
+ * written as a file that would not open.
  * Only local files (GFiles with a path) can be saved. */
 gboolean     bp_document_save_to_file      (BpDocument *self, GFile *file, GError **error);
 gboolean     bp_document_save_to_path      (BpDocument *self, const char *path, GError **error);
