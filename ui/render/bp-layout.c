@@ -120,10 +120,11 @@ cell_key (double x,
           int    dx,
           int    dy)
 {
-  gint64 cx = (gint64) floor (x / cw) + dx;
-  gint64 cy = (gint64) floor (y / ch) + dy;
+  /* Positions are within ±BP_DOCUMENT_MAX_COORD (times the spread). */
+  gint64 cx = (gint64) floor (CLAMP (x / cw, -1e9, 1e9)) + dx;
+  gint64 cy = (gint64) floor (CLAMP (y / ch, -1e9, 1e9)) + dy;
 
-  return (cx << 32) ^ (cy & 0xffffffff);
+  return (gint64) (((guint64) cx << 32) ^ ((guint64) cy & 0xffffffff));
 }
 
 /* Nodes placed next to ones the user positioned: move each new node down
