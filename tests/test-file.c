@@ -25,6 +25,7 @@
 typedef struct
 {
   char *dir;
+  char *mounted;   /* a tmpfs to unmount, even when a test fails */
 } Fixture;
 
 static void
@@ -59,6 +60,13 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  if (f->mounted != NULL)
+    {
+      g_autofree char *cmd = g_strdup_printf ("umount '%s'", f->mounted);
+
+      g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+      g_clear_pointer (&f->mounted, g_free);
+    }
   remove_tree (f->dir);
   g_free (f->dir);
 }
@@ -383,14 +391,14 @@ test_faults_cli (Fixture       *f,
     }
 }
 
-/* A full disk for real: an 8 KiB tmpfs (needs root and mount). */
+/* A full disk for real: an 8 KiB tmpfs (needs root and mount). The
+ * checks run in a child process, so that the parent unmounts the tmpfs
+ * even when one of them fails. */
 static void
-test_full_disk (Fixture       *f,
-                gconstpointer  bpgraph)
+full_disk_checks (const char *mnt,
+                  const char *bpgraph)
 {
-  g_autofree char *mnt = g_build_filename (f->dir, "small", NULL);
   g_autofree char *path = g_build_filename (mnt, "doc.bpgraph", NULL);
-  g_autofree char *cmd = NULL;
   g_autofree char *original = NULL;
   g_autofree char *after = NULL;
   g_autoptr(GString) big = g_string_new ("x0 = 1\n");
@@ -398,17 +406,6 @@ test_full_disk (Fixture       *f,
   g_autoptr(BpGraph) graph = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  int status = -1;
-
-  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
-  cmd = g_strdup_printf ("mount -t tmpfs -o size=8k tmpfs '%s'", mnt);
-  if (geteuid () != 0
-      || !g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL)
-      || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    {
-      g_test_skip ("cannot mount an 8 KiB tmpfs here (needs root and mount permission)");
-      return;
-    }
 
   original = g_strdup ("{\n  \"format\": \"backprop-studio\",\n  \"version\": 1,\n"
                        "  \"nodes\": []\n}\n");
@@ -430,7 +427,7 @@ test_full_disk (Fixture       *f,
 
   if (bpgraph != NULL)
     {
-      g_autofree char *bpx = g_build_filename (f->dir, "big.bpx", NULL);
+      g_autofree char *bpx = g_build_filename (mnt, "..", "big.bpx", NULL);
       const char *args[] = { bpgraph, "convert", bpx, "-o", path, NULL };
       g_autofree char *err = NULL;
       g_autofree char *again = NULL;
@@ -441,10 +438,38 @@ test_full_disk (Fixture       *f,
       g_assert_cmpstr (again, ==, original);
       g_assert_cmpuint (count_other_files (mnt, "doc.bpgraph", NULL), ==, 0);
     }
+}
 
-  g_free (cmd);
-  cmd = g_strdup_printf ("umount '%s'", mnt);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+static void
+test_full_disk (Fixture       *f,
+                gconstpointer  bpgraph)
+{
+  g_autofree char *mnt = NULL;
+  g_autofree char *cmd = NULL;
+  int status = -1;
+
+  if (g_test_subprocess ())
+    {
+      full_disk_checks (g_getenv ("BP_TEST_TMPFS"), bpgraph);
+      return;
+    }
+
+  mnt = g_build_filename (f->dir, "small", NULL);
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+  cmd = g_strdup_printf ("mount -t tmpfs -o size=8k tmpfs '%s'", mnt);
+  if (geteuid () != 0
+      || !g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL)
+      || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      g_test_skip ("cannot mount an 8 KiB tmpfs here (needs root and mount permission)");
+      return;
+    }
+  f->mounted = g_strdup (mnt);
+  g_setenv ("BP_TEST_TMPFS", mnt, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT
+                                   | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("BP_TEST_TMPFS");
+  g_test_trap_assert_passed ();
 }
 
 /* ---------------------------------------------------------------- */
