@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
       assert_engine_error (error, "layout");
       return 0;
     }
-  svg = bp_export_to_bytes (diagram, trace, &state, BP_EXPORT_SVG, 1.0, &error);
+  svg = bp_export_to_bytes (diagram, trace, &state, BP_EXPORT_SVG, NULL, &error);
   if (svg == NULL)
     assert_engine_error (error, "export");
   else if (g_bytes_get_size (svg) == 0)

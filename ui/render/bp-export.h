@@ -50,7 +50,7 @@ gboolean bp_export_to_file          (BpDiagram            *diagram,
 /* One picture per state: a PDF gets one page per state (a handout), the
  * other formats take exactly one state. SVG keeps every label a <text>
  * and each node a <g> with <title> and <desc>; .tex is a tikzpicture.
- * `options` may be NULL. Written atomically. */
+ * `options` may be NULL. Written as bp_export_to_file() writes. */
 gboolean bp_export_states           (BpDiagram            *diagram,
                                      BpTrace              *trace,
                                      const BpDiagramState *states,
