@@ -8,11 +8,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bp-document.h"
 #include "bp-examples.h"
 #include "bp-export.h"
 #include "bp-expr.h"
+#include "bp-file.h"
 #include "bp-gradcheck.h"
 #include "bp-graph.h"
 #include "bp-layout.h"
@@ -26,11 +28,14 @@
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 
+/* The default bound of the check: two forward passes per element. */
+#define CHECK_MAX_ELEMENTS  4096
 
 static const char usage_text[] = N_(
   "Usage:\n"
   "  bpgraph eval FILE|-e EXPR [--json]       values and gradients of every node\n"
-  "  bpgraph check FILE|-e EXPR [--json]      numeric gradient check vs backprop\n"
+  "  bpgraph check FILE|-e EXPR [--json] [--max-elements N [--sample [--seed S]]]\n"
+  "                                           numeric gradient check vs backprop\n"
   "  bpgraph export FILE|-e EXPR -o OUT.svg|.png|.pdf|.tex [--pass none|forward|backward]\n"
   "                 [--step K] [--scale S] [--dark]\n"
   "  bpgraph export FILE|-e EXPR --steps DIR|OUT.pdf  every step of both passes, one frame\n"
@@ -296,6 +301,32 @@ command_eval (int    argc,
 /* ---------------------------------------------------------------- */
 /* check                                                             */
 
+/* The progress line of a long check, on a terminal only. */
+typedef struct
+{
+  gboolean  tty;
+  gboolean  shown;
+  GTimer   *timer;
+  double    last;
+} CheckProgress;
+
+static void
+check_progress_cb (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  CheckProgress *progress = user_data;
+  double t = g_timer_elapsed (progress->timer, NULL);
+
+  /* Ten updates a second, after the first half second. */
+  if (t < 0.5 || (t - progress->last < 0.1 && done < total))
+    return;
+  progress->last = t;
+  progress->shown = TRUE;
+  g_printerr ("\rchecking: %u of %u elements (%u%%), %.0f s", done, total,
+              (guint) (100.0 * done / MAX (total, 1)), t);
+}
+
 static int
 command_check (int    argc,
                char **argv)
@@ -308,6 +339,11 @@ command_check (int    argc,
   g_autoptr(GError) error = NULL;
   BpGraph *graph;
   gboolean agree;
+  gboolean sample = FALSE;
+  int max_elements = CHECK_MAX_ELEMENTS;
+  int seed = 1;
+  guint64 n_elements;
+  CheckProgress progress = { 0, };
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
@@ -315,6 +351,12 @@ command_check (int    argc,
     { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
       N_("Step of the central differences (default: 1e-5 scaled to each value)"), "H" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { "max-elements", 0, 0, G_OPTION_ARG_INT, &max_elements,
+      N_("Check at most N leaf elements, two forward passes each (default: 4096; 0: no bound)"), "N" },
+    { "sample", 0, 0, G_OPTION_ARG_NONE, &sample,
+      N_("Above --max-elements, check N elements chosen at random instead of failing"), NULL },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed,
+      N_("Seed of the --sample choice (default: 1)"), "S" },
     { NULL }
   };
 
@@ -325,6 +367,8 @@ command_check (int    argc,
     return status;
   if (!(epsilon >= 0) || !isfinite (epsilon))
     return usage_error (_("check: --epsilon must be a positive number"));
+  if (max_elements < 0)
+    return usage_error (_("check: --max-elements must be 0 (no bound) or more"));
   document = load_input ("check", argc, argv, expression, &status);
   if (document == NULL)
     return status;
@@ -333,9 +377,29 @@ command_check (int    argc,
   if (!run_passes (graph, FALSE, &status))
     return status;
 
-  check = bp_grad_check_run (graph, epsilon, &error);
+  n_elements = bp_grad_check_count_elements (graph);
+  if (max_elements > 0 && n_elements > (guint64) max_elements && !sample)
+    {
+      g_printerr ("bpgraph: the leaves have %" G_GUINT64_FORMAT " elements, more than "
+                  "--max-elements %d (each costs two forward passes); raise "
+                  "--max-elements, or add --sample to check %d of them chosen at "
+                  "random (--seed S)\n", n_elements, max_elements, max_elements);
+      return EXIT_INPUT;
+    }
+  progress.tty = isatty (STDERR_FILENO);
+  progress.timer = g_timer_new ();
+  check = bp_grad_check_run_full (graph, epsilon, (guint) max_elements,
+                                  sample ? BP_GRAD_CHECK_SAMPLE : BP_GRAD_CHECK_DEFAULT,
+                                  (guint32) seed, progress.tty ? check_progress_cb : NULL,
+                                  &progress, NULL, &error);
+  if (progress.shown)
+    g_printerr ("\r%*s\r", 60, "");
+  g_clear_pointer (&progress.timer, g_timer_destroy);
   if (check == NULL)
     return input_error (NULL, error);
+  if (check->n_checked < check->n_elements && !json)
+    printf (_("sampled %u of %u leaf elements at random (seed %d)\n"),
+            check->n_checked, check->n_elements, seed);
   agree = bp_grad_check_agrees (check);
 
   if (json)
@@ -349,9 +413,11 @@ command_check (int    argc,
       bp_json_append_number (out, check->max_rel_error);
       g_string_append_printf (out, ", \"numeric_forward_evals\": %u, "
                               "\"backprop_forward_evals\": %u, "
-                              "\"backprop_backward_evals\": %u, ",
+                              "\"backprop_backward_evals\": %u, \"leaf_elements\": %u, "
+                              "\"checked_elements\": %u, ",
                               check->numeric_forward_evals, check->backprop_forward_evals,
-                              check->backprop_backward_evals);
+                              check->backprop_backward_evals, check->n_elements,
+                              check->n_checked);
       if (check->has_book_rule)
         {
           g_string_append (out, "\"book_rule_difference\": ");
@@ -695,7 +761,7 @@ command_examples (int    argc,
       fwrite (example->data, 1, example->length, stdout);
       return EXIT_OK;
     }
-  if (!g_file_set_contents (output, example->data, (gssize) example->length, &error))
+  if (!bp_file_replace_contents (output, example->data, example->length, &error))
     return input_error (output, error);
   return EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bp-dataset.h"
+#include "bp-file.h"
 
 /* Far above MNIST's 60,000 × 28 × 28, far below what would exhaust memory. */
 #define MAX_EXAMPLES   1000000u
@@ -96,11 +97,9 @@ read_maybe_gzipped (const char  *path,
   g_autoptr(GInputStream) in = NULL;
   g_autoptr(GOutputStream) out = NULL;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
+  /* Refuses devices and pipes at once and stops at the limit. */
+  if (!bp_file_read_contents (path, MAX_FILE_BYTES, NULL, &contents, &length, error))
+    return NULL;
   raw = g_bytes_new_take (contents, length);
   if (length < 2 || (guint8) contents[0] != 0x1f || (guint8) contents[1] != 0x8b)
     return g_steal_pointer (&raw);

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include "bp-graph.h"
+#include "bp-json.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +38,10 @@ G_BEGIN_DECLS
  * there is an error. "axis" (sum: -1, 0, 1; repeat: 0, 1), "times" (repeat:
  * an integer ≥ 1) and "power" (pow: a finite number) are accepted only by
  * the ops that have them. "label" is a string, "pos" [x, y] finite numbers.
- * Any other member is an error (it is most likely a typo).
+ * Any other member is an error (it is most likely a typo). Every text,
+ * once its escapes are read, must be UTF-8 (an escaped lone surrogate,
+ * "\ud800", is refused), and nothing but white space may follow the
+ * document's object (two documents back to back are refused).
  *
  * The loader trusts nothing: every problem is a GError in the BP_ERROR
  * domain naming the node ("node \"apple\": …" or "node 3: …"), and no
@@ -51,8 +55,15 @@ G_BEGIN_DECLS
  * json-glib recurses once per level and overflows the stack on deeply
  * nested input), the length of ids, labels and texts, and the elements
  * of one value (far below BP_TENSOR_MAX_ELEMENTS: json-glib spends about
- * 100 bytes per number while parsing). */
-#define BP_DOCUMENT_MAX_BYTES   (16u * 1024 * 1024)
+ * 100 bytes per number while parsing), and the JSON values of the whole
+ * document (numbers, texts, arrays, objects; which bounds json-glib's
+ * memory at about 800 MB whatever the file holds).
+ *
+ * The file size allows a graph at the node limit written by
+ * bp_document_to_data(): a 200,000-node chain with short ids, labels and
+ * positions takes about 21 MB (about 105 bytes a node). */
+#define BP_DOCUMENT_MAX_BYTES   (32u * 1024 * 1024)
+#define BP_DOCUMENT_MAX_VALUES  (8u * 1024 * 1024)
 #define BP_DOCUMENT_MAX_NODES   200000u
 #define BP_DOCUMENT_MAX_DEPTH   64u
 #define BP_DOCUMENT_MAX_ID      256u      /* bytes in an id */
@@ -78,11 +89,28 @@ BpDocument  *bp_document_load_from_data    (const char *data, gssize length, GEr
 BpDocument  *bp_document_load_from_file    (GFile *file, GError **error);
 /* Chooses by extension: .bpx is the expression language, else JSON. */
 BpDocument  *bp_document_load_from_path    (const char *path, GError **error);
+/* bp_document_load_from_path() for a GFile (a .bpx name is read as the
+ * expression language), in a worker thread so that the window never waits
+ * on a slow disk; `cancellable` stops the read. Files are read with
+ * bp_file_read_contents(): folders, pipes, sockets and devices are refused
+ * at once, and the size limit holds for the bytes actually read. The
+ * callback runs in the caller's thread-default main context; the document
+ * returned by _finish() belongs to the caller. */
+void         bp_document_load_async        (GFile *file, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+BpDocument  *bp_document_load_finish       (GAsyncResult *result, GError **error);
 /* Canonical JSON (two-space indent, stable member order, trailing newline):
  * save → load → save is byte-identical. */
 char        *bp_document_to_data           (BpDocument *self, gsize *length);
-/* Atomic: a temporary file in the same folder, then a rename. */
+/* Safe: bp_file_replace_contents() (a hidden temporary file in the same
+ * folder, fsync, rename; symbolic links followed; read-only files and
+ * devices refused; on failure the old file is left as it was). A document
+ * whose text would exceed a limit of the loader (BP_DOCUMENT_MAX_BYTES,
+ * BP_DOCUMENT_MAX_VALUES) is refused (BP_ERROR_TOO_LARGE) rather than
+ * written as a file that would not open.
+ * Only local files (GFiles with a path) can be saved. */
 gboolean     bp_document_save_to_file      (BpDocument *self, GFile *file, GError **error);
+gboolean     bp_document_save_to_path      (BpDocument *self, const char *path, GError **error);
 
 BpGraph     *bp_document_get_graph         (BpDocument *self);
 void         bp_document_set_graph         (BpDocument *self, BpGraph *graph);
@@ -101,15 +129,5 @@ GStrv        bp_document_get_quiz_nodes    (BpDocument *self);
 typedef struct _BpTrainSettings BpTrainSettings;
 BpTrainSettings *bp_document_get_training  (BpDocument *self);
 void         bp_document_set_training      (BpDocument *self, const BpTrainSettings *settings);
-
-/* JSON writing helpers shared with `bpgraph eval --json`. A number is
- * written in its shortest form that reads back to the same double (1.1,
- * 0.30000000000000004, 1e+300); NaN and infinities as the strings "NaN",
- * "Infinity", "-Infinity". A string is escaped as JSON needs. A tensor is
- * always an array of rows when `rows` is TRUE, else in the document's
- * compact form (number, flat array or rows). */
-void         bp_json_append_number         (GString *out, double value);
-void         bp_json_append_string         (GString *out, const char *text);
-void         bp_json_append_tensor         (GString *out, const BpTensor *tensor, gboolean rows);
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
-#include <glib/gi18n-lib.h>
-
+#include "bp-error.h"
 #include "bp-expand.h"
 #include "bp-gradcheck.h"
 #include "bp-tensor.h"
@@ -126,6 +126,9 @@ exact_gradients (BpGraph      *graph,
           double abs_error = fabs (a - b);
           double rel_error = abs_error / MAX (MAX (fabs (a), fabs (b)), 1e-8);
 
+          /* A sampled check leaves the other elements unknown (NaN). */
+          if (isnan (b) && !isnan (leaf->backprop->data[i]))
+            continue;
           update_max (&self->book_rule_difference, fabs (a - leaf->backprop->data[i]));
           update_max (&leaf->max_abs_error_exact, abs_error);
           update_max (&leaf->max_rel_error_exact, rel_error);
@@ -136,20 +139,80 @@ exact_gradients (BpGraph      *graph,
   return TRUE;
 }
 
+guint64
+bp_grad_check_count_elements (BpGraph *graph)
+{
+  guint n_nodes;
+  guint64 total = 0;
+
+  g_return_val_if_fail (BP_IS_GRAPH (graph), 0);
+
+  n_nodes = bp_graph_get_n_nodes (graph);
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+      BpTensor *value = bp_node_get_value (node);
+
+      if (bp_op_is_leaf (bp_node_get_op (node)) && value != NULL)
+        total += bp_tensor_n_elements (value);
+    }
+  return total;
+}
+
 BpGradCheck *
 bp_grad_check_run (BpGraph  *graph,
                    double    epsilon,
                    GError  **error)
 {
+  return bp_grad_check_run_full (graph, epsilon, 0, BP_GRAD_CHECK_DEFAULT, 0,
+                                 NULL, NULL, NULL, error);
+}
+
+BpGradCheck *
+bp_grad_check_run_full (BpGraph              *graph,
+                        double                epsilon,
+                        guint                 max_elements,
+                        BpGradCheckFlags      flags,
+                        guint32               seed,
+                        BpGradCheckProgress   progress,
+                        gpointer              user_data,
+                        GCancellable         *cancellable,
+                        GError              **error)
+{
   g_autoptr(BpGradCheck) self = NULL;
   g_autoptr(GTimer) timer = NULL;
+  g_autoptr(GRand) rand = NULL;
+  guint64 n_total, n_wanted, n_seen = 0, n_picked = 0;
   guint n_nodes;
 
   g_return_val_if_fail (BP_IS_GRAPH (graph), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  n_total = bp_grad_check_count_elements (graph);
+  n_wanted = n_total;
+  if (max_elements > 0 && n_total > max_elements)
+    {
+      if (!(flags & BP_GRAD_CHECK_SAMPLE))
+        {
+          g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_total);
+
+          g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
+                       /* Translators: the number of elements, then the most checked */
+                       _("The leaves have %s elements, and at most %u are checked (two "
+                         "forward passes each); check a sample of them instead"),
+                       count, max_elements);
+          return NULL;
+        }
+      n_wanted = max_elements;
+      rand = g_rand_new_with_seed (seed);
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
 
   self = g_new0 (BpGradCheck, 1);
   self->leaves = g_ptr_array_new_with_free_func (leaf_free);
   self->epsilon = epsilon > 0 ? epsilon : 1e-5;
+  self->n_elements = (guint) MIN (n_total, G_MAXUINT);
 
   /* Backprop: one forward and one backward pass. */
   timer = g_timer_new ();
@@ -187,6 +250,7 @@ bp_grad_check_run (BpGraph  *graph,
       g_autoptr(BpTensor) original = bp_tensor_ref (bp_node_get_value (leaf->node));
       g_autoptr(BpTensor) work = bp_tensor_copy (original);
       gsize n = bp_tensor_n_elements (work);
+      g_autofree guint8 *skipped = rand != NULL ? g_new0 (guint8, n) : NULL;
 
       bp_node_set_value (leaf->node, work);
 
@@ -195,7 +259,28 @@ bp_grad_check_run (BpGraph  *graph,
           double v = original->data[i];
           double h = epsilon > 0 ? epsilon : 1e-5 * MAX (1.0, fabs (v));
           double plus, minus;
+          gboolean pick = TRUE;
 
+          /* Selection sampling (Knuth's algorithm S): each element is
+           * taken with probability wanted-left / elements-left, which
+           * picks exactly n_wanted, uniformly, in one pass. */
+          if (rand != NULL)
+            pick = g_rand_double (rand) * (double) (n_total - n_seen)
+                   < (double) (n_wanted - n_picked);
+          n_seen++;
+          if (!pick)
+            {
+              leaf->numeric->data[i] = NAN;
+              skipped[i] = 1;
+              continue;
+            }
+          n_picked++;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              bp_node_set_value (leaf->node, original);
+              return NULL;
+            }
           work->data[i] = v + h;
           if (!evaluate_sum (graph, &plus, error))
             {
@@ -212,18 +297,25 @@ bp_grad_check_run (BpGraph  *graph,
 
           leaf->numeric->data[i] = (plus - minus) / (2.0 * h);
           leaf->forward_evals += 2;
+          leaf->n_checked++;
+          if (progress != NULL)
+            progress ((guint) n_picked, (guint) n_wanted, user_data);
         }
 
       bp_node_set_value (leaf->node, original);
       self->numeric_forward_evals += leaf->forward_evals;
+      self->n_checked += leaf->n_checked;
 
       for (gsize i = 0; i < n; i++)
         {
           double a = leaf->backprop->data[i];
           double b = leaf->numeric->data[i];
-          double abs_error = fabs (a - b);
-          double rel_error = abs_error / MAX (MAX (fabs (a), fabs (b)), 1e-8);
+          double abs_error, rel_error;
 
+          if (skipped != NULL && skipped[i])
+            continue;
+          abs_error = fabs (a - b);
+          rel_error = abs_error / MAX (MAX (fabs (a), fabs (b)), 1e-8);
           update_max (&leaf->max_abs_error, abs_error);
           update_max (&leaf->max_rel_error, rel_error);
         }

@@ -18,7 +18,9 @@ G_DECLARE_FINAL_TYPE (BpGraph, bp_graph, BP, GRAPH, GObject)
  * is removed or the graph finalized. Ids are unique within a graph. */
 
 BpGraph     *bp_graph_new              (void);
-/* A deep copy: same ids, labels, ops, attributes, values, positions, edges. */
+/* A deep copy: same ids, labels, ops, attributes, values, positions, edges.
+ * It shares nothing with the original, so a worker thread may run passes
+ * or a gradient check on it while the original is edited. */
 BpGraph     *bp_graph_copy             (BpGraph *self);
 
 /* `id` NULL generates a fresh one ("mul1"). Leaves start as 1×1 zero.

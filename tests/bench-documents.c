@@ -122,6 +122,50 @@ main (int    argc,
       }
   }
 
+  /* Chains up to the node limit: the whole convert (parse, layout,
+   * canonical text, safe write); it must grow linearly. */
+  {
+    const guint sizes[] = { 30000, 120000, BP_DOCUMENT_MAX_NODES };
+    g_autofree char *dir = g_dir_make_tmp ("bench-chain-XXXXXX", NULL);
+    g_autofree char *out = g_build_filename (dir, "chain.bpgraph", NULL);
+
+    printf ("convert a chain x1 = -x0, x2 = -x1, … (parse + layout + write):\n");
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(GString) chain = g_string_new ("x0 = 1\n");
+        g_autoptr(BpGraph) g = NULL;
+        g_autoptr(BpDiagram) d = NULL;
+        g_autoptr(BpDocument) doc = NULL;
+        g_autoptr(GError) err = NULL;
+        double c_parse, c_layout, c_write;
+        GStatBuf st;
+
+        for (guint k = 1; k < sizes[i]; k++)
+          g_string_append_printf (chain, "x%u = -x%u\n", k, k - 1);
+        t0 = now ();
+        g = bp_expr_parse (chain->str, &err);
+        c_parse = now () - t0;
+        g_assert_no_error (err);
+        d = bp_diagram_new (g);
+        t0 = now ();
+        if (!bp_layout_arrange (d, FALSE, &err))
+          printf ("layout failed: %s\n", err->message);
+        c_layout = now () - t0;
+        doc = bp_document_new_for_graph (g);
+        t0 = now ();
+        if (!bp_document_save_to_path (doc, out, &err))
+          printf ("save failed: %s\n", err->message);
+        c_write = now () - t0;
+        g_stat (out, &st);
+        printf ("  %6u nodes: parse %7.1f ms + layout %7.1f ms + write %7.1f ms "
+                "= %7.1f ms  (%.1f MiB)\n", sizes[i], c_parse * 1e3, c_layout * 1e3,
+                c_write * 1e3, (c_parse + c_layout + c_write) * 1e3,
+                st.st_size / 1048576.0);
+      }
+    g_unlink (out);
+    g_rmdir (dir);
+  }
+
   if (argc > 1)
     {
       g_autofree char *dir = g_dir_make_tmp ("bench-documents-XXXXXX", NULL);

@@ -4,7 +4,9 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -434,6 +436,138 @@ test_export (void)
   g_assert_cmpint (run.status, ==, 2);
 }
 
+/* Export treats its target as Save does: a read-only file is refused and
+ * kept, a symbolic link is written through to its target, the mode stays;
+ * a device is never replaced. */
+static void
+test_safe_targets (void)
+{
+  g_autofree char *ro = tmp_path ("read-only.svg");
+  g_autofree char *real = tmp_path ("real.svg");
+  g_autofree char *link = tmp_path ("link.svg");
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+
+  {
+    g_auto(Run) run = { 0 };
+
+    g_assert_true (g_file_set_contents (ro, "keep", -1, NULL));
+    g_assert_cmpint (g_chmod (ro, 0444), ==, 0);
+    run_bpgraph (&run, "export", "-e", "y = 2 * 3", "-o", ro, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "read-only"));
+    g_assert_true (g_file_get_contents (ro, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "keep");
+    g_clear_pointer (&contents, g_free);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    g_assert_true (g_file_set_contents (real, "old", -1, NULL));
+    g_assert_cmpint (g_chmod (real, 0604), ==, 0);
+    g_unlink (link);
+    g_assert_cmpint (symlink (real, link), ==, 0);
+    run_bpgraph (&run, "export", "-e", "y = 2 * 3", "-o", link, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+    g_assert_true (g_file_get_contents (real, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "<svg"));
+    g_assert_cmpint (g_stat (real, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0604);
+  }
+  if (g_stat ("/dev/full", &st) == 0 && S_ISCHR (st.st_mode))
+    {
+      g_auto(Run) run = { 0 };
+
+      run_bpgraph (&run, "examples", "apples", "-o", "/dev/full", NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "device"));
+      g_assert_cmpint (g_stat ("/dev/full", &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+}
+
+/* Special files are refused at once, not read without end. */
+static void
+test_special_inputs (void)
+{
+  const char *const paths[] = { "/dev/zero", "/dev/urandom", "/tmp" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
+        continue;
+      run_bpgraph (&run, "eval", paths[i], NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "not a file"));
+    }
+}
+
+/* eval --json prints UTF-8 only: a lone surrogate is refused at load. */
+static void
+test_eval_json_utf8 (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *path = tmp_path ("surrogate.bpgraph");
+  const char *text = "{\"format\": \"backprop-studio\", \"version\": 1, \"nodes\": "
+                     "[{\"id\": \"a\", \"op\": \"input\", \"label\": \"x\\ud800 y\"}]}";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  run_bpgraph (&run, "eval", path, "--json", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_true (g_utf8_validate (run.err, -1, NULL));
+
+  run_clear (&run);
+  run_bpgraph (&run, "eval", "-e", "caf\xe9 = 1", "--json", NULL);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_true (g_utf8_validate (run.out, -1, NULL));
+}
+
+/* The check's bound: above it a clear message, or a stated sample. */
+static void
+test_check_bound (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) text = g_string_new ("x = [");
+  const char *expr;
+  JsonObject *object;
+
+  /* A 20 × 20 leaf: 400 elements. */
+  for (guint r = 0; r < 20; r++)
+    {
+      g_string_append (text, r > 0 ? ", [" : "[");
+      for (guint c = 0; c < 20; c++)
+        g_string_append_printf (text, c > 0 ? ", %g" : "%g", (r * 20 + c) / 400.0 - 0.5);
+      g_string_append_c (text, ']');
+    }
+  g_string_append (text, "]\ny = sum(sigmoid(x))");
+  expr = text->str;
+
+  run_bpgraph (&run, "check", "-e", expr, "--max-elements", "100", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "--max-elements 100"));
+  g_assert_nonnull (strstr (run.err, "--sample"));
+
+  run_clear (&run);
+  run_bpgraph (&run, "check", "-e", expr, "--max-elements", "100", "--sample", "--seed", "7",
+               "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "checked_elements"), ==, 100);
+  g_assert_cmpint (json_object_get_int_member (object, "numeric_forward_evals"), ==, 200);
+  g_assert_true (json_object_get_boolean_member (object, "agree"));
+
+  run_clear (&run);
+  run_bpgraph (&run, "check", "-e", expr, "--max-elements", "100", "--sample", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "sampled 100 of"));
+}
+
 /* The CLI works without a display and does not load GTK. */
 static void
 test_no_gtk (void)
@@ -723,6 +857,10 @@ main (int    argc,
   g_test_add_func ("/cli/worksheet", test_worksheet);
   g_test_add_func ("/cli/check-book-rule", test_check_book_rule);
   g_test_add_func ("/cli/help-korean", test_help_korean);
+  g_test_add_func ("/cli/safe-targets", test_safe_targets);
+  g_test_add_func ("/cli/special-inputs", test_special_inputs);
+  g_test_add_func ("/cli/eval/json-utf8", test_eval_json_utf8);
+  g_test_add_func ("/cli/check/bound", test_check_bound);
 
   status = g_test_run ();
 

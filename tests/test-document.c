@@ -578,7 +578,48 @@ static const BadCase bad_cases[] = {
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"quiz\": {\"a\": \"grad\"}}", BP_ERROR_INVALID,
     "node “a”: its quiz entry must be an array" },
   { HEADER "\"nodes\": [], \"quiz\": []}", BP_ERROR_INVALID, "“quiz” is an array" },
+  /* lone surrogates: valid JSON, but not text once unescaped */
+  { HEADER "\"title\": \"a\\ud800b\", \"nodes\": []}", BP_ERROR_INVALID,
+    "A text in “title” is not valid UTF-8" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"label\": \"\\ud800 x\"}]}",
+    BP_ERROR_INVALID, "A text in “label” is not valid UTF-8" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"label\": \"\\udfff\"}]}",
+    BP_ERROR_INVALID, "not valid" },
+  { HEADER "\"description\": {\"en\": \"x\\ud83d y\"}, \"nodes\": []}", BP_ERROR_INVALID,
+    "A text in “en” is not valid UTF-8" },
+  { HEADER "\"nodes\": [{\"id\": \"a\\ud800\", \"op\": \"input\"}]}", BP_ERROR_INVALID,
+    "not valid" },
+  { HEADER "\"nodes\": [], \"x\\ud800 y\": 1}", BP_ERROR_INVALID, "not valid" },
+  /* trailing content */
+  { HEADER "\"nodes\": []}\n" HEADER "\"nodes\": []}", BP_ERROR_INVALID,
+    "The document goes on after its end (byte 57)" },
+  { HEADER "\"nodes\": []}]", BP_ERROR_INVALID, "goes on after its end" },
+  { HEADER "\"nodes\": []} x", BP_ERROR_INVALID, "goes on after its end" },
 };
+
+/* A surrogate pair is one character; trailing white space is no content. */
+static void
+test_surrogate_pair_and_trailing_space (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = NULL;
+
+  document = bp_document_load_from_data (HEADER "\"title\": \"\\ud83d\\ude00\", "
+                                         "\"nodes\": []}\n\n  \t\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_document_get_title (document), ==, "\xf0\x9f\x98\x80");
+}
+
+/* The JSON writer never writes bytes that are not UTF-8. */
+static void
+test_json_string_always_utf8 (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  bp_json_append_string (out, "ok\xed\xa0\x80 \xff");
+  g_assert_true (g_utf8_validate (out->str, -1, NULL));
+  g_assert_cmpstr (out->str, ==, "\"ok\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\"");
+}
 
 static void
 test_bad_documents (void)
@@ -878,6 +919,8 @@ main (int    argc,
   g_test_add_func ("/document/forward-references", test_forward_references);
   g_test_add_func ("/document/bad/documents", test_bad_documents);
   g_test_add_func ("/document/bad/bytes", test_bad_bytes);
+  g_test_add_func ("/document/surrogate-pair", test_surrogate_pair_and_trailing_space);
+  g_test_add_func ("/document/json-string-utf8", test_json_string_always_utf8);
   g_test_add_func ("/document/bad/limits", test_limits);
   g_test_add_func ("/document/bad/corpus", test_corpus);
   g_test_add_func ("/document/save-atomic", test_save_atomic);

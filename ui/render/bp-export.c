@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Export: the same renderer onto a PNG or PDF surface, or through the SVG
- * and TikZ writers of bp-painter.h. The file is
- * written next to the target under a temporary name and renamed over it,
- * so a failed export never leaves half a file behind. */
+ * and TikZ writers of bp-painter.h. The file is drawn into memory and
+ * then written with bp_file_replace_contents(), so a failed export never
+ * leaves half a file behind, and read-only files, devices and symbolic
+ * links are treated as Save treats them. */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 #include <cairo-pdf.h>
 
 #include "bp-export.h"
+#include "bp-file.h"
 
 #define EXPORT_MARGIN 24.0
 /* A PNG larger than this per side is refused (a 16k × 16k image is 1 GiB). */
@@ -57,31 +55,17 @@ bp_export_format_from_path (const char *path, BpExportFormat *format, GError **e
   return FALSE;
 }
 
-typedef struct
-{
-  int      fd;
-  int      saved_errno;
-} Sink;
-
+/* The file, in memory until it is complete: it is then written with
+ * bp_file_replace_contents(), as Save writes a document. */
 static cairo_status_t
 write_cb (void *closure, const unsigned char *data, unsigned int length)
 {
-  Sink *sink = closure;
+  GByteArray *bytes = closure;
 
-  while (length > 0)
-    {
-      ssize_t n = write (sink->fd, data, length);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          sink->saved_errno = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += n;
-      length -= (unsigned int) n;
-    }
+  /* A GByteArray holds at most 4 GiB; a PNG is bounded far below. */
+  if ((guint64) bytes->len + length > G_MAXUINT)
+    return CAIRO_STATUS_NO_MEMORY;
+  g_byte_array_append (bytes, data, length);
   return CAIRO_STATUS_SUCCESS;
 }
 
@@ -171,10 +155,7 @@ bp_export_states (BpDiagram            *diagram,
   cairo_surface_t *surface = NULL;
   cairo_status_t status;
   cairo_status_t write_status = CAIRO_STATUS_SUCCESS;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp = NULL;
-  Sink sink = { -1, 0 };
+  g_autoptr(GByteArray) bytes = NULL;
   const BpDiagramState *state = states;
   double w, h, scale;
 
@@ -233,19 +214,7 @@ bp_export_states (BpDiagram            *diagram,
     }
   options->used_scale = scale;
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  sink.fd = g_mkstemp_full (tmp, O_WRONLY, 0666);
-  if (sink.fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Cannot write in “%s”: %s",
-                   dir, g_strerror (saved));
-      return FALSE;
-    }
-
+  bytes = g_byte_array_new ();
   switch (format)
     {
     case BP_EXPORT_SVG:
@@ -257,12 +226,12 @@ bp_export_states (BpDiagram            *diagram,
 
         /* A surface only to carry the write status like the others. */
         surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
-        write_status = write_cb (&sink, (const unsigned char *) text, (unsigned int) length);
+        write_status = write_cb (bytes, (const unsigned char *) text, (unsigned int) length);
       }
       break;
 
     case BP_EXPORT_PDF:
-      surface = cairo_pdf_surface_create_for_stream (write_cb, &sink, w, h);
+      surface = cairo_pdf_surface_create_for_stream (write_cb, bytes, w, h);
       cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Backprop Studio");
       if (options->title != NULL)
         cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, options->title);
@@ -281,7 +250,7 @@ bp_export_states (BpDiagram            *diagram,
       paint (diagram, surface, trace, state, &area, scale, heading_of (options, 0));
       status = cairo_surface_status (surface);
       if (status == CAIRO_STATUS_SUCCESS)
-        write_status = cairo_surface_write_to_png_stream (surface, write_cb, &sink);
+        write_status = cairo_surface_write_to_png_stream (surface, write_cb, bytes);
       break;
     }
 
@@ -291,26 +260,11 @@ bp_export_states (BpDiagram            *diagram,
     status = write_status;
   cairo_surface_destroy (surface);
 
-  if (status == CAIRO_STATUS_SUCCESS && sink.saved_errno == 0 && fsync (sink.fd) != 0)
-    sink.saved_errno = errno;
-  if (close (sink.fd) != 0 && sink.saved_errno == 0)
-    sink.saved_errno = errno;
-  if (status != CAIRO_STATUS_SUCCESS || sink.saved_errno != 0)
+  if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_IO, "Cannot write “%s”: %s", path,
-                   sink.saved_errno != 0 ? g_strerror (sink.saved_errno)
-                                         : cairo_status_to_string (status));
-      g_unlink (tmp);
+                   cairo_status_to_string (status));
       return FALSE;
     }
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, BP_ERROR, BP_ERROR_IO, "Cannot write “%s”: %s", path,
-                   g_strerror (saved));
-      g_unlink (tmp);
-      return FALSE;
-    }
-  return TRUE;
+  return bp_file_replace_contents (path, (const char *) bytes->data, bytes->len, error);
 }

@@ -36,7 +36,10 @@ typedef struct
  * error otherwise. */
 gboolean bp_export_format_from_path (const char *path, BpExportFormat *format, GError **error);
 /* Draws the whole diagram (its bounds plus a margin) at `scale` to a file,
- * atomically. SVG is in pixel units. */
+ * safely, as Save writes a document (bp_file_replace_contents(): a symbolic
+ * link's target is replaced, read-only files and devices are refused, the
+ * mode is kept, and the old file survives any failure). SVG is in pixel
+ * units. */
 gboolean bp_export_to_file          (BpDiagram            *diagram,
                                      BpTrace              *trace,
                                      const BpDiagramState *state,
@@ -47,7 +50,7 @@ gboolean bp_export_to_file          (BpDiagram            *diagram,
 /* One picture per state: a PDF gets one page per state (a handout), the
  * other formats take exactly one state. SVG keeps every label a <text>
  * and each node a <g> with <title> and <desc>; .tex is a tikzpicture.
- * `options` may be NULL. Written atomically. */
+ * `options` may be NULL. Written as bp_export_to_file() writes. */
 gboolean bp_export_states           (BpDiagram            *diagram,
                                      BpTrace              *trace,
                                      const BpDiagramState *states,

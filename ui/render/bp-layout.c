@@ -9,6 +9,7 @@
 #include <gvc.h>
 #include <gmodule.h>
 
+#include "bp-document.h"
 #include "bp-layout.h"
 
 #define DOT_PLUGIN_SYMBOL "gvplugin_dot_layout_LTX_library"
@@ -20,6 +21,9 @@
 /* dot takes ~0.2 s for 500 nodes but ~12 s for 2000. */
 #define DOT_MAX_NODES   1200
 #define BAND_GAP        9.0    /* label gaps and the back arrow's offset */
+/* Wider than this, a layout is wrapped into rows (px, diagram units). */
+#define WRAP_MIN_WIDTH  1e6
+#define ROW_GAP         240.0  /* between wrapped rows, px */
 
 typedef struct
 {
@@ -108,31 +112,87 @@ evaluate_copy (BpGraph *graph)
   return g_steal_pointer (&copy);
 }
 
+static gint64
+cell_key (double x,
+          double y,
+          double cw,
+          double ch,
+          int    dx,
+          int    dy)
+{
+  /* Positions are within ±BP_DOCUMENT_MAX_COORD (times the spread). */
+  gint64 cx = (gint64) floor (CLAMP (x / cw, -1e9, 1e9)) + dx;
+  gint64 cy = (gint64) floor (CLAMP (y / ch, -1e9, 1e9)) + dy;
+
+  return (gint64) (((guint64) cx << 32) ^ ((guint64) cy & 0xffffffff));
+}
+
+/* Nodes placed next to ones the user positioned: move each new node down
+ * until it is clear of every positioned one. The positioned nodes sit in
+ * a grid of cells as large as the largest overlap distance, so that each
+ * test looks at the nine cells around a node: linear, not quadratic, for
+ * the big documents converted with some positions missing. */
 static void
 overlap_push_down (Item *items, guint n, double sep)
 {
-  gboolean moved = TRUE;
-  guint rounds = 0;
+  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                       (GDestroyNotify) g_array_unref);
+  double max_w = 0, max_h = 0, cw, ch;
 
-  /* Nodes placed next to ones the user positioned: move each new node down
-   * until it is clear of all others. */
-  while (moved && rounds++ < 64)
+  for (guint i = 0; i < n; i++)
     {
-      moved = FALSE;
-      for (guint i = 0; i < n; i++)
-        for (guint j = 0; j < n; j++)
-          {
-            Item *a = &items[i], *b = &items[j];
+      max_w = MAX (max_w, items[i].w);
+      max_h = MAX (max_h, items[i].h);
+    }
+  cw = max_w + sep + 1;
+  ch = max_h + sep + 1;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 key;
+      GArray *cell;
 
-            if (i == j || !a->fixed || b->fixed)
-              continue;
-            if (fabs (a->x - b->x) < (a->w + b->w) / 2 + sep
-                && fabs (a->y - b->y) < (a->h + b->h) / 2 + sep)
+      if (!items[i].fixed)
+        continue;
+      key = cell_key (items[i].x, items[i].y, cw, ch, 0, 0);
+      cell = g_hash_table_lookup (cells, &key);
+      if (cell == NULL)
+        {
+          cell = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (cells, g_memdup2 (&key, sizeof key), cell);
+        }
+      g_array_append_val (cell, i);
+    }
+
+  for (guint j = 0; j < n; j++)
+    {
+      Item *b = &items[j];
+      gboolean moved = TRUE;
+      guint rounds = 0;
+
+      if (b->fixed)
+        continue;
+      while (moved && rounds++ < 1024)
+        {
+          moved = FALSE;
+          for (int dx = -1; dx <= 1 && !moved; dx++)
+            for (int dy = -1; dy <= 1 && !moved; dy++)
               {
-                b->y = a->y + (a->h + b->h) / 2 + sep;
-                moved = TRUE;
+                gint64 key = cell_key (b->x, b->y, cw, ch, dx, dy);
+                GArray *cell = g_hash_table_lookup (cells, &key);
+
+                for (guint k = 0; cell != NULL && k < cell->len && !moved; k++)
+                  {
+                    Item *a = &items[g_array_index (cell, guint, k)];
+
+                    if (fabs (a->x - b->x) < (a->w + b->w) / 2 + sep
+                        && fabs (a->y - b->y) < (a->h + b->h) / 2 + sep)
+                      {
+                        b->y = a->y + (a->h + b->h) / 2 + sep;
+                        moved = TRUE;
+                      }
+                  }
               }
-          }
+        }
     }
 }
 
@@ -432,6 +492,101 @@ simple_ranks (BpGraph *graph, Item *items, guint n, GHashTable *index, double s)
     }
 }
 
+/* A very long graph (a chain of thousands of nodes) would run far
+ * beyond the coordinates a document may hold: cut its columns into rows
+ * of about equal width, stacked downwards, so that the whole is roughly
+ * square. Linear in the number of nodes. */
+static void
+wrap_rows (Item         *items,
+           guint         n,
+           const double *rank_x,
+           const double *rank_w,
+           int           max_rank,
+           double        min_x)
+{
+  g_autofree double *shift_x = NULL;
+  g_autofree guint *row = NULL;
+  double width = 0, height = 0, band, row_w, row_start;
+  guint n_rows = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      width = MAX (width, items[i].x + items[i].w / 2);
+      height = MAX (height, items[i].y + items[i].h / 2);
+    }
+  if (width <= WRAP_MIN_WIDTH)
+    return;
+
+  band = height + ROW_GAP;
+  row_w = MAX (sqrt (width * band), WRAP_MIN_WIDTH / 4);
+  shift_x = g_new (double, max_rank + 1);
+  row = g_new (guint, max_rank + 1);
+  row_start = rank_x[0] - rank_w[0] / 2 - min_x;
+  for (int r = 0; r <= max_rank; r++)
+    {
+      double left = rank_x[r] - rank_w[r] / 2 - min_x;
+      double right = rank_x[r] + rank_w[r] / 2 - min_x;
+
+      if (right - row_start > row_w && left > row_start)
+        {
+          n_rows++;
+          row_start = left;
+        }
+      shift_x[r] = row_start;
+      row[r] = n_rows;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      items[i].x -= shift_x[items[i].rank];
+      items[i].y += row[items[i].rank] * band;
+    }
+}
+
+static gboolean
+within_limit (const Item *items,
+              guint       n,
+              double      spread)
+{
+  for (guint i = 0; i < n; i++)
+    if (!(fabs (items[i].x) / spread <= BP_DOCUMENT_MAX_COORD * 0.99
+          && fabs (items[i].y) / spread <= BP_DOCUMENT_MAX_COORD * 0.99))
+      return FALSE;
+  return TRUE;
+}
+
+/* The last resort for a graph whose columns are too tall to fit even
+ * when wrapped (a hundred thousand nodes side by side): a square grid in
+ * the graph's order, every cell as big as the biggest node. */
+static void
+grid_layout (BpGraph    *graph,
+             Item       *items,
+             guint       n,
+             GHashTable *index,
+             double      sep)
+{
+  guint n_order = 0;
+  BpNode *const *order = bp_graph_get_order (graph, &n_order);
+  double cell_w = 0, cell_h = 0;
+  guint side = (guint) ceil (sqrt ((double) n));
+
+  for (guint i = 0; i < n; i++)
+    {
+      cell_w = MAX (cell_w, items[i].w);
+      cell_h = MAX (cell_h, items[i].h);
+    }
+  /* Labels: a node's value stands on its arrow, left of the next cell. */
+  cell_w += RANK_GAP_MIN + sep;
+  cell_h += sep;
+  for (guint o = 0; o < n; o++)
+    {
+      Item *it = n_order == n ? &items[GPOINTER_TO_UINT (g_hash_table_lookup (index, order[o]))]
+                              : &items[o];
+
+      it->x = (o % side) * cell_w + cell_w / 2;
+      it->y = (o / side) * cell_h + cell_h / 2;
+    }
+}
+
 gboolean
 bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
 {
@@ -605,6 +760,9 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
       items[i].x -= min_x;
       items[i].y -= min_y;
     }
+  wrap_rows (items, n, rank_x, rank_w, max_rank, min_x);
+  if (!within_limit (items, n, spread))
+    grid_layout (graph, items, n, index, NODE_SEP * s);
 
   if (only_missing && n_missing < n)
     {
@@ -629,8 +787,11 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
 
       if (only_missing && bp_node_get_position (items[i].node, &x, &y))
         continue;
-      bp_node_set_position (items[i].node, round (items[i].x / spread),
-                            round (items[i].y / spread));
+      /* A document keeps positions within ±BP_DOCUMENT_MAX_COORD; the
+       * layouts above stay far inside, this is the last guard. */
+      x = CLAMP (round (items[i].x / spread), -BP_DOCUMENT_MAX_COORD, BP_DOCUMENT_MAX_COORD);
+      y = CLAMP (round (items[i].y / spread), -BP_DOCUMENT_MAX_COORD, BP_DOCUMENT_MAX_COORD);
+      bp_node_set_position (items[i].node, x, y);
     }
   /* Nothing the diagram caches depends on positions: no invalidation
    * (rebuilding ten thousand nodes' text would cost more than the layout). */

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "bp-autosave.h"
+#include "bp-file.h"
 
 typedef struct
 {
@@ -86,9 +87,9 @@ bp_autosave_write (BpDocument  *document,
   if (origin != NULL)
     {
       g_autofree char *uri = g_file_get_uri (origin);
+      g_autofree char *origin_path = g_file_get_path (origin_file);
 
-      if (!g_file_replace_contents (origin_file, uri, strlen (uri), NULL, FALSE,
-                                    G_FILE_CREATE_PRIVATE, NULL, NULL, error))
+      if (!bp_file_replace_contents (origin_path, uri, strlen (uri), error))
         return FALSE;
     }
   else

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 char     *bp_autosave_get_dir    (void);
 /* A fresh file in that folder, unique for this process. */
 GFile    *bp_autosave_new_file   (void);
-/* Writes `document` atomically to `copy`, creating the folder, and records
+/* Writes `document` safely (bp_file_replace_contents()) to `copy`, creating the folder, and records
  * `origin` (may be NULL). */
 gboolean  bp_autosave_write      (BpDocument  *document,
                                   GFile       *copy,

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* Shared by the document's model, reader and writer. */
+
+#include "bp-document.h"
+#include "bp-train-settings.h"
+
+G_BEGIN_DECLS
+
+#define BP_DOCUMENT_FORMAT "backprop-studio"
+#define BP_DOCUMENT_VERSION 1
+
+struct _BpDocument
+{
+  GObject     parent_instance;
+
+  BpGraph    *graph;
+  char       *title;
+  GHashTable *descriptions;  /* lang → text */
+  GHashTable *quiz;          /* node id → BpQuizFlags */
+  BpTrainSettings *training; /* NULL: no "training" member */
+};
+
+/* The table's keys, copied and sorted (a stable order for the writer). */
+GStrv _bp_document_sorted_keys (GHashTable *table);
+
+/* The checks on the raw text that come before JSON parsing: size, UTF-8,
+ * nesting depth, number of values, nothing after the document. The writer
+ * runs them on what it writes, so that a saved file always opens. */
+gboolean _bp_document_check_text (const char *data, gsize length, GError **error);
+
+G_END_DECLS
