@@ -46,14 +46,13 @@ typedef struct
   double     book_rule_difference;   /* max |backprop − exact| */
   double     max_abs_error_exact;
   double     max_rel_error_exact;
+  guint      n_elements;   /* elements of all leaves */
+  guint      n_checked;    /* of which compared (fewer only when sampled) */
 } BpGradCheck;
 
 /* Tolerances under which the check calls two gradients equal. */
 #define BP_GRAD_CHECK_REL_TOLERANCE 1e-5
 #define BP_GRAD_CHECK_ABS_TOLERANCE 1e-7
-  guint      n_elements;   /* elements of all leaves */
-  guint      n_checked;    /* of which compared (fewer only when sampled) */
-} BpGradCheck;
 
 /* Called after each element with how many are done out of how many. */
 typedef void (*BpGradCheckProgress) (guint    done,
