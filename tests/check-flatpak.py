@@ -28,13 +28,14 @@ APP_ID = "io.github.BackpropStudio"
 RUNTIME = {
     "glib-2.0", "gobject-2.0", "gio-2.0", "gmodule-2.0", "gthread-2.0",
     "json-glib-1.0", "cairo", "pango", "pangocairo", "gtk4",
-    "libadwaita-1", "libxml-2.0", "m", "dl", "pthread",
+    "libadwaita-1", "libxml-2.0", "zlib", "m", "dl", "pthread",
 }
 # Dependencies a module of the manifest builds, by module name.
 MODULES = {
     "libgvc": "graphviz",
     "libcgraph": "graphviz",
     "double-conversion": "double-conversion",
+    "openblas": "openblas",
 }
 
 failures = []
