@@ -23,9 +23,11 @@ failures = []
 
 MARKERS = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|g_dngettext|ngettext)\s*\(|translatable="yes"')
 SCANNED_DIRS = ("app", "engine", "ui", "resources")
-# The desktop file and metainfo are not merged with translations (yet), so
-# only the program's own sources count.
 SCANNED_EXT = (".c", ".h", ".ui")
+# Merged with i18n.merge_file, so they must be listed too.
+MERGED_FILES = ("resources/io.github.BackpropStudio.desktop.in",
+                "resources/io.github.BackpropStudio.metainfo.xml.in")
+LANG_KEY = re.compile(r'^[A-Za-z]+\[[^]]+\]\s*=', re.MULTILINE)
 
 
 def potfiles():
@@ -56,6 +58,17 @@ for d in SCANNED_DIRS:
                 continue
             if rel not in listed:
                 failures.append(f"{rel} has translatable strings but is not in po/POTFILES.in")
+
+for rel in MERGED_FILES:
+    if rel not in listed:
+        failures.append(f"{rel} is merged with translations but is not in po/POTFILES.in")
+    path = os.path.join(root, rel)
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        # Translations come from po/, never from hand-written keys.
+        if LANG_KEY.search(text) or "xml:lang" in text:
+            failures.append(f"{rel} has a hand-written translation; put it in po/ instead")
 
 with open(os.path.join(po_dir, "LINGUAS"), encoding="utf-8") as f:
     languages = [w for line in f for w in line.split() if not line.startswith("#")]

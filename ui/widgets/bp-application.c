@@ -5,9 +5,14 @@
 
 #include "bp-application.h"
 #include "bp-autosave.h"
+#include "bp-metainfo.h"
 #include "bp-window-private.h"
 
 #define DEFAULT_EXAMPLE "apples"
+#define METAINFO_RESOURCE "/io/github/BackpropStudio/io.github.BackpropStudio.metainfo.xml"
+#define HELP_URI "help:backprop-studio"
+/* The Debian package that opens help: URIs. */
+#define HELP_VIEWER_PACKAGE "yelp"
 
 struct _BpApplication
 {
@@ -84,25 +89,117 @@ bp_application_about_action (GSimpleAction *action,
   static const char *developers[] = { "The Backprop Studio developers", NULL };
   BpApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWidget *about;
+  g_autoptr(BpMetainfo) metainfo = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *translators = _("translator-credits");
+  AdwAboutWindow *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", parent,
-                        "modal", TRUE,
-                        "application-icon", APP_ID,
-                        "application-name", _("Backprop Studio"),
-                        "developer-name", _("The Backprop Studio developers"),
-                        "version", PACKAGE_VERSION,
-                        "comments", _("Build computational graphs, run the forward pass, "
-                                      "and step through backpropagation one node at a time, "
-                                      "as “Deep Learning from Scratch” teaches it."),
-                        "website", "https://github.com/BackpropStudio/backprop-studio",
-                        "issue-url", "https://github.com/BackpropStudio/backprop-studio/issues",
-                        "license-type", GTK_LICENSE_MIT_X11,
-                        "developers", developers,
-                        "copyright", "© 2026 The Backprop Studio developers",
-                        NULL);
+  about = ADW_ABOUT_WINDOW (g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                                          "transient-for", parent,
+                                          "modal", TRUE,
+                                          "application-icon", APP_ID,
+                                          "application-name", _("Backprop Studio"),
+                                          "developer-name", _("The Backprop Studio developers"),
+                                          "version", PACKAGE_VERSION,
+                                          "comments", _("Build computational graphs, run the forward pass, "
+                                                        "and step through backpropagation one node at a time, "
+                                                        "as “Deep Learning from Scratch” teaches it."),
+                                          "license-type", GTK_LICENSE_MIT_X11,
+                                          "developers", developers,
+                                          "copyright", "© 2026 The Backprop Studio developers",
+                                          NULL));
+
+  /* The rest comes from the metainfo, the one place that says it; the
+   * values above only stand in should it fail to load. */
+  metainfo = bp_metainfo_new_from_resource (METAINFO_RESOURCE, &error);
+  if (metainfo == NULL)
+    g_warning ("%s", error->message);
+  else
+    {
+      const char *notes = bp_metainfo_get_release_notes (metainfo);
+
+      adw_about_window_set_application_name (about, bp_metainfo_get_name (metainfo));
+      if (bp_metainfo_get_developer_name (metainfo) != NULL)
+        adw_about_window_set_developer_name (about, bp_metainfo_get_developer_name (metainfo));
+      adw_about_window_set_version (about, bp_metainfo_get_version (metainfo));
+      if (notes != NULL)
+        {
+          adw_about_window_set_release_notes_version (about, bp_metainfo_get_version (metainfo));
+          adw_about_window_set_release_notes (about, notes);
+        }
+      if (bp_metainfo_get_url (metainfo, "homepage") != NULL)
+        adw_about_window_set_website (about, bp_metainfo_get_url (metainfo, "homepage"));
+      if (bp_metainfo_get_url (metainfo, "bugtracker") != NULL)
+        adw_about_window_set_issue_url (about, bp_metainfo_get_url (metainfo, "bugtracker"));
+      if (bp_metainfo_get_url (metainfo, "help") != NULL)
+        adw_about_window_set_support_url (about, bp_metainfo_get_url (metainfo, "help"));
+    }
+
+  /* The catalogue names its translators; untranslated, the key comes back. */
+  if (!g_str_equal (translators, "translator-credits"))
+    adw_about_window_set_translator_credits (about, translators);
+
   gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+help_viewer_missing (GtkWindow *parent)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (parent, _("The Help Viewer Is Not Installed"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Backprop Studio’s help opens in the GNOME help viewer. "
+                                    "Install the package “%s” (for example with "
+                                    "“sudo apt install %s”) and press F1 again."),
+                                  HELP_VIEWER_PACKAGE, HELP_VIEWER_PACKAGE);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_help_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GtkWindow) parent = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (parent, result, &error))
+    {
+      g_debug ("Opening %s: %s", HELP_URI, error->message);
+      help_viewer_missing (parent);
+    }
+}
+
+static void
+bp_application_help_action (GSimpleAction *action,
+                            GVariant      *param,
+                            gpointer       user_data)
+{
+  BpApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GAppInfo) viewer = NULL;
+
+  if (parent == NULL)
+    return;
+
+  /* Outside a sandbox an installed viewer registers the help: scheme;
+   * inside one the portal decides, and says so through the error. */
+  if (!g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    {
+      viewer = g_app_info_get_default_for_uri_scheme ("help");
+      if (viewer == NULL)
+        {
+          help_viewer_missing (parent);
+          return;
+        }
+    }
+
+  gtk_show_uri_full (parent, HELP_URI, GDK_CURRENT_TIME, NULL,
+                     show_help_cb, g_object_ref (parent));
 }
 
 static void
@@ -151,6 +248,7 @@ bp_application_open_example_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", bp_application_quit_action },
   { "about", bp_application_about_action },
+  { "help", bp_application_help_action },
   { "shortcuts", bp_application_shortcuts_action },
   { "new-window", bp_application_new_window_action },
   { "open-example", bp_application_open_example_action, "s" },
@@ -163,6 +261,7 @@ bp_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *new_window_accels[] = { "<Control>n", NULL };
+  static const char *help_accels[] = { "F1", NULL };
   BpApplication *self = BP_APPLICATION (application);
 
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (application);
@@ -171,6 +270,7 @@ bp_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-window", new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
 }
