@@ -7,11 +7,14 @@ G_BEGIN_DECLS
 
 /* Replaces a layer node (sigmoid, affine, softmax_with_loss) by its
  * primitive subgraph as the book draws it, e.g. sigmoid → ×−1, exp, +1,
- * 1/x. The subgraph's last node takes over the layer's id, label, position
+ * 1/x; and a broadcasting node (+ − × ÷ with an input copied to the
+ * other's shape) by its hidden Repeat nodes (a column's copies first,
+ * then a row's) and the op on inputs of one shape. The subgraph's last node takes over the layer's id, label, position
  * and consumers, so the output and the gradients stay the same; the new
  * nodes get ids "<id>.<step>" and positions spread around the old one.
  * Returns the new nodes (graph-owned) in a new array. */
 GPtrArray *bp_expand_node        (BpGraph *graph, BpNode *node, GError **error);
+/* A layer, or a node whose inputs broadcast (shapes known). */
 gboolean   bp_expand_can_expand  (const BpNode *node);
 
 G_END_DECLS

@@ -33,7 +33,7 @@ repeat_shape (const BpAttrs *attrs,
       bp_op_shape_error (error, _("repeat: times is %u; it needs to be at least 1"), attrs->times);
       return FALSE;
     }
-  if (attrs->axis == 1)
+  if (bp_op_axis (attrs) == 1)
     cols *= attrs->times;
   else
     rows *= attrs->times;
@@ -61,7 +61,7 @@ repeat_forward (const BpAttrs   *attrs,
   const BpTensor *x = in[0];
   gsize n = bp_tensor_n_elements (x);
 
-  if (attrs->axis == 1)
+  if (bp_op_axis (attrs) == 1)
     {
       for (guint r = 0; r < x->rows; r++)
         for (guint k = 0; k < attrs->times; k++)
@@ -91,7 +91,7 @@ repeat_backward (const BpAttrs   *attrs,
   memset (dx->data, 0, n * sizeof (double));
 
   /* dx = the sum of the upstream gradients of every copy. */
-  if (attrs->axis == 1)
+  if (bp_op_axis (attrs) == 1)
     {
       for (guint r = 0; r < x->rows; r++)
         for (guint k = 0; k < attrs->times; k++)
@@ -105,6 +105,49 @@ repeat_backward (const BpAttrs   *attrs,
         for (gsize i = 0; i < n; i++)
           dx->data[i] += ug->data[k * n + i];
     }
+}
+
+void
+bp_op_sum_over_copies (const BpTensor *ug,
+                       BpTensor       *dx)
+{
+  BpAttrs attrs = BP_ATTRS_INIT;
+  g_autoptr(BpTensor) rows_summed = NULL;
+  const BpTensor *from = ug;
+  BpTensor *in[1];
+  BpTensor *dg[1];
+
+  g_assert (ug->rows == dx->rows || dx->rows == 1);
+  g_assert (ug->cols == dx->cols || dx->cols == 1);
+
+  if (bp_tensor_same_shape (ug, dx))
+    {
+      memcpy (dx->data, ug->data, bp_tensor_n_elements (dx) * sizeof (double));
+      return;
+    }
+
+  /* Forward, the hidden Repeat nodes copy the columns first, then the
+   * rows: backward undoes the rows first. */
+  if (ug->rows != dx->rows)
+    {
+      attrs.axis = 0;
+      attrs.times = ug->rows;
+      if (ug->cols == dx->cols)
+        {
+          in[0] = dg[0] = dx;
+          repeat_backward (&attrs, in, ug, ug, dg);
+          return;
+        }
+      rows_summed = bp_tensor_new_uninit (1, ug->cols);
+      in[0] = dg[0] = rows_summed;
+      repeat_backward (&attrs, in, ug, ug, dg);
+      from = rows_summed;
+    }
+
+  attrs.axis = 1;
+  attrs.times = from->cols;
+  in[0] = dg[0] = dx;
+  repeat_backward (&attrs, in, from, from, dg);
 }
 
 const BpOp bp_op_repeat = {
@@ -130,7 +173,7 @@ sum_shape (const BpAttrs *attrs,
            guint         *out_cols,
            GError       **error)
 {
-  switch (attrs->axis)
+  switch (bp_op_axis (attrs))
     {
     case 0:
       *out_rows = 1;
@@ -154,6 +197,7 @@ sum_forward (const BpAttrs   *attrs,
              BpTensor        *out)
 {
   const BpTensor *x = in[0];
+  int axis = bp_op_axis (attrs);
 
   memset (out->data, 0, bp_tensor_n_elements (out) * sizeof (double));
   for (guint r = 0; r < x->rows; r++)
@@ -161,7 +205,7 @@ sum_forward (const BpAttrs   *attrs,
       {
         double v = x->data[(gsize) r * x->cols + c];
 
-        switch (attrs->axis)
+        switch (axis)
           {
           case 0: out->data[c] += v; break;
           case 1: out->data[r] += v; break;
@@ -178,6 +222,7 @@ sum_backward (const BpAttrs   *attrs,
               BpTensor *const *dg)
 {
   BpTensor *dx = dg[0];
+  int axis = bp_op_axis (attrs);
 
   if (dx == NULL)
     return;
@@ -187,7 +232,7 @@ sum_backward (const BpAttrs   *attrs,
       {
         double g;
 
-        switch (attrs->axis)
+        switch (axis)
           {
           case 0: g = ug->data[c]; break;
           case 1: g = ug->data[r]; break;

@@ -51,6 +51,32 @@ BpTensor *bp_op_local_by_backward (const BpOp      *op,
                                    const BpTensor  *out,
                                    guint            slot);
 
+/* The axis a kernel uses: 0, 1, or BP_AXIS_ALL; numpy's -2 and -1 count
+ * from the end (the graph stores them resolved already). */
+static inline int
+bp_op_axis (const BpAttrs *attrs)
+{
+  int axis = attrs->axis;
+
+  return axis == -1 ? 1 : axis == -2 ? 0 : axis;
+}
+
+/* Broadcasting, as numpy does it for a matrix: the output shape of two
+ * inputs, each side equal or 1 (FALSE otherwise, nothing set). */
+gboolean  bp_op_broadcast_shape   (guint  x_rows,
+                                   guint  x_cols,
+                                   guint  y_rows,
+                                   guint  y_cols,
+                                   guint *out_rows,
+                                   guint *out_cols);
+
+/* dx = the gradient `ug` (shaped like the output) summed over the copies
+ * broadcasting made of an input shaped like dx: the Repeat node's
+ * backward, once per axis copied, in the order bp-expand.c draws the
+ * hidden Repeat nodes (columns first, then rows). */
+void      bp_op_sum_over_copies   (const BpTensor *ug,
+                                   BpTensor       *dx);
+
 /* Wᵀ for matmul and affine. */
 BpTensor *bp_op_transpose         (const BpTensor *t);
 
