@@ -571,11 +571,11 @@ bp_node_set_attrs (BpNode         *node,
 
   op = node->op;
 
-  if ((op->attrs & BP_ATTR_AXIS) && !bp_axis_resolve (attrs->axis, NULL))
+  if ((op->attrs & BP_ATTR_AXIS) && (attrs->axis < -1 || attrs->axis > 1))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: the node's id, the op's name, the axis given */
-                   _("Node “%s”: %s: axis is %d; it must be 0 or -2 (down the rows), 1 or -1 (along each row), or none (all)"),
+                   _("Node “%s”: %s: axis is %d; it must be 0 (down the rows), 1 (along each row) or -1 (all)"),
                    node->id, op->name, attrs->axis);
       return FALSE;
     }
@@ -597,9 +597,6 @@ bp_node_set_attrs (BpNode         *node,
     }
 
   node->attrs = *attrs;
-  /* Stored as 0, 1 or all: -1 and -2 count from the end, as in numpy. */
-  if (op->attrs & BP_ATTR_AXIS)
-    bp_axis_resolve (attrs->axis, &node->attrs.axis);
   changed (node->graph, FALSE);
 
   return TRUE;

@@ -33,7 +33,7 @@ repeat_shape (const BpAttrs *attrs,
       bp_op_shape_error (error, _("repeat: times is %u; it needs to be at least 1"), attrs->times);
       return FALSE;
     }
-  if (bp_op_axis (attrs) == 1)
+  if (attrs->axis == 1)
     cols *= attrs->times;
   else
     rows *= attrs->times;
@@ -61,7 +61,7 @@ repeat_forward (const BpAttrs   *attrs,
   const BpTensor *x = in[0];
   gsize n = bp_tensor_n_elements (x);
 
-  if (bp_op_axis (attrs) == 1)
+  if (attrs->axis == 1)
     {
       for (guint r = 0; r < x->rows; r++)
         for (guint k = 0; k < attrs->times; k++)
@@ -91,7 +91,7 @@ repeat_backward (const BpAttrs   *attrs,
   memset (dx->data, 0, n * sizeof (double));
 
   /* dx = the sum of the upstream gradients of every copy. */
-  if (bp_op_axis (attrs) == 1)
+  if (attrs->axis == 1)
     {
       for (guint r = 0; r < x->rows; r++)
         for (guint k = 0; k < attrs->times; k++)
@@ -173,7 +173,7 @@ sum_shape (const BpAttrs *attrs,
            guint         *out_cols,
            GError       **error)
 {
-  switch (bp_op_axis (attrs))
+  switch (attrs->axis)
     {
     case 0:
       *out_rows = 1;
@@ -197,7 +197,6 @@ sum_forward (const BpAttrs   *attrs,
              BpTensor        *out)
 {
   const BpTensor *x = in[0];
-  int axis = bp_op_axis (attrs);
 
   memset (out->data, 0, bp_tensor_n_elements (out) * sizeof (double));
   for (guint r = 0; r < x->rows; r++)
@@ -205,7 +204,7 @@ sum_forward (const BpAttrs   *attrs,
       {
         double v = x->data[(gsize) r * x->cols + c];
 
-        switch (axis)
+        switch (attrs->axis)
           {
           case 0: out->data[c] += v; break;
           case 1: out->data[r] += v; break;
@@ -222,7 +221,6 @@ sum_backward (const BpAttrs   *attrs,
               BpTensor *const *dg)
 {
   BpTensor *dx = dg[0];
-  int axis = bp_op_axis (attrs);
 
   if (dx == NULL)
     return;
@@ -232,7 +230,7 @@ sum_backward (const BpAttrs   *attrs,
       {
         double g;
 
-        switch (axis)
+        switch (attrs->axis)
           {
           case 0: g = ug->data[c]; break;
           case 1: g = ug->data[r]; break;

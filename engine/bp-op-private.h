@@ -51,16 +51,6 @@ BpTensor *bp_op_local_by_backward (const BpOp      *op,
                                    const BpTensor  *out,
                                    guint            slot);
 
-/* The axis a kernel uses: 0, 1, or BP_AXIS_ALL; numpy's -2 and -1 count
- * from the end (the graph stores them resolved already). */
-static inline int
-bp_op_axis (const BpAttrs *attrs)
-{
-  int axis = attrs->axis;
-
-  return axis == -1 ? 1 : axis == -2 ? 0 : axis;
-}
-
 /* Broadcasting, as numpy does it for a matrix: the output shape of two
  * inputs, each side equal or 1 (FALSE otherwise, nothing set). */
 gboolean  bp_op_broadcast_shape   (guint  x_rows,

@@ -116,7 +116,6 @@ bp_axis_resolve (int  axis,
     {
     case -2: case 0: axis = 0; break;
     case -1: case 1: axis = 1; break;
-    case BP_AXIS_ALL: break;
     default: return FALSE;
     }
   if (resolved != NULL)

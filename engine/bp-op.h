@@ -20,18 +20,20 @@ typedef enum
 typedef enum
 {
   BP_ATTR_NONE  = 0,
-  BP_ATTR_AXIS  = 1 << 0,  /* "axis": 0, 1, -2, -1 as numpy, or absent for all */
+  BP_ATTR_AXIS  = 1 << 0,  /* "axis": 0, 1, or absent for all */
   BP_ATTR_TIMES = 1 << 1,  /* "times": n ≥ 1 */
   BP_ATTR_POWER = 1 << 2,  /* "power": a constant exponent */
 } BpAttrFlags;
 
-/* The axis of "all elements" (sum without an axis). Not -1: as in numpy,
- * -1 is the last axis (the columns) and -2 the first (the rows). */
-#define BP_AXIS_ALL G_MININT
+/* BpAttrs.axis of "all elements" (sum without an axis). Where a user
+ * types an axis (expressions, documents), it counts as numpy does, -1
+ * the last axis and -2 the first: bp_axis_resolve() turns those into
+ * 1 and 0 before they reach BpAttrs, which holds only 0, 1 or this. */
+#define BP_AXIS_ALL (-1)
 
 typedef struct
 {
-  int    axis;   /* BP_AXIS_ALL: all elements (sum); 0 or -2 rows; 1 or -1 columns */
+  int    axis;   /* BP_AXIS_ALL: all elements (sum); 0 rows; 1 columns */
   guint  times;
   double power;
 } BpAttrs;
@@ -104,8 +106,8 @@ typedef struct
 gboolean           bp_attrs_equal (const BpAttrs *a,
                                    const BpAttrs *b);
 
-/* numpy's axis of a matrix: -2 is 0 (down the rows), -1 is 1 (along
- * each row); 0, 1 and BP_AXIS_ALL stay. FALSE for any other axis. */
+/* numpy's axis of a matrix as BpAttrs holds it: -2 is 0 (down the
+ * rows), -1 is 1 (along each row); 0 and 1 stay. FALSE for any other. */
 gboolean           bp_axis_resolve (int  axis,
                                     int *resolved);
 
