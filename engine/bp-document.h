@@ -34,9 +34,11 @@ G_BEGIN_DECLS
  * equally long non-empty rows. JSON has no NaN or infinities, and they are
  * legal values, so the three strings "NaN", "Infinity" and "-Infinity"
  * stand for them wherever a value element is expected; any other string
- * there is an error. "axis" (sum: -1, 0, 1; repeat: 0, 1), "times" (repeat:
- * an integer ≥ 1) and "power" (pow: a finite number) are accepted only by
- * the ops that have them. "label" is a string, "pos" [x, y] finite numbers.
+ * there is an error, and so is a number beyond the range of a double
+ * (1e400). "axis" (sum, repeat: 0 or -2 down the rows, 1 or -1 along each
+ * row, as numpy counts; absent: sum adds every element, repeat stacks
+ * rows; saved as 0 or 1), "times" (repeat: an integer ≥ 1) and "power"
+ * (pow: a finite number) are accepted only by the ops that have them. "label" is a string, "pos" [x, y] finite numbers.
  * Any other member is an error (it is most likely a typo).
  *
  * The loader trusts nothing: every problem is a GError in the BP_ERROR
