@@ -245,12 +245,21 @@ json_is_string (JsonNode *node)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
-/* A number, or one of the strings standing for NaN and the infinities. */
+/* A number written in the file beyond the range of a double: the parser
+ * made it ±∞, which only the strings "Infinity" and "-Infinity" stand for. */
+static gboolean
+json_is_huge_number (JsonNode *node)
+{
+  return json_is_number (node) && !isfinite (json_node_get_double (node));
+}
+
+/* A number, or one of the strings standing for NaN and the infinities;
+ * not a number beyond the range of a double. */
 static gboolean
 read_element (JsonNode *node,
               double   *value)
 {
-  if (json_is_number (node))
+  if (json_is_number (node) && !json_is_huge_number (node))
     {
       *value = json_node_get_double (node);
       return TRUE;
@@ -306,6 +315,15 @@ read_value (JsonNode    *node,
 
   if (read_element (node, &v))
     return bp_tensor_new_scalar (v);
+
+  if (json_is_huge_number (node))
+    {
+      node_error (error, BP_ERROR_INVALID, index, id,
+                  /* Translators: “value” and “Infinity” are as written in the file: keep them */
+                  "%s", _("“value” is a number beyond ±1.8e308, the range of a double; "
+                          "write the string “Infinity” for ∞"));
+      return NULL;
+    }
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -389,7 +407,14 @@ read_value (JsonNode    *node,
 
           if (!read_element (element, &v))
             {
-              if (json_is_string (element))
+              if (json_is_huge_number (element))
+                node_error (error, BP_ERROR_INVALID, index, id,
+                            /* Translators: a column number, a row number; “value” and
+                             * “Infinity” are as written in the file: keep them */
+                            _("element %u of row %u of “value” is a number beyond ±1.8e308, "
+                              "the range of a double; write the string “Infinity” for ∞"),
+                            c + 1, r + 1);
+              else if (json_is_string (element))
                 node_error (error, BP_ERROR_INVALID, index, id,
                             /* Translators: a column number, a row number, the string found */
                             _("element %u of row %u of “value” is the string “%s”; only "
@@ -642,16 +667,18 @@ load_node (BpGraph     *graph,
       else if (g_str_equal (member, "axis") && (op->attrs & BP_ATTR_AXIS))
         {
           gint64 axis;
-          gint64 min_axis = g_str_equal (op->name, "sum") ? -1 : 0;
 
-          if (!read_integer (value, &axis) || axis < min_axis || axis > 1)
+          /* numpy's axes: -1 is the last (1), -2 the first (0). */
+          if (!read_integer (value, &axis) || axis < -2 || axis > 1)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
-                          "%s", min_axis < 0 ? _("“axis” must be -1 (all), 0 or 1")
-                                             : _("“axis” must be 0 or 1"));
+                          "%s", (op->attrs & BP_ATTR_TIMES)
+                          ? _("“axis” must be 0 or -2 (down the rows), 1 or -1 (along each row)")
+                          : _("“axis” must be 0 or -2 (down the rows), 1 or -1 (along each row); "
+                              "leave it out to sum every element"));
               return FALSE;
             }
-          attrs.axis = (int) axis;
+          bp_axis_resolve ((int) axis, &attrs.axis);
         }
       else if (g_str_equal (member, "times") && (op->attrs & BP_ATTR_TIMES))
         {
@@ -712,7 +739,7 @@ load_node (BpGraph     *graph,
       return FALSE;
     }
   /* repeat copies along axis 0 unless told otherwise. */
-  if ((op->attrs & BP_ATTR_TIMES) && attrs.axis < 0)
+  if ((op->attrs & BP_ATTR_TIMES) && attrs.axis == BP_AXIS_ALL)
     attrs.axis = 0;
   if (op->attrs != BP_ATTR_NONE && !bp_node_set_attrs (node, &attrs, &local_error))
     {

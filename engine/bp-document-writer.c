@@ -43,7 +43,7 @@ append_node (GString    *out,
         }
       g_string_append_c (out, ']');
     }
-  if ((op->attrs & BP_ATTR_AXIS) && attrs->axis >= 0)
+  if ((op->attrs & BP_ATTR_AXIS) && attrs->axis != BP_AXIS_ALL)
     g_string_append_printf (out, ", \"axis\": %d", attrs->axis);
   if (op->attrs & BP_ATTR_TIMES)
     g_string_append_printf (out, ", \"times\": %u", attrs->times);

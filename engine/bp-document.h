@@ -35,13 +35,16 @@ G_BEGIN_DECLS
  * equally long non-empty rows. JSON has no NaN or infinities, and they are
  * legal values, so the three strings "NaN", "Infinity" and "-Infinity"
  * stand for them wherever a value element is expected; any other string
- * there is an error. "axis" (sum: -1, 0, 1; repeat: 0, 1), "times" (repeat:
- * an integer ≥ 1) and "power" (pow: a finite number) are accepted only by
- * the ops that have them. "label" is a string, "pos" [x, y] finite numbers.
- * Any other member is an error (it is most likely a typo). Every text,
- * once its escapes are read, must be UTF-8 (an escaped lone surrogate,
- * "\ud800", is refused), and nothing but white space may follow the
- * document's object (two documents back to back are refused).
+ * there is an error, and so is a number beyond the range of a double
+ * (1e400). "axis" (sum, repeat: 0 or -2 down the rows, 1 or -1 along each
+ * row, as numpy counts; absent: sum adds every element, repeat stacks
+ * rows; saved as 0 or 1), "times" (repeat: an integer ≥ 1) and "power"
+ * (pow: a finite number) are accepted only by the ops that have them.
+ * "label" is a string, "pos" [x, y] finite numbers. Any other member is
+ * an error (it is most likely a typo). Every text, once its escapes are
+ * read, must be UTF-8 (an escaped lone surrogate, "\ud800", is refused),
+ * and nothing but white space may follow the document's object (two
+ * documents back to back are refused).
  *
  * The loader trusts nothing: every problem is a GError in the BP_ERROR
  * domain naming the node ("node \"apple\": …" or "node 3: …"), and no

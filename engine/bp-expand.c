@@ -12,12 +12,42 @@ typedef struct
   guint   slot;
 } Consumer;
 
+/* The inputs of a broadcasting node (+ − × ÷) that were copied to the
+ * output's shape, as a bit mask (0: none, or the shapes are not known),
+ * with the output's shape. */
+static guint
+copied_inputs (const BpNode *node,
+               guint        *out_rows,
+               guint        *out_cols)
+{
+  const BpOp *op = bp_node_get_op (node);
+  guint rows, cols;
+  guint mask = 0;
+
+  if (!op->broadcasts || !bp_node_get_shape (node, &rows, &cols))
+    return 0;
+  for (guint s = 0; s < op->arity; s++)
+    {
+      BpNode *input = bp_node_get_input (node, s);
+      guint in_rows, in_cols;
+
+      if (input != NULL && bp_node_get_shape (input, &in_rows, &in_cols) &&
+          bp_op_is_broadcast (op, in_rows, in_cols, rows, cols))
+        mask |= 1u << s;
+    }
+  if (out_rows != NULL)
+    *out_rows = rows;
+  if (out_cols != NULL)
+    *out_cols = cols;
+  return mask;
+}
+
 gboolean
 bp_expand_can_expand (const BpNode *node)
 {
   g_return_val_if_fail (node != NULL, FALSE);
 
-  return bp_node_get_op (node)->expandable;
+  return bp_node_get_op (node)->expandable || copied_inputs (node, NULL, NULL) != 0;
 }
 
 /* "<id>.<k>" with the first k ≥ *step that is free. */
@@ -89,7 +119,7 @@ bp_expand_node (BpGraph  *graph,
   g_return_val_if_fail (node != NULL && bp_node_get_graph (node) == graph, NULL);
 
   op = bp_node_get_op (node);
-  if (!op->expandable)
+  if (!bp_expand_can_expand (node))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: the node's id, then its op's name */
@@ -198,6 +228,45 @@ bp_expand_node (BpGraph  *graph,
       connect (graph, inputs[2], repeat, 0);
       connect (graph, matmul, last, 0);
       connect (graph, repeat, last, 1);
+    }
+  else if (op->broadcasts)
+    {
+      /* The hidden Repeat nodes of broadcasting made visible: for each
+       * copied input, its columns copied first, then its rows (the order
+       * bp_op_sum_over_copies undoes), then the op on equal shapes. */
+      BpNode *feeds[BP_OP_MAX_INPUTS] = { NULL, };
+      guint out_rows = 0, out_cols = 0;
+      guint mask = copied_inputs (node, &out_rows, &out_cols);
+
+      for (guint s = 0; s < op->arity; s++)
+        {
+          guint in_rows = 0, in_cols = 0;
+
+          feeds[s] = inputs[s];
+          if (!(mask & (1u << s)))
+            continue;
+          bp_node_get_shape (inputs[s], &in_rows, &in_cols);
+          for (guint k = 0; k < 2; k++)
+            {
+              guint axis = 1 - k;
+              BpAttrs attrs = BP_ATTRS_INIT;
+              BpNode *repeat;
+              gboolean ok;
+
+              if ((axis == 1 ? in_cols : in_rows) == (axis == 1 ? out_cols : out_rows))
+                continue;
+              repeat = add (graph, created, id, &step, "repeat");
+              attrs.axis = axis;
+              attrs.times = axis == 1 ? out_cols : out_rows;
+              ok = bp_node_set_attrs (repeat, &attrs, NULL);
+              g_assert (ok);
+              connect (graph, feeds[s], repeat, 0);
+              feeds[s] = repeat;
+            }
+        }
+      last = add (graph, created, id, &step, op->name);
+      for (guint s = 0; s < op->arity; s++)
+        connect (graph, feeds[s], last, s);
     }
   else if (g_str_equal (op->name, "softmax_with_loss"))
     {

@@ -2,11 +2,15 @@
 /* The .bpx expression language (DESIGN.md, "Expression language").
  *
  *   program    := { statement ( NEWLINE | ";" ) }
- *   statement  := NAME "=" expr | expr          (a bare expression: last only)
+ *   statement  := NAME "=" expr | NAME augassign expr | expr
+ *                                               (a bare expression: last only)
+ *   augassign  := "+=" | "-=" | "*=" | "/=" | "@="
+ *               | "**=" constant
  *   expr       := term { ("+" | "-") term }
  *   term       := unary { ("*" | "/" | "@") unary }
  *   unary      := "-" unary | "+" unary | power
- *   power      := primary [ ("^" | "**") constant ]
+ *   power      := postfix [ ("^" | "**") constant ]
+ *   postfix    := primary { "." NAME "(" [ args ] ")" }   (x.relu() is relu(x))
  *   constant   := ( ["-" | "+"] constant | NUMBER | "(" csum ")" ) [ ("^" | "**") constant ]
  *   csum       := constant { ("+" | "-" | "*" | "/") constant }   (usual precedence)
  *   primary    := NUMBER | matrix | NAME | NAME "(" args ")" | "(" expr ")"
@@ -19,8 +23,13 @@
  * name; other literals become const leaves. `1 / x` is the book's
  * reciprocal node, `x ^ 2` its square node. Functions are the op names of
  * the catalog; sum(x[, axis]), repeat(x, n[, axis]) and pow(x, k) take
- * constant attributes after their inputs; input(…), const(…) and
- * param(…) make a leaf of that kind from a literal. */
+ * constant attributes after their inputs (an axis as numpy counts it:
+ * -1 is the last); input(…), const(…) and param(…) make a leaf of that
+ * kind from a literal.
+ *
+ * A name may be assigned again, as in Python: `c = c + 1` and `c += 1`
+ * make a new node labelled "c" (id "c_2", "c_3", … after the first), and
+ * later lines see the newest. So micrograd's tests read as written. */
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -47,6 +56,14 @@ typedef enum
   T_RBRACKET,
   T_COMMA,
   T_EQUALS,
+  T_DOT,
+  /* Python's augmented assignments: c += x is c = c + (x). */
+  T_PLUS_EQUALS,
+  T_MINUS_EQUALS,
+  T_STAR_EQUALS,
+  T_SLASH_EQUALS,
+  T_AT_EQUALS,
+  T_POWER_EQUALS,
 } TokenKind;
 
 /* Where a node was written (its operator, or its name). */
@@ -102,12 +119,14 @@ typedef struct
   GStringChunk *name_chunk;
   GArray       *where;      /* of Where, by node index */
   GHashTable   *counters;   /* op name → next number for generated ids */
+  GHashTable   *reassigned; /* name → how many times it was assigned again */
   guint         n_nodes;
 
   /* The statement's name, given at once to the node that looks like its
    * last one (so that it needs no rename): `named` is that node, and
    * `named_id` the id it would otherwise have had. */
   const char   *statement_name;
+  const char   *statement_label;   /* the name as written: "c" of c_2 */
   guint         statement_line;
   BpNode       *named;
   char          named_id[64];
@@ -136,7 +155,8 @@ describe_token (const Token *token)
     case T_NUMBER: return g_strdup_printf (_("the number %.*s"), (int) token->len, token->start);
     case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH: case T_POWER: case T_AT:
     case T_LPAREN: case T_RPAREN: case T_LBRACKET: case T_RBRACKET: case T_COMMA:
-    case T_EQUALS:
+    case T_EQUALS: case T_DOT: case T_PLUS_EQUALS: case T_MINUS_EQUALS:
+    case T_STAR_EQUALS: case T_SLASH_EQUALS: case T_AT_EQUALS: case T_POWER_EQUALS:
     default:
       return g_strdup_printf ("“%.*s”", (int) token->len, token->start);
     }
@@ -251,6 +271,15 @@ lex_statement (Lexer    *lexer,
           token.kind = T_NUMBER;
           token.len = q - p;
           token.number = g_ascii_strtod (p, NULL);
+          /* Not ∞ by accident: 1e400 is a typing mistake. */
+          if (isinf (token.number))
+            {
+              error_at (error, BP_ERROR_PARSE, &token,
+                        /* Translators: the number as typed */
+                        _("the number %.*s is beyond ±1.8e308, the range of a double"),
+                        (int) token.len, token.start);
+              return FALSE;
+            }
         }
       else if (c < 0x80 && (g_ascii_isalpha (*p) || c == '_'))
         {
@@ -278,6 +307,7 @@ lex_statement (Lexer    *lexer,
             case '@': token.kind = T_AT; break;
             case ',': token.kind = T_COMMA; break;
             case '=': token.kind = T_EQUALS; break;
+            case '.': token.kind = T_DOT; break;
             case ';': token.kind = nesting == 0 ? T_NEWLINE : T_COMMA; break;
             case '*':
               token.kind = T_STAR;
@@ -313,6 +343,27 @@ lex_statement (Lexer    *lexer,
               error_at (error, BP_ERROR_PARSE, &token,
                         "%s", _("expected “,” or a closing bracket but found “;”"));
               return FALSE;
+            }
+        }
+      /* "+=" and its kin: one token. */
+      if (p[token.len] == '=')
+        {
+          TokenKind augmented = T_EOF;
+
+          switch (token.kind)
+            {
+            case T_PLUS: augmented = T_PLUS_EQUALS; break;
+            case T_MINUS: augmented = T_MINUS_EQUALS; break;
+            case T_STAR: augmented = T_STAR_EQUALS; break;
+            case T_SLASH: augmented = T_SLASH_EQUALS; break;
+            case T_AT: augmented = T_AT_EQUALS; break;
+            case T_POWER: augmented = p[0] == '*' ? T_POWER_EQUALS : T_EOF; break;
+            default: break;
+            }
+          if (augmented != T_EOF)
+            {
+              token.kind = augmented;
+              token.len++;
             }
         }
       p += token.len;
@@ -774,8 +825,33 @@ parse_matrix (Parser   *parser,
   return TRUE;
 }
 
+/* The axis of sum and repeat, as numpy counts it: 0 or -2 the rows, 1 or
+ * -1 the columns. */
+static gboolean
+parse_axis (Parser   *parser,
+            int      *axis,
+            GError  **error)
+{
+  const Token *start = peek (parser);
+  double d;
+
+  if (!parse_constant (parser, &d, error))
+    return FALSE;
+  if (!(d == floor (d)) || d < -2 || d > 1)
+    {
+      error_at (error, BP_ERROR_PARSE, start, "%s",
+                _("the axis must be 0 or -2 (down the rows), 1 or -1 (along each row)"));
+      return FALSE;
+    }
+  bp_axis_resolve ((int) d, axis);
+  return TRUE;
+}
+
+/* NAME "(" args ")", or with a receiver, the method form x.NAME(args):
+ * the receiver is the first input. */
 static gboolean
 parse_call (Parser   *parser,
+            Operand  *receiver,
             Operand  *result,
             GError  **error)
 {
@@ -786,12 +862,21 @@ parse_call (Parser   *parser,
   BpAttrs attrs = BP_ATTRS_INIT;
   guint n_args = 0;
   gboolean ok = FALSE;
+  /* Whether something was written inside the parentheses yet: what
+   * follows it needs a comma first. */
+  gboolean written = FALSE;
 
   next (parser);   /* ( */
+  if (receiver != NULL)
+    {
+      args[0] = *receiver;
+      memset (receiver, 0, sizeof *receiver);
+      n_args = 1;
+    }
   if (op == NULL)
     {
       error_at (error, BP_ERROR_PARSE, name, _("unknown function “%s”"), op_name);
-      return FALSE;
+      goto out;
     }
 
   if (bp_op_is_leaf (op))
@@ -799,6 +884,14 @@ parse_call (Parser   *parser,
       /* input(3), const([1, 2]), param([[…]]): a leaf of that kind. */
       const Token *arg = peek (parser);
 
+      if (receiver != NULL)
+        {
+          error_at (error, BP_ERROR_PARSE, name,
+                    /* Translators: %s is a leaf's name: input, const or param */
+                    _("%1$s is not a method: write %1$s(…) around a number or a matrix"),
+                    op_name);
+          goto out;
+        }
       if (!parse_expr (parser, &args[0], error))
         goto out;
       if (args[0].literal == NULL)
@@ -817,15 +910,16 @@ parse_call (Parser   *parser,
       goto out;
     }
 
-  for (n_args = 0; n_args < op->arity; n_args++)
+  for (; n_args < op->arity; n_args++)
     {
-      if (n_args > 0 && !expect (parser, T_COMMA, _("“,” and another argument"), error))
+      if (written && !expect (parser, T_COMMA, _("“,” and another argument"), error))
         goto out;
       if (!parse_expr (parser, &args[n_args], error))
         {
           n_args++;
           goto out;
         }
+      written = TRUE;
     }
 
   /* Constant attributes after the inputs: times, then axis; power. */
@@ -834,20 +928,21 @@ parse_call (Parser   *parser,
       gint64 times;
 
       /* Translators: what the parser needs, put into "expected %s but found %s" */
-      if (!expect (parser, T_COMMA, _("“,” and the number of copies"), error)
+      if ((written && !expect (parser, T_COMMA, _("“,” and the number of copies"), error))
           /* Translators: put into "%s must be a whole number from %d" */
           || !parse_integer (parser, _("the number of copies"), 1, BP_TENSOR_MAX_ELEMENTS,
                              &times, error))
         goto out;
       attrs.times = (guint) times;
       attrs.axis = 0;
+      written = TRUE;
     }
   if (op->attrs & BP_ATTR_POWER)
     {
       const Token *at = peek (parser);
 
       /* Translators: what the parser needs, put into "expected %s but found %s" */
-      if (!expect (parser, T_COMMA, _("“,” and the exponent"), error)
+      if ((written && !expect (parser, T_COMMA, _("“,” and the exponent"), error))
           || !parse_constant (parser, &attrs.power, error))
         goto out;
       if (!isfinite (attrs.power))
@@ -855,16 +950,13 @@ parse_call (Parser   *parser,
           error_at (error, BP_ERROR_PARSE, at, "%s", _("the exponent must be a finite number"));
           goto out;
         }
+      written = TRUE;
     }
-  if ((op->attrs & BP_ATTR_AXIS) && accept (parser, T_COMMA))
+  if ((op->attrs & BP_ATTR_AXIS) &&
+      (written ? accept (parser, T_COMMA) : peek (parser)->kind != T_RPAREN))
     {
-      gint64 axis;
-      gint64 min_axis = (op->attrs & BP_ATTR_TIMES) ? 0 : -1;
-
-      /* Translators: put into "%s must be a whole number from %d to %d" */
-      if (!parse_integer (parser, _("the axis"), min_axis, 1, &axis, error))
+      if (!parse_axis (parser, &attrs.axis, error))
         goto out;
-      attrs.axis = (int) axis;
     }
   /* Translators: what the parser needs, put into "expected %s but found %s" */
   if (!expect (parser, T_RPAREN, op->attrs & BP_ATTR_AXIS ? _("“,” and an axis, or “)”") : "“)”",
@@ -923,7 +1015,7 @@ parse_primary (Parser   *parser,
 
             if (!enter (parser, token, error))
               return FALSE;
-            ok = parse_call (parser, result, error);
+            ok = parse_call (parser, NULL, result, error);
             parser->depth--;
             return ok;
           }
@@ -961,11 +1053,69 @@ parse_primary (Parser   *parser,
 
     case T_EOF: case T_NEWLINE: case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH:
     case T_POWER: case T_AT: case T_RPAREN: case T_RBRACKET: case T_COMMA: case T_EQUALS:
+    case T_DOT: case T_PLUS_EQUALS: case T_MINUS_EQUALS: case T_STAR_EQUALS:
+    case T_SLASH_EQUALS: case T_AT_EQUALS: case T_POWER_EQUALS:
     default:
       /* Translators: what the parser needs, put into "expected %s but found %s" */
       expected (error, token, _("a number, a name, “(” or “[”"));
       return FALSE;
     }
+}
+
+/* x.relu(), (b + a).relu(), x.sum(0): methods as micrograd and numpy
+ * write them, the same nodes as the functions. */
+static gboolean
+parse_postfix (Parser   *parser,
+               Operand  *result,
+               GError  **error)
+{
+  if (!parse_primary (parser, result, error))
+    return FALSE;
+
+  while (peek (parser)->kind == T_DOT)
+    {
+      const Token *dot = next (parser);
+      Operand receiver = *result;
+      gboolean ok;
+
+      if (peek (parser)->kind != T_NAME || peek_at (parser, 1)->kind != T_LPAREN)
+        {
+          operand_clear (&receiver);
+          memset (result, 0, sizeof *result);
+          /* Translators: what the parser needs, put into "expected %s but found %s" */
+          expected (error, peek (parser), _("a method such as relu() after “.”"));
+          return FALSE;
+        }
+      memset (result, 0, sizeof *result);
+      if (!enter (parser, dot, error))
+        {
+          operand_clear (&receiver);
+          return FALSE;
+        }
+      ok = parse_call (parser, &receiver, result, error);
+      operand_clear (&receiver);
+      parser->depth--;
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Applies x ^ k, k a constant (already checked finite), to `operand`. */
+static gboolean
+apply_power (Parser       *parser,
+             Operand      *operand,
+             double        k,
+             const Token  *op_token,
+             Operand      *result,
+             GError      **error)
+{
+  BpAttrs attrs = BP_ATTRS_INIT;
+
+  if (k == 2)
+    return apply (parser, "square", operand, 1, NULL, op_token, result, error);
+  attrs.power = k;
+  return apply (parser, "pow", operand, 1, &attrs, op_token, result, error);
 }
 
 static gboolean
@@ -975,9 +1125,8 @@ parse_power (Parser   *parser,
 {
   const Token *op_token;
   double k;
-  BpAttrs attrs = BP_ATTRS_INIT;
 
-  if (!parse_primary (parser, result, error))
+  if (!parse_postfix (parser, result, error))
     return FALSE;
   if (peek (parser)->kind != T_POWER)
     return TRUE;
@@ -1000,10 +1149,7 @@ parse_power (Parser   *parser,
       error_at (error, BP_ERROR_PARSE, op_token, "%s", _("the exponent must be a finite number"));
       return FALSE;
     }
-  if (k == 2)
-    return apply (parser, "square", result, 1, NULL, op_token, result, error);
-  attrs.power = k;
-  return apply (parser, "pow", result, 1, &attrs, op_token, result, error);
+  return apply_power (parser, result, k, op_token, result, error);
 }
 
 static gboolean
@@ -1114,19 +1260,114 @@ parse_expr (Parser   *parser,
   return TRUE;
 }
 
-/* NAME "=" expr, or a bare expression (the last statement only). */
+static gboolean
+is_assignment (TokenKind kind)
+{
+  switch (kind)
+    {
+    case T_EQUALS: case T_PLUS_EQUALS: case T_MINUS_EQUALS: case T_STAR_EQUALS:
+    case T_SLASH_EQUALS: case T_AT_EQUALS: case T_POWER_EQUALS:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* The id of the node an assignment to `name` makes: the name itself the
+ * first time, then "name_2", "name_3", … skipping ids taken or assigned
+ * anywhere. Written into `id` (of `size` bytes). */
+static void
+assignment_id (Parser     *parser,
+               const char *name,
+               char       *id,
+               gsize       size)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->reassigned, name));
+
+  /* `names` holds every name assigned anywhere, with its node once it
+   * has one. */
+  if (g_hash_table_lookup (parser->names, name) == NULL)
+    {
+      g_strlcpy (id, name, size);
+      return;
+    }
+  do
+    {
+      n = MAX (n + 1, 2);
+      g_snprintf (id, size, "%s_%u", name, n);
+    }
+  while (g_hash_table_contains (parser->names, id) || bp_graph_lookup (parser->graph, id) != NULL);
+  g_hash_table_insert (parser->reassigned, (gpointer) name, GUINT_TO_POINTER (n));
+}
+
+/* The right side of an augmented assignment, c op= rhs: the node
+ * c op (rhs), with c's newest value. */
+static gboolean
+parse_augmented (Parser       *parser,
+                 const Token  *target,
+                 const Token  *op_token,
+                 Operand      *result,
+                 GError      **error)
+{
+  Operand operands[2] = { { 0 } };
+  const char *op_name = NULL;
+  gboolean ok;
+
+  operands[0].node = g_hash_table_lookup (parser->names, parser->statement_label);
+  if (operands[0].node == NULL)
+    {
+      error_at (error, BP_ERROR_PARSE, target,
+                /* Translators: a name, then the operator as typed ("+=") */
+                _("“%s” has no value yet for “%.*s” to change; assign it first with “=”"),
+                parser->statement_label, (int) op_token->len, op_token->start);
+      return FALSE;
+    }
+
+  if (op_token->kind == T_POWER_EQUALS)
+    {
+      double k;
+
+      if (!parse_constant (parser, &k, error))
+        return FALSE;
+      if (!isfinite (k))
+        {
+          error_at (error, BP_ERROR_PARSE, op_token, "%s", _("the exponent must be a finite number"));
+          return FALSE;
+        }
+      return apply_power (parser, &operands[0], k, op_token, result, error);
+    }
+
+  switch (op_token->kind)
+    {
+    case T_PLUS_EQUALS: op_name = "add"; break;
+    case T_MINUS_EQUALS: op_name = "sub"; break;
+    case T_STAR_EQUALS: op_name = "mul"; break;
+    case T_SLASH_EQUALS: op_name = "div"; break;
+    case T_AT_EQUALS: op_name = "matmul"; break;
+    default: g_assert_not_reached ();
+    }
+  ok = parse_expr (parser, &operands[1], error)
+       && apply (parser, op_name, operands, 2, NULL, op_token, result, error);
+  operand_clear (&operands[1]);
+  return ok;
+}
+
+/* NAME "=" expr, NAME "+=" expr (and the other augmented assignments),
+ * or a bare expression (the last statement only). */
 static gboolean
 parse_statement (Parser   *parser,
                  BpNode  **output,
                  GError  **error)
 {
   const Token *start = peek (parser);
+  const Token *op_token = NULL;
   Operand value = { 0 };
   const char *name = NULL;
+  char id[300];
   gboolean ok = FALSE;
 
   parser->statement_line = start->line;
-  if (start->kind == T_NAME && peek_at (parser, 1)->kind == T_EQUALS)
+  if (start->kind == T_NAME && is_assignment (peek_at (parser, 1)->kind))
     {
       g_autofree char *text = g_strndup (start->start, start->len);
       gpointer key, defined;
@@ -1135,24 +1376,9 @@ parse_statement (Parser   *parser,
       if (!g_hash_table_lookup_extended (parser->names, text, &key, &defined))
         {
           key = g_string_chunk_insert (parser->name_chunk, text);
-          defined = NULL;
           g_hash_table_insert (parser->names, key, NULL);
         }
       name = key;
-      if (defined != NULL)
-        {
-          guint line = 0;
-
-          /* Rare: find where the first one was written. */
-          for (guint i = 0; i < parser->where->len; i++)
-            if (bp_graph_get_node (parser->graph, i) == defined)
-              line = g_array_index (parser->where, Where, i).statement_line;
-          error_at (error, BP_ERROR_PARSE, start,
-                    /* Translators: a name in the expression, then a line number */
-                    _("“%s” is already assigned on line %u; give the new value another name"),
-                    name, line);
-          return FALSE;
-        }
       if (bp_op_lookup (name) != NULL)
         {
           error_at (error, BP_ERROR_PARSE, start,
@@ -1161,13 +1387,20 @@ parse_statement (Parser   *parser,
           return FALSE;
         }
       next (parser);
-      next (parser);
+      op_token = next (parser);
+      /* Assigned again, as Python allows: a new node with the same label. */
+      assignment_id (parser, name, id, sizeof id);
     }
 
-  parser->statement_name = name;
+  parser->statement_name = name != NULL ? id : NULL;
+  parser->statement_label = name;
   parser->named = NULL;
-  ok = parse_expr (parser, &value, error);
+  if (op_token != NULL && op_token->kind != T_EQUALS)
+    ok = parse_augmented (parser, start, op_token, &value, error);
+  else
+    ok = parse_expr (parser, &value, error);
   parser->statement_name = NULL;
+  parser->statement_label = NULL;
   if (!ok)
     goto out;
   ok = FALSE;
@@ -1202,7 +1435,7 @@ parse_statement (Parser   *parser,
     }
   else if (value.literal != NULL)
     {
-      if (!materialize (parser, &value, name, start, error))
+      if (!materialize (parser, &value, id, start, error))
         goto out;
     }
   else if (!value.fresh)
@@ -1210,18 +1443,19 @@ parse_statement (Parser   *parser,
       error_at (error, BP_ERROR_PARSE, start,
                 /* Translators: “y = x”: a new name, then the node it would name */
                 _("“%s = %s” only gives a node a second name; compute something new"),
-                name, bp_node_get_id (value.node));
+                name, bp_node_get_label (value.node));
       goto out;
     }
   else
     {
-      if (!bp_graph_rename_node (parser->graph, value.node, name, error))
+      if (!bp_graph_rename_node (parser->graph, value.node, id, error))
         goto out;
     }
 
   if (name != NULL)
     {
       bp_node_set_label (value.node, name);
+      /* A name assigned again now stands for the new node. */
       g_hash_table_insert (parser->names, (gpointer) name, value.node);
     }
   *output = value.node;
@@ -1271,6 +1505,7 @@ bp_expr_parse (const char  *text,
   g_autoptr(GStringChunk) name_chunk = NULL;
   g_autoptr(GArray) where = NULL;
   g_autoptr(GHashTable) counters = NULL;
+  g_autoptr(GHashTable) reassigned = NULL;
   Parser parser = { 0 };
   Lexer lexer;
   BpNode *output = NULL;
@@ -1314,11 +1549,11 @@ bp_expr_parse (const char  *text,
       if (!lex_statement (&lexer, tokens, error))
         return NULL;
       t = &g_array_index (tokens, Token, 0);
-      if (tokens->len > 1 && t->kind == T_NAME && t[1].kind == T_EQUALS)
+      if (tokens->len > 1 && t->kind == T_NAME && is_assignment (t[1].kind))
         {
           char *name = g_string_chunk_insert_len (name_chunk, t->start, t->len);
 
-          /* A name assigned twice is refused when the parser gets there. */
+          /* A name assigned again is one entry. */
           if (!g_hash_table_contains (names, name))
             g_hash_table_insert (names, name, NULL);
         }
@@ -1329,6 +1564,8 @@ bp_expr_parse (const char  *text,
   where = g_array_new (FALSE, FALSE, sizeof (Where));
   /* Keyed by the op's name as the catalog holds it: one pointer each. */
   counters = g_hash_table_new (NULL, NULL);
+  /* Keyed by the name's copy in `name_chunk`: one pointer each. */
+  reassigned = g_hash_table_new (NULL, NULL);
 
   lexer = (Lexer) { text, 1, 1, 0 };
   parser.tokens = tokens;
@@ -1338,6 +1575,7 @@ bp_expr_parse (const char  *text,
   parser.name_chunk = name_chunk;
   parser.where = where;
   parser.counters = counters;
+  parser.reassigned = reassigned;
 
   while (TRUE)
     {

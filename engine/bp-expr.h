@@ -7,7 +7,10 @@ G_BEGIN_DECLS
 
 /* Parses the .bpx expression language (see DESIGN.md) into a new graph:
  * every operator becomes one node, the name on the left of an assignment
- * names its node, the last assignment is the output. Nodes have no
+ * names its node, the last assignment is the output. A name may be
+ * assigned again, as Python does (c = c + 1, c += 1, -=, *=, /=, @=,
+ * **= k): a new node labelled with the name, id "c_2", "c_3", …; x.relu()
+ * is relu(x). Nodes have no
  * positions. Also accepted: ";" between statements (handy with -e), and a
  * bare expression as the last statement (it becomes the output). Errors
  * are BP_ERROR_PARSE with "line L, column C: …" saying what was expected,

@@ -428,6 +428,12 @@ bp_graph_backward (BpGraph  *self,
                   bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
                                        node->inputs[s]->rows, node->inputs[s]->cols);
               op->backward (&node->attrs, in, node->value, ones, step->local);
+              /* An input copied by broadcasting has no LG of its own:
+               * its DG sums UG ⊙ LG over the copies. */
+              if (op->broadcasts)
+                for (guint s = 0; s < op->arity; s++)
+                  if (!bp_tensor_same_shape (in[s], node->value))
+                    step->local[s] = NULL;
             }
           else if (op->local != NULL)
             {

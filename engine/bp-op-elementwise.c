@@ -6,24 +6,44 @@
 
 #include "bp-op-private.h"
 
+/* numpy's broadcasting: each side the same, or 1 and copied. */
 static gboolean
-same_shape (const char   *op_name,
-            const guint  *in_rows,
-            const guint  *in_cols,
-            guint        *out_rows,
-            guint        *out_cols,
-            GError      **error)
+broadcast_shape (const char   *op_name,
+                 const guint  *in_rows,
+                 const guint  *in_cols,
+                 guint        *out_rows,
+                 guint        *out_cols,
+                 GError      **error)
 {
-  if (in_rows[0] != in_rows[1] || in_cols[0] != in_cols[1])
+  if (!bp_op_broadcast_shape (in_rows[0], in_cols[0], in_rows[1], in_cols[1], out_rows, out_cols))
     {
-      /* Translators: the op's name ("add"), then the shapes (rows×columns) of x and y */
-      bp_op_shape_error (error, _("%s: x is %u×%u but y is %u×%u; both need the same shape"),
+      /* Translators: the op's name ("add"), then the shapes (rows×columns)
+       * of x and y; N×D stands for any shape */
+      bp_op_shape_error (error, _("%s: x is %u×%u but y is %u×%u; both need the same shape, "
+                                  "or one of them must be 1 where they differ, to be copied "
+                                  "(broadcast) as numpy does: a 1×1, a 1×D row or an N×1 "
+                                  "column with an N×D matrix"),
                          op_name, in_rows[0], in_cols[0], in_rows[1], in_cols[1]);
       return FALSE;
     }
-  *out_rows = in_rows[0];
-  *out_cols = in_cols[0];
   return TRUE;
+}
+
+/* Inline: asked at every call of a binary kernel. */
+static inline gboolean
+same_shape (const BpTensor *a,
+            const BpTensor *b)
+{
+  return a->rows == b->rows && a->cols == b->cols;
+}
+
+/* Where element (r, c) of a broadcast output reads a smaller input. */
+static inline gsize
+broadcast_index (const BpTensor *t,
+                 guint           r,
+                 guint           c)
+{
+  return (gsize) (t->rows == 1 ? 0 : r) * t->cols + (t->cols == 1 ? 0 : c);
 }
 
 static gboolean
@@ -81,6 +101,11 @@ op##_local (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out,    \
   return bp_op_local_by_backward (&bp_op_##op, attrs, in, out, slot);          \
 }
 
+/* A binary op on inputs of the output's shape is one loop; an input
+ * that broadcasts is read at its copied position, and its gradient,
+ * computed for every copy, is then summed over the copies by the Repeat
+ * node's rule (bp_op_sum_over_copies): the rule of the op stays one
+ * expression, and the sum stays the Repeat node's. */
 #define BINARY_KERNELS(op, FWD, BWD_X, BWD_Y)                                  \
 static void                                                                    \
 op##_forward (const BpAttrs *attrs, BpTensor *const *in, BpTensor *out)        \
@@ -88,11 +113,23 @@ op##_forward (const BpAttrs *attrs, BpTensor *const *in, BpTensor *out)        \
   const double *xs = in[0]->data, *ys = in[1]->data;                           \
   double *zs = out->data;                                                      \
   gsize n = bp_tensor_n_elements (out);                                        \
-  for (gsize i = 0; i < n; i++)                                                \
+  if (G_LIKELY (same_shape (in[0], out)                                        \
+                && same_shape (in[1], out)))                                   \
     {                                                                          \
-      double x = xs[i], y = ys[i];                                             \
-      zs[i] = (FWD);                                                           \
+      for (gsize i = 0; i < n; i++)                                            \
+        {                                                                      \
+          double x = xs[i], y = ys[i];                                         \
+          zs[i] = (FWD);                                                       \
+        }                                                                      \
+      return;                                                                  \
     }                                                                          \
+  for (guint r = 0; r < out->rows; r++)                                        \
+    for (guint c = 0; c < out->cols; c++)                                      \
+      {                                                                        \
+        double x = xs[broadcast_index (in[0], r, c)];                          \
+        double y = ys[broadcast_index (in[1], r, c)];                          \
+        zs[(gsize) r * out->cols + c] = (FWD);                                 \
+      }                                                                        \
 }                                                                              \
 static void                                                                    \
 op##_backward (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out, \
@@ -103,35 +140,70 @@ op##_backward (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out, \
   double *dxs = dg[0] != NULL ? dg[0]->data : NULL;                            \
   double *dys = dg[1] != NULL ? dg[1]->data : NULL;                            \
   gsize n = bp_tensor_n_elements (out);                                        \
-  for (gsize i = 0; dxs != NULL && i < n; i++)                                 \
+  BpTensor *copies[2] = { NULL, NULL };                                        \
+  if (G_LIKELY (same_shape (in[0], out) && same_shape (in[1], out)))           \
     {                                                                          \
-      double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                       \
-      (void) x; (void) y; (void) z;                                            \
-      dxs[i] = (BWD_X);                                                        \
+      for (gsize i = 0; dxs != NULL && i < n; i++)                             \
+        {                                                                      \
+          double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                   \
+          (void) x; (void) y; (void) z;                                        \
+          dxs[i] = (BWD_X);                                                    \
+        }                                                                      \
+      for (gsize i = 0; dys != NULL && i < n; i++)                             \
+        {                                                                      \
+          double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                   \
+          (void) x; (void) y; (void) z;                                        \
+          dys[i] = (BWD_Y);                                                    \
+        }                                                                      \
+      return;                                                                  \
     }                                                                          \
-  for (gsize i = 0; dys != NULL && i < n; i++)                                 \
-    {                                                                          \
-      double x = xs[i], y = ys[i], z = zs[i], g = gs[i];                       \
-      (void) x; (void) y; (void) z;                                            \
-      dys[i] = (BWD_Y);                                                        \
-    }                                                                          \
+  /* The gradient of every copy first, then their sum. */                      \
+  for (guint s = 0; s < 2; s++)                                                \
+    if (dg[s] != NULL && !same_shape (in[s], out))                             \
+      copies[s] = bp_tensor_new_uninit (out->rows, out->cols);                 \
+  if (copies[0] != NULL)                                                       \
+    dxs = copies[0]->data;                                                     \
+  if (copies[1] != NULL)                                                       \
+    dys = copies[1]->data;                                                     \
+  for (guint r = 0; r < out->rows; r++)                                        \
+    for (guint c = 0; c < out->cols; c++)                                      \
+      {                                                                        \
+        gsize i = (gsize) r * out->cols + c;                                   \
+        double x = xs[broadcast_index (in[0], r, c)];                          \
+        double y = ys[broadcast_index (in[1], r, c)];                          \
+        double z = zs[i], g = gs[i];                                           \
+        (void) x; (void) y; (void) z;                                          \
+        if (dxs != NULL)                                                       \
+          dxs[i] = (BWD_X);                                                    \
+        if (dys != NULL)                                                       \
+          dys[i] = (BWD_Y);                                                    \
+      }                                                                        \
+  for (guint s = 0; s < 2; s++)                                                \
+    if (copies[s] != NULL)                                                     \
+      {                                                                        \
+        bp_op_sum_over_copies (copies[s], dg[s]);                              \
+        bp_tensor_unref (copies[s]);                                           \
+      }                                                                        \
 }                                                                              \
 static gboolean                                                                \
 op##_shape (const BpAttrs *attrs, const guint *in_rows, const guint *in_cols,  \
             guint *out_rows, guint *out_cols, GError **error)                  \
 {                                                                              \
-  return same_shape (#op, in_rows, in_cols, out_rows, out_cols, error);        \
+  return broadcast_shape (#op, in_rows, in_cols, out_rows, out_cols, error);   \
 }                                                                              \
 static BpTensor *                                                              \
 op##_local (const BpAttrs *attrs, BpTensor *const *in, const BpTensor *out,    \
             guint slot)                                                        \
 {                                                                              \
+  /* A copied input's DG is a sum over its copies, not UG ⊙ LG. */             \
+  if (!same_shape (in[slot], out))                                             \
+    return NULL;                                                               \
   return bp_op_local_by_backward (&bp_op_##op, attrs, in, out, slot);          \
 }
 
 #define ENTRY_FUNCS(op) \
   .shape = op##_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local, \
-  .local_from_backward = TRUE
+  .local_from_backward = TRUE, .broadcasts = TRUE
 #define UNARY_FUNCS(op) \
   .shape = unary_shape, .forward = op##_forward, .backward = op##_backward, .local = op##_local, \
   .local_from_backward = TRUE
@@ -148,7 +220,7 @@ const BpOp bp_op_add = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x + y",
   .formula = "∂z/∂x = 1, ∂z/∂y = 1",
-  .backward_text = N_("passes the upstream gradient through: dx = dz, dy = dz"),
+  .backward_text = N_("passes the upstream gradient through: dx = dz, dy = dz; an input copied to fit the other's shape gets the sum over its copies"),
   ENTRY_FUNCS (add),
 };
 
@@ -157,7 +229,7 @@ const BpOp bp_op_sub = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x − y",
   .formula = "∂z/∂x = 1, ∂z/∂y = −1",
-  .backward_text = N_("passes the upstream gradient through, with a minus sign for y: dx = dz, dy = −dz"),
+  .backward_text = N_("passes the upstream gradient through, with a minus sign for y: dx = dz, dy = −dz; an input copied to fit the other's shape gets the sum over its copies"),
   ENTRY_FUNCS (sub),
 };
 
@@ -166,7 +238,7 @@ const BpOp bp_op_mul = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x × y",
   .formula = "∂z/∂x = y, ∂z/∂y = x",
-  .backward_text = N_("swaps the inputs: dx = dz·y, dy = dz·x"),
+  .backward_text = N_("swaps the inputs: dx = dz·y, dy = dz·x; an input copied to fit the other's shape gets the sum over its copies"),
   ENTRY_FUNCS (mul),
 };
 
@@ -175,7 +247,7 @@ const BpOp bp_op_div = {
   .kind = BP_OP_KIND_OPERATION, .arity = 2, .input_names = bp_op_names_xy,
   .forward_text = "z = x / y",
   .formula = "∂z/∂x = 1/y, ∂z/∂y = −x/y²",
-  .backward_text = "dx = dz/y, dy = −dz·x/y²",
+  .backward_text = N_("dx = dz/y, dy = −dz·x/y²; an input copied to fit the other's shape gets the sum over its copies"),
   ENTRY_FUNCS (div),
 };
 

@@ -107,6 +107,49 @@ repeat_backward (const BpAttrs   *attrs,
     }
 }
 
+void
+bp_op_sum_over_copies (const BpTensor *ug,
+                       BpTensor       *dx)
+{
+  BpAttrs attrs = BP_ATTRS_INIT;
+  g_autoptr(BpTensor) rows_summed = NULL;
+  const BpTensor *from = ug;
+  BpTensor *in[1];
+  BpTensor *dg[1];
+
+  g_assert (ug->rows == dx->rows || dx->rows == 1);
+  g_assert (ug->cols == dx->cols || dx->cols == 1);
+
+  if (bp_tensor_same_shape (ug, dx))
+    {
+      memcpy (dx->data, ug->data, bp_tensor_n_elements (dx) * sizeof (double));
+      return;
+    }
+
+  /* Forward, the hidden Repeat nodes copy the columns first, then the
+   * rows: backward undoes the rows first. */
+  if (ug->rows != dx->rows)
+    {
+      attrs.axis = 0;
+      attrs.times = ug->rows;
+      if (ug->cols == dx->cols)
+        {
+          in[0] = dg[0] = dx;
+          repeat_backward (&attrs, in, ug, ug, dg);
+          return;
+        }
+      rows_summed = bp_tensor_new_uninit (1, ug->cols);
+      in[0] = dg[0] = rows_summed;
+      repeat_backward (&attrs, in, ug, ug, dg);
+      from = rows_summed;
+    }
+
+  attrs.axis = 1;
+  attrs.times = from->cols;
+  in[0] = dg[0] = dx;
+  repeat_backward (&attrs, in, from, from, dg);
+}
+
 const BpOp bp_op_repeat = {
   .name = "repeat", .symbol = "repeat", .title = N_("Repeat"),
   .kind = BP_OP_KIND_OPERATION, .arity = 1, .input_names = bp_op_names_x,

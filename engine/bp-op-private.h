@@ -51,6 +51,22 @@ BpTensor *bp_op_local_by_backward (const BpOp      *op,
                                    const BpTensor  *out,
                                    guint            slot);
 
+/* Broadcasting, as numpy does it for a matrix: the output shape of two
+ * inputs, each side equal or 1 (FALSE otherwise, nothing set). */
+gboolean  bp_op_broadcast_shape   (guint  x_rows,
+                                   guint  x_cols,
+                                   guint  y_rows,
+                                   guint  y_cols,
+                                   guint *out_rows,
+                                   guint *out_cols);
+
+/* dx = the gradient `ug` (shaped like the output) summed over the copies
+ * broadcasting made of an input shaped like dx: the Repeat node's
+ * backward, once per axis copied, in the order bp-expand.c draws the
+ * hidden Repeat nodes (columns first, then rows). */
+void      bp_op_sum_over_copies   (const BpTensor *ug,
+                                   BpTensor       *dx);
+
 /* Wᵀ for matmul and affine. */
 BpTensor *bp_op_transpose         (const BpTensor *t);
 

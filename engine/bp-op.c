@@ -108,6 +108,85 @@ bp_attrs_equal (const BpAttrs *a,
          (a->power == b->power || (isnan (a->power) && isnan (b->power)));
 }
 
+gboolean
+bp_axis_resolve (int  axis,
+                 int *resolved)
+{
+  switch (axis)
+    {
+    case -2: case 0: axis = 0; break;
+    case -1: case 1: axis = 1; break;
+    default: return FALSE;
+    }
+  if (resolved != NULL)
+    *resolved = axis;
+  return TRUE;
+}
+
+gboolean
+bp_op_broadcast_shape (guint  x_rows,
+                       guint  x_cols,
+                       guint  y_rows,
+                       guint  y_cols,
+                       guint *out_rows,
+                       guint *out_cols)
+{
+  if ((x_rows != y_rows && x_rows != 1 && y_rows != 1) ||
+      (x_cols != y_cols && x_cols != 1 && y_cols != 1))
+    return FALSE;
+  *out_rows = MAX (x_rows, y_rows);
+  *out_cols = MAX (x_cols, y_cols);
+  return TRUE;
+}
+
+gboolean
+bp_op_is_broadcast (const BpOp *op,
+                    guint       in_rows,
+                    guint       in_cols,
+                    guint       out_rows,
+                    guint       out_cols)
+{
+  g_return_val_if_fail (op != NULL, FALSE);
+
+  return op->broadcasts &&
+         (in_rows != out_rows || in_cols != out_cols) &&
+         (in_rows == out_rows || in_rows == 1) &&
+         (in_cols == out_cols || in_cols == 1);
+}
+
+char *
+bp_op_describe_broadcast (const BpOp *op,
+                          const char *input_name,
+                          guint       in_rows,
+                          guint       in_cols,
+                          guint       out_rows,
+                          guint       out_cols)
+{
+  g_return_val_if_fail (op != NULL, NULL);
+
+  if (!bp_op_is_broadcast (op, in_rows, in_cols, out_rows, out_cols))
+    return NULL;
+  if (input_name == NULL)
+    /* Translators: stands for an input's name in the sentences below */
+    input_name = _("input");
+
+  if (in_rows == out_rows)
+    /* Translators: "the 2×1 x was copied to 3 columns: …"; the input's
+     * rows×columns, its name, the number of columns of the output */
+    return g_strdup_printf (_("the %u×%u %s was copied to %u columns: its gradient is the sum along each row"),
+                            in_rows, in_cols, input_name, out_cols);
+  if (in_cols == out_cols)
+    /* Translators: "the 1×3 bias was copied to 2 rows: …"; the input's
+     * rows×columns, its name, the number of rows (the batch) */
+    return g_strdup_printf (_("the %u×%u %s was copied to %u rows: its gradient is the sum over the batch"),
+                            in_rows, in_cols, input_name, out_rows);
+  /* Translators: "the 1×1 y was copied to every element of the 2×3
+   * result: …"; the input's rows×columns, its name, the output's
+   * rows×columns */
+  return g_strdup_printf (_("the %u×%u %s was copied to every element of the %u×%u result: its gradient is the sum of all their gradients"),
+                          in_rows, in_cols, input_name, out_rows, out_cols);
+}
+
 void
 bp_op_shape_error (GError     **error,
                    const char  *format,

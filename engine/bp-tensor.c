@@ -590,6 +590,17 @@ parse_number (Parser  *parser,
                    (int) (start - parser->text) + 1, parser->text);
       return FALSE;
     }
+  /* Only "inf" means ∞: a number too large for a double is a mistake. */
+  if (isinf (*value) && g_ascii_strncasecmp (parser->p, "inf", 3) != 0)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   /* Translators: the number as typed, a character position (1 = the
+                    * first), then the whole text; keep “inf” as it is */
+                   _("The number %.*s at position %d of “%s” is beyond ±1.8e308, the range of a double (type “inf” for ∞)"),
+                   (int) (end - parser->p), parser->p,
+                   (int) (start - parser->text) + 1, parser->text);
+      return FALSE;
+    }
   parser->p = end;
   if (negative)
     *value = -*value;

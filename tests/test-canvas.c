@@ -314,19 +314,34 @@ test_canvas_connect (Fixture       *f,
     g_assert_cmpstr (before, ==, after);
   }
 
-  /* A 2×2 matrix into an elementwise product with a scalar: refused. */
+  /* A 2×2 matrix times a scalar broadcasts, as numpy does; times a 1×3
+   * row it cannot: refused, said, untouched. */
   {
+    BpHistory *h = bp_session_get_history (bp_canvas_get_session (f->canvas));
     BpNode *m = bp_canvas_add_node (f->canvas, "input", 40, 330, &error);
+    BpNode *row = NULL;
     BpNode *apple_price = node (f, "apple_price");
+    guint n_messages = f->messages->len;
 
     g_assert_no_error (error);
-    g_assert_true (bp_history_set_value_text (bp_session_get_history (bp_canvas_get_session (f->canvas)), m, "[[1, 2], [3, 4]]", &error));
+    g_assert_true (bp_history_set_value_text (h, m, "[[1, 2], [3, 4]]", &error));
+    row = bp_canvas_add_node (f->canvas, "input", 40, 400, &error);
     g_assert_no_error (error);
-    g_assert_false (bp_canvas_connect (f->canvas, m, apple_price, 0, &error));
+    g_assert_true (bp_history_set_value_text (h, row, "[1, 2, 3]", &error));
+    g_assert_no_error (error);
+    g_assert_true (bp_canvas_connect (f->canvas, m, apple_price, 0, &error));
+    g_assert_no_error (error);
+    g_assert_false (bp_canvas_connect (f->canvas, row, apple_price, 1, &error));
     g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
     g_clear_error (&error);
-    g_assert_cmpuint (f->messages->len, ==, 2);
+    g_assert_cmpuint (f->messages->len, ==, n_messages + 1);
+    g_assert_true (bp_node_get_input (apple_price, 1) == node (f, "apple_num"));
+    /* Undo the connection, the row's value and the row itself. */
+    g_assert_true (bp_history_undo (h));
     g_assert_true (bp_node_get_input (apple_price, 0) == node (f, "apple"));
+    g_assert_true (bp_history_undo (h));
+    g_assert_true (bp_history_undo (h));
+    g_assert_true (bp_node_get_value (m)->rows == 2);
   }
 
   /* Picking up an edge at its input port and dropping it on nothing

@@ -201,6 +201,79 @@ test_eval_text (void)
   g_assert_nonnull (strstr (run.out, "2.2"));
 }
 
+/* Broadcasting, reassignment and numpy's axes work from the command line,
+ * in expressions and in documents; 1e400 is refused there too. */
+static void
+test_eval_broadcast (void)
+{
+  g_autofree char *doc = tmp_path ("broadcast.bpgraph");
+
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonNode) root = NULL;
+
+    run_bpgraph (&run, "eval", "-e", "x = [[1, -2], [3, 4]]; c = relu(x) * 2; c += 1; s = sum(c, -1)",
+                 "--json", NULL);
+    g_assert_cmpstr (run.err, ==, "");
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "output"), ==, "s");
+    g_assert_cmpfloat (element (node_member (root, "c_2", "value"), 0, 1), ==, 1);
+    g_assert_cmpfloat (element (node_member (root, "s", "value"), 0, 0), ==, 4);
+    g_assert_cmpfloat (element (node_member (root, "s", "value"), 1, 0), ==, 16);
+    g_assert_cmpfloat (element (node_member (root, "x", "grad"), 0, 0), ==, 2);
+    g_assert_cmpfloat (element (node_member (root, "x", "grad"), 0, 1), ==, 0);
+    /* the constant 2 was copied to the 4 elements: its gradient sums them */
+    g_assert_cmpfloat (element (node_member (root, "const1", "grad"), 0, 0), ==, 1 + 0 + 3 + 4);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "-e", "[[1, 2], [3, 4]] * 2", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "[[2, 4], [6, 8]]"));
+  }
+
+  g_assert_true (g_file_set_contents (doc,
+    "{\"format\": \"backprop-studio\", \"version\": 1, \"output\": \"y\", \"nodes\": ["
+    "{\"id\": \"X\", \"op\": \"input\", \"value\": [[1, 2, 3], [4, 5, 6]]},"
+    "{\"id\": \"b\", \"op\": \"param\", \"value\": [10, 20, 30]},"
+    "{\"id\": \"h\", \"op\": \"add\", \"inputs\": [\"X\", \"b\"]},"
+    "{\"id\": \"y\", \"op\": \"sum\", \"inputs\": [\"h\"], \"axis\": -2}]}", -1, NULL));
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonNode) root = NULL;
+
+    run_bpgraph (&run, "eval", doc, "--json", NULL);
+    g_assert_cmpstr (run.err, ==, "");
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    g_assert_cmpfloat (element (node_member (root, "y", "value"), 0, 2), ==, 3 + 6 + 60);
+    /* the 1×3 bias was copied to 2 rows: its gradient is the sum over the batch */
+    g_assert_cmpfloat (element (node_member (root, "b", "grad"), 0, 0), ==, 2);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "check", doc, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "-e", "x = [[1, 2], [3, 4]]; y = x * [1, 2, 3]", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "mul: x is 2×2 but y is 1×3; both need the same shape"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_bpgraph (&run, "eval", "-e", "x = 1e400", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "line 1, column 5: the number 1e400 is beyond ±1.8e308"));
+  }
+}
+
 static void
 test_errors (void)
 {
@@ -846,6 +919,7 @@ main (int    argc,
   g_test_add_func ("/cli/eval/precision", test_eval_precision);
   g_test_add_func ("/cli/eval/null-grad", test_eval_null_grad);
   g_test_add_func ("/cli/eval/text", test_eval_text);
+  g_test_add_func ("/cli/eval/broadcast", test_eval_broadcast);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/check", test_check);

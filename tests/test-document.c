@@ -461,6 +461,50 @@ test_forward_references (void)
   g_assert_cmpfloat (bp_node_get_value (bp_graph_lookup (graph, "s"))->data[1], ==, 6);
 }
 
+/* numpy's axes in documents: -1 is the last axis, -2 the first; saved
+ * as the axis they resolve to. */
+static void
+test_negative_axes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  g_autofree char *data = NULL;
+  BpGraph *graph;
+  const BpTensor *v;
+
+  document = bp_document_load_from_data (HEADER "\"output\": \"t\", \"nodes\": ["
+                                         "{\"id\": \"x\", \"op\": \"input\", \"value\": [[1, 2, 3], [4, 5, 6]]},"
+                                         "{\"id\": \"last\", \"op\": \"sum\", \"inputs\": [\"x\"], \"axis\": -1},"
+                                         "{\"id\": \"first\", \"op\": \"sum\", \"inputs\": [\"x\"], \"axis\": -2},"
+                                         "{\"id\": \"all\", \"op\": \"sum\", \"inputs\": [\"x\"]},"
+                                         "{\"id\": \"wide\", \"op\": \"repeat\", \"inputs\": [\"last\"], \"times\": 2, \"axis\": -1},"
+                                         "{\"id\": \"t\", \"op\": \"sum\", \"inputs\": [\"wide\"]}]}",
+                                         -1, &error);
+  g_assert_no_error (error);
+  graph = bp_document_get_graph (document);
+  g_assert_true (bp_graph_forward (graph, &error));
+  g_assert_no_error (error);
+
+  v = bp_node_get_value (bp_graph_lookup (graph, "last"));
+  g_assert_cmpuint (v->rows, ==, 2);
+  g_assert_cmpuint (v->cols, ==, 1);
+  g_assert_cmpfloat (v->data[0], ==, 6);
+  g_assert_cmpfloat (v->data[1], ==, 15);
+  v = bp_node_get_value (bp_graph_lookup (graph, "first"));
+  g_assert_cmpuint (v->rows, ==, 1);
+  g_assert_cmpuint (v->cols, ==, 3);
+  g_assert_cmpfloat (v->data[2], ==, 9);
+  g_assert_cmpfloat (bp_node_get_value (bp_graph_lookup (graph, "all"))->data[0], ==, 21);
+  v = bp_node_get_value (bp_graph_lookup (graph, "wide"));
+  g_assert_cmpuint (v->cols, ==, 2);
+  g_assert_cmpfloat (bp_node_get_value (bp_graph_lookup (graph, "t"))->data[0], ==, 42);
+
+  data = bp_document_to_data (document, NULL);
+  g_assert_nonnull (strstr (data, "\"id\": \"last\", \"op\": \"sum\", \"inputs\": [\"x\"], \"axis\": 1"));
+  g_assert_nonnull (strstr (data, "\"id\": \"first\", \"op\": \"sum\", \"inputs\": [\"x\"], \"axis\": 0"));
+  g_assert_null (strstr (data, "\"id\": \"all\", \"op\": \"sum\", \"inputs\": [\"x\"], \"axis\""));
+}
+
 /* ---------------------------------------------------------------- */
 /* Broken documents                                                  */
 
@@ -549,11 +593,22 @@ static const BadCase bad_cases[] = {
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"axis\": 0}]}", BP_ERROR_INVALID,
     "node “a”: a input node has no “axis” attribute" },
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"s\", \"op\": \"sum\", \"inputs\": [\"a\"], \"axis\": 2}]}",
-    BP_ERROR_INVALID, "node “s”: “axis” must be -1 (all), 0 or 1" },
+    BP_ERROR_INVALID, "node “s”: “axis” must be 0 or -2 (down the rows), 1 or -1 (along each row); leave it out to sum every element" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"s\", \"op\": \"sum\", \"inputs\": [\"a\"], \"axis\": -3}]}",
+    BP_ERROR_INVALID, "node “s”: “axis” must be 0 or -2 (down the rows), 1 or -1 (along each row); leave it out" },
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"s\", \"op\": \"sum\", \"inputs\": [\"a\"], \"axis\": 0.5}]}",
     BP_ERROR_INVALID, "“axis” must be" },
-  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"r\", \"op\": \"repeat\", \"inputs\": [\"a\"], \"axis\": -1}]}",
-    BP_ERROR_INVALID, "node “r”: “axis” must be 0 or 1" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"r\", \"op\": \"repeat\", \"inputs\": [\"a\"], \"axis\": -3}]}",
+    BP_ERROR_INVALID, "node “r”: “axis” must be 0 or -2 (down the rows), 1 or -1 (along each row)" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"r\", \"op\": \"repeat\", \"inputs\": [\"a\"], \"axis\": 2}]}",
+    BP_ERROR_INVALID, "node “r”: “axis” must be 0 or -2 (down the rows), 1 or -1 (along each row)" },
+  /* a number beyond the range of a double is a mistake, not ∞ */
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"value\": 1e400}]}", BP_ERROR_INVALID,
+    "node “a”: “value” is a number beyond ±1.8e308, the range of a double; write the string “Infinity” for ∞" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"value\": [[1, 2], [3, -1e400]]}]}", BP_ERROR_INVALID,
+    "node “a”: element 2 of row 2 of “value” is a number beyond ±1.8e308, the range of a double" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"value\": [5, 1E999]}]}", BP_ERROR_INVALID,
+    "node “a”: element 2 of row 1 of “value” is a number beyond ±1.8e308" },
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"r\", \"op\": \"repeat\", \"inputs\": [\"a\"], \"times\": 0}]}",
     BP_ERROR_INVALID, "node “r”: “times” must be a whole number of at least 1" },
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}, {\"id\": \"r\", \"op\": \"repeat\", \"inputs\": [\"a\"], \"times\": \"3\"}]}",
@@ -917,6 +972,7 @@ main (int    argc,
   g_test_add_func ("/document/quiz-stale", test_quiz_stale);
   g_test_add_func ("/document/unconnected-slot", test_unconnected_slot);
   g_test_add_func ("/document/forward-references", test_forward_references);
+  g_test_add_func ("/document/negative-axes", test_negative_axes);
   g_test_add_func ("/document/bad/documents", test_bad_documents);
   g_test_add_func ("/document/bad/bytes", test_bad_bytes);
   g_test_add_func ("/document/surrogate-pair", test_surrogate_pair_and_trailing_space);

@@ -238,8 +238,174 @@ test_sum_repeat (void)
   assert_tensor (grad_of (graph, "r"), 1, 2, dr);
   assert_tensor (grad_of (graph, "c"), 2, 1, dc);
   assert_tensor (grad_of (graph, "x"), 2, 3, dx);
-  g_assert_cmpint (bp_node_get_attrs (bp_graph_lookup (graph, "all"))->axis, ==, -1);
+  g_assert_cmpint (bp_node_get_attrs (bp_graph_lookup (graph, "all"))->axis, ==, BP_AXIS_ALL);
   g_assert_cmpuint (bp_node_get_attrs (bp_graph_lookup (graph, "stacked"))->times, ==, 3);
+}
+
+/* numpy's negative axes: -1 is the last axis (along each row), -2 the
+ * first (down the rows), for sum and repeat, in calls and methods. */
+static void
+test_negative_axes (void)
+{
+  g_autoptr(BpGraph) graph = run ("x = [[1, 2, 3], [4, 5, 6]]\n"
+                                  "last = sum(x, -1)\n"
+                                  "first = sum(x, -2)\n"
+                                  "m = x.sum(-1)\n"
+                                  "c = [[1], [2]]\n"
+                                  "wide = repeat(c, 3, -1)\n"
+                                  "tall = repeat([7, 8], 2, -2)\n"
+                                  "y = sum(last) + sum(first) + sum(m) + sum(wide) + sum(tall)\n");
+  const double last[] = { 6, 15 };
+  const double first[] = { 5, 7, 9 };
+  const double wide[] = { 1, 1, 1, 2, 2, 2 };
+  const double tall[] = { 7, 8, 7, 8 };
+  const double dx[] = { 3, 3, 3, 3, 3, 3 };
+  const double dc[] = { 3, 3 };
+
+  assert_tensor (value_of (graph, "last"), 2, 1, last);
+  assert_tensor (value_of (graph, "first"), 1, 3, first);
+  assert_tensor (value_of (graph, "m"), 2, 1, last);
+  assert_tensor (value_of (graph, "wide"), 2, 3, wide);
+  assert_tensor (value_of (graph, "tall"), 2, 2, tall);
+  assert_tensor (grad_of (graph, "x"), 2, 3, dx);
+  assert_tensor (grad_of (graph, "c"), 2, 1, dc);
+  /* stored as the axis it resolves to */
+  g_assert_cmpint (bp_node_get_attrs (bp_graph_lookup (graph, "last"))->axis, ==, 1);
+  g_assert_cmpint (bp_node_get_attrs (bp_graph_lookup (graph, "first"))->axis, ==, 0);
+  g_assert_cmpint (bp_node_get_attrs (bp_graph_lookup (graph, "wide"))->axis, ==, 1);
+  g_assert_cmpint (bp_node_get_attrs (bp_graph_lookup (graph, "tall"))->axis, ==, 0);
+}
+
+/* + - * / broadcast as numpy does, in expressions too. */
+static void
+test_broadcast (void)
+{
+  g_autoptr(BpGraph) graph = run ("x = [[1, -2], [3, 4]]\n"
+                                  "a = [[1, 2], [3, 4]] * 2\n"
+                                  "b = relu(x) * 2\n"
+                                  "bias = [10, 20]\n"
+                                  "c = x + bias\n"
+                                  "col = [[1], [2]]\n"
+                                  "d = x / col\n"
+                                  "e = 1 - x\n"
+                                  "y = sum(a + b + c + d + e)\n");
+  const double a[] = { 2, 4, 6, 8 };
+  const double b[] = { 2, 0, 6, 8 };
+  const double c[] = { 11, 18, 13, 24 };
+  const double d[] = { 1, -2, 1.5, 2 };
+  const double e[] = { 0, 3, -2, -3 };
+  /* dy/dx: b 2 where x > 0, c 1, d 1/col, e −1 */
+  const double dx[] = { 2 + 1 + 1 - 1, 0 + 1 + 1 - 1, 2 + 1 + 0.5 - 1, 2 + 1 + 0.5 - 1 };
+  /* the bias was copied to 2 rows: its gradient sums them */
+  const double dbias[] = { 2, 2 };
+  /* d(x/col)/dcol = −x/col², summed along each row */
+  const double dcol[] = { -(1 - 2) / 1.0, -(3 + 4) / 4.0 };
+
+  assert_tensor (value_of (graph, "a"), 2, 2, a);
+  assert_tensor (value_of (graph, "b"), 2, 2, b);
+  assert_tensor (value_of (graph, "c"), 2, 2, c);
+  assert_tensor (value_of (graph, "d"), 2, 2, d);
+  assert_tensor (value_of (graph, "e"), 2, 2, e);
+  assert_tensor (grad_of (graph, "x"), 2, 2, dx);
+  assert_tensor (grad_of (graph, "bias"), 1, 2, dbias);
+  assert_tensor (grad_of (graph, "col"), 2, 1, dcol);
+}
+
+/* Python's reassignment: each assignment is a new node labelled with the
+ * name, its id unique; later lines see the newest value. */
+static void
+test_reassign (void)
+{
+  g_autoptr(BpGraph) graph = run ("c = 1\n"
+                                  "d = 3\n"
+                                  "c = c + 1\n"
+                                  "c += d\n"
+                                  "c -= 1\n"
+                                  "c *= d\n"
+                                  "c /= 2\n"
+                                  "c **= 2\n"
+                                  "c_3 = 100   # taken by the user: skipped\n"
+                                  "c = c + c_3\n"
+                                  "d = 5\n"
+                                  "out = c * d\n");
+  const char *cs[] = { "c", "c_2", "c_4", "c_5", "c_6", "c_7", "c_8", "c_9" };
+  BpNode *out = bp_graph_lookup (graph, "out");
+  double c = 1;
+
+  c = c + 1;
+  c += 3;
+  c -= 1;
+  c *= 3;
+  c /= 2;
+  c = c * c;
+  c = c + 100;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cs); i++)
+    {
+      BpNode *node = bp_graph_lookup (graph, cs[i]);
+
+      g_assert_nonnull (node);
+      g_assert_cmpstr (bp_node_get_label (node), ==, "c");
+    }
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "c_2"))->name, ==, "add");
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "c_7"))->name, ==, "div");
+  g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "c_8"))->name, ==, "square");
+  g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "c_3")), ==, "c_3");
+  /* the second d is a new input: out uses it, c_4 the first */
+  g_assert_cmpstr (bp_node_get_label (bp_graph_lookup (graph, "d_2")), ==, "d");
+  g_assert_true (bp_node_get_input (out, 1) == bp_graph_lookup (graph, "d_2"));
+  g_assert_true (bp_node_get_input (bp_graph_lookup (graph, "c_4"), 1) == bp_graph_lookup (graph, "d"));
+  g_assert_true (bp_graph_get_output (graph) == out);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "c_9")->data[0], c, 1e-12);
+  g_assert_cmpfloat_with_epsilon (value_of (graph, "out")->data[0], c * 5, 1e-12);
+  /* the first c's gradient flows through every later one */
+  g_assert_cmpfloat_with_epsilon (grad_of (graph, "c")->data[0], 5 * 2 * 6 * 3 / 2.0, 1e-9);
+
+  /* the last assignment is the output, also when it reassigns */
+  {
+    g_autoptr(BpGraph) g2 = run ("x = 2; x = x * x; x += 1");
+
+    g_assert_cmpstr (bp_node_get_id (bp_graph_get_output (g2)), ==, "x_3");
+    g_assert_cmpfloat_with_epsilon (value_of (g2, "x_3")->data[0], 5, 1e-12);
+  }
+}
+
+/* karpathy/micrograd's own tests (test/test_engine.py), typed as they are
+ * written there, with Value(k) as k; the numbers are the ones PyTorch
+ * gives in those tests. */
+static void
+test_micrograd (void)
+{
+  {
+    g_autoptr(BpGraph) graph = run ("x = -4.0\n"
+                                    "z = 2 * x + 2 + x\n"
+                                    "q = z.relu() + z * x\n"
+                                    "h = (z * z).relu()\n"
+                                    "y = h + q + q * x\n");
+
+    g_assert_cmpfloat (value_of (graph, "y")->data[0], ==, -20.0);
+    g_assert_cmpfloat (grad_of (graph, "x")->data[0], ==, 46.0);
+  }
+  {
+    g_autoptr(BpGraph) graph = run ("a = -4.0\n"
+                                    "b = 2.0\n"
+                                    "c = a + b\n"
+                                    "d = a * b + b**3\n"
+                                    "c += c + 1\n"
+                                    "c += 1 + c + (-a)\n"
+                                    "d += d * 2 + (b + a).relu()\n"
+                                    "d += 3 * d + (b - a).relu()\n"
+                                    "e = c - d\n"
+                                    "f = e**2\n"
+                                    "g = f / 2.0\n"
+                                    "g += 10.0 / f\n");
+    BpNode *g = bp_graph_get_output (graph);
+
+    g_assert_cmpstr (bp_node_get_label (g), ==, "g");
+    g_assert_cmpfloat_with_epsilon (bp_node_get_value (g)->data[0], 24.70408163265306, 1e-12);
+    g_assert_cmpfloat_with_epsilon (grad_of (graph, "a")->data[0], 138.83381924198252, 1e-10);
+    g_assert_cmpfloat_with_epsilon (grad_of (graph, "b")->data[0], 645.5772594752186, 1e-10);
+  }
 }
 
 /* Every function of the design, with a value to check. */
@@ -323,7 +489,16 @@ static const BadCase bad_cases[] = {
   { "x = 1\n  y = x ° 2", BP_ERROR_PARSE, "line 2, column 9: unexpected character “°”" },
   { "x = Ţ + 1", BP_ERROR_PARSE, "line 1, column 5: unexpected character “Ţ”" },
   { "x = 1\ny = x + 사과", BP_ERROR_PARSE, "line 2, column 9: unexpected character “사”" },
-  { "x = 3\nx = 4", BP_ERROR_PARSE, "line 2, column 1: “x” is already assigned on line 1" },
+  { "x += 4", BP_ERROR_PARSE, "line 1, column 1: “x” has no value yet for “+=” to change; assign it first with “=”" },
+  { "y = 1\nx **= 2", BP_ERROR_PARSE, "line 2, column 1: “x” has no value yet for “**=” to change" },
+  { "x = 2\nx **= x", BP_ERROR_PARSE, "line 2, column 7: expected a constant number but found the name “x”" },
+  { "x = 2\nx = x", BP_ERROR_PARSE, "line 2, column 1: “x = x” only gives a node a second name" },
+  { "x = 2\ny = x.", BP_ERROR_PARSE, "line 2, column 7: expected a method such as relu() after “.” but found the end of the text" },
+  { "x = 2\ny = x.relu", BP_ERROR_PARSE, "line 2, column 7: expected a method such as relu() after “.” but found the name “relu”" },
+  { "x = 2\ny = x.foo()", BP_ERROR_PARSE, "line 2, column 7: unknown function “foo”" },
+  { "x = 2\ny = x.input()", BP_ERROR_PARSE, "line 2, column 7: input is not a method" },
+  { "x = 2\ny = x.sum(2)", BP_ERROR_PARSE, "line 2, column 11: the axis must be 0 or -2 (down the rows), 1 or -1 (along each row)" },
+  { "x = 2\ny = x.mul()", BP_ERROR_PARSE, "line 2, column 11: expected a number, a name, “(” or “[” but found “)”" },
   { "y = z + 1", BP_ERROR_PARSE, "line 1, column 5: unknown name “z”" },
   { "y = z + 1\nz = 2", BP_ERROR_PARSE, "line 1, column 5: “z” is used before it is assigned" },
   { "x = 2\ny = x", BP_ERROR_PARSE, "line 2, column 1: “y = x” only gives a node a second name" },
@@ -332,11 +507,14 @@ static const BadCase bad_cases[] = {
   { "x = 2\ny = foo(x)", BP_ERROR_PARSE, "line 2, column 5: unknown function “foo”" },
   { "x = 2\ny = exp(x, x)", BP_ERROR_PARSE, "line 2, column 10: expected “)” but found “,”" },
   { "x = 2\ny = mul(x)", BP_ERROR_PARSE, "line 2, column 10: expected “,” and another argument but found “)”" },
-  { "x = 2\ny = sum(x, 2)", BP_ERROR_PARSE, "line 2, column 12: the axis must be a whole number from -1 to 1" },
+  { "x = 2\ny = sum(x, 2)", BP_ERROR_PARSE, "line 2, column 12: the axis must be 0 or -2 (down the rows), 1 or -1 (along each row)" },
+  { "x = 2\ny = sum(x, -3)", BP_ERROR_PARSE, "line 2, column 12: the axis must be 0 or -2 (down the rows), 1 or -1 (along each row)" },
+  { "x = 2\ny = sum(x, 0.5)", BP_ERROR_PARSE, "line 2, column 12: the axis must be 0 or -2" },
   { "x = 2\ny = repeat(x)", BP_ERROR_PARSE, "line 2, column 13: expected “,” and the number of copies" },
   { "x = 2\ny = repeat(x, 0)", BP_ERROR_PARSE, "line 2, column 15: the number of copies must be a whole number from 1" },
   { "x = 2\ny = repeat(x, 2.5)", BP_ERROR_PARSE, "the number of copies must be a whole number" },
-  { "x = 2\ny = repeat(x, 2, -1)", BP_ERROR_PARSE, "the axis must be a whole number from 0 to 1" },
+  { "x = 2\ny = repeat(x, 2, -3)", BP_ERROR_PARSE, "line 2, column 18: the axis must be 0 or -2 (down the rows), 1 or -1 (along each row)" },
+  { "x = 2\ny = repeat(x, 2, 2)", BP_ERROR_PARSE, "line 2, column 18: the axis must be 0 or -2" },
   { "x = 2\ny = exp", BP_ERROR_PARSE, "line 2, column 5: “exp” is a function: write exp(…)" },
   { "exp = 2", BP_ERROR_PARSE, "line 1, column 1: “exp” is the name of a function" },
   { "x = input(y)", BP_ERROR_PARSE, "line 1, column 11: unknown name “y”" },
@@ -356,7 +534,16 @@ static const BadCase bad_cases[] = {
   { "x = [[1, 2]]\nW = [[1], [2]]\nb = [1, 2]\ny = affine(x, W, b)", BP_ERROR_SHAPE, "line 4, column 5: " },
   { "x = 2\ny = repeat(x, 16777216, 0) + repeat(x, 16777216, 1)", 0, "line 2" },
   /* limits */
-  { "x = 1\ny = x ^ 1e400", BP_ERROR_PARSE, "the exponent must be a finite number" },
+  { "x = 1\ny = x ^ (10 ^ 400)", BP_ERROR_PARSE, "the exponent must be a finite number" },
+  /* numbers beyond the range of a double are mistakes, not ∞ */
+  { "x = 1e400", BP_ERROR_PARSE, "line 1, column 5: the number 1e400 is beyond ±1.8e308, the range of a double" },
+  { "x = [[1, -1E309]]", BP_ERROR_PARSE, "line 1, column 11: the number 1E309 is beyond ±1.8e308" },
+  { "x = 1\ny = x ^ 1e400", BP_ERROR_PARSE, "line 2, column 9: the number 1e400 is beyond" },
+  /* broadcasting refuses shapes numpy refuses */
+  { "x = [[1, 2], [3, 4]]\ny = x * [1, 2, 3]", BP_ERROR_SHAPE,
+    "line 2, column 7: Node “y”: mul: x is 2×2 but y is 1×3; both need the same shape, or one of them must be 1 where they differ" },
+  { "x = [[1, 2], [3, 4]]\ny = x - [[1], [2], [3]]", BP_ERROR_SHAPE,
+    "line 2, column 7: Node “y”: sub: x is 2×2 but y is 3×1; both need the same shape" },
 };
 
 static void
@@ -490,6 +677,10 @@ main (int    argc,
   g_test_add_func ("/expr/generated-ids", test_generated_ids);
   g_test_add_func ("/expr/statement-names", test_statement_names);
   g_test_add_func ("/expr/sum-repeat", test_sum_repeat);
+  g_test_add_func ("/expr/negative-axes", test_negative_axes);
+  g_test_add_func ("/expr/broadcast", test_broadcast);
+  g_test_add_func ("/expr/reassign", test_reassign);
+  g_test_add_func ("/expr/micrograd", test_micrograd);
   g_test_add_func ("/expr/functions", test_functions);
   g_test_add_func ("/expr/layout-of-text", test_layout_of_text);
   g_test_add_func ("/expr/errors", test_errors);

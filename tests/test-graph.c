@@ -342,6 +342,10 @@ test_cycles (void)
   g_assert_cmpfloat_with_epsilon (value_of (graph, "n"), -(100 * 150 + 450) * 1.1, 1e-9);
 }
 
+/* What a refused broadcast says after the shapes. */
+#define BROADCAST_HINT ", or one of them must be 1 where they differ, to be copied (broadcast) " \
+  "as numpy does: a 1×1, a 1×D row or an N×1 column with an N×D matrix"
+
 static void
 expect_invalid (BpGraph    *graph,
                 GQuark      domain,
@@ -382,10 +386,11 @@ test_shape_errors (void)
     guint rows[3], cols[3];
     const char *message;
   } cases[] = {
-    { "add", { 2, 3 }, { 3, 2 }, "Node “h1”: add: x is 2×3 but y is 3×2; both need the same shape" },
-    { "sub", { 1, 2 }, { 1, 1 }, "Node “h1”: sub: x is 1×1 but y is 2×1; both need the same shape" },
-    { "mul", { 2, 2 }, { 2, 3 }, "Node “h1”: mul: x is 2×2 but y is 2×3; both need the same shape" },
-    { "div", { 4, 1 }, { 1, 4 }, "Node “h1”: div: x is 4×1 but y is 1×4; both need the same shape" },
+    { "add", { 2, 3 }, { 3, 2 }, "Node “h1”: add: x is 2×3 but y is 3×2; both need the same shape" BROADCAST_HINT },
+    { "sub", { 2, 3 }, { 1, 1 }, "Node “h1”: sub: x is 2×1 but y is 3×1; both need the same shape" BROADCAST_HINT },
+    { "mul", { 2, 2 }, { 2, 3 }, "Node “h1”: mul: x is 2×2 but y is 2×3; both need the same shape" BROADCAST_HINT },
+    { "div", { 1, 1 }, { 4, 3 }, "Node “h1”: div: x is 1×4 but y is 1×3; both need the same shape" BROADCAST_HINT },
+    { "add", { 1, 2 }, { 3, 2 }, "Node “h1”: add: x is 1×3 but y is 2×2; both need the same shape" BROADCAST_HINT },
     { "matmul", { 2, 2 }, { 3, 3 }, "Node “h1”: matmul: X is 2×3 but W is 2×3; W needs 3 rows" },
     { "affine", { 2, 4, 1 }, { 3, 5, 5 }, "Node “h1”: affine: X is 2×3 but W is 4×5; W needs 3 rows" },
     { "affine", { 2, 3, 1 }, { 3, 5, 4 }, "Node “h1”: affine: b is 1×4 but X · W is 2×5; b needs to be 1×5" },
@@ -636,7 +641,7 @@ test_partial_shape_branch (gconstpointer data)
   BpNode *ok = op1 (graph, "ok", "neg", a);
   BpNode *bad = op2 (graph, "bad", "add", ok, b);
   BpNode *worse = op2 (graph, "worse", "mul", bad, bad);
-  const char *message = "Node “bad”: add: x is 2×3 but y is 3×2; both need the same shape";
+  const char *message = "Node “bad”: add: x is 2×3 but y is 3×2; both need the same shape" BROADCAST_HINT;
 
   bp_graph_set_record_trace (graph, record);
   bp_graph_set_output (graph, price);

@@ -3,6 +3,7 @@
  * random inputs of several shapes, its local gradients against its
  * downstream gradients, and a few values worked out by hand. */
 #include <math.h>
+#include <string.h>
 
 #include "bp-engine.h"
 
@@ -29,19 +30,27 @@ typedef struct
 {
   const char *op;
   Gen         gen[BP_OP_MAX_INPUTS];
-  Case        cases[6];
+  Case        cases[16];
 } OpTest;
 
-#define ATTRS_DEFAULT .axis = -1, .times = 1, .power = 2
+#define ATTRS_DEFAULT .axis = BP_AXIS_ALL, .times = 1, .power = 2
 
 /* The shapes each op is tried on. Leaves: the value's shape. */
 static const OpTest op_tests[] = {
   { "input", { 0 }, { { { 1 }, { 1 }, ATTRS_DEFAULT }, { { 2 }, { 3 }, ATTRS_DEFAULT } } },
   { "const", { 0 }, { { { 1 }, { 1 }, ATTRS_DEFAULT }, { { 3 }, { 2 }, ATTRS_DEFAULT } } },
   { "param", { 0 }, { { { 1 }, { 1 }, ATTRS_DEFAULT }, { { 4 }, { 1 }, ATTRS_DEFAULT } } },
+/* The same shapes, then every way numpy broadcasts a matrix: a 1×1 with
+ * any shape, a 1×D row or an N×1 column with N×D, on either side, and a
+ * column with a row. */
 #define BINARY_SHAPES \
     { { { 1, 1 }, { 1, 1 }, ATTRS_DEFAULT }, { { 2, 2 }, { 3, 3 }, ATTRS_DEFAULT }, \
-      { { 4, 4 }, { 1, 1 }, ATTRS_DEFAULT }, { { 1, 1 }, { 5, 5 }, ATTRS_DEFAULT } }
+      { { 4, 4 }, { 1, 1 }, ATTRS_DEFAULT }, { { 1, 1 }, { 5, 5 }, ATTRS_DEFAULT }, \
+      { { 1, 2 }, { 1, 3 }, ATTRS_DEFAULT }, { { 2, 1 }, { 3, 1 }, ATTRS_DEFAULT }, \
+      { { 1, 1 }, { 1, 4 }, ATTRS_DEFAULT }, { { 3, 1 }, { 1, 1 }, ATTRS_DEFAULT }, \
+      { { 1, 3 }, { 3, 3 }, ATTRS_DEFAULT }, { { 3, 1 }, { 3, 3 }, ATTRS_DEFAULT }, \
+      { { 2, 2 }, { 1, 3 }, ATTRS_DEFAULT }, { { 2, 2 }, { 3, 1 }, ATTRS_DEFAULT }, \
+      { { 2, 1 }, { 1, 3 }, ATTRS_DEFAULT }, { { 1, 2 }, { 3, 1 }, ATTRS_DEFAULT } }
   { "add", { GEN_ANY, GEN_ANY }, BINARY_SHAPES },
   { "sub", { GEN_ANY, GEN_ANY }, BINARY_SHAPES },
   { "mul", { GEN_ANY, GEN_ANY }, BINARY_SHAPES },
@@ -55,11 +64,11 @@ static const OpTest op_tests[] = {
   { "log", { GEN_POSITIVE }, UNARY_SHAPES },
   { "square", { GEN_ANY }, UNARY_SHAPES },
   { "pow", { GEN_POSITIVE }, {
-      { { 1 }, { 1 }, .axis = -1, .times = 1, .power = 2.5 },
-      { { 2 }, { 3 }, .axis = -1, .times = 1, .power = 3 },
-      { { 3 }, { 2 }, .axis = -1, .times = 1, .power = -1.5 },
-      { { 2 }, { 2 }, .axis = -1, .times = 1, .power = 0 },
-      { { 1 }, { 4 }, .axis = -1, .times = 1, .power = 1 } } },
+      { { 1 }, { 1 }, .axis = BP_AXIS_ALL, .times = 1, .power = 2.5 },
+      { { 2 }, { 3 }, .axis = BP_AXIS_ALL, .times = 1, .power = 3 },
+      { { 3 }, { 2 }, .axis = BP_AXIS_ALL, .times = 1, .power = -1.5 },
+      { { 2 }, { 2 }, .axis = BP_AXIS_ALL, .times = 1, .power = 0 },
+      { { 1 }, { 4 }, .axis = BP_AXIS_ALL, .times = 1, .power = 1 } } },
   { "relu", { GEN_AWAY }, UNARY_SHAPES },
   { "sigmoid", { GEN_ANY }, UNARY_SHAPES },
   { "tanh", { GEN_ANY }, UNARY_SHAPES },
@@ -69,12 +78,12 @@ static const OpTest op_tests[] = {
       { { 2 }, { 3 }, .axis = 0, .times = 2, .power = 2 },
       { { 2 }, { 2 }, .axis = 1, .times = 3, .power = 2 },
       { { 1 }, { 1 }, .axis = 0, .times = 1, .power = 2 },
-      { { 1 }, { 3 }, .axis = -1, .times = 4, .power = 2 } } },
+      { { 1 }, { 3 }, .axis = BP_AXIS_ALL, .times = 4, .power = 2 } } },
   { "sum", { GEN_ANY }, {
-      { { 3 }, { 4 }, .axis = -1, .times = 1, .power = 2 },
+      { { 3 }, { 4 }, .axis = BP_AXIS_ALL, .times = 1, .power = 2 },
       { { 3 }, { 4 }, .axis = 0, .times = 1, .power = 2 },
       { { 3 }, { 4 }, .axis = 1, .times = 1, .power = 2 },
-      { { 1 }, { 1 }, .axis = -1, .times = 1, .power = 2 },
+      { { 1 }, { 1 }, .axis = BP_AXIS_ALL, .times = 1, .power = 2 },
       { { 1 }, { 5 }, .axis = 0, .times = 1, .power = 2 } } },
   { "matmul", { GEN_ANY, GEN_ANY }, {
       { { 1, 1 }, { 1, 1 }, ATTRS_DEFAULT },
@@ -333,6 +342,20 @@ test_local (gconstpointer data)
           /* the only consumer of the input: its gradient is this DG */
           g_assert_true (bp_tensor_equal (dg, bp_node_get_grad (input), 0, 0));
 
+          /* An input broadcasting copied has no LG of its own, and the
+           * op says why. */
+          if (bp_op_is_broadcast (op, dg->rows, dg->cols, ug->rows, ug->cols))
+            {
+              g_autofree char *why = bp_op_describe_broadcast (op, bp_node_get_label (input),
+                                                               dg->rows, dg->cols,
+                                                               ug->rows, ug->cols);
+              g_assert_null (lg);
+              g_assert_nonnull (why);
+              g_assert_nonnull (strstr (why, bp_node_get_label (input)));
+              continue;
+            }
+          g_assert_true (op->arity == 0 || !op->broadcasts || bp_tensor_same_shape (dg, ug));
+
           if (lg == NULL)
             continue;
 
@@ -376,6 +399,200 @@ test_local (gconstpointer data)
           g_assert_true (bp_tensor_equal (expect, dg, 1e-12, 1e-10));
         }
     }
+}
+
+/* Expanding a broadcasting node shows its hidden Repeat nodes (a column's
+ * copies first, then a row's) and gives the same values and gradients. */
+static void
+test_broadcast_expand (gconstpointer data)
+{
+  const BpOp *op = data;
+  const OpTest *test = find_test (op->name);
+  guint n_expanded = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (test->cases) && test->cases[k].rows[0] > 0; k++)
+    {
+      const Case *c = &test->cases[k];
+      g_autoptr(BpGraph) graph = bp_graph_new ();
+      g_autoptr(BpGraph) expanded = NULL;
+      g_autoptr(GPtrArray) created = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = case_name (op, c);
+      BpNode *z = build_case (graph, op, test, c);
+      guint rows, cols, n_repeats = 0, expect_repeats = 0;
+      BpNode *last;
+
+      g_assert_true (bp_node_get_shape (z, &rows, &cols));
+      for (guint s = 0; s < 2; s++)
+        expect_repeats += (c->rows[s] != rows) + (c->cols[s] != cols);
+
+      g_assert_true (bp_graph_backward (graph, &error));
+      g_assert_no_error (error);
+      expanded = bp_graph_copy (graph);
+
+      if (expect_repeats == 0)
+        {
+          g_assert_false (bp_expand_can_expand (bp_graph_lookup (expanded, "z")));
+          g_assert_null (bp_expand_node (expanded, bp_graph_lookup (expanded, "z"), &error));
+          g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+          continue;
+        }
+
+      g_test_message ("%s", name);
+      g_assert_true (bp_expand_can_expand (bp_graph_lookup (expanded, "z")));
+      created = bp_expand_node (expanded, bp_graph_lookup (expanded, "z"), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (created);
+      for (guint i = 0; i < created->len; i++)
+        {
+          BpNode *node = g_ptr_array_index (created, i);
+
+          if (g_str_equal (bp_node_get_op (node)->name, "repeat"))
+            n_repeats++;
+        }
+      g_assert_cmpuint (n_repeats, ==, expect_repeats);
+      g_assert_cmpuint (created->len, ==, expect_repeats + 1);
+
+      /* The op takes the node's place, now on inputs of one shape. */
+      last = bp_graph_lookup (expanded, "z");
+      g_assert_nonnull (last);
+      g_assert_true (last == g_ptr_array_index (created, created->len - 1));
+      g_assert_true (bp_node_get_op (last) == op);
+      g_assert_false (bp_expand_can_expand (last));
+      for (guint s = 0; s < 2; s++)
+        {
+          guint in_rows, in_cols;
+
+          g_assert_true (bp_node_get_shape (bp_node_get_input (last, s), &in_rows, &in_cols));
+          g_assert_cmpuint (in_rows, ==, rows);
+          g_assert_cmpuint (in_cols, ==, cols);
+        }
+
+      g_assert_true (bp_graph_backward (expanded, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+        {
+          BpNode *before = bp_graph_get_node (graph, i);
+          BpNode *after = bp_graph_lookup (expanded, bp_node_get_id (before));
+
+          g_assert_nonnull (after);
+          g_assert_true (bp_tensor_equal (bp_node_get_value (before), bp_node_get_value (after), 1e-12, 1e-12));
+          g_assert_true (bp_tensor_equal (bp_node_get_grad (before), bp_node_get_grad (after), 1e-12, 1e-12));
+        }
+      n_expanded++;
+    }
+
+  g_assert_cmpuint (n_expanded, >=, 10);
+}
+
+/* The shape rule: what numpy broadcasts, and nothing else, each refusal
+ * naming the shapes. */
+static void
+test_broadcast_shapes (void)
+{
+  const struct { guint xr, xc, yr, yc, zr, zc; } ok[] = {
+    { 2, 3, 2, 3, 2, 3 }, { 1, 1, 2, 3, 2, 3 }, { 2, 3, 1, 1, 2, 3 },
+    { 1, 3, 2, 3, 2, 3 }, { 2, 3, 1, 3, 2, 3 }, { 2, 1, 2, 3, 2, 3 },
+    { 2, 3, 2, 1, 2, 3 }, { 2, 1, 1, 3, 2, 3 }, { 1, 3, 2, 1, 2, 3 },
+    { 1, 1, 1, 4, 1, 4 }, { 4, 1, 1, 1, 4, 1 },
+  };
+  const struct { guint xr, xc, yr, yc; } bad[] = {
+    { 2, 3, 3, 2 }, { 2, 3, 1, 2 }, { 2, 3, 3, 1 }, { 1, 2, 1, 3 }, { 2, 1, 3, 1 },
+    { 3, 3, 2, 3 }, { 1, 4, 2, 3 },
+  };
+  const char *names[] = { "add", "sub", "mul", "div" };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      const BpOp *op = bp_op_lookup (names[n]);
+      BpAttrs attrs = BP_ATTRS_INIT;
+
+      g_assert_true (op->broadcasts);
+      for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+        {
+          guint in_rows[2] = { ok[i].xr, ok[i].yr }, in_cols[2] = { ok[i].xc, ok[i].yc };
+          guint rows = 0, cols = 0;
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (op->shape (&attrs, in_rows, in_cols, &rows, &cols, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (rows, ==, ok[i].zr);
+          g_assert_cmpuint (cols, ==, ok[i].zc);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+        {
+          guint in_rows[2] = { bad[i].xr, bad[i].yr }, in_cols[2] = { bad[i].xc, bad[i].yc };
+          guint rows = 0, cols = 0;
+          g_autoptr(GError) error = NULL;
+          g_autofree char *expect = g_strdup_printf ("%s: x is %u×%u but y is %u×%u; both need the same "
+                                                     "shape, or one of them must be 1 where they differ, "
+                                                     "to be copied (broadcast) as numpy does: a 1×1, a "
+                                                     "1×D row or an N×1 column with an N×D matrix",
+                                                     names[n], bad[i].xr, bad[i].xc, bad[i].yr, bad[i].yc);
+
+          g_assert_false (op->shape (&attrs, in_rows, in_cols, &rows, &cols, &error));
+          g_assert_error (error, BP_ERROR, BP_ERROR_SHAPE);
+          g_assert_cmpstr (error->message, ==, expect);
+        }
+    }
+
+  /* Only + − × ÷ broadcast; the others keep their own rules. */
+  g_assert_false (bp_op_lookup ("mse")->broadcasts);
+  g_assert_false (bp_op_lookup ("matmul")->broadcasts);
+  g_assert_false (bp_op_is_broadcast (bp_op_lookup ("mse"), 1, 3, 2, 3));
+  g_assert_false (bp_op_is_broadcast (bp_op_lookup ("add"), 2, 3, 2, 3));
+  g_assert_true (bp_op_is_broadcast (bp_op_lookup ("add"), 1, 3, 2, 3));
+}
+
+/* The sentence the teaching panel shows for a copied input. */
+static void
+test_broadcast_describe (void)
+{
+  const BpOp *add = bp_op_lookup ("add");
+  g_autofree char *bias = bp_op_describe_broadcast (add, "bias", 1, 3, 2, 3);
+  g_autofree char *column = bp_op_describe_broadcast (add, "x", 2, 1, 2, 3);
+  g_autofree char *scalar = bp_op_describe_broadcast (bp_op_lookup ("mul"), "y", 1, 1, 2, 3);
+  g_autofree char *unnamed = bp_op_describe_broadcast (add, NULL, 1, 1, 1, 4);
+
+  g_assert_cmpstr (bias, ==, "the 1×3 bias was copied to 2 rows: its gradient is the sum over the batch");
+  g_assert_cmpstr (column, ==, "the 2×1 x was copied to 3 columns: its gradient is the sum along each row");
+  g_assert_cmpstr (scalar, ==, "the 1×1 y was copied to every element of the 2×3 result: "
+                               "its gradient is the sum of all their gradients");
+  g_assert_cmpstr (unnamed, ==, "the 1×1 input was copied to 4 columns: its gradient is the sum along each row");
+  g_assert_null (bp_op_describe_broadcast (add, "x", 2, 3, 2, 3));
+  g_assert_null (bp_op_describe_broadcast (bp_op_lookup ("mse"), "x", 1, 3, 2, 3));
+  g_assert_nonnull (strstr (add->backward_text, "sum over its copies"));
+}
+
+/* The kernels' own sum over the copies is the Repeat node's backward:
+ * the same numbers as a graph of explicit repeat nodes, down to the bit. */
+static void
+test_broadcast_is_repeat (void)
+{
+  g_autoptr(BpGraph) graph = NULL;
+  g_autoptr(BpGraph) explicit_graph = NULL;
+  g_autoptr(GError) error = NULL;
+
+  graph = bp_expr_parse ("x = [[1, 2, 3], [4, 5, 6]]\ns = 0.5\nb = [0.25, -1, 2]\n"
+                         "y = sum((x * s + b) * x)", &error);
+  g_assert_no_error (error);
+  explicit_graph = bp_expr_parse ("x = [[1, 2, 3], [4, 5, 6]]\ns = 0.5\nb = [0.25, -1, 2]\n"
+                                  "y = sum((x * repeat(repeat(s, 3, 1), 2, 0) + repeat(b, 2, 0)) * x)",
+                                  &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_true (bp_graph_backward (explicit_graph, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *id = (const char *[]) { "x", "s", "b" }[i];
+
+      g_assert_true (bp_tensor_equal (bp_node_get_grad (bp_graph_lookup (graph, id)),
+                                      bp_node_get_grad (bp_graph_lookup (explicit_graph, id)), 0, 0));
+    }
+  /* ds = Σ x², db = Σ over the batch of x */
+  g_assert_cmpfloat (bp_node_get_grad (bp_graph_lookup (graph, "s"))->data[0], ==, 91);
+  g_assert_cmpfloat (bp_node_get_grad (bp_graph_lookup (graph, "b"))->data[1], ==, 7);
 }
 
 static void
@@ -685,6 +902,9 @@ main (int   argc,
 
   g_test_add_func ("/ops/catalog", test_catalog);
   g_test_add_func ("/ops/values", test_values);
+  g_test_add_func ("/ops/broadcast/shapes", test_broadcast_shapes);
+  g_test_add_func ("/ops/broadcast/describe", test_broadcast_describe);
+  g_test_add_func ("/ops/broadcast/is-repeat", test_broadcast_is_repeat);
 
   ops = bp_op_get_all (&n_ops);
   for (guint i = 0; i < n_ops; i++)
@@ -694,6 +914,12 @@ main (int   argc,
 
       g_test_add_data_func (backward, ops[i], test_backward);
       g_test_add_data_func (local, ops[i], test_local);
+      if (ops[i]->broadcasts)
+        {
+          g_autofree char *expand = g_strdup_printf ("/ops/broadcast/expand/%s", ops[i]->name);
+
+          g_test_add_data_func (expand, ops[i], test_broadcast_expand);
+        }
     }
 
   return g_test_run ();

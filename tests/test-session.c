@@ -8,6 +8,7 @@
 
 #include "bp-examples.h"
 #include "bp-expand.h"
+#include "bp-expr.h"
 #include "bp-session.h"
 
 static BpSession *
@@ -268,6 +269,63 @@ test_expand_collapse (void)
   g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
 }
 
+/* A broadcasting node expands through the session too: its hidden
+ * Repeat nodes become real ones in one undoable edit, with the same
+ * gradients, and collapse back. */
+static void
+test_expand_broadcast (void)
+{
+  g_autoptr(BpGraph) parsed = NULL;
+  g_autoptr(BpDocument) doc = NULL;
+  g_autoptr(BpSession) session = bp_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpTensor) grad_b = NULL;
+  g_autoptr(BpTensor) grad_s = NULL;
+  g_autofree char *before = NULL;
+  BpGraph *graph;
+  BpNode *h;
+  guint n_before, n_repeats = 0;
+
+  parsed = bp_expr_parse ("X = [[1, 2, 3], [4, 5, 6]]\nb = [0.5, -1, 2]\ns = 3\n"
+                          "h = X + b\ny = sum(h * s)", &error);
+  g_assert_no_error (error);
+  doc = bp_document_new_for_graph (parsed);
+  bp_session_set_document (session, doc, NULL);
+  graph = bp_session_get_graph (session);
+  before = bp_document_to_data (bp_session_get_document (session), NULL);
+  n_before = bp_graph_get_n_nodes (graph);
+  grad_b = bp_tensor_copy (bp_node_get_grad (bp_graph_lookup (graph, "b")));
+  grad_s = bp_tensor_copy (bp_node_get_grad (bp_graph_lookup (graph, "s")));
+  g_assert_cmpfloat (grad_b->data[0], ==, 6);   /* 2 rows × s */
+  g_assert_cmpfloat (grad_s->data[0], ==, 21 + 0.5 * 2 - 2 + 4);
+
+  h = bp_graph_lookup (graph, "h");
+  g_assert_true (bp_expand_can_expand (h));
+  g_assert_nonnull (bp_session_expand_layer (session, h, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    if (g_str_equal (bp_node_get_op (bp_graph_get_node (graph, i))->name, "repeat"))
+      n_repeats++;
+  g_assert_cmpuint (n_repeats, ==, 1);
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_before + 1);
+  g_assert_true (bp_tensor_equal (grad_b, bp_node_get_grad (bp_graph_lookup (graph, "b")), 0, 0));
+
+  /* The other broadcast (s copied to 2×3) expands into two: columns, rows. */
+  g_assert_nonnull (bp_session_expand_layer (session, bp_node_get_input (bp_graph_lookup (graph, "y"), 0),
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_tensor_equal (grad_s, bp_node_get_grad (bp_graph_lookup (graph, "s")), 0, 0));
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_before + 3);
+
+  g_assert_true (bp_history_undo (bp_session_get_history (session)));
+  g_assert_true (bp_history_undo (bp_session_get_history (session)));
+  {
+    g_autofree char *after = bp_document_to_data (bp_session_get_document (session), NULL);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
 /* Quiz blanks are kept by id: a rename carries them, its undo too. */
 static void
 test_quiz_follows_rename (void)
@@ -359,6 +417,7 @@ main (int   argc,
   g_test_add_func ("/session/is-revealed", test_is_revealed);
   g_test_add_func ("/session/selection", test_selection);
   g_test_add_func ("/session/expand-collapse", test_expand_collapse);
+  g_test_add_func ("/session/expand-broadcast", test_expand_broadcast);
   g_test_add_func ("/session/quiz-follows-rename", test_quiz_follows_rename);
   g_test_add_func ("/session/modified-and-save", test_modified_and_save);
   g_test_add_func ("/session/empty-document", test_empty_document);

@@ -204,6 +204,31 @@ test_parse (void)
 
     g_assert_cmpstr (error->message, ==, "Row 2 has 1 number but row 1 has 2");
   }
+
+  /* Beyond the range of a double: a mistake, not ∞ (which "inf" types). */
+  check_parse ("inf", 1, 1, "∞");
+  check_parse ("Infinity", 1, 1, "∞");
+  check_parse ("1.7976931348623157e308", 1, 1, "1.79769e+308");
+  check_parse ("1e-400", 1, 1, "0");
+  check_parse_error ("1e309", BP_ERROR_INVALID);
+  check_parse_error ("[1, -1e400]", BP_ERROR_INVALID);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BpTensor) t = bp_tensor_parse ("[[1, 2], [3, 1e400]]", &error);
+
+    g_assert_null (t);
+    g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+    g_assert_cmpstr (error->message, ==, "The number 1e400 at position 14 of “[[1, 2], [3, 1e400]]” "
+                                         "is beyond ±1.8e308, the range of a double (type “inf” for ∞)");
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BpTensor) t = bp_tensor_parse ("−1e400", &error);
+
+    g_assert_null (t);
+    g_assert_error (error, BP_ERROR, BP_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (error->message, "The number 1e400 at position 1 of"));
+  }
 }
 
 static void
