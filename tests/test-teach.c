@@ -437,6 +437,21 @@ test_grad_check (void)
   /* Three scalar leaves: 6 forward passes against 1 + 1. */
   g_assert_true (contains (bp_teach_panel_get_check_text (panel), "6 forward passes"));
   g_assert_true (contains (bp_teach_panel_get_check_text (panel), "1 forward + 1 backward"));
+
+  /* In a worker, as the Run button does: the window stays live, the
+   * result is the same; pressed again while it runs, it cancels. */
+  bp_teach_panel_start_grad_check (panel);
+  g_assert_true (bp_teach_panel_get_checking (panel));
+  while (bp_teach_panel_get_checking (panel))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (contains (bp_teach_panel_get_check_text (panel), "6 forward passes"));
+  bp_teach_panel_start_grad_check (panel);
+  bp_teach_panel_start_grad_check (panel);
+  while (bp_teach_panel_get_checking (panel))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (contains (bp_teach_panel_get_check_text (panel), "cancelled") ||
+                 contains (bp_teach_panel_get_check_text (panel), "6 forward passes"));
+
   /* Scroll the side panel down to the table for the picture. */
   {
     GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (window->side_scroller);

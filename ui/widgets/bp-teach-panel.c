@@ -46,6 +46,7 @@ struct _BpTeachPanel
 
   /* Owned References */
   BpSession      *session;
+  GCancellable   *check_cancellable;  /* a check running in a worker */
   BpQuiz         *quiz;          /* the session's */
   char           *node_id;
 
@@ -450,6 +451,8 @@ document_changed_cb (BpTeachPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (self->description_label), text != NULL && *text != '\0');
 
   /* Another document's check says nothing of this one. */
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
     gtk_grid_remove (self->check_grid, child);
   gtk_label_set_label (self->check_label, "");
@@ -529,8 +532,7 @@ check_clicked_cb (BpTeachPanel *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!bp_teach_panel_run_grad_check (self, &error))
-    gtk_label_set_label (self->check_label, error->message);
+  bp_teach_panel_start_grad_check (self);
 }
 
 static void
@@ -538,6 +540,8 @@ bp_teach_panel_dispose (GObject *object)
 {
   BpTeachPanel *self = BP_TEACH_PANEL (object);
 
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
   bp_teach_panel_set_session (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_TEACH_PANEL);
 
@@ -833,30 +837,14 @@ grid_add (GtkGrid    *grid,
   gtk_grid_attach (grid, label, column, row, 1, 1);
 }
 
-gboolean
-bp_teach_panel_run_grad_check (BpTeachPanel  *self,
-                               GError       **error)
+/* The check's table and its summary (the engine's words: the cost in
+ * passes, and what the book's 1e-7 changes). */
+static void
+show_grad_check (BpTeachPanel *self,
+                 BpGradCheck  *check)
 {
-  g_autoptr(BpGraph) copy = NULL;
-  g_autoptr(BpGradCheck) check = NULL;
-  g_autofree char *max_rel = NULL;
-  g_autofree char *summary = NULL;
-  BpGraph *graph = get_graph (self);
+  g_autofree char *summary = bp_grad_check_describe (check);
   GtkWidget *child;
-
-  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
-
-  if (graph == NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, _("There is no graph to check."));
-      return FALSE;
-    }
-
-  /* On a copy: the check nudges values, and the player's trace must stay. */
-  copy = bp_graph_copy (graph);
-  check = bp_grad_check_run (copy, 0.0, error);
-  if (check == NULL)
-    return FALSE;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
     gtk_grid_remove (self->check_grid, child);
@@ -871,25 +859,180 @@ bp_teach_panel_run_grad_check (BpTeachPanel  *self,
       g_autofree char *backprop = format_tensor (leaf->backprop);
       g_autofree char *numeric = format_tensor (leaf->numeric);
       g_autofree char *rel = g_strdup_printf ("%.1e", leaf->max_rel_error);
+      /* The panel never gives away a number the quiz hides. */
+      gboolean blank = self->quiz != NULL && bp_quiz_is_blank (self->quiz, leaf->node, BP_QUIZ_GRAD);
 
       grid_add (self->check_grid, bp_node_get_label (leaf->node), 0, i + 1, FALSE);
-      grid_add (self->check_grid, backprop, 1, i + 1, FALSE);
-      grid_add (self->check_grid, numeric, 2, i + 1, FALSE);
+      grid_add (self->check_grid, blank ? "?" : backprop, 1, i + 1, FALSE);
+      grid_add (self->check_grid, blank ? "?" : numeric, 2, i + 1, FALSE);
       grid_add (self->check_grid, rel, 3, i + 1, FALSE);
     }
+  if (check->n_checked < check->n_elements)
+    {
+      g_autofree char *sampled = g_strdup_printf (_("%u of the %u input elements were checked, chosen at random."),
+                                                  check->n_checked, check->n_elements);
+      g_autofree char *text = g_strconcat (summary, "\n", sampled, NULL);
 
-  max_rel = g_strdup_printf ("%.1e", check->max_rel_error);
-  summary = g_strdup_printf (
-      /* Translators: the cost of each method; %u forward passes, %.3f milliseconds */
-      _("Numerical differentiation: %u forward passes (2 per input element), %.3f ms.\n"
-        "Backpropagation: %u forward + %u backward pass, %.3f ms.\n"
-        "Largest relative error: %s."),
-      check->numeric_forward_evals, check->numeric_seconds * 1000.0,
-      check->backprop_forward_evals, check->backprop_backward_evals,
-      check->backprop_seconds * 1000.0, max_rel);
+      g_free (summary);
+      summary = g_steal_pointer (&text);
+    }
   gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), "dim-label");
   gtk_label_set_label (self->check_label, summary);
+}
+
+/* A larger graph is checked on a sample: two forward passes an element. */
+#define CHECK_MAX_ELEMENTS 4096
+
+gboolean
+bp_teach_panel_run_grad_check (BpTeachPanel  *self,
+                               GError       **error)
+{
+  g_autoptr(BpGraph) copy = NULL;
+  g_autoptr(BpGradCheck) check = NULL;
+  BpGraph *graph = get_graph (self);
+
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
+
+  if (graph == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID, _("There is no graph to check."));
+      return FALSE;
+    }
+
+  /* On a copy: the check nudges values, and the player's trace must stay. */
+  copy = bp_graph_copy (graph);
+  check = bp_grad_check_run_full (copy, 0.0, CHECK_MAX_ELEMENTS, BP_GRAD_CHECK_SAMPLE, 1,
+                                  NULL, NULL, NULL, error);
+  if (check == NULL)
+    return FALSE;
+  show_grad_check (self, check);
   return TRUE;
+}
+
+/* --- the check in a worker, with progress and Cancel --- */
+
+typedef struct
+{
+  BpTeachPanel *panel;   /* a reference, let go on the main thread */
+  guint         done;
+  guint         total;
+} CheckProgress;
+
+static gboolean
+check_progress_idle_cb (gpointer data)
+{
+  CheckProgress *p = data;
+
+  if (p->panel->check_cancellable != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Checking… %u of %u elements (two forward passes each)"),
+                                               p->done, p->total);
+
+      gtk_label_set_label (p->panel->check_label, text);
+    }
+  g_object_unref (p->panel);
+  g_free (p);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  BpTeachPanel *panel;   /* borrowed: the task holds the panel while it runs */
+  gint64        last_us;
+} CheckWork;
+
+static void
+check_progress_cb (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  CheckWork *work = user_data;
+  gint64 now = g_get_monotonic_time ();
+  CheckProgress *p;
+
+  /* A few updates a second are enough for the eye. */
+  if (done < total && now - work->last_us < 100000)
+    return;
+  work->last_us = now;
+  p = g_new0 (CheckProgress, 1);
+  p->panel = g_object_ref (work->panel);
+  p->done = done;
+  p->total = total;
+  g_idle_add (check_progress_idle_cb, p);
+}
+
+static void
+check_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  BpGraph *copy = g_object_get_data (G_OBJECT (task), "bp-graph-copy");
+  GError *error = NULL;
+  BpGradCheck *check;
+
+  check = bp_grad_check_run_full (copy, 0.0, CHECK_MAX_ELEMENTS, BP_GRAD_CHECK_SAMPLE, 1,
+                                  check_progress_cb, task_data, cancellable, &error);
+  if (check == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, check, (GDestroyNotify) bp_grad_check_free);
+}
+
+static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BpTeachPanel *self = BP_TEACH_PANEL (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpGradCheck) check = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_clear_object (&self->check_cancellable);
+  gtk_button_set_label (GTK_BUTTON (self->check_button), _("Run"));
+  if (check != NULL)
+    show_grad_check (self, check);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_label_set_label (self->check_label, _("The check was cancelled."));
+  else
+    gtk_label_set_label (self->check_label, error->message);
+}
+
+void
+bp_teach_panel_start_grad_check (BpTeachPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  BpGraph *graph;
+  CheckWork *work;
+
+  g_return_if_fail (BP_IS_TEACH_PANEL (self));
+
+  /* Running: the button is Cancel. */
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      return;
+    }
+  if ((graph = get_graph (self)) == NULL)
+    return;
+
+  self->check_cancellable = g_cancellable_new ();
+  work = g_new0 (CheckWork, 1);
+  work->panel = self;
+  task = g_task_new (self, self->check_cancellable, check_done_cb, NULL);
+  /* The worker checks a copy that nothing else touches. */
+  g_object_set_data_full (G_OBJECT (task), "bp-graph-copy", bp_graph_copy (graph), g_object_unref);
+  g_task_set_task_data (task, work, g_free);
+  gtk_button_set_label (GTK_BUTTON (self->check_button), _("Cancel"));
+  gtk_label_set_label (self->check_label, _("Checking…"));
+  g_task_run_in_thread (task, check_thread);
+}
+
+gboolean
+bp_teach_panel_get_checking (BpTeachPanel *self)
+{
+  g_return_val_if_fail (BP_IS_TEACH_PANEL (self), FALSE);
+  return self->check_cancellable != NULL;
 }
 
 /* --- what the labels show --- */

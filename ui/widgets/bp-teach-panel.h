@@ -34,7 +34,13 @@ void          bp_teach_panel_update           (BpTeachPanel *self);
 gboolean      bp_teach_panel_expand           (BpTeachPanel *self, GError **error);
 /* Undoes the last expansion; FALSE when the last edit was something else. */
 gboolean      bp_teach_panel_collapse         (BpTeachPanel *self);
+/* The gradient check, on a copy of the graph, now (blocking) … */
 gboolean      bp_teach_panel_run_grad_check   (BpTeachPanel *self, GError **error);
+/* … or in a worker with progress; while it runs the button cancels it
+ * (as this does when called again). Above 4096 input elements it checks
+ * a sample of them and says so. */
+void          bp_teach_panel_start_grad_check (BpTeachPanel *self);
+gboolean      bp_teach_panel_get_checking     (BpTeachPanel *self);
 BpQuizAnswer  bp_teach_panel_submit_answer    (BpTeachPanel *self,
                                                BpQuizFlags   what,
                                                const char   *text);
