@@ -147,6 +147,49 @@ test_window_example (void)
   destroy_window (window);
 }
 
+/* Another program changes the open file: the window says so; Reload
+ * reads its version; Save asks before writing over it. */
+static void
+test_window_changed_on_disk (void)
+{
+  BpWindow *window = new_window_with_example ("apples");
+  g_autofree char *path = g_build_filename (tmp_dir, "watched.bpgraph", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gint64 deadline;
+
+  g_assert_true (_bp_window_save_to_file (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_false (_bp_window_file_changed_on_disk (window));
+  g_assert_false (gtk_revealer_get_reveal_child (window->changed_revealer));
+
+  /* Another version of the document, with another title. */
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  {
+    g_autoptr(GString) other = g_string_new (data);
+
+    g_string_replace (other, "\"Apple shopping\"", "\"Changed elsewhere\"", 1);
+    g_usleep (20000);   /* a modification time of its own */
+    g_assert_true (g_file_set_contents (path, other->str, -1, NULL));
+  }
+  g_assert_true (_bp_window_file_changed_on_disk (window));
+  /* The monitor tells the window; give it a moment, or ask. */
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (!gtk_revealer_get_reveal_child (window->changed_revealer) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  _bp_window_check_disk (window);
+  g_assert_true (gtk_revealer_get_reveal_child (window->changed_revealer));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
+  g_assert_cmpstr (bp_document_get_title (bp_window_get_document (window)), ==, "Changed elsewhere");
+  g_assert_false (gtk_revealer_get_reveal_child (window->changed_revealer));
+  g_assert_false (_bp_window_file_changed_on_disk (window));
+
+  destroy_window (window);
+}
+
 static void
 test_window_save_reopen (void)
 {
@@ -848,6 +891,7 @@ main (int   argc,
 
   g_test_add_func ("/window/example", test_window_example);
   g_test_add_func ("/window/save-reopen", test_window_save_reopen);
+  g_test_add_func ("/window/changed-on-disk", test_window_changed_on_disk);
   g_test_add_func ("/window/broken-file", test_window_broken_file);
   g_test_add_func ("/window/autosave-restore", test_window_autosave_restore);
   g_test_add_func ("/window/autosave-timer", test_window_autosave_timer);

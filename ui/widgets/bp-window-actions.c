@@ -201,6 +201,20 @@ _bp_window_save_as (BpWindow *self,
 }
 
 static void
+overwrite_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       BpWindow         *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "save-as") == 0)
+    _bp_window_save_as (self, FALSE);
+  else if (g_strcmp0 (response, "overwrite") == 0 &&
+           !_bp_window_save_to_file (self, bp_session_get_file (self->session), &error))
+    _bp_window_toast (self, error->message);
+}
+
+static void
 bp_window_actions_save (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *param)
@@ -211,6 +225,27 @@ bp_window_actions_save (GtkWidget  *widget,
   if (bp_session_get_file (self->session) == NULL)
     {
       _bp_window_save_as (self, FALSE);
+      return;
+    }
+
+  /* Another program changed the file since: ask before writing over it. */
+  if (_bp_window_file_changed_on_disk (self))
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           _("Overwrite the Changed File?"),
+                                                           _("Another program changed the file since it was "
+                                                             "opened or saved. Saving replaces its version "
+                                                             "with this one.")));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
+                                        "save-as", _("Save _As…"),
+                                        "overwrite", _("_Overwrite"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "overwrite", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "cancel");
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (overwrite_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
 

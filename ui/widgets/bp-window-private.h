@@ -26,6 +26,7 @@ struct _BpWindow
   GtkPaned             *paned;
   GtkBox               *content_box;
   GtkBox               *canvas_box;
+  GtkRevealer          *changed_revealer;
   GtkRevealer          *output_revealer;
   GtkLabel             *output_label;
   GMenu                *output_section;
@@ -53,6 +54,8 @@ struct _BpWindow
   GFile                *autosave_file;
   char                 *last_message;    /* the last toast or error shown */
   char                 *answer_node_id;  /* the blank the answer popover asks */
+  GFileMonitor         *file_monitor;    /* the open file, for changes by others */
+  char                 *file_stamp;      /* its time and size when read or written */
 
   BpQuizFlags           answer_what;
   guint                 autosave_source;
@@ -118,6 +121,15 @@ gboolean  _bp_window_print_to_pdf       (BpWindow      *self,
                                          const char    *path,
                                          gboolean       every_step,
                                          GError       **error);
+
+/* The open file changed by another program (bp-window-watch.c). */
+void      _bp_window_class_init_watch   (GtkWidgetClass *widget_class);
+/* Watches the session's file from now on (after open and save). */
+void      _bp_window_watch_file         (BpWindow      *self);
+void      _bp_window_watch_dispose      (BpWindow      *self);
+/* Shows the banner when the file on disk is no longer what was read. */
+void      _bp_window_check_disk         (BpWindow      *self);
+gboolean  _bp_window_file_changed_on_disk (BpWindow    *self);
 
 /* The player's keys on the window (bp-window-keys.c). */
 void      _bp_window_add_player_keys    (BpWindow      *self);

@@ -502,6 +502,7 @@ bp_window_dispose (GObject *object)
       bp_player_set_widget (self->player, NULL);
     }
   _bp_window_teach_dispose (self);
+  _bp_window_watch_dispose (self);
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
 
@@ -603,6 +604,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, canvas_box);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, changed_revealer);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, output_revealer);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, output_label);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, output_section);
@@ -619,6 +621,7 @@ bp_window_class_init (BpWindowClass *klass)
   _bp_window_class_actions_init (klass);
   _bp_window_teach_class_init (widget_class);
   _bp_window_class_init_print (widget_class);
+  _bp_window_class_init_watch (widget_class);
 
   g_type_ensure (BP_TYPE_CANVAS);
   g_type_ensure (BP_TYPE_NODE_INSPECTOR);
@@ -745,6 +748,7 @@ _bp_window_save_to_file (BpWindow  *self,
 
   if (!bp_session_save (self->session, file, error))
     return FALSE;
+  _bp_window_watch_file (self);
 
   self->restored = FALSE;
   self->is_example = FALSE;
@@ -992,6 +996,7 @@ bp_window_set_document (BpWindow   *self,
   self->autosaved_serial = 0;
 
   bp_session_set_document (self->session, document, file);
+  _bp_window_watch_file (self);
   update_output_banner (self);
   /* Open on the book's first figure: every value computed. */
   self->last_position = bp_session_get_n_forward (self->session);
