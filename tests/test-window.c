@@ -606,6 +606,9 @@ drop_files (BpWindow *window,
     }
   g_value_unset (&value);
   g_assert_true (found);
+  /* The files are read in a worker. */
+  while (window->n_opening > 0)
+    g_main_context_iteration (NULL, TRUE);
 
   return handled;
 }

@@ -55,6 +55,7 @@ struct _BpWindow
   char                 *last_message;    /* the last toast or error shown */
   char                 *answer_node_id;  /* the blank the answer popover asks */
   GFileMonitor         *file_monitor;    /* the open file, for changes by others */
+  GCancellable         *open_cancellable;/* files being read for this window */
   char                 *file_stamp;      /* its time and size when read or written */
 
   BpQuizFlags           answer_what;
@@ -63,6 +64,7 @@ struct _BpWindow
   guint                 change_serial;   /* bumped on every edit */
   guint                 autosaved_serial;
   guint                 fit_source;
+  guint                 n_opening;       /* files being read in a worker */
   guint                 last_position;   /* the session's, as last followed */
   guint                 selecting : 1;        /* the player moves the selection */
   guint                 close_confirmed : 1;
@@ -80,7 +82,8 @@ void      _bp_window_actions_update     (BpWindow      *self);
 void      _bp_window_update_recent      (BpWindow      *self);
 
 /* Opens `file` here when this window has no unsaved changes, else in a
- * new window; a broken file shows its message and changes nothing. */
+ * new window; a broken file shows its message and changes nothing. The
+ * file is read in a worker: this returns at once. */
 gboolean  _bp_window_open_anywhere      (BpWindow      *self,
                                          GFile         *file);
 /* Shows `message` as a toast and remembers it (tests read it back). */

@@ -330,38 +330,31 @@ show_error (BpWindow   *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Loads without touching any window, so that a broken file changes
- * nothing. An expression (.bpx) has no file to save back to: Save asks. */
+/* What every way of opening does with a loaded document (or its error):
+ * the message on failure; an expression (.bpx) has no file to save back
+ * to, so Save asks; a title from the file's name when it has none. */
 static BpDocument *
-load_document (BpWindow  *self,
-               GFile     *file,
-               GFile    **save_file)
+adopt_document (BpWindow    *self,
+                GFile       *file,
+                BpDocument  *loaded,
+                GError      *error,
+                GFile      **save_file)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BpDocument) document = NULL;
-  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(BpDocument) document = loaded;
   g_autofree char *basename = g_file_get_basename (file);
 
   *save_file = NULL;
-
-  if (path == NULL)
-    g_set_error (&error, BP_ERROR, BP_ERROR_IO,
-                 _("Only local files can be opened."));
-  else
-    document = bp_document_load_from_path (path, &error);
-
   if (document == NULL)
     {
       g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), basename);
 
-      show_error (self, heading, error->message);
+      show_error (self, heading, error != NULL ? error->message : "");
       return NULL;
     }
 
-  if (!g_str_has_suffix (path, ".bpx"))
+  if (!g_str_has_suffix (basename, ".bpx"))
     *save_file = g_object_ref (file);
 
-  /* An expression has no title: name it after its file. */
   if (bp_document_get_title (document) == NULL ||
       bp_document_get_title (document)[0] == '\0')
     {
@@ -373,8 +366,25 @@ load_document (BpWindow  *self,
     }
 
   add_to_recent (self, file);
-
   return g_steal_pointer (&document);
+}
+
+/* Loads without touching any window, so that a broken file changes
+ * nothing. */
+static BpDocument *
+load_document (BpWindow  *self,
+               GFile     *file,
+               GFile    **save_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  BpDocument *document = NULL;
+
+  if (path == NULL)
+    g_set_error (&error, BP_ERROR, BP_ERROR_IO, _("Only local files can be opened."));
+  else
+    document = bp_document_load_from_path (path, &error);
+  return adopt_document (self, file, document, error, save_file);
 }
 
 /* --- close --- */
@@ -503,6 +513,9 @@ bp_window_dispose (GObject *object)
     }
   _bp_window_teach_dispose (self);
   _bp_window_watch_dispose (self);
+  if (self->open_cancellable != NULL)
+    g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
 
@@ -651,6 +664,8 @@ bp_window_init (BpWindow *self)
    * window grows (resize-end-child is false). */
   gtk_paned_set_position (self->paned,
                           MAX (320, g_settings_get_int (self->settings, "window-width") - SIDE_PANEL_WIDTH));
+
+  self->open_cancellable = g_cancellable_new ();
 
   /* One session for the window; every view observes it. */
   self->session = bp_session_new ();
@@ -1039,28 +1054,66 @@ bp_window_open_file (BpWindow *self,
   return TRUE;
 }
 
+/* The document goes here when this window has no unsaved changes, else
+ * to a new window: unsaved work keeps its window. */
+static void
+open_in_place_or_new (BpWindow   *self,
+                      BpDocument *document,
+                      GFile      *save_file)
+{
+  BpWindow *target = self;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (!bp_window_is_disposable (self))
+    target = bp_window_new (app != NULL ? ADW_APPLICATION (app) : NULL);
+  bp_window_set_document (target, document, save_file);
+  gtk_window_present (GTK_WINDOW (target));
+}
+
+static void
+open_loaded_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;   /* holds the window and the file */
+  BpWindow *self = g_task_get_source_object (task);
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(GFile) save_file = NULL;
+  BpDocument *loaded = bp_document_load_finish (result, &error);
+
+  self->n_opening--;
+  /* The window went meanwhile (that cancels the read): nothing to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->open_cancellable == NULL)
+    {
+      g_clear_object (&loaded);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+  document = adopt_document (self, file, loaded, error, &save_file);
+  if (document != NULL)
+    open_in_place_or_new (self, document, save_file);
+  g_task_return_boolean (task, document != NULL);
+}
+
 gboolean
 _bp_window_open_anywhere (BpWindow *self,
                           GFile    *file)
 {
-  g_autoptr(BpDocument) document = NULL;
-  g_autoptr(GFile) save_file = NULL;
-  BpWindow *target = self;
-  GtkApplication *app;
+  GTask *task;
 
   g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  if (!(document = load_document (self, file, &save_file)))
-    return FALSE;
-
-  /* Never replace unsaved work: that document keeps its window. */
-  app = gtk_window_get_application (GTK_WINDOW (self));
-  if (!bp_window_is_disposable (self))
-    target = bp_window_new (app != NULL ? ADW_APPLICATION (app) : NULL);
-
-  bp_window_set_document (target, document, save_file);
-  gtk_window_present (GTK_WINDOW (target));
-
+  /* Read in a worker: a slow disk or a special file never hangs the
+   * window, and closing the window cancels the read. */
+  task = g_task_new (self, self->open_cancellable, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "progress");
+  self->n_opening++;
+  bp_document_load_async (file, self->open_cancellable, open_loaded_cb, task);
   return TRUE;
 }
 
