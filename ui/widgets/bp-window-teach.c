@@ -43,31 +43,21 @@ answer_activate_cb (BpWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->answer_result), TRUE);
 }
 
+/* The popover comes from its .ui file; a new one after the bar went
+ * (see bar_unmap_cb). */
 static void
 ensure_answer_popover (BpWindow *self)
 {
-  GtkWidget *box;
+  g_autoptr(GtkBuilder) builder = NULL;
 
   if (self->answer_popover != NULL)
     return;
 
-  self->answer_popover = GTK_POPOVER (gtk_popover_new ());
-  gtk_widget_add_css_class (GTK_WIDGET (self->answer_popover), "quiz-popover");
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  self->answer_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->answer_title, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->answer_title), "heading");
-  self->answer_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->answer_entry, _("your answer"));
-  gtk_entry_set_activates_default (self->answer_entry, FALSE);
-  self->answer_result = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->answer_result, 0);
-  gtk_label_set_wrap (self->answer_result, TRUE);
-  gtk_label_set_max_width_chars (self->answer_result, 40);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->answer_title));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->answer_entry));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->answer_result));
-  gtk_popover_set_child (self->answer_popover, box);
+  builder = gtk_builder_new_from_resource ("/io/github/BackpropStudio/ui/bp-answer-popover.ui");
+  self->answer_popover = GTK_POPOVER (gtk_builder_get_object (builder, "answer_popover"));
+  self->answer_title = GTK_LABEL (gtk_builder_get_object (builder, "answer_title"));
+  self->answer_entry = GTK_ENTRY (gtk_builder_get_object (builder, "answer_entry"));
+  self->answer_result = GTK_LABEL (gtk_builder_get_object (builder, "answer_result"));
   g_signal_connect_swapped (self->answer_entry, "activate",
                             G_CALLBACK (answer_activate_cb), self);
   gtk_widget_set_parent (GTK_WIDGET (self->answer_popover), GTK_WIDGET (self->player_bar));
