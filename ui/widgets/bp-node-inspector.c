@@ -417,3 +417,14 @@ bp_node_inspector_focus_label (BpNodeInspector *self)
   if (gtk_widget_get_visible (GTK_WIDGET (self->edit_group)))
     gtk_widget_grab_focus (GTK_WIDGET (self->label_row));
 }
+
+void
+bp_node_inspector_choose_op (BpNodeInspector *self)
+{
+  g_return_if_fail (BP_IS_NODE_INSPECTOR (self));
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->edit_group)))
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self->op_row));
+  gtk_widget_activate (GTK_WIDGET (self->op_row));
+}

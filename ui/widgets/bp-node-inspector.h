@@ -21,4 +21,7 @@ void       bp_node_inspector_set_session  (BpNodeInspector *self,
 /* Puts the keyboard in the label row of the selected node (Rename). */
 void       bp_node_inspector_focus_label  (BpNodeInspector *self);
 
+/* Opens the selected node's operation list (Change Operation). */
+void       bp_node_inspector_choose_op    (BpNodeInspector *self);
+
 G_END_DECLS

@@ -491,6 +491,21 @@ bp_window_actions_rename (GtkWidget  *widget,
   bp_node_inspector_focus_label (self->inspector);
 }
 
+/* Change Operation from the canvas's menu: the side panel's list. */
+static void
+bp_window_actions_change_op (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (bp_session_get_selected_node (self->session) == NULL)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->side_scroller), TRUE);
+  g_object_notify (G_OBJECT (self), "show-side-panel");
+  bp_node_inspector_choose_op (self->inspector);
+}
+
 /* Training the graph's params on data, in a window of its own that sends
  * the trained values back to this session. */
 static void
@@ -601,6 +616,7 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.set-output", "s", bp_window_actions_set_output);
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, bp_window_actions_properties);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, bp_window_actions_rename);
+  gtk_widget_class_install_action (widget_class, "win.change-op", NULL, bp_window_actions_change_op);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, bp_window_actions_train);
   gtk_widget_class_install_property_action (widget_class, "win.show-side-panel", "show-side-panel");
 
