@@ -582,6 +582,10 @@ _bp_window_actions_update (BpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-fit", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.properties", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train", has_nodes);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename",
+                                 bp_session_get_selected_node (self->session) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-op",
+                                 bp_session_get_selected_node (self->session) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pass", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", self->presenting);
   /* The placeholder of an empty recent menu. */

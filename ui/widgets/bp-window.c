@@ -686,6 +686,8 @@ bp_window_init (BpWindow *self)
                            G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::title",
                            G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "selection-changed",
+                           G_CALLBACK (_bp_window_actions_update), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
