@@ -783,6 +783,29 @@ bp_session_arrange (BpSession  *self,
   return bp_history_arrange (self->history, self->layout, self->layout_data, error);
 }
 
+/* Adds, as history edits, a node like `source` (of another graph): its
+ * op, value, attributes and label, under `id`, at (x, y); no edges. */
+static gboolean
+add_copy (BpHistory   *history,
+          BpNode      *source,
+          const char  *id,
+          double       x,
+          double       y,
+          GError     **error)
+{
+  const BpOp *op = bp_node_get_op (source);
+  BpNode *node = bp_history_add_node (history, op->name, x, y, error);
+  gboolean ok = node != NULL && bp_history_rename_node (history, node, id, error);
+
+  if (ok && bp_op_is_leaf (op) && bp_node_get_value (source) != NULL)
+    ok = bp_history_set_value (history, node, bp_node_get_value (source), error);
+  if (ok && op->attrs != BP_ATTR_NONE)
+    ok = bp_history_set_attrs (history, node, bp_node_get_attrs (source), error);
+  if (ok && bp_node_has_label (source))
+    bp_history_set_label (history, node, bp_node_get_label (source));
+  return ok;
+}
+
 /* Replays an expansion done on a copy of the graph as history edits, so
  * that one undo puts the layer back. */
 static gboolean
@@ -826,20 +849,10 @@ expand_with_history (BpSession  *self,
   for (guint i = 0; ok && i < created->len; i++)
     {
       BpNode *cn = g_ptr_array_index (created, i);
-      const BpOp *op = bp_node_get_op (cn);
       double x = 0, y = 0;
-      BpNode *added;
 
       bp_node_get_position (cn, &x, &y);
-      added = bp_history_add_node (history, op->name, x, y, error);
-      ok = added != NULL &&
-           bp_history_rename_node (history, added, bp_node_get_id (cn), error);
-      if (ok && bp_op_is_leaf (op) && bp_node_get_value (cn) != NULL)
-        ok = bp_history_set_value (history, added, bp_node_get_value (cn), error);
-      if (ok && op->attrs != BP_ATTR_NONE)
-        ok = bp_history_set_attrs (history, added, bp_node_get_attrs (cn), error);
-      if (ok && bp_node_has_label (cn))
-        bp_history_set_label (history, added, bp_node_get_label (cn));
+      ok = add_copy (history, cn, bp_node_get_id (cn), x, y, error);
     }
 
   for (guint i = 0; ok && i < created->len; i++)
@@ -1067,20 +1080,11 @@ bp_session_paste (BpSession   *self,
   for (guint i = 0; ok && i < n; i++)
     {
       BpNode *sn = bp_graph_get_node (source, i);
-      const BpOp *op = bp_node_get_op (sn);
       g_autofree char *id = unique_id (self->graph, bp_node_get_id (sn));
       double x = 0, y = 0;
-      BpNode *node;
 
       bp_node_get_position (sn, &x, &y);
-      node = bp_history_add_node (self->history, op->name, x + dx, y + dy, error);
-      ok = node != NULL && bp_history_rename_node (self->history, node, id, error);
-      if (ok && bp_op_is_leaf (op) && bp_node_get_value (sn) != NULL)
-        ok = bp_history_set_value (self->history, node, bp_node_get_value (sn), error);
-      if (ok && op->attrs != BP_ATTR_NONE)
-        ok = bp_history_set_attrs (self->history, node, bp_node_get_attrs (sn), error);
-      if (ok && bp_node_has_label (sn))
-        bp_history_set_label (self->history, node, bp_node_get_label (sn));
+      ok = add_copy (self->history, sn, id, x + dx, y + dy, error);
       if (ok)
         g_hash_table_insert (new_ids, g_strdup (bp_node_get_id (sn)), g_strdup (id));
     }

@@ -476,6 +476,18 @@ bp_window_actions_properties (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The side panel, shown, where the selected node is edited; FALSE with
+ * no single node selected. */
+static gboolean
+show_node_editor (BpWindow *self)
+{
+  if (bp_session_get_selected_node (self->session) == NULL)
+    return FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->side_scroller), TRUE);
+  g_object_notify (G_OBJECT (self), "show-side-panel");
+  return TRUE;
+}
+
 /* Rename from the canvas's menu or F2: the side panel's label row. */
 static void
 bp_window_actions_rename (GtkWidget  *widget,
@@ -484,11 +496,8 @@ bp_window_actions_rename (GtkWidget  *widget,
 {
   BpWindow *self = BP_WINDOW (widget);
 
-  if (bp_session_get_selected_node (self->session) == NULL)
-    return;
-  gtk_widget_set_visible (GTK_WIDGET (self->side_scroller), TRUE);
-  g_object_notify (G_OBJECT (self), "show-side-panel");
-  bp_node_inspector_focus_label (self->inspector);
+  if (show_node_editor (self))
+    bp_node_inspector_focus_label (self->inspector);
 }
 
 /* Change Operation from the canvas's menu: the side panel's list. */
@@ -499,11 +508,8 @@ bp_window_actions_change_op (GtkWidget  *widget,
 {
   BpWindow *self = BP_WINDOW (widget);
 
-  if (bp_session_get_selected_node (self->session) == NULL)
-    return;
-  gtk_widget_set_visible (GTK_WIDGET (self->side_scroller), TRUE);
-  g_object_notify (G_OBJECT (self), "show-side-panel");
-  bp_node_inspector_choose_op (self->inspector);
+  if (show_node_editor (self))
+    bp_node_inspector_choose_op (self->inspector);
 }
 
 /* Training the graph's params on data, in a window of its own that sends
