@@ -211,13 +211,24 @@ _bp_canvas_follow_step (BpCanvas *self)
   bp_canvas_diagram_to_widget (self, rect.x, rect.y, &x0, &y0);
   bp_canvas_diagram_to_widget (self, rect.x + rect.width, rect.y + rect.height, &x1, &y1);
 
-  /* Only when the step leaves the view; then bring it to the middle. */
+  /* Only when the step leaves the view, and only as far as needed (a
+   * fitted view already shows the graph: it stays put). */
+  if (self->auto_fit)
+    return;
   if (x0 >= FIT_MARGIN && x1 <= width - FIT_MARGIN && y0 >= FIT_MARGIN && y1 <= height - FIT_MARGIN)
     return;
-  if (x0 < FIT_MARGIN || x1 > width - FIT_MARGIN)
+  if (x1 - x0 > width - 2 * FIT_MARGIN)
     dx = width / 2.0 - (x0 + x1) / 2;
-  if (y0 < FIT_MARGIN || y1 > height - FIT_MARGIN)
+  else if (x0 < FIT_MARGIN)
+    dx = FIT_MARGIN - x0;
+  else if (x1 > width - FIT_MARGIN)
+    dx = width - FIT_MARGIN - x1;
+  if (y1 - y0 > height - 2 * FIT_MARGIN)
     dy = height / 2.0 - (y0 + y1) / 2;
+  else if (y0 < FIT_MARGIN)
+    dy = FIT_MARGIN - y0;
+  else if (y1 > height - FIT_MARGIN)
+    dy = height - FIT_MARGIN - y1;
 
   if (self->follow == NULL)
     {
