@@ -787,6 +787,16 @@ test_application (void)
   g_application_open (G_APPLICATION (app), files, 2, "");
   g_object_unref (files[0]);
   g_object_unref (files[1]);
+  /* The files are read in workers: the windows show up at once, the
+   * documents when read. */
+  g_assert_cmpuint (count_windows (GTK_APPLICATION (app)), ==, 2);
+  for (gboolean opening = TRUE; opening;)
+    {
+      opening = FALSE;
+      for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+        opening |= BP_WINDOW (l->data)->n_opening > 0;
+      g_main_context_iteration (NULL, opening);
+    }
 
   /* The clean example window took the first file; the broken one got a
    * window that stays on the example and says why. */

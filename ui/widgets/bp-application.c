@@ -302,11 +302,12 @@ bp_application_open (GApplication  *application,
       BpWindow *window = get_active_window (self);
 
       /* A fresh window opens on the example, and keeps it (and shows the
-       * loader's message) when the file is broken. */
+       * loader's message) when the file is broken. The file is read in a
+       * worker: a slow disk or a fifo never holds up the window. */
       if (window == NULL || !bp_window_is_disposable (window) || i > 0)
         window = new_example_window (self);
 
-      bp_window_open_file (window, files[i]);
+      _bp_window_open_anywhere (window, files[i]);
       gtk_window_present (GTK_WINDOW (window));
       if (first == NULL)
         first = window;
