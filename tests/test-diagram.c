@@ -793,10 +793,11 @@ typedef struct
 } PlacedLabel;
 
 /* Counts what a student would find crowded in this state: a matrix shown
- * as its shape although it has a small grid, a label over another label,
- * over a node, or over an arrow of another edge. */
+ * as its shape although it has a small grid (when `want_grids`), a label
+ * over another label, over a node, or over an arrow of another edge. */
 static guint
-count_crowding (BpDiagram *diagram, const BpDiagramState *state, const char *name)
+count_crowding (BpDiagram *diagram, const BpDiagramState *state, const char *name,
+                gboolean want_grids)
 {
   BpGraph *graph = bp_diagram_get_graph (diagram);
   BpTrace *trace = bp_graph_get_trace (graph);
@@ -816,7 +817,7 @@ count_crowding (BpDiagram *diagram, const BpDiagramState *state, const char *nam
                                                          &vr, &gr, &arrow_y);
           BpTensor *value = bp_node_get_value (bp_node_get_input (dst, k));
 
-          if ((flags & 1) && value != NULL && !bp_tensor_is_scalar (value)
+          if (want_grids && (flags & 1) && value != NULL && !bp_tensor_is_scalar (value)
               && value->rows <= 4 && value->cols <= 4)
             {
               double gw;
@@ -892,10 +893,16 @@ count_crowding (BpDiagram *diagram, const BpDiagramState *state, const char *nam
 }
 
 /* The examples as shipped (their own positions): after a whole backward
- * pass every value and gradient is shown, and nothing is crowded. */
+ * pass every value and gradient is shown, and nothing is crowded. The
+ * networks are laid out compactly, with chips for their matrices, so that
+ * they stay readable fitted to a small window (the numbers show on
+ * selection and in the side panel); the others write matrices in full. */
 static void
 test_examples_uncrowded (void)
 {
+  static const char *const compact_examples[] = {
+    "two-layer-net", "fashion-two-layer-net", "xor-hidden-layer", "softmax-with-loss-by-hand", NULL,
+  };
   guint n_examples = 0;
   const BpExample *examples = bp_examples_get_all (&n_examples);
   guint problems = 0;
@@ -923,7 +930,8 @@ test_examples_uncrowded (void)
           g_autofree char *what = g_strdup_printf ("%s at text scale %g", examples[i].name,
                                                    state.text_scale);
 
-          problems += count_crowding (diagram, &state, what);
+          problems += count_crowding (diagram, &state, what,
+                                      !g_strv_contains (compact_examples, examples[i].name));
         }
       }
   g_assert_cmpuint (problems, ==, 0);

@@ -147,6 +147,49 @@ test_no_overlap (void)
   g_assert_cmpuint (problems, ==, 0);
 }
 
+/* The networks fitted to the canvas of a 1024×768 window with its side
+ * panel open (about 680×580 px), of a 1280×800 one (936×612 px), and of
+ * both with the panel closed: numbers are 13.5 px at zoom 1. Laid out
+ * with chips, every network is readable (11 px or more) on a 1280×800
+ * canvas; the batch Affine example with the panel open too. */
+static void
+test_readable_networks (void)
+{
+  static const char *const names[] = {
+    "two-layer-net", "affine-batch", "xor-hidden-layer", "fashion-two-layer-net",
+  };
+  static const int views[][2] = { { 680, 580 }, { 936, 612 }, { 1000, 700 }, { 1256, 732 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BpDocument) doc = bp_examples_load (names[i], &error);
+      g_autoptr(BpDiagram) diagram = NULL;
+      BpGraph *graph;
+      BpTrace *trace;
+
+      g_assert_no_error (error);
+      graph = bp_document_get_graph (doc);
+      diagram = bp_diagram_new (graph);
+      bp_graph_set_record_trace (graph, TRUE);
+      g_assert_true (bp_graph_backward (graph, &error));
+      trace = bp_graph_get_trace (graph);
+      for (guint v = 0; v < G_N_ELEMENTS (views); v++)
+        {
+          BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+          double px;
+
+          bp_diagram_state_set_position (&state, trace, bp_trace_get_n_steps (trace));
+          state.zoom = bp_diagram_fit (diagram, trace, &state, views[v][0], views[v][1], 24, NULL);
+          px = 13.5 * state.zoom;
+          g_test_message ("%s in %dx%d: zoom %.2f, numbers at %.1f px", names[i],
+                          views[v][0], views[v][1], state.zoom, px);
+          if (v == 3 || (g_str_equal (names[i], "affine-batch") && v > 0))
+            g_assert_cmpfloat (px, >=, 11.0);
+        }
+    }
+}
+
 /* The boxes are what is drawn: a value box holds its number. */
 static void
 test_boxes_follow_state (void)
@@ -214,7 +257,7 @@ static void
 test_chips (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BpDocument) doc = bp_examples_load ("two-layer-net", &error);
+  g_autoptr(BpDocument) doc = bp_examples_load ("affine-batch", &error);
   g_autoptr(BpDiagram) diagram = NULL;
   g_autoptr(GHashTable) expanded = g_hash_table_new (NULL, NULL);
   BpDiagramState state = BP_DIAGRAM_STATE_INIT;
@@ -236,7 +279,7 @@ test_chips (void)
   big.width = label_area (diagram, trace, &state);
   state.zoom = 0.5;
   small.width = label_area (diagram, trace, &state);
-  g_test_message ("two-layer-net: labels cover %.0f px² with grids, %.0f with chips",
+  g_test_message ("affine-batch: labels cover %.0f px² with grids, %.0f with chips",
                   big.width, small.width);
   g_assert_cmpfloat (small.width, <, big.width);
 
@@ -318,6 +361,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/placement/no-overlap", test_no_overlap);
   g_test_add_func ("/placement/boxes-follow-state", test_boxes_follow_state);
   g_test_add_func ("/placement/chips", test_chips);
+  g_test_add_func ("/placement/readable-networks", test_readable_networks);
   g_test_add_func ("/placement/step-rect", test_step_rect);
   return g_test_run ();
 }

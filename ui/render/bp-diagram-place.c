@@ -506,23 +506,31 @@ grad_rect (Frame *f, const Edge *e, double t, double lift, double w, double h,
   r->height = h;
 }
 
-/* Whether a matrix on this edge is drawn as a chip rather than a grid. */
+/* Whether a matrix on this edge is drawn as a chip rather than a grid
+ * (the value and the gradient share one form; see also edge_has_room()). */
 static gboolean
-edge_wants_compact (Frame *f, Edge *e, BpTensor *estimate)
+tensor_wants_compact (Frame *f, Edge *e, BpTensor *t)
 {
   NodeCache *nc;
 
-  if (estimate == NULL || bp_tensor_is_scalar (estimate))
+  if (t == NULL || bp_tensor_is_scalar (t))
     return FALSE;
   if (place_is_hidden (f->state->expanded, e->src))
-    return estimate->rows > GRID_MAX || estimate->cols > GRID_MAX;
-  if (!f->readable || estimate->rows > GRID_MAX || estimate->cols > GRID_MAX)
+    return t->rows > GRID_MAX || t->cols > GRID_MAX;
+  if (!f->readable || t->rows > GRID_MAX || t->cols > GRID_MAX)
     return TRUE;
-  /* A grid wider than the arrow would run into the nodes: a chip. Beside
-   * a steep arrow a label needs its width across as well. */
+  /* A grid wider than the arrow would run into the nodes: a chip. Where
+   * arrows converge a label stands at ~0.38 of the way and needs a
+   * margin on either side (the room the layout gives it). */
   nc = geometry_node_cache (f->self, e->src);
-  label_set (f->self, &nc->probe, estimate, FALSE);
+  label_set (f->self, &nc->probe, t, FALSE);
   return nc->probe.width > 0.8 * fabs (e->line.x1 - e->line.x0) - 8 * f->s;
+}
+
+static gboolean
+edge_wants_compact (Frame *f, Edge *e, BpTensor *value, BpTensor *grad)
+{
+  return tensor_wants_compact (f, e, value != NULL ? value : grad);
 }
 
 static void
@@ -603,6 +611,42 @@ edge_candidates (Frame *f, Edge *e, double *t)
   return n;
 }
 
+/* Whether the value (w × h) and gradient (gw × gh) of an edge find a
+ * place clear of everything placed so far, each somewhere along it. */
+static gboolean
+edge_has_room (Frame *f, Clearance *c, Edge *e, int index, double w, double h, double gw, double gh)
+{
+  static const double lifts[] = { 0, 8, 18, 32 };
+  double t[16];
+  guint n = edge_candidates (f, e, t);
+  /* As place_edge() at its loosest: touching allowed. */
+  Rules rules = { TRUE, TRUE, index, 0 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (lifts); k++)
+    {
+      double lift = lifts[k] * f->s;
+      gboolean v_ok = w <= 0, g_ok = gw <= 0;
+
+      for (guint i = 0; i < n && !v_ok; i++)
+        {
+          cairo_rectangle_t r;
+
+          value_rect (f, e, t[i], lift, w, h, &r);
+          v_ok = !clearance_clashes (c, &r, &rules);
+        }
+      for (guint i = 0; i < n && v_ok && !g_ok; i++)
+        {
+          cairo_rectangle_t r;
+
+          grad_rect (f, e, t[i], lift, gw, gh, &r);
+          g_ok = !clearance_clashes (c, &r, &rules);
+        }
+      if (v_ok && g_ok)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Finds where the value (w × h) and gradient (gw × gh) of an edge stand
  * clear of everything placed so far; both at one place if possible. */
 static void
@@ -633,23 +677,27 @@ place_edge (Frame *f, Clearance *c, Edge *e, int index, double w, double h, doub
       }
 
   /* Apart: the gradient (often the wider) may stand elsewhere along the
-   * arrow than the value. The back arrow follows the gradient. */
+   * arrow than the value. The back arrow follows the gradient. Failing
+   * that, labels may touch what they must not cover. */
   {
+    Rules loose = { TRUE, TRUE, index, 0 };
+    const Rules *rules[] = { &strict, &loose };
     gboolean v_ok = !want_v, g_ok = !want_g;
 
     e->t = e->tg = t[0];
     e->lift = 0;
-    for (guint k = 0; k < G_N_ELEMENTS (lifts) && !v_ok; k++)
-      for (guint i = 0; i < n && !v_ok; i++)
-        {
-          value_rect (f, e, t[i], lifts[k] * f->s, w, h, &vr);
-          if (!clearance_clashes (c, &vr, &strict))
-            {
-              e->t = t[i];
-              e->lift = lifts[k] * f->s;
-              v_ok = TRUE;
-            }
-        }
+    for (guint r = 0; r < G_N_ELEMENTS (rules) && !v_ok; r++)
+      for (guint k = 0; k < G_N_ELEMENTS (lifts) && !v_ok; k++)
+        for (guint i = 0; i < n && !v_ok; i++)
+          {
+            value_rect (f, e, t[i], lifts[k] * f->s, w, h, &vr);
+            if (!clearance_clashes (c, &vr, rules[r]))
+              {
+                e->t = t[i];
+                e->lift = lifts[k] * f->s;
+                v_ok = TRUE;
+              }
+          }
     if (want_v)
       {
         value_rect (f, e, e->t, e->lift, w, h, &vr);
@@ -658,15 +706,16 @@ place_edge (Frame *f, Clearance *c, Edge *e, int index, double w, double h, doub
       }
     /* The gradient keeps the value's lift: both labels of an edge stand
      * at the same distance from it. */
-    for (guint i = 0; i < n && !g_ok; i++)
-      {
-        grad_rect (f, e, t[i], e->lift, gw, gh, &gr);
-        if (!clearance_clashes (c, &gr, &strict))
-          {
-            e->tg = t[i];
-            g_ok = TRUE;
-          }
-      }
+    for (guint r = 0; r < G_N_ELEMENTS (rules) && !g_ok; r++)
+      for (guint i = 0; i < n && !g_ok; i++)
+        {
+          grad_rect (f, e, t[i], e->lift, gw, gh, &gr);
+          if (!clearance_clashes (c, &gr, rules[r]))
+            {
+              e->tg = t[i];
+              g_ok = TRUE;
+            }
+        }
   }
 
 found:
@@ -982,12 +1031,24 @@ place_scene (Frame *f)
             NodeCache *dnc = geometry_node_cache (f->self, e->dst);
             double w = 0, h = 0, gw = 0, gh = 0;
 
-            e->compact = edge_wants_compact (f, e, value != NULL ? value : grad);
-            if (value != NULL)
-              label_box_size (f, e->compact ? &nc->probe_compact : &nc->probe, value,
-                              e->compact, vblank, &w, &h);
-            if (grad != NULL)
-              label_box_size (f, &dnc->probe_grad[e->slot], grad, e->compact, gblank, &gw, &gh);
+            e->compact = edge_wants_compact (f, e, value, grad);
+            for (;;)
+              {
+                if (value != NULL)
+                  label_box_size (f, e->compact ? &nc->probe_compact : &nc->probe, value,
+                                  e->compact, vblank, &w, &h);
+                if (grad != NULL)
+                  label_box_size (f, &dnc->probe_grad[e->slot], grad, e->compact, gblank,
+                                  &gw, &gh);
+                /* A grid with no free place beside its arrow (nodes or
+                 * other labels in the way) becomes a chip, unless the
+                 * node was expanded to show its numbers. */
+                if (e->compact || place_is_hidden (f->state->expanded, e->src)
+                    || (value != NULL && bp_tensor_is_scalar (value))
+                    || edge_has_room (f, c, e, (int) i, w, h, gw, gh))
+                  break;
+                e->compact = TRUE;
+              }
             place_edge (f, c, e, (int) i, w, h, gw, gh);
           }
 

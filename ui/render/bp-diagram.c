@@ -516,6 +516,22 @@ bp_diagram_measure_tensor (BpDiagram *self, BpTensor *tensor, double *width, dou
 }
 
 void
+bp_diagram_measure_chip (BpDiagram *self, BpTensor *tensor, double *width, double *height)
+{
+  Label label = { 0 };
+
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (tensor != NULL);
+
+  label_set (self, &label, tensor, TRUE);
+  if (width != NULL)
+    *width = label.width;
+  if (height != NULL)
+    *height = label.height;
+  label_clear (&label);
+}
+
+void
 bp_diagram_estimate_tensor (BpDiagram *self, BpTensor *tensor, double *width, double *height)
 {
   g_autofree char *text = NULL;

@@ -125,6 +125,10 @@ void       bp_diagram_get_trace_bounds (BpDiagram            *self,
 /* The size of the label that shows `tensor` (a number, a grid or a shape). */
 void       bp_diagram_measure_tensor   (BpDiagram *self, BpTensor *tensor,
                                         double *width, double *height);
+/* The size of `tensor` drawn as a chip (its shape and a heat-map); a
+ * scalar is its number. */
+void       bp_diagram_measure_chip     (BpDiagram *self, BpTensor *tensor,
+                                        double *width, double *height);
 /* Like measure_node and measure_tensor, but from cached per-character
  * advances instead of shaping each text (generous by a pixel or so, ~50
  * times cheaper): for laying out graphs of thousands of nodes. */

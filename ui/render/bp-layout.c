@@ -6,6 +6,7 @@
  * know about. */
 
 #include <math.h>
+#include <string.h>
 #include <gvc.h>
 #include <gmodule.h>
 
@@ -24,6 +25,11 @@
 /* Wider than this, a layout is wrapped into rows (px, diagram units). */
 #define WRAP_MIN_WIDTH  1e6
 #define ROW_GAP         240.0  /* between wrapped rows, px */
+/* A graph laid out larger than this (px at text scale 1) is fitted into a
+ * 1024×768 window with its side panel with numbers under 11 px: lay it out
+ * with chips for matrices instead. */
+#define READABLE_WIDTH  800.0
+#define READABLE_HEIGHT 560.0
 
 typedef struct
 {
@@ -587,43 +593,31 @@ grid_layout (BpGraph    *graph,
     }
 }
 
-gboolean
-bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
+/* Places every item: dot chooses the ranks and the order, then the
+ * columns are re-spaced so that each arrow has room for its labels.
+ * `compact` gives a matrix the room of its chip instead of its grid;
+ * `has_grids` is set when a matrix was given the room of a grid. */
+static gboolean
+place_items (BpDiagram  *diagram,
+             BpGraph    *values,
+             Item       *items,
+             guint       n,
+             GHashTable *index,
+             gboolean    compact,
+             gboolean   *has_grids,
+             GError    **error)
 {
-  BpGraph *graph;
-  g_autofree Item *items = NULL;
-  g_autoptr(GHashTable) index = NULL;
-  g_autoptr(BpGraph) values = NULL;
+  BpGraph *graph = bp_diagram_get_graph (diagram);
+  double s = bp_diagram_get_text_scale (diagram);
+  double spread = bp_diagram_get_spread (diagram);
   g_autofree double *rank_w = NULL;
   g_autofree double *gap = NULL;
   g_autofree double *rank_x = NULL;
-  double s, spread, min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
-  guint n, n_missing = 0;
+  double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
   int max_rank = 0;
   gboolean estimate;
 
-  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  graph = bp_diagram_get_graph (diagram);
-  n = bp_graph_get_n_nodes (graph);
-  for (guint i = 0; i < n; i++)
-    {
-      double x, y;
-
-      if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
-        n_missing++;
-    }
-  if (n == 0 || (only_missing && n_missing == 0))
-    return TRUE;
-
-  s = bp_diagram_get_text_scale (diagram);
-  /* Sizes are measured as drawn; positions are stored unspread. */
-  spread = bp_diagram_get_spread (diagram);
-  values = evaluate_copy (graph);
-  items = g_new0 (Item, n);
-  index = g_hash_table_new (NULL, NULL);
-
+  memset (items, 0, n * sizeof (Item));
   /* Shaping every label is most of the time of a big layout: there,
    * estimate text sizes instead (a little generous, never short). */
   estimate = n > DOT_MAX_NODES;
@@ -659,10 +653,18 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
 
           if (t == NULL)
             continue;
-          if (estimate)
-            bp_diagram_estimate_tensor (diagram, t, &w, &h);
+          if (compact && !bp_tensor_is_scalar (t))
+            {
+              bp_diagram_measure_chip (diagram, t, &w, &h);
+            }
           else
-            bp_diagram_measure_tensor (diagram, t, &w, &h);
+            {
+              *has_grids |= !bp_tensor_is_scalar (t);
+              if (estimate)
+                bp_diagram_estimate_tensor (diagram, t, &w, &h);
+              else
+                bp_diagram_measure_tensor (diagram, t, &w, &h);
+            }
           it->vw = k == 0 ? w : MAX (it->vw, w);
           it->vh = k == 0 ? h : MAX (it->vh, h);
         }
@@ -733,9 +735,11 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
           if (r0 == r1)
             continue;
           /* The label stands at ~0.38 of the arrow when arrows converge
-           * (see the renderer), and arrows stay at most ~40° steep. */
+           * (see the renderer), and arrows stay at most ~40° steep (a
+           * chip is small enough for ~55°). */
           need = MAX ((a->vw / 2 + LABEL_MARGIN * s) / 0.38,
-                      MIN (1.2 * fabs (a->y - items[i].y), 3 * RANK_GAP_MIN * s));
+                      MIN ((compact ? 1.0 : 1.2) * fabs (a->y - items[i].y),
+                           3 * RANK_GAP_MIN * s));
           for (int r = r0; r < r1; r++)
             have += gap[r] + (r > r0 ? rank_w[r] : 0);
           if (have < need)
@@ -763,6 +767,72 @@ bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
   wrap_rows (items, n, rank_x, rank_w, max_rank, min_x);
   if (!within_limit (items, n, spread))
     grid_layout (graph, items, n, index, NODE_SEP * s);
+
+  return TRUE;
+}
+
+/* The size of the laid-out items, footprints included. */
+static void
+items_extent (const Item *items,
+              guint       n,
+              double     *width,
+              double     *height)
+{
+  *width = *height = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      *width = MAX (*width, items[i].x + items[i].w / 2);
+      *height = MAX (*height, items[i].y + items[i].h / 2);
+    }
+}
+
+gboolean
+bp_layout_arrange (BpDiagram *diagram, gboolean only_missing, GError **error)
+{
+  BpGraph *graph;
+  g_autofree Item *items = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(BpGraph) values = NULL;
+  double s, spread, width, height;
+  guint n, n_missing = 0;
+  gboolean has_grids = FALSE;
+
+  g_return_val_if_fail (BP_IS_DIAGRAM (diagram), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = bp_diagram_get_graph (diagram);
+  n = bp_graph_get_n_nodes (graph);
+  for (guint i = 0; i < n; i++)
+    {
+      double x, y;
+
+      if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
+        n_missing++;
+    }
+  if (n == 0 || (only_missing && n_missing == 0))
+    return TRUE;
+
+  s = bp_diagram_get_text_scale (diagram);
+  /* Sizes are measured as drawn; positions are stored unspread. */
+  spread = bp_diagram_get_spread (diagram);
+  values = evaluate_copy (graph);
+  items = g_new0 (Item, n);
+  index = g_hash_table_new (NULL, NULL);
+
+  if (!place_items (diagram, values, items, n, index, FALSE, &has_grids, error))
+    return FALSE;
+  /* Matrices written out in full can spread a graph so far that, fitted
+   * to a laptop's or projector's window, nothing is readable. Then give
+   * each matrix the room of its chip (its numbers show on selection, on
+   * hover and in the side panel) and keep the graph compact. */
+  items_extent (items, n, &width, &height);
+  if (has_grids && (width > READABLE_WIDTH * s || height > READABLE_HEIGHT * s))
+    {
+      gboolean unused;
+
+      if (!place_items (diagram, values, items, n, index, TRUE, &unused, error))
+        return FALSE;
+    }
 
   if (only_missing && n_missing < n)
     {
