@@ -87,6 +87,7 @@ struct _BpTrainView
   guint             per_epoch;
   char             *update_text;
   gboolean          busy;
+  gint              pausing;       /* atomic: Pause (not another document) stopped the run */
 };
 
 G_DEFINE_FINAL_TYPE (BpTrainView, bp_train_view, GTK_TYPE_BOX)
@@ -291,25 +292,22 @@ send_iteration (BpTrainView      *self,
   if (error != NULL)
     set_status (self, error->message);
 
-  /* The update, the step after the backward pass, with its numbers. */
+  /* The updates are the player's steps after the backward pass. */
+  if (error == NULL)
+    bp_session_set_updates (self->session, (const BpUpdateStep *) it->updates->data,
+                            it->updates->len);
+
+  /* The same numbers here, for a glance without stepping. */
   g_string_append_printf (text,
                           /* Translators: the iteration's number, then its loss */
-                          _("Iteration %llu: loss %.4f. The graph shows its forward and backward pass; then every param is updated:"),
+                          _("Iteration %llu: loss %.4f. The player steps through its forward and backward pass, then one update per param:"),
                           (unsigned long long) it->iteration, it->loss);
   for (guint i = 0; i < it->updates->len; i++)
     {
       BpUpdateStep *u = &g_array_index (it->updates, BpUpdateStep, i);
-      const char *id = bp_node_get_id (u->param);
-      g_autofree char *w = bp_format_number (u->before->data[0], 4);
-      g_autofree char *g = bp_format_number (u->grad->data[0], 4);
-      g_autofree char *after = bp_format_number (u->after->data[0], 4);
-      g_autofree char *eta = bp_format_number (u->learning_rate, 4);
+      g_autofree char *numbers = bp_update_step_describe (u, bp_node_get_label (u->param));
 
-      g_string_append_printf (text, "\n%s:  %s", id, u->formula);
-      if (settings->optimizer == BP_OPTIMIZER_SGD)
-        g_string_append_printf (text, "   %s[0,0] = %s − %s × %s = %s", id, w, eta, g, after);
-      else
-        g_string_append_printf (text, "   %s[0,0]: %s → %s (∂L/∂%s = %s)", id, w, after, id, g);
+      g_string_append_printf (text, "\n%s    %s", u->formula, numbers);
     }
   g_free (self->update_text);
   self->update_text = g_string_free (g_steal_pointer (&text), FALSE);
@@ -435,8 +433,16 @@ job_thread (GTask        *task,
           g_mutex_unlock (&job->view->inbox.lock);
         }
     }
-  else
-    bp_trainer_run (job->trainer, job->last_iteration, progress_cb, job, cancellable, &error);
+  else if (!bp_trainer_run (job->trainer, job->last_iteration, progress_cb, job, cancellable, &error) &&
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           g_atomic_int_get (&job->view->pausing))
+    {
+      /* Paused: the next iteration with its trace on, for the player to
+       * step through (its forward and backward pass, then its update). */
+      g_autoptr(GError) step_error = NULL;
+
+      job->traced = bp_trainer_step_traced (job->trainer, &step_error);
+    }
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -555,6 +561,7 @@ start_job (BpTrainView *self,
     self->trainer = NULL;
 
   self->busy = TRUE;
+  g_atomic_int_set (&self->pausing, FALSE);
   g_clear_object (&self->cancellable);
   if (kind == JOB_RUN)
     self->cancellable = g_cancellable_new ();
@@ -585,7 +592,10 @@ pause_action (GSimpleAction *action,
   BpTrainView *self = user_data;
 
   if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+    {
+      g_atomic_int_set (&self->pausing, TRUE);
+      g_cancellable_cancel (self->cancellable);
+    }
 }
 
 static void
