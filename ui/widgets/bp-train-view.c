@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* The Train view: settings, Start/Pause/Iteration/Reset, live plots. The
- * trainer works on a copy of the session's graph in a worker thread
- * (GTask); the worker hands its progress to the main loop through a
- * mutex-protected inbox, and the view keeps its own copies of the curves
- * to draw. Only one job runs at a time; while none runs, the trainer
- * belongs to the main thread. */
+ * trainer works on a copy of the session's graph in a worker thread (a
+ * GTask's, in a thread of its own at a lower priority); the worker hands
+ * its progress to the main loop through a mutex-protected inbox, and the
+ * view keeps its own copies of the curves to draw. Only one job runs at
+ * a time; while none runs, the trainer belongs to the main thread. */
 #include <glib/gi18n.h>
 #include <math.h>
 #include <adwaita.h>
+#ifdef __linux__
+# include <sys/resource.h>
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
 
 #include "bp-train-view.h"
 #include "bp-plot.h"
@@ -323,12 +328,16 @@ drain_inbox_cb (gpointer data)
   BpTrainView *self = data;
   guint64 last;
   double seconds;
+  gboolean new_losses, new_epochs, new_boundary;
 
   /* Gone from screen meanwhile: nothing to draw. */
   if (self->session == NULL)
     return G_SOURCE_REMOVE;
 
   g_mutex_lock (&self->inbox.lock);
+  new_losses = self->inbox.losses->len > 0;
+  new_epochs = self->inbox.epochs->len > 0;
+  new_boundary = self->inbox.boundary != NULL;
   g_array_append_vals (self->losses, self->inbox.losses->data, self->inbox.losses->len);
   g_array_append_vals (self->epochs, self->inbox.epochs->data, self->inbox.epochs->len);
   g_array_set_size (self->inbox.losses, 0);
@@ -345,9 +354,13 @@ drain_inbox_cb (gpointer data)
   g_mutex_unlock (&self->inbox.lock);
 
   update_progress (self, last, seconds);
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_area));
-  gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_area));
-  gtk_widget_queue_draw (GTK_WIDGET (self->boundary_area));
+  /* Only what changed: the frames stay cheap while a net trains. */
+  if (new_losses)
+    gtk_widget_queue_draw (GTK_WIDGET (self->loss_area));
+  if (new_epochs)
+    gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_area));
+  if (new_boundary)
+    gtk_widget_queue_draw (GTK_WIDGET (self->boundary_area));
   return G_SOURCE_REMOVE;
 }
 
@@ -384,8 +397,11 @@ progress_cb (const BpTrainProgress *p,
       g_clear_pointer (&inbox->boundary, bp_plot_boundary_free);
       inbox->boundary = boundary;
     }
+  /* At most every INBOX_INTERVAL_US: a small set ends an epoch every
+   * few iterations, and handing over each would keep the main loop busy
+   * with redraws instead of frames. */
   if (!inbox->scheduled && (now - job->last_handover > INBOX_INTERVAL_US ||
-                            p->iteration == p->last_iteration || p->epoch_end))
+                            p->iteration == p->last_iteration))
     {
       inbox->scheduled = TRUE;
       job->last_handover = now;
@@ -448,6 +464,23 @@ job_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* The worker is a thread of its own, below the main thread's priority:
+ * when the cores are busy the frames come first, and the priority goes
+ * with the thread (a pool thread would keep it for other work). */
+static gpointer
+job_thread_main (gpointer data)
+{
+  GTask *task = data;
+
+#if defined(__linux__) && defined(SYS_gettid)
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+  job_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+              g_task_get_cancellable (task));
+  g_object_unref (task);
+  return NULL;
 }
 
 static void
@@ -571,7 +604,7 @@ start_job (BpTrainView *self,
 
   task = g_task_new (self, self->cancellable, job_done_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
+  g_thread_unref (g_thread_new ("bp-train", job_thread_main, g_object_ref (task)));
 }
 
 /* --- actions --- */
