@@ -169,6 +169,10 @@ test_update_step (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "train.pause", NULL));
   wait_idle (view);
   lr = bp_document_get_training (bp_session_get_document (session))->learning_rate;
+  /* The document keeps how far the params shown were trained: up to
+   * this iteration, without its update. */
+  g_assert_cmpuint (bp_document_get_training (bp_session_get_document (session))->trained_iterations + 1,
+                    ==, bp_train_view_get_iteration (view));
 
   /* Paused: the next iteration is in the session with its updates. */
   trace = bp_session_get_trace (session);

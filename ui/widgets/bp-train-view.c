@@ -296,6 +296,15 @@ send_iteration (BpTrainView      *self,
   bp_history_end_group (history);
   if (error != NULL)
     set_status (self, error->message);
+  else
+    {
+      /* The params shown are those before this iteration's update. */
+      g_autoptr(BpTrainSettings) shown = bp_train_settings_copy (settings);
+
+      shown->trained_iterations = it->iteration - 1;
+      bp_document_set_training (bp_session_get_document (self->session), shown);
+      bp_session_set_modified (self->session, TRUE);
+    }
 
   /* The updates are the player's steps after the backward pass. */
   if (error == NULL)
