@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* SGD, Momentum and Adam as the book writes them (its optimizer.py), and
  * the weight initialisations. */
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -84,6 +85,66 @@ bp_update_step_clear (BpUpdateStep *step)
   g_clear_pointer (&step->before, bp_tensor_unref);
   g_clear_pointer (&step->grad, bp_tensor_unref);
   g_clear_pointer (&step->after, bp_tensor_unref);
+}
+
+void
+bp_update_step_copy (const BpUpdateStep *step,
+                     BpNode             *param,
+                     BpUpdateStep       *copy)
+{
+  *copy = *step;
+  copy->param = param;
+  copy->before = step->before != NULL ? bp_tensor_ref (step->before) : NULL;
+  copy->grad = step->grad != NULL ? bp_tensor_ref (step->grad) : NULL;
+  copy->after = step->after != NULL ? bp_tensor_ref (step->after) : NULL;
+}
+
+gsize
+bp_update_step_pick (const BpUpdateStep *step)
+{
+  gsize best = 0;
+  gsize n;
+
+  g_return_val_if_fail (step != NULL && step->grad != NULL, 0);
+
+  n = bp_tensor_n_elements (step->grad);
+  for (gsize k = 1; k < n; k++)
+    if (fabs (step->grad->data[k]) > fabs (step->grad->data[best]))
+      best = k;
+  return best;
+}
+
+char *
+bp_update_step_describe (const BpUpdateStep *step,
+                         const char         *name)
+{
+  g_autofree char *where = NULL;
+  g_autofree char *w = NULL;
+  g_autofree char *g = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *eta = NULL;
+  gsize k;
+
+  g_return_val_if_fail (step != NULL && step->before != NULL && step->grad != NULL &&
+                        step->after != NULL, NULL);
+
+  k = bp_update_step_pick (step);
+  if (bp_tensor_is_scalar (step->before))
+    where = g_strdup (name);
+  else
+    where = g_strdup_printf ("%s[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "]", name,
+                             k / step->before->cols, k % step->before->cols);
+  w = bp_format_number (step->before->data[k], 4);
+  g = bp_format_number (step->grad->data[k], 4);
+  after = bp_format_number (step->after->data[k], 4);
+  eta = bp_format_number (step->learning_rate, 4);
+  if (step->kind == BP_OPTIMIZER_SGD)
+    /* Translators: W ← W − η·∂L/∂W with one element's numbers:
+     * "W1[2,0] = 0.5 − 0.1 × 0.2 = 0.48" */
+    return g_strdup_printf (_("%s = %s − %s × %s = %s"), where, w, eta, g, after);
+  /* Translators: an update by Momentum or Adam at one element: the
+   * element, its old and new value, its gradient and the learning rate */
+  return g_strdup_printf (_("%s: %s → %s (∂L/∂W = %s, η = %s)"), where, w, after, g, eta);
 }
 
 BpOptimizer *
@@ -201,6 +262,7 @@ bp_optimizer_update (BpOptimizer   *self,
           step.before = bp_tensor_copy (w);
           step.grad = bp_tensor_copy (grad);
           step.learning_rate = lr;
+          step.kind = self->kind;
         }
 
       /* In place when the node is the only holder (the trace is off while

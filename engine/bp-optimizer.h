@@ -55,9 +55,23 @@ typedef struct
   BpTensor   *after;        /* the new W */
   double      learning_rate;
   const char *formula;      /* "W ← W − η·∂L/∂W" (static) */
+  BpOptimizerKind kind;     /* the rule that made `after` */
 } BpUpdateStep;
 
 void bp_update_step_clear (BpUpdateStep *step);
+/* A copy holding its own references, for `param` (may be another
+ * graph's node with the same id). */
+void bp_update_step_copy  (const BpUpdateStep *step, BpNode *param, BpUpdateStep *copy);
+/* The element an update is best shown by: the one with the largest
+ * |∂L/∂W| (the first of equals; a pixel always blank in the data has
+ * no gradient and would show nothing happening), as an index into the
+ * tensors' data. */
+gsize bp_update_step_pick (const BpUpdateStep *step);
+/* The update's numbers at that element, one line, translated:
+ * "W1[2,0] = 0.5 − 0.1 × 0.2 = 0.48" (SGD), or
+ * "W1[2,0]: 0.5 → 0.47 (∂L/∂W = 0.2, η = 0.1)" (Momentum, Adam, whose
+ * formula has more than these numbers). `name` is the param's label. */
+char *bp_update_step_describe (const BpUpdateStep *step, const char *name);
 
 typedef struct _BpOptimizer BpOptimizer;
 

@@ -8,12 +8,15 @@ G_BEGIN_DECLS
 #define BP_TYPE_TRACE (bp_trace_get_type ())
 
 /* Which pass a picture shows (the player's position, as a pass and a
- * step within it). */
+ * step within it). UPDATE comes after a whole backward pass when a
+ * training iteration is shown: one step per param, W ← W − η·∂L/∂W
+ * (BpUpdateStep, which the trace itself does not hold). */
 typedef enum
 {
   BP_PASS_NONE,
   BP_PASS_FORWARD,
   BP_PASS_BACKWARD,
+  BP_PASS_UPDATE,
 } BpPass;
 
 typedef enum

@@ -2,7 +2,8 @@
 /* The session model without a display: one pass per edit and none for a
  * move, the position kept within its pass, the one reveal rule, the
  * selection following edits, expand and collapse as one undoable
- * command, quiz blanks following renames, unsaved state and saving. */
+ * command, quiz blanks following renames, unsaved state and saving, a
+ * training iteration's updates as positions after the trace's. */
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -406,6 +407,84 @@ test_empty_document (void)
   g_assert_false (bp_session_get_modified (session));
 }
 
+/* A training iteration's updates are positions after the trace's, one
+ * per param; only an update that starts from the param's value is kept,
+ * and an edit of values drops them. */
+static void
+test_updates (void)
+{
+  g_autoptr(BpSession) session = new_session ("xor-hidden-layer");
+  BpGraph *graph = bp_session_get_graph (session);
+  BpTrace *trace = bp_session_get_trace (session);
+  g_autoptr(GArray) updates = g_array_new (FALSE, TRUE, sizeof (BpUpdateStep));
+  guint n_trace, n_params = 0;
+  BpNode *w1 = bp_graph_lookup (graph, "W1");
+
+  g_array_set_clear_func (updates, (GDestroyNotify) bp_update_step_clear);
+  g_assert_nonnull (trace);
+  n_trace = bp_trace_get_n_steps (trace);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *param = bp_graph_get_node (graph, i);
+      BpUpdateStep u = { 0, };
+
+      if (!g_str_equal (bp_node_get_op (param)->name, "param"))
+        continue;
+      u.param = param;
+      u.before = bp_tensor_copy (bp_node_get_value (param));
+      u.grad = bp_tensor_copy (bp_node_get_grad (param));
+      u.after = bp_tensor_copy (u.before);
+      for (gsize k = 0; k < bp_tensor_n_elements (u.after); k++)
+        u.after->data[k] -= 0.5 * u.grad->data[k];
+      u.learning_rate = 0.5;
+      u.formula = "W ← W − η·∂L/∂W";
+      u.kind = BP_OPTIMIZER_SGD;
+      g_array_append_val (updates, u);
+      n_params++;
+    }
+  g_assert_cmpuint (n_params, ==, 4);
+
+  /* One whose value is not the param's is left out. */
+  g_array_index (updates, BpUpdateStep, 0).before->data[0] += 1;
+  g_assert_cmpuint (bp_session_set_updates (session, (BpUpdateStep *) updates->data, updates->len),
+                    ==, n_params - 1);
+  g_array_index (updates, BpUpdateStep, 0).before->data[0] -= 1;
+  g_assert_cmpuint (bp_session_set_updates (session, (BpUpdateStep *) updates->data, updates->len),
+                    ==, n_params);
+  g_assert_cmpuint (bp_session_get_n_steps (session), ==, n_trace + n_params);
+
+  bp_session_set_position (session, n_trace);
+  g_assert_cmpint (bp_session_get_pass (session), ==, BP_PASS_BACKWARD);
+  g_assert_null (bp_session_get_current_update (session));
+  g_assert_null (bp_session_get_revealed_update (session, w1));
+  bp_session_set_position (session, G_MAXUINT);
+  g_assert_cmpuint (bp_session_get_position (session), ==, n_trace + n_params);
+  g_assert_cmpint (bp_session_get_pass (session), ==, BP_PASS_UPDATE);
+  g_assert_cmpuint (bp_session_get_pass_step (session), ==, n_params);
+  g_assert_null (bp_session_get_current_step (session));
+  g_assert_nonnull (bp_session_get_revealed_update (session, w1));
+  g_assert_true (bp_session_get_revealed_update (session, w1)->param == w1);
+  g_assert_cmpuint (bp_session_position_for (session, BP_PASS_UPDATE, 1), ==, n_trace + 1);
+  g_assert_cmpuint (bp_session_position_for (session, BP_PASS_BACKWARD, G_MAXUINT), ==, n_trace);
+  {
+    g_autofree char *text = bp_session_describe_position (session);
+
+    g_assert_nonnull (strstr (text, "4"));
+  }
+
+  /* An edit of a value: they no longer follow from what is shown. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (bp_history_set_value_text (bp_session_get_history (session), w1,
+                                              "[[1, 2, 3, 4], [5, 6, 7, 8]]", &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (bp_session_get_n_updates (session), ==, 0);
+  g_assert_cmpuint (bp_session_get_position (session), ==, bp_session_get_n_steps (session));
+  g_assert_cmpint (bp_session_get_pass (session), ==, BP_PASS_BACKWARD);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +493,7 @@ main (int   argc,
 
   g_test_add_func ("/session/one-pass-per-edit", test_one_pass_per_edit);
   g_test_add_func ("/session/position", test_position);
+  g_test_add_func ("/session/updates", test_updates);
   g_test_add_func ("/session/is-revealed", test_is_revealed);
   g_test_add_func ("/session/selection", test_selection);
   g_test_add_func ("/session/expand-collapse", test_expand_collapse);

@@ -497,10 +497,11 @@ draw_node (Frame *f, BpNode *node, guint index)
   double cx, cy, tw, th;
   gboolean selected = place_is_hidden (f->state->selected, node);
   gboolean hover = (f->state->hover == node);
-  gboolean current = (f->current_node == node && f->current >= 0);
+  gboolean current = (f->current_node == node && (f->current >= 0 || f->update != NULL));
   gboolean error = (nc->error != NULL);
   gboolean is_output = (node == f->output);
-  const Rgb *pass_colour = (f->current >= 0 && (guint) f->current >= f->n_forward)
+  const Rgb *pass_colour = f->update != NULL ? &pal->upd
+                           : (f->current >= 0 && (guint) f->current >= f->n_forward)
                            ? &pal->bwd : &pal->fwd;
   BpRgba fill, stroke, ink;
   gboolean grouped = FALSE;
@@ -664,7 +665,7 @@ draw_callout (Frame *f)
     return;
 
   bg = rgba (&f->pal->bg, 0.96);
-  line = rgba (&f->pal->bwd, 1.0);
+  line = rgba (f->update != NULL ? &f->pal->upd : &f->pal->bwd, 1.0);
   ink = rgba (&f->pal->text, 1.0);
   /* The leader from the box to the node, ending in a dot. */
   if (hypot (sx - f->callout_tip_x, sy - f->callout_tip_y) > 0.5)

@@ -380,6 +380,20 @@ frame_init (Frame *f, BpDiagram *self, BpPainter *p, BpTrace *trace,
   /* The step just taken is highlighted (and animated); once a whole pass
    * is done and still, nothing is (an exported figure shows a clean
    * pass), unless the state asks for it (numbered step frames). */
+  /* An update step: both passes shown, its param highlighted with its
+   * numbers (always: the numbers are the step). */
+  if (state->pass == BP_PASS_UPDATE)
+    {
+      if (state->step > 0 && state->step <= state->n_updates && state->updates != NULL
+          && state->updates[state->step - 1].param != NULL
+          && bp_node_get_graph (state->updates[state->step - 1].param) == self->graph)
+        {
+          f->update = &state->updates[state->step - 1];
+          f->current_node = f->update->param;
+        }
+      return;
+    }
+
   end_of_pass = state->pass == BP_PASS_FORWARD ? f->n_forward : bp_trace_get_n_steps (trace);
   if (state->step > 0 && f->position > 0
       && (state->pass == BP_PASS_FORWARD || f->position > f->n_forward)
@@ -835,6 +849,24 @@ callout_layout (Frame *f, const BpStep *step, NodeCache *nc)
   return nc->callout;
 }
 
+/* An update step's callout: the optimizer's rule, then its numbers at
+ * one element (bp_update_step_describe()). */
+static PangoLayout *
+update_callout_layout (Frame *f, const BpUpdateStep *u, NodeCache *nc)
+{
+  g_autofree char *numbers = bp_update_step_describe (u, nc->label);
+  g_autofree char *text = g_strdup_printf ("%s\n%s", u->formula, numbers);
+
+  if (nc->callout == NULL || g_strcmp0 (nc->callout_text, text) != 0)
+    {
+      g_clear_object (&nc->callout);
+      g_free (nc->callout_text);
+      nc->callout_text = g_steal_pointer (&text);
+      nc->callout = text_make_layout (f->self, nc->callout_text, FONT_CALLOUT);
+    }
+  return nc->callout;
+}
+
 /* During the backward pass: the step's UG × LG = DG in a box near its
  * node, where it covers nothing; with a leader line when it had to move
  * away. Tried in rings around the node: above first (where the book
@@ -859,11 +891,18 @@ place_callout (Frame *f, Clearance *c)
   };
   gboolean found = FALSE;
 
-  if (f->current < 0 || (guint) f->current < f->n_forward || node == NULL)
+  if (node == NULL)
     return;
-  step = bp_trace_get_step (f->trace, f->current);
   nc = geometry_node_cache (f->self, node);
-  text_layout_size (callout_layout (f, step, nc), &tw, &th);
+  if (f->update != NULL)
+    text_layout_size (update_callout_layout (f, f->update, nc), &tw, &th);
+  else
+    {
+      if (f->current < 0 || (guint) f->current < f->n_forward)
+        return;
+      step = bp_trace_get_step (f->trace, f->current);
+      text_layout_size (callout_layout (f, step, nc), &tw, &th);
+    }
   w = tw + 2 * pad;
   h = th + 2 * pad;
   geometry_node_box (f->self, node, node == f->output, &nb);

@@ -69,6 +69,7 @@ typedef struct
   Rgb edge;
   Rgb fwd;
   Rgb bwd;
+  Rgb upd;     /* a param's update after the backward pass */
   Rgb accent;
   Rgb error;
   Rgb error_fill;
@@ -190,6 +191,7 @@ typedef struct
   guint                 n_forward;
   guint                 position;    /* steps [0, position) are done */
   int                   current;     /* the step highlighted, or -1 */
+  const BpUpdateStep   *update;      /* the update shown (pass UPDATE), or NULL */
   BpNode               *current_node;
   BpNode               *output;
 

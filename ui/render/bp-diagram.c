@@ -158,6 +158,8 @@ bp_diagram_state_get_position (const BpDiagramState *state, BpTrace *trace)
       return MIN (state->step, n_forward);
     case BP_PASS_BACKWARD:
       return n_forward + MIN (state->step, bp_trace_get_n_backward (trace));
+    case BP_PASS_UPDATE:
+      return bp_trace_get_n_steps (trace) + MIN (state->step, state->n_updates);
     case BP_PASS_NONE:
     default:
       return 0;
@@ -181,10 +183,15 @@ bp_diagram_state_set_position (BpDiagramState *state, BpTrace *trace, guint posi
       state->pass = BP_PASS_FORWARD;
       state->step = position;
     }
-  else
+  else if (position <= bp_trace_get_n_steps (trace) || state->n_updates == 0)
     {
       state->pass = BP_PASS_BACKWARD;
       state->step = position - n_forward;
+    }
+  else
+    {
+      state->pass = BP_PASS_UPDATE;
+      state->step = MIN (position - bp_trace_get_n_steps (trace), state->n_updates);
     }
 }
 
@@ -288,7 +295,7 @@ bp_diagram_get_steps_bounds (BpDiagram            *self,
   g_return_if_fail (bounds != NULL);
 
   st = state != NULL ? *state : default_state;
-  n_steps = trace != NULL ? bp_trace_get_n_steps (trace) : 0;
+  n_steps = trace != NULL ? bp_trace_get_n_steps (trace) + st.n_updates : 0;
   /* Every position: the callout moves from step to step. */
   for (guint position = 0; position <= n_steps; position++)
     {
@@ -587,7 +594,8 @@ bp_diagram_paint_heading (BpDiagram  *self,
   g_return_if_fail (BP_IS_DIAGRAM (self));
   g_return_if_fail (painter != NULL && text != NULL);
 
-  colour = pass == BP_PASS_BACKWARD ? &pal->bwd : pass == BP_PASS_FORWARD ? &pal->fwd : &pal->text;
+  colour = pass == BP_PASS_BACKWARD ? &pal->bwd : pass == BP_PASS_FORWARD ? &pal->fwd
+           : pass == BP_PASS_UPDATE ? &pal->upd : &pal->text;
   layout = text_make_layout (self, text, FONT_NAME);
   bp_painter_show_layout (painter, layout, x, y, colour);
 }

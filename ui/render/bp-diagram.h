@@ -4,6 +4,7 @@
 #include <cairo.h>
 #include <glib-object.h>
 #include "bp-graph.h"
+#include "bp-optimizer.h"
 #include "bp-trace.h"
 #include "bp-painter.h"
 
@@ -31,7 +32,9 @@ typedef enum
 typedef struct
 {
   BpPass      pass;       /* NONE: no numbers; FORWARD: forward steps [0, step);
-                             BACKWARD: all forward steps and backward [0, step) */
+                             BACKWARD: all forward steps and backward [0, step);
+                             UPDATE: both passes, and update step-1 of
+                             `updates` on its param with its numbers */
   guint       step;
   double      progress;   /* 0…1: animation of step `step`-1 travelling along its arrows */
   gboolean    dark;
@@ -48,10 +51,15 @@ typedef struct
                              whatever the zoom (hover, selection), or NULL */
   gboolean    highlight_last; /* highlight the last step of a finished pass
                                  too (numbered step frames) */
+  /* A training iteration's param updates, the steps after the backward
+   * pass (positions n_steps + 1 … n_steps + n_updates); their params are
+   * nodes of the diagram's graph. NULL: none. */
+  const BpUpdateStep *updates;
+  guint       n_updates;
 } BpDiagramState;
 
 #define BP_DIAGRAM_STATE_INIT { BP_PASS_NONE, 0, 1.0, FALSE, 1.0, NULL, NULL, NULL, NULL, \
-                                0.0, NULL, FALSE }
+                                0.0, NULL, FALSE, NULL, 0 }
 
 /* What was placed in a frame, for tests and for the widget (tooltips,
  * follow-the-step): every node, and every label and callout shown. */
@@ -155,9 +163,11 @@ guint      bp_diagram_get_edge_label_rects (BpDiagram            *self,
 
 /* The player's position in the trace that a state shows (the engine's
  * convention, see bp_trace_is_revealed()): forward, min (step,
- * n_forward); backward, n_forward + min (step, n_backward); 0 for none. */
+ * n_forward); backward, n_forward + min (step, n_backward); update,
+ * n_steps + min (step, n_updates); 0 for none. */
 guint      bp_diagram_state_get_position (const BpDiagramState *state, BpTrace *trace);
-/* The inverse: sets pass and step for `position` (0 is BP_PASS_NONE). */
+/* The inverse: sets pass and step for `position` (0 is BP_PASS_NONE;
+ * beyond the trace's steps, the state's updates). */
 void       bp_diagram_state_set_position (BpDiagramState *state, BpTrace *trace,
                                           guint position);
 /* bp_diagram_draw() through any back end (see bp-painter.h): the SVG and
@@ -167,7 +177,7 @@ void       bp_diagram_paint            (BpDiagram            *self,
                                         BpTrace              *trace,
                                         const BpDiagramState *state);
 /* The union of the bounds of every position of the trace (0 … n_steps,
- * last steps highlighted): one fixed frame for step slides, or for a view
+ * and the state's updates; last steps highlighted): one fixed frame for step slides, or for a view
  * that must not jump while a pass plays. */
 void       bp_diagram_get_steps_bounds (BpDiagram            *self,
                                         BpTrace              *trace,

@@ -13,15 +13,29 @@
 #define HEADING_GAP 10.0
 
 static char *
-step_heading (BpTrace *trace, guint position)
+step_heading (BpTrace *trace, const BpDiagramState *state, guint position)
 {
-  guint n_steps = bp_trace_get_n_steps (trace);
+  guint n_trace = bp_trace_get_n_steps (trace);
+  guint n_steps = n_trace + state->n_updates;
   guint n_forward = bp_trace_get_n_forward (trace);
-  const BpStep *step = bp_trace_get_step_before (trace, position);
-  gboolean forward = position <= n_forward;
-  guint k = forward ? position : position - n_forward;
-  guint n = forward ? n_forward : n_steps - n_forward;
-  const char *name = bp_node_get_label (step->node);
+  const BpStep *step;
+  gboolean forward;
+  guint k, n;
+  const char *name;
+
+  if (position > n_trace)
+    {
+      k = position - n_trace;
+      name = bp_node_get_label (state->updates[k - 1].param);
+      return g_strdup_printf ("Step %u of %u · update %u of %u · %s ← %s − η·∂L/∂%s%s",
+                              position, n_steps, k, state->n_updates, name, name, name,
+                              k == state->n_updates ? " · iteration done" : "");
+    }
+  step = bp_trace_get_step_before (trace, position);
+  forward = position <= n_forward;
+  k = forward ? position : position - n_forward;
+  n = forward ? n_forward : n_trace - n_forward;
+  name = bp_node_get_label (step->node);
 
   return g_strdup_printf ("Step %u of %u · %s %u of %u · %s%s%s", position, n_steps,
                           forward ? "forward" : "backward", k, n,
@@ -67,9 +81,10 @@ bp_export_steps (BpDiagram            *diagram,
       return FALSE;
     }
 
-  /* Positions 1 … n_steps: forward steps, then backward steps; the last
-   * of each pass stays highlighted. */
-  n_steps = bp_trace_get_n_steps (trace);
+  /* Positions 1 … n_steps: forward steps, then backward steps, then the
+   * state's updates (a training iteration); the last of each pass stays
+   * highlighted. */
+  n_steps = bp_trace_get_n_steps (trace) + (state->updates != NULL ? state->n_updates : 0);
   states = g_new (BpDiagramState, n_steps);
   headings = g_ptr_array_new_full (n_steps + 1, g_free);
   for (guint i = 0; i < n_steps; i++)
@@ -80,7 +95,7 @@ bp_export_steps (BpDiagram            *diagram,
       bp_diagram_state_set_position (&states[i], trace, i + 1);
       states[i].progress = 1.0;
       states[i].highlight_last = TRUE;
-      g_ptr_array_add (headings, step_heading (trace, i + 1));
+      g_ptr_array_add (headings, step_heading (trace, state, i + 1));
       bp_diagram_measure_heading (diagram, g_ptr_array_index (headings, i), &hw, &hh);
       heading_h = MAX (heading_h, hh);
     }

@@ -69,7 +69,8 @@ GBytes  *bp_export_to_bytes         (BpDiagram            *diagram,
                                      BpExportOptions      *options,
                                      GError              **error);
 
-/* Every step of both passes, forward then backward, each in the same
+/* Every step of both passes, forward then backward (then the updates
+ * of `state`, when it has a training iteration's), each in the same
  * fixed frame (the union of the bounds of every step: the same width,
  * height and view box throughout), numbered in a heading, the last step
  * of each pass highlighted. `path` ending in .pdf: one multi-page PDF, a

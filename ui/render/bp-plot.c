@@ -290,7 +290,7 @@ bp_plot_draw_loss (cairo_t           *cr,
   const Rgb *colours[2];
   const double alphas[2] = { 0.3, 1.0 };
   double top = 0;
-  guint stride;
+  guint stride, buckets;
 
   f.style = style != NULL ? style : &default_style;
   if (n_losses == 0)
@@ -316,27 +316,52 @@ bp_plot_draw_loss (cairo_t           *cr,
   cairo_clip (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
 
-  /* Every iteration, thin and pale; a path of at most ~2 points per pixel
-   * column so that 100,000 iterations cost no more than 1,000. */
-  stride = MAX (1u, (guint) (n_losses / MAX (2 * (f.right - f.left), 1)));
+  /* Redrawn many times a second while a net trains, over as many as a
+   * million iterations: the iterations go into buckets of about two
+   * pixels, each drawn as the range of its losses (a pale band, one
+   * filled path), and the smoothed curve has a point per bucket. */
+  buckets = MAX (1u, (guint) ((f.right - f.left) / 2));
+  stride = MAX (1u, (n_losses + buckets - 1) / buckets);
   set_rgb (cr, series_colour (f.style, 0), alphas[0]);
   cairo_set_line_width (cr, 1);
-  for (guint i = 0; i < n_losses; i += stride)
+  if (stride == 1)
     {
-      double lo = losses[i], hi = losses[i];
-
-      for (guint k = i; k < MIN (i + stride, n_losses); k++)
-        {
-          lo = MIN (lo, losses[k]);
-          hi = MAX (hi, losses[k]);
-        }
-      if (!isfinite (lo) || !isfinite (hi))
-        continue;
-      cairo_line_to (cr, px (&f, first_iteration + i + 1), py (&f, hi));
-      if (stride > 1)
-        cairo_line_to (cr, px (&f, first_iteration + i + 1), py (&f, lo));
+      for (guint i = 0; i < n_losses; i++)
+        if (isfinite (losses[i]))
+          cairo_line_to (cr, px (&f, first_iteration + i + 1), py (&f, losses[i]));
+      cairo_stroke (cr);
     }
-  cairo_stroke (cr);
+  else
+    {
+      guint n_buckets = (n_losses + stride - 1) / stride;
+      g_autofree double *lo = g_new (double, n_buckets);
+      g_autofree double *hi = g_new (double, n_buckets);
+      g_autofree double *mid = g_new (double, n_buckets);
+
+      for (guint b = 0; b < n_buckets; b++)
+        {
+          guint end = MIN ((b + 1) * stride, n_losses);
+
+          lo[b] = INFINITY;
+          hi[b] = -INFINITY;
+          for (guint k = b * stride; k < end; k++)
+            if (isfinite (losses[k]))
+              {
+                lo[b] = MIN (lo[b], losses[k]);
+                hi[b] = MAX (hi[b], losses[k]);
+              }
+          mid[b] = first_iteration + (b * stride + end) / 2.0 + 0.5;
+        }
+      for (guint b = 0; b < n_buckets; b++)
+        if (isfinite (hi[b]))
+          cairo_line_to (cr, px (&f, mid[b]), py (&f, hi[b]));
+      for (guint b = n_buckets; b-- > 0;)
+        if (isfinite (lo[b]))
+          cairo_line_to (cr, px (&f, mid[b]), py (&f, lo[b]));
+      cairo_close_path (cr);
+      cairo_fill_preserve (cr);
+      cairo_stroke (cr);
+    }
 
   set_rgb (cr, series_colour (f.style, 0), alphas[1]);
   cairo_set_line_width (cr, 2.5 * f.style->text_scale);
@@ -350,6 +375,17 @@ bp_plot_draw_loss (cairo_t           *cr,
   names[1] = _("smoothed");
   colours[0] = colours[1] = series_colour (f.style, 0);
   draw_legend (&f, names, colours, alphas, 2, FALSE);
+}
+
+/* Every stride-th index, and the last one. */
+static guint
+next_index (guint i,
+            guint stride,
+            guint n)
+{
+  if (i + 1 >= n)
+    return n;
+  return MIN (i + stride, n - 1);
 }
 
 void
@@ -366,7 +402,9 @@ bp_plot_draw_accuracy (cairo_t            *cr,
   const char *names[2];
   const Rgb *colours[2];
   const double alphas[2] = { 1.0, 1.0 };
-  double low = 1;
+  double low = 1, plot_w;
+  guint stride;
+  gboolean markers;
 
   f.style = style != NULL ? style : &default_style;
   if (n_epochs == 0)
@@ -384,13 +422,20 @@ bp_plot_draw_accuracy (cairo_t            *cr,
   f.x1 = MAX (n_epochs, 1u);
   draw_axes (&f, width, height, _("Epoch"), _("Accuracy"), TRUE);
 
+  /* A small set's epochs come by the thousand: a path of a point every
+   * two pixels or so (the last always), and a marker per epoch
+   * only while they stand apart, so that a frame stays cheap. */
+  plot_w = MAX (f.right - f.left, 1);
+  stride = MAX (1u, (guint) (n_epochs / (plot_w / 2)));
+  markers = n_epochs * 8.0 * f.style->text_scale <= plot_w;
+
   cairo_save (cr);
   for (guint series = 0; series < 2; series++)
     {
       set_rgb (cr, series_colour (f.style, series), alphas[series]);
       cairo_set_line_width (cr, 2.5 * f.style->text_scale);
       cairo_new_path (cr);
-      for (guint i = 0; i < n_epochs; i++)
+      for (guint i = 0; i < n_epochs; i = next_index (i, stride, n_epochs))
         {
           double a = series == 0 ? epochs[i].train_accuracy : epochs[i].test_accuracy;
           double e = iterations_per_epoch > 0 ? (double) epochs[i].iteration / iterations_per_epoch : i + 1;
@@ -398,7 +443,7 @@ bp_plot_draw_accuracy (cairo_t            *cr,
           cairo_line_to (cr, px (&f, e), py (&f, a));
         }
       cairo_stroke (cr);
-      for (guint i = 0; i < n_epochs; i++)
+      for (guint i = 0; markers && i < n_epochs; i++)
         {
           double a = series == 0 ? epochs[i].train_accuracy : epochs[i].test_accuracy;
           double e = iterations_per_epoch > 0 ? (double) epochs[i].iteration / iterations_per_epoch : i + 1;
@@ -565,20 +610,30 @@ bp_plot_draw_boundary (cairo_t              *cr,
   cairo_translate (cr, f.left, f.top);
   cairo_scale (cr, (f.right - f.left) / res, (f.bottom - f.top) / res);
   cairo_set_source_surface (cr, image, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  /* Bilinear: as smooth at these few times, and several times cheaper
+   * than GOOD's convolution for a picture redrawn while a net trains. */
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
   cairo_paint (cr);
   cairo_restore (cr);
   cairo_surface_destroy (image);
 
-  /* The training points, in their class colour with a light rim. */
+  /* The training points, in their class colour with a light rim: one
+   * path per class (hundreds of points, redrawn while a net trains). */
   cairo_save (cr);
   cairo_set_line_width (cr, 1);
-  for (guint i = 0; i < b->n_points; i++)
+  for (guint label = 0; label < 2; label++)
     {
       cairo_new_path (cr);
-      cairo_arc (cr, px (&f, b->points[2 * i]), py (&f, b->points[2 * i + 1]),
-                 3 * f.style->text_scale, 0, 2 * G_PI);
-      set_rgb (cr, b->labels[i] ? c1 : c0, 1);
+      for (guint i = 0; i < b->n_points; i++)
+        if ((b->labels[i] != 0) == (label != 0))
+          {
+            double x = px (&f, b->points[2 * i]), y = py (&f, b->points[2 * i + 1]);
+            double r = 3 * f.style->text_scale;
+
+            cairo_new_sub_path (cr);
+            cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+          }
+      set_rgb (cr, label ? c1 : c0, 1);
       cairo_fill_preserve (cr);
       if (f.style->dark)
         cairo_set_source_rgba (cr, 0, 0, 0, 0.6);

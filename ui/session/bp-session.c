@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bp-expand.h"
 #include "bp-session.h"
@@ -18,6 +19,8 @@ struct _BpSession
   char                *error;
   GHashTable          *selection;     /* set of BpNode* */
   char                *expanded_id;   /* the layer the last edit expanded */
+  GArray              *updates;       /* BpUpdateStep of the session's params:
+                                         steps after the backward pass */
 
   BpHistoryLayoutFunc  layout;
   gpointer             layout_data;
@@ -25,7 +28,7 @@ struct _BpSession
 
   guint                position;
   guint                n_forward;
-  guint                n_steps;
+  guint                n_steps;       /* of the trace; the updates follow */
   guint                quiz_dirty : 1;     /* blanks edited (not in the history) */
   guint                restored_dirty : 1; /* never saved where it came from */
   guint                last_modified : 1;
@@ -89,6 +92,9 @@ run_passes (BpSession *self)
   g_clear_pointer (&self->trace, bp_trace_unref);
   g_clear_pointer (&self->error, g_free);
   self->n_forward = self->n_steps = 0;
+  /* An update was computed from the values and gradients it came with:
+   * after any edit of them it no longer follows from what is shown. */
+  g_array_set_size (self->updates, 0);
 
   if (self->graph == NULL || bp_graph_get_n_nodes (self->graph) == 0)
     {
@@ -123,7 +129,7 @@ run_passes (BpSession *self)
     self->error = g_strdup (error != NULL ? error->message
                                           : _("The graph could not be computed"));
 
-  if (old_position == old_steps && old_steps > old_forward)
+  if (old_position >= old_steps && old_steps > old_forward)
     self->position = self->n_steps;
   else if (old_position == old_forward && old_forward > 0)
     self->position = self->n_forward;
@@ -253,6 +259,7 @@ bp_session_finalize (GObject *object)
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->selection, g_hash_table_unref);
   g_clear_pointer (&self->expanded_id, g_free);
+  g_clear_pointer (&self->updates, g_array_unref);
   g_clear_object (&self->graph);
   g_clear_object (&self->document);
   g_clear_object (&self->file);
@@ -353,6 +360,8 @@ static void
 bp_session_init (BpSession *self)
 {
   self->selection = g_hash_table_new (NULL, NULL);
+  self->updates = g_array_new (FALSE, TRUE, sizeof (BpUpdateStep));
+  g_array_set_clear_func (self->updates, (GDestroyNotify) bp_update_step_clear);
   self->history = bp_history_new ();
   self->quiz = bp_quiz_new ();
   g_signal_connect_swapped (self->history, "changed",
@@ -551,7 +560,7 @@ guint
 bp_session_get_n_steps (BpSession *self)
 {
   g_return_val_if_fail (BP_IS_SESSION (self), 0);
-  return self->n_steps;
+  return self->n_steps + self->updates->len;
 }
 
 guint
@@ -574,7 +583,7 @@ bp_session_set_position (BpSession *self,
 {
   g_return_if_fail (BP_IS_SESSION (self));
 
-  position = MIN (position, self->n_steps);
+  position = MIN (position, self->n_steps + self->updates->len);
   if (position == self->position)
     return;
   self->position = position;
@@ -597,7 +606,9 @@ bp_session_get_pass (BpSession *self)
     return BP_PASS_NONE;
   if (self->position <= self->n_forward)
     return BP_PASS_FORWARD;
-  return BP_PASS_BACKWARD;
+  if (self->position <= self->n_steps)
+    return BP_PASS_BACKWARD;
+  return BP_PASS_UPDATE;
 }
 
 guint
@@ -611,6 +622,8 @@ bp_session_get_pass_step (BpSession *self)
       return self->position;
     case BP_PASS_BACKWARD:
       return self->position - self->n_forward;
+    case BP_PASS_UPDATE:
+      return self->position - self->n_steps;
     case BP_PASS_NONE:
     default:
       return 0;
@@ -630,6 +643,8 @@ bp_session_position_for (BpSession *self,
       return MIN (step, self->n_forward);
     case BP_PASS_BACKWARD:
       return self->n_forward + MIN (step, self->n_steps - self->n_forward);
+    case BP_PASS_UPDATE:
+      return self->n_steps + MIN (step, self->updates->len);
     case BP_PASS_NONE:
     default:
       return 0;
@@ -652,6 +667,13 @@ bp_session_describe_position (BpSession *self)
       return g_strdup_printf (_("Backward: step %u of %u"),
                               self->position - self->n_forward,
                               self->n_steps - self->n_forward);
+    case BP_PASS_UPDATE:
+      /* Translators: the player's position after the backward pass of a
+       * training iteration: the update of each param, e.g. "Update: step
+       * 1 of 4 (W1)" */
+      return g_strdup_printf (_("Update: step %u of %u (%s)"),
+                              self->position - self->n_steps, self->updates->len,
+                              bp_node_get_label (bp_session_get_current_update (self)->param));
     case BP_PASS_NONE:
     default:
       if (self->error != NULL)
@@ -673,6 +695,86 @@ bp_session_is_reached (BpSession   *self,
     return bp_node_get_value (node) != NULL;
   return bp_trace_is_revealed (self->trace, self->position, node,
                                what == BP_QUIZ_VALUE ? BP_STEP_FORWARD : BP_STEP_BACKWARD);
+}
+
+/* --- public API: the updates after the backward pass --- */
+
+guint
+bp_session_set_updates (BpSession          *self,
+                        const BpUpdateStep *updates,
+                        guint               n_updates)
+{
+  guint old = self->updates->len;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+  g_return_val_if_fail (updates != NULL || n_updates == 0, 0);
+
+  g_array_set_size (self->updates, 0);
+  /* Only an update of a param whose value it starts from, so that the
+   * numbers shown follow from what the graph shows. */
+  for (guint i = 0; i < n_updates && self->trace != NULL; i++)
+    {
+      const BpUpdateStep *u = &updates[i];
+      BpNode *node = u->param != NULL && self->graph != NULL
+                     ? bp_graph_lookup (self->graph, bp_node_get_id (u->param)) : NULL;
+      BpTensor *value = node != NULL ? bp_node_get_value (node) : NULL;
+      BpUpdateStep copy;
+
+      if (node == NULL || !g_str_equal (bp_node_get_op (node)->name, "param") ||
+          value == NULL || u->before == NULL || u->grad == NULL || u->after == NULL ||
+          !bp_tensor_same_shape (value, u->before) || !bp_tensor_same_shape (value, u->after) ||
+          !bp_tensor_same_shape (value, u->grad) ||
+          memcmp (value->data, u->before->data, bp_tensor_n_elements (value) * sizeof (double)) != 0)
+        continue;
+      bp_update_step_copy (u, node, &copy);
+      g_array_append_val (self->updates, copy);
+    }
+
+  if (self->position > self->n_steps + self->updates->len)
+    self->position = self->n_steps + self->updates->len;
+  if (old != 0 || self->updates->len != 0)
+    emit_position_changed (self);
+  return self->updates->len;
+}
+
+guint
+bp_session_get_n_updates (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+  return self->updates->len;
+}
+
+const BpUpdateStep *
+bp_session_get_updates (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+  return self->updates->len > 0 ? (const BpUpdateStep *) self->updates->data : NULL;
+}
+
+const BpUpdateStep *
+bp_session_get_current_update (BpSession *self)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+
+  if (self->position <= self->n_steps || self->position > self->n_steps + self->updates->len)
+    return NULL;
+  return &g_array_index (self->updates, BpUpdateStep, self->position - self->n_steps - 1);
+}
+
+const BpUpdateStep *
+bp_session_get_revealed_update (BpSession *self,
+                                BpNode    *node)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), NULL);
+
+  for (guint i = 0; i < self->updates->len && self->n_steps + i < self->position; i++)
+    {
+      const BpUpdateStep *u = &g_array_index (self->updates, BpUpdateStep, i);
+
+      if (u->param == node)
+        return u;
+    }
+  return NULL;
 }
 
 gboolean

@@ -5,6 +5,7 @@
 
 #include "bp-document.h"
 #include "bp-history.h"
+#include "bp-optimizer.h"
 #include "bp-quiz.h"
 #include "bp-trace.h"
 
@@ -77,10 +78,15 @@ guint          bp_session_get_n_forward     (BpSession *self);
 
 /* --- the player's position: steps [0, position) of the trace are shown --- */
 
+/* Positions: 0 … n_forward the forward pass, … n_steps of the trace the
+ * backward pass, then one step per update when a training iteration is
+ * shown (bp_session_set_updates()); bp_session_get_n_steps() counts
+ * them all. */
 guint          bp_session_get_position      (BpSession *self);
 /* Clamped to the number of steps. */
 void           bp_session_set_position      (BpSession *self, guint position);
-/* The step shown last (position − 1), or NULL at position 0. */
+/* The step shown last (position − 1), or NULL at position 0 and at the
+ * update steps. */
 const BpStep  *bp_session_get_current_step  (BpSession *self);
 BpPass         bp_session_get_pass          (BpSession *self);
 /* The step within the pass: 1 … n for the pass's steps, 0 with none. */
@@ -101,6 +107,28 @@ gboolean       bp_session_is_revealed       (BpSession   *self,
 gboolean       bp_session_is_reached        (BpSession   *self,
                                              BpNode      *node,
                                              BpQuizFlags  what);
+
+/* --- the parameter updates after the backward pass --- */
+
+/* The update W ← W − η·∂L/∂W of each param, as a training iteration
+ * made it from the values and gradients the graph now shows: the player
+ * steps through them after the backward pass, one step each (pass
+ * BP_PASS_UPDATE). Copied; an update is kept only when its param (found
+ * by id) is a param of this graph whose value is the update's `before`.
+ * Any edit of values or structure, or another document, drops them: they
+ * would no longer follow from what is shown. Returns how many were kept. */
+guint          bp_session_set_updates       (BpSession          *self,
+                                             const BpUpdateStep *updates,
+                                             guint               n_updates);
+guint          bp_session_get_n_updates     (BpSession *self);
+/* The updates (their params are this graph's nodes), or NULL. */
+const BpUpdateStep *bp_session_get_updates  (BpSession *self);
+/* The update the player shows now, or NULL outside the update steps. */
+const BpUpdateStep *bp_session_get_current_update (BpSession *self);
+/* The update of param `node` when the player has reached it (the same
+ * rule as bp_session_is_revealed() for values and gradients), or NULL. */
+const BpUpdateStep *bp_session_get_revealed_update (BpSession *self,
+                                                    BpNode    *node);
 
 /* --- the selection --- */
 

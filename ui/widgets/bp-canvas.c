@@ -71,10 +71,16 @@ bp_canvas_pass_at (BpCanvas *self,
                    guint     position)
 {
   guint n_forward = self->session != NULL ? bp_session_get_n_forward (self->session) : 0;
+  BpTrace *trace = _bp_canvas_trace (self);
 
   if (position == 0)
     return BP_PASS_NONE;
-  return position <= n_forward ? BP_PASS_FORWARD : BP_PASS_BACKWARD;
+  if (position <= n_forward)
+    return BP_PASS_FORWARD;
+  /* Past the trace: a training iteration's updates. */
+  if (trace == NULL || position <= bp_trace_get_n_steps (trace))
+    return BP_PASS_BACKWARD;
+  return BP_PASS_UPDATE;
 }
 
 void
@@ -87,6 +93,12 @@ _bp_canvas_fill_state (BpCanvas       *self,
   *state = init;
   state->pass = bp_canvas_pass_at (self, self->position);
   state->step = state->pass == BP_PASS_BACKWARD ? self->position - n_forward : self->position;
+  if (state->pass == BP_PASS_UPDATE)
+    {
+      state->step = self->position - bp_trace_get_n_steps (_bp_canvas_trace (self));
+      state->updates = bp_session_get_updates (self->session);
+      state->n_updates = bp_session_get_n_updates (self->session);
+    }
   state->progress = self->progress;
   state->dark = self->dark;
   state->text_scale = self->text_scale;
@@ -249,6 +261,7 @@ _bp_canvas_show_position (BpCanvas *self,
   if (self->scene_valid && _bp_canvas_trace (self) != NULL &&
       bp_canvas_pass_at (self, position) == bp_canvas_pass_at (self, self->position) &&
       bp_canvas_pass_at (self, position) != BP_PASS_NONE &&
+      bp_canvas_pass_at (self, position) != BP_PASS_UPDATE &&
       ABS ((int) position - (int) self->position) <= 1)
     {
       int before = (int) self->position - 1;

@@ -385,6 +385,8 @@ bp_player_fill_state (BpPlayer       *self,
   state->pass = bp_session_get_pass (self->session);
   state->step = bp_session_get_pass_step (self->session);
   state->progress = self->progress;
+  state->updates = bp_session_get_updates (self->session);
+  state->n_updates = bp_session_get_n_updates (self->session);
 }
 
 void
@@ -409,7 +411,9 @@ bp_player_backward (BpPlayer *self)
   jump_to (self, bp_session_get_n_forward (self->session));
   if (bp_session_get_n_steps (self->session) == bp_session_get_n_forward (self->session))
     return;
-  self->target = bp_session_get_n_steps (self->session);
+  /* The backward pass only: a training iteration's updates are stepped
+   * (or played) after it. */
+  self->target = bp_session_position_for (self->session, BP_PASS_BACKWARD, G_MAXUINT);
   set_playing (self, TRUE);
   advance (self);
 }

@@ -246,6 +246,7 @@ update_node_section (BpTeachPanel *self,
   g_autofree char *value_text = NULL;
   g_autofree char *chain_text = NULL;
   const BpOp *op;
+  const BpUpdateStep *update;
   BpNode *blocker;
   int fwd = -1, bwd = -1;
 
@@ -333,6 +334,28 @@ update_node_section (BpTeachPanel *self,
     chain_text = g_strdup (_("The backward pass has not reached this node yet."));
   else
     chain_text = describe_backward_step (self, node, bp_trace_get_step (trace, bwd));
+
+  /* A training iteration's update of this param, once the player has
+   * stepped to it. */
+  update = self->session != NULL ? bp_session_get_revealed_update (self->session, node) : NULL;
+  if (update != NULL && trace != NULL)
+    {
+      g_autofree char *eta = bp_format_number (update->learning_rate, DIGITS);
+      g_autofree char *numbers = bp_update_step_describe (update, bp_node_get_label (node));
+      g_autofree char *intro = NULL;
+      char *joined;
+
+      /* Translators: the step after the backward pass of a training
+       * iteration; %s is the learning rate */
+      intro = g_strdup_printf (_("Update: the param moves against its gradient, scaled by the learning rate η = %s:"),
+                               eta);
+      joined = g_strdup_printf ("%s\n\n%s\n%s\n%s%s%s", chain_text, intro, update->formula, numbers,
+                                bp_tensor_is_scalar (update->before) ? "" : "\n",
+                                bp_tensor_is_scalar (update->before) ? ""
+                                : _("Every element is updated the same way; shown is the one with the largest gradient."));
+      g_free (chain_text);
+      chain_text = joined;
+    }
   gtk_label_set_label (self->chain_label, chain_text);
 }
 

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* The Train view: settings, Start/Pause/Iteration/Reset, live plots. The
- * trainer works on a copy of the session's graph in a worker thread
- * (GTask); the worker hands its progress to the main loop through a
- * mutex-protected inbox, and the view keeps its own copies of the curves
- * to draw. Only one job runs at a time; while none runs, the trainer
- * belongs to the main thread. */
+ * trainer works on a copy of the session's graph in a worker thread (a
+ * GTask's, in a thread of its own at a lower priority); the worker hands
+ * its progress to the main loop through a mutex-protected inbox, and the
+ * view keeps its own copies of the curves to draw. Only one job runs at
+ * a time; while none runs, the trainer belongs to the main thread. */
 #include <glib/gi18n.h>
 #include <math.h>
 #include <adwaita.h>
+#ifdef __linux__
+# include <sys/resource.h>
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
 
 #include "bp-train-view.h"
 #include "bp-plot.h"
@@ -87,6 +92,7 @@ struct _BpTrainView
   guint             per_epoch;
   char             *update_text;
   gboolean          busy;
+  gint              pausing;       /* atomic: Pause (not another document) stopped the run */
 };
 
 G_DEFINE_FINAL_TYPE (BpTrainView, bp_train_view, GTK_TYPE_BOX)
@@ -290,26 +296,32 @@ send_iteration (BpTrainView      *self,
   bp_history_end_group (history);
   if (error != NULL)
     set_status (self, error->message);
+  else
+    {
+      /* The params shown are those before this iteration's update. */
+      g_autoptr(BpTrainSettings) shown = bp_train_settings_copy (settings);
 
-  /* The update, the step after the backward pass, with its numbers. */
+      shown->trained_iterations = it->iteration - 1;
+      bp_document_set_training (bp_session_get_document (self->session), shown);
+      bp_session_set_modified (self->session, TRUE);
+    }
+
+  /* The updates are the player's steps after the backward pass. */
+  if (error == NULL)
+    bp_session_set_updates (self->session, (const BpUpdateStep *) it->updates->data,
+                            it->updates->len);
+
+  /* The same numbers here, for a glance without stepping. */
   g_string_append_printf (text,
                           /* Translators: the iteration's number, then its loss */
-                          _("Iteration %llu: loss %.4f. The graph shows its forward and backward pass; then every param is updated:"),
+                          _("Iteration %llu: loss %.4f. The player steps through its forward and backward pass, then one update per param:"),
                           (unsigned long long) it->iteration, it->loss);
   for (guint i = 0; i < it->updates->len; i++)
     {
       BpUpdateStep *u = &g_array_index (it->updates, BpUpdateStep, i);
-      const char *id = bp_node_get_id (u->param);
-      g_autofree char *w = bp_format_number (u->before->data[0], 4);
-      g_autofree char *g = bp_format_number (u->grad->data[0], 4);
-      g_autofree char *after = bp_format_number (u->after->data[0], 4);
-      g_autofree char *eta = bp_format_number (u->learning_rate, 4);
+      g_autofree char *numbers = bp_update_step_describe (u, bp_node_get_label (u->param));
 
-      g_string_append_printf (text, "\n%s:  %s", id, u->formula);
-      if (settings->optimizer == BP_OPTIMIZER_SGD)
-        g_string_append_printf (text, "   %s[0,0] = %s − %s × %s = %s", id, w, eta, g, after);
-      else
-        g_string_append_printf (text, "   %s[0,0]: %s → %s (∂L/∂%s = %s)", id, w, after, id, g);
+      g_string_append_printf (text, "\n%s    %s", u->formula, numbers);
     }
   g_free (self->update_text);
   self->update_text = g_string_free (g_steal_pointer (&text), FALSE);
@@ -325,12 +337,16 @@ drain_inbox_cb (gpointer data)
   BpTrainView *self = data;
   guint64 last;
   double seconds;
+  gboolean new_losses, new_epochs, new_boundary;
 
   /* Gone from screen meanwhile: nothing to draw. */
   if (self->session == NULL)
     return G_SOURCE_REMOVE;
 
   g_mutex_lock (&self->inbox.lock);
+  new_losses = self->inbox.losses->len > 0;
+  new_epochs = self->inbox.epochs->len > 0;
+  new_boundary = self->inbox.boundary != NULL;
   g_array_append_vals (self->losses, self->inbox.losses->data, self->inbox.losses->len);
   g_array_append_vals (self->epochs, self->inbox.epochs->data, self->inbox.epochs->len);
   g_array_set_size (self->inbox.losses, 0);
@@ -347,9 +363,13 @@ drain_inbox_cb (gpointer data)
   g_mutex_unlock (&self->inbox.lock);
 
   update_progress (self, last, seconds);
-  gtk_widget_queue_draw (GTK_WIDGET (self->loss_area));
-  gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_area));
-  gtk_widget_queue_draw (GTK_WIDGET (self->boundary_area));
+  /* Only what changed: the frames stay cheap while a net trains. */
+  if (new_losses)
+    gtk_widget_queue_draw (GTK_WIDGET (self->loss_area));
+  if (new_epochs)
+    gtk_widget_queue_draw (GTK_WIDGET (self->accuracy_area));
+  if (new_boundary)
+    gtk_widget_queue_draw (GTK_WIDGET (self->boundary_area));
   return G_SOURCE_REMOVE;
 }
 
@@ -386,8 +406,11 @@ progress_cb (const BpTrainProgress *p,
       g_clear_pointer (&inbox->boundary, bp_plot_boundary_free);
       inbox->boundary = boundary;
     }
+  /* At most every INBOX_INTERVAL_US: a small set ends an epoch every
+   * few iterations, and handing over each would keep the main loop busy
+   * with redraws instead of frames. */
   if (!inbox->scheduled && (now - job->last_handover > INBOX_INTERVAL_US ||
-                            p->iteration == p->last_iteration || p->epoch_end))
+                            p->iteration == p->last_iteration))
     {
       inbox->scheduled = TRUE;
       job->last_handover = now;
@@ -435,13 +458,38 @@ job_thread (GTask        *task,
           g_mutex_unlock (&job->view->inbox.lock);
         }
     }
-  else
-    bp_trainer_run (job->trainer, job->last_iteration, progress_cb, job, cancellable, &error);
+  else if (!bp_trainer_run (job->trainer, job->last_iteration, progress_cb, job, cancellable, &error) &&
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           g_atomic_int_get (&job->view->pausing))
+    {
+      /* Paused: the next iteration with its trace on, for the player to
+       * step through (its forward and backward pass, then its update). */
+      g_autoptr(GError) step_error = NULL;
+
+      job->traced = bp_trainer_step_traced (job->trainer, &step_error);
+    }
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* The worker is a thread of its own, below the main thread's priority:
+ * when the cores are busy the frames come first, and the priority goes
+ * with the thread (a pool thread would keep it for other work). */
+static gpointer
+job_thread_main (gpointer data)
+{
+  GTask *task = data;
+
+#if defined(__linux__) && defined(SYS_gettid)
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+  job_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+              g_task_get_cancellable (task));
+  g_object_unref (task);
+  return NULL;
 }
 
 static void
@@ -555,6 +603,7 @@ start_job (BpTrainView *self,
     self->trainer = NULL;
 
   self->busy = TRUE;
+  g_atomic_int_set (&self->pausing, FALSE);
   g_clear_object (&self->cancellable);
   if (kind == JOB_RUN)
     self->cancellable = g_cancellable_new ();
@@ -564,7 +613,7 @@ start_job (BpTrainView *self,
 
   task = g_task_new (self, self->cancellable, job_done_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
+  g_thread_unref (g_thread_new ("bp-train", job_thread_main, g_object_ref (task)));
 }
 
 /* --- actions --- */
@@ -585,7 +634,10 @@ pause_action (GSimpleAction *action,
   BpTrainView *self = user_data;
 
   if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+    {
+      g_atomic_int_set (&self->pausing, TRUE);
+      g_cancellable_cancel (self->cancellable);
+    }
 }
 
 static void

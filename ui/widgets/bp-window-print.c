@@ -31,6 +31,8 @@ paper_state (BpWindow *self)
 
   state.pass = bp_session_get_pass (self->session);
   state.step = bp_session_get_pass_step (self->session);
+  state.updates = bp_session_get_updates (self->session);
+  state.n_updates = bp_session_get_n_updates (self->session);
   state.progress = 1.0;
   state.dark = FALSE;
   state.text_scale = bp_canvas_get_text_scale (self->canvas);
@@ -83,7 +85,7 @@ begin_print_cb (GtkPrintOperation *operation,
 
   job->print_steps = job->all_steps != NULL && gtk_check_button_get_active (job->all_steps) &&
                      trace != NULL && bp_trace_get_n_steps (trace) > 0;
-  job->n_steps = trace != NULL ? bp_trace_get_n_steps (trace) : 0;
+  job->n_steps = trace != NULL ? bp_trace_get_n_steps (trace) + state.n_updates : 0;
   if (job->print_steps)
     {
       bp_diagram_get_steps_bounds (bp_canvas_get_diagram (self->canvas), trace, &state, &job->frame);

@@ -128,6 +128,7 @@ session_position_changed_cb (BpWindow  *self,
                              BpSession *session)
 {
   const BpStep *step = bp_session_get_current_step (session);
+  const BpUpdateStep *update = bp_session_get_current_update (session);
   guint position = bp_session_get_position (session);
 
   /* An edit runs the passes again at the same place: the selection the
@@ -135,10 +136,10 @@ session_position_changed_cb (BpWindow  *self,
   if (position == self->last_position)
     return;
   self->last_position = position;
-  if (step != NULL)
+  if (step != NULL || update != NULL)
     {
       self->selecting = TRUE;
-      bp_session_select_node (session, step->node);
+      bp_session_select_node (session, step != NULL ? step->node : update->param);
       self->selecting = FALSE;
     }
 }
@@ -287,6 +288,9 @@ _bp_window_export_steps (BpWindow    *self,
   /* As on screen (quiz blanks included), on paper colours. */
   state.dark = FALSE;
   state.text_scale = bp_canvas_get_text_scale (self->canvas);
+  /* A training iteration's updates follow its backward pass. */
+  state.updates = bp_session_get_updates (session);
+  state.n_updates = bp_session_get_n_updates (session);
   if (bp_quiz_get_active (quiz))
     {
       values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);

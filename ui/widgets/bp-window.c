@@ -796,6 +796,8 @@ _bp_window_export_to_path (BpWindow    *self,
    * quiz blanks stay blank on the handout. */
   state.pass = bp_session_get_pass (self->session);
   state.step = bp_session_get_pass_step (self->session);
+  state.updates = bp_session_get_updates (self->session);
+  state.n_updates = bp_session_get_n_updates (self->session);
   state.progress = 1.0;
   state.dark = FALSE;
   state.text_scale = bp_canvas_get_text_scale (self->canvas);
