@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "bp-canvas.h"
+#include "bp-canvas-private.h"
 #include "bp-examples.h"
 #include "bp-value-popover.h"
 #include "bp-palette.h"
@@ -1192,6 +1193,58 @@ test_canvas_partial_redraw_presenting (Fixture       *f,
   check_partial_redraw (f, 1.6);
 }
 
+/* A matrix drawn as a chip shows every number in its tooltip, the
+ * value's and the gradient's. */
+static void
+test_canvas_chip_tooltip (Fixture       *f,
+                          gconstpointer  data)
+{
+  BpSession *session = bp_canvas_get_session (f->canvas);
+  BpDiagramState state;
+  g_autoptr(GArray) boxes = NULL;
+  guint n_value = 0, n_grad = 0;
+
+  bp_ui_test_spin ();
+  bp_session_set_position (session, bp_session_get_n_steps (session));
+  bp_canvas_set_zoom (f->canvas, 0.5, 0, 0);   /* small: every matrix is a chip */
+  bp_ui_test_spin ();
+  _bp_canvas_fill_state (f->canvas, &state);
+  boxes = bp_diagram_get_boxes (f->canvas->diagram, _bp_canvas_trace (f->canvas), &state);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const BpDiagramBox *b = &g_array_index (boxes, BpDiagramBox, i);
+      BpTensor *t = NULL;
+      g_autofree char *markup = NULL;
+      double wx, wy;
+
+      if (b->kind == BP_DIAGRAM_BOX_VALUE && b->slot != G_MAXUINT)
+        t = bp_node_get_value (b->node);
+      else if (b->kind == BP_DIAGRAM_BOX_GRADIENT && b->slot != G_MAXUINT)
+        t = bp_node_get_grad (bp_node_get_input (b->node, b->slot));
+      if (t == NULL || bp_tensor_is_scalar (t) || t->rows > 8 || t->cols > 8)
+        continue;
+      bp_canvas_diagram_to_widget (f->canvas, b->rect.x + b->rect.width / 2,
+                                   b->rect.y + b->rect.height / 2, &wx, &wy);
+      markup = _bp_canvas_tooltip_markup (f->canvas, wx, wy);
+      g_assert_nonnull (markup);
+      g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL));
+      for (gsize k = 0; k < bp_tensor_n_elements (t); k++)
+        {
+          g_autofree char *num = bp_format_number (t->data[k], 4);
+
+          g_assert_nonnull (strstr (markup, num));
+        }
+      if (b->kind == BP_DIAGRAM_BOX_VALUE)
+        n_value++;
+      else
+        n_grad++;
+    }
+  g_assert_cmpuint (n_value, >, 3);
+  g_assert_cmpuint (n_grad, >, 3);
+  /* Nowhere near a label: no tooltip. */
+  g_assert_null (_bp_canvas_tooltip_markup (f->canvas, 2, 2));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1216,6 +1269,8 @@ main (int   argc,
   g_test_add ("/canvas/partial-redraw-presenting", Fixture, NULL, fixture_setup,
               test_canvas_partial_redraw_presenting, fixture_teardown);
   g_test_add ("/canvas/png", Fixture, NULL, fixture_setup, test_canvas_png, fixture_teardown);
+  g_test_add ("/canvas/chip-tooltip", Fixture, "two-layer-net", fixture_setup,
+              test_canvas_chip_tooltip, fixture_teardown);
 
   return g_test_run ();
 }

@@ -164,6 +164,13 @@ BpNode     *_bp_canvas_hit               (BpCanvas  *self,
                                           guint     *slot);
 void        _bp_canvas_init_gestures (BpCanvas *self);
 
+/* bp-canvas-tooltip.c */
+void        _bp_canvas_init_tooltip (BpCanvas *self);
+/* The tooltip at (x, y) in widget coordinates (Pango markup), or NULL. */
+char       *_bp_canvas_tooltip_markup (BpCanvas *self,
+                                       double    x,
+                                       double    y);
+
 /* bp-canvas-actions.c */
 void        _bp_canvas_class_init_actions (GtkWidgetClass *widget_class);
 /* Shows `position` of the session's trace at `progress` of its step's

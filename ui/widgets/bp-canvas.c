@@ -500,6 +500,7 @@ bp_canvas_init (BpCanvas *self)
   gtk_widget_set_vexpand (widget, TRUE);
 
   _bp_canvas_init_gestures (self);
+  _bp_canvas_init_tooltip (self);
   _bp_canvas_init_menu (self);
 
   self->palette = bp_palette_new ();
