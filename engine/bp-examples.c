@@ -27,6 +27,27 @@ static const char *const example_names[] = {
   "fashion-two-layer-net",
 };
 
+/* What each one teaches, one line for the gallery, in the same order. */
+static const char *const example_summaries[] = {
+  N_("Forward and backward on a product: a × node swaps its inputs"),
+  N_("An addition node passes its gradient unchanged to both branches"),
+  N_("A value used twice adds up the gradients of both paths"),
+  N_("The chain rule on a composite function: z = t², t = x + y"),
+  N_("ReLU lets the gradient through only where the input was positive"),
+  N_("The sigmoid's derivative from its output alone: y(1 − y)"),
+  N_("The same sigmoid from four simple nodes, one step at a time"),
+  N_("The Affine layer on a batch: the bias gradient sums over the rows"),
+  N_("Repeat and Sum mirror each other: one copies, the other adds"),
+  N_("The shapes give the matrix product's rule: dX = dY · Wᵀ"),
+  N_("Softmax with cross-entropy sends back simply (y − t) / N"),
+  N_("Softmax-with-Loss from its primitive nodes, as in the appendix"),
+  N_("One backward pass gives the gradient of every weight at once"),
+  N_("A hidden layer learns what no straight line can separate"),
+  N_("The book's 5.7: a two-layer network learns from clothing images"),
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (example_summaries) == G_N_ELEMENTS (example_names));
+
 static BpExample examples[G_N_ELEMENTS (example_names)];
 
 static gpointer
@@ -48,6 +69,7 @@ init_examples (gpointer data)
       if (bytes == NULL)
         g_error ("Built-in example %s is missing: %s", example_names[i], error->message);
       examples[i].name = example_names[i];
+      examples[i].summary = example_summaries[i];
       examples[i].data = g_bytes_get_data (bytes, &length);
       examples[i].length = length;
 
@@ -95,6 +117,14 @@ bp_example_get_title (const BpExample *example)
 
   return example->title != NULL && *example->title != '\0'
          ? g_dgettext (GETTEXT_PACKAGE, example->title) : example->title;
+}
+
+const char *
+bp_example_get_summary (const BpExample *example)
+{
+  g_return_val_if_fail (example != NULL, NULL);
+
+  return example->summary != NULL ? g_dgettext (GETTEXT_PACKAGE, example->summary) : "";
 }
 
 /* The files are written in English; their titles and labels are in the

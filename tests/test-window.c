@@ -116,7 +116,11 @@ test_window_example (void)
 
     bp_examples_get_all (&n_examples);
     g_assert_cmpuint (n_examples, >, 0);
-    g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (window->examples_section)), ==, n_examples);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-examples", NULL));
+    g_assert_nonnull (window->gallery);
+    g_assert_cmpuint (bp_example_gallery_get_n_tiles (window->gallery), ==, n_examples);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->gallery), "window.close", NULL));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->gallery)));
   }
 
   /* F9's action hides and shows the side panel. */

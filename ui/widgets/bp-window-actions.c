@@ -524,6 +524,50 @@ bp_window_actions_train (GtkWidget  *widget,
   gtk_window_present (bp_train_view_new_window (self->session, GTK_WINDOW (self)));
 }
 
+/* The gallery's choice goes through the application's action, as the
+ * menus and the command line open an example (a window of its own when
+ * this one holds work); a window without an application opens it here. */
+static void
+gallery_example_activated_cb (BpWindow         *self,
+                              const char       *name,
+                              BpExampleGallery *gallery)
+{
+  gtk_window_close (GTK_WINDOW (gallery));
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "app.open-example", "s", name))
+    {
+      if (!bp_window_is_disposable (self))
+        {
+          _bp_window_toast (self, _("Save or close this graph first"));
+          return;
+        }
+      bp_window_open_example (self, name);
+    }
+}
+
+/* The examples as pictures, in a dialog over this window; made once and
+ * kept (hidden) so the thumbnails are drawn only the first time. */
+static void
+bp_window_actions_show_examples (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (self->gallery == NULL)
+    {
+      self->gallery = bp_example_gallery_new ();
+      g_object_add_weak_pointer (G_OBJECT (self->gallery), (gpointer *) &self->gallery);
+      gtk_window_set_transient_for (GTK_WINDOW (self->gallery), GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (self->gallery), TRUE);
+      g_signal_connect_object (self->gallery, "example-activated",
+                               G_CALLBACK (gallery_example_activated_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->gallery));
+  /* The first tile has the keyboard: arrows move, Enter opens. */
+  gtk_widget_grab_focus (bp_example_gallery_get_tile (self->gallery, 0));
+}
+
 /* --- recent files --- */
 
 void
@@ -628,6 +672,8 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, bp_window_actions_rename);
   gtk_widget_class_install_action (widget_class, "win.change-op", NULL, bp_window_actions_change_op);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, bp_window_actions_train);
+  gtk_widget_class_install_action (widget_class, "win.show-examples", NULL,
+                                   bp_window_actions_show_examples);
   gtk_widget_class_install_property_action (widget_class, "win.show-side-panel", "show-side-panel");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "bp-canvas.h"
+#include "bp-example-gallery.h"
 #include "bp-node-inspector.h"
 #include "bp-player-bar.h"
 #include "bp-teach-panel.h"
@@ -19,7 +20,7 @@ struct _BpWindow
   AdwHeaderBar         *header_bar;
   AdwWindowTitle       *window_title;
   AdwSplitButton       *open_button;
-  GtkMenuButton        *examples_button;
+  GtkButton            *examples_button;
   GtkMenuButton        *primary_menu_button;
   GtkToggleButton      *side_panel_button;
   AdwToastOverlay      *toast_overlay;
@@ -37,7 +38,6 @@ struct _BpWindow
   BpTeachPanel         *teach_panel;
   BpPlayerBar          *player_bar;
   GMenu                *recent_section;
-  GMenu                *examples_section;
 
   /* Borrowed References */
   AdwMessageDialog     *error_dialog;    /* weak pointer: the last load error shown */
@@ -45,6 +45,7 @@ struct _BpWindow
   GtkLabel             *answer_title;
   GtkEntry             *answer_entry;
   GtkLabel             *answer_result;
+  BpExampleGallery     *gallery;         /* weak pointer: made when first shown */
 
   /* Owned References */
   BpSession            *session;

@@ -513,6 +513,8 @@ bp_window_dispose (GObject *object)
     }
   _bp_window_teach_dispose (self);
   _bp_window_watch_dispose (self);
+  if (self->gallery != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->gallery));
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
@@ -628,7 +630,6 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, teach_panel);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, player_bar);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, recent_section);
-  gtk_widget_class_bind_template_child (widget_class, BpWindow, examples_section);
   gtk_widget_class_bind_template_callback (widget_class, canvas_message_cb);
 
   _bp_window_class_actions_init (klass);
@@ -647,9 +648,6 @@ bp_window_init (BpWindow *self)
 {
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
   GtkDropTarget *drop;
-  guint n_examples = 0;
-  const BpExample *examples;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->autosave_interval_ms = BP_AUTOSAVE_INTERVAL * 1000;
@@ -696,19 +694,6 @@ bp_window_init (BpWindow *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-
-  /* The gallery: every built-in example, under its document title. */
-  examples = bp_examples_get_all (&n_examples);
-  for (guint i = 0; i < n_examples; i++)
-    {
-      g_autoptr(BpDocument) doc = bp_document_load_from_data (examples[i].data, -1, NULL);
-      const char *title = doc ? bp_document_get_title (doc) : NULL;
-      g_autoptr(GMenuItem) item = NULL;
-
-      item = g_menu_item_new (title && *title ? title : examples[i].name, NULL);
-      g_menu_item_set_action_and_target (item, "app.open-example", "s", examples[i].name);
-      g_menu_append_item (self->examples_section, item);
-    }
 
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
                            G_CALLBACK (recent_changed_cb), self, G_CONNECT_SWAPPED);
