@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "bp-expand.h"
+#include "bp-expr.h"
 #include "bp-ui-test.h"
 #include "bp-node-inspector-private.h"
 #include "bp-window-private.h"
@@ -746,6 +748,116 @@ test_matrix_steps (void)
     }
 }
 
+/* A batch of two rows plus a 1×3 bias, as the book's Affine adds it:
+ * the bias is broadcast (copied to both rows). */
+static BpWindow *
+open_bias_batch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpGraph) graph = bp_expr_parse ("X = [[1, 2, 3], [4, 5, 6]]\n"
+                                            "bias = [0.5, -1, 2]\n"
+                                            "h = X + bias\n"
+                                            "y = sum(h * h)", &error);
+  g_autoptr(BpDocument) document = NULL;
+  BpWindow *window = bp_window_new (NULL);
+
+  g_assert_no_error (error);
+  document = bp_document_new_for_graph (graph);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 720);
+  bp_window_set_document (window, document, NULL);
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  bp_ui_test_spin ();
+  return window;
+}
+
+/* Shows the backward step of node `id` and returns the panel's text. */
+static const char *
+chain_text_at_backward_step (BpWindow   *window,
+                             const char *id)
+{
+  BpSession *session = window->session;
+  BpNode *node = bp_graph_lookup (bp_session_get_graph (session), id);
+  int index;
+
+  g_assert_nonnull (node);
+  index = bp_trace_find_step (bp_session_get_trace (session), node, BP_STEP_BACKWARD);
+  g_assert_cmpint (index, >=, 0);
+  bp_session_set_position (session, index + 1);
+  bp_session_select_node (session, node);
+  bp_ui_test_spin ();
+  return bp_teach_panel_get_chain_text (window->teach_panel);
+}
+
+/* The panel says which input was broadcast, and that its gradient is the
+ * sum over the copies; Expand shows the hidden Repeat node with the same
+ * gradients, whose own step then sums the rows. */
+static void
+test_broadcast (void)
+{
+  BpWindow *window = open_bias_batch ();
+  BpSession *session = window->session;
+  BpGraph *graph = bp_session_get_graph (session);
+  g_autoptr(BpTensor) grad_bias = NULL;
+  g_autoptr(BpTensor) grad_x = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text;
+  guint n_nodes = bp_graph_get_n_nodes (graph), n_repeats = 0;
+  BpNode *repeat = NULL;
+
+  text = chain_text_at_backward_step (window, "h");
+  g_test_message ("%s", text);
+  g_assert_true (contains (text, "the 1×3 bias was copied to 2 rows: its gradient is the sum over the batch"));
+  /* X has the output's shape: nothing to say about it. */
+  g_assert_null (strstr (text, "the 2×3 X"));
+  /* dbias = Σ rows of 2h: 2·([1.5, 1, 5] + [4.5, 4, 8]) */
+  g_assert_true (contains (text, "→ bias: DG = [[12, 10, 26]]"));
+  grad_bias = bp_tensor_copy (bp_node_get_grad (bp_graph_lookup (graph, "bias")));
+  grad_x = bp_tensor_copy (bp_node_get_grad (bp_graph_lookup (graph, "X")));
+  g_assert_cmpfloat (grad_bias->data[2], ==, 26);
+  picture (window, "broadcast");
+
+  /* The 1×1 case says "every element". */
+  {
+    g_autofree char *why = bp_op_describe_broadcast (bp_op_lookup ("mul"), "s", 1, 1, 2, 3);
+
+    g_assert_true (contains (why, "every element of the 2×3 result"));
+  }
+
+  /* Expand: the hidden Repeat node becomes a real one, same gradients. */
+  bp_session_select_node (session, bp_graph_lookup (graph, "h"));
+  bp_ui_test_spin ();
+  g_assert_true (bp_expand_can_expand (bp_graph_lookup (graph, "h")));
+  g_assert_true (bp_teach_panel_expand (window->teach_panel, &error));
+  g_assert_no_error (error);
+  bp_ui_test_spin ();
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    if (g_str_equal (bp_node_get_op (bp_graph_get_node (graph, i))->name, "repeat"))
+      {
+        repeat = bp_graph_get_node (graph, i);
+        n_repeats++;
+      }
+  g_assert_cmpuint (n_repeats, ==, 1);
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_nodes + 1);
+  g_assert_true (bp_node_get_input (repeat, 0) == bp_graph_lookup (graph, "bias"));
+  g_assert_true (bp_tensor_equal (grad_bias, bp_node_get_grad (bp_graph_lookup (graph, "bias")), 0, 0));
+  g_assert_true (bp_tensor_equal (grad_x, bp_node_get_grad (bp_graph_lookup (graph, "X")), 0, 0));
+  /* Now h adds two 2×3 matrices: no copy left to mention ... */
+  text = chain_text_at_backward_step (window, "h");
+  g_assert_null (strstr (text, "was copied"));
+  /* ... and the Repeat node's own step sums the gradient of its copies. */
+  text = chain_text_at_backward_step (window, bp_node_get_id (repeat));
+  g_test_message ("%s", text);
+  g_assert_true (contains (text, "[[12, 10, 26]]"));
+  bp_canvas_zoom_fit (window->canvas);
+  picture (window, "broadcast-expanded");
+
+  g_assert_true (bp_teach_panel_collapse (window->teach_panel));
+  bp_ui_test_spin ();
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_nodes);
+
+  destroy_window (window);
+}
+
 static void
 test_normal_picture (void)
 {
@@ -793,6 +905,19 @@ test_korean (void)
                            "역전파"));
   picture (window, "korean");
 
+  destroy_window (window);
+
+  /* The broadcast bias, in Korean. */
+  window = open_bias_batch ();
+  {
+    const char *text = chain_text_at_backward_step (window, "h");
+
+    g_test_message ("%s", text);
+    g_assert_true (contains (text, "1×3 bias"));
+    g_assert_true (contains (text, "배치"));
+    g_assert_null (strstr (text, "was copied"));
+  }
+  picture (window, "broadcast-korean");
   destroy_window (window);
 }
 
@@ -1024,6 +1149,7 @@ main (int   argc,
   g_test_add_func ("/teach/backward-steps", test_backward_steps);
   g_test_add_func ("/teach/play", test_play_forward);
   g_test_add_func ("/teach/matrix-steps", test_matrix_steps);
+  g_test_add_func ("/teach/broadcast", test_broadcast);
   g_test_add_func ("/teach/quiz", test_quiz);
   g_test_add_func ("/teach/quiz-long-hint", test_quiz_long_hint);
   g_test_add_func ("/teach/expand-sigmoid", test_expand_sigmoid);

@@ -833,6 +833,11 @@ callout_layout (Frame *f, const BpStep *step, NodeCache *nc)
 
           if (step->local[i] != NULL)
             g_string_append_printf (text, "\n%s:  %s × %s = %s", name, ug, lg, dg);
+          else if (step->downstream[i] != NULL &&
+                   bp_op_is_broadcast (nc->op, step->downstream[i]->rows, step->downstream[i]->cols,
+                                       step->upstream->rows, step->upstream->cols))
+            /* A copied input: its gradient is summed over the copies. */
+            g_string_append_printf (text, "\n%s:  DG = Σ copies (UG × LG) = %s", name, dg);
           else
             g_string_append_printf (text, "\n%s:  DG = %s", name, dg);
         }

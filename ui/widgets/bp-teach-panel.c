@@ -222,6 +222,20 @@ describe_backward_step (BpTeachPanel *self,
         /* Translators: when the local gradient is not one matrix; %s the
          * input's name, then the gradient sent down */
         g_string_append_printf (text, _("→ %s: DG = %s"), name, dg);
+
+      /* An input copied to the output's shape (a hidden Repeat node):
+       * say so, and that its gradient is summed over the copies. */
+      if (step->downstream[i] != NULL)
+        {
+          g_autofree char *why = bp_op_describe_broadcast (bp_node_get_op (node), name,
+                                                           step->downstream[i]->rows,
+                                                           step->downstream[i]->cols,
+                                                           step->upstream->rows,
+                                                           step->upstream->cols);
+
+          if (why != NULL)
+            g_string_append_printf (text, "\n   %s", why);
+        }
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);
