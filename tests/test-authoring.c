@@ -7,6 +7,7 @@
  * operation changed in place keeps its connections, and a graph with two
  * ends offers the choice of its output. */
 #include <math.h>
+#include <gdk/x11/gdkx.h>
 
 #include "bp-canvas-private.h"
 #include "bp-node-inspector-private.h"
@@ -155,6 +156,180 @@ destroy_window (BpWindow *window)
   bp_ui_test_spin ();
 }
 
+/* --- real X input (xdotool, XTEST) --- */
+
+/* Runs xdotool with `args` (one command line); the events it sends reach
+ * GTK through the X server as a user's would. */
+static void
+xdotool (const char *format,
+         ...)
+{
+  g_autofree char *args = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  va_list ap;
+
+  va_start (ap, format);
+  args = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  command = g_strconcat ("xdotool ", args, NULL);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", command, err);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until `condition` holds; a loaded machine gets 30 s. */
+static gboolean
+wait_until (Condition condition,
+            gpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (30, bp_ui_test_timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  bp_ui_test_spin ();
+  return condition (data);
+}
+
+static gboolean
+palette_shown (gpointer data)
+{
+  BpWindow *window = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (window->canvas->palette));
+}
+
+static gboolean
+palette_gone (gpointer data)
+{
+  return !palette_shown (data);
+}
+
+static gboolean
+value_editor_shown (gpointer data)
+{
+  BpWindow *window = data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (window->canvas->value_popover));
+}
+
+static gboolean
+value_editor_gone (gpointer data)
+{
+  return !value_editor_shown (data);
+}
+
+static gboolean
+has_x_focus (gpointer data)
+{
+  return gtk_widget_has_focus (GTK_WIDGET (((BpWindow *) data)->canvas));
+}
+
+/* A point of the canvas in the window's X coordinates. */
+static void
+canvas_to_x (BpWindow *window,
+             double    x,
+             double    y,
+             int      *xx,
+             int      *xy)
+{
+  graphene_point_t in = GRAPHENE_POINT_INIT (x, y), out;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (window->canvas), GTK_WIDGET (window),
+                                           &in, &out));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &sx, &sy);
+  *xx = (int) round (out.x + sx);
+  *xy = (int) round (out.y + sy);
+}
+
+static gulong
+window_xid (BpWindow *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  return (gulong) gdk_x11_surface_get_xid (surface);
+}
+
+/* A double click at a point of the canvas, as the X server delivers it. */
+static void
+double_click (BpWindow *window,
+              double    x,
+              double    y)
+{
+  int xx, xy;
+
+  canvas_to_x (window, x, y, &xx, &xy);
+  xdotool ("mousemove --window %lu --sync %d %d", window_xid (window), xx, xy);
+  xdotool ("click --repeat 2 --delay 60 1");
+}
+
+/* After a node is added from the palette (opened by a double click on
+ * the empty canvas, searched by typing, chosen with Enter), a double
+ * click on the new node opens its value editor at once, every time;
+ * typing then goes to the editor, not to the canvas. Real X events. */
+static void
+test_double_click_after_palette (void)
+{
+  BpWindow *window = new_empty_window ();
+  BpSession *session = window->session;
+  BpGraph *graph = bp_session_get_graph (session);
+  /* Far enough apart that the nodes do not overlap. */
+  static const double spots[][2] = { { 150, 120 }, { 150, 260 }, { 420, 160 }, { 420, 330 } };
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) ||
+      g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("needs X11 and xdotool");
+      destroy_window (window);
+      return;
+    }
+  /* The keys go to the window under the pointer (no window manager). */
+  xdotool ("windowfocus --sync %lu", window_xid (window));
+  gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
+  g_assert_true (wait_until (has_x_focus, window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (spots); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", 10 * (i + 1));
+      BpNode *node;
+
+      g_test_message ("node %u at (%g, %g)", i, spots[i][0], spots[i][1]);
+      double_click (window, spots[i][0], spots[i][1]);
+      g_assert_true (wait_until (palette_shown, window));
+      xdotool ("type --delay 20 input");
+      xdotool ("key --delay 20 Return");
+      g_assert_true (wait_until (palette_gone, window));
+      g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, i + 1);
+      node = bp_session_get_selected_node (session);
+      g_assert_nonnull (node);
+
+      /* At once: the very next double click, on the new node. */
+      double_click (window, spots[i][0], spots[i][1]);
+      g_assert_true (wait_until (value_editor_shown, window));
+      /* The typing goes to the editor (Ctrl+A there selects its text,
+       * not every node). */
+      xdotool ("key --delay 20 ctrl+a");
+      xdotool ("type --delay 20 %s", text);
+      xdotool ("key --delay 20 Return");
+      g_assert_true (wait_until (value_editor_gone, window));
+      g_assert_cmpuint (g_hash_table_size (bp_session_get_selection (session)), ==, 1);
+      g_assert_nonnull (bp_node_get_value (node));
+      g_assert_cmpfloat (bp_node_get_value (node)->data[0], ==, 10.0 * (i + 1));
+    }
+
+  destroy_window (window);
+}
+
 static void
 test_apples_from_empty (void)
 {
@@ -301,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/authoring/apples-from-empty", test_apples_from_empty);
   g_test_add_func ("/authoring/change-op", test_change_op);
   g_test_add_func ("/authoring/choose-output", test_choose_output);
+  g_test_add_func ("/authoring/double-click-after-palette", test_double_click_after_palette);
 
   return g_test_run ();
 }
