@@ -70,9 +70,48 @@ update_modified (BpSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
 }
 
+/* The graph in one transcript line: each node as id (op) “label”
+ * ← inputs = value, grad gradient; and the output. */
+static void
+transcript_graph (BpSession  *self,
+                  const char *what)
+{
+  g_autoptr(GString) text = NULL;
+  BpNode *output;
+  guint n;
+
+  if (!BP_TRANSCRIPT_ON ())
+    return;
+  text = g_string_new (NULL);
+  n = self->graph != NULL ? bp_graph_get_n_nodes (self->graph) : 0;
+  output = self->graph != NULL ? bp_graph_get_output (self->graph) : NULL;
+  g_string_append_printf (text, "%s: %u nodes; output %s", what, n,
+                          output != NULL ? bp_node_get_id (output) : "none");
+  for (guint i = 0; i < n; i++)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+      BpTensor *value = bp_node_get_value (node);
+      BpTensor *grad = bp_node_get_grad (node);
+      g_autofree char *number = value != NULL ? bp_tensor_to_string (value, 6) : g_strdup ("none");
+      g_autofree char *slope = grad != NULL ? bp_tensor_to_string (grad, 6) : g_strdup ("none");
+
+      g_string_append_printf (text, "; %s (%s) “%s” ←", bp_node_get_id (node),
+                              bp_node_get_op (node)->name, bp_node_get_label (node));
+      for (guint k = 0; k < bp_node_get_n_inputs (node); k++)
+        {
+          BpNode *input = bp_node_get_input (node, k);
+
+          g_string_append_printf (text, " %s", input != NULL ? bp_node_get_id (input) : "-");
+        }
+      g_string_append_printf (text, " = %s, grad %s", number, slope);
+    }
+  bp_transcript ("%s", text->str);
+}
+
 static void
 emit_position_changed (BpSession *self)
 {
+  bp_transcript ("position %u of %u (forward %u)", self->position, self->n_steps, self->n_forward);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
   g_signal_emit (self, signals[POSITION_CHANGED], 0);
 }
@@ -203,6 +242,13 @@ history_changed_cb (BpSession *self,
       ran = TRUE;
     }
 
+  if (BP_TRANSCRIPT_ON ())
+    {
+      g_autofree char *what = g_strdup_printf ("edit “%s”", bp_history_get_undo_label (history)
+                                               ? bp_history_get_undo_label (history) : "");
+
+      transcript_graph (self, what);
+    }
   g_signal_emit (self, signals[CHANGED], 0, (guint) change);
   if (selection_changed)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
@@ -412,6 +458,7 @@ bp_session_set_document (BpSession  *self,
   run_passes (self);
   self->position = 0;
 
+  transcript_graph (self, "document");
   g_signal_emit (self, signals[DOCUMENT_CHANGED], 0);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   emit_position_changed (self);

@@ -11,6 +11,20 @@
 
 G_BEGIN_DECLS
 
+/* What the user did and what the window showed, one line each, as debug
+ * messages of this log domain (G_MESSAGES_DEBUG=bp-transcript): every
+ * edit with the graph after it, the position in the passes, the popovers
+ * shown and hidden, saves. A test that drives the real application from
+ * outside (xdotool) reads them to know when to go on. */
+#define BP_TRANSCRIPT_DOMAIN "bp-transcript"
+
+/* Whether the transcript is being read: its lines cost nothing otherwise. */
+#define BP_TRANSCRIPT_ON() (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, BP_TRANSCRIPT_DOMAIN))
+#define bp_transcript(...) G_STMT_START {                                   \
+    if (BP_TRANSCRIPT_ON ())                                                \
+      g_log (BP_TRANSCRIPT_DOMAIN, G_LOG_LEVEL_DEBUG, __VA_ARGS__);         \
+  } G_STMT_END
+
 /* The one model every view of a window observes (GLib and GIO only, no
  * GTK): the document and its graph, the undo history, the selection, the
  * quiz, the single forward + backward run after each edit with its trace

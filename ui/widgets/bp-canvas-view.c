@@ -85,6 +85,7 @@ _bp_canvas_zoom_at (BpCanvas *self,
   self->offset_y = wy - dy * zoom;
   self->need_fit = FALSE;
   self->auto_fit = FALSE;
+  bp_transcript ("view: zoom %g", zoom);
   _bp_canvas_invalidate_scene (self);
 }
 
@@ -156,6 +157,7 @@ bp_canvas_zoom_fit (BpCanvas *self)
   self->zoom = zoom;
   self->offset_x = width / 2.0 - (bounds.x + bounds.width / 2) * zoom;
   self->offset_y = height / 2.0 - (bounds.y + bounds.height / 2) * zoom;
+  bp_transcript ("view: zoom %g (fitted)", zoom);
   _bp_canvas_invalidate_scene (self);
 }
 

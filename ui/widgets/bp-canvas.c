@@ -322,19 +322,39 @@ palette_op_chosen_cb (BpCanvas   *self,
 {
   g_autoptr(GError) error = NULL;
 
+  bp_transcript ("palette chose %s", op_name);
   gtk_popover_popdown (GTK_POPOVER (palette));
   if (bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error) == NULL)
     _bp_canvas_emit_message (self, error->message);
 }
 
-/* A popover took the pointer in the middle of the click gesture's count
- * (the double click that opened it): start counting afresh, so that the
- * next double click on a node opens its value editor. */
+/* For the transcript: a popover is on screen and has the keyboard. */
+static void
+popover_map_cb (GtkWidget *popover,
+                BpCanvas  *self)
+{
+  bp_transcript ("%s shown", gtk_widget_get_name (popover));
+}
+
+/* A popover took the pointer in the middle of the gestures (the double
+ * click that opened it): the release went to the popover, so the drag
+ * gesture still held the press and the click gesture its count, and the
+ * next double click was lost, or half of it. Start every gesture afresh,
+ * so that the next double click on a node opens its value editor. */
 static void
 popover_closed_cb (BpCanvas *self)
 {
-  if (self->click != NULL)
-    gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->click));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
+
+  bp_transcript ("popover closed");
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE (controller))
+        gtk_event_controller_reset (controller);
+    }
+  _bp_canvas_cancel_drag (self);
   gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
@@ -507,11 +527,17 @@ bp_canvas_init (BpCanvas *self)
   gtk_widget_set_parent (GTK_WIDGET (self->palette), widget);
   g_signal_connect_swapped (self->palette, "op-chosen", G_CALLBACK (palette_op_chosen_cb), self);
   g_signal_connect_swapped (self->palette, "closed", G_CALLBACK (popover_closed_cb), self);
+  gtk_widget_set_name (GTK_WIDGET (self->palette), "palette");
+  g_signal_connect (self->palette, "map", G_CALLBACK (popover_map_cb), self);
 
   self->value_popover = bp_value_popover_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->value_popover), widget);
   g_signal_connect_swapped (self->value_popover, "value-chosen", G_CALLBACK (value_chosen_cb), self);
   g_signal_connect_swapped (self->value_popover, "closed", G_CALLBACK (value_closed_cb), self);
+  gtk_widget_set_name (GTK_WIDGET (self->value_popover), "value editor");
+  g_signal_connect (self->value_popover, "map", G_CALLBACK (popover_map_cb), self);
+  gtk_widget_set_name (GTK_WIDGET (self->menu), "context menu");
+  g_signal_connect (self->menu, "map", G_CALLBACK (popover_map_cb), self);
 
   _bp_canvas_update_actions (self);
 }

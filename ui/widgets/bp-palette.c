@@ -119,6 +119,9 @@ static void
 search_activate_cb (BpPalette      *self,
                     GtkSearchEntry *entry)
 {
+  /* "search-changed" comes 150 ms after the last key: Enter typed sooner
+   * must choose from the list the whole text leaves, not the one before. */
+  search_changed_cb (self, entry);
   bp_palette_choose (self);
 }
 

@@ -755,6 +755,12 @@ _bp_window_save_to_file (BpWindow  *self,
   self->restored = FALSE;
   self->is_example = FALSE;
   self->autosaved_serial = self->change_serial;
+  if (BP_TRANSCRIPT_ON ())
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      bp_transcript ("saved %s", path);
+    }
   add_to_recent (self, file);
   document_state_changed (self);
 
