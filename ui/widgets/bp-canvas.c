@@ -424,6 +424,14 @@ bp_canvas_dispose (GObject *object)
 {
   BpCanvas *self = BP_CANVAS (object);
 
+  /* Unparenting a shown popover closes it: nothing of a canvas being
+   * disposed may answer. */
+  if (self->palette != NULL)
+    g_signal_handlers_disconnect_by_data (self->palette, self);
+  if (self->value_popover != NULL)
+    g_signal_handlers_disconnect_by_data (self->value_popover, self);
+  if (self->menu != NULL)
+    g_signal_handlers_disconnect_by_data (self->menu, self);
   if (self->palette != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->palette));
