@@ -159,9 +159,11 @@ arrow_key_cb (GtkWidget *widget,
   BpCanvas *self = BP_CANVAS (widget);
   double dx, dy;
 
+  g_variant_get (args, "(dd)", &dx, &dy);
+  if (_bp_canvas_move_focus_by_arrow (self, dx, dy))
+    return TRUE;
   if (!bp_canvas_get_arrows_nudge (self))
     return FALSE;
-  g_variant_get (args, "(dd)", &dx, &dy);
   return gtk_widget_activate_action (widget, "canvas.nudge", "(dd)", dx, dy);
 }
 
@@ -195,6 +197,11 @@ _bp_canvas_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.add-node", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "canvas.edit-value", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "canvas.edit-value", NULL);
+  /* Alt+arrows nudge the selection whatever the arrows do. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "canvas.nudge", "(dd)", -NUDGE, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "canvas.nudge", "(dd)", NUDGE, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.nudge", "(dd)", 0.0, -NUDGE);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.nudge", "(dd)", 0.0, NUDGE);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, arrow_key_cb, "(dd)", -NUDGE, 0.0);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, arrow_key_cb, "(dd)", NUDGE, 0.0);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, 0, arrow_key_cb, "(dd)", 0.0, -NUDGE);

@@ -101,7 +101,9 @@ _bp_canvas_fill_state (BpCanvas       *self,
     }
   state->progress = self->progress;
   state->dark = self->dark;
-  state->text_scale = self->text_scale;
+  state->high_contrast = self->high_contrast;
+  state->focus = _bp_canvas_focus_ring_node (self);
+  state->text_scale = _bp_canvas_get_effective_text_scale (self);
   state->selected = self->session != NULL ? _bp_canvas_selection (self) : NULL;
   /* Small matrices become chips; the selected ones keep their numbers. */
   state->zoom = self->zoom;
@@ -131,6 +133,36 @@ bp_canvas_node_in_graph (BpCanvas *self,
     if (bp_graph_get_node (self->graph, i) == node)
       return TRUE;
   return FALSE;
+}
+
+/* The desktop's text scaling (Settings → Accessibility → Large Text, or
+ * the text-scaling factor) reaches GTK as gtk-xft-dpi: 96 × 1024 at 1.
+ * The diagram's text grows with the rest of the window. */
+static void
+settings_dpi_cb (BpCanvas    *self,
+                 GParamSpec  *pspec,
+                 GtkSettings *settings)
+{
+  int dpi = 0;
+  double scale;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  scale = dpi > 0 ? CLAMP (dpi / (96.0 * 1024.0), 0.5, 4.0) : 1.0;
+  if (fabs (scale - self->desktop_text_scale) < 1e-6)
+    return;
+  self->desktop_text_scale = scale;
+  if (self->diagram != NULL)
+    {
+      bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
+      bp_diagram_invalidate (self->diagram);
+    }
+  _bp_canvas_invalidate_scene (self);
+}
+
+double
+_bp_canvas_get_effective_text_scale (BpCanvas *self)
+{
+  return self->text_scale * self->desktop_text_scale;
 }
 
 /* --- the session --- */
@@ -169,6 +201,8 @@ session_document_changed_cb (BpCanvas  *self,
   _bp_canvas_cancel_drag (self);
   self->hover = NULL;
   self->edited_node = NULL;
+  self->focus_node = NULL;
+  self->keynav = FALSE;
   gtk_popover_popdown (GTK_POPOVER (self->value_popover));
   gtk_popover_popdown (GTK_POPOVER (self->palette));
   g_hash_table_remove_all (self->drawn_selected);
@@ -182,7 +216,7 @@ session_document_changed_cb (BpCanvas  *self,
       g_autoptr(GError) error = NULL;
 
       self->diagram = bp_diagram_new (self->graph);
-      bp_diagram_set_text_scale (self->diagram, self->text_scale);
+      bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
       /* Larger text (presenting) spreads the nodes too instead of
        * crowding them; at text scale 1 the spread is 1. */
       bp_diagram_set_spread_positions (self->diagram, TRUE);
@@ -199,6 +233,7 @@ session_document_changed_cb (BpCanvas  *self,
     bp_canvas_zoom_fit (self);
   _bp_canvas_invalidate_scene (self);
   _bp_canvas_update_actions (self);
+  _bp_canvas_update_accessible (self);
 }
 
 static void
@@ -215,6 +250,7 @@ session_changed_cb (BpCanvas  *self,
     }
   /* Nodes may be gone: the kept selection must not name them. */
   g_hash_table_remove_all (self->drawn_selected);
+  _bp_canvas_forget_focus_node (self);
   self->position = bp_session_get_position (session);
 
   if (self->diagram != NULL)
@@ -222,6 +258,7 @@ session_changed_cb (BpCanvas  *self,
   bp_canvas_update_hidden (self);
   _bp_canvas_invalidate_scene (self);
   _bp_canvas_update_actions (self);
+  _bp_canvas_update_accessible (self);
 
   /* A layer expanded or collapsed brings new nodes: fit them in view
    * (unless the user chose a view of their own). */
@@ -238,9 +275,19 @@ static void
 session_selection_changed_cb (BpCanvas  *self,
                               BpSession *session)
 {
-  /* Chosen elsewhere (the player, a panel): the arrow keys step again. */
+  /* Chosen elsewhere (the player, a panel): the arrow keys step again;
+   * a keyboard focus follows a single node chosen so (the commands on
+   * the selection act on the focused node), and ends with none. */
   if (!self->selecting)
-    self->user_selection = FALSE;
+    {
+      BpNode *single = bp_session_get_selected_node (session);
+
+      self->user_selection = FALSE;
+      if (self->keynav && single != NULL && single != self->focus_node)
+        _bp_canvas_set_focus_node (self, single, TRUE);
+      else if (self->keynav && g_hash_table_size (bp_session_get_selection (session)) == 0)
+        _bp_canvas_set_focus_node (self, self->focus_node, FALSE);
+    }
   _bp_canvas_update_actions (self);
   /* The next frame redraws the nodes whose selection changed. */
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -292,6 +339,7 @@ session_position_changed_cb (BpCanvas  *self,
                            self->player != NULL ? bp_player_get_progress (self->player) : 1.0);
   if (self->position != old)
     _bp_canvas_follow_step (self);
+  _bp_canvas_update_accessible (self);
 }
 
 static void
@@ -309,6 +357,7 @@ quiz_changed_cb (BpCanvas *self,
 {
   bp_canvas_update_hidden (self);
   _bp_canvas_invalidate_scene (self);
+  _bp_canvas_update_accessible (self);
 }
 
 /* --- hit testing --- */
@@ -470,6 +519,7 @@ bp_canvas_class_init (BpCanvasClass *klass)
 
   _bp_canvas_class_init_actions (widget_class);
   _bp_canvas_class_init_menu (widget_class);
+  _bp_canvas_class_init_keys (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "bpcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -490,6 +540,7 @@ bp_canvas_init (BpCanvas *self)
   self->offset_x = FIT_MARGIN;
   self->offset_y = FIT_MARGIN;
   self->text_scale = 1.0;
+  self->desktop_text_scale = 1.0;
   self->progress = 1.0;
   self->pointer_x = -1;
   self->pointer_y = -1;
@@ -502,6 +553,7 @@ bp_canvas_init (BpCanvas *self)
   _bp_canvas_init_gestures (self);
   _bp_canvas_init_tooltip (self);
   _bp_canvas_init_menu (self);
+  _bp_canvas_init_keys (self);
 
   self->palette = bp_palette_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->palette), widget);
@@ -513,7 +565,12 @@ bp_canvas_init (BpCanvas *self)
   g_signal_connect_swapped (self->value_popover, "value-chosen", G_CALLBACK (value_chosen_cb), self);
   g_signal_connect_swapped (self->value_popover, "closed", G_CALLBACK (value_closed_cb), self);
 
+  g_signal_connect_object (gtk_widget_get_settings (widget), "notify::gtk-xft-dpi",
+                           G_CALLBACK (settings_dpi_cb), self, G_CONNECT_SWAPPED);
+  settings_dpi_cb (self, NULL, gtk_widget_get_settings (widget));
+
   _bp_canvas_update_actions (self);
+  _bp_canvas_update_accessible (self);
 }
 
 /* --- public API --- */
@@ -624,7 +681,7 @@ bp_canvas_set_text_scale (BpCanvas *self,
   self->text_scale = scale;
   if (self->diagram != NULL)
     {
-      bp_diagram_set_text_scale (self->diagram, scale);
+      bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
       bp_diagram_invalidate (self->diagram);
     }
   _bp_canvas_invalidate_scene (self);
@@ -635,6 +692,26 @@ bp_canvas_get_text_scale (BpCanvas *self)
 {
   g_return_val_if_fail (BP_IS_CANVAS (self), 1.0);
   return self->text_scale;
+}
+
+void
+bp_canvas_set_high_contrast (BpCanvas *self,
+                             gboolean  high_contrast)
+{
+  g_return_if_fail (BP_IS_CANVAS (self));
+
+  high_contrast = !!high_contrast;
+  if (self->high_contrast == high_contrast)
+    return;
+  self->high_contrast = high_contrast;
+  _bp_canvas_invalidate_scene (self);
+}
+
+gboolean
+bp_canvas_get_high_contrast (BpCanvas *self)
+{
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+  return self->high_contrast;
 }
 
 void
