@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The canvas.* actions and their keys; enabling them in one place. */
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "bp-canvas-private.h"
 
@@ -96,6 +97,42 @@ arrange_action (GtkWidget  *widget,
     bp_canvas_zoom_fit (self);
 }
 
+/* A place near the middle of the view that no node takes, so that nodes
+ * added one after another from the keyboard do not stack up. */
+static void
+free_spot (BpCanvas *self,
+           double   *x,
+           double   *y)
+{
+  static const double dx[] = { 0, -1, 1, -2, 2 };
+  static const double dy[] = { 0, 1, -1, 2, -2, 3, -3 };
+  double cx = *x, cy = *y;
+  guint n = bp_graph_get_n_nodes (self->graph);
+
+  for (guint j = 0; j < G_N_ELEMENTS (dx); j++)
+    for (guint i = 0; i < G_N_ELEMENTS (dy); i++)
+      {
+        double wx = cx + dx[j] * 150 * self->zoom, wy = cy + dy[i] * 90 * self->zoom;
+        double px, py;
+        gboolean taken = FALSE;
+
+        bp_canvas_widget_to_diagram (self, wx, wy, &px, &py);
+        for (guint k = 0; k < n && !taken; k++)
+          {
+            cairo_rectangle_t r;
+
+            bp_diagram_get_node_rect (self->diagram, bp_graph_get_node (self->graph, k), &r);
+            taken = fabs (r.x + r.width / 2 - px) < 110 && fabs (r.y + r.height / 2 - py) < 60;
+          }
+        if (!taken)
+          {
+            *x = wx;
+            *y = wy;
+            return;
+          }
+      }
+}
+
 static void
 add_node_action (GtkWidget  *widget,
                  const char *action_name,
@@ -109,10 +146,13 @@ add_node_action (GtkWidget  *widget,
 
   /* From a keyboard shortcut or a header button the pointer may be
    * anywhere: use the centre then. */
-  if (x <= 0 || y <= 0 || x >= w || y >= h)
+  self->palette_by_pointer = !(x <= 0 || y <= 0 || x >= w || y >= h);
+  if (!self->palette_by_pointer)
     {
       x = w / 2.0;
       y = h / 2.0;
+      if (self->diagram != NULL)
+        free_spot (self, &x, &y);
     }
   bp_canvas_show_palette (self, x, y);
 }

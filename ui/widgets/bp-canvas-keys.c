@@ -229,10 +229,14 @@ _bp_canvas_focus (GtkWidget        *widget,
   delta = direction == GTK_DIR_TAB_FORWARD ? 1 : -1;
   if (!gtk_widget_has_focus (widget))
     {
-      /* Coming in: the first node (from behind, the last). */
+      /* Coming in (Tab, or F6 from the side panel): back to the node it
+       * was on, else the first node (from behind, the last). */
       if (!gtk_widget_grab_focus (widget))
         return FALSE;
-      _bp_canvas_set_focus_node (self, step_in_order (self, NULL, delta), TRUE);
+      if (self->keynav && node_in_graph (self, self->focus_node))
+        _bp_canvas_set_focus_node (self, self->focus_node, TRUE);
+      else
+        _bp_canvas_set_focus_node (self, step_in_order (self, NULL, delta), TRUE);
       return TRUE;
     }
   next = step_in_order (self, self->keynav && node_in_graph (self, self->focus_node)

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "bp-canvas.h"
+#include "bp-connect-popover.h"
 #include "bp-palette.h"
 #include "bp-value-popover.h"
 
@@ -41,6 +42,7 @@ struct _BpCanvas
   GArray         *drag_edge_slots; /* …and their slots (guint) */
   BpPalette      *palette;         /* parented popovers */
   BpValuePopover *value_popover;
+  BpConnectPopover *connect_popover;
   GtkGesture     *click;           /* borrowed: the double-click gesture */
   GtkPopoverMenu *menu;            /* the context menu, parented here */
 
@@ -49,6 +51,7 @@ struct _BpCanvas
   BpHistory      *history;         /* the session's */
   BpNode         *hover;
   BpNode         *edited_node;     /* the value popover's node */
+  BpNode         *connect_source;  /* the connect popover's node */
 
   /* what the kept scene shows of the session's position */
   guint           position;
@@ -111,6 +114,7 @@ struct _BpCanvas
   /* pinch */
   double          pinch_zoom;
 
+  gboolean        palette_by_pointer; /* opened where the pointer is, not by keys */
   /* palette position, diagram units */
   double          palette_x;
   double          palette_y;

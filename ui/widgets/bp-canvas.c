@@ -203,7 +203,9 @@ session_document_changed_cb (BpCanvas  *self,
   self->edited_node = NULL;
   self->focus_node = NULL;
   self->keynav = FALSE;
+  self->connect_source = NULL;
   gtk_popover_popdown (GTK_POPOVER (self->value_popover));
+  gtk_popover_popdown (GTK_POPOVER (self->connect_popover));
   gtk_popover_popdown (GTK_POPOVER (self->palette));
   g_hash_table_remove_all (self->drawn_selected);
 
@@ -248,6 +250,9 @@ session_changed_cb (BpCanvas  *self,
       self->edited_node = NULL;
       gtk_popover_popdown (GTK_POPOVER (self->value_popover));
     }
+  /* Its list names nodes that may be gone. */
+  self->connect_source = NULL;
+  gtk_popover_popdown (GTK_POPOVER (self->connect_popover));
   /* Nodes may be gone: the kept selection must not name them. */
   g_hash_table_remove_all (self->drawn_selected);
   _bp_canvas_forget_focus_node (self);
@@ -371,9 +376,15 @@ palette_op_chosen_cb (BpCanvas   *self,
 {
   g_autoptr(GError) error = NULL;
 
+  BpNode *node;
+
   gtk_popover_popdown (GTK_POPOVER (palette));
-  if (bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error) == NULL)
+  node = bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error);
+  if (node == NULL)
     _bp_canvas_emit_message (self, error->message);
+  else if (self->keynav || !self->palette_by_pointer)
+    /* Added from the keyboard: the keyboard goes on from the new node. */
+    _bp_canvas_set_focus_node (self, node, TRUE);
 }
 
 /* A popover took the pointer in the middle of the click gesture's count
@@ -402,6 +413,34 @@ value_chosen_cb (BpCanvas       *self,
       return;
     }
   gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
+static void
+connect_target_chosen_cb (BpCanvas         *self,
+                          BpNode           *target,
+                          guint             slot,
+                          BpConnectPopover *popover)
+{
+  BpNode *source = self->connect_source;
+
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  /* A refusal (a cycle) is said through "message", as for a drag. */
+  if (source != NULL && bp_canvas_node_in_graph (self, source) &&
+      bp_canvas_node_in_graph (self, target))
+    bp_canvas_connect (self, source, target, slot, NULL);
+}
+
+static void
+connect_closed_cb (BpCanvas         *self,
+                   BpConnectPopover *popover)
+{
+  BpNode *source = self->connect_source;
+
+  self->connect_source = NULL;
+  popover_closed_cb (self);
+  /* The keyboard stays on the node it connected from. */
+  if (source != NULL && bp_canvas_node_in_graph (self, source) && self->keynav)
+    _bp_canvas_set_focus_node (self, source, TRUE);
 }
 
 static void
@@ -445,6 +484,7 @@ bp_canvas_size_allocate (GtkWidget *widget,
     bp_canvas_zoom_fit (self);
   gtk_popover_present (GTK_POPOVER (self->palette));
   gtk_popover_present (GTK_POPOVER (self->value_popover));
+  gtk_popover_present (GTK_POPOVER (self->connect_popover));
   gtk_popover_present (GTK_POPOVER (self->menu));
 }
 
@@ -471,6 +511,11 @@ bp_canvas_dispose (GObject *object)
     {
       gtk_widget_unparent (GTK_WIDGET (self->value_popover));
       self->value_popover = NULL;
+    }
+  if (self->connect_popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->connect_popover));
+      self->connect_popover = NULL;
     }
   bp_canvas_set_player (self, NULL);
   bp_canvas_set_session (self, NULL);
@@ -564,6 +609,12 @@ bp_canvas_init (BpCanvas *self)
   gtk_widget_set_parent (GTK_WIDGET (self->value_popover), widget);
   g_signal_connect_swapped (self->value_popover, "value-chosen", G_CALLBACK (value_chosen_cb), self);
   g_signal_connect_swapped (self->value_popover, "closed", G_CALLBACK (value_closed_cb), self);
+
+  self->connect_popover = bp_connect_popover_new ();
+  gtk_widget_set_parent (GTK_WIDGET (self->connect_popover), widget);
+  g_signal_connect_swapped (self->connect_popover, "target-chosen",
+                            G_CALLBACK (connect_target_chosen_cb), self);
+  g_signal_connect_swapped (self->connect_popover, "closed", G_CALLBACK (connect_closed_cb), self);
 
   g_signal_connect_object (gtk_widget_get_settings (widget), "notify::gtk-xft-dpi",
                            G_CALLBACK (settings_dpi_cb), self, G_CONNECT_SWAPPED);
@@ -874,4 +925,28 @@ bp_canvas_edit_value (BpCanvas *self,
                                                  MAX (1, (int) (y1 - y0)) });
   bp_value_popover_set_node (self->value_popover, bp_node_get_label (node), text);
   gtk_popover_popup (GTK_POPOVER (self->value_popover));
+}
+
+void
+bp_canvas_show_connect (BpCanvas *self,
+                        BpNode   *node)
+{
+  cairo_rectangle_t r;
+  double x0, y0, x1, y1;
+
+  g_return_if_fail (BP_IS_CANVAS (self));
+  g_return_if_fail (node != NULL);
+
+  if (self->diagram == NULL || !bp_canvas_node_in_graph (self, node))
+    return;
+  self->connect_source = node;
+  bp_connect_popover_set_source (self->connect_popover, self->graph, node);
+  bp_diagram_get_node_rect (self->diagram, node, &r);
+  bp_canvas_diagram_to_widget (self, r.x, r.y, &x0, &y0);
+  bp_canvas_diagram_to_widget (self, r.x + r.width, r.y + r.height, &x1, &y1);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->connect_popover),
+                               &(GdkRectangle) { (int) x0, (int) y0,
+                                                 MAX (1, (int) (x1 - x0)),
+                                                 MAX (1, (int) (y1 - y0)) });
+  gtk_popover_popup (GTK_POPOVER (self->connect_popover));
 }

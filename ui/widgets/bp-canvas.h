@@ -106,5 +106,8 @@ void         bp_canvas_delete_selection    (BpCanvas *self);
 /* Opens the op palette / the value popover (what the actions do). */
 void         bp_canvas_show_palette        (BpCanvas *self, double x, double y);
 void         bp_canvas_edit_value          (BpCanvas *self, BpNode *node);
+/* "Connect to…": a searchable list of the inputs `node`'s output may
+ * feed, next to the node; the choice connects them (undoably). */
+void         bp_canvas_show_connect        (BpCanvas *self, BpNode *node);
 
 G_END_DECLS

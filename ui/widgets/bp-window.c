@@ -823,11 +823,16 @@ _bp_window_export_to_path (BpWindow    *self,
       state.hidden_grads = hidden_grads;
     }
 
-  return bp_export_to_file (bp_canvas_get_diagram (self->canvas),
-                            bp_session_get_trace (self->session),
-                            &state, path,
-                            format == BP_EXPORT_PNG ? 2.0 : 1.0,
-                            error);
+  {
+    BpExportOptions options = { 0 };
+
+    options.scale = format == BP_EXPORT_PNG ? 2.0 : 1.0;
+    /* A transcript opens with the document's title. */
+    options.title = format == BP_EXPORT_TEXT ? bp_session_get_title (self->session) : NULL;
+    return bp_export_states (bp_canvas_get_diagram (self->canvas),
+                             bp_session_get_trace (self->session),
+                             &state, 1, path, &options, error);
+  }
 }
 
 void
