@@ -354,14 +354,23 @@ test_focus_ring (void)
   g_assert_true (bp_canvas_get_focus_node (canvas) == apple_price);
   send_key (window, GDK_KEY_Right, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == price);
+  /* ← from price: one of its inputs, both as near. */
   send_key (window, GDK_KEY_Left, 0);
-  g_assert_true (bp_canvas_get_focus_node (canvas) == apple_price);
+  g_assert_true (bp_canvas_get_focus_node (canvas) == bp_node_get_input (price, 0) ||
+                 bp_canvas_get_focus_node (canvas) == bp_node_get_input (price, 1));
+  /* Nothing further up from apple: the focus stays. */
+  bp_canvas_set_focus_node (canvas, apple);
+  send_key (window, GDK_KEY_Up, 0);
+  g_assert_true (bp_canvas_get_focus_node (canvas) == apple);
+  send_key (window, GDK_KEY_Down, 0);
+  g_assert_true (bp_canvas_get_focus_node (canvas) == bp_graph_lookup (graph, "apple_num"));
   /* The arrows moved no node and no step. */
   g_assert_false (bp_history_can_undo (bp_session_get_history (window->session)));
 
   /* Shift+Tab back in graph order, the ring drawn around the node. */
+  bp_canvas_set_focus_node (canvas, price);
   send_key (window, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK);
-  g_assert_true (bp_canvas_get_focus_node (canvas) != apple_price);
+  g_assert_true (bp_canvas_get_focus_node (canvas) == apple_price);
   bp_canvas_set_focus_node (canvas, apple);
   bp_ui_test_wait_for_frame (GTK_WIDGET (canvas));
   ringed = bp_ui_test_render (GTK_WIDGET (canvas));

@@ -171,6 +171,19 @@ node_centre (BpCanvas *self,
   *y = r.y + r.height / 2;
 }
 
+static gboolean
+is_edge (BpNode *a,
+         BpNode *b)
+{
+  for (guint i = 0; i < bp_node_get_n_inputs (a); i++)
+    if (bp_node_get_input (a, i) == b)
+      return TRUE;
+  for (guint i = 0; i < bp_node_get_n_inputs (b); i++)
+    if (bp_node_get_input (b, i) == a)
+      return TRUE;
+  return FALSE;
+}
+
 BpNode *
 _bp_canvas_neighbour (BpCanvas *self,
                       BpNode   *from,
@@ -199,6 +212,9 @@ _bp_canvas_neighbour (BpCanvas *self,
       if (along <= 0 || across > along * 1.8)
         continue;
       score = along + 2 * across;
+      /* Neighbours along an edge come first, as the passes go. */
+      if (is_edge (from, node))
+        score *= 0.5;
       if (score < best_score)
         {
           best_score = score;
