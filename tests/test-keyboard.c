@@ -406,6 +406,44 @@ test_focus_ring (void)
   destroy_window (window);
 }
 
+/* A quiz blank from the keyboard: Tab onto the node asks nothing yet
+ * (the keys go on through the nodes), Enter asks, the answer is typed. */
+static void
+test_quiz_answer (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  BpCanvas *canvas = window->canvas;
+  BpQuiz *quiz = bp_session_get_quiz (window->session);
+  BpNode *apple;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  g_assert_true (bp_window_open_example (window, "apples"));
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  apple = bp_graph_lookup (bp_session_get_graph (window->session), "apple");
+  bp_session_set_position (window->session, bp_session_get_n_steps (window->session));
+  bp_quiz_set_active (quiz, TRUE);
+  bp_ui_test_spin ();
+  g_assert_true (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
+
+  send_key (window, GDK_KEY_F6, 0);
+  send_key (window, GDK_KEY_Tab, 0);
+  g_assert_true (bp_canvas_get_focus_node (canvas) == apple);
+  g_assert_true (window->answer_popover == NULL ||
+                 !gtk_widget_get_visible (GTK_WIDGET (window->answer_popover)));
+  g_assert_true (focus_of (window) == GTK_WIDGET (canvas));
+
+  send_key (window, GDK_KEY_Return, 0);
+  g_assert_nonnull (window->answer_popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->answer_popover)));
+  g_assert_true (focus_in (window, GTK_WIDGET (window->answer_entry)));
+  type_text (window, "2.2");
+  send_key (window, GDK_KEY_Return, 0);
+  g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
+  g_assert_true (bp_quiz_is_solved (quiz, apple, BP_QUIZ_GRAD));
+
+  destroy_window (window);
+}
+
 /* The desktop's text scaling grows the diagram's text; high contrast
  * reaches the canvas from the style manager. */
 static void
@@ -458,6 +496,7 @@ main (int   argc,
 
   g_test_add_func ("/keyboard/apples-by-keys", test_apples_by_keys);
   g_test_add_func ("/keyboard/focus-ring", test_focus_ring);
+  g_test_add_func ("/keyboard/quiz-answer", test_quiz_answer);
   g_test_add_func ("/keyboard/text-scale-and-contrast", test_text_scale_and_contrast);
 
   return g_test_run ();

@@ -207,6 +207,23 @@ arrow_key_cb (GtkWidget *widget,
   return gtk_widget_activate_action (widget, "canvas.nudge", "(dd)", dx, dy);
 }
 
+/* Enter edits the selected leaf's value; on a node with a quiz blank it
+ * goes on to the window, which asks for the answer. */
+static gboolean
+return_key_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  BpCanvas *self = BP_CANVAS (widget);
+  BpNode *node = self->session != NULL ? bp_session_get_selected_node (self->session) : NULL;
+
+  if (node != NULL &&
+      ((self->hidden_values != NULL && g_hash_table_contains (self->hidden_values, node)) ||
+       (self->hidden_grads != NULL && g_hash_table_contains (self->hidden_grads, node))))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "canvas.edit-value", NULL);
+}
+
 void
 _bp_canvas_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -235,8 +252,8 @@ _bp_canvas_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "canvas.arrange", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.add-node", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "canvas.edit-value", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "canvas.edit-value", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, return_key_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, return_key_cb, NULL);
   /* Alt+arrows nudge the selection whatever the arrows do. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "canvas.nudge", "(dd)", -NUDGE, 0.0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "canvas.nudge", "(dd)", NUDGE, 0.0);
