@@ -453,18 +453,26 @@ test_text_scale_and_contrast (void)
   BpCanvas *canvas = window->canvas;
   GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (canvas));
   int dpi = 0;
-  double before;
+  double before, on_screen;
 
   g_assert_true (bp_window_open_example (window, "apples"));
   bp_ui_test_present_and_wait (GTK_WIDGET (window));
   g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
   before = bp_diagram_get_text_scale (bp_canvas_get_diagram (canvas));
+  on_screen = before * bp_canvas_get_zoom (canvas);
 
   g_object_set (settings, "gtk-xft-dpi", (int) (96 * 1024 * 1.5), NULL);
   bp_ui_test_wait_for_frame (GTK_WIDGET (canvas));
   g_assert_cmpfloat_with_epsilon (bp_diagram_get_text_scale (bp_canvas_get_diagram (canvas)),
                                   1.5 * bp_canvas_get_text_scale (canvas), 1e-9);
   g_assert_cmpfloat (bp_diagram_get_text_scale (bp_canvas_get_diagram (canvas)), >, before);
+  /* The text grows, the layout stays: a fitted view shows larger text
+   * rather than the same picture zoomed out. */
+  g_assert_cmpfloat (bp_diagram_get_spread (bp_canvas_get_diagram (canvas)), ==, 1.0);
+  g_test_message ("text on screen: %.3f, with large text %.3f", on_screen,
+                  bp_diagram_get_text_scale (bp_canvas_get_diagram (canvas)) * bp_canvas_get_zoom (canvas));
+  g_assert_cmpfloat (bp_diagram_get_text_scale (bp_canvas_get_diagram (canvas)) * bp_canvas_get_zoom (canvas),
+                     >, on_screen * 1.1);
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
   bp_ui_test_spin ();
   g_assert_cmpfloat_with_epsilon (bp_diagram_get_text_scale (bp_canvas_get_diagram (canvas)),

@@ -131,6 +131,7 @@ struct _BpDiagram
   PangoFontDescription *fonts[N_FONTS];
   double                text_scale;
   gboolean              spread_positions;
+  double                text_only_scale; /* the part of text_scale that spreads nothing */
   GHashTable           *nodes;      /* BpNode* → NodeCache* */
   guint64               seen_stamp;
   PangoLayout          *blank;      /* "?" of a quiz blank */

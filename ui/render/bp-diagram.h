@@ -125,6 +125,12 @@ double     bp_diagram_get_text_scale   (BpDiagram *self);
  * point p in diagram units is the position p / spread. The spread is 1
  * while this is off. */
 void       bp_diagram_set_spread_positions (BpDiagram *self, gboolean spread);
+/* The part of the text scale that enlarges the text alone and spreads
+ * nothing (the desktop's large text: the labels grow, the layout stays,
+ * so a fitted view shows larger text instead of the same picture
+ * zoomed out); the spread is then MAX (text_scale / factor, 1). 1 by
+ * default. */
+void       bp_diagram_set_text_only_scale (BpDiagram *self, double factor);
 gboolean   bp_diagram_get_spread_positions (BpDiagram *self);
 double     bp_diagram_get_spread       (BpDiagram *self);
 /* The bounds of bp_diagram_draw() with this trace (get_bounds uses the

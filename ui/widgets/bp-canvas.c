@@ -153,9 +153,13 @@ settings_dpi_cb (BpCanvas    *self,
   self->desktop_text_scale = scale;
   if (self->diagram != NULL)
     {
+      bp_diagram_set_text_only_scale (self->diagram, scale);
       bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
       bp_diagram_invalidate (self->diagram);
     }
+  /* A fitted view stays fitted around the larger labels. */
+  if (self->auto_fit && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    bp_canvas_zoom_fit (self);
   _bp_canvas_invalidate_scene (self);
 }
 
@@ -222,6 +226,7 @@ session_document_changed_cb (BpCanvas  *self,
       /* Larger text (presenting) spreads the nodes too instead of
        * crowding them; at text scale 1 the spread is 1. */
       bp_diagram_set_spread_positions (self->diagram, TRUE);
+      bp_diagram_set_text_only_scale (self->diagram, self->desktop_text_scale);
       /* Files may leave positions out; lay out only those. */
       if (!bp_layout_arrange (self->diagram, TRUE, &error))
         g_warning ("Cannot lay out the graph: %s", error->message);
