@@ -119,6 +119,30 @@ test_steps (void)
   assert_contains (all->str, "receives the gradient 200");
 }
 
+/* After the backward pass of a training iteration: its param updates. */
+static void
+test_update (void)
+{
+  g_autoptr(BpDocument) document = load_apples ();
+  BpGraph *graph = bp_document_get_graph (document);
+  BpTrace *trace = bp_graph_get_trace (graph);
+  g_autoptr(BpTensor) before = bp_tensor_new_scalar (0.5);
+  g_autoptr(BpTensor) grad = bp_tensor_new_scalar (0.2);
+  g_autoptr(BpTensor) after = bp_tensor_new_scalar (0.48);
+  BpUpdateStep update = { bp_graph_lookup (graph, "tax"), before, grad, after, 0.1,
+                          "W ← W − η·∂L/∂W", BP_OPTIMIZER_SGD };
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+  guint n_steps = bp_trace_get_n_steps (trace);
+  g_autofree char *sentence = NULL;
+
+  state.updates = &update;
+  state.n_updates = 1;
+  bp_diagram_state_set_position (&state, trace, n_steps + 1);
+  sentence = bp_describe_step (trace, &state, n_steps + 1);
+  assert_contains (sentence, "Update step 1 of 1: tax, W ← W − η·∂L/∂W with η = 0.1");
+  assert_contains (sentence, "from 0.5 with the gradient 0.2 to 0.48");
+}
+
 /* A quiz blank is a blank in words too: the number is not spoken. */
 static void
 test_blanks (void)
@@ -210,6 +234,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/describe/node", test_node);
   g_test_add_func ("/describe/steps", test_steps);
   g_test_add_func ("/describe/blanks", test_blanks);
+  g_test_add_func ("/describe/update", test_update);
   g_test_add_func ("/describe/transcript", test_transcript);
   return g_test_run ();
 }

@@ -297,6 +297,24 @@ bp_describe_step (BpTrace              *trace,
 
   g_return_val_if_fail (state != NULL, NULL);
 
+  if (trace != NULL && position > bp_trace_get_n_steps (trace) &&
+      position - bp_trace_get_n_steps (trace) <= state->n_updates && state->updates != NULL)
+    {
+      guint k = position - bp_trace_get_n_steps (trace);
+      const BpUpdateStep *update = &state->updates[k - 1];
+      g_autofree char *before = tensor_words (update->before);
+      g_autofree char *grad = tensor_words (update->grad);
+      g_autofree char *after = tensor_words (update->after);
+      g_autofree char *rate = bp_format_number (update->learning_rate, DIGITS);
+
+      /* Translators: a training iteration's update of one param, after
+       * the backward pass: "Update step 1 of 2: W1, W ← W − η·∂L/∂W with
+       * η = 0.1: from 0.5 with the gradient 0.2 to 0.48" */
+      return g_strdup_printf (_("Update step %u of %u: %s, %s with η = %s: from %s with the gradient %s to %s"),
+                              k, state->n_updates, bp_node_get_label (update->param),
+                              update->formula != NULL ? update->formula : "W ← W − η·∂L/∂W",
+                              rate, before, grad, after);
+    }
   if (trace == NULL || position == 0 || position > bp_trace_get_n_steps (trace))
     return g_strdup (_("Ready, nothing computed yet"));
 

@@ -24,7 +24,10 @@ char    *bp_describe_node        (BpGraph              *graph,
  * 200 × 1.1 = 220" or "Backward step 2 of 5: price, Multiply node,
  * receives the gradient 1; sends 1 × 1.1 = 1.1 to apple price and
  * 1 × 200 = 200 to tax". The numbers `state` hides are blanks.
- * Position 0: "Ready, nothing computed yet". */
+ * Past the trace, a training iteration's param update of `state`
+ * ("Update step 1 of 2: W1, W ← W − η·∂L/∂W with η = 0.1: from 0.5
+ * with the gradient 0.2 to 0.48"). Position 0: "Ready, nothing computed
+ * yet". */
 char    *bp_describe_step        (BpTrace              *trace,
                                   const BpDiagramState *state,
                                   guint                 position);

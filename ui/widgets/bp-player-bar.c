@@ -56,6 +56,9 @@ describe_step (BpPlayerBar *self)
       state.hidden_values = hidden_values;
       state.hidden_grads = hidden_grads;
     }
+  /* Past the trace: a training iteration's updates. */
+  state.updates = bp_session_get_updates (self->session);
+  state.n_updates = bp_session_get_n_updates (self->session);
   if (trace != NULL)
     bp_diagram_state_set_position (&state, trace, position);
   return bp_describe_step (trace, &state, position);
