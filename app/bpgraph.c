@@ -603,7 +603,8 @@ command_export (int    argc,
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
       N_("Export this expression instead of a file"), "EXPR" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("The file to write; its extension chooses the format"), "OUT.svg|.png|.pdf|.tex" },
+      N_("The file to write; its extension chooses the format (.txt: the graph and "
+         "both passes in words)"), "OUT.svg|.png|.pdf|.tex|.txt" },
     { "steps", 0, 0, G_OPTION_ARG_FILENAME, &steps,
       N_("Every step of both passes in one fixed frame: numbered SVG files into a "
          "folder, or one page each of a PDF"), "DIR|OUT.pdf" },
@@ -628,6 +629,9 @@ command_export (int    argc,
     return usage_error (_("export: give either -o or --steps, not both"));
   if (output != NULL && !bp_export_format_from_path (output, &format, &error))
     return usage_error ("export: %s", error->message);
+  if (output != NULL && format == BP_EXPORT_TEXT && (pass != NULL || step >= 0))
+    return usage_error (_("export: a .txt transcript tells every step of both passes; "
+                          "leave out --pass and --step"));
   if (steps != NULL && (pass != NULL || step >= 0))
     return usage_error (_("export: --steps shows every step of both passes; "
                           "leave out --pass and --step"));

@@ -505,7 +505,7 @@ test_export (void)
   run_bpgraph (&run, "export", "-e", "x = 1", "-o", svg, "--pass", "sideways", NULL);
   g_assert_cmpint (run.status, ==, 2);
   run_clear (&run);
-  run_bpgraph (&run, "export", "-e", "x = 1", "-o", "out.txt", NULL);
+  run_bpgraph (&run, "export", "-e", "x = 1", "-o", "out.gif", NULL);
   g_assert_cmpint (run.status, ==, 2);
 }
 

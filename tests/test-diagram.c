@@ -1098,6 +1098,82 @@ test_estimates (void)
     }
 }
 
+/* The apple graph at the end of the backward pass, drawn with `state`'s
+ * look onto white or black: the number of pixels far from the page
+ * colour (ink), and the mean darkness of the ink on a light page. */
+static guint
+count_ink (const BpDiagramState *look, double *mean_ink)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) doc = bp_examples_load ("apples", &error);
+  BpGraph *graph = bp_document_get_graph (doc);
+  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
+  BpDiagramState state = *look;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 360);
+  cairo_t *cr = cairo_create (surface);
+  double r, g, b, sum = 0;
+  guint ink = 0;
+  guchar *data;
+  int stride;
+
+  g_assert_no_error (error);
+  bp_graph_set_record_trace (graph, TRUE);
+  g_assert_true (bp_graph_backward (graph, NULL));
+  bp_diagram_state_set_position (&state, bp_graph_get_trace (graph),
+                                 bp_trace_get_n_steps (bp_graph_get_trace (graph)));
+  bp_diagram_state_get_background (&state, &r, &g, &b);
+  cairo_set_source_rgb (cr, r, g, b);
+  cairo_paint (cr);
+  bp_diagram_draw (diagram, cr, bp_graph_get_trace (graph), &state);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < 360; y++)
+    for (int x = 0; x < 640; x++)
+      {
+        guint32 px = *(guint32 *) (data + y * stride + x * 4);
+        double pr = ((px >> 16) & 0xff) / 255.0, pg = ((px >> 8) & 0xff) / 255.0, pb = (px & 0xff) / 255.0;
+        double d = (fabs (pr - r) + fabs (pg - g) + fabs (pb - b)) / 3;
+
+        if (d > 0.25)
+          {
+            ink++;
+            sum += d;
+          }
+      }
+  cairo_surface_destroy (surface);
+  *mean_ink = ink > 0 ? sum / ink : 0;
+  return ink;
+}
+
+/* The high-contrast style draws heavier lines in stronger colours: more
+ * ink, and darker ink, than the normal style; dark high contrast is on
+ * black. */
+static void
+test_high_contrast (void)
+{
+  BpDiagramState normal = BP_DIAGRAM_STATE_INIT;
+  BpDiagramState strong = BP_DIAGRAM_STATE_INIT;
+  double normal_mean, strong_mean, r, g, b;
+  guint normal_ink, strong_ink;
+
+  strong.high_contrast = TRUE;
+  normal_ink = count_ink (&normal, &normal_mean);
+  strong_ink = count_ink (&strong, &strong_mean);
+  g_test_message ("ink: normal %u px (mean %.3f), high contrast %u px (mean %.3f)",
+                  normal_ink, normal_mean, strong_ink, strong_mean);
+  g_assert_cmpuint (strong_ink, >, normal_ink * 1.2);
+  g_assert_cmpfloat (strong_mean, >, normal_mean);
+
+  strong.dark = TRUE;
+  bp_diagram_state_get_background (&strong, &r, &g, &b);
+  g_assert_cmpfloat (r + g + b, ==, 0.0);
+  normal.dark = TRUE;
+  bp_diagram_state_get_background (&normal, &r, &g, &b);
+  g_assert_cmpfloat (r + g + b, >, 0.0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1112,6 +1188,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/diagram/error-style", test_error_style);
   g_test_add_func ("/diagram/hit-test", test_hit_test);
   g_test_add_func ("/diagram/text-scale", test_text_scale);
+  g_test_add_func ("/diagram/high-contrast", test_high_contrast);
   g_test_add_func ("/diagram/korean-label", test_korean_label);
   g_test_add_func ("/diagram/tiles", test_tiles);
   g_test_add_func ("/diagram/examples-uncrowded", test_examples_uncrowded);

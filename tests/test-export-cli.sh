@@ -41,6 +41,19 @@ grep -q '<g id="node-apple"' "$dir/a.svg" || fail "svg: no group for the node ap
 "$bpgraph" export "$dir/apples.bpgraph" -o "$dir/a.tex" || fail "export tex"
 grep -q 'begin{tikzpicture}' "$dir/a.tex" || fail "tex: no tikzpicture"
 
+# The text transcript: the graph and both passes in words, the book's numbers.
+"$bpgraph" export "$dir/apples.bpgraph" -o "$dir/a.txt" 2>"$dir/txt.err" || fail "export txt"
+[ ! -s "$dir/txt.err" ] || fail "export txt said: $(cat "$dir/txt.err")"
+grep -q '^Forward pass:$' "$dir/a.txt" || fail "txt: no forward pass"
+grep -q 'computes 220 from' "$dir/a.txt" || fail "txt: no price 220"
+grep -q '^- Backward step 5 of 5: ' "$dir/a.txt" || fail "txt: no last backward step"
+grep -q 'receives the gradient 2.2' "$dir/a.txt" || fail "txt: no d apple 2.2"
+grep -q 'receives the gradient 110' "$dir/a.txt" || fail "txt: no d count 110"
+set +e
+"$bpgraph" export "$dir/apples.bpgraph" -o "$dir/b.txt" --pass forward 2>/dev/null; st=$?
+set -e
+[ "$st" -eq 2 ] || fail "txt with --pass: exit $st, not 2"
+
 # Every step of both passes: numbered SVGs of one size, or one PDF page each.
 "$bpgraph" export "$dir/apples.bpgraph" --steps "$dir/steps" >/dev/null || fail "export --steps DIR"
 n=$(ls "$dir/steps" | grep -c '^step-[0-9][0-9]\.svg$')

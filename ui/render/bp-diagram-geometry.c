@@ -169,7 +169,7 @@ geometry_node_cache (BpDiagram *self, BpNode *node)
 void
 geometry_node_centre (BpDiagram *self, BpNode *node, double *x, double *y)
 {
-  double spread = self->spread_positions ? MAX (self->text_scale, 1.0) : 1.0;
+  double spread = self->spread_positions ? MAX (self->text_scale / self->text_only_scale, 1.0) : 1.0;
 
   if (!bp_node_get_position (node, x, y))
     *x = *y = 0;

@@ -210,7 +210,7 @@ draw_back_arrow (Frame *f, const Line *l, double t, double alpha)
   /* From the head end (x0, pointing back) the line starts behind the tip. */
   bp_painter_move_to (p, back.x0 + back.ux * head * 0.6, back.y0 + back.uy * head * 0.6);
   bp_painter_line_to (p, back.x1, back.y1);
-  bp_painter_draw_path (p, NULL, &ink, BACK_LINE * s, NULL, 0);
+  bp_painter_draw_path (p, NULL, &ink, BACK_LINE * f->lw * s, NULL, 0);
   if (!f->no_heads)
     arrow_head (p, back.x0, back.y0, -back.ux, -back.uy, head, (ARROW_HALF_W + 1.5) * s, &ink);
 }
@@ -250,7 +250,7 @@ draw_line_arrow (Frame *f, const Line *l)
     return;
   bp_painter_move_to (p, l->x0, l->y0);
   bp_painter_line_to (p, l->x1 - l->ux * head * 0.6, l->y1 - l->uy * head * 0.6);
-  bp_painter_draw_path (p, NULL, &ink, EDGE_LINE * s, NULL, 0);
+  bp_painter_draw_path (p, NULL, &ink, EDGE_LINE * f->lw * s, NULL, 0);
   if (!f->no_heads)
     arrow_head (p, l->x1, l->y1, l->ux, l->uy, head, ARROW_HALF_W * s, &ink);
 }
@@ -272,7 +272,7 @@ draw_edge_line (Frame *f, Edge *e)
         return;
       bp_painter_move_to (f->p, l->x0, l->y0);
       bp_painter_line_to (f->p, l->x1, l->y1);
-      bp_painter_draw_path (f->p, NULL, &ink, BACK_LINE * f->s, NULL, 0);
+      bp_painter_draw_path (f->p, NULL, &ink, BACK_LINE * f->lw * f->s, NULL, 0);
       return;
     }
   draw_line_arrow (f, &e->line);
@@ -496,6 +496,7 @@ draw_node (Frame *f, BpNode *node, guint index)
   double s = f->s;
   double cx, cy, tw, th;
   gboolean selected = place_is_hidden (f->state->selected, node);
+  gboolean focused = (f->state->focus == node);
   gboolean hover = (f->state->hover == node);
   gboolean current = (f->current_node == node && (f->current >= 0 || f->update != NULL));
   gboolean error = (nc->error != NULL);
@@ -515,6 +516,9 @@ draw_node (Frame *f, BpNode *node, guint index)
   if (current || selected)
     frame_add_rect (f, cx - nc->shape_w / 2 - 6 * s, cy - nc->shape_h / 2 - 6 * s,
                     nc->shape_w + 12 * s, nc->shape_h + 12 * s);
+  if (focused)
+    frame_add_rect (f, cx - nc->shape_w / 2 - 10 * s, cy - nc->shape_h / 2 - 10 * s,
+                    nc->shape_w + 20 * s, nc->shape_h + 20 * s);
   if (p == NULL
       || !frame_visible (f, cx - MAX (nc->shape_w, MAX (nc->caption_w, nc->error_w)) / 2 - 8 * s,
                          cy - nc->shape_h / 2 - 8 * s,
@@ -548,6 +552,16 @@ draw_node (Frame *f, BpNode *node, guint index)
       shape_path (p, nc, cx, cy, 3.5 * s);
       bp_painter_draw_path (p, NULL, &ring, 3 * s, NULL, 0);
     }
+  /* The keyboard focus: a dashed ring outside everything else, in the
+   * text colour so that it shows on any fill, as GTK's focus outline. */
+  if (focused)
+    {
+      BpRgba ring = rgba (&pal->text, 1.0);
+      double dash[] = { 4 * s, 3 * s };
+
+      shape_path (p, nc, cx, cy, 8 * s);
+      bp_painter_draw_path (p, NULL, &ring, 2 * f->lw * s, dash, 2);
+    }
 
   shape_path (p, nc, cx, cy, 0);
   if (error)
@@ -566,12 +580,12 @@ draw_node (Frame *f, BpNode *node, guint index)
   else if (current)
     {
       stroke = rgba (pass_colour, 1.0);
-      bp_painter_draw_path (p, &fill, &stroke, 2.6 * s, NULL, 0);
+      bp_painter_draw_path (p, &fill, &stroke, 2.6 * f->lw * s, NULL, 0);
     }
   else if (selected)
     {
       stroke = rgba (&pal->accent, 1.0);
-      bp_painter_draw_path (p, &fill, &stroke, 2 * s, NULL, 0);
+      bp_painter_draw_path (p, &fill, &stroke, 2 * f->lw * s, NULL, 0);
     }
   else if (nc->op->kind == BP_OP_KIND_LEAF)
     bp_painter_draw_path (p, &fill, NULL, 0, NULL, 0);
@@ -585,7 +599,7 @@ draw_node (Frame *f, BpNode *node, guint index)
   else
     {
       stroke = rgba (&pal->node_stroke, 1.0);
-      bp_painter_draw_path (p, &fill, &stroke, NODE_LINE * s, NULL, 0);
+      bp_painter_draw_path (p, &fill, &stroke, NODE_LINE * f->lw * s, NULL, 0);
     }
 
   text_layout_size (nc->main, &tw, &th);

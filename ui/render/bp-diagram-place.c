@@ -337,7 +337,8 @@ frame_init (Frame *f, BpDiagram *self, BpPainter *p, BpTrace *trace,
   f->self = self;
   f->p = p;
   f->state = state;
-  f->pal = bp_diagram_style_palette (state->dark);
+  f->pal = bp_diagram_style_palette_for (state);
+  f->lw = bp_diagram_style_line_scale (state);
   f->current = -1;
   f->output = bp_graph_get_output (self->graph);
 

@@ -131,6 +131,7 @@ struct _BpDiagram
   PangoFontDescription *fonts[N_FONTS];
   double                text_scale;
   gboolean              spread_positions;
+  double                text_only_scale; /* the part of text_scale that spreads nothing */
   GHashTable           *nodes;      /* BpNode* → NodeCache* */
   guint64               seen_stamp;
   PangoLayout          *blank;      /* "?" of a quiz blank */
@@ -184,6 +185,7 @@ typedef struct
   const BpDiagramState *state;
   const Palette        *pal;
   double                s;
+  double                lw;      /* line weight factor (high contrast) */
   double                zoom;        /* device pixels per diagram unit */
   gboolean              readable;    /* numbers at ≥ READABLE_PX: grids allowed */
 
@@ -223,6 +225,10 @@ typedef struct
 
 /* style */
 const Palette *bp_diagram_style_palette (gboolean dark);
+/* The palette for a state: light or dark, and high contrast. */
+const Palette *bp_diagram_style_palette_for (const BpDiagramState *state);
+/* How much heavier lines are drawn for a state (2 in high contrast). */
+double         bp_diagram_style_line_scale (const BpDiagramState *state);
 void           bp_diagram_style_rebuild_fonts (BpDiagram *self);
 
 /* text */

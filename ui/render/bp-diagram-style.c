@@ -2,7 +2,9 @@
 /* The look of the diagram: the two palettes (chosen for colour-blind
  * readers: Okabe-Ito blue for the forward pass, vermillion for the
  * backward pass) and the fonts at the current text scale. Line widths and
- * sizes are the constants in bp-diagram-private.h. */
+ * sizes are the constants in bp-diagram-private.h; the high-contrast
+ * palettes (the desktop's high-contrast style) draw them twice as heavy,
+ * in black or white with deeper pass colours. */
 
 #include "bp-diagram-private.h"
 
@@ -42,10 +44,59 @@ static const Palette dark_palette = {
   .error_fill  = { 0.290, 0.137, 0.137, 1 },
 };
 
+/* Every colour at 7:1 or more against the page (WCAG AAA). */
+static const Palette light_hc_palette = {
+  .bg          = { 1.000, 1.000, 1.000, 1 },
+  .text        = { 0.000, 0.000, 0.000, 1 },
+  .text_dim    = { 0.000, 0.000, 0.000, 1 },
+  .node_fill   = { 1.000, 1.000, 1.000, 1 },
+  .node_hover  = { 0.900, 0.900, 0.900, 1 },
+  .node_stroke = { 0.000, 0.000, 0.000, 1 },
+  .leaf_fill   = { 0.880, 0.880, 0.880, 1 },
+  .leaf_hover  = { 0.800, 0.800, 0.800, 1 },
+  .edge        = { 0.000, 0.000, 0.000, 1 },
+  .fwd         = { 0.000, 0.250, 0.550, 1 },   /* deep blue */
+  .bwd         = { 0.600, 0.200, 0.000, 1 },   /* deep vermillion */
+  .accent      = { 0.000, 0.250, 0.700, 1 },
+  .error       = { 0.600, 0.000, 0.050, 1 },
+  .error_fill  = { 1.000, 0.900, 0.900, 1 },
+};
+
+static const Palette dark_hc_palette = {
+  .bg          = { 0.000, 0.000, 0.000, 1 },
+  .text        = { 1.000, 1.000, 1.000, 1 },
+  .text_dim    = { 1.000, 1.000, 1.000, 1 },
+  .node_fill   = { 0.000, 0.000, 0.000, 1 },
+  .node_hover  = { 0.150, 0.150, 0.150, 1 },
+  .node_stroke = { 1.000, 1.000, 1.000, 1 },
+  .leaf_fill   = { 0.180, 0.180, 0.180, 1 },
+  .leaf_hover  = { 0.260, 0.260, 0.260, 1 },
+  .edge        = { 1.000, 1.000, 1.000, 1 },
+  .fwd         = { 0.550, 0.850, 1.000, 1 },   /* light sky blue */
+  .bwd         = { 1.000, 0.750, 0.250, 1 },   /* light orange */
+  .accent      = { 0.600, 0.800, 1.000, 1 },
+  .error       = { 1.000, 0.600, 0.550, 1 },
+  .error_fill  = { 0.300, 0.050, 0.050, 1 },
+};
+
 const Palette *
 bp_diagram_style_palette (gboolean dark)
 {
   return dark ? &dark_palette : &light_palette;
+}
+
+const Palette *
+bp_diagram_style_palette_for (const BpDiagramState *state)
+{
+  if (state->high_contrast)
+    return state->dark ? &dark_hc_palette : &light_hc_palette;
+  return bp_diagram_style_palette (state->dark);
+}
+
+double
+bp_diagram_style_line_scale (const BpDiagramState *state)
+{
+  return state->high_contrast ? 2.0 : 1.0;
 }
 
 void
@@ -76,6 +127,17 @@ void
 bp_diagram_get_background (gboolean dark, double *red, double *green, double *blue)
 {
   const Palette *pal = bp_diagram_style_palette (dark);
+
+  *red = pal->bg.r;
+  *green = pal->bg.g;
+  *blue = pal->bg.b;
+}
+
+void
+bp_diagram_state_get_background (const BpDiagramState *state, double *red, double *green,
+                                 double *blue)
+{
+  const Palette *pal = bp_diagram_style_palette_for (state);
 
   *red = pal->bg.r;
   *green = pal->bg.g;

@@ -45,6 +45,7 @@ bp_diagram_init (BpDiagram *self)
   cairo_font_options_t *options;
 
   self->text_scale = 1.0;
+  self->text_only_scale = 1.0;
   self->nodes = g_hash_table_new_full (NULL, NULL, NULL, node_cache_free);
 
   /* A private context whose metrics do not depend on the target: no
@@ -127,7 +128,15 @@ double
 bp_diagram_get_spread (BpDiagram *self)
 {
   g_return_val_if_fail (BP_IS_DIAGRAM (self), 1.0);
-  return self->spread_positions ? MAX (self->text_scale, 1.0) : 1.0;
+  return self->spread_positions ? MAX (self->text_scale / self->text_only_scale, 1.0) : 1.0;
+}
+
+void
+bp_diagram_set_text_only_scale (BpDiagram *self, double factor)
+{
+  g_return_if_fail (BP_IS_DIAGRAM (self));
+  g_return_if_fail (factor > 0);
+  self->text_only_scale = factor;
 }
 
 void

@@ -56,10 +56,13 @@ typedef struct
    * nodes of the diagram's graph. NULL: none. */
   const BpUpdateStep *updates;
   guint       n_updates;
+  BpNode     *focus;      /* the keyboard focus: a ring around it, or NULL */
+  gboolean    high_contrast; /* the desktop's high-contrast style: stronger
+                                colours, lines twice as heavy */
 } BpDiagramState;
 
 #define BP_DIAGRAM_STATE_INIT { BP_PASS_NONE, 0, 1.0, FALSE, 1.0, NULL, NULL, NULL, NULL, \
-                                0.0, NULL, FALSE, NULL, 0 }
+                                0.0, NULL, FALSE, NULL, 0, NULL, FALSE }
 
 /* What was placed in a frame, for tests and for the widget (tooltips,
  * follow-the-step): every node, and every label and callout shown. */
@@ -122,6 +125,12 @@ double     bp_diagram_get_text_scale   (BpDiagram *self);
  * point p in diagram units is the position p / spread. The spread is 1
  * while this is off. */
 void       bp_diagram_set_spread_positions (BpDiagram *self, gboolean spread);
+/* The part of the text scale that enlarges the text alone and spreads
+ * nothing (the desktop's large text: the labels grow, the layout stays,
+ * so a fitted view shows larger text instead of the same picture
+ * zoomed out); the spread is then MAX (text_scale / factor, 1). 1 by
+ * default. */
+void       bp_diagram_set_text_only_scale (BpDiagram *self, double factor);
 gboolean   bp_diagram_get_spread_positions (BpDiagram *self);
 double     bp_diagram_get_spread       (BpDiagram *self);
 /* The bounds of bp_diagram_draw() with this trace (get_bounds uses the
@@ -145,6 +154,9 @@ void       bp_diagram_estimate_node    (BpDiagram *self, BpNode *node,
 void       bp_diagram_estimate_tensor  (BpDiagram *self, BpTensor *tensor,
                                         double *width, double *height);
 /* The page colour the palette is designed for (exports fill with it). */
+/* The page colour of a state (dark, high contrast). */
+void       bp_diagram_state_get_background (const BpDiagramState *state, double *red,
+                                            double *green, double *blue);
 void       bp_diagram_get_background   (gboolean dark, double *red, double *green,
                                         double *blue);
 /* Where the labels of the edge into input `slot` of `node` are drawn for

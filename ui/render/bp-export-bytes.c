@@ -3,7 +3,9 @@
  * clipboard), drawn by the same renderer as the files. */
 
 #include <math.h>
+#include <string.h>
 
+#include "bp-describe.h"
 #include "bp-export.h"
 
 #define MARGIN 24.0   /* as the files */
@@ -50,7 +52,7 @@ bp_export_to_bytes (BpDiagram            *diagram,
                                bounds.width + 2 * MARGIN, bounds.height + 2 * MARGIN };
   w = ceil (area.width * scale);
   h = ceil (area.height * scale);
-  bp_diagram_get_background (state->dark, &r, &g, &b);
+  bp_diagram_state_get_background (state, &r, &g, &b);
 
   switch (format)
     {
@@ -117,6 +119,15 @@ bp_export_to_bytes (BpDiagram            *diagram,
           }
         options->used_scale = scale;
         return g_byte_array_free_to_bytes (bytes);
+      }
+
+    case BP_EXPORT_TEXT:
+      {
+        char *text = bp_describe_transcript (bp_diagram_get_graph (diagram), trace, state,
+                                             options->title);
+
+        options->used_scale = scale;
+        return g_bytes_new_take (text, strlen (text));
       }
 
     case BP_EXPORT_PDF:

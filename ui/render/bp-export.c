@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cairo-pdf.h>
 
+#include "bp-describe.h"
 #include "bp-export.h"
 #include "bp-file.h"
 
@@ -48,9 +49,14 @@ bp_export_format_from_path (const char *path, BpExportFormat *format, GError **e
           *format = BP_EXPORT_TIKZ;
           return TRUE;
         }
+      if (g_ascii_strcasecmp (dot, ".txt") == 0)
+        {
+          *format = BP_EXPORT_TEXT;
+          return TRUE;
+        }
     }
   g_set_error (error, BP_ERROR, BP_ERROR_IO,
-               "Cannot tell the format of “%s”: use a name ending in .svg, .png, .pdf or .tex",
+               "Cannot tell the format of “%s”: use a name ending in .svg, .png, .pdf, .tex or .txt",
                path);
   return FALSE;
 }
@@ -79,7 +85,7 @@ paint (BpDiagram *diagram, cairo_surface_t *surface, BpTrace *trace,
   g_autoptr(BpPainter) painter = bp_painter_new_cairo (cr);
   double r, g, b;
 
-  bp_diagram_get_background (state->dark, &r, &g, &b);
+  bp_diagram_state_get_background (state, &r, &g, &b);
   cairo_set_source_rgb (cr, r, g, b);
   cairo_paint (cr);
   cairo_scale (cr, scale, scale);
@@ -113,7 +119,7 @@ write_text (BpDiagram *diagram, BpTrace *trace, const BpDiagramState *state,
                                   area, title != NULL ? title : fallback);
   else
     painter = bp_painter_new_tikz (area, scale, title != NULL ? title : fallback);
-  bp_diagram_get_background (state->dark, &r, &g, &b);
+  bp_diagram_state_get_background (state, &r, &g, &b);
   bg = (BpRgba) { r, g, b, 1 };
   bp_painter_rectangle (painter, area->x, area->y, area->width, area->height);
   bp_painter_draw_path (painter, &bg, NULL, 0, NULL, 0);
@@ -169,6 +175,15 @@ bp_export_states (BpDiagram            *diagram,
   scale = options->scale > 0 ? options->scale : 1.0;
   if (!bp_export_format_from_path (path, &format, error))
     return FALSE;
+  if (format == BP_EXPORT_TEXT)
+    {
+      /* Words, not a picture: the whole graph and both passes. */
+      g_autofree char *text = bp_describe_transcript (bp_diagram_get_graph (diagram), trace,
+                                                      state, options->title);
+
+      options->used_scale = scale;
+      return bp_file_replace_contents (path, text, strlen (text), error);
+    }
   if (n_states > 1 && format != BP_EXPORT_PDF)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,

@@ -11,6 +11,7 @@ typedef enum
   BP_EXPORT_PNG,
   BP_EXPORT_PDF,
   BP_EXPORT_TIKZ,   /* .tex: a tikzpicture */
+  BP_EXPORT_TEXT,   /* .txt: the graph and both passes in words (bp-describe.h) */
 } BpExportFormat;
 
 /* How to export; zero-initialise and set what you need. */
@@ -32,7 +33,7 @@ typedef struct
 /* The largest PNG side, in pixels. */
 #define BP_EXPORT_PNG_MAX_SIDE 16384
 
-/* From the file name's extension (.svg .png .pdf .tex); FALSE with an
+/* From the file name's extension (.svg .png .pdf .tex .txt); FALSE with an
  * error otherwise. */
 gboolean bp_export_format_from_path (const char *path, BpExportFormat *format, GError **error);
 /* Draws the whole diagram (its bounds plus a margin) at `scale` to a file,
@@ -49,7 +50,9 @@ gboolean bp_export_to_file          (BpDiagram            *diagram,
 
 /* One picture per state: a PDF gets one page per state (a handout), the
  * other formats take exactly one state. SVG keeps every label a <text>
- * and each node a <g> with <title> and <desc>; .tex is a tikzpicture.
+ * and each node a <g> with <title> and <desc>; .tex is a tikzpicture;
+ * .txt is the text transcript of the whole graph and both passes
+ * (bp_describe_transcript(): the state gives only the quiz blanks).
  * `options` may be NULL. Written as bp_export_to_file() writes. */
 gboolean bp_export_states           (BpDiagram            *diagram,
                                      BpTrace              *trace,

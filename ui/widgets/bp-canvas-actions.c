@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The canvas.* actions and their keys; enabling them in one place. */
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "bp-canvas-private.h"
 
@@ -96,6 +97,42 @@ arrange_action (GtkWidget  *widget,
     bp_canvas_zoom_fit (self);
 }
 
+/* A place near the middle of the view that no node takes, so that nodes
+ * added one after another from the keyboard do not stack up. */
+static void
+free_spot (BpCanvas *self,
+           double   *x,
+           double   *y)
+{
+  static const double dx[] = { 0, -1, 1, -2, 2 };
+  static const double dy[] = { 0, 1, -1, 2, -2, 3, -3 };
+  double cx = *x, cy = *y;
+  guint n = bp_graph_get_n_nodes (self->graph);
+
+  for (guint j = 0; j < G_N_ELEMENTS (dx); j++)
+    for (guint i = 0; i < G_N_ELEMENTS (dy); i++)
+      {
+        double wx = cx + dx[j] * 150 * self->zoom, wy = cy + dy[i] * 90 * self->zoom;
+        double px, py;
+        gboolean taken = FALSE;
+
+        bp_canvas_widget_to_diagram (self, wx, wy, &px, &py);
+        for (guint k = 0; k < n && !taken; k++)
+          {
+            cairo_rectangle_t r;
+
+            bp_diagram_get_node_rect (self->diagram, bp_graph_get_node (self->graph, k), &r);
+            taken = fabs (r.x + r.width / 2 - px) < 110 && fabs (r.y + r.height / 2 - py) < 60;
+          }
+        if (!taken)
+          {
+            *x = wx;
+            *y = wy;
+            return;
+          }
+      }
+}
+
 static void
 add_node_action (GtkWidget  *widget,
                  const char *action_name,
@@ -109,10 +146,13 @@ add_node_action (GtkWidget  *widget,
 
   /* From a keyboard shortcut or a header button the pointer may be
    * anywhere: use the centre then. */
-  if (x <= 0 || y <= 0 || x >= w || y >= h)
+  self->palette_by_pointer = !(x <= 0 || y <= 0 || x >= w || y >= h);
+  if (!self->palette_by_pointer)
     {
       x = w / 2.0;
       y = h / 2.0;
+      if (self->diagram != NULL)
+        free_spot (self, &x, &y);
     }
   bp_canvas_show_palette (self, x, y);
 }
@@ -159,10 +199,29 @@ arrow_key_cb (GtkWidget *widget,
   BpCanvas *self = BP_CANVAS (widget);
   double dx, dy;
 
+  g_variant_get (args, "(dd)", &dx, &dy);
+  if (_bp_canvas_move_focus_by_arrow (self, dx, dy))
+    return TRUE;
   if (!bp_canvas_get_arrows_nudge (self))
     return FALSE;
-  g_variant_get (args, "(dd)", &dx, &dy);
   return gtk_widget_activate_action (widget, "canvas.nudge", "(dd)", dx, dy);
+}
+
+/* Enter edits the selected leaf's value; on a node with a quiz blank it
+ * goes on to the window, which asks for the answer. */
+static gboolean
+return_key_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  BpCanvas *self = BP_CANVAS (widget);
+  BpNode *node = self->session != NULL ? bp_session_get_selected_node (self->session) : NULL;
+
+  if (node != NULL &&
+      ((self->hidden_values != NULL && g_hash_table_contains (self->hidden_values, node)) ||
+       (self->hidden_grads != NULL && g_hash_table_contains (self->hidden_grads, node))))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "canvas.edit-value", NULL);
 }
 
 void
@@ -193,8 +252,13 @@ _bp_canvas_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "canvas.arrange", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.add-node", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "canvas.edit-value", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "canvas.edit-value", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, return_key_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, return_key_cb, NULL);
+  /* Alt+arrows nudge the selection whatever the arrows do. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "canvas.nudge", "(dd)", -NUDGE, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "canvas.nudge", "(dd)", NUDGE, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.nudge", "(dd)", 0.0, -NUDGE);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.nudge", "(dd)", 0.0, NUDGE);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, 0, arrow_key_cb, "(dd)", -NUDGE, 0.0);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Right, 0, arrow_key_cb, "(dd)", NUDGE, 0.0);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, 0, arrow_key_cb, "(dd)", 0.0, -NUDGE);

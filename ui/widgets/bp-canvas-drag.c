@@ -450,6 +450,7 @@ click_pressed_cb (BpCanvas        *self,
   node = _bp_canvas_hit (self, x, y, &part, &slot);
   if (node == NULL)
     {
+      self->palette_by_pointer = TRUE;
       bp_canvas_show_palette (self, x, y);
       return;
     }

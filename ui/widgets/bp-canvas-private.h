@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "bp-canvas.h"
+#include "bp-connect-popover.h"
 #include "bp-palette.h"
 #include "bp-value-popover.h"
 
@@ -41,6 +42,7 @@ struct _BpCanvas
   GArray         *drag_edge_slots; /* …and their slots (guint) */
   BpPalette      *palette;         /* parented popovers */
   BpValuePopover *value_popover;
+  BpConnectPopover *connect_popover;
   GtkGesture     *click;           /* borrowed: the double-click gesture */
   GtkPopoverMenu *menu;            /* the context menu, parented here */
 
@@ -49,6 +51,7 @@ struct _BpCanvas
   BpHistory      *history;         /* the session's */
   BpNode         *hover;
   BpNode         *edited_node;     /* the value popover's node */
+  BpNode         *connect_source;  /* the connect popover's node */
 
   /* what the kept scene shows of the session's position */
   guint           position;
@@ -85,6 +88,10 @@ struct _BpCanvas
   gboolean        user_selection;  /* the selection was made on the canvas */
   gboolean        selecting;       /* the canvas is changing the selection */
   gboolean        presenting;
+  BpNode         *focus_node;      /* the keyboard focus among the nodes, or NULL */
+  gboolean        keynav;          /* it moved by keys: the ring shows, arrows move it */
+  gboolean        high_contrast;
+  double          desktop_text_scale; /* the desktop's text scaling (gtk-xft-dpi / 96) */
 
   /* drag */
   DragMode        drag_mode;
@@ -107,6 +114,7 @@ struct _BpCanvas
   /* pinch */
   double          pinch_zoom;
 
+  gboolean        palette_by_pointer; /* opened where the pointer is, not by keys */
   /* palette position, diagram units */
   double          palette_x;
   double          palette_y;
@@ -183,6 +191,32 @@ void        _bp_canvas_show_position (BpCanvas *self,
 /* bp-canvas-view.c: keeps the current step in view while a pass plays,
  * scrolling smoothly. */
 void        _bp_canvas_follow_step        (BpCanvas       *self);
+
+/* bp-canvas-keys.c: the keyboard focus among the nodes, and what the
+ * canvas tells a screen reader */
+void        _bp_canvas_init_keys          (BpCanvas       *self);
+void        _bp_canvas_class_init_keys    (GtkWidgetClass *widget_class);
+gboolean    _bp_canvas_focus              (GtkWidget        *widget,
+                                           GtkDirectionType  direction);
+BpNode     *_bp_canvas_focus_ring_node    (BpCanvas       *self);
+void        _bp_canvas_set_focus_node     (BpCanvas       *self,
+                                           BpNode         *node,
+                                           gboolean        keynav);
+/* The node focused has left the graph: none is. */
+void        _bp_canvas_forget_focus_node  (BpCanvas       *self);
+BpNode     *_bp_canvas_neighbour          (BpCanvas       *self,
+                                           BpNode         *from,
+                                           double          dx,
+                                           double          dy);
+gboolean    _bp_canvas_move_focus_by_arrow (BpCanvas      *self,
+                                            double         dx,
+                                            double         dy);
+void        _bp_canvas_update_accessible  (BpCanvas       *self);
+/* Pans so that `node` is in view (nothing when it is). */
+void        _bp_canvas_scroll_to_node     (BpCanvas       *self,
+                                           BpNode         *node);
+/* The text scale drawn: the canvas's own × the desktop's. */
+double      _bp_canvas_get_effective_text_scale (BpCanvas *self);
 
 /* bp-canvas-menu.c */
 void        _bp_canvas_init_menu          (BpCanvas       *self);

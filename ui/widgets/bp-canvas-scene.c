@@ -67,7 +67,7 @@ _bp_canvas_damage_node (BpCanvas *self,
                         BpNode   *node)
 {
   cairo_rectangle_t r;
-  double grow = 16 * self->text_scale;
+  double grow = 16 * _bp_canvas_get_effective_text_scale (self);
 
   if (node == NULL || self->diagram == NULL)
     return;
@@ -88,7 +88,7 @@ bp_canvas_damage_node_box (BpCanvas *self,
                            gboolean  callout)
 {
   cairo_rectangle_t r;
-  double s = self->text_scale;
+  double s = _bp_canvas_get_effective_text_scale (self);
   double cx = 0, cy = 0, grow = 16 * s;
 
   bp_diagram_get_node_rect (self->diagram, node, &r);
@@ -130,7 +130,7 @@ bp_canvas_damage_edge (BpCanvas             *self,
   BpNode *src = bp_node_get_input (dst, slot);
   cairo_rectangle_t r, value_rect = { 0 }, grad_rect = { 0 };
   double x, y, arrow_y;
-  double grow = 24 * self->text_scale;
+  double grow = 24 * _bp_canvas_get_effective_text_scale (self);
 
   if (src == NULL)
     return;
@@ -348,7 +348,12 @@ _bp_canvas_snapshot (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
 
-  bp_diagram_get_background (self->dark, &r, &g, &b);
+  {
+    BpDiagramState state;
+
+    _bp_canvas_fill_state (self, &state);
+    bp_diagram_state_get_background (&state, &r, &g, &b);
+  }
   if (self->diagram == NULL)
     {
       gtk_snapshot_append_color (snapshot, &(GdkRGBA) { r, g, b, 1 },

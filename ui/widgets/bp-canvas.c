@@ -101,7 +101,9 @@ _bp_canvas_fill_state (BpCanvas       *self,
     }
   state->progress = self->progress;
   state->dark = self->dark;
-  state->text_scale = self->text_scale;
+  state->high_contrast = self->high_contrast;
+  state->focus = _bp_canvas_focus_ring_node (self);
+  state->text_scale = _bp_canvas_get_effective_text_scale (self);
   state->selected = self->session != NULL ? _bp_canvas_selection (self) : NULL;
   /* Small matrices become chips; the selected ones keep their numbers. */
   state->zoom = self->zoom;
@@ -131,6 +133,40 @@ bp_canvas_node_in_graph (BpCanvas *self,
     if (bp_graph_get_node (self->graph, i) == node)
       return TRUE;
   return FALSE;
+}
+
+/* The desktop's text scaling (Settings → Accessibility → Large Text, or
+ * the text-scaling factor) reaches GTK as gtk-xft-dpi: 96 × 1024 at 1.
+ * The diagram's text grows with the rest of the window. */
+static void
+settings_dpi_cb (BpCanvas    *self,
+                 GParamSpec  *pspec,
+                 GtkSettings *settings)
+{
+  int dpi = 0;
+  double scale;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  scale = dpi > 0 ? CLAMP (dpi / (96.0 * 1024.0), 0.5, 4.0) : 1.0;
+  if (fabs (scale - self->desktop_text_scale) < 1e-6)
+    return;
+  self->desktop_text_scale = scale;
+  if (self->diagram != NULL)
+    {
+      bp_diagram_set_text_only_scale (self->diagram, scale);
+      bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
+      bp_diagram_invalidate (self->diagram);
+    }
+  /* A fitted view stays fitted around the larger labels. */
+  if (self->auto_fit && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    bp_canvas_zoom_fit (self);
+  _bp_canvas_invalidate_scene (self);
+}
+
+double
+_bp_canvas_get_effective_text_scale (BpCanvas *self)
+{
+  return self->text_scale * self->desktop_text_scale;
 }
 
 /* --- the session --- */
@@ -169,7 +205,11 @@ session_document_changed_cb (BpCanvas  *self,
   _bp_canvas_cancel_drag (self);
   self->hover = NULL;
   self->edited_node = NULL;
+  self->focus_node = NULL;
+  self->keynav = FALSE;
+  self->connect_source = NULL;
   gtk_popover_popdown (GTK_POPOVER (self->value_popover));
+  gtk_popover_popdown (GTK_POPOVER (self->connect_popover));
   gtk_popover_popdown (GTK_POPOVER (self->palette));
   g_hash_table_remove_all (self->drawn_selected);
 
@@ -182,10 +222,11 @@ session_document_changed_cb (BpCanvas  *self,
       g_autoptr(GError) error = NULL;
 
       self->diagram = bp_diagram_new (self->graph);
-      bp_diagram_set_text_scale (self->diagram, self->text_scale);
+      bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
       /* Larger text (presenting) spreads the nodes too instead of
        * crowding them; at text scale 1 the spread is 1. */
       bp_diagram_set_spread_positions (self->diagram, TRUE);
+      bp_diagram_set_text_only_scale (self->diagram, self->desktop_text_scale);
       /* Files may leave positions out; lay out only those. */
       if (!bp_layout_arrange (self->diagram, TRUE, &error))
         g_warning ("Cannot lay out the graph: %s", error->message);
@@ -199,6 +240,7 @@ session_document_changed_cb (BpCanvas  *self,
     bp_canvas_zoom_fit (self);
   _bp_canvas_invalidate_scene (self);
   _bp_canvas_update_actions (self);
+  _bp_canvas_update_accessible (self);
 }
 
 static void
@@ -213,8 +255,12 @@ session_changed_cb (BpCanvas  *self,
       self->edited_node = NULL;
       gtk_popover_popdown (GTK_POPOVER (self->value_popover));
     }
+  /* Its list names nodes that may be gone. */
+  self->connect_source = NULL;
+  gtk_popover_popdown (GTK_POPOVER (self->connect_popover));
   /* Nodes may be gone: the kept selection must not name them. */
   g_hash_table_remove_all (self->drawn_selected);
+  _bp_canvas_forget_focus_node (self);
   self->position = bp_session_get_position (session);
 
   if (self->diagram != NULL)
@@ -222,6 +268,7 @@ session_changed_cb (BpCanvas  *self,
   bp_canvas_update_hidden (self);
   _bp_canvas_invalidate_scene (self);
   _bp_canvas_update_actions (self);
+  _bp_canvas_update_accessible (self);
 
   /* A layer expanded or collapsed brings new nodes: fit them in view
    * (unless the user chose a view of their own). */
@@ -238,9 +285,19 @@ static void
 session_selection_changed_cb (BpCanvas  *self,
                               BpSession *session)
 {
-  /* Chosen elsewhere (the player, a panel): the arrow keys step again. */
+  /* Chosen elsewhere (the player, a panel): the arrow keys step again;
+   * a keyboard focus follows a single node chosen so (the commands on
+   * the selection act on the focused node), and ends with none. */
   if (!self->selecting)
-    self->user_selection = FALSE;
+    {
+      BpNode *single = bp_session_get_selected_node (session);
+
+      self->user_selection = FALSE;
+      if (self->keynav && single != NULL && single != self->focus_node)
+        _bp_canvas_set_focus_node (self, single, TRUE);
+      else if (self->keynav && g_hash_table_size (bp_session_get_selection (session)) == 0)
+        _bp_canvas_set_focus_node (self, self->focus_node, FALSE);
+    }
   _bp_canvas_update_actions (self);
   /* The next frame redraws the nodes whose selection changed. */
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -292,6 +349,7 @@ session_position_changed_cb (BpCanvas  *self,
                            self->player != NULL ? bp_player_get_progress (self->player) : 1.0);
   if (self->position != old)
     _bp_canvas_follow_step (self);
+  _bp_canvas_update_accessible (self);
 }
 
 static void
@@ -309,6 +367,7 @@ quiz_changed_cb (BpCanvas *self,
 {
   bp_canvas_update_hidden (self);
   _bp_canvas_invalidate_scene (self);
+  _bp_canvas_update_accessible (self);
 }
 
 /* --- hit testing --- */
@@ -322,10 +381,16 @@ palette_op_chosen_cb (BpCanvas   *self,
 {
   g_autoptr(GError) error = NULL;
 
+  BpNode *node;
+
   bp_transcript ("palette chose %s", op_name);
   gtk_popover_popdown (GTK_POPOVER (palette));
-  if (bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error) == NULL)
+  node = bp_canvas_add_node (self, op_name, self->palette_x, self->palette_y, &error);
+  if (node == NULL)
     _bp_canvas_emit_message (self, error->message);
+  else if (self->keynav || !self->palette_by_pointer)
+    /* Added from the keyboard: the keyboard goes on from the new node. */
+    _bp_canvas_set_focus_node (self, node, TRUE);
 }
 
 /* For the transcript: a popover is on screen and has the keyboard. */
@@ -376,6 +441,34 @@ value_chosen_cb (BpCanvas       *self,
 }
 
 static void
+connect_target_chosen_cb (BpCanvas         *self,
+                          BpNode           *target,
+                          guint             slot,
+                          BpConnectPopover *popover)
+{
+  BpNode *source = self->connect_source;
+
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  /* A refusal (a cycle) is said through "message", as for a drag. */
+  if (source != NULL && bp_canvas_node_in_graph (self, source) &&
+      bp_canvas_node_in_graph (self, target))
+    bp_canvas_connect (self, source, target, slot, NULL);
+}
+
+static void
+connect_closed_cb (BpCanvas         *self,
+                   BpConnectPopover *popover)
+{
+  BpNode *source = self->connect_source;
+
+  self->connect_source = NULL;
+  popover_closed_cb (self);
+  /* The keyboard stays on the node it connected from. */
+  if (source != NULL && bp_canvas_node_in_graph (self, source) && self->keynav)
+    _bp_canvas_set_focus_node (self, source, TRUE);
+}
+
+static void
 value_closed_cb (BpCanvas       *self,
                  BpValuePopover *popover)
 {
@@ -416,6 +509,7 @@ bp_canvas_size_allocate (GtkWidget *widget,
     bp_canvas_zoom_fit (self);
   gtk_popover_present (GTK_POPOVER (self->palette));
   gtk_popover_present (GTK_POPOVER (self->value_popover));
+  gtk_popover_present (GTK_POPOVER (self->connect_popover));
   gtk_popover_present (GTK_POPOVER (self->menu));
 }
 
@@ -450,6 +544,11 @@ bp_canvas_dispose (GObject *object)
     {
       gtk_widget_unparent (GTK_WIDGET (self->value_popover));
       self->value_popover = NULL;
+    }
+  if (self->connect_popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->connect_popover));
+      self->connect_popover = NULL;
     }
   bp_canvas_set_player (self, NULL);
   bp_canvas_set_session (self, NULL);
@@ -498,6 +597,7 @@ bp_canvas_class_init (BpCanvasClass *klass)
 
   _bp_canvas_class_init_actions (widget_class);
   _bp_canvas_class_init_menu (widget_class);
+  _bp_canvas_class_init_keys (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "bpcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -518,6 +618,7 @@ bp_canvas_init (BpCanvas *self)
   self->offset_x = FIT_MARGIN;
   self->offset_y = FIT_MARGIN;
   self->text_scale = 1.0;
+  self->desktop_text_scale = 1.0;
   self->progress = 1.0;
   self->pointer_x = -1;
   self->pointer_y = -1;
@@ -530,6 +631,7 @@ bp_canvas_init (BpCanvas *self)
   _bp_canvas_init_gestures (self);
   _bp_canvas_init_tooltip (self);
   _bp_canvas_init_menu (self);
+  _bp_canvas_init_keys (self);
 
   self->palette = bp_palette_new ();
   gtk_widget_set_parent (GTK_WIDGET (self->palette), widget);
@@ -547,7 +649,18 @@ bp_canvas_init (BpCanvas *self)
   gtk_widget_set_name (GTK_WIDGET (self->menu), "context menu");
   g_signal_connect (self->menu, "map", G_CALLBACK (popover_map_cb), self);
 
+  self->connect_popover = bp_connect_popover_new ();
+  gtk_widget_set_parent (GTK_WIDGET (self->connect_popover), widget);
+  g_signal_connect_swapped (self->connect_popover, "target-chosen",
+                            G_CALLBACK (connect_target_chosen_cb), self);
+  g_signal_connect_swapped (self->connect_popover, "closed", G_CALLBACK (connect_closed_cb), self);
+
+  g_signal_connect_object (gtk_widget_get_settings (widget), "notify::gtk-xft-dpi",
+                           G_CALLBACK (settings_dpi_cb), self, G_CONNECT_SWAPPED);
+  settings_dpi_cb (self, NULL, gtk_widget_get_settings (widget));
+
   _bp_canvas_update_actions (self);
+  _bp_canvas_update_accessible (self);
 }
 
 /* --- public API --- */
@@ -658,7 +771,7 @@ bp_canvas_set_text_scale (BpCanvas *self,
   self->text_scale = scale;
   if (self->diagram != NULL)
     {
-      bp_diagram_set_text_scale (self->diagram, scale);
+      bp_diagram_set_text_scale (self->diagram, _bp_canvas_get_effective_text_scale (self));
       bp_diagram_invalidate (self->diagram);
     }
   _bp_canvas_invalidate_scene (self);
@@ -669,6 +782,26 @@ bp_canvas_get_text_scale (BpCanvas *self)
 {
   g_return_val_if_fail (BP_IS_CANVAS (self), 1.0);
   return self->text_scale;
+}
+
+void
+bp_canvas_set_high_contrast (BpCanvas *self,
+                             gboolean  high_contrast)
+{
+  g_return_if_fail (BP_IS_CANVAS (self));
+
+  high_contrast = !!high_contrast;
+  if (self->high_contrast == high_contrast)
+    return;
+  self->high_contrast = high_contrast;
+  _bp_canvas_invalidate_scene (self);
+}
+
+gboolean
+bp_canvas_get_high_contrast (BpCanvas *self)
+{
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+  return self->high_contrast;
 }
 
 void
@@ -831,4 +964,28 @@ bp_canvas_edit_value (BpCanvas *self,
                                                  MAX (1, (int) (y1 - y0)) });
   bp_value_popover_set_node (self->value_popover, bp_node_get_label (node), text);
   gtk_popover_popup (GTK_POPOVER (self->value_popover));
+}
+
+void
+bp_canvas_show_connect (BpCanvas *self,
+                        BpNode   *node)
+{
+  cairo_rectangle_t r;
+  double x0, y0, x1, y1;
+
+  g_return_if_fail (BP_IS_CANVAS (self));
+  g_return_if_fail (node != NULL);
+
+  if (self->diagram == NULL || !bp_canvas_node_in_graph (self, node))
+    return;
+  self->connect_source = node;
+  bp_connect_popover_set_source (self->connect_popover, self->graph, node);
+  bp_diagram_get_node_rect (self->diagram, node, &r);
+  bp_canvas_diagram_to_widget (self, r.x, r.y, &x0, &y0);
+  bp_canvas_diagram_to_widget (self, r.x + r.width, r.y + r.height, &x1, &y1);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->connect_popover),
+                               &(GdkRectangle) { (int) x0, (int) y0,
+                                                 MAX (1, (int) (x1 - x0)),
+                                                 MAX (1, (int) (y1 - y0)) });
+  gtk_popover_popup (GTK_POPOVER (self->connect_popover));
 }

@@ -55,6 +55,18 @@ void         bp_canvas_set_presenting      (BpCanvas *self, gboolean presenting)
  * palette), not a selection made elsewhere (the player's current node,
  * a panel), and not presenting. */
 gboolean     bp_canvas_get_arrows_nudge    (BpCanvas *self);
+/* The keyboard focus among the nodes (Tab / Shift+Tab in graph order,
+ * the arrow keys to the nearest node that way, Escape or a pointer
+ * press to leave): the node, or NULL when the keys are not moving one.
+ * Setting it selects the node too (as Tab does). */
+BpNode      *bp_canvas_get_focus_node      (BpCanvas *self);
+void         bp_canvas_set_focus_node      (BpCanvas *self, BpNode *node);
+/* TRUE when plain arrow keys move that focus (a node has it, not
+ * presenting); they then neither nudge nor step. */
+gboolean     bp_canvas_get_arrows_move_focus (BpCanvas *self);
+/* The desktop's high-contrast style: stronger lines and colours. */
+void         bp_canvas_set_high_contrast   (BpCanvas *self, gboolean high_contrast);
+gboolean     bp_canvas_get_high_contrast   (BpCanvas *self);
 /* Space pressed / released (wherever the focus is: the window's key
  * handler calls these). While held, a drag pans. end returns TRUE when a
  * drag happened meanwhile, i.e. the press was not a tap. */
@@ -94,5 +106,8 @@ void         bp_canvas_delete_selection    (BpCanvas *self);
 /* Opens the op palette / the value popover (what the actions do). */
 void         bp_canvas_show_palette        (BpCanvas *self, double x, double y);
 void         bp_canvas_edit_value          (BpCanvas *self, BpNode *node);
+/* "Connect to…": a searchable list of the inputs `node`'s output may
+ * feed, next to the node; the choice connects them (undoably). */
+void         bp_canvas_show_connect        (BpCanvas *self, BpNode *node);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "bp-describe.h"
 #include "bp-player-bar.h"
 
 static const double speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0 };
@@ -35,9 +36,38 @@ set_enabled (BpPlayerBar *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* The step in words ("Backward step 1 of 5: price, Multiply node,
+ * receives the gradient 1; …"), quiz blanks left out: the position
+ * label is a status a screen reader speaks when it changes. */
+static char *
+describe_step (BpPlayerBar *self)
+{
+  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
+  BpTrace *trace = bp_session_get_trace (self->session);
+  BpQuiz *quiz = bp_session_get_quiz (self->session);
+  guint position = bp_session_get_position (self->session);
+  g_autoptr(GHashTable) hidden_values = NULL;
+  g_autoptr(GHashTable) hidden_grads = NULL;
+
+  if (bp_quiz_get_active (quiz))
+    {
+      hidden_values = bp_quiz_dup_blanks (quiz, BP_QUIZ_VALUE);
+      hidden_grads = bp_quiz_dup_blanks (quiz, BP_QUIZ_GRAD);
+      state.hidden_values = hidden_values;
+      state.hidden_grads = hidden_grads;
+    }
+  /* Past the trace: a training iteration's updates. */
+  state.updates = bp_session_get_updates (self->session);
+  state.n_updates = bp_session_get_n_updates (self->session);
+  if (trace != NULL)
+    bp_diagram_state_set_position (&state, trace, position);
+  return bp_describe_step (trace, &state, position);
+}
+
 static void
 update (BpPlayerBar *self)
 {
+  g_autofree char *sentence = NULL;
   g_autofree char *text = NULL;
   guint position = 0, n_steps = 0, n_forward = 0;
   gboolean playing = FALSE;
@@ -49,9 +79,13 @@ update (BpPlayerBar *self)
       n_forward = bp_session_get_n_forward (self->session);
       playing = bp_player_get_playing (self->player);
       text = bp_session_describe_position (self->session);
+      sentence = describe_step (self);
     }
 
   gtk_label_set_label (self->position_label, text != NULL ? text : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->position_label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  sentence != NULL ? sentence : "", -1);
   gtk_button_set_icon_name (self->play_button,
                             playing ? "media-playback-pause-symbolic"
                                     : "media-playback-start-symbolic");
@@ -249,6 +283,9 @@ bp_player_bar_set_player (BpPlayerBar *self,
   if (player != NULL)
     {
       g_signal_connect_swapped (self->session, "position-changed",
+                                G_CALLBACK (player_changed_cb), self);
+      /* An edit changes the step's numbers at the same position. */
+      g_signal_connect_swapped (self->session, "changed",
                                 G_CALLBACK (player_changed_cb), self);
       g_signal_connect_swapped (player, "notify::playing", G_CALLBACK (player_changed_cb), self);
       g_signal_connect_swapped (player, "notify::speed", G_CALLBACK (player_notify_speed_cb), self);

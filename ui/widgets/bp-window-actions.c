@@ -315,6 +315,7 @@ bp_window_actions_export (GtkWidget  *widget,
     { N_("SVG Image (for slides)"), "*.svg", ".svg" },
     { N_("PNG Image"), "*.png", ".png" },
     { N_("PDF Document (for handouts)"), "*.pdf", ".pdf" },
+    { N_("Text Transcript (both passes in words)"), "*.txt", ".txt" },
   };
   BpWindow *self = BP_WINDOW (widget);
   GtkFileChooserNative *native;
@@ -500,6 +501,36 @@ bp_window_actions_rename (GtkWidget  *widget,
     bp_node_inspector_focus_label (self->inspector);
 }
 
+/* Connect To… (Ctrl+K, the canvas's menu, the side panel): the inputs
+ * the selected node's output may feed, chosen by name on the canvas. */
+static void
+bp_window_actions_connect_to (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+  BpNode *node = bp_session_get_selected_node (self->session);
+
+  if (node != NULL)
+    bp_canvas_show_connect (self->canvas, node);
+}
+
+/* F6: between the canvas and the side panel, as GNOME applications move
+ * between panes. */
+static void
+bp_window_actions_focus_canvas (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (gtk_widget_has_focus (GTK_WIDGET (self->canvas)) &&
+      gtk_widget_get_visible (GTK_WIDGET (self->side_panel)) &&
+      gtk_widget_child_focus (GTK_WIDGET (self->side_panel), GTK_DIR_TAB_FORWARD))
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
 /* Change Operation from the canvas's menu: the side panel's list. */
 static void
 bp_window_actions_change_op (GtkWidget  *widget,
@@ -636,6 +667,9 @@ _bp_window_actions_update (BpWindow *self)
                                  bp_session_get_selected_node (self->session) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.change-op",
                                  bp_session_get_selected_node (self->session) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect-to",
+                                 bp_session_get_selected_node (self->session) != NULL &&
+                                 bp_graph_get_n_nodes (bp_session_get_graph (self->session)) > 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pass", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", self->presenting);
   /* The placeholder of an empty recent menu. */
@@ -671,6 +705,8 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.properties", NULL, bp_window_actions_properties);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, bp_window_actions_rename);
   gtk_widget_class_install_action (widget_class, "win.change-op", NULL, bp_window_actions_change_op);
+  gtk_widget_class_install_action (widget_class, "win.connect-to", NULL, bp_window_actions_connect_to);
+  gtk_widget_class_install_action (widget_class, "win.focus-canvas", NULL, bp_window_actions_focus_canvas);
   gtk_widget_class_install_action (widget_class, "win.train", NULL, bp_window_actions_train);
   gtk_widget_class_install_action (widget_class, "win.show-examples", NULL,
                                    bp_window_actions_show_examples);
@@ -690,5 +726,7 @@ _bp_window_class_actions_init (BpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.connect-to", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-canvas", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "win.train", NULL);
 }

@@ -43,7 +43,8 @@ arrow_cb (GtkWidget *widget,
 
   if (self->canvas != NULL &&
       gtk_root_get_focus (GTK_ROOT (self)) == GTK_WIDGET (self->canvas) &&
-      bp_canvas_get_arrows_nudge (self->canvas))
+      (bp_canvas_get_arrows_nudge (self->canvas) ||
+       bp_canvas_get_arrows_move_focus (self->canvas)))
     return FALSE;
 
   return shortcut_cb (widget, args, user_data);

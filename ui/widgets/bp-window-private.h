@@ -142,6 +142,8 @@ void      _bp_window_add_player_keys    (BpWindow      *self);
  * popover on the canvas, exporting every step of a pass. */
 void      _bp_window_teach_class_init   (GtkWidgetClass *widget_class);
 void      _bp_window_teach_init         (BpWindow      *self);
+/* win.answer (Enter on a node with a quiz blank) on or off. */
+void      _bp_window_teach_update_actions (BpWindow    *self);
 void      _bp_window_teach_dispose      (BpWindow      *self);
 gboolean  _bp_window_get_presenting     (BpWindow      *self);
 void      _bp_window_set_presenting     (BpWindow      *self,

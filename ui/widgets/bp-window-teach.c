@@ -150,9 +150,56 @@ session_selection_changed_cb (BpWindow  *self,
 {
   BpNode *node = bp_session_get_selected_node (session);
 
-  /* A click on a node with a blank asks for it (not when stepping). */
-  if (!self->selecting && node != NULL)
+  /* A click on a node with a blank asks for it (not when stepping, nor
+   * while the keyboard goes through the nodes: Enter asks then). */
+  if (!self->selecting && node != NULL && bp_canvas_get_focus_node (self->canvas) != node)
     show_answer_popover (self, node);
+  _bp_window_teach_update_actions (self);
+}
+
+/* Enter on the canvas's focused node with a quiz blank (the canvas
+ * leaves Enter to the window then): the answer popover. */
+static void
+answer_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  show_answer_popover (self, bp_session_get_selected_node (self->session));
+}
+
+static gboolean
+selected_has_blank (BpWindow *self)
+{
+  BpQuiz *quiz = bp_session_get_quiz (self->session);
+  BpNode *node = bp_session_get_selected_node (self->session);
+
+  return node != NULL && bp_quiz_get_active (quiz) &&
+         (bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE) ||
+          bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD));
+}
+
+/* Enter while the canvas has the keyboard on a node with a blank. Before
+ * the canvas sees it (the canvas would edit a leaf's value, and
+ * GtkWindow's own Enter activates the default widget). */
+static gboolean
+answer_key_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (gtk_root_get_focus (GTK_ROOT (self)) != GTK_WIDGET (self->canvas) ||
+      !selected_has_blank (self))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "win.answer", NULL);
+}
+
+void
+_bp_window_teach_update_actions (BpWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.answer", selected_has_blank (self));
 }
 
 /* An open popover must close before its window's surface goes, and it
@@ -365,6 +412,7 @@ _bp_window_teach_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.leave-presentation", NULL,
                                    leave_presentation_action);
   gtk_widget_class_install_action (widget_class, "win.export-pass", NULL, export_pass_action);
+  gtk_widget_class_install_action (widget_class, "win.answer", NULL, answer_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.presentation", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
@@ -380,6 +428,20 @@ _bp_window_teach_init (BpWindow *self)
                            G_CALLBACK (session_position_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "selection-changed",
                            G_CALLBACK (session_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bp_session_get_quiz (self->session), "changed",
+                           G_CALLBACK (_bp_window_teach_update_actions), self, G_CONNECT_SWAPPED);
+  _bp_window_teach_update_actions (self);
+
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_name (controller, "bp-answer-keys");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, 0),
+                                                          gtk_callback_action_new (answer_key_cb, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_KP_Enter, 0),
+                                                          gtk_callback_action_new (answer_key_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
   g_signal_connect_swapped (self->player_bar, "unmap", G_CALLBACK (bar_unmap_cb), self);
 
   /* In presentation mode Esc leaves at once, even with a node selected

@@ -238,6 +238,16 @@ canvas_message_cb (BpWindow   *self,
   _bp_window_toast (self, message);
 }
 
+/* The desktop's high-contrast style: the diagram's heavier lines and
+ * stronger colours. */
+static void
+style_notify_high_contrast_cb (BpWindow        *self,
+                               GParamSpec      *pspec,
+                               AdwStyleManager *style_manager)
+{
+  bp_canvas_set_high_contrast (self->canvas, adw_style_manager_get_high_contrast (style_manager));
+}
+
 static void
 style_notify_dark_cb (BpWindow        *self,
                       GParamSpec      *pspec,
@@ -690,6 +700,9 @@ bp_window_init (BpWindow *self)
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
   style_notify_dark_cb (self, NULL, style_manager);
+  g_signal_connect_object (style_manager, "notify::high-contrast",
+                           G_CALLBACK (style_notify_high_contrast_cb), self, G_CONNECT_SWAPPED);
+  style_notify_high_contrast_cb (self, NULL, style_manager);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
@@ -801,11 +814,16 @@ _bp_window_export_to_path (BpWindow    *self,
       state.hidden_grads = hidden_grads;
     }
 
-  return bp_export_to_file (bp_canvas_get_diagram (self->canvas),
-                            bp_session_get_trace (self->session),
-                            &state, path,
-                            format == BP_EXPORT_PNG ? 2.0 : 1.0,
-                            error);
+  {
+    BpExportOptions options = { 0 };
+
+    options.scale = format == BP_EXPORT_PNG ? 2.0 : 1.0;
+    /* A transcript opens with the document's title. */
+    options.title = format == BP_EXPORT_TEXT ? bp_session_get_title (self->session) : NULL;
+    return bp_export_states (bp_canvas_get_diagram (self->canvas),
+                             bp_session_get_trace (self->session),
+                             &state, 1, path, &options, error);
+  }
 }
 
 void
