@@ -789,6 +789,94 @@ bp_session_is_revealed (BpSession   *self,
   return !bp_quiz_is_blank (self->quiz, node, what);
 }
 
+typedef struct
+{
+  BpNode      *node;
+  BpQuizFlags  what;
+} Blank;
+
+static void
+add_blank (BpSession   *self,
+           GArray      *blanks,
+           GHashTable  *seen,
+           BpNode      *node,
+           BpQuizFlags  what)
+{
+  Blank b = { node, what };
+  /* One key per (node, what): the node's address and a low bit. */
+  gpointer key = GSIZE_TO_POINTER (GPOINTER_TO_SIZE (node) ^ (what == BP_QUIZ_GRAD ? 1 : 0));
+
+  if (g_hash_table_contains (seen, key) ||
+      !bp_quiz_is_blank (self->quiz, node, what) ||
+      !bp_session_is_reached (self, node, what))
+    return;
+  g_hash_table_add (seen, key);
+  g_array_append_val (blanks, b);
+}
+
+/* The blanks shown now, in the order the passes reach them. */
+static GArray *
+ordered_blanks (BpSession *self)
+{
+  GArray *blanks = g_array_new (FALSE, FALSE, sizeof (Blank));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n_nodes;
+
+  if (self->graph == NULL || !bp_quiz_get_active (self->quiz))
+    return blanks;
+  n_nodes = bp_graph_get_n_nodes (self->graph);
+  /* The given values first: leaves have no forward step. */
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+
+      if (bp_op_is_leaf (bp_node_get_op (node)))
+        add_blank (self, blanks, seen, node, BP_QUIZ_VALUE);
+    }
+  for (guint i = 0; self->trace != NULL && i < bp_trace_get_n_steps (self->trace); i++)
+    {
+      const BpStep *step = bp_trace_get_step (self->trace, i);
+
+      add_blank (self, blanks, seen, step->node,
+                 step->kind == BP_STEP_FORWARD ? BP_QUIZ_VALUE : BP_QUIZ_GRAD);
+    }
+  return blanks;
+}
+
+gboolean
+bp_session_find_blank (BpSession    *self,
+                       BpNode       *from,
+                       BpQuizFlags   from_what,
+                       gboolean      backwards,
+                       BpNode      **node,
+                       BpQuizFlags  *what)
+{
+  g_autoptr(GArray) blanks = NULL;
+  int at = -1, next;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  blanks = ordered_blanks (self);
+  if (blanks->len == 0)
+    return FALSE;
+  for (guint i = 0; from != NULL && i < blanks->len; i++)
+    {
+      Blank *b = &g_array_index (blanks, Blank, i);
+
+      if (b->node == from && b->what == from_what)
+        at = (int) i;
+    }
+  if (at < 0)
+    next = backwards ? (int) blanks->len - 1 : 0;
+  else
+    next = (at + (backwards ? (int) blanks->len - 1 : 1)) % (int) blanks->len;
+  if (node != NULL)
+    *node = g_array_index (blanks, Blank, next).node;
+  if (what != NULL)
+    *what = g_array_index (blanks, Blank, next).what;
+  return TRUE;
+}
+
 /* --- public API: the selection --- */
 
 GHashTable *
