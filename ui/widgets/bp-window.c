@@ -108,6 +108,17 @@ update_title (BpWindow *self)
   else
     subtitle = g_strdup (_("Not saved yet"));
 
+  /* While the quiz runs, the score is what the student looks up for. */
+  {
+    BpQuiz *quiz = bp_session_get_quiz (self->session);
+
+    if (bp_quiz_get_active (quiz) && bp_quiz_get_n_blanks (quiz) > 0)
+      {
+        g_free (subtitle);
+        subtitle = bp_quiz_describe_score (quiz);
+      }
+  }
+
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
 
@@ -688,6 +699,8 @@ bp_window_init (BpWindow *self)
                            G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "selection-changed",
                            G_CALLBACK (_bp_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bp_session_get_quiz (self->session), "changed",
+                           G_CALLBACK (document_state_changed), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
