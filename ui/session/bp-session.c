@@ -806,15 +806,17 @@ add_blank (BpSession   *self,
   /* One key per (node, what): the node's address and a low bit. */
   gpointer key = GSIZE_TO_POINTER (GPOINTER_TO_SIZE (node) ^ (what == BP_QUIZ_GRAD ? 1 : 0));
 
+  /* Hidden ones, answered or not, so that the one just answered still
+   * has its place in the order. */
   if (g_hash_table_contains (seen, key) ||
-      !bp_quiz_is_blank (self->quiz, node, what) ||
+      (bp_quiz_get_hidden (self->quiz, node) & what) == 0 ||
       !bp_session_is_reached (self, node, what))
     return;
   g_hash_table_add (seen, key);
   g_array_append_val (blanks, b);
 }
 
-/* The blanks shown now, in the order the passes reach them. */
+/* The hidden numbers shown now, in the order the passes reach them. */
 static GArray *
 ordered_blanks (BpSession *self)
 {
@@ -857,8 +859,6 @@ bp_session_find_blank (BpSession    *self,
   g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
 
   blanks = ordered_blanks (self);
-  if (blanks->len == 0)
-    return FALSE;
   for (guint i = 0; from != NULL && i < blanks->len; i++)
     {
       Blank *b = &g_array_index (blanks, Blank, i);
@@ -867,14 +867,26 @@ bp_session_find_blank (BpSession    *self,
         at = (int) i;
     }
   if (at < 0)
-    next = backwards ? (int) blanks->len - 1 : 0;
-  else
-    next = (at + (backwards ? (int) blanks->len - 1 : 1)) % (int) blanks->len;
-  if (node != NULL)
-    *node = g_array_index (blanks, Blank, next).node;
-  if (what != NULL)
-    *what = g_array_index (blanks, Blank, next).what;
-  return TRUE;
+    at = backwards ? (int) blanks->len : -1;
+  /* The next one still open, round the order once. */
+  for (guint k = 1; k <= blanks->len + 1; k++)
+    {
+      int n = (int) blanks->len;
+      Blank *b;
+
+      if (n == 0)
+        break;
+      next = ((backwards ? at - (int) k : at + (int) k) % n + n) % n;
+      b = &g_array_index (blanks, Blank, next);
+      if (!bp_quiz_is_blank (self->quiz, b->node, b->what))
+        continue;
+      if (node != NULL)
+        *node = b->node;
+      if (what != NULL)
+        *what = b->what;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* --- public API: the selection --- */

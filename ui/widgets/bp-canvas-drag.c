@@ -134,6 +134,18 @@ drag_begin_cb (BpCanvas       *self,
   if (button == GDK_BUTTON_SECONDARY)
     return;
 
+  /* A quiz blank asks for its answer (no drag starts from it). */
+  {
+    BpNode *blank_node;
+    BpQuizFlags blank_what;
+
+    if (bp_canvas_blank_at (self, x, y, &blank_node, &blank_what))
+      {
+        _bp_canvas_emit_blank_activated (self, blank_node, blank_what);
+        return;
+      }
+  }
+
   node = _bp_canvas_hit (self, x, y, &part, &slot);
 
   if (node != NULL && part == BP_HIT_OUTPUT_PORT)

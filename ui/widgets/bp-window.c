@@ -645,6 +645,7 @@ bp_window_class_init (BpWindowClass *klass)
   _bp_window_class_actions_init (klass);
   _bp_window_teach_class_init (widget_class);
   _bp_window_class_init_print (widget_class);
+  _bp_window_class_init_worksheet (widget_class);
   _bp_window_class_init_watch (widget_class);
 
   g_type_ensure (BP_TYPE_CANVAS);
