@@ -411,6 +411,16 @@ bp_session_set_document (BpSession  *self,
   self->n_forward = self->n_steps = 0;
   run_passes (self);
   self->position = 0;
+  /* A student's saved answers: checked against the numbers just
+   * computed, and the quiz goes on where they left it. */
+  bp_quiz_check_saved (self->quiz);
+  if (bp_quiz_get_n_blanks (self->quiz) > 0)
+    {
+      g_auto(GStrv) answered = bp_document_get_answer_nodes (document);
+
+      if (answered[0] != NULL)
+        bp_quiz_set_active (self->quiz, TRUE);
+    }
 
   g_signal_emit (self, signals[DOCUMENT_CHANGED], 0);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
