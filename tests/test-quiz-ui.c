@@ -271,6 +271,28 @@ asked (BpWindow     *window,
   return popover;
 }
 
+/* With BP_SHOTS_DIR set, a picture of the whole screen there (popovers
+ * and dialogs are surfaces of their own), to look at. */
+static void
+screen_picture (const char *name)
+{
+  const char *dir = g_getenv ("BP_SHOTS_DIR");
+  g_autofree char *import = g_find_program_in_path ("import");
+  g_autofree char *path = NULL;
+  g_autofree char *cmd = NULL;
+  gint64 until = g_get_monotonic_time () + 500 * 1000;
+
+  if (dir == NULL || import == NULL)
+    return;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_strdup_printf ("%s/quiz-%s.png", dir, name);
+  cmd = g_strdup_printf ("%s -window root %s", import, path);
+  if (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
+    g_test_message ("screen picture: %s", path);
+}
+
 /* --- tests --- */
 
 /* At every position of both passes, with each node explained in the
@@ -366,6 +388,17 @@ test_answer_popover (void)
   g_assert_true (gtk_widget_has_css_class (entry, "shake"));
   g_assert_nonnull (strstr (gtk_label_get_label (window->answer_result), "Not quite"));
   g_assert_true (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
+  screen_picture ("wrong");
+  /* The verdict has the room its wrapped text needs. */
+  {
+    GtkWidget *label = GTK_WIDGET (window->answer_result);
+    int height = 0;
+
+    bp_ui_test_wait_for_frame (GTK_WIDGET (popover));
+    gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (label),
+                        &height, NULL, NULL, NULL);
+    g_assert_cmpint (gtk_widget_get_height (label), >=, height);
+  }
 
   /* Right: filled in (no longer a blank on the canvas), green. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "2.2");
@@ -374,6 +407,10 @@ test_answer_popover (void)
   g_assert_true (gtk_widget_has_css_class (entry, "success"));
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_nonnull (strstr (gtk_label_get_label (window->answer_result), "✓"));
+  g_assert_nonnull (strstr (_bp_window_get_last_message (window), "Right"));
+  /* The box goes, the number shows, the keyboard is on the canvas. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (window->canvas)));
   g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
   g_assert_false (bp_canvas_get_blank_rect (window->canvas, apple, BP_QUIZ_GRAD, &blank));
   /* Not at the first try: the score says 0 of 5, 4 open. */
@@ -386,6 +423,7 @@ test_answer_popover (void)
   bp_ui_test_spin ();
   g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==,
                    "1 of 5 right at the first try, 3 still open");
+  screen_picture ("right");
 
   /* Reset Answers: every blank open again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reset-answers", NULL));
@@ -516,6 +554,7 @@ test_worksheet (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-worksheet", NULL));
   dialog = _bp_window_show_worksheet_dialog (window);
   g_assert_nonnull (dialog);
+  screen_picture ("worksheet-dialog");
   adw_message_dialog_response (dialog, "export");
   bp_ui_test_spin ();
   g_assert_nonnull (window->chooser);

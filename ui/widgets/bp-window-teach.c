@@ -85,6 +85,15 @@ answer_activate_cb (BpWindow *self)
     gtk_editable_set_editable (GTK_EDITABLE (entry), FALSE);
   gtk_label_set_label (self->answer_result, text);
   gtk_widget_set_visible (GTK_WIDGET (self->answer_result), TRUE);
+
+  /* Right: the box goes, so the number it filled in is seen; the
+   * keyboard goes back to the canvas, where Tab goes on. */
+  if (answer == BP_QUIZ_ANSWER_RIGHT)
+    {
+      gtk_popover_popdown (self->answer_popover);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+      _bp_window_toast (self, text);
+    }
 }
 
 static void
@@ -135,6 +144,10 @@ show_answer_popover (BpWindow    *self,
     return FALSE;
 
   ensure_answer_popover (self);
+  /* Moved while open, GTK 4.8 keeps the popover's surface at its old
+   * size (a verdict below the entry is cut): close it first. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->answer_popover)))
+    gtk_popover_popdown (self->answer_popover);
   entry = GTK_WIDGET (self->answer_entry);
   g_free (self->answer_node_id);
   self->answer_node_id = g_strdup (bp_node_get_id (node));
@@ -206,8 +219,8 @@ move_to_blank (BpWindow *self,
   BpNode *from = NULL, *node = NULL;
   BpQuizFlags what = 0;
 
-  if (self->answer_popover != NULL && gtk_widget_get_visible (GTK_WIDGET (self->answer_popover)))
-    from = answer_node (self);
+  /* From the blank asked last, open or just answered. */
+  from = answer_node (self);
   if (!bp_session_find_blank (self->session, from, self->answer_what, backwards, &node, &what))
     return FALSE;
   return show_answer_popover (self, node, what);
