@@ -85,6 +85,7 @@ update_title (BpWindow *self)
   g_autofree char *subtitle = NULL;
   gboolean dirty = is_dirty (self);
   GFile *file = bp_session_get_file (self->session);
+  BpQuiz *quiz = bp_session_get_quiz (self->session);
 
   title = dirty ? g_strdup_printf ("• %s", name) : g_strdup (name);
 
@@ -109,15 +110,11 @@ update_title (BpWindow *self)
     subtitle = g_strdup (_("Not saved yet"));
 
   /* While the quiz runs, the score is what the student looks up for. */
-  {
-    BpQuiz *quiz = bp_session_get_quiz (self->session);
-
-    if (bp_quiz_get_active (quiz) && bp_quiz_get_n_blanks (quiz) > 0)
-      {
-        g_free (subtitle);
-        subtitle = bp_quiz_describe_score (quiz);
-      }
-  }
+  if (bp_quiz_get_active (quiz) && bp_quiz_get_n_blanks (quiz) > 0)
+    {
+      g_free (subtitle);
+      subtitle = bp_quiz_describe_score (quiz);
+    }
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
