@@ -860,7 +860,12 @@ callout_layout (Frame *f, const BpStep *step, NodeCache *nc)
 static PangoLayout *
 update_callout_layout (Frame *f, const BpUpdateStep *u, NodeCache *nc)
 {
-  g_autofree char *numbers = bp_update_step_describe (u, nc->label);
+  /* Its numbers are the param's value and gradient: "?" while either is
+   * a quiz blank. */
+  gboolean hidden = place_is_hidden (f->state->hidden_values, u->param) ||
+                    place_is_hidden (f->state->hidden_grads, u->param);
+  g_autofree char *numbers = hidden ? g_strdup_printf ("%s = ?", nc->label)
+                                    : bp_update_step_describe (u, nc->label);
   g_autofree char *text = g_strdup_printf ("%s\n%s", u->formula, numbers);
 
   if (nc->callout == NULL || g_strcmp0 (nc->callout_text, text) != 0)

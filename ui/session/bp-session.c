@@ -781,8 +781,11 @@ bp_session_get_revealed_update (BpSession *self,
     {
       const BpUpdateStep *u = &g_array_index (self->updates, BpUpdateStep, i);
 
+      /* The update writes the param's value and gradient: not while
+       * either is a quiz blank. */
       if (u->param == node)
-        return u;
+        return bp_quiz_is_blank (self->quiz, node, BP_QUIZ_VALUE) ||
+               bp_quiz_is_blank (self->quiz, node, BP_QUIZ_GRAD) ? NULL : u;
     }
   return NULL;
 }
