@@ -217,6 +217,30 @@ check_canvas_text (BpWindow *window,
   g_assert_cmpuint (n, >, 5);
 }
 
+/* The canvas's tooltips, over every label and node it drew. */
+static void
+check_canvas_tooltips (BpWindow *window,
+                       GArray   *forbidden)
+{
+  BpCanvas *canvas = window->canvas;
+  BpDiagramState state;
+  g_autoptr(GArray) boxes = NULL;
+
+  _bp_canvas_fill_state (canvas, &state);
+  boxes = bp_diagram_get_boxes (bp_canvas_get_diagram (canvas), _bp_canvas_trace (canvas), &state);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const BpDiagramBox *b = &g_array_index (boxes, BpDiagramBox, i);
+      g_autofree char *markup = NULL;
+      double x, y;
+
+      bp_canvas_diagram_to_widget (canvas, b->rect.x + b->rect.width / 2,
+                                   b->rect.y + b->rect.height / 2, &x, &y);
+      markup = _bp_canvas_tooltip_markup (canvas, x, y);
+      assert_gives_nothing_away ("a canvas tooltip", markup, forbidden);
+    }
+}
+
 static void
 check_everything (BpWindow *window)
 {
@@ -226,6 +250,7 @@ check_everything (BpWindow *window)
   walk_widgets (GTK_WIDGET (window), forbidden, &n_texts);
   g_assert_cmpuint (n_texts, >, 10);
   check_canvas_text (window, forbidden);
+  check_canvas_tooltips (window, forbidden);
 }
 
 /* Clicks at the middle of a blank drawn on the canvas (the drag gesture
