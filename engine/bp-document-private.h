@@ -19,8 +19,16 @@ struct _BpDocument
   char       *title;
   GHashTable *descriptions;  /* lang → text */
   GHashTable *quiz;          /* node id → BpQuizFlags */
+  GHashTable *answers;       /* node id → BpDocumentAnswers */
   BpTrainSettings *training; /* NULL: no "training" member */
 };
+
+/* A student's work on a node's blanks: [0] its value, [1] its gradient. */
+typedef struct
+{
+  guint  tries[2];
+  char  *right[2];
+} BpDocumentAnswers;
 
 /* The table's keys, copied and sorted (a stable order for the writer). */
 GStrv _bp_document_sorted_keys (GHashTable *table);

@@ -459,6 +459,135 @@ read_text (JsonNode    *node,
   return TRUE;
 }
 
+/* One blank's answers: {"tries": 2, "right": "2.2"}. */
+static gboolean
+read_one_answer (BpDocument  *self,
+                 const char  *id,
+                 guint        index,
+                 BpQuizFlags  what,
+                 JsonNode    *node,
+                 GError     **error)
+{
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+  const char *right = NULL;
+  gint64 tries = -1;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      node_error (error, BP_ERROR_INVALID, index, id, "%s",
+                  _("its answer must be an object such as {\"tries\": 1, \"right\": \"2.2\"}"));
+      return FALSE;
+    }
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &member, &value))
+    {
+      if (g_str_equal (member, "tries"))
+        {
+          double d = JSON_NODE_HOLDS_VALUE (value) &&
+                     json_node_get_value_type (value) != G_TYPE_STRING &&
+                     json_node_get_value_type (value) != G_TYPE_BOOLEAN
+                     ? json_node_get_double (value) : -1;
+
+          if (d < 1 || d > BP_DOCUMENT_MAX_TRIES || d != floor (d))
+            {
+              node_error (error, BP_ERROR_INVALID, index, id,
+                          /* Translators: %u is the largest number allowed */
+                          _("its answer’s “tries” must be a whole number from 1 to %u"),
+                          BP_DOCUMENT_MAX_TRIES);
+              return FALSE;
+            }
+          tries = (gint64) d;
+        }
+      else if (g_str_equal (member, "right"))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (!read_text (value, "“right”", BP_DOCUMENT_MAX_ANSWER, &right, &local_error))
+            {
+              node_error (error, local_error->code, index, id, "%s", local_error->message);
+              return FALSE;
+            }
+        }
+      else
+        {
+          node_error (error, BP_ERROR_INVALID, index, id,
+                      _("its answer has an unknown member “%s”"), member);
+          return FALSE;
+        }
+    }
+  if (tries < 0)
+    {
+      node_error (error, BP_ERROR_INVALID, index, id, "%s",
+                  _("its answer has no “tries”"));
+      return FALSE;
+    }
+  bp_document_set_answer (self, id, what, (guint) tries, right);
+  return TRUE;
+}
+
+/* "answers": {"apple": {"grad": {"tries": 2, "right": "2.2"}}}. */
+static gboolean
+read_answers (BpDocument  *self,
+              JsonNode    *answers,
+              GHashTable  *ids,
+              GError     **error)
+{
+  JsonObjectIter iter;
+  const char *id;
+  JsonNode *entry;
+
+  if (!JSON_NODE_HOLDS_OBJECT (answers))
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
+                   /* Translators: %s is a kind of JSON value; keep the example */
+                   _("“answers” is %s; it must be an object such as "
+                     "{\"apple\": {\"grad\": {\"tries\": 1}}}"), json_type_name (answers));
+      return FALSE;
+    }
+  json_object_iter_init (&iter, json_node_get_object (answers));
+  while (json_object_iter_next (&iter, &id, &entry))
+    {
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (ids, id));
+      JsonObjectIter kinds;
+      const char *kind;
+      JsonNode *value;
+
+      if (index == 0)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_NODE,
+                       _("“answers” names “%s”, which is not a node of this document"), id);
+          return FALSE;
+        }
+      if (!JSON_NODE_HOLDS_OBJECT (entry))
+        {
+          node_error (error, BP_ERROR_INVALID, index - 1, id, "%s",
+                      _("its answers must be an object with “value” and “grad”"));
+          return FALSE;
+        }
+      json_object_iter_init (&kinds, json_node_get_object (entry));
+      while (json_object_iter_next (&kinds, &kind, &value))
+        {
+          BpQuizFlags what;
+
+          if (g_str_equal (kind, "value"))
+            what = BP_QUIZ_VALUE;
+          else if (g_str_equal (kind, "grad"))
+            what = BP_QUIZ_GRAD;
+          else
+            {
+              node_error (error, BP_ERROR_INVALID, index - 1, id, "%s",
+                          _("its answers may hold only “value” and “grad”"));
+              return FALSE;
+            }
+          if (!read_one_answer (self, id, index - 1, what, value, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /* One parsed node, before anything is connected. */
 typedef struct
 {
@@ -825,6 +954,7 @@ load_root (JsonNode    *root,
   JsonArray *node_array = NULL;
   JsonNode *output = NULL;
   JsonNode *quiz = NULL;
+  JsonNode *answers = NULL;
   JsonNode *training = NULL;
   gboolean have_format = FALSE, have_version = FALSE;
   guint n_nodes;
@@ -912,6 +1042,8 @@ load_root (JsonNode    *root,
         output = value;
       else if (g_str_equal (member, "quiz"))
         quiz = value;
+      else if (g_str_equal (member, "answers"))
+        answers = value;
       else if (g_str_equal (member, "training"))
         training = value;
       else if (g_str_equal (member, "nodes"))
@@ -1076,6 +1208,9 @@ load_root (JsonNode    *root,
           bp_document_set_quiz (self, id, flags);
         }
     }
+
+  if (answers != NULL && !read_answers (self, answers, ids, error))
+    return NULL;
 
   if (training != NULL)
     {

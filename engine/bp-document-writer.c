@@ -151,6 +151,54 @@ bp_document_to_data (BpDocument *self,
       if (!first)
         g_string_append (out, "\n  }");
     }
+  if (g_hash_table_size (self->answers) > 0)
+    {
+      g_auto(GStrv) ids = _bp_document_sorted_keys (self->answers);
+      gboolean first = TRUE;
+
+      /* Only answers to blanks the quiz still has, on nodes still there:
+       * a saved file must always load. */
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          BpQuizFlags hidden = bp_document_get_quiz (self, ids[i]);
+          gboolean first_kind = TRUE;
+
+          if (bp_graph_lookup (self->graph, ids[i]) == NULL)
+            continue;
+          for (guint k = 0; k < 2; k++)
+            {
+              BpQuizFlags what = k == 0 ? BP_QUIZ_VALUE : BP_QUIZ_GRAD;
+              const char *right = NULL;
+              guint tries = bp_document_get_answer (self, ids[i], what, &right);
+
+              if (tries == 0 || (hidden & what) == 0)
+                continue;
+              if (first_kind)
+                {
+                  g_string_append (out, first ? ",\n  \"answers\": {\n    " : ",\n    ");
+                  first = FALSE;
+                  bp_json_append_string (out, ids[i]);
+                  g_string_append (out, ": {");
+                }
+              else
+                g_string_append (out, ", ");
+              first_kind = FALSE;
+              g_string_append_printf (out, "\"%s\": {\"tries\": %u",
+                                      what == BP_QUIZ_VALUE ? "value" : "grad",
+                                      MIN (tries, BP_DOCUMENT_MAX_TRIES));
+              if (right != NULL)
+                {
+                  g_string_append (out, ", \"right\": ");
+                  bp_json_append_string (out, right);
+                }
+              g_string_append (out, "}");
+            }
+          if (!first_kind)
+            g_string_append (out, "}");
+        }
+      if (!first)
+        g_string_append (out, "\n  }");
+    }
   if (self->training != NULL)
     {
       g_string_append (out, ",\n  \"training\": ");

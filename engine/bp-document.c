@@ -19,6 +19,16 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
+answers_free (gpointer data)
+{
+  BpDocumentAnswers *answers = data;
+
+  g_free (answers->right[0]);
+  g_free (answers->right[1]);
+  g_free (answers);
+}
+
+static void
 bp_document_finalize (GObject *object)
 {
   BpDocument *self = BP_DOCUMENT (object);
@@ -27,6 +37,7 @@ bp_document_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->descriptions, g_hash_table_unref);
   g_clear_pointer (&self->quiz, g_hash_table_unref);
+  g_clear_pointer (&self->answers, g_hash_table_unref);
   g_clear_pointer (&self->training, bp_train_settings_free);
 
   G_OBJECT_CLASS (bp_document_parent_class)->finalize (object);
@@ -98,6 +109,7 @@ bp_document_init (BpDocument *self)
   self->graph = bp_graph_new ();
   self->descriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->quiz = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, answers_free);
 }
 
 BpDocument *
@@ -254,4 +266,73 @@ bp_document_get_quiz_nodes (BpDocument *self)
   g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
 
   return _bp_document_sorted_keys (self->quiz);
+}
+
+static guint
+answer_index (BpQuizFlags what)
+{
+  return what == BP_QUIZ_GRAD ? 1 : 0;
+}
+
+guint
+bp_document_get_answer (BpDocument  *self,
+                        const char  *node_id,
+                        BpQuizFlags  what,
+                        const char **right)
+{
+  BpDocumentAnswers *answers;
+
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), 0);
+  g_return_val_if_fail (node_id != NULL, 0);
+  g_return_val_if_fail (what == BP_QUIZ_VALUE || what == BP_QUIZ_GRAD, 0);
+
+  answers = g_hash_table_lookup (self->answers, node_id);
+  if (right != NULL)
+    *right = answers != NULL ? answers->right[answer_index (what)] : NULL;
+  return answers != NULL ? answers->tries[answer_index (what)] : 0;
+}
+
+void
+bp_document_set_answer (BpDocument  *self,
+                        const char  *node_id,
+                        BpQuizFlags  what,
+                        guint        tries,
+                        const char  *right)
+{
+  BpDocumentAnswers *answers;
+  guint i = answer_index (what);
+
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+  g_return_if_fail (node_id != NULL);
+  g_return_if_fail (what == BP_QUIZ_VALUE || what == BP_QUIZ_GRAD);
+
+  answers = g_hash_table_lookup (self->answers, node_id);
+  if (answers == NULL)
+    {
+      if (tries == 0)
+        return;
+      answers = g_new0 (BpDocumentAnswers, 1);
+      g_hash_table_insert (self->answers, g_strdup (node_id), answers);
+    }
+  answers->tries[i] = tries;
+  g_free (answers->right[i]);
+  answers->right[i] = tries > 0 ? g_strdup (right) : NULL;
+  if (answers->tries[0] == 0 && answers->tries[1] == 0)
+    g_hash_table_remove (self->answers, node_id);
+}
+
+GStrv
+bp_document_get_answer_nodes (BpDocument *self)
+{
+  g_return_val_if_fail (BP_IS_DOCUMENT (self), NULL);
+
+  return _bp_document_sorted_keys (self->answers);
+}
+
+void
+bp_document_clear_answers (BpDocument *self)
+{
+  g_return_if_fail (BP_IS_DOCUMENT (self));
+
+  g_hash_table_remove_all (self->answers);
 }

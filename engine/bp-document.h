@@ -23,6 +23,7 @@ G_BEGIN_DECLS
  *       {"id": "s", "op": "sum", "inputs": ["x"], "axis": 0}, …
  *     ],
  *     "quiz": {"apple": ["grad"], "price": ["value", "grad"]}  optional
+ *     "answers": {"apple": {"grad": {"tries": 2, "right": "2.2"}}} optional
  *     "training": {…}                        optional, see bp-train-settings.h
  *   }
  *
@@ -73,6 +74,8 @@ G_BEGIN_DECLS
 #define BP_DOCUMENT_MAX_TEXT    65536u    /* bytes in a title, label or description */
 #define BP_DOCUMENT_MAX_COORD   1e7       /* |x|, |y| of a position */
 #define BP_DOCUMENT_MAX_ELEMENTS (1u << 20) /* elements in one value */
+#define BP_DOCUMENT_MAX_TRIES   1000000u  /* answers tried on one blank */
+#define BP_DOCUMENT_MAX_ANSWER  4096u     /* bytes in one saved answer */
 
 #define BP_TYPE_DOCUMENT (bp_document_get_type ())
 G_DECLARE_FINAL_TYPE (BpDocument, bp_document, BP, DOCUMENT, GObject)
@@ -126,6 +129,25 @@ BpQuizFlags  bp_document_get_quiz          (BpDocument *self, const char *node_i
 void         bp_document_set_quiz          (BpDocument *self, const char *node_id, BpQuizFlags flags);
 /* Node ids with quiz blanks, sorted. */
 GStrv        bp_document_get_quiz_nodes    (BpDocument *self);
+/* A student's answers, saved with the document ("answers": for each
+ * blank tried, how many answers were given and, once one was right, its
+ * text). `what` is BP_QUIZ_VALUE or BP_QUIZ_GRAD. Returns the tries (0:
+ * never answered); `right` (may be NULL) receives the right answer's
+ * text or NULL while the blank is open. Setting tries 0 forgets it. The
+ * loader only checks the shape: the quiz checks the answers again
+ * against the numbers when the document opens. */
+guint        bp_document_get_answer        (BpDocument  *self,
+                                            const char  *node_id,
+                                            BpQuizFlags  what,
+                                            const char **right);
+void         bp_document_set_answer        (BpDocument  *self,
+                                            const char  *node_id,
+                                            BpQuizFlags  what,
+                                            guint        tries,
+                                            const char  *right);
+/* Node ids with answers, sorted. */
+GStrv        bp_document_get_answer_nodes  (BpDocument *self);
+void         bp_document_clear_answers     (BpDocument *self);
 /* The "training" member (bp-train-settings.h): how the graph is trained
  * and how far its params are; NULL when the document has none. The
  * setter copies. The trained params are the param leaves' values. */

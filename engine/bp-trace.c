@@ -301,3 +301,39 @@ bp_trace_get_step_before (const BpTrace *self,
     return NULL;
   return &g_array_index (self->steps, BpStep, position - 1);
 }
+
+static gboolean
+in_set (GHashTable   *set,
+        const BpNode *node)
+{
+  return set != NULL && node != NULL && g_hash_table_contains (set, node);
+}
+
+gboolean
+bp_step_is_hidden (const BpStep *step,
+                   BpStepPart    part,
+                   guint         input,
+                   GHashTable   *hidden_values,
+                   GHashTable   *hidden_grads)
+{
+  g_return_val_if_fail (step != NULL, FALSE);
+
+  switch (part)
+    {
+    case BP_STEP_UPSTREAM:
+      return in_set (hidden_grads, step->node);
+    case BP_STEP_LOCAL:
+      if (in_set (hidden_values, step->node))
+        return TRUE;
+      for (guint j = 0; j < bp_node_get_n_inputs (step->node); j++)
+        if (in_set (hidden_values, bp_node_get_input (step->node, j)))
+          return TRUE;
+      return FALSE;
+    case BP_STEP_DOWNSTREAM:
+      return in_set (hidden_grads, step->node) ||
+             (input < bp_node_get_n_inputs (step->node) &&
+              in_set (hidden_grads, bp_node_get_input (step->node, input)));
+    default:
+      return FALSE;
+    }
+}

@@ -67,6 +67,24 @@ gboolean       bp_trace_is_revealed     (const BpTrace *self, guint position,
 /* The step taken at `position` (position − 1), or NULL at 0. */
 const BpStep  *bp_trace_get_step_before (const BpTrace *self, guint position);
 
+/* The numbers of a backward step. */
+typedef enum
+{
+  BP_STEP_UPSTREAM,    /* UG: the node's gradient */
+  BP_STEP_LOCAL,       /* LG of an input: computed from values */
+  BP_STEP_DOWNSTREAM,  /* DG of an input: what that input receives */
+} BpStepPart;
+
+/* Whether a quiz hides a number of a backward step, given the sets of
+ * nodes (BpNode* keys, either may be NULL) whose value and whose
+ * gradient are blanks. The one rule for every place that writes a
+ * step's numbers (the callout, the teaching panel): UG is the node's
+ * gradient; LG of input `input` comes from the values of the node and
+ * its inputs; DG is the input's gradient, and hides with UG too (DG = UG
+ * × LG would give UG away). */
+gboolean       bp_step_is_hidden        (const BpStep *step, BpStepPart part, guint input,
+                                         GHashTable *hidden_values, GHashTable *hidden_grads);
+
 /* The graph stamp the trace was recorded at. */
 guint64        bp_trace_get_stamp       (const BpTrace *self);
 

@@ -366,6 +366,82 @@ test_metadata (void)
   g_assert_cmpuint (bp_document_get_quiz (loaded, "x"), ==, 0);
 }
 
+/* A student's answers are saved with the document and read back; a file
+ * from before answers were saved still loads, with none; answers to
+ * blanks the teacher took away, or on nodes that are gone, are not
+ * written. */
+static void
+test_answers_roundtrip (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(BpDocument) loaded = NULL;
+  g_autoptr(BpDocument) old = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *again = NULL;
+  g_auto(GStrv) ids = NULL;
+  const char *right = NULL;
+  BpNode *x, *y;
+
+  x = bp_graph_add_node (graph, "x", "input", &error);
+  y = bp_graph_add_node (graph, "y", "exp", &error);
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, x, y, 0, &error));
+  document = bp_document_new_for_graph (graph);
+  bp_document_set_quiz (document, "y", BP_QUIZ_VALUE | BP_QUIZ_GRAD);
+  bp_document_set_quiz (document, "x", BP_QUIZ_GRAD);
+  bp_document_set_answer (document, "y", BP_QUIZ_VALUE, 1, "1");
+  bp_document_set_answer (document, "y", BP_QUIZ_GRAD, 3, NULL);
+  bp_document_set_answer (document, "x", BP_QUIZ_GRAD, 2, "\"one\" 사과");
+  /* Not a blank: not saved. */
+  bp_document_set_answer (document, "x", BP_QUIZ_VALUE, 1, "0");
+
+  data = bp_document_to_data (document, NULL);
+  g_assert_nonnull (strstr (data, "\"answers\""));
+  loaded = bp_document_load_from_data (data, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_answer (loaded, "y", BP_QUIZ_VALUE, &right), ==, 1);
+  g_assert_cmpstr (right, ==, "1");
+  g_assert_cmpuint (bp_document_get_answer (loaded, "y", BP_QUIZ_GRAD, &right), ==, 3);
+  g_assert_null (right);
+  g_assert_cmpuint (bp_document_get_answer (loaded, "x", BP_QUIZ_GRAD, &right), ==, 2);
+  g_assert_cmpstr (right, ==, "\"one\" 사과");
+  g_assert_cmpuint (bp_document_get_answer (loaded, "x", BP_QUIZ_VALUE, &right), ==, 0);
+  g_assert_null (right);
+  ids = bp_document_get_answer_nodes (loaded);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  again = bp_document_to_data (loaded, NULL);
+  g_assert_cmpstr (again, ==, data);
+
+  /* Tries 0 forgets; clearing forgets all. */
+  bp_document_set_answer (loaded, "y", BP_QUIZ_GRAD, 0, NULL);
+  g_assert_cmpuint (bp_document_get_answer (loaded, "y", BP_QUIZ_GRAD, NULL), ==, 0);
+  g_assert_cmpuint (bp_document_get_answer (loaded, "y", BP_QUIZ_VALUE, NULL), ==, 1);
+  bp_document_clear_answers (loaded);
+  g_clear_pointer (&again, g_free);
+  again = bp_document_to_data (loaded, NULL);
+  g_assert_null (strstr (again, "answers"));
+
+  /* A file without answers (as every file before them) loads. */
+  old = bp_document_load_from_data ("{\"format\": \"backprop-studio\", \"version\": 1, "
+                                    "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], "
+                                    "\"quiz\": {\"a\": [\"value\"]}}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_quiz (old, "a"), ==, BP_QUIZ_VALUE);
+  g_assert_cmpuint (bp_document_get_answer (old, "a", BP_QUIZ_VALUE, NULL), ==, 0);
+
+  /* A node removed: its answers are not written, and the file loads. */
+  bp_graph_remove_node (graph, y);
+  g_clear_pointer (&data, g_free);
+  data = bp_document_to_data (document, NULL);
+  g_assert_null (strstr (data, "\"y\""));
+  g_clear_object (&loaded);
+  loaded = bp_document_load_from_data (data, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bp_document_get_answer (loaded, "x", BP_QUIZ_GRAD, NULL), ==, 2);
+}
+
 /* Quiz blanks whose node was removed are not saved: the loader would
  * refuse a quiz naming no node, and a saved file must load. */
 static void
@@ -633,6 +709,28 @@ static const BadCase bad_cases[] = {
   { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"quiz\": {\"a\": \"grad\"}}", BP_ERROR_INVALID,
     "node “a”: its quiz entry must be an array" },
   { HEADER "\"nodes\": [], \"quiz\": []}", BP_ERROR_INVALID, "“quiz” is an array" },
+  /* a student's answers */
+  { HEADER "\"nodes\": [], \"answers\": []}", BP_ERROR_INVALID, "“answers” is an array" },
+  { HEADER "\"nodes\": [], \"answers\": {\"ghost\": {\"grad\": {\"tries\": 1}}}}", BP_ERROR_UNKNOWN_NODE,
+    "“answers” names “ghost”" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": [1]}}", BP_ERROR_INVALID,
+    "node “a”: its answers must be an object" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"label\": {\"tries\": 1}}}}",
+    BP_ERROR_INVALID, "node “a”: its answers may hold only “value” and “grad”" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": 2}}}",
+    BP_ERROR_INVALID, "node “a”: its answer must be an object" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": {\"tries\": 0}}}}",
+    BP_ERROR_INVALID, "node “a”: its answer’s “tries” must be a whole number from 1" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": {\"tries\": 1.5}}}}",
+    BP_ERROR_INVALID, "“tries” must be a whole number" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": {\"tries\": \"1\"}}}}",
+    BP_ERROR_INVALID, "“tries” must be a whole number" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": {\"right\": \"1\"}}}}",
+    BP_ERROR_INVALID, "node “a”: its answer has no “tries”" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": {\"tries\": 1, \"right\": 1}}}}",
+    BP_ERROR_INVALID, "node “a”: “right” is a number, not a string" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\"}], \"answers\": {\"a\": {\"grad\": {\"tries\": 1, \"first\": 1}}}}",
+    BP_ERROR_INVALID, "node “a”: its answer has an unknown member “first”" },
   /* lone surrogates: valid JSON, but not text once unescaped */
   { HEADER "\"title\": \"a\\ud800b\", \"nodes\": []}", BP_ERROR_INVALID,
     "A text in “title” is not valid UTF-8" },
@@ -970,6 +1068,7 @@ main (int    argc,
   g_test_add_func ("/document/value-forms", test_value_forms);
   g_test_add_func ("/document/metadata", test_metadata);
   g_test_add_func ("/document/quiz-stale", test_quiz_stale);
+  g_test_add_func ("/document/answers", test_answers_roundtrip);
   g_test_add_func ("/document/unconnected-slot", test_unconnected_slot);
   g_test_add_func ("/document/forward-references", test_forward_references);
   g_test_add_func ("/document/negative-axes", test_negative_axes);

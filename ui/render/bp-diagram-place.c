@@ -815,10 +815,14 @@ static PangoLayout *
 callout_layout (Frame *f, const BpStep *step, NodeCache *nc)
 {
   GString *text = g_string_new (NULL);
+  GHashTable *values = f->state->hidden_values;
+  GHashTable *grads = f->state->hidden_grads;
+  gboolean ug_hidden = bp_step_is_hidden (step, BP_STEP_UPSTREAM, 0, values, grads);
 
+  /* A quiz blank is "?" here too (bp_step_is_hidden(): the one rule). */
   if (step->n_inputs == 0)
     {
-      g_autofree char *ug = text_compact_tensor (step->upstream);
+      g_autofree char *ug = ug_hidden ? g_strdup ("?") : text_compact_tensor (step->upstream);
 
       g_string_append_printf (text, "∂out/∂%s = %s", nc->label, ug);
     }
@@ -827,9 +831,11 @@ callout_layout (Frame *f, const BpStep *step, NodeCache *nc)
       g_string_append (text, "UG × LG = DG");
       for (guint i = 0; i < step->n_inputs; i++)
         {
-          g_autofree char *ug = text_compact_tensor (step->upstream);
-          g_autofree char *lg = text_compact_tensor (step->local[i]);
-          g_autofree char *dg = text_compact_tensor (step->downstream[i]);
+          g_autofree char *ug = ug_hidden ? g_strdup ("?") : text_compact_tensor (step->upstream);
+          g_autofree char *lg = bp_step_is_hidden (step, BP_STEP_LOCAL, i, values, grads)
+                                ? g_strdup ("?") : text_compact_tensor (step->local[i]);
+          g_autofree char *dg = bp_step_is_hidden (step, BP_STEP_DOWNSTREAM, i, values, grads)
+                                ? g_strdup ("?") : text_compact_tensor (step->downstream[i]);
           const char *name = (nc->op->input_names != NULL) ? nc->op->input_names[i] : "x";
 
           if (step->local[i] != NULL)
@@ -860,7 +866,12 @@ callout_layout (Frame *f, const BpStep *step, NodeCache *nc)
 static PangoLayout *
 update_callout_layout (Frame *f, const BpUpdateStep *u, NodeCache *nc)
 {
-  g_autofree char *numbers = bp_update_step_describe (u, nc->label);
+  /* Its numbers are the param's value and gradient: "?" while either is
+   * a quiz blank. */
+  gboolean hidden = place_is_hidden (f->state->hidden_values, u->param) ||
+                    place_is_hidden (f->state->hidden_grads, u->param);
+  g_autofree char *numbers = hidden ? g_strdup_printf ("%s = ?", nc->label)
+                                    : bp_update_step_describe (u, nc->label);
   g_autofree char *text = g_strdup_printf ("%s\n%s", u->formula, numbers);
 
   if (nc->callout == NULL || g_strcmp0 (nc->callout_text, text) != 0)

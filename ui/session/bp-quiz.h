@@ -13,9 +13,14 @@ G_BEGIN_DECLS
  * a right answer uncovers its blank, a wrong one offers the node's
  * local-derivative formula as a hint.
  *
+ * The answers are the document's (bp_document_get_answer()): how many
+ * numbers were tried on each blank and the right one, so that a
+ * student's work and score are saved with the file. A typing slip (not a
+ * number, a wrong shape) costs no try.
+ *
  * Signals: "changed" (blanks, answers or the active state changed; redraw)
- * and "edited" (the teacher's choices changed, so the document has unsaved
- * changes). */
+ * and "edited" (the teacher's choices or the answers changed, so the
+ * document has unsaved changes). */
 
 #define BP_QUIZ_REL_TOLERANCE 1e-6
 #define BP_QUIZ_ABS_TOLERANCE 1e-9
@@ -48,10 +53,20 @@ void          bp_quiz_set_hidden       (BpQuiz *self, BpNode *node, BpQuizFlags 
 void          bp_quiz_hide_all_grads   (BpQuiz *self);
 void          bp_quiz_clear            (BpQuiz *self);
 guint         bp_quiz_get_n_blanks     (BpQuiz *self);
-/* Blanks answered right so far in this run. */
+/* Blanks answered right so far. */
 guint         bp_quiz_get_n_solved     (BpQuiz *self);
-/* Forgets the answers (blanks show again). */
+/* Blanks whose first answer was right (the score). */
+guint         bp_quiz_get_n_first_try  (BpQuiz *self);
+/* "3 of 5 right at the first try, 1 still open", translated. */
+char         *bp_quiz_describe_score   (BpQuiz *self);
+/* Numbers tried on a blank so far (typing slips not counted). */
+guint         bp_quiz_get_tries        (BpQuiz *self, BpNode *node, BpQuizFlags what);
+/* Forgets the answers (blanks show again; the score starts afresh). */
 void          bp_quiz_restart          (BpQuiz *self);
+/* Checks the answers a file brought against the numbers the passes
+ * computed (call after they ran): a saved "right" that is not is
+ * forgotten (its tries stay), so the file cannot fill a blank. */
+void          bp_quiz_check_saved      (BpQuiz *self);
 
 /* TRUE when `what` (BP_QUIZ_VALUE or BP_QUIZ_GRAD) of node is a blank
  * now: active, hidden and not yet solved. */
@@ -68,6 +83,10 @@ BpQuizAnswer  bp_quiz_answer           (BpQuiz      *self,
                                         BpQuizFlags  what,
                                         const char  *text,
                                         char       **hint);
+/* `text` (prose: an explanation, a report) with every number that a
+ * blank hides written as "?" (rounded as people write it, either sign);
+ * while the quiz is off, a copy of `text`. */
+char         *bp_quiz_mask_text        (BpQuiz *self, const char *text);
 /* The number the blank stands for, or NULL. */
 BpTensor     *bp_quiz_get_expected     (BpQuiz *self, BpNode *node, BpQuizFlags what);
 

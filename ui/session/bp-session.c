@@ -457,6 +457,16 @@ bp_session_set_document (BpSession  *self,
   self->n_forward = self->n_steps = 0;
   run_passes (self);
   self->position = 0;
+  /* A student's saved answers: checked against the numbers just
+   * computed, and the quiz goes on where they left it. */
+  bp_quiz_check_saved (self->quiz);
+  if (bp_quiz_get_n_blanks (self->quiz) > 0)
+    {
+      g_auto(GStrv) answered = bp_document_get_answer_nodes (document);
+
+      if (answered[0] != NULL)
+        bp_quiz_set_active (self->quiz, TRUE);
+    }
 
   transcript_graph (self, "document");
   g_signal_emit (self, signals[DOCUMENT_CHANGED], 0);
@@ -818,8 +828,11 @@ bp_session_get_revealed_update (BpSession *self,
     {
       const BpUpdateStep *u = &g_array_index (self->updates, BpUpdateStep, i);
 
+      /* The update writes the param's value and gradient: not while
+       * either is a quiz blank. */
       if (u->param == node)
-        return u;
+        return bp_quiz_is_blank (self->quiz, node, BP_QUIZ_VALUE) ||
+               bp_quiz_is_blank (self->quiz, node, BP_QUIZ_GRAD) ? NULL : u;
     }
   return NULL;
 }
@@ -834,6 +847,106 @@ bp_session_is_revealed (BpSession   *self,
   if (!bp_session_is_reached (self, node, what))
     return FALSE;
   return !bp_quiz_is_blank (self->quiz, node, what);
+}
+
+typedef struct
+{
+  BpNode      *node;
+  BpQuizFlags  what;
+} Blank;
+
+static void
+add_blank (BpSession   *self,
+           GArray      *blanks,
+           GHashTable  *seen,
+           BpNode      *node,
+           BpQuizFlags  what)
+{
+  Blank b = { node, what };
+  /* One key per (node, what): the node's address and a low bit. */
+  gpointer key = GSIZE_TO_POINTER (GPOINTER_TO_SIZE (node) ^ (what == BP_QUIZ_GRAD ? 1 : 0));
+
+  /* Hidden ones, answered or not, so that the one just answered still
+   * has its place in the order. */
+  if (g_hash_table_contains (seen, key) ||
+      (bp_quiz_get_hidden (self->quiz, node) & what) == 0 ||
+      !bp_session_is_reached (self, node, what))
+    return;
+  g_hash_table_add (seen, key);
+  g_array_append_val (blanks, b);
+}
+
+/* The hidden numbers shown now, in the order the passes reach them. */
+static GArray *
+ordered_blanks (BpSession *self)
+{
+  GArray *blanks = g_array_new (FALSE, FALSE, sizeof (Blank));
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint n_nodes;
+
+  if (self->graph == NULL || !bp_quiz_get_active (self->quiz))
+    return blanks;
+  n_nodes = bp_graph_get_n_nodes (self->graph);
+  /* The given values first: leaves have no forward step. */
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      BpNode *node = bp_graph_get_node (self->graph, i);
+
+      if (bp_op_is_leaf (bp_node_get_op (node)))
+        add_blank (self, blanks, seen, node, BP_QUIZ_VALUE);
+    }
+  for (guint i = 0; self->trace != NULL && i < bp_trace_get_n_steps (self->trace); i++)
+    {
+      const BpStep *step = bp_trace_get_step (self->trace, i);
+
+      add_blank (self, blanks, seen, step->node,
+                 step->kind == BP_STEP_FORWARD ? BP_QUIZ_VALUE : BP_QUIZ_GRAD);
+    }
+  return blanks;
+}
+
+gboolean
+bp_session_find_blank (BpSession    *self,
+                       BpNode       *from,
+                       BpQuizFlags   from_what,
+                       gboolean      backwards,
+                       BpNode      **node,
+                       BpQuizFlags  *what)
+{
+  g_autoptr(GArray) blanks = NULL;
+  int at = -1, next;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  blanks = ordered_blanks (self);
+  for (guint i = 0; from != NULL && i < blanks->len; i++)
+    {
+      Blank *b = &g_array_index (blanks, Blank, i);
+
+      if (b->node == from && b->what == from_what)
+        at = (int) i;
+    }
+  if (at < 0)
+    at = backwards ? (int) blanks->len : -1;
+  /* The next one still open, round the order once. */
+  for (guint k = 1; k <= blanks->len + 1; k++)
+    {
+      int n = (int) blanks->len;
+      Blank *b;
+
+      if (n == 0)
+        break;
+      next = ((backwards ? at - (int) k : at + (int) k) % n + n) % n;
+      b = &g_array_index (blanks, Blank, next);
+      if (!bp_quiz_is_blank (self->quiz, b->node, b->what))
+        continue;
+      if (node != NULL)
+        *node = b->node;
+      if (what != NULL)
+        *what = b->what;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* --- public API: the selection --- */

@@ -144,6 +144,18 @@ const BpUpdateStep *bp_session_get_current_update (BpSession *self);
 const BpUpdateStep *bp_session_get_revealed_update (BpSession *self,
                                                     BpNode    *node);
 
+/* The quiz blank after `from`'s `from_what` (or before it, when
+ * `backwards`; from NULL: the first, or the last), in the order the
+ * passes reach them: the given values, the forward pass, the backward
+ * pass. Only blanks the position has reached count (those on the
+ * screen); it wraps around. FALSE when there is none. */
+gboolean       bp_session_find_blank        (BpSession    *self,
+                                             BpNode       *from,
+                                             BpQuizFlags   from_what,
+                                             gboolean      backwards,
+                                             BpNode      **node,
+                                             BpQuizFlags  *what);
+
 /* --- the selection --- */
 
 /* The selected nodes as a set (BpNode* keys); do not modify. */

@@ -108,6 +108,8 @@ drag_begin_cb (BpCanvas       *self,
   BpHitPart part;
   guint slot;
   BpNode *node;
+  BpNode *blank_node;
+  BpQuizFlags blank_what;
 
   _bp_canvas_cancel_drag (self);
   self->drag_start_x = self->drag_x = x;
@@ -133,6 +135,13 @@ drag_begin_cb (BpCanvas       *self,
     }
   if (button == GDK_BUTTON_SECONDARY)
     return;
+
+  /* A quiz blank asks for its answer (no drag starts from it). */
+  if (bp_canvas_blank_at (self, x, y, &blank_node, &blank_what))
+    {
+      _bp_canvas_emit_blank_activated (self, blank_node, blank_what);
+      return;
+    }
 
   node = _bp_canvas_hit (self, x, y, &part, &slot);
 

@@ -24,14 +24,40 @@ add_bytes (GPtrArray  *providers,
     g_ptr_array_add (providers, gdk_content_provider_new_for_bytes (mime, bytes));
 }
 
-/* The picture of `document`'s graph, its forward pass computed, in
- * `format`; NULL when it cannot be drawn. */
+/* The nodes of `graph` (a copy) whose namesakes in `blanks` (the
+ * canvas's quiz blanks) are blanks. */
+static GHashTable *
+blanks_by_id (GHashTable *blanks,
+              BpGraph    *graph)
+{
+  GHashTable *set = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (blanks == NULL)
+    return set;
+  g_hash_table_iter_init (&iter, blanks);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      BpNode *copy = bp_graph_lookup (graph, bp_node_get_id (key));
+
+      if (copy != NULL)
+        g_hash_table_add (set, copy);
+    }
+  return set;
+}
+
+/* The picture of `document`'s graph (the copied selection), its forward
+ * pass computed, in `format`, with the quiz's blanks as on the canvas;
+ * NULL when it cannot be drawn. */
 static GBytes *
-picture_of (BpDocument     *document,
+picture_of (BpCanvas       *self,
+            BpDocument     *document,
             BpExportFormat  format)
 {
   BpGraph *graph = bp_document_get_graph (document);
   g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
+  g_autoptr(GHashTable) values = blanks_by_id (self->hidden_values, graph);
   BpDiagramState state = BP_DIAGRAM_STATE_INIT;
   BpTrace *trace;
 
@@ -39,6 +65,7 @@ picture_of (BpDocument     *document,
   trace = bp_graph_get_trace (graph);
   if (trace != NULL)
     bp_diagram_state_set_position (&state, trace, bp_trace_get_n_forward (trace));
+  state.hidden_values = values;
   return bp_export_to_bytes (diagram, trace, &state, format, NULL, NULL);
 }
 
@@ -69,8 +96,8 @@ _bp_canvas_copy_selection (BpCanvas *self)
 
   data = bp_document_to_data (document, &length);
   json = g_bytes_new_take (data, length);
-  png = picture_of (document, BP_EXPORT_PNG);
-  svg = picture_of (document, BP_EXPORT_SVG);
+  png = picture_of (self, document, BP_EXPORT_PNG);
+  svg = picture_of (self, document, BP_EXPORT_SVG);
   /* Another window of ours takes the graph; other programs its text or
    * its picture. */
   add_bytes (providers, BP_CLIPBOARD_MIME, json);

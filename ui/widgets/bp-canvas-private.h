@@ -52,6 +52,8 @@ struct _BpCanvas
   BpNode         *hover;
   BpNode         *edited_node;     /* the value popover's node */
   BpNode         *connect_source;  /* the connect popover's node */
+  BpNode         *focus_blank;     /* the quiz blank being answered (a ring) */
+  BpQuizFlags     focus_blank_what;
 
   /* what the kept scene shows of the session's position */
   guint           position;
@@ -129,6 +131,9 @@ struct _BpCanvas
 
 /* bp-canvas.c */
 GHashTable *_bp_canvas_dup_selection (BpCanvas *self);
+void        _bp_canvas_emit_blank_activated (BpCanvas    *self,
+                                             BpNode      *node,
+                                             BpQuizFlags  what);
 void        _bp_canvas_emit_message (BpCanvas *self,
                                      const char *message);
 void        _bp_canvas_fill_state (BpCanvas *self,

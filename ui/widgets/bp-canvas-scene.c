@@ -215,6 +215,20 @@ bp_canvas_draw_overlay (BpCanvas    *self,
 {
   cairo_t *cr;
   double accent[3] = { 0.21, 0.52, 0.89 };   /* Adwaita blue */
+  GdkRectangle blank;
+
+  /* The quiz blank being answered: a ring the keyboard user can follow
+   * (an overlay, so Tab redraws nothing of the scene). */
+  if (self->focus_blank != NULL &&
+      bp_canvas_get_blank_rect (self, self->focus_blank, self->focus_blank_what, &blank))
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      cairo_rectangle (cr, blank.x - 3.5, blank.y - 3.5, blank.width + 7, blank.height + 7);
+      cairo_set_source_rgb (cr, accent[0], accent[1], accent[2]);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+    }
 
   if (self->drag_mode == DRAG_RUBBER)
     {

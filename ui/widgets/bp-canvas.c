@@ -11,6 +11,7 @@ G_DEFINE_FINAL_TYPE (BpCanvas, bp_canvas, GTK_TYPE_WIDGET)
 
 enum {
   MESSAGE,
+  BLANK_ACTIVATED,
   N_SIGNALS
 };
 
@@ -208,6 +209,7 @@ session_document_changed_cb (BpCanvas  *self,
   self->focus_node = NULL;
   self->keynav = FALSE;
   self->connect_source = NULL;
+  self->focus_blank = NULL;
   gtk_popover_popdown (GTK_POPOVER (self->value_popover));
   gtk_popover_popdown (GTK_POPOVER (self->connect_popover));
   gtk_popover_popdown (GTK_POPOVER (self->palette));
@@ -258,6 +260,8 @@ session_changed_cb (BpCanvas  *self,
   /* Its list names nodes that may be gone. */
   self->connect_source = NULL;
   gtk_popover_popdown (GTK_POPOVER (self->connect_popover));
+  if (self->focus_blank != NULL && !bp_canvas_node_in_graph (self, self->focus_blank))
+    self->focus_blank = NULL;
   /* Nodes may be gone: the kept selection must not name them. */
   g_hash_table_remove_all (self->drawn_selected);
   _bp_canvas_forget_focus_node (self);
@@ -594,6 +598,9 @@ bp_canvas_class_init (BpCanvasClass *klass)
   signals[MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[BLANK_ACTIVATED] =
+    g_signal_new ("blank-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
 
   _bp_canvas_class_init_actions (widget_class);
   _bp_canvas_class_init_menu (widget_class);
@@ -950,6 +957,9 @@ bp_canvas_edit_value (BpCanvas *self,
 
   if (!bp_op_is_leaf (bp_node_get_op (node)))
     return;
+  /* The editor would show the number a quiz blank hides. */
+  if (self->hidden_values != NULL && g_hash_table_contains (self->hidden_values, node))
+    return;
 
   self->edited_node = node;
   value = bp_node_get_value (node);
@@ -988,4 +998,137 @@ bp_canvas_show_connect (BpCanvas *self,
                                                  MAX (1, (int) (x1 - x0)),
                                                  MAX (1, (int) (y1 - y0)) });
   gtk_popover_popup (GTK_POPOVER (self->connect_popover));
+}
+
+/* The blank a box of the picture shows, if it is one. */
+static gboolean
+box_blank (BpCanvas           *self,
+           const BpDiagramBox *b,
+           BpNode            **node,
+           BpQuizFlags        *what)
+{
+  BpNode *n = NULL;
+
+  if (b->kind == BP_DIAGRAM_BOX_VALUE)
+    {
+      n = b->node;
+      *what = BP_QUIZ_VALUE;
+    }
+  else if (b->kind == BP_DIAGRAM_BOX_GRADIENT)
+    {
+      /* Below an arrow: the gradient its source receives. */
+      n = b->slot == G_MAXUINT ? b->node
+          : b->slot < bp_node_get_n_inputs (b->node) ? bp_node_get_input (b->node, b->slot) : NULL;
+      *what = BP_QUIZ_GRAD;
+    }
+  if (n == NULL)
+    return FALSE;
+  if (!g_hash_table_contains (*what == BP_QUIZ_VALUE ? self->hidden_values : self->hidden_grads, n))
+    return FALSE;
+  *node = n;
+  return TRUE;
+}
+
+static GArray *
+dup_boxes (BpCanvas *self)
+{
+  BpDiagramState state;
+
+  if (self->diagram == NULL || self->hidden_values == NULL || self->hidden_grads == NULL)
+    return NULL;
+  _bp_canvas_fill_state (self, &state);
+  return bp_diagram_get_boxes (self->diagram, _bp_canvas_trace (self), &state);
+}
+
+gboolean
+bp_canvas_blank_at (BpCanvas     *self,
+                    double        x,
+                    double        y,
+                    BpNode      **node,
+                    BpQuizFlags  *what)
+{
+  g_autoptr(GArray) boxes = NULL;
+  double dx, dy;
+
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+
+  if ((boxes = dup_boxes (self)) == NULL)
+    return FALSE;
+  bp_canvas_widget_to_diagram (self, x, y, &dx, &dy);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const BpDiagramBox *b = &g_array_index (boxes, BpDiagramBox, i);
+      BpNode *n;
+      BpQuizFlags w;
+      /* A little slack around the small box, for a finger or a projector. */
+      double slack = 3.0 / MAX (self->zoom, 0.1);
+
+      if (dx < b->rect.x - slack || dx > b->rect.x + b->rect.width + slack ||
+          dy < b->rect.y - slack || dy > b->rect.y + b->rect.height + slack)
+        continue;
+      if (!box_blank (self, b, &n, &w))
+        continue;
+      if (node != NULL)
+        *node = n;
+      if (what != NULL)
+        *what = w;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+bp_canvas_get_blank_rect (BpCanvas     *self,
+                          BpNode       *node,
+                          BpQuizFlags   what,
+                          GdkRectangle *rect)
+{
+  g_autoptr(GArray) boxes = NULL;
+
+  g_return_val_if_fail (BP_IS_CANVAS (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if ((boxes = dup_boxes (self)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const BpDiagramBox *b = &g_array_index (boxes, BpDiagramBox, i);
+      BpNode *n;
+      BpQuizFlags w;
+      double x0, y0, x1, y1;
+
+      if (!box_blank (self, b, &n, &w) || n != node || w != what)
+        continue;
+      bp_canvas_diagram_to_widget (self, b->rect.x, b->rect.y, &x0, &y0);
+      bp_canvas_diagram_to_widget (self, b->rect.x + b->rect.width,
+                                   b->rect.y + b->rect.height, &x1, &y1);
+      rect->x = (int) floor (x0);
+      rect->y = (int) floor (y0);
+      rect->width = MAX (1, (int) ceil (x1 - x0));
+      rect->height = MAX (1, (int) ceil (y1 - y0));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+bp_canvas_set_focus_blank (BpCanvas    *self,
+                           BpNode      *node,
+                           BpQuizFlags  what)
+{
+  g_return_if_fail (BP_IS_CANVAS (self));
+
+  if (self->focus_blank == node && self->focus_blank_what == what)
+    return;
+  self->focus_blank = node;
+  self->focus_blank_what = what;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_bp_canvas_emit_blank_activated (BpCanvas    *self,
+                                 BpNode      *node,
+                                 BpQuizFlags  what)
+{
+  g_signal_emit (self, signals[BLANK_ACTIVATED], 0, node, (guint) what);
 }

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (BpCanvas, bp_canvas, BP, CANVAS, GtkWidget)
  * Signals:
  *   "message"           (const char *) something to tell the user (a refused
  *                                      connection…): the window shows a toast
+ *   "blank-activated"   (BpNode *, BpQuizFlags) a quiz blank was clicked:
+ *                                      its parent asks for the answer there
  *
  * Actions (canvas.*; bound keys in brackets):
  *   zoom-in [Ctrl+= Ctrl++], zoom-out [Ctrl+-], zoom-reset [Ctrl+0],
@@ -102,6 +104,25 @@ gboolean     bp_canvas_connect             (BpCanvas  *self,
                                             guint      slot,
                                             GError   **error);
 void         bp_canvas_delete_selection    (BpCanvas *self);
+
+/* The quiz blank drawn under the widget point (x, y): its node and
+ * BP_QUIZ_VALUE or BP_QUIZ_GRAD. FALSE when none is there. */
+gboolean     bp_canvas_blank_at            (BpCanvas     *self,
+                                            double        x,
+                                            double        y,
+                                            BpNode      **node,
+                                            BpQuizFlags  *what);
+/* Where the blank of `node`'s `what` is drawn now, in widget
+ * coordinates (its first place: a value stands on every arrow out of
+ * its node); FALSE when it is not on the picture. */
+gboolean     bp_canvas_get_blank_rect      (BpCanvas     *self,
+                                            BpNode       *node,
+                                            BpQuizFlags   what,
+                                            GdkRectangle *rect);
+/* Marks the blank being answered (a focus ring), or none (node NULL). */
+void         bp_canvas_set_focus_blank     (BpCanvas     *self,
+                                            BpNode       *node,
+                                            BpQuizFlags   what);
 
 /* Opens the op palette / the value popover (what the actions do). */
 void         bp_canvas_show_palette        (BpCanvas *self, double x, double y);

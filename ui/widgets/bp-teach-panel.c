@@ -49,11 +49,41 @@ struct _BpTeachPanel
   GCancellable   *check_cancellable;  /* a check running in a worker */
   BpQuiz         *quiz;          /* the session's */
   char           *node_id;
+  /* What the labels say with every number; shown through the quiz's
+   * mask (bp_quiz_mask_text()), again whenever the blanks change. */
+  char           *description_raw;
+  char           *expand_raw;
+  char           *check_summary_raw;
+  GPtrArray      *check_rows;    /* CheckRow*: the last check's table */
 
   guint           updating : 1;
 };
 
 G_DEFINE_FINAL_TYPE (BpTeachPanel, bp_teach_panel, GTK_TYPE_BOX)
+
+typedef struct
+{
+  char *id;
+  char *label;
+  char *backprop;
+  char *numeric;
+  char *rel;
+} CheckRow;
+
+static void
+check_row_free (gpointer data)
+{
+  CheckRow *row = data;
+
+  g_free (row->id);
+  g_free (row->label);
+  g_free (row->backprop);
+  g_free (row->numeric);
+  g_free (row->rel);
+  g_free (row);
+}
+
+static void show_masked (BpTeachPanel *self);
 
 static BpGraph *
 get_graph (BpTeachPanel *self)
@@ -158,9 +188,18 @@ describe_backward_step (BpTeachPanel *self,
   BpGraph *graph = bp_node_get_graph (node);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *ug = NULL;
-  gboolean ug_blank = is_blank (self, node, BP_QUIZ_GRAD);
+  g_autoptr(GHashTable) values = NULL;
+  g_autoptr(GHashTable) grads = NULL;
+  gboolean ug_blank;
   guint n_consumers = bp_graph_get_n_consumers (graph, node);
 
+  /* The quiz's blanks, as the canvas's callout hides them. */
+  if (self->quiz != NULL)
+    {
+      values = bp_quiz_dup_blanks (self->quiz, BP_QUIZ_VALUE);
+      grads = bp_quiz_dup_blanks (self->quiz, BP_QUIZ_GRAD);
+    }
+  ug_blank = bp_step_is_hidden (step, BP_STEP_UPSTREAM, 0, values, grads);
   ug = ug_blank ? g_strdup ("?") : format_tensor (step->upstream);
 
   if (node == bp_graph_get_output (graph))
@@ -188,16 +227,10 @@ describe_backward_step (BpTeachPanel *self,
       BpNode *input = bp_node_get_input (node, i);
       g_autofree char *lg = NULL;
       g_autofree char *dg = NULL;
-      gboolean lg_blank = is_blank (self, node, BP_QUIZ_VALUE);
-      gboolean dg_blank = ug_blank;
-      const char *name = input != NULL ? bp_node_get_label (input) : "?";
-
       /* A local gradient is made of forward values: do not give them away. */
-      for (guint j = 0; j < step->n_inputs; j++)
-        if (is_blank (self, bp_node_get_input (node, j), BP_QUIZ_VALUE))
-          lg_blank = TRUE;
-      if (input != NULL && is_blank (self, input, BP_QUIZ_GRAD))
-        dg_blank = TRUE;
+      gboolean lg_blank = bp_step_is_hidden (step, BP_STEP_LOCAL, i, values, grads);
+      gboolean dg_blank = bp_step_is_hidden (step, BP_STEP_DOWNSTREAM, i, values, grads);
+      const char *name = input != NULL ? bp_node_get_label (input) : "?";
 
       lg = lg_blank ? g_strdup ("?") : format_tensor (step->local[i]);
       dg = dg_blank ? g_strdup ("?") : format_tensor (step->downstream[i]);
@@ -391,6 +424,90 @@ update_expand_section (BpTeachPanel *self,
   gtk_widget_set_sensitive (self->collapse_button, collapse);
 }
 
+static char *
+mask (BpTeachPanel *self,
+      const char   *text)
+{
+  if (text == NULL)
+    return g_strdup ("");
+  return self->quiz != NULL ? bp_quiz_mask_text (self->quiz, text) : g_strdup (text);
+}
+
+static void
+grid_add (GtkGrid    *grid,
+          const char *text,
+          int         column,
+          int         row,
+          gboolean    heading)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_add_css_class (label, heading ? "caption-heading" : "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+/* The check's table as the quiz allows it now: a blank's gradient is
+ * "?" in both columns (the numerical one is the same number). */
+static void
+show_check_rows (BpTeachPanel *self)
+{
+  BpGraph *graph = get_graph (self);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
+    gtk_grid_remove (self->check_grid, child);
+  if (self->check_rows->len == 0)
+    return;
+
+  grid_add (self->check_grid, _("Input"), 0, 0, TRUE);
+  grid_add (self->check_grid, _("Backprop"), 1, 0, TRUE);
+  grid_add (self->check_grid, _("Numerical"), 2, 0, TRUE);
+  grid_add (self->check_grid, _("Rel. error"), 3, 0, TRUE);
+  for (guint i = 0; i < self->check_rows->len; i++)
+    {
+      CheckRow *row = g_ptr_array_index (self->check_rows, i);
+      BpNode *node = graph != NULL ? bp_graph_lookup (graph, row->id) : NULL;
+      /* The panel never gives away a number the quiz hides. */
+      gboolean blank = node != NULL && is_blank (self, node, BP_QUIZ_GRAD);
+
+      grid_add (self->check_grid, row->label, 0, i + 1, FALSE);
+      grid_add (self->check_grid, blank ? "?" : row->backprop, 1, i + 1, FALSE);
+      grid_add (self->check_grid, blank ? "?" : row->numeric, 2, i + 1, FALSE);
+      grid_add (self->check_grid, row->rel, 3, i + 1, FALSE);
+    }
+}
+
+/* Every label written from prose or a report, through the quiz's mask. */
+static void
+show_masked (BpTeachPanel *self)
+{
+  g_autofree char *description = mask (self, self->description_raw);
+  g_autofree char *expand = mask (self, self->expand_raw);
+  g_autofree char *summary = mask (self, self->check_summary_raw);
+
+  if (g_strcmp0 (gtk_label_get_label (self->description_label), description) != 0)
+    gtk_label_set_label (self->description_label, description);
+  if (g_strcmp0 (gtk_label_get_label (self->expand_label), expand) != 0)
+    gtk_label_set_label (self->expand_label, expand);
+  if (self->check_summary_raw != NULL &&
+      g_strcmp0 (gtk_label_get_label (self->check_label), summary) != 0)
+    gtk_label_set_label (self->check_label, summary);
+  show_check_rows (self);
+}
+
+static void
+set_expand_text (BpTeachPanel *self,
+                 const char   *text)
+{
+  g_free (self->expand_raw);
+  self->expand_raw = g_strdup (text);
+  show_masked (self);
+}
+
 static void
 update_quiz_section (BpTeachPanel *self,
                      BpNode       *node)
@@ -420,10 +537,7 @@ update_quiz_section (BpTeachPanel *self,
   if (!has_doc)
     status = g_strdup ("");
   else if (active)
-    /* Translators: quiz progress, "2 of 5 blanks filled in" */
-    status = g_strdup_printf (_("%u of %u blanks filled in"),
-                              bp_quiz_get_n_solved (self->quiz),
-                              bp_quiz_get_n_blanks (self->quiz));
+    status = bp_quiz_describe_score (self->quiz);
   else
     /* Translators: %u is how many numbers the teacher hid */
     status = g_strdup_printf (_("%u numbers hidden. Turn the quiz on to show them as blanks."),
@@ -452,6 +566,14 @@ changed_cb (BpTeachPanel *self)
   bp_teach_panel_update (self);
 }
 
+/* The blanks changed: the prose and the check's table show again. */
+static void
+quiz_changed_cb (BpTeachPanel *self)
+{
+  show_masked (self);
+  bp_teach_panel_update (self);
+}
+
 /* The panel explains the selected node; kept by id, so that it survives
  * the undo of a delete. */
 static void
@@ -469,7 +591,7 @@ selection_changed_cb (BpTeachPanel *self,
       gtk_editable_set_text (GTK_EDITABLE (self->answer_value_entry), "");
       gtk_editable_set_text (GTK_EDITABLE (self->answer_grad_entry), "");
       if (g_strcmp0 (id, bp_session_get_expanded_id (session)) != 0)
-        gtk_label_set_label (self->expand_label, "");
+        set_expand_text (self, "");
     }
   bp_teach_panel_update (self);
 }
@@ -484,7 +606,8 @@ document_changed_cb (BpTeachPanel *self,
 
   if (document != NULL)
     text = bp_document_get_description (document, bp_teach_panel_get_language ());
-  gtk_label_set_label (self->description_label, text != NULL ? text : "");
+  g_free (self->description_raw);
+  self->description_raw = g_strdup (text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->description_label), text != NULL && *text != '\0');
 
   /* Another document's check says nothing of this one. */
@@ -492,8 +615,11 @@ document_changed_cb (BpTeachPanel *self,
     g_cancellable_cancel (self->check_cancellable);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
     gtk_grid_remove (self->check_grid, child);
+  g_ptr_array_set_size (self->check_rows, 0);
+  g_clear_pointer (&self->check_summary_raw, g_free);
   gtk_label_set_label (self->check_label, "");
-  gtk_label_set_label (self->expand_label, "");
+  set_expand_text (self, "");
+  show_masked (self);
   selection_changed_cb (self, session);
 }
 
@@ -503,7 +629,7 @@ expand_clicked_cb (BpTeachPanel *self)
   g_autoptr(GError) error = NULL;
 
   if (!bp_teach_panel_expand (self, &error))
-    gtk_label_set_label (self->expand_label, error->message);
+    set_expand_text (self, error->message);
 }
 
 static void
@@ -591,6 +717,10 @@ bp_teach_panel_finalize (GObject *object)
   BpTeachPanel *self = BP_TEACH_PANEL (object);
 
   g_clear_pointer (&self->node_id, g_free);
+  g_clear_pointer (&self->description_raw, g_free);
+  g_clear_pointer (&self->expand_raw, g_free);
+  g_clear_pointer (&self->check_summary_raw, g_free);
+  g_clear_pointer (&self->check_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bp_teach_panel_parent_class)->finalize (object);
 }
@@ -651,6 +781,7 @@ bp_teach_panel_class_init (BpTeachPanelClass *klass)
 static void
 bp_teach_panel_init (BpTeachPanel *self)
 {
+  self->check_rows = g_ptr_array_new_with_free_func (check_row_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   set_quiz_result (self, "");
   bp_teach_panel_update (self);
@@ -686,7 +817,7 @@ bp_teach_panel_set_session (BpTeachPanel *self,
       g_signal_connect_swapped (session, "changed", G_CALLBACK (changed_cb), self);
       g_signal_connect_swapped (session, "position-changed", G_CALLBACK (changed_cb), self);
       g_signal_connect_swapped (session, "selection-changed", G_CALLBACK (selection_changed_cb), self);
-      g_signal_connect_swapped (self->quiz, "changed", G_CALLBACK (changed_cb), self);
+      g_signal_connect_swapped (self->quiz, "changed", G_CALLBACK (quiz_changed_cb), self);
       document_changed_cb (self, session);
     }
 }
@@ -791,7 +922,7 @@ bp_teach_panel_expand (BpTeachPanel  *self,
   g_string_append_c (report, '\n');
   g_string_append (report, same ? _("The gradients are the same: the layer is just these nodes.")
                                 : _("The gradients differ!"));
-  gtk_label_set_label (self->expand_label, report->str);
+  set_expand_text (self, report->str);
 
   bp_teach_panel_update (self);
   return TRUE;
@@ -804,7 +935,7 @@ bp_teach_panel_collapse (BpTeachPanel *self)
 
   if (!bp_session_collapse_layer (self->session))
     return FALSE;
-  gtk_label_set_label (self->expand_label, _("Collapsed back into the layer."));
+  set_expand_text (self, _("Collapsed back into the layer."));
   bp_teach_panel_update (self);
   return TRUE;
 }
@@ -857,23 +988,6 @@ bp_teach_panel_submit_answer (BpTeachPanel *self,
 
 /* --- gradient check --- */
 
-static void
-grid_add (GtkGrid    *grid,
-          const char *text,
-          int         column,
-          int         row,
-          gboolean    heading)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
-  gtk_widget_set_tooltip_text (label, text);
-  gtk_widget_add_css_class (label, heading ? "caption-heading" : "numeric");
-  gtk_grid_attach (grid, label, column, row, 1, 1);
-}
-
 /* The check's table and its summary (the engine's words: the cost in
  * passes, and what the book's 1e-7 changes). */
 static void
@@ -881,28 +995,19 @@ show_grad_check (BpTeachPanel *self,
                  BpGradCheck  *check)
 {
   g_autofree char *summary = bp_grad_check_describe (check);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->check_grid))) != NULL)
-    gtk_grid_remove (self->check_grid, child);
-
-  grid_add (self->check_grid, _("Input"), 0, 0, TRUE);
-  grid_add (self->check_grid, _("Backprop"), 1, 0, TRUE);
-  grid_add (self->check_grid, _("Numerical"), 2, 0, TRUE);
-  grid_add (self->check_grid, _("Rel. error"), 3, 0, TRUE);
+  g_ptr_array_set_size (self->check_rows, 0);
   for (guint i = 0; i < check->leaves->len; i++)
     {
       BpGradCheckLeaf *leaf = g_ptr_array_index (check->leaves, i);
-      g_autofree char *backprop = format_tensor (leaf->backprop);
-      g_autofree char *numeric = format_tensor (leaf->numeric);
-      g_autofree char *rel = g_strdup_printf ("%.1e", leaf->max_rel_error);
-      /* The panel never gives away a number the quiz hides. */
-      gboolean blank = self->quiz != NULL && bp_quiz_is_blank (self->quiz, leaf->node, BP_QUIZ_GRAD);
+      CheckRow *row = g_new0 (CheckRow, 1);
 
-      grid_add (self->check_grid, bp_node_get_label (leaf->node), 0, i + 1, FALSE);
-      grid_add (self->check_grid, blank ? "?" : backprop, 1, i + 1, FALSE);
-      grid_add (self->check_grid, blank ? "?" : numeric, 2, i + 1, FALSE);
-      grid_add (self->check_grid, rel, 3, i + 1, FALSE);
+      row->id = g_strdup (bp_node_get_id (leaf->node));
+      row->label = g_strdup (bp_node_get_label (leaf->node));
+      row->backprop = format_tensor (leaf->backprop);
+      row->numeric = format_tensor (leaf->numeric);
+      row->rel = g_strdup_printf ("%.1e", leaf->max_rel_error);
+      g_ptr_array_add (self->check_rows, row);
     }
   if (check->n_checked < check->n_elements)
     {
@@ -914,7 +1019,9 @@ show_grad_check (BpTeachPanel *self,
       summary = g_steal_pointer (&text);
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), "dim-label");
-  gtk_label_set_label (self->check_label, summary);
+  g_free (self->check_summary_raw);
+  self->check_summary_raw = g_steal_pointer (&summary);
+  show_masked (self);
 }
 
 /* A larger graph is checked on a sample: two forward passes an element. */

@@ -645,7 +645,9 @@ _bp_window_actions_update (BpWindow *self)
 {
   gboolean has_document;
   gboolean has_nodes = FALSE;
+  gboolean asking;
   BpGraph *graph;
+  BpQuiz *quiz;
 
   g_return_if_fail (BP_IS_WINDOW (self));
 
@@ -672,6 +674,13 @@ _bp_window_actions_update (BpWindow *self)
                                  bp_graph_get_n_nodes (bp_session_get_graph (self->session)) > 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-pass", has_nodes);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation", self->presenting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-worksheet", has_nodes);
+  quiz = bp_session_get_quiz (self->session);
+  asking = bp_quiz_get_active (quiz) && bp_quiz_get_n_blanks (quiz) > 0;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset-answers",
+                                 bp_quiz_get_n_blanks (quiz) > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-blank", asking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-blank", asking);
   /* The placeholder of an empty recent menu. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent", FALSE);
 }

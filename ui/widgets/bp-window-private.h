@@ -9,6 +9,7 @@
 #include "bp-player-bar.h"
 #include "bp-teach-panel.h"
 #include "bp-window.h"
+#include "bp-worksheet.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,10 @@ struct _BpWindow
   guint                 change_serial;   /* bumped on every edit */
   guint                 autosaved_serial;
   guint                 fit_source;
+  guint                 shake_source;    /* a wrong answer's shake ends */
+  guint                 worksheet_variants; /* the Worksheet… dialog's choices */
+  guint64               worksheet_seed;
+  BpWorksheetHide       worksheet_hide;
   guint                 n_opening;       /* files being read in a worker */
   guint                 last_position;   /* the session's, as last followed */
   guint                 selecting : 1;        /* the player moves the selection */
@@ -135,6 +140,19 @@ void      _bp_window_watch_dispose      (BpWindow      *self);
 void      _bp_window_check_disk         (BpWindow      *self);
 gboolean  _bp_window_file_changed_on_disk (BpWindow    *self);
 
+/* Worksheet… (bp-window-worksheet.c). */
+void      _bp_window_class_init_worksheet (GtkWidgetClass *widget_class);
+/* The dialog the action shows (tests answer it). */
+AdwMessageDialog *_bp_window_show_worksheet_dialog (BpWindow *self);
+/* Writes the session's document as a worksheet to `path` (.pdf or
+ * .xml), atomically. */
+gboolean  _bp_window_export_worksheet   (BpWindow        *self,
+                                         const char      *path,
+                                         guint            n_variants,
+                                         guint64          seed,
+                                         BpWorksheetHide  hide,
+                                         GError         **error);
+
 /* The player's keys on the window (bp-window-keys.c). */
 void      _bp_window_add_player_keys    (BpWindow      *self);
 
@@ -155,6 +173,24 @@ gboolean  _bp_window_answer_on_canvas   (BpWindow      *self,
                                          BpNode        *node,
                                          const char    *text,
                                          const char   **result);
+/* Opens the answer popover at `node`'s blank `what` (node NULL: the one
+ * open) and, with `text`, answers it as Enter does; `result` gets the
+ * verdict. FALSE when that is no blank. */
+gboolean  _bp_window_answer_blank       (BpWindow      *self,
+                                         BpNode        *node,
+                                         BpQuizFlags    what,
+                                         const char    *text,
+                                         const char   **result);
+/* The answer popover (NULL before the first question) and the blank it
+ * asks (tests). */
+GtkPopover *_bp_window_get_answer_popover (BpWindow    *self,
+                                           BpNode     **node,
+                                           BpQuizFlags *what);
+/* What the window's quiz keys do with a key press (Tab, Shift+Tab);
+ * TRUE when it moved to a blank. Tests call it: GTK cannot make events. */
+gboolean  _bp_window_quiz_key           (BpWindow        *self,
+                                         guint            keyval,
+                                         GdkModifierType  state);
 /* Writes every step of both passes in one fixed frame: `path` ending in
  * .pdf as one handout, else a folder of numbered SVG files; returns how
  * many steps. */

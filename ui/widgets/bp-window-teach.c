@@ -11,22 +11,47 @@
 
 /* --- answering a blank on the canvas (also in presentation mode) --- */
 
+static gboolean show_answer_popover (BpWindow *self, BpNode *node, BpQuizFlags what);
+
+static BpNode *
+answer_node (BpWindow *self)
+{
+  BpGraph *graph = bp_session_get_graph (self->session);
+
+  return graph != NULL && self->answer_node_id != NULL
+         ? bp_graph_lookup (graph, self->answer_node_id) : NULL;
+}
+
+static gboolean
+unshake_cb (gpointer user_data)
+{
+  BpWindow *self = user_data;
+
+  self->shake_source = 0;
+  if (self->answer_entry != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->answer_entry), "shake");
+  return G_SOURCE_REMOVE;
+}
+
 static void
 answer_activate_cb (BpWindow *self)
 {
   g_autofree char *hint = NULL;
   g_autofree char *text = NULL;
-  BpGraph *graph = bp_session_get_graph (self->session);
-  BpNode *node = graph && self->answer_node_id ? bp_graph_lookup (graph, self->answer_node_id) : NULL;
+  GtkWidget *entry = GTK_WIDGET (self->answer_entry);
+  BpNode *node = answer_node (self);
+  BpQuizAnswer answer;
 
   if (node == NULL)
     return;
 
-  switch (bp_quiz_answer (bp_session_get_quiz (self->session), node, self->answer_what,
-                          gtk_editable_get_text (GTK_EDITABLE (self->answer_entry)), &hint))
+  answer = bp_quiz_answer (bp_session_get_quiz (self->session), node, self->answer_what,
+                           gtk_editable_get_text (GTK_EDITABLE (self->answer_entry)), &hint);
+  switch (answer)
     {
     case BP_QUIZ_ANSWER_RIGHT:
-      text = g_strdup_printf ("✓ %s", _("Right!"));
+      /* Translators: after a right answer in the quiz; Tab is the key */
+      text = g_strdup_printf ("✓ %s", _("Right! Tab goes to the next blank."));
       break;
     case BP_QUIZ_ANSWER_WRONG:
       text = g_strdup_printf ("✗ %s\n%s", _("Not quite."), hint ? hint : "");
@@ -39,8 +64,42 @@ answer_activate_cb (BpWindow *self)
       text = g_strdup (_("Nothing computed yet for this blank."));
       break;
     }
+
+  /* Right: the number fills the blank on the canvas (the quiz says so),
+   * and the box turns green; otherwise red, with a shake. */
+  gtk_widget_remove_css_class (entry, "error");
+  gtk_widget_remove_css_class (entry, "success");
+  gtk_widget_remove_css_class (entry, "shake");
+  g_clear_handle_id (&self->shake_source, g_source_remove);
+  gtk_widget_add_css_class (entry, answer == BP_QUIZ_ANSWER_RIGHT ? "success" : "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               answer == BP_QUIZ_ANSWER_RIGHT ? GTK_ACCESSIBLE_INVALID_FALSE
+                                                              : GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
+  if (answer != BP_QUIZ_ANSWER_RIGHT)
+    {
+      gtk_widget_add_css_class (entry, "shake");
+      self->shake_source = g_timeout_add (450, unshake_cb, self);
+    }
+  else
+    gtk_editable_set_editable (GTK_EDITABLE (entry), FALSE);
   gtk_label_set_label (self->answer_result, text);
   gtk_widget_set_visible (GTK_WIDGET (self->answer_result), TRUE);
+
+  /* Right: the box goes, so the number it filled in is seen; the
+   * keyboard goes back to the canvas, where Tab goes on. */
+  if (answer == BP_QUIZ_ANSWER_RIGHT)
+    {
+      gtk_popover_popdown (self->answer_popover);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+      _bp_window_toast (self, text);
+    }
+}
+
+static void
+answer_closed_cb (BpWindow *self)
+{
+  bp_canvas_set_focus_blank (self->canvas, NULL, 0);
 }
 
 /* The popover comes from its .ui file; a new one after the bar went
@@ -60,53 +119,73 @@ ensure_answer_popover (BpWindow *self)
   self->answer_result = GTK_LABEL (gtk_builder_get_object (builder, "answer_result"));
   g_signal_connect_swapped (self->answer_entry, "activate",
                             G_CALLBACK (answer_activate_cb), self);
+  g_signal_connect_swapped (self->answer_popover, "closed",
+                            G_CALLBACK (answer_closed_cb), self);
   gtk_widget_set_parent (GTK_WIDGET (self->answer_popover), GTK_WIDGET (self->player_bar));
   /* The bar owns it and unparents it when it goes. */
   g_object_add_weak_pointer (G_OBJECT (self->answer_popover), (gpointer *) &self->answer_popover);
 }
 
-/* Opens the answer popover on `node`'s first blank; FALSE when it has none. */
+/* Opens the answer popover at `node`'s blank `what` (where the blank is
+ * drawn; at the node when it is not on the picture). FALSE when it is
+ * not a blank. */
 static gboolean
-show_answer_popover (BpWindow *self,
-                     BpNode   *node)
+show_answer_popover (BpWindow    *self,
+                     BpNode      *node,
+                     BpQuizFlags  what)
 {
   BpQuiz *quiz = bp_session_get_quiz (self->session);
   g_autofree char *title = NULL;
-  cairo_rectangle_t rect;
   graphene_point_t top_left, bottom_right, in_bar_tl, in_bar_br;
-  GdkRectangle pointing;
-  double wx0, wy0, wx1, wy1;
+  GdkRectangle pointing, blank;
+  GtkWidget *entry;
 
-  if (node == NULL || !bp_quiz_get_active (quiz))
-    return FALSE;
-  if (bp_quiz_is_blank (quiz, node, BP_QUIZ_VALUE))
-    self->answer_what = BP_QUIZ_VALUE;
-  else if (bp_quiz_is_blank (quiz, node, BP_QUIZ_GRAD))
-    self->answer_what = BP_QUIZ_GRAD;
-  else
+  if (node == NULL || !bp_quiz_is_blank (quiz, node, what))
     return FALSE;
 
   ensure_answer_popover (self);
+  /* Moved while open, GTK 4.8 keeps the popover's surface at its old
+   * size (a verdict below the entry is cut): close it first. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->answer_popover)))
+    gtk_popover_popdown (self->answer_popover);
+  entry = GTK_WIDGET (self->answer_entry);
   g_free (self->answer_node_id);
   self->answer_node_id = g_strdup (bp_node_get_id (node));
+  self->answer_what = what;
 
-  if (self->answer_what == BP_QUIZ_VALUE)
+  if (what == BP_QUIZ_VALUE)
     /* Translators: a quiz blank on the canvas, "apple_price = ?" */
     title = g_strdup_printf (_("%s = ?"), bp_node_get_label (node));
   else
     /* Translators: a quiz blank on the canvas, "∂L/∂apple = ?" */
     title = g_strdup_printf (_("∂L/∂%s = ?"), bp_node_get_label (node));
   gtk_label_set_label (self->answer_title, title);
-  gtk_editable_set_text (GTK_EDITABLE (self->answer_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  gtk_editable_set_editable (GTK_EDITABLE (entry), TRUE);
+  gtk_widget_remove_css_class (entry, "error");
+  gtk_widget_remove_css_class (entry, "success");
+  gtk_widget_remove_css_class (entry, "shake");
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID);
   gtk_label_set_label (self->answer_result, "");
   gtk_widget_set_visible (GTK_WIDGET (self->answer_result), FALSE);
 
-  /* Point at the node: diagram units → canvas → bar coordinates. */
-  bp_diagram_get_node_rect (bp_canvas_get_diagram (self->canvas), node, &rect);
-  bp_canvas_diagram_to_widget (self->canvas, rect.x, rect.y, &wx0, &wy0);
-  bp_canvas_diagram_to_widget (self->canvas, rect.x + rect.width, rect.y + rect.height, &wx1, &wy1);
-  graphene_point_init (&top_left, wx0, wy0);
-  graphene_point_init (&bottom_right, wx1, wy1);
+  /* Point at the blank: canvas → bar coordinates. */
+  if (bp_canvas_get_blank_rect (self->canvas, node, what, &blank))
+    {
+      graphene_point_init (&top_left, blank.x, blank.y);
+      graphene_point_init (&bottom_right, blank.x + blank.width, blank.y + blank.height);
+    }
+  else
+    {
+      cairo_rectangle_t rect;
+      double wx0, wy0, wx1, wy1;
+
+      bp_diagram_get_node_rect (bp_canvas_get_diagram (self->canvas), node, &rect);
+      bp_canvas_diagram_to_widget (self->canvas, rect.x, rect.y, &wx0, &wy0);
+      bp_canvas_diagram_to_widget (self->canvas, rect.x + rect.width, rect.y + rect.height, &wx1, &wy1);
+      graphene_point_init (&top_left, wx0, wy0);
+      graphene_point_init (&bottom_right, wx1, wy1);
+    }
   if (!gtk_widget_compute_point (GTK_WIDGET (self->canvas), GTK_WIDGET (self->player_bar), &top_left, &in_bar_tl) ||
       !gtk_widget_compute_point (GTK_WIDGET (self->canvas), GTK_WIDGET (self->player_bar), &bottom_right, &in_bar_br))
     return FALSE;
@@ -116,9 +195,94 @@ show_answer_popover (BpWindow *self,
   pointing.height = MAX (1, (int) (in_bar_br.y - in_bar_tl.y));
   gtk_popover_set_pointing_to (self->answer_popover, &pointing);
   gtk_popover_set_position (self->answer_popover, GTK_POS_BOTTOM);
+  bp_canvas_set_focus_blank (self->canvas, node, what);
   gtk_popover_popup (self->answer_popover);
-  gtk_widget_grab_focus (GTK_WIDGET (self->answer_entry));
+  gtk_widget_grab_focus (entry);
   return TRUE;
+}
+
+/* A click on a blank drawn on the canvas. */
+static void
+canvas_blank_activated_cb (BpWindow *self,
+                           BpNode   *node,
+                           guint     what)
+{
+  show_answer_popover (self, node, what);
+}
+
+/* Tab and Shift+Tab: the next or previous blank, in pass order, from the
+ * one asked last. */
+static gboolean
+move_to_blank (BpWindow *self,
+               gboolean  backwards)
+{
+  BpNode *from = NULL, *node = NULL;
+  BpQuizFlags what = 0;
+
+  /* From the blank asked last, open or just answered. */
+  from = answer_node (self);
+  if (!bp_session_find_blank (self->session, from, self->answer_what, backwards, &node, &what))
+    return FALSE;
+  return show_answer_popover (self, node, what);
+}
+
+static void
+next_blank_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  move_to_blank (BP_WINDOW (widget), g_str_equal (action_name, "win.previous-blank"));
+}
+
+static void
+reset_answers_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  if (self->answer_popover != NULL)
+    gtk_popover_popdown (self->answer_popover);
+  bp_quiz_restart (bp_session_get_quiz (self->session));
+  _bp_window_toast (self, _("Answers reset: every blank is open again"));
+}
+
+/* Tab goes from blank to blank while the quiz shows some and the canvas
+ * or the answer box has the keyboard; elsewhere it moves the focus as
+ * always. */
+static gboolean
+quiz_key_pressed_cb (BpWindow              *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *key)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean in_popover = self->answer_popover != NULL &&
+                        gtk_widget_get_visible (GTK_WIDGET (self->answer_popover));
+  gboolean backwards = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0)
+    return FALSE;
+  if (!in_popover && focus != GTK_WIDGET (self->canvas))
+    return FALSE;
+  if (!bp_quiz_get_active (bp_session_get_quiz (self->session)) ||
+      !bp_session_find_blank (self->session, NULL, 0, FALSE, NULL, NULL))
+    return FALSE;   /* no blank on the picture: Tab as always */
+  return gtk_widget_activate_action (GTK_WIDGET (self),
+                                     backwards ? "win.previous-blank" : "win.next-blank", NULL);
+}
+
+gboolean
+_bp_window_quiz_key (BpWindow        *self,
+                     guint            keyval,
+                     GdkModifierType  state)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  return quiz_key_pressed_cb (self, keyval, 0, state, NULL);
 }
 
 /* Stepping selects the node being explained, so the panels and the
@@ -150,10 +314,12 @@ session_selection_changed_cb (BpWindow  *self,
 {
   BpNode *node = bp_session_get_selected_node (session);
 
-  /* A click on a node with a blank asks for it (not when stepping, nor
-   * while the keyboard goes through the nodes: Enter asks then). */
-  if (!self->selecting && node != NULL && bp_canvas_get_focus_node (self->canvas) != node)
-    show_answer_popover (self, node);
+  /* A click on a node with a blank asks for its first (not when
+   * stepping, nor while the keyboard goes through the nodes: Enter asks
+   * then). */
+  if (!self->selecting && node != NULL && bp_canvas_get_focus_node (self->canvas) != node &&
+      !show_answer_popover (self, node, BP_QUIZ_VALUE))
+    show_answer_popover (self, node, BP_QUIZ_GRAD);
   _bp_window_teach_update_actions (self);
 }
 
@@ -165,8 +331,10 @@ answer_action (GtkWidget  *widget,
                GVariant   *param)
 {
   BpWindow *self = BP_WINDOW (widget);
+  BpNode *node = bp_session_get_selected_node (self->session);
 
-  show_answer_popover (self, bp_session_get_selected_node (self->session));
+  if (!show_answer_popover (self, node, BP_QUIZ_VALUE))
+    show_answer_popover (self, node, BP_QUIZ_GRAD);
 }
 
 static gboolean
@@ -413,6 +581,13 @@ _bp_window_teach_class_init (GtkWidgetClass *widget_class)
                                    leave_presentation_action);
   gtk_widget_class_install_action (widget_class, "win.export-pass", NULL, export_pass_action);
   gtk_widget_class_install_action (widget_class, "win.answer", NULL, answer_action);
+  gtk_widget_class_install_action (widget_class, "win.next-blank", NULL, next_blank_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-blank", NULL, next_blank_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-answers", NULL, reset_answers_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.reset-answers", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_R, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.reset-answers", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.presentation", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
@@ -443,6 +618,14 @@ _bp_window_teach_init (BpWindow *self)
                                                           gtk_callback_action_new (answer_key_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
   g_signal_connect_swapped (self->player_bar, "unmap", G_CALLBACK (bar_unmap_cb), self);
+  g_signal_connect_object (self->canvas, "blank-activated",
+                           G_CALLBACK (canvas_blank_activated_cb), self, G_CONNECT_SWAPPED);
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_name (controller, "bp-quiz-keys");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (quiz_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   /* In presentation mode Esc leaves at once, even with a node selected
    * (the canvas would first clear the selection). */
@@ -458,6 +641,7 @@ void
 _bp_window_teach_dispose (BpWindow *self)
 {
   g_clear_handle_id (&self->fit_source, g_source_remove);
+  g_clear_handle_id (&self->shake_source, g_source_remove);
   g_clear_weak_pointer (&self->answer_popover);
   g_clear_pointer (&self->answer_node_id, g_free);
 }
@@ -470,7 +654,24 @@ _bp_window_answer_on_canvas (BpWindow    *self,
 {
   g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
 
-  if (!show_answer_popover (self, node))
+  if (!show_answer_popover (self, node, BP_QUIZ_VALUE) &&
+      !show_answer_popover (self, node, BP_QUIZ_GRAD))
+    return FALSE;
+  return _bp_window_answer_blank (self, NULL, 0, text, result);
+}
+
+gboolean
+_bp_window_answer_blank (BpWindow    *self,
+                         BpNode      *node,
+                         BpQuizFlags  what,
+                         const char  *text,
+                         const char **result)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+
+  if (node != NULL && !show_answer_popover (self, node, what))
+    return FALSE;
+  if (self->answer_popover == NULL)
     return FALSE;
   if (text != NULL)
     {
@@ -480,4 +681,18 @@ _bp_window_answer_on_canvas (BpWindow    *self,
   if (result != NULL)
     *result = gtk_label_get_label (self->answer_result);
   return TRUE;
+}
+
+GtkPopover *
+_bp_window_get_answer_popover (BpWindow     *self,
+                               BpNode      **node,
+                               BpQuizFlags  *what)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  if (node != NULL)
+    *node = answer_node (self);
+  if (what != NULL)
+    *what = self->answer_what;
+  return self->answer_popover;
 }

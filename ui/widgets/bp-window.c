@@ -85,6 +85,7 @@ update_title (BpWindow *self)
   g_autofree char *subtitle = NULL;
   gboolean dirty = is_dirty (self);
   GFile *file = bp_session_get_file (self->session);
+  BpQuiz *quiz = bp_session_get_quiz (self->session);
 
   title = dirty ? g_strdup_printf ("• %s", name) : g_strdup (name);
 
@@ -107,6 +108,13 @@ update_title (BpWindow *self)
     subtitle = g_strdup (_("Example from the book"));
   else
     subtitle = g_strdup (_("Not saved yet"));
+
+  /* While the quiz runs, the score is what the student looks up for. */
+  if (bp_quiz_get_active (quiz) && bp_quiz_get_n_blanks (quiz) > 0)
+    {
+      g_free (subtitle);
+      subtitle = bp_quiz_describe_score (quiz);
+    }
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
@@ -645,6 +653,7 @@ bp_window_class_init (BpWindowClass *klass)
   _bp_window_class_actions_init (klass);
   _bp_window_teach_class_init (widget_class);
   _bp_window_class_init_print (widget_class);
+  _bp_window_class_init_worksheet (widget_class);
   _bp_window_class_init_watch (widget_class);
 
   g_type_ensure (BP_TYPE_CANVAS);
@@ -696,6 +705,8 @@ bp_window_init (BpWindow *self)
                            G_CALLBACK (session_modified_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "selection-changed",
                            G_CALLBACK (_bp_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bp_session_get_quiz (self->session), "changed",
+                           G_CALLBACK (document_state_changed), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (style_notify_dark_cb), self, G_CONNECT_SWAPPED);
