@@ -52,39 +52,45 @@ print_eval_json (BpGraph *graph)
 {
   BpNode *const *order;
   guint n;
-  g_autoptr(GString) out = g_string_new ("{\"output\": ");
+  g_autoptr(GString) out = NULL;
 
   order = bp_graph_get_order (graph, &n);
+  /* About what a scalar node takes, so that the text is rarely moved. */
+  out = g_string_sized_new (64 + (gsize) n * 112);
+  bp_json_append_literal (out, "{\"output\": ");
   bp_json_append_string (out, bp_node_get_id (bp_graph_get_output (graph)));
-  g_string_append (out, ", \"nodes\": {");
+  bp_json_append_literal (out, ", \"nodes\": {");
   for (guint i = 0; i < n; i++)
     {
       BpNode *node = order[i];
       BpTensor *value = bp_node_get_value (node);
       BpTensor *grad = bp_node_get_grad (node);
 
-      g_string_append (out, i > 0 ? ",\n  " : "\n  ");
+      if (i > 0)
+        bp_json_append_literal (out, ",\n  ");
+      else
+        bp_json_append_literal (out, "\n  ");
       bp_json_append_string (out, bp_node_get_id (node));
-      g_string_append (out, ": {\"op\": ");
+      bp_json_append_literal (out, ": {\"op\": ");
       bp_json_append_string (out, bp_node_get_op (node)->name);
       if (bp_node_has_label (node))
         {
-          g_string_append (out, ", \"label\": ");
+          bp_json_append_literal (out, ", \"label\": ");
           bp_json_append_string (out, bp_node_get_label (node));
         }
-      g_string_append (out, ", \"value\": ");
+      bp_json_append_literal (out, ", \"value\": ");
       if (value != NULL)
         bp_json_append_tensor (out, value, TRUE);
       else
-        g_string_append (out, "null");
-      g_string_append (out, ", \"grad\": ");
+        bp_json_append_literal (out, "null");
+      bp_json_append_literal (out, ", \"grad\": ");
       if (grad != NULL)
         bp_json_append_tensor (out, grad, TRUE);
       else
-        g_string_append (out, "null");
+        bp_json_append_literal (out, "null");
       g_string_append_c (out, '}');
     }
-  g_string_append (out, "\n}}\n");
+  bp_json_append_literal (out, "\n}}\n");
   fwrite (out->str, 1, out->len, stdout);
 }
 

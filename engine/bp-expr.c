@@ -196,6 +196,38 @@ expected (GError    **error,
 /* ---------------------------------------------------------------- */
 /* Lexer                                                             */
 
+/* Tokens gathered on the stack and handed to the array a few at a time:
+ * one g_array_append_vals() per token was a tenth of a long text's
+ * parsing. */
+typedef struct
+{
+  GArray *array;
+  guint   n;
+  Token   pending[16];
+} TokenBuffer;
+
+static inline void
+token_buffer_flush (TokenBuffer *buffer)
+{
+  g_array_append_vals (buffer->array, buffer->pending, buffer->n);
+  buffer->n = 0;
+}
+
+static inline void
+token_buffer_push (TokenBuffer *buffer,
+                   const Token *token)
+{
+  if (buffer->n == G_N_ELEMENTS (buffer->pending))
+    token_buffer_flush (buffer);
+  buffer->pending[buffer->n++] = *token;
+}
+
+static inline guint
+token_buffer_len (const TokenBuffer *buffer)
+{
+  return buffer->array->len + buffer->n;
+}
+
 /* Replaces `tokens` with the next statement's: up to and including the
  * NEWLINE (a line end or ";" outside brackets) that ends it, or EOF.
  * Blank lines before it are skipped. */
@@ -207,25 +239,32 @@ lex_statement (Lexer    *lexer,
   const char *p = lexer->p;
   guint line = lexer->line, col = lexer->col;
   int nesting = lexer->nesting;
+  TokenBuffer buffer = { .array = tokens, .n = 0 };
 
   g_array_set_size (tokens, 0);
 
   while (TRUE)
     {
-      Token token = { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
-      gunichar c = g_utf8_get_char (p);
+      Token token;
+      gunichar c = (guchar) *p;
 
-      if (c == 0)
-        {
-          token.len = 0;
-          g_array_append_val (tokens, token);
-          break;
-        }
+      /* Blanks first, before anything is set up for a token. */
       if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
         {
           p++;
           col++;
           continue;
+        }
+      /* Text is mostly ASCII: decode UTF-8 only past it. */
+      if (c >= 0x80)
+        c = g_utf8_get_char (p);
+      token = (Token) { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
+
+      if (c == 0)
+        {
+          token.len = 0;
+          token_buffer_push (&buffer, &token);
+          break;
         }
       if (c == '#')
         {
@@ -238,10 +277,10 @@ lex_statement (Lexer    *lexer,
           p++;
           line++;
           col = 1;
-          if (nesting == 0 && tokens->len > 0)
+          if (nesting == 0 && token_buffer_len (&buffer) > 0)
             {
               token.kind = T_NEWLINE;
-              g_array_append_val (tokens, token);
+              token_buffer_push (&buffer, &token);
               break;
             }
           continue;
@@ -368,13 +407,14 @@ lex_statement (Lexer    *lexer,
         }
       p += token.len;
       col += token.len;
-      if (token.kind == T_NEWLINE && tokens->len == 0)
+      if (token.kind == T_NEWLINE && token_buffer_len (&buffer) == 0)
         continue;   /* ";" on a line of its own */
-      g_array_append_val (tokens, token);
+      token_buffer_push (&buffer, &token);
       if (token.kind == T_NEWLINE)
         break;
     }
 
+  token_buffer_flush (&buffer);
   lexer->p = p;
   lexer->line = line;
   lexer->col = col;

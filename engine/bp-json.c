@@ -19,7 +19,7 @@ bp_json_append_number (GString *out,
   if (!isfinite (value))
     g_string_append_printf (out, "\"%s\"", text);
   else
-    g_string_append_len (out, text, len);
+    bp_json_append_raw (out, text, len);
 }
 
 void
@@ -43,13 +43,13 @@ bp_json_append_string (GString    *out,
       while (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
         c = (guchar) *++p;
       if (p > run)
-        g_string_append_len (out, run, p - run);
+        bp_json_append_raw (out, run, p - run);
       if (c == '\0')
         break;
 
       switch (c)
         {
-        case '"': g_string_append (out, "\\\""); break;
+        case '"': bp_json_append_literal (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
         case '\n': g_string_append (out, "\\n"); break;
         case '\t': g_string_append (out, "\\t"); break;
@@ -73,7 +73,7 @@ append_row (GString        *out,
   for (guint c = 0; c < tensor->cols; c++)
     {
       if (c > 0)
-        g_string_append (out, ", ");
+        bp_json_append_literal (out, ", ");
       bp_json_append_number (out, bp_tensor_get (tensor, r, c));
     }
   g_string_append_c (out, ']');
@@ -98,7 +98,7 @@ bp_json_append_tensor (GString        *out,
   for (guint r = 0; r < tensor->rows; r++)
     {
       if (r > 0)
-        g_string_append (out, ", ");
+        bp_json_append_literal (out, ", ");
       append_row (out, tensor, r);
     }
   g_string_append_c (out, ']');
