@@ -1601,6 +1601,8 @@ bp_expr_parse (const char  *text,
   while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
 
   graph = bp_graph_new ();
+  /* Nobody watches the new graph yet. */
+  bp_graph_freeze_changed (graph);
   where = g_array_new (FALSE, FALSE, sizeof (Where));
   /* Keyed by the op's name as the catalog holds it: one pointer each. */
   counters = g_hash_table_new (NULL, NULL);
@@ -1639,5 +1641,6 @@ bp_expr_parse (const char  *text,
 
   if (!check_shapes (&parser, error))
     return NULL;
+  bp_graph_thaw_changed (graph);
   return g_steal_pointer (&graph);
 }
