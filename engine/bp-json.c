@@ -27,6 +27,19 @@ bp_json_append_string (GString    *out,
                        const char *text)
 {
   g_autofree char *valid = NULL;
+  const char *plain = text;
+
+  /* Ids and labels are mostly printable ASCII: that needs no checking
+   * nor escaping. */
+  while ((guchar) *plain >= 0x20 && (guchar) *plain < 0x7f && *plain != '"' && *plain != '\\')
+    plain++;
+  if (*plain == '\0')
+    {
+      g_string_append_c (out, '"');
+      bp_json_append_raw (out, text, plain - text);
+      g_string_append_c (out, '"');
+      return;
+    }
 
   /* The output is always UTF-8: bytes that are not (from a caller that
    * did not check) become U+FFFD rather than break the reader. */
