@@ -74,6 +74,9 @@ typedef struct
   guint statement_line;   /* where its statement starts */
 } Where;
 
+/* A name's longest text, and its terminator. */
+#define BP_EXPR_NAME_SIZE 257
+
 /* 32 bytes: a long expression has a few of these per node. */
 typedef struct
 {
@@ -328,7 +331,7 @@ lex_statement (Lexer    *lexer,
             q++;
           token.kind = T_NAME;
           token.len = q - p;
-          if (token.len > 256)
+          if (token.len >= BP_EXPR_NAME_SIZE)
             {
               error_at (error, BP_ERROR_PARSE, &token, "%s",
                         _("a name is longer than 256 characters"));
@@ -896,8 +899,8 @@ parse_call (Parser   *parser,
             GError  **error)
 {
   const Token *name = next (parser);
-  g_autofree char *op_name = g_strndup (name->start, name->len);
-  const BpOp *op = bp_op_lookup (op_name);
+  char op_name[BP_EXPR_NAME_SIZE];
+  const BpOp *op;
   Operand args[BP_OP_MAX_INPUTS] = { { 0 } };
   BpAttrs attrs = BP_ATTRS_INIT;
   guint n_args = 0;
@@ -906,6 +909,11 @@ parse_call (Parser   *parser,
    * follows it needs a comma first. */
   gboolean written = FALSE;
 
+  /* The lexer keeps names short enough. */
+  g_assert (name->len < sizeof op_name);
+  memcpy (op_name, name->start, name->len);
+  op_name[name->len] = '\0';
+  op = bp_op_lookup (op_name);
   next (parser);   /* ( */
   if (receiver != NULL)
     {
@@ -1409,8 +1417,13 @@ parse_statement (Parser   *parser,
   parser->statement_line = start->line;
   if (start->kind == T_NAME && is_assignment (peek_at (parser, 1)->kind))
     {
-      g_autofree char *text = g_strndup (start->start, start->len);
+      char text[BP_EXPR_NAME_SIZE];
       gpointer key, defined;
+
+      /* The lexer keeps names short enough. */
+      g_assert (start->len < sizeof text);
+      memcpy (text, start->start, start->len);
+      text[start->len] = '\0';
 
       /* The table's own copy (every assigned name is there already). */
       if (!g_hash_table_lookup_extended (parser->names, text, &key, &defined))
