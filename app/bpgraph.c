@@ -51,6 +51,8 @@ static const char usage_text[] = N_(
 /* ---------------------------------------------------------------- */
 /* eval                                                              */
 
+#define EVAL_JSON_CHUNK (64 * 1024)
+
 static void
 print_eval_json (BpGraph *graph)
 {
@@ -59,8 +61,9 @@ print_eval_json (BpGraph *graph)
   g_autoptr(GString) out = NULL;
 
   order = bp_graph_get_order (graph, &n);
-  /* About what a scalar node takes, so that the text is rarely moved. */
-  out = g_string_sized_new (64 + (gsize) n * 112);
+  /* Written out in pieces of about EVAL_JSON_CHUNK bytes: a large graph's
+   * whole text would be more memory than the graph. */
+  out = g_string_sized_new (EVAL_JSON_CHUNK + 4096);
   bp_json_append_literal (out, "{\"output\": ");
   bp_json_append_string (out, bp_node_get_id (bp_graph_get_output (graph)));
   bp_json_append_literal (out, ", \"nodes\": {");
@@ -93,6 +96,11 @@ print_eval_json (BpGraph *graph)
       else
         bp_json_append_literal (out, "null");
       g_string_append_c (out, '}');
+      if (out->len >= EVAL_JSON_CHUNK)
+        {
+          fwrite (out->str, 1, out->len, stdout);
+          g_string_truncate (out, 0);
+        }
     }
   bp_json_append_literal (out, "\n}}\n");
   fwrite (out->str, 1, out->len, stdout);
