@@ -1327,18 +1327,20 @@ is_assignment (TokenKind kind)
 static void
 assignment_id (Parser     *parser,
                const char *name,
+               gboolean    defined,
                char       *id,
                gsize       size)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->reassigned, name));
+  guint n;
 
-  /* `names` holds every name assigned anywhere, with its node once it
-   * has one. */
-  if (g_hash_table_lookup (parser->names, name) == NULL)
+  /* `defined`: `names` has a node for it already (it holds every name
+   * assigned anywhere, with its node once it has one). */
+  if (!defined)
     {
       g_strlcpy (id, name, size);
       return;
     }
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->reassigned, name));
   do
     {
       n = MAX (n + 1, 2);
@@ -1418,7 +1420,7 @@ parse_statement (Parser   *parser,
   if (start->kind == T_NAME && is_assignment (peek_at (parser, 1)->kind))
     {
       char text[BP_EXPR_NAME_SIZE];
-      gpointer key, defined;
+      gpointer key, defined = NULL;
 
       /* The lexer keeps names short enough. */
       g_assert (start->len < sizeof text);
@@ -1442,7 +1444,7 @@ parse_statement (Parser   *parser,
       next (parser);
       op_token = next (parser);
       /* Assigned again, as Python allows: a new node with the same label. */
-      assignment_id (parser, name, id, sizeof id);
+      assignment_id (parser, name, defined != NULL, id, sizeof id);
     }
 
   parser->statement_name = name != NULL ? id : NULL;
