@@ -1,32 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /* bpgraph: the headless command line of Backprop Studio (DESIGN.md,
- * "Headless CLI"). Links the engine and the renderer, never GTK.
+ * "Headless CLI"). Links the engine only, never GTK: the commands that
+ * draw (export, convert, worksheet) are bpgraph-render's, run in its
+ * place, so that eval and check start without the drawing libraries.
  * Exit codes: 0 ok, 1 bad input (message on stderr), 2 usage. */
 
 #include <glib/gi18n.h>
-#include <locale.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bpgraph-cli.h"
 #include "bp-document.h"
 #include "bp-examples.h"
-#include "bp-export.h"
 #include "bp-expr.h"
 #include "bp-file.h"
 #include "bp-gradcheck.h"
 #include "bp-graph.h"
-#include "bp-layout.h"
-#include "bp-trace.h"
+#include "bp-json.h"
+#include "bp-tensor.h"
 #include "bp-train.h"
-#include <unistd.h>
-#include "bp-worksheet.h"
-#include "bp-worksheet-pdf.h"
 
-#define EXIT_OK    0
-#define EXIT_INPUT 1
-#define EXIT_USAGE 2
+/* eval's document, left for the process's exit to free (see there);
+ * volatile, so that the compiler keeps the store nobody reads. */
+static BpDocument *volatile document_at_exit;
 
 /* The default bound of the check: two forward passes per element. */
 #define CHECK_MAX_ELEMENTS  4096
@@ -49,174 +48,61 @@ static const char usage_text[] = N_(
   "FILE is a .bpgraph document or a .bpx expression file. Run\n"
   "“bpgraph COMMAND --help” for the options of a command.\n");
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("bpgraph: %s\n", message);
-  g_printerr ("%s\n", _("Try “bpgraph --help”."));
-  return EXIT_USAGE;
-}
-
-static int
-input_error (const char   *what,
-             const GError *error)
-{
-  if (what != NULL)
-    g_printerr ("bpgraph: %s: %s\n", what, error->message);
-  else
-    g_printerr ("bpgraph: %s\n", error->message);
-  return EXIT_INPUT;
-}
-
-/* Parses the command's options; on a usage problem prints it and returns
- * FALSE. argv[0] is the command name. */
-static gboolean
-parse_options (const char    *command,
-               const char    *parameter,
-               const char    *summary,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv,
-               int           *status)
-{
-  g_autofree char *title = g_strdup_printf ("%s %s", command, parameter);
-  g_autoptr(GOptionContext) context = g_option_context_new (title);
-  g_autoptr(GError) error = NULL;
-
-  /* The descriptions of the options are N_() strings. */
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context, _(summary));
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      *status = usage_error ("%s: %s", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* FILE or -e EXPR: exactly one. The document is returned, or NULL with
- * *status set. */
-static BpDocument *
-load_input (const char  *command,
-            int          argc,
-            char       **argv,
-            const char  *expression,
-            int         *status)
-{
-  g_autoptr(GError) error = NULL;
-  BpDocument *document;
-
-  if (expression != NULL && argc > 1)
-    {
-      *status = usage_error (_("%s: give either a FILE or -e EXPR, not both"), command);
-      return NULL;
-    }
-  if (expression == NULL && argc != 2)
-    {
-      *status = usage_error (argc < 2 ? _("%s: a FILE or -e EXPR is needed")
-                                      : _("%s: only one FILE can be given"), command);
-      return NULL;
-    }
-
-  if (expression != NULL)
-    {
-      g_autoptr(BpGraph) graph = bp_expr_parse (expression, &error);
-
-      if (graph == NULL)
-        {
-          *status = input_error ("-e", error);
-          return NULL;
-        }
-      return bp_document_new_for_graph (graph);
-    }
-
-  document = bp_document_load_from_path (argv[1], &error);
-  if (document == NULL)
-    *status = input_error (argv[1], error);
-  return document;
-}
-
-/* Forward and backward, with the usual error reporting. */
-static gboolean
-run_passes (BpGraph *graph,
-            gboolean backward,
-            int     *status)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!bp_graph_validate (graph, &error))
-    {
-      *status = input_error (NULL, error);
-      return FALSE;
-    }
-  if (bp_graph_get_output (graph) == NULL)
-    {
-      g_printerr ("bpgraph: %s\n",
-                  _("the graph has no single output; name it with \"output\" in the document"));
-      *status = EXIT_INPUT;
-      return FALSE;
-    }
-  if (!(backward ? bp_graph_backward (graph, &error) : bp_graph_forward (graph, &error)))
-    {
-      *status = input_error (NULL, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ---------------------------------------------------------------- */
 /* eval                                                              */
+
+#define EVAL_JSON_CHUNK (64 * 1024)
 
 static void
 print_eval_json (BpGraph *graph)
 {
   BpNode *const *order;
   guint n;
-  g_autoptr(GString) out = g_string_new ("{\"output\": ");
+  g_autoptr(GString) out = NULL;
 
   order = bp_graph_get_order (graph, &n);
+  /* Written out in pieces of about EVAL_JSON_CHUNK bytes: a large graph's
+   * whole text would be more memory than the graph. */
+  out = g_string_sized_new (EVAL_JSON_CHUNK + 4096);
+  bp_json_append_literal (out, "{\"output\": ");
   bp_json_append_string (out, bp_node_get_id (bp_graph_get_output (graph)));
-  g_string_append (out, ", \"nodes\": {");
+  bp_json_append_literal (out, ", \"nodes\": {");
   for (guint i = 0; i < n; i++)
     {
       BpNode *node = order[i];
       BpTensor *value = bp_node_get_value (node);
       BpTensor *grad = bp_node_get_grad (node);
 
-      g_string_append (out, i > 0 ? ",\n  " : "\n  ");
+      if (i > 0)
+        bp_json_append_literal (out, ",\n  ");
+      else
+        bp_json_append_literal (out, "\n  ");
       bp_json_append_string (out, bp_node_get_id (node));
-      g_string_append (out, ": {\"op\": ");
+      bp_json_append_literal (out, ": {\"op\": ");
       bp_json_append_string (out, bp_node_get_op (node)->name);
       if (bp_node_has_label (node))
         {
-          g_string_append (out, ", \"label\": ");
+          bp_json_append_literal (out, ", \"label\": ");
           bp_json_append_string (out, bp_node_get_label (node));
         }
-      g_string_append (out, ", \"value\": ");
+      bp_json_append_literal (out, ", \"value\": ");
       if (value != NULL)
         bp_json_append_tensor (out, value, TRUE);
       else
-        g_string_append (out, "null");
-      g_string_append (out, ", \"grad\": ");
+        bp_json_append_literal (out, "null");
+      bp_json_append_literal (out, ", \"grad\": ");
       if (grad != NULL)
         bp_json_append_tensor (out, grad, TRUE);
       else
-        g_string_append (out, "null");
+        bp_json_append_literal (out, "null");
       g_string_append_c (out, '}');
+      if (out->len >= EVAL_JSON_CHUNK)
+        {
+          fwrite (out->str, 1, out->len, stdout);
+          g_string_truncate (out, 0);
+        }
     }
-  g_string_append (out, "\n}}\n");
+  bp_json_append_literal (out, "\n}}\n");
   fwrite (out->str, 1, out->len, stdout);
 }
 
@@ -269,7 +155,7 @@ command_eval (int    argc,
   gboolean json = FALSE;
   g_autoptr(BpDocument) document = NULL;
   BpGraph *graph;
-  int status = EXIT_OK;
+  int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
       N_("Evaluate this expression instead of a file"), "EXPR" },
@@ -278,24 +164,28 @@ command_eval (int    argc,
     { NULL }
   };
 
-  if (!parse_options ("eval", "FILE|-e EXPR",
+  if (!bp_cli_parse_options ("eval", "FILE|-e EXPR",
                       N_("Runs the forward and the backward pass and prints every node's\n"
                       "value and its gradient d(output)/d(node)."),
                       entries, &argc, &argv, &status))
     return status;
-  document = load_input ("eval", argc, argv, expression, &status);
+  document = bp_cli_load_input ("eval", argc, argv, expression, &status);
   if (document == NULL)
     return status;
   graph = bp_document_get_graph (document);
   bp_graph_set_record_trace (graph, FALSE);
-  if (!run_passes (graph, TRUE, &status))
+  if (!bp_cli_run_passes (graph, TRUE, &status))
     return status;
 
   if (json)
     print_eval_json (graph);
   else
     print_eval_text (graph);
-  return EXIT_OK;
+  /* The process ends after this: the kernel takes a large graph's memory
+   * back at once, where freeing its nodes one by one was a tenth of the
+   * command. Held by a static, it stays reachable for leak checkers. */
+  document_at_exit = g_steal_pointer (&document);
+  return BP_CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------- */
@@ -344,7 +234,7 @@ command_check (int    argc,
   int seed = 1;
   guint64 n_elements;
   CheckProgress progress = { 0, };
-  int status = EXIT_OK;
+  int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
     { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
       N_("Check this expression instead of a file"), "EXPR" },
@@ -360,21 +250,21 @@ command_check (int    argc,
     { NULL }
   };
 
-  if (!parse_options ("check", "FILE|-e EXPR",
+  if (!bp_cli_parse_options ("check", "FILE|-e EXPR",
                       N_("Compares the gradients of backpropagation with central differences\n"
                       "for every element of every leaf. Exits with 1 when they disagree."),
                       entries, &argc, &argv, &status))
     return status;
   if (!(epsilon >= 0) || !isfinite (epsilon))
-    return usage_error (_("check: --epsilon must be a positive number"));
+    return bp_cli_usage_error (_("check: --epsilon must be a positive number"));
   if (max_elements < 0)
-    return usage_error (_("check: --max-elements must be 0 (no bound) or more"));
-  document = load_input ("check", argc, argv, expression, &status);
+    return bp_cli_usage_error (_("check: --max-elements must be 0 (no bound) or more"));
+  document = bp_cli_load_input ("check", argc, argv, expression, &status);
   if (document == NULL)
     return status;
   graph = bp_document_get_graph (document);
   bp_graph_set_record_trace (graph, FALSE);
-  if (!run_passes (graph, FALSE, &status))
+  if (!bp_cli_run_passes (graph, FALSE, &status))
     return status;
 
   n_elements = bp_grad_check_count_elements (graph);
@@ -384,7 +274,7 @@ command_check (int    argc,
                   "--max-elements %d (each costs two forward passes); raise "
                   "--max-elements, or add --sample to check %d of them chosen at "
                   "random (--seed S)\n", n_elements, max_elements, max_elements);
-      return EXIT_INPUT;
+      return BP_CLI_EXIT_INPUT;
     }
   progress.tty = isatty (STDERR_FILENO);
   progress.timer = g_timer_new ();
@@ -396,7 +286,7 @@ command_check (int    argc,
     g_printerr ("\r%*s\r", 60, "");
   g_clear_pointer (&progress.timer, g_timer_destroy);
   if (check == NULL)
-    return input_error (NULL, error);
+    return bp_cli_input_error (NULL, error);
   if (check->n_checked < check->n_elements && !json)
     printf (_("sampled %u of %u leaf elements at random (seed %d)\n"),
             check->n_checked, check->n_elements, seed);
@@ -491,226 +381,9 @@ command_check (int    argc,
       g_printerr ("bpgraph: ");
       g_printerr (_("the gradients disagree (max relative error %.3g)"), check->max_rel_error);
       g_printerr ("\n");
-      return EXIT_INPUT;
+      return BP_CLI_EXIT_INPUT;
     }
-  return EXIT_OK;
-}
-
-/* ---------------------------------------------------------------- */
-/* convert                                                           */
-
-static gboolean
-arrange (BpGraph  *graph,
-         gboolean  only_missing,
-         GError  **error)
-{
-  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
-
-  return bp_layout_arrange (diagram, only_missing, error);
-}
-
-static gboolean
-has_missing_positions (BpGraph *graph)
-{
-  guint n = bp_graph_get_n_nodes (graph);
-  double x, y;
-
-  for (guint i = 0; i < n; i++)
-    if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
-      return TRUE;
-  return FALSE;
-}
-
-static int
-command_convert (int    argc,
-                 char **argv)
-{
-  g_autofree char *expression = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *title = NULL;
-  g_autoptr(BpDocument) document = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
-  BpGraph *graph;
-  int status = EXIT_OK;
-  GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Convert this expression instead of a file"), "EXPR" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("The .bpgraph document to write"), "FILE.bpgraph" },
-    { "title", 0, 0, G_OPTION_ARG_STRING, &title,
-      N_("The document's title (default: the input file's name)"), "TITLE" },
-    { NULL }
-  };
-
-  if (!parse_options ("convert", "FILE.bpx|-e EXPR",
-                      N_("Turns expressions into a laid-out .bpgraph document (a .bpgraph\n"
-                      "input is rewritten in canonical form, missing positions laid out)."),
-                      entries, &argc, &argv, &status))
-    return status;
-  if (output == NULL)
-    return usage_error (_("convert: -o FILE.bpgraph is needed"));
-  document = load_input ("convert", argc, argv, expression, &status);
-  if (document == NULL)
-    return status;
-  graph = bp_document_get_graph (document);
-
-  if (title != NULL)
-    bp_document_set_title (document, title);
-  else if (bp_document_get_title (document) == NULL && expression == NULL)
-    {
-      g_autofree char *base = g_path_get_basename (argv[1]);
-      char *dot = strrchr (base, '.');
-
-      if (dot != NULL && dot != base)
-        *dot = '\0';
-      bp_document_set_title (document, base);
-    }
-
-  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
-    return input_error ("layout", error);
-
-  file = g_file_new_for_commandline_arg (output);
-  if (!bp_document_save_to_file (document, file, &error))
-    return input_error (NULL, error);
-  return EXIT_OK;
-}
-
-/* ---------------------------------------------------------------- */
-/* export                                                            */
-
-static int
-command_export (int    argc,
-                char **argv)
-{
-  g_autofree char *expression = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *pass = NULL;
-  g_autofree char *steps = NULL;
-  int step = -1;
-  double scale = 1.0;
-  gboolean dark = FALSE;
-  g_autoptr(BpDocument) document = NULL;
-  g_autoptr(BpDiagram) diagram = NULL;
-  g_autoptr(GError) error = NULL;
-  BpDiagramState state = BP_DIAGRAM_STATE_INIT;
-  BpExportFormat format;
-  BpTrace *trace = NULL;
-  BpGraph *graph;
-  guint n_steps = 0;
-  int status = EXIT_OK;
-  GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Export this expression instead of a file"), "EXPR" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("The file to write; its extension chooses the format (.txt: the graph and "
-         "both passes in words)"), "OUT.svg|.png|.pdf|.tex|.txt" },
-    { "steps", 0, 0, G_OPTION_ARG_FILENAME, &steps,
-      N_("Every step of both passes in one fixed frame: numbered SVG files into a "
-         "folder, or one page each of a PDF"), "DIR|OUT.pdf" },
-    { "pass", 0, 0, G_OPTION_ARG_STRING, &pass,
-      N_("Which numbers to show: none, forward values, or backward gradients too "
-         "(default: backward)"), "none|forward|backward" },
-    { "step", 0, 0, G_OPTION_ARG_INT, &step,
-      N_("Show only the first K steps of the pass (default: all)"), "K" },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Zoom factor (default: 1)"), "S" },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark colours"), NULL },
-    { NULL }
-  };
-
-  if (!parse_options ("export", "FILE|-e EXPR",
-                      N_("Draws the graph as the book does, with the values of the forward\n"
-                      "pass above the arrows and the gradients of the backward pass below."),
-                      entries, &argc, &argv, &status))
-    return status;
-  if (output == NULL && steps == NULL)
-    return usage_error (_("export: -o OUT.svg|.png|.pdf|.tex or --steps DIR|OUT.pdf is needed"));
-  if (output != NULL && steps != NULL)
-    return usage_error (_("export: give either -o or --steps, not both"));
-  if (output != NULL && !bp_export_format_from_path (output, &format, &error))
-    return usage_error ("export: %s", error->message);
-  if (output != NULL && format == BP_EXPORT_TEXT && (pass != NULL || step >= 0))
-    return usage_error (_("export: a .txt transcript tells every step of both passes; "
-                          "leave out --pass and --step"));
-  if (steps != NULL && (pass != NULL || step >= 0))
-    return usage_error (_("export: --steps shows every step of both passes; "
-                          "leave out --pass and --step"));
-  if (pass == NULL || g_str_equal (pass, "backward"))
-    state.pass = BP_PASS_BACKWARD;
-  else if (g_str_equal (pass, "forward"))
-    state.pass = BP_PASS_FORWARD;
-  else if (g_str_equal (pass, "none"))
-    state.pass = BP_PASS_NONE;
-  else
-    return usage_error (_("export: --pass must be none, forward or backward, not “%s”"), pass);
-  if (!(scale > 0 && scale <= 20))
-    return usage_error (_("export: --scale must be a number above 0 and at most 20"));
-  if (step < -1)
-    return usage_error (_("export: --step must be 0 or more"));
-
-  document = load_input ("export", argc, argv, expression, &status);
-  if (document == NULL)
-    return status;
-  graph = bp_document_get_graph (document);
-
-  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
-    return input_error ("layout", error);
-
-  if (steps != NULL)
-    {
-      BpExportOptions options = { 0 };
-      guint written = 0;
-
-      options.scale = scale;
-      options.title = bp_document_get_title (document);
-      bp_graph_set_record_trace (graph, TRUE);
-      if (!run_passes (graph, TRUE, &status))
-        return status;
-      state.dark = dark;
-      diagram = bp_diagram_new (graph);
-      if (!bp_export_steps (diagram, bp_graph_get_trace (graph), &state, steps, &options,
-                            &written, &error))
-        return input_error (steps, error);
-      g_print ("%u steps written to %s\n", written, steps);
-      return EXIT_OK;
-    }
-
-  if (state.pass != BP_PASS_NONE)
-    {
-      bp_graph_set_record_trace (graph, TRUE);
-      if (!run_passes (graph, state.pass == BP_PASS_BACKWARD, &status))
-        return status;
-      trace = bp_graph_get_trace (graph);
-      n_steps = state.pass == BP_PASS_FORWARD ? bp_trace_get_n_forward (trace)
-                                              : bp_trace_get_n_backward (trace);
-    }
-  if (step >= 0 && (guint) step > n_steps)
-    {
-      g_printerr ("bpgraph: --step %d: the %s pass has %u steps\n", step,
-                  state.pass == BP_PASS_FORWARD ? "forward"
-                  : state.pass == BP_PASS_BACKWARD ? "backward" : "empty", n_steps);
-      return EXIT_USAGE;
-    }
-  state.step = step >= 0 ? (guint) step : n_steps;
-  state.progress = 1.0;
-  state.dark = dark;
-
-  diagram = bp_diagram_new (graph);
-  {
-    BpExportOptions options = { 0 };
-
-    /* A picture too big for a PNG is fitted to the limit, and says so. */
-    options.scale = scale;
-    options.title = bp_document_get_title (document);
-    options.fit_png = TRUE;
-    if (!bp_export_states (diagram, trace, &state, 1, output, &options, &error))
-      return input_error (output, error);
-    if (options.used_scale < scale - 1e-9)
-      g_printerr ("bpgraph: export: the picture is larger than %d pixels a side at scale %g; "
-                  "it was drawn at scale %.3g to fit\n", BP_EXPORT_PNG_MAX_SIDE, scale,
-                  options.used_scale);
-  }
-  return EXIT_OK;
+  return BP_CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------- */
@@ -723,14 +396,14 @@ command_examples (int    argc,
   g_autofree char *output = NULL;
   const BpExample *example;
   g_autoptr(GError) error = NULL;
-  int status = EXIT_OK;
+  int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write the example NAME to this file (“-” for the standard output)"), "FILE" },
     { NULL }
   };
 
-  if (!parse_options ("examples", "[NAME -o FILE]",
+  if (!bp_cli_parse_options ("examples", "[NAME -o FILE]",
                       N_("Lists the built-in examples of the book, or writes one as a\n"
                       ".bpgraph document."),
                       entries, &argc, &argv, &status))
@@ -742,32 +415,32 @@ command_examples (int    argc,
       guint n;
 
       if (output != NULL)
-        return usage_error (_("examples: -o needs the NAME of an example"));
+        return bp_cli_usage_error (_("examples: -o needs the NAME of an example"));
       all = bp_examples_get_all (&n);
       for (guint i = 0; i < n; i++)
         printf ("%-26s  %s\n", all[i].name, all[i].title ? bp_example_get_title (&all[i]) : "");
-      return EXIT_OK;
+      return BP_CLI_EXIT_OK;
     }
   if (argc > 2)
-    return usage_error (_("examples: only one NAME can be given"));
+    return bp_cli_usage_error (_("examples: only one NAME can be given"));
   if (output == NULL)
-    return usage_error (_("examples: -o FILE is needed to write the example"));
+    return bp_cli_usage_error (_("examples: -o FILE is needed to write the example"));
 
   example = bp_examples_lookup (argv[1]);
   if (example == NULL)
     {
       g_autoptr(BpDocument) none = bp_examples_load (argv[1], &error);
 
-      return input_error (NULL, error);
+      return bp_cli_input_error (NULL, error);
     }
   if (g_str_equal (output, "-"))
     {
       fwrite (example->data, 1, example->length, stdout);
-      return EXIT_OK;
+      return BP_CLI_EXIT_OK;
     }
   if (!bp_file_replace_contents (output, example->data, example->length, &error))
-    return input_error (output, error);
-  return EXIT_OK;
+    return bp_cli_input_error (output, error);
+  return BP_CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------- */
@@ -866,7 +539,7 @@ command_train (int    argc,
   TrainReport report = { 0, };
   double train_acc = 0, test_acc = 0, seconds;
   GArray *losses;
-  int status = EXIT_OK;
+  int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_STRING, &data,
       "fashion-mnist, xor, circles, moons, spiral, or a folder of IDX files", "NAME|DIR" },
@@ -882,14 +555,14 @@ command_train (int    argc,
     { NULL }
   };
 
-  if (!parse_options ("train", "FILE",
+  if (!bp_cli_parse_options ("train", "FILE",
                       "Trains the graph's param leaves on a data set, as the book's 5.7:\n"
                       "mini-batches, backpropagation, an optimizer; prints the loss and the\n"
                       "accuracy per epoch. Settings not given come from the document's\n"
                       "\"training\" member, else the book's (batch 100, learning rate 0.1, SGD).",
                       entries, &argc, &argv, &status))
     return status;
-  document = load_input ("train", argc, argv, NULL, &status);
+  document = bp_cli_load_input ("train", argc, argv, NULL, &status);
   if (document == NULL)
     return status;
 
@@ -906,40 +579,40 @@ command_train (int    argc,
   if (iterations != -1)
     {
       if (iterations < 1)
-        return usage_error ("train: --iterations must be 1 or more");
+        return bp_cli_usage_error ("train: --iterations must be 1 or more");
       settings->iterations = iterations;
     }
   if (batch != -1)
     {
       if (batch < 1 || (guint) batch > BP_TRAIN_MAX_BATCH)
-        return usage_error ("train: --batch must be from 1 to %u", BP_TRAIN_MAX_BATCH);
+        return bp_cli_usage_error ("train: --batch must be from 1 to %u", BP_TRAIN_MAX_BATCH);
       settings->batch_size = batch;
     }
   if (lr != -1)
     {
       if (!(lr > 0) || !isfinite (lr))
-        return usage_error ("train: --lr must be a number above 0");
+        return bp_cli_usage_error ("train: --lr must be a number above 0");
       settings->learning_rate = lr;
     }
   if (optimizer != NULL && !bp_optimizer_kind_from_string (optimizer, &settings->optimizer))
-    return usage_error ("train: --optimizer must be sgd, momentum or adam, not “%s”", optimizer);
+    return bp_cli_usage_error ("train: --optimizer must be sgd, momentum or adam, not “%s”", optimizer);
   if (init != NULL && !bp_init_kind_from_string (init, &settings->init))
-    return usage_error ("train: --init must be gaussian, he or xavier, not “%s”", init);
+    return bp_cli_usage_error ("train: --init must be gaussian, he or xavier, not “%s”", init);
   if (seed != NULL)
     {
       guint64 s;
 
       if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXINT64, &s, NULL))
-        return usage_error ("train: --seed must be a whole number, not “%s”", seed);
+        return bp_cli_usage_error ("train: --seed must be a whole number, not “%s”", seed);
       settings->seed = s;
     }
 
   dataset = bp_dataset_load (settings->data, settings->seed, &error);
   if (dataset == NULL)
-    return input_error (NULL, error);
+    return bp_cli_input_error (NULL, error);
   trainer = bp_trainer_new (bp_document_get_graph (document), settings, dataset, &error);
   if (trainer == NULL)
-    return input_error (argv[1], error);
+    return bp_cli_input_error (argv[1], error);
 
   report.json = json;
   report.bar = isatty (STDERR_FILENO);
@@ -948,7 +621,7 @@ command_train (int    argc,
   if (!bp_trainer_run (trainer, settings->iterations, train_progress_cb, &report, NULL, &error))
     {
       g_string_free (report.epochs_json, TRUE);
-      return input_error (argv[1], error);
+      return bp_cli_input_error (argv[1], error);
     }
   seconds = g_timer_elapsed (timer, NULL);
   if (report.bar)
@@ -958,7 +631,7 @@ command_train (int    argc,
       !bp_trainer_evaluate (trainer, BP_DATASET_TEST, 0, &test_acc, &error))
     {
       g_string_free (report.epochs_json, TRUE);
-      return input_error (argv[1], error);
+      return bp_cli_input_error (argv[1], error);
     }
   losses = bp_trainer_get_losses (trainer);
 
@@ -1004,150 +677,87 @@ command_train (int    argc,
       bp_trainer_finish (trainer);
       bp_document_set_training (document, bp_trainer_get_settings (trainer));
       if (!bp_document_save_to_file (document, file, &error))
-        return input_error (NULL, error);
+        return bp_cli_input_error (NULL, error);
     }
-  return EXIT_OK;
+  return BP_CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------- */
-/* worksheet                                                         */
 
-static int
-command_worksheet (int    argc,
-                   char **argv)
+/* ---------------------------------------------------------------- */
+/* the drawing commands                                              */
+
+/* bpgraph-render next to this program (a build tree, or a relocated
+ * install) or else in the libexecdir it was installed to. */
+static char *
+find_render_helper (void)
 {
-  g_autofree char *expression = NULL;
-  g_autofree char *output = NULL;
-  g_autofree char *hide_text = NULL;
-  g_autofree char *seed_text = NULL;
-  int n_variants = 1;
-  guint64 seed = 1;
-  BpWorksheetHide hide = BP_WORKSHEET_HIDE_GRADIENTS;
-  g_autoptr(BpDocument) document = NULL;
-  g_autoptr(BpWorksheet) worksheet = NULL;
-  g_autoptr(GError) error = NULL;
-  BpGraph *graph;
-  int status = EXIT_OK;
-  GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Make the worksheet of this expression instead of a file"), "EXPR" },
-    { "variants", 'n', 0, G_OPTION_ARG_INT, &n_variants,
-      N_("How many variants, each with its own values (default: 1)"), "N" },
-    { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
-      N_("The same seed makes the same worksheet (default: 1)"), "S" },
-    { "hide", 0, 0, G_OPTION_ARG_STRING, &hide_text,
-      N_("Which numbers are blanks: the values, the gradients or both (default: gradients)"),
-      "values|gradients|both" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-      N_("The file to write: a PDF (sheets, then answer keys) or Moodle XML"),
-      "OUT.pdf|OUT.xml" },
-    { NULL }
-  };
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
 
-  if (!parse_options ("worksheet", "FILE|-e EXPR",
-                      N_("Makes homework or an exam from a graph: variants with new, friendly\n"
-                         "leaf values, numbered blanks and answer keys computed by the engine;\n"
-                         "or the same questions as Moodle XML (numerical questions)."),
-                      entries, &argc, &argv, &status))
-    return status;
-  if (output == NULL)
-    return usage_error (_("worksheet: -o OUT.pdf or -o OUT.xml is needed"));
-  /* Checked before any work; bp_worksheet_write_file() chooses the same way. */
-  if (!g_str_has_suffix (output, ".xml") && !g_str_has_suffix (output, ".XML")
-      && !g_str_has_suffix (output, ".pdf") && !g_str_has_suffix (output, ".PDF"))
-    return usage_error (_("worksheet: “%s” must end in .pdf or .xml"), output);
-  if (n_variants < 1 || n_variants > BP_WORKSHEET_MAX_VARIANTS)
-    return usage_error (_("worksheet: --variants must be between 1 and %u"),
-                        BP_WORKSHEET_MAX_VARIANTS);
-  if (seed_text != NULL)
+  if (self != NULL)
     {
-      char *end = NULL;
+      g_autofree char *dir = g_path_get_dirname (self);
+      g_autofree char *beside = g_build_filename (dir, "bpgraph-render", NULL);
 
-      seed = g_ascii_strtoull (seed_text, &end, 10);
-      if (*seed_text == '\0' || *seed_text == '-' || end == NULL || *end != '\0')
-        return usage_error (_("worksheet: --seed must be a whole number 0 or more, not “%s”"),
-                            seed_text);
+      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&beside);
     }
-  if (hide_text != NULL && !bp_worksheet_hide_from_string (hide_text, &hide, &error))
-    return usage_error ("worksheet: %s", error->message);
-
-  document = load_input ("worksheet", argc, argv, expression, &status);
-  if (document == NULL)
-    return status;
-  graph = bp_document_get_graph (document);
-  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
-    return input_error ("layout", error);
-
-  worksheet = bp_worksheet_new (document, (guint) n_variants, seed, hide, &error);
-  if (worksheet == NULL)
-    return input_error (NULL, error);
-  if (!bp_worksheet_write_file (worksheet, output, &error))
-    return input_error (output, error);
-  return EXIT_OK;
+  return g_build_filename (BP_LIBEXECDIR, "bpgraph-render", NULL);
 }
 
-/* ---------------------------------------------------------------- */
+/* Replaces this process with bpgraph-render, same arguments; returns
+ * only on failure. */
+static int
+run_render_helper (char **argv)
+{
+  g_autofree char *helper = find_render_helper ();
+  int saved;
+
+  execv (helper, argv);
+  saved = errno;
+  g_printerr ("bpgraph: %s: %s\n", helper, g_strerror (saved));
+  return BP_CLI_EXIT_INPUT;
+}
 
 int
 main (int    argc,
       char **argv)
 {
   const char *command;
-  const char *localedir;
   int status;
 
-  setlocale (LC_ALL, "");
-  /* The engine's messages are translated (as in app/main.c): the "C"
-   * locale ignores LANGUAGE, C.UTF-8 honours it, so `LANGUAGE=ko bpgraph`
-   * reports in Korean where LANG is unset. BP_LOCALEDIR points at the
-   * build's po/ to run uninstalled. */
-  if (g_getenv ("LANGUAGE") != NULL && g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
-    setlocale (LC_MESSAGES, "C.UTF-8");
-  localedir = g_getenv ("BP_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  bp_cli_init_locale ();
 
   if (argc < 2)
     {
       fputs (_(usage_text), stderr);
-      return EXIT_USAGE;
+      return BP_CLI_EXIT_USAGE;
     }
   command = argv[1];
   if (g_str_equal (command, "--help") || g_str_equal (command, "-h")
       || g_str_equal (command, "help"))
     {
       fputs (_(usage_text), stdout);
-      return EXIT_OK;
+      return BP_CLI_EXIT_OK;
     }
   if (g_str_equal (command, "--version"))
     {
       printf ("bpgraph %s\n", PACKAGE_VERSION);
-      return EXIT_OK;
+      return BP_CLI_EXIT_OK;
     }
 
   if (g_str_equal (command, "eval"))
     status = command_eval (argc - 1, argv + 1);
   else if (g_str_equal (command, "check"))
     status = command_check (argc - 1, argv + 1);
-  else if (g_str_equal (command, "export"))
-    status = command_export (argc - 1, argv + 1);
-  else if (g_str_equal (command, "convert"))
-    status = command_convert (argc - 1, argv + 1);
+  else if (g_str_equal (command, "export") || g_str_equal (command, "convert")
+           || g_str_equal (command, "worksheet"))
+    return run_render_helper (argv);
   else if (g_str_equal (command, "examples"))
     status = command_examples (argc - 1, argv + 1);
   else if (g_str_equal (command, "train"))
     status = command_train (argc - 1, argv + 1);
-  else if (g_str_equal (command, "worksheet"))
-    status = command_worksheet (argc - 1, argv + 1);
   else
-    return usage_error (_("unknown command “%s”"), command);
-
-  fflush (stdout);
-  if (ferror (stdout))
-    {
-      g_printerr ("bpgraph: %s\n", _("could not write the output"));
-      return EXIT_INPUT;
-    }
-  return status;
+    return bp_cli_usage_error (_("unknown command “%s”"), command);
+  return bp_cli_finish (status);
 }

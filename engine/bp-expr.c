@@ -74,6 +74,9 @@ typedef struct
   guint statement_line;   /* where its statement starts */
 } Where;
 
+/* A name's longest text, and its terminator. */
+#define BP_EXPR_NAME_SIZE 257
+
 /* 32 bytes: a long expression has a few of these per node. */
 typedef struct
 {
@@ -196,6 +199,38 @@ expected (GError    **error,
 /* ---------------------------------------------------------------- */
 /* Lexer                                                             */
 
+/* Tokens gathered on the stack and handed to the array a few at a time:
+ * one g_array_append_vals() per token was a tenth of a long text's
+ * parsing. */
+typedef struct
+{
+  GArray *array;
+  guint   n;
+  Token   pending[16];
+} TokenBuffer;
+
+static inline void
+token_buffer_flush (TokenBuffer *buffer)
+{
+  g_array_append_vals (buffer->array, buffer->pending, buffer->n);
+  buffer->n = 0;
+}
+
+static inline void
+token_buffer_push (TokenBuffer *buffer,
+                   const Token *token)
+{
+  if (buffer->n == G_N_ELEMENTS (buffer->pending))
+    token_buffer_flush (buffer);
+  buffer->pending[buffer->n++] = *token;
+}
+
+static inline guint
+token_buffer_len (const TokenBuffer *buffer)
+{
+  return buffer->array->len + buffer->n;
+}
+
 /* Replaces `tokens` with the next statement's: up to and including the
  * NEWLINE (a line end or ";" outside brackets) that ends it, or EOF.
  * Blank lines before it are skipped. */
@@ -207,25 +242,32 @@ lex_statement (Lexer    *lexer,
   const char *p = lexer->p;
   guint line = lexer->line, col = lexer->col;
   int nesting = lexer->nesting;
+  TokenBuffer buffer = { .array = tokens, .n = 0 };
 
   g_array_set_size (tokens, 0);
 
   while (TRUE)
     {
-      Token token = { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
-      gunichar c = g_utf8_get_char (p);
+      Token token;
+      gunichar c = (guchar) *p;
 
-      if (c == 0)
-        {
-          token.len = 0;
-          g_array_append_val (tokens, token);
-          break;
-        }
+      /* Blanks first, before anything is set up for a token. */
       if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
         {
           p++;
           col++;
           continue;
+        }
+      /* Text is mostly ASCII: decode UTF-8 only past it. */
+      if (c >= 0x80)
+        c = g_utf8_get_char (p);
+      token = (Token) { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
+
+      if (c == 0)
+        {
+          token.len = 0;
+          token_buffer_push (&buffer, &token);
+          break;
         }
       if (c == '#')
         {
@@ -238,10 +280,10 @@ lex_statement (Lexer    *lexer,
           p++;
           line++;
           col = 1;
-          if (nesting == 0 && tokens->len > 0)
+          if (nesting == 0 && token_buffer_len (&buffer) > 0)
             {
               token.kind = T_NEWLINE;
-              g_array_append_val (tokens, token);
+              token_buffer_push (&buffer, &token);
               break;
             }
           continue;
@@ -289,7 +331,7 @@ lex_statement (Lexer    *lexer,
             q++;
           token.kind = T_NAME;
           token.len = q - p;
-          if (token.len > 256)
+          if (token.len >= BP_EXPR_NAME_SIZE)
             {
               error_at (error, BP_ERROR_PARSE, &token, "%s",
                         _("a name is longer than 256 characters"));
@@ -368,13 +410,14 @@ lex_statement (Lexer    *lexer,
         }
       p += token.len;
       col += token.len;
-      if (token.kind == T_NEWLINE && tokens->len == 0)
+      if (token.kind == T_NEWLINE && token_buffer_len (&buffer) == 0)
         continue;   /* ";" on a line of its own */
-      g_array_append_val (tokens, token);
+      token_buffer_push (&buffer, &token);
       if (token.kind == T_NEWLINE)
         break;
     }
 
+  token_buffer_flush (&buffer);
   lexer->p = p;
   lexer->line = line;
   lexer->col = col;
@@ -856,8 +899,8 @@ parse_call (Parser   *parser,
             GError  **error)
 {
   const Token *name = next (parser);
-  g_autofree char *op_name = g_strndup (name->start, name->len);
-  const BpOp *op = bp_op_lookup (op_name);
+  char op_name[BP_EXPR_NAME_SIZE];
+  const BpOp *op;
   Operand args[BP_OP_MAX_INPUTS] = { { 0 } };
   BpAttrs attrs = BP_ATTRS_INIT;
   guint n_args = 0;
@@ -866,6 +909,11 @@ parse_call (Parser   *parser,
    * follows it needs a comma first. */
   gboolean written = FALSE;
 
+  /* The lexer keeps names short enough. */
+  g_assert (name->len < sizeof op_name);
+  memcpy (op_name, name->start, name->len);
+  op_name[name->len] = '\0';
+  op = bp_op_lookup (op_name);
   next (parser);   /* ( */
   if (receiver != NULL)
     {
@@ -1279,18 +1327,20 @@ is_assignment (TokenKind kind)
 static void
 assignment_id (Parser     *parser,
                const char *name,
+               gboolean    defined,
                char       *id,
                gsize       size)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->reassigned, name));
+  guint n;
 
-  /* `names` holds every name assigned anywhere, with its node once it
-   * has one. */
-  if (g_hash_table_lookup (parser->names, name) == NULL)
+  /* `defined`: `names` has a node for it already (it holds every name
+   * assigned anywhere, with its node once it has one). */
+  if (!defined)
     {
       g_strlcpy (id, name, size);
       return;
     }
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->reassigned, name));
   do
     {
       n = MAX (n + 1, 2);
@@ -1369,8 +1419,13 @@ parse_statement (Parser   *parser,
   parser->statement_line = start->line;
   if (start->kind == T_NAME && is_assignment (peek_at (parser, 1)->kind))
     {
-      g_autofree char *text = g_strndup (start->start, start->len);
-      gpointer key, defined;
+      char text[BP_EXPR_NAME_SIZE];
+      gpointer key, defined = NULL;
+
+      /* The lexer keeps names short enough. */
+      g_assert (start->len < sizeof text);
+      memcpy (text, start->start, start->len);
+      text[start->len] = '\0';
 
       /* The table's own copy (every assigned name is there already). */
       if (!g_hash_table_lookup_extended (parser->names, text, &key, &defined))
@@ -1389,7 +1444,7 @@ parse_statement (Parser   *parser,
       next (parser);
       op_token = next (parser);
       /* Assigned again, as Python allows: a new node with the same label. */
-      assignment_id (parser, name, id, sizeof id);
+      assignment_id (parser, name, defined != NULL, id, sizeof id);
     }
 
   parser->statement_name = name != NULL ? id : NULL;
@@ -1561,6 +1616,8 @@ bp_expr_parse (const char  *text,
   while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
 
   graph = bp_graph_new ();
+  /* Nobody watches the new graph yet. */
+  bp_graph_freeze_changed (graph);
   where = g_array_new (FALSE, FALSE, sizeof (Where));
   /* Keyed by the op's name as the catalog holds it: one pointer each. */
   counters = g_hash_table_new (NULL, NULL);
@@ -1599,5 +1656,6 @@ bp_expr_parse (const char  *text,
 
   if (!check_shapes (&parser, error))
     return NULL;
+  bp_graph_thaw_changed (graph);
   return g_steal_pointer (&graph);
 }

@@ -102,6 +102,10 @@ struct _BpGraph
 
   BpTensor   *scratch[BP_OP_MAX_INPUTS];
   BpTensor   *ones;          /* UG for computing LG; always all ones */
+
+  /* bp_graph_freeze_changed(): "changed" waits for the last thaw. */
+  guint       freeze_changed;
+  gboolean    changed_pending;
 };
 
 /* bp-graph-order.c */

@@ -31,13 +31,22 @@ node_free (BpNode *node)
 }
 
 static void
+emit_changed (BpGraph *self)
+{
+  if (self->freeze_changed > 0)
+    self->changed_pending = TRUE;
+  else
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
 changed (BpGraph  *self,
          gboolean  structure)
 {
   self->stamp++;
   if (structure)
     self->structure_stamp++;
-  g_signal_emit (self, signals[CHANGED], 0);
+  emit_changed (self);
 }
 
 /* --- GObject --- */
@@ -532,7 +541,7 @@ bp_node_set_label (BpNode     *node,
   g_free (node->label);
   node->label = g_strdup (label);
   /* A label changes no value: the trace stays valid. */
-  g_signal_emit (node->graph, signals[CHANGED], 0);
+  emit_changed (node->graph);
 }
 
 gboolean
@@ -734,4 +743,30 @@ bp_node_get_graph (const BpNode *node)
   g_return_val_if_fail (node != NULL, NULL);
 
   return node->graph;
+}
+
+/* Holds back the "changed" signal until as many thaws, then emits it
+ * once if anything changed meanwhile (as g_object_freeze_notify() does
+ * for notifications): one per node and edge is a signal emission each
+ * while a loader builds a large graph nobody watches yet. The stamps
+ * move as usual. */
+void
+bp_graph_freeze_changed (BpGraph *self)
+{
+  g_return_if_fail (BP_IS_GRAPH (self));
+
+  self->freeze_changed++;
+}
+
+void
+bp_graph_thaw_changed (BpGraph *self)
+{
+  g_return_if_fail (BP_IS_GRAPH (self));
+  g_return_if_fail (self->freeze_changed > 0);
+
+  if (--self->freeze_changed == 0 && self->changed_pending)
+    {
+      self->changed_pending = FALSE;
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
 }

@@ -66,8 +66,11 @@ void         bp_graph_set_output       (BpGraph *self, BpNode *node);
 /* Bumped by every change of nodes, edges, ids, values, attributes or the
  * output (not by labels or positions); a trace is valid while the stamp
  * matches. The graph's "changed" signal (no arguments) follows every
- * bump, and label changes. */
+ * bump, and label changes; between bp_graph_freeze_changed() and the
+ * matching thaw it is held back, then emitted once if anything changed. */
 guint64      bp_graph_get_stamp        (BpGraph *self);
+void         bp_graph_freeze_changed   (BpGraph *self);
+void         bp_graph_thaw_changed     (BpGraph *self);
 
 /* Checks the whole graph: every slot connected, shapes fit. On failure,
  * the error names the first bad node (in the order below); every bad

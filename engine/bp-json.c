@@ -19,7 +19,7 @@ bp_json_append_number (GString *out,
   if (!isfinite (value))
     g_string_append_printf (out, "\"%s\"", text);
   else
-    g_string_append_len (out, text, len);
+    bp_json_append_raw (out, text, len);
 }
 
 void
@@ -27,6 +27,19 @@ bp_json_append_string (GString    *out,
                        const char *text)
 {
   g_autofree char *valid = NULL;
+  const char *plain = text;
+
+  /* Ids and labels are mostly printable ASCII: that needs no checking
+   * nor escaping. */
+  while ((guchar) *plain >= 0x20 && (guchar) *plain < 0x7f && *plain != '"' && *plain != '\\')
+    plain++;
+  if (*plain == '\0')
+    {
+      g_string_append_c (out, '"');
+      bp_json_append_raw (out, text, plain - text);
+      g_string_append_c (out, '"');
+      return;
+    }
 
   /* The output is always UTF-8: bytes that are not (from a caller that
    * did not check) become U+FFFD rather than break the reader. */
@@ -43,13 +56,13 @@ bp_json_append_string (GString    *out,
       while (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
         c = (guchar) *++p;
       if (p > run)
-        g_string_append_len (out, run, p - run);
+        bp_json_append_raw (out, run, p - run);
       if (c == '\0')
         break;
 
       switch (c)
         {
-        case '"': g_string_append (out, "\\\""); break;
+        case '"': bp_json_append_literal (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
         case '\n': g_string_append (out, "\\n"); break;
         case '\t': g_string_append (out, "\\t"); break;
@@ -73,7 +86,7 @@ append_row (GString        *out,
   for (guint c = 0; c < tensor->cols; c++)
     {
       if (c > 0)
-        g_string_append (out, ", ");
+        bp_json_append_literal (out, ", ");
       bp_json_append_number (out, bp_tensor_get (tensor, r, c));
     }
   g_string_append_c (out, ']');
@@ -98,7 +111,7 @@ bp_json_append_tensor (GString        *out,
   for (guint r = 0; r < tensor->rows; r++)
     {
       if (r > 0)
-        g_string_append (out, ", ");
+        bp_json_append_literal (out, ", ");
       append_row (out, tensor, r);
     }
   g_string_append_c (out, ']');

@@ -6,10 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#ifdef BP_HAVE_CBLAS
-# include <cblas.h>
-#endif
-
+#include "bp-blas.h"
 #include "bp-op-private.h"
 
 static const char *const names_xw[] = { "X", "W", NULL };
@@ -265,7 +262,7 @@ const BpOp bp_op_sum = {
 
 /* --- matmul and affine --- */
 
-/* Products this large go to BLAS when the build has it: a training
+/* Products this large go to BLAS when the library is there: a training
  * batch (100×784 · 784×50) is about 4 million multiply-adds, where a
  * tuned dgemm is several times faster than the loops below, and even
  * the book's second layer (100×50 · 50×10) is faster there (a tenth of
@@ -277,31 +274,8 @@ const BpOp bp_op_sum = {
 static inline gboolean
 use_blas (guint n, guint d, guint h)
 {
-#ifdef BP_HAVE_CBLAS
-  return (guint64) n * d * h >= BLAS_MIN_WORK;
-#else
-  return FALSE;
-#endif
+  return (guint64) n * d * h >= BLAS_MIN_WORK && bp_blas_available ();
 }
-
-#ifdef BP_HAVE_CBLAS
-/* One BLAS thread unless the user asks for more (OPENBLAS_NUM_THREADS):
- * a batch's products are small enough that a second thread gains
- * nothing measurable on two cores, and on a busy machine OpenBLAS's
- * spinning threads made an iteration several times slower. */
-static void
-ensure_blas_threads (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      if (g_getenv ("OPENBLAS_NUM_THREADS") == NULL)
-        openblas_set_num_threads (1);
-      g_once_init_leave (&done, 1);
-    }
-}
-#endif
 
 /* Y (N×H) = X (N×D) · W (D×H), accumulated into Y. */
 static void
@@ -311,15 +285,12 @@ matmul_add (const BpTensor *x,
 {
   guint n = x->rows, d = x->cols, h = w->cols;
 
-#ifdef BP_HAVE_CBLAS
   if (use_blas (n, d, h))
     {
-      ensure_blas_threads ();
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, h, d,
-                   1.0, x->data, d, w->data, h, 1.0, y->data, h);
+      bp_blas_dgemm (BP_BLAS_NO_TRANS, BP_BLAS_NO_TRANS, n, h, d,
+                     1.0, x->data, d, w->data, h, 1.0, y->data, h);
       return;
     }
-#endif
 
   for (guint i = 0; i < n; i++)
     {
@@ -347,19 +318,16 @@ matmul_grads (const BpTensor *x,
 {
   guint n = x->rows, d = x->cols, h = w->cols;
 
-#ifdef BP_HAVE_CBLAS
   if (use_blas (n, d, h))
     {
-      ensure_blas_threads ();
       if (dx != NULL)
-        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, d, h,
-                     1.0, gy->data, h, w->data, h, 0.0, dx->data, d);
+        bp_blas_dgemm (BP_BLAS_NO_TRANS, BP_BLAS_TRANS, n, d, h,
+                       1.0, gy->data, h, w->data, h, 0.0, dx->data, d);
       if (dw != NULL)
-        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, d, h, n,
-                     1.0, x->data, d, gy->data, h, 0.0, dw->data, h);
+        bp_blas_dgemm (BP_BLAS_TRANS, BP_BLAS_NO_TRANS, d, h, n,
+                       1.0, x->data, d, gy->data, h, 0.0, dw->data, h);
       return;
     }
-#endif
 
   for (guint i = 0; dx != NULL && i < n; i++)
     {

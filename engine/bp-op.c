@@ -74,8 +74,17 @@ bp_op_lookup (const char *name)
   /* Found by hash, not by comparing every name: the expression parser
    * and the document loader ask once or more per node. */
   static GHashTable *by_name;
+  /* Callers that hold an op often pass its own name on (the parser's
+   * node to bp_graph_add_node()): the last op found is kept and its name
+   * recognised by address. */
+  static const BpOp *last;
+  const BpOp *op;
 
   g_return_val_if_fail (name != NULL, NULL);
+
+  op = g_atomic_pointer_get (&last);
+  if (op != NULL && op->name == name)
+    return op;
 
   if (g_once_init_enter (&by_name))
     {
@@ -86,7 +95,10 @@ bp_op_lookup (const char *name)
       g_once_init_leave (&by_name, table);
     }
 
-  return g_hash_table_lookup (by_name, name);
+  op = g_hash_table_lookup (by_name, name);
+  if (op != NULL)
+    g_atomic_pointer_set (&last, op);
+  return op;
 }
 
 gboolean

@@ -435,7 +435,14 @@ bp_format_exact (double  value,
   /* A subnormal: its rounding interval is wide, so the 15 digits %.15g
    * gives are often more than the shortest. No tie is possible (its
    * exact decimal value has hundreds of digits), so correct rounding is
-   * what printf gives. */
+   * what printf gives. Below 1e-310 the 15 digits are finer than half
+   * the spacing of subnormals (4.9e-324), so they read back without
+   * trying: the tiny gradients at the start of a long chain. */
+  if (fabs (value) < 1e-310)
+    {
+      n_digits = bp_dtoa_precision (value, 15, digits, &point);
+      return write_g (buf, value < 0, digits, n_digits, point, 15);
+    }
   for (precision = 15; precision <= 17; precision++)
     {
       n_digits = bp_dtoa_precision (value, precision, digits, &point);

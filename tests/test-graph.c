@@ -1513,6 +1513,23 @@ test_stamp_and_signal (void)
   g_assert_true (bp_node_set_attrs (bp_graph_lookup (graph, "price"), &attrs, NULL));
   g_assert_cmpuint (bp_graph_get_stamp (graph), >, stamp);
   g_assert_cmpuint (count, ==, 2);
+
+  /* Frozen: the stamp moves, the signal waits for the last thaw and
+   * comes once; a thaw after no change emits nothing. */
+  bp_graph_freeze_changed (graph);
+  bp_graph_freeze_changed (graph);
+  stamp = bp_graph_get_stamp (graph);
+  g_assert_nonnull (bp_graph_add_node (graph, "extra", "input", NULL));
+  bp_node_set_label (apple, "apple of the day");
+  g_assert_cmpuint (bp_graph_get_stamp (graph), >, stamp);
+  g_assert_cmpuint (count, ==, 2);
+  bp_graph_thaw_changed (graph);
+  g_assert_cmpuint (count, ==, 2);
+  bp_graph_thaw_changed (graph);
+  g_assert_cmpuint (count, ==, 3);
+  bp_graph_freeze_changed (graph);
+  bp_graph_thaw_changed (graph);
+  g_assert_cmpuint (count, ==, 3);
 }
 
 /* The one cycle test: an order with ties broken by number, or a cycle. */

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* What every command of bpgraph shares: messages, options, the input,
+ * the passes, the locale. Linked into bpgraph and bpgraph-render. */
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "bpgraph-cli.h"
+#include "bp-expr.h"
+
+int
+bp_cli_usage_error (const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("bpgraph: %s\n", message);
+  g_printerr ("%s\n", _("Try “bpgraph --help”."));
+  return BP_CLI_EXIT_USAGE;
+}
+
+int
+bp_cli_input_error (const char   *what,
+                    const GError *error)
+{
+  if (what != NULL)
+    g_printerr ("bpgraph: %s: %s\n", what, error->message);
+  else
+    g_printerr ("bpgraph: %s\n", error->message);
+  return BP_CLI_EXIT_INPUT;
+}
+
+/* Parses the command's options; on a usage problem prints it and returns
+ * FALSE. argv[0] is the command name. */
+gboolean
+bp_cli_parse_options (const char    *command,
+                      const char    *parameter,
+                      const char    *summary,
+                      GOptionEntry  *entries,
+                      int           *argc,
+                      char        ***argv,
+                      int           *status)
+{
+  g_autofree char *title = g_strdup_printf ("%s %s", command, parameter);
+  g_autoptr(GOptionContext) context = g_option_context_new (title);
+  g_autoptr(GError) error = NULL;
+
+  /* The descriptions of the options are N_() strings. */
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(summary));
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = bp_cli_usage_error ("%s: %s", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* FILE or -e EXPR: exactly one. The document is returned, or NULL with
+ * *status set. */
+BpDocument *
+bp_cli_load_input (const char  *command,
+                   int          argc,
+                   char       **argv,
+                   const char  *expression,
+                   int         *status)
+{
+  g_autoptr(GError) error = NULL;
+  BpDocument *document;
+
+  if (expression != NULL && argc > 1)
+    {
+      *status = bp_cli_usage_error (_("%s: give either a FILE or -e EXPR, not both"), command);
+      return NULL;
+    }
+  if (expression == NULL && argc != 2)
+    {
+      *status = bp_cli_usage_error (argc < 2 ? _("%s: a FILE or -e EXPR is needed")
+                                      : _("%s: only one FILE can be given"), command);
+      return NULL;
+    }
+
+  if (expression != NULL)
+    {
+      g_autoptr(BpGraph) graph = bp_expr_parse (expression, &error);
+
+      if (graph == NULL)
+        {
+          *status = bp_cli_input_error ("-e", error);
+          return NULL;
+        }
+      return bp_document_new_for_graph (graph);
+    }
+
+  document = bp_document_load_from_path (argv[1], &error);
+  if (document == NULL)
+    *status = bp_cli_input_error (argv[1], error);
+  return document;
+}
+
+/* Forward and backward, with the usual error reporting. */
+gboolean
+bp_cli_run_passes (BpGraph *graph,
+                   gboolean backward,
+                   int     *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bp_graph_validate (graph, &error))
+    {
+      *status = bp_cli_input_error (NULL, error);
+      return FALSE;
+    }
+  if (bp_graph_get_output (graph) == NULL)
+    {
+      g_printerr ("bpgraph: %s\n",
+                  _("the graph has no single output; name it with \"output\" in the document"));
+      *status = BP_CLI_EXIT_INPUT;
+      return FALSE;
+    }
+  if (!(backward ? bp_graph_backward (graph, &error) : bp_graph_forward (graph, &error)))
+    {
+      *status = bp_cli_input_error (NULL, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The engine's messages are translated (as in app/main.c): the "C"
+ * locale ignores LANGUAGE, C.UTF-8 honours it, so `LANGUAGE=ko bpgraph`
+ * reports in Korean where LANG is unset. BP_LOCALEDIR points at the
+ * build's po/ to run uninstalled. */
+void
+bp_cli_init_locale (void)
+{
+  const char *localedir;
+
+  setlocale (LC_ALL, "");
+  if (g_getenv ("LANGUAGE") != NULL && g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
+    setlocale (LC_MESSAGES, "C.UTF-8");
+  localedir = g_getenv ("BP_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/* A command's exit status, or BP_CLI_EXIT_INPUT when its output could not be
+ * written. */
+int
+bp_cli_finish (int status)
+{
+  fflush (stdout);
+  if (ferror (stdout))
+    {
+      g_printerr ("bpgraph: %s\n", _("could not write the output"));
+      return BP_CLI_EXIT_INPUT;
+    }
+  return status;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <glib.h>
+
+#include "bp-document.h"
+#include "bp-graph.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes: 0 ok, 1 bad input (message on stderr), 2 usage. */
+#define BP_CLI_EXIT_OK    0
+#define BP_CLI_EXIT_INPUT 1
+#define BP_CLI_EXIT_USAGE 2
+
+int         bp_cli_usage_error   (const char    *format,
+                                  ...) G_GNUC_PRINTF (1, 2);
+int         bp_cli_input_error   (const char    *what,
+                                  const GError  *error);
+gboolean    bp_cli_parse_options (const char    *command,
+                                  const char    *parameter,
+                                  const char    *summary,
+                                  GOptionEntry  *entries,
+                                  int           *argc,
+                                  char        ***argv,
+                                  int           *status);
+BpDocument *bp_cli_load_input    (const char    *command,
+                                  int            argc,
+                                  char         **argv,
+                                  const char    *expression,
+                                  int           *status);
+gboolean    bp_cli_run_passes    (BpGraph       *graph,
+                                  gboolean       backward,
+                                  int           *status);
+void        bp_cli_init_locale   (void);
+int         bp_cli_finish        (int            status);
+
+G_END_DECLS
