@@ -1245,6 +1245,35 @@ test_canvas_chip_tooltip (Fixture       *f,
   g_assert_null (_bp_canvas_tooltip_markup (f->canvas, 2, 2));
 }
 
+/* Copy: the graph's text and its picture go on the clipboard; while the
+ * quiz hides a copied leaf's value, only the picture (with its blank). */
+static void
+test_canvas_copy_quiz (Fixture       *f,
+                       gconstpointer  data)
+{
+  BpSession *session = bp_canvas_get_session (f->canvas);
+  BpQuiz *quiz = bp_session_get_quiz (session);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->canvas));
+
+  bp_session_select_node (session, node (f, "apple"));
+  g_assert_true (_bp_canvas_copy_selection (f->canvas));
+  g_assert_true (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard),
+                                                        "application/x-backprop-studio"));
+  g_assert_true (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard),
+                                                        "image/png"));
+
+  bp_quiz_set_hidden (quiz, node (f, "apple"), BP_QUIZ_VALUE);
+  bp_quiz_set_active (quiz, TRUE);
+  bp_ui_test_spin ();
+  g_assert_true (_bp_canvas_copy_selection (f->canvas));
+  g_assert_false (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard),
+                                                         "application/x-backprop-studio"));
+  g_assert_false (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard),
+                                                         "text/plain;charset=utf-8"));
+  g_assert_true (gdk_content_formats_contain_mime_type (gdk_clipboard_get_formats (clipboard),
+                                                        "image/svg+xml"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1269,6 +1298,8 @@ main (int   argc,
   g_test_add ("/canvas/partial-redraw-presenting", Fixture, NULL, fixture_setup,
               test_canvas_partial_redraw_presenting, fixture_teardown);
   g_test_add ("/canvas/png", Fixture, NULL, fixture_setup, test_canvas_png, fixture_teardown);
+  g_test_add ("/canvas/copy-quiz", Fixture, NULL, fixture_setup, test_canvas_copy_quiz,
+              fixture_teardown);
   g_test_add ("/canvas/chip-tooltip", Fixture, "two-layer-net", fixture_setup,
               test_canvas_chip_tooltip, fixture_teardown);
 

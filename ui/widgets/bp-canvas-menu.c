@@ -47,6 +47,16 @@ blanks_by_id (GHashTable *blanks,
   return set;
 }
 
+/* Whether `copy` (the copied selection) holds a value the quiz hides. */
+static gboolean
+copies_hidden_value (BpCanvas *self,
+                     BpGraph  *copy)
+{
+  g_autoptr(GHashTable) hidden = blanks_by_id (self->hidden_values, copy);
+
+  return g_hash_table_size (hidden) > 0;
+}
+
 /* The picture of `document`'s graph (the copied selection), its forward
  * pass computed, in `format`, with the quiz's blanks as on the canvas;
  * NULL when it cannot be drawn. */
@@ -94,14 +104,18 @@ _bp_canvas_copy_selection (BpCanvas *self)
   if (self->session == NULL || (document = bp_session_dup_selection (self->session)) == NULL)
     return FALSE;
 
-  data = bp_document_to_data (document, &length);
-  json = g_bytes_new_take (data, length);
   png = picture_of (self, document, BP_EXPORT_PNG);
   svg = picture_of (self, document, BP_EXPORT_SVG);
   /* Another window of ours takes the graph; other programs its text or
-   * its picture. */
-  add_bytes (providers, BP_CLIPBOARD_MIME, json);
-  add_bytes (providers, "text/plain;charset=utf-8", json);
+   * its picture. The graph's text holds every leaf's value: while the
+   * quiz hides one of them, only the picture (with its blanks) goes. */
+  if (!copies_hidden_value (self, bp_document_get_graph (document)))
+    {
+      data = bp_document_to_data (document, &length);
+      json = g_bytes_new_take (data, length);
+      add_bytes (providers, BP_CLIPBOARD_MIME, json);
+      add_bytes (providers, "text/plain;charset=utf-8", json);
+    }
   add_bytes (providers, "image/png", png);
   add_bytes (providers, "image/svg+xml", svg);
   set_clipboard (self, providers);
