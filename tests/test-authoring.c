@@ -285,9 +285,9 @@ test_double_click_after_palette (void)
   BpGraph *graph = bp_session_get_graph (session);
   /* Far enough apart that the nodes do not overlap. */
   static const double spots[][2] = { { 150, 120 }, { 150, 260 }, { 420, 160 }, { 420, 330 } };
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
 
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) ||
-      g_find_program_in_path ("xdotool") == NULL)
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || xdotool_path == NULL)
     {
       g_test_skip ("needs X11 and xdotool");
       destroy_window (window);
