@@ -475,6 +475,13 @@ job_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+unref_task_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 /* The worker is a thread of its own, below the main thread's priority:
  * when the cores are busy the frames come first, and the priority goes
  * with the thread (a pool thread would keep it for other work). */
@@ -482,13 +489,19 @@ static gpointer
 job_thread_main (gpointer data)
 {
   GTask *task = data;
+  GSource *source;
 
 #if defined(__linux__) && defined(SYS_gettid)
   setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
 #endif
   job_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
               g_task_get_cancellable (task));
-  g_object_unref (task);
+  /* The task holds the view (a widget, through the task and its job):
+   * its last reference must go in the main thread, never here. */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, unref_task_cb, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
   return NULL;
 }
 
