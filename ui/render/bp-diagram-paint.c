@@ -68,8 +68,8 @@ draw_heat_map (Frame *f, Label *label, double x, double y, const Rgb *colour, do
         double k = (max > 0 && isfinite (v)) ? fabs (v) / max : 0;
         BpRgba fill = rgba (v < 0 ? &f->pal->text_dim : colour, alpha * (0.12 + 0.88 * k));
 
-        bp_painter_rectangle (f->p, x + label->heat_x + c * cell,
-                              top + r * cell, cell * 0.9, cell * 0.9);
+        bp_painter_rectangle (f->p, x + label->heat_x + c * label->heat_cell_w,
+                              top + r * cell, label->heat_cell_w * 0.9, cell * 0.9);
         bp_painter_draw_path (f->p, &fill, NULL, 0, NULL, 0);
       }
 }

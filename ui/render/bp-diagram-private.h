@@ -86,7 +86,8 @@ typedef struct
   PangoLayout **cells;
   double        col_w[GRID_MAX];
   double        cell_h;
-  double        heat_x, heat_cell;  /* a chip's heat-map: left edge, cell side */
+  double        heat_x, heat_cell;  /* a chip's heat-map: left edge, cell height */
+  double        heat_cell_w;        /* and cell width (narrower for a row) */
   guint         heat_rows, heat_cols;
   double        width, height;
 } Label;

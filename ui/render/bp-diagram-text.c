@@ -153,8 +153,11 @@ label_set (BpDiagram *self, Label *label, BpTensor *tensor, gboolean shape_only)
       label->heat_rows = hr;
       label->heat_cols = hc;
       label->heat_cell = MIN (5.0 * s, (th - 2 * s) / hr);
+      /* A row vector is a strip of thin bars: long ones (a batch row of
+       * 784 pixels) would otherwise widen every arrow they stand on. */
+      label->heat_cell_w = hr == 1 ? 3.0 * s : label->heat_cell;
       label->heat_x = tw + 2 * (BRACKET_W + 3) * s + 3 * s;
-      label->width = label->heat_x + hc * label->heat_cell;
+      label->width = label->heat_x + hc * label->heat_cell_w;
       label->height = th;
     }
 }

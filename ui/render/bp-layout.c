@@ -18,9 +18,15 @@
 #define BP_POINTS_PER_INCH 72.0
 #define RANK_GAP_MIN    96.0   /* shortest arrow between columns, px */
 #define LABEL_MARGIN    20.0   /* free space on either side of a label */
+#define LABEL_MARGIN_COMPACT 5.0  /* the same beside a chip */
 #define NODE_SEP        18.0   /* between nodes of one column, px */
 /* dot takes ~0.2 s for 500 nodes but ~12 s for 2000. */
 #define DOT_MAX_NODES   1200
+/* How far an arrow may climb per unit it runs: ~40° for a grid, up to
+ * ~60° for a chip, which is small enough to stand on a steep arrow. */
+#define STEEP_GRID      (1 / 1.2)
+#define STEEP_COMPACT   (1 / 0.6)
+#define STEEP_LABEL     76.0   /* px: a chip this wide allows a slope of 1 */
 #define BAND_GAP        9.0    /* label gaps and the back arrow's offset */
 /* Wider than this, a layout is wrapped into rows (px, diagram units). */
 #define WRAP_MIN_WIDTH  1e6
@@ -613,6 +619,7 @@ place_items (BpDiagram  *diagram,
   g_autofree double *rank_w = NULL;
   g_autofree double *gap = NULL;
   g_autofree double *rank_x = NULL;
+  g_autofree double *widest = NULL;   /* the widest label into each item */
   double min_x = G_MAXDOUBLE, min_y = G_MAXDOUBLE;
   int max_rank = 0;
   gboolean estimate;
@@ -712,6 +719,16 @@ place_items (BpDiagram  *diagram,
   rank_w = g_new0 (double, max_rank + 1);
   gap = g_new0 (double, max_rank + 1);
   rank_x = g_new0 (double, max_rank + 1);
+  widest = g_new0 (double, n);
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; k < bp_node_get_n_inputs (items[i].node); k++)
+      {
+        BpNode *src = bp_node_get_input (items[i].node, k);
+
+        if (src != NULL)
+          widest[i] = MAX (widest[i],
+                           items[GPOINTER_TO_UINT (g_hash_table_lookup (index, src))].vw);
+      }
   for (guint i = 0; i < n; i++)
     rank_w[items[i].rank] = MAX (rank_w[items[i].rank], items[i].w);
   for (int r = 0; r < max_rank; r++)
@@ -725,7 +742,7 @@ place_items (BpDiagram  *diagram,
           BpNode *src = bp_node_get_input (items[i].node, k);
           Item *a;
           int r0, r1;
-          double have = 0, need;
+          double have = 0, need, frac, slope;
 
           if (src == NULL)
             continue;
@@ -735,11 +752,14 @@ place_items (BpDiagram  *diagram,
           if (r0 == r1)
             continue;
           /* The label stands at ~0.38 of the arrow when arrows converge
-           * (see the renderer), and arrows stay at most ~40° steep (a
-           * chip is small enough for ~55°). */
-          need = MAX ((a->vw / 2 + LABEL_MARGIN * s) / 0.38,
-                      MIN ((compact ? 1.0 : 1.2) * fabs (a->y - items[i].y),
-                           3 * RANK_GAP_MIN * s));
+           * or fan out, mid-way otherwise (see the renderer). */
+          frac = n_in > 1 || bp_graph_get_n_consumers (graph, src) > 1 ? 0.38 : 0.5;
+          /* Converging arrows may be steep while the labels between
+           * them, the widest decides, stay clear of the next arrow. */
+          slope = compact ? CLAMP (STEEP_LABEL * s / widest[i], STEEP_GRID, STEEP_COMPACT)
+                          : STEEP_GRID;
+          need = MAX ((a->vw / 2 + (compact ? LABEL_MARGIN_COMPACT : LABEL_MARGIN) * s) / frac,
+                      MIN (fabs (a->y - items[i].y) / slope, 3 * RANK_GAP_MIN * s));
           for (int r = r0; r < r1; r++)
             have += gap[r] + (r > r0 ? rank_w[r] : 0);
           if (have < need)
