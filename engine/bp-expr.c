@@ -122,6 +122,9 @@ typedef struct
   GStringChunk *name_chunk;
   GArray       *where;      /* of Where, by node index */
   GHashTable   *counters;   /* op name → next number for generated ids */
+  /* No assigned name is an op's name followed by digits ("mul3"): then
+   * a generated id can collide with nothing (see generate_id). */
+  gboolean      ids_free;
   GHashTable   *reassigned; /* name → how many times it was assigned again */
   guint         n_nodes;
 
@@ -517,13 +520,35 @@ generate_id (Parser     *parser,
         id[len + i] = digits[k - 1 - i];
       id[len + k] = '\0';
 
-      if (!g_hash_table_contains (parser->names, id)
-          && bp_graph_lookup (parser->graph, id) == NULL)
+      /* The graph's ids are assigned names, "name_2" forms (a digit after
+       * "_", never after an op's last letter) and ids generated here with
+       * lower numbers: with no name of the form "mul3", the next number
+       * is free, and the two lookups by string are saved. */
+      if (parser->ids_free
+          || (!g_hash_table_contains (parser->names, id)
+              && bp_graph_lookup (parser->graph, id) == NULL))
         {
           g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
           return;
         }
     }
+}
+
+/* Whether `name` is an op's name followed by digits, such as "mul3": a
+ * name that generate_id() could make. Every op's name ends in a letter. */
+static gboolean
+looks_generated (const char *name)
+{
+  gsize len = strlen (name), prefix = len;
+  char base[BP_EXPR_NAME_SIZE];
+
+  while (prefix > 0 && g_ascii_isdigit (name[prefix - 1]))
+    prefix--;
+  if (prefix == len || prefix == 0 || prefix >= sizeof base)
+    return FALSE;
+  memcpy (base, name, prefix);
+  base[prefix] = '\0';
+  return bp_op_lookup (base) != NULL;
 }
 
 static BpNode *
@@ -1614,6 +1639,24 @@ bp_expr_parse (const char  *text,
         }
     }
   while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
+
+  /* Generated ids need no lookups unless a name could be one of them
+   * (and every op's name ends in a letter, as looks_generated() needs). */
+  parser.ids_free = TRUE;
+  {
+    guint n_ops;
+    const BpOp *const *ops = bp_op_get_all (&n_ops);
+    GHashTableIter iter;
+    gpointer key;
+
+    for (guint i = 0; i < n_ops && parser.ids_free; i++)
+      if (!g_ascii_isalpha (ops[i]->name[strlen (ops[i]->name) - 1]))
+        parser.ids_free = FALSE;
+    g_hash_table_iter_init (&iter, names);
+    while (parser.ids_free && g_hash_table_iter_next (&iter, &key, NULL))
+      if (looks_generated (key))
+        parser.ids_free = FALSE;
+  }
 
   graph = bp_graph_new ();
   /* Nobody watches the new graph yet. */
