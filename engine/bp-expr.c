@@ -37,6 +37,7 @@
 
 #include "bp-document.h"
 #include "bp-expr.h"
+#include "bp-interner.h"
 
 typedef enum
 {
@@ -109,6 +110,14 @@ typedef struct
   gboolean    fresh;     /* created by this expression, not a name reference */
 } Operand;
 
+/* What the parser knows of an assigned name. */
+typedef struct
+{
+  BpNode *node;         /* its newest node; NULL before its first assignment */
+  guint   reassigned;   /* the last n of the "name_n" ids it was given */
+  int     is_function;  /* an op's name: -1 not asked yet, then FALSE or TRUE */
+} NameInfo;
+
 typedef struct
 {
   GArray       *tokens;     /* the current statement's (see lex_statement) */
@@ -116,16 +125,16 @@ typedef struct
   Lexer        *lexer;
   guint         depth;
   BpGraph      *graph;
-  /* Every name assigned anywhere (generated ids avoid them) → its
-   * BpNode* once defined, NULL before. Keys live in `name_chunk`. */
-  GHashTable   *names;
-  GStringChunk *name_chunk;
+  /* Every name assigned anywhere (generated ids avoid them), interned
+   * in the first pass over the text; what the parser knows of each is
+   * in `name_info` (NameInfo), by the name's number. */
+  BpInterner   *names;
+  GArray       *name_info;
   GArray       *where;      /* of Where, by node index */
   GHashTable   *counters;   /* op name → next number for generated ids */
   /* No assigned name is an op's name followed by digits ("mul3"): then
    * a generated id can collide with nothing (see generate_id). */
   gboolean      ids_free;
-  GHashTable   *reassigned; /* name → how many times it was assigned again */
   guint         n_nodes;
 
   /* The statement's name, given at once to the node that looks like its
@@ -133,6 +142,7 @@ typedef struct
    * `named_id` the id it would otherwise have had. */
   const char   *statement_name;
   const char   *statement_label;   /* the name as written: "c" of c_2 */
+  guint         statement_label_id;
   guint         statement_line;
   BpNode       *named;
   char          named_id[64];
@@ -525,7 +535,7 @@ generate_id (Parser     *parser,
        * lower numbers: with no name of the form "mul3", the next number
        * is free, and the two lookups by string are saved. */
       if (parser->ids_free
-          || (!g_hash_table_contains (parser->names, id)
+          || (bp_interner_lookup (parser->names, id, len + k) == BP_INTERNER_NONE
               && bp_graph_lookup (parser->graph, id) == NULL))
         {
           g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
@@ -1079,8 +1089,8 @@ parse_primary (Parser   *parser,
     case T_NAME:
       {
         g_autofree char *name = NULL;
-        char short_name[64];
-        BpNode *node;
+        guint name_id;
+        BpNode *node = NULL;
 
         if (peek_at (parser, 1)->kind == T_LPAREN)
           {
@@ -1093,22 +1103,14 @@ parse_primary (Parser   *parser,
             return ok;
           }
         next (parser);
-        /* Most names are short: look them up without allocating. */
-        if (token->len < sizeof short_name)
-          {
-            memcpy (short_name, token->start, token->len);
-            short_name[token->len] = '\0';
-            node = g_hash_table_lookup (parser->names, short_name);
-          }
-        else
-          node = NULL;
-        if (node == NULL)
-          name = g_strndup (token->start, token->len);
-        if (node == NULL)
-          node = g_hash_table_lookup (parser->names, name);
+        /* Found by the token's own bytes: no copy. */
+        name_id = bp_interner_lookup (parser->names, token->start, token->len);
+        if (name_id != BP_INTERNER_NONE)
+          node = g_array_index (parser->name_info, NameInfo, name_id).node;
         if (node == NULL)
           {
-            if (g_hash_table_contains (parser->names, name))
+            name = g_strndup (token->start, token->len);
+            if (name_id != BP_INTERNER_NONE)
               error_at (error, BP_ERROR_PARSE, token,
                         _("“%s” is used before it is assigned"), name);
             else if (bp_op_lookup (name) != NULL)
@@ -1351,28 +1353,30 @@ is_assignment (TokenKind kind)
  * anywhere. Written into `id` (of `size` bytes). */
 static void
 assignment_id (Parser     *parser,
-               const char *name,
-               gboolean    defined,
+               guint       name_id,
                char       *id,
                gsize       size)
 {
+  NameInfo *info = &g_array_index (parser->name_info, NameInfo, name_id);
+  const char *name = bp_interner_get (parser->names, name_id);
   guint n;
 
-  /* `defined`: `names` has a node for it already (it holds every name
-   * assigned anywhere, with its node once it has one). */
-  if (!defined)
+  /* Not defined yet: the name itself. */
+  if (info->node == NULL)
     {
-      g_strlcpy (id, name, size);
+      g_assert (bp_interner_get_len (parser->names, name_id) < size);
+      memcpy (id, name, bp_interner_get_len (parser->names, name_id) + 1);
       return;
     }
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->reassigned, name));
+  n = info->reassigned;
   do
     {
       n = MAX (n + 1, 2);
       g_snprintf (id, size, "%s_%u", name, n);
     }
-  while (g_hash_table_contains (parser->names, id) || bp_graph_lookup (parser->graph, id) != NULL);
-  g_hash_table_insert (parser->reassigned, (gpointer) name, GUINT_TO_POINTER (n));
+  while (bp_interner_lookup (parser->names, id, strlen (id)) != BP_INTERNER_NONE
+         || bp_graph_lookup (parser->graph, id) != NULL);
+  info->reassigned = n;
 }
 
 /* The right side of an augmented assignment, c op= rhs: the node
@@ -1388,7 +1392,8 @@ parse_augmented (Parser       *parser,
   const char *op_name = NULL;
   gboolean ok;
 
-  operands[0].node = g_hash_table_lookup (parser->names, parser->statement_label);
+  operands[0].node = g_array_index (parser->name_info, NameInfo,
+                                    parser->statement_label_id).node;
   if (operands[0].node == NULL)
     {
       error_at (error, BP_ERROR_PARSE, target,
@@ -1438,28 +1443,23 @@ parse_statement (Parser   *parser,
   const Token *op_token = NULL;
   Operand value = { 0 };
   const char *name = NULL;
+  guint name_id = BP_INTERNER_NONE;
   char id[300];
   gboolean ok = FALSE;
 
   parser->statement_line = start->line;
   if (start->kind == T_NAME && is_assignment (peek_at (parser, 1)->kind))
     {
-      char text[BP_EXPR_NAME_SIZE];
-      gpointer key, defined = NULL;
+      NameInfo *info;
 
-      /* The lexer keeps names short enough. */
-      g_assert (start->len < sizeof text);
-      memcpy (text, start->start, start->len);
-      text[start->len] = '\0';
-
-      /* The table's own copy (every assigned name is there already). */
-      if (!g_hash_table_lookup_extended (parser->names, text, &key, &defined))
-        {
-          key = g_string_chunk_insert (parser->name_chunk, text);
-          g_hash_table_insert (parser->names, key, NULL);
-        }
-      name = key;
-      if (bp_op_lookup (name) != NULL)
+      /* Every assigned name was interned by the first pass. */
+      name_id = bp_interner_lookup (parser->names, start->start, start->len);
+      g_assert (name_id != BP_INTERNER_NONE);
+      name = bp_interner_get (parser->names, name_id);
+      info = &g_array_index (parser->name_info, NameInfo, name_id);
+      if (info->is_function < 0)
+        info->is_function = bp_op_lookup (name) != NULL;
+      if (info->is_function)
         {
           error_at (error, BP_ERROR_PARSE, start,
                     /* Translators: a name the user chose, such as “exp” */
@@ -1469,11 +1469,12 @@ parse_statement (Parser   *parser,
       next (parser);
       op_token = next (parser);
       /* Assigned again, as Python allows: a new node with the same label. */
-      assignment_id (parser, name, defined != NULL, id, sizeof id);
+      assignment_id (parser, name_id, id, sizeof id);
     }
 
   parser->statement_name = name != NULL ? id : NULL;
   parser->statement_label = name;
+  parser->statement_label_id = name_id;
   parser->named = NULL;
   if (op_token != NULL && op_token->kind != T_EQUALS)
     ok = parse_augmented (parser, start, op_token, &value, error);
@@ -1536,7 +1537,7 @@ parse_statement (Parser   *parser,
     {
       bp_node_set_label (value.node, name);
       /* A name assigned again now stands for the new node. */
-      g_hash_table_insert (parser->names, (gpointer) name, value.node);
+      g_array_index (parser->name_info, NameInfo, name_id).node = value.node;
     }
   *output = value.node;
   ok = TRUE;
@@ -1581,11 +1582,10 @@ bp_expr_parse (const char  *text,
 {
   g_autoptr(BpGraph) graph = NULL;
   g_autoptr(GArray) tokens = NULL;
-  g_autoptr(GHashTable) names = NULL;
-  g_autoptr(GStringChunk) name_chunk = NULL;
+  g_autoptr(BpInterner) names = NULL;
+  g_autoptr(GArray) name_info = NULL;
   g_autoptr(GArray) where = NULL;
   g_autoptr(GHashTable) counters = NULL;
-  g_autoptr(GHashTable) reassigned = NULL;
   Parser parser = { 0 };
   Lexer lexer;
   BpNode *output = NULL;
@@ -1615,8 +1615,7 @@ bp_expr_parse (const char  *text,
     }
 
   tokens = g_array_new (FALSE, FALSE, sizeof (Token));
-  names = g_hash_table_new (g_str_hash, g_str_equal);
-  name_chunk = g_string_chunk_new (4096);
+  names = bp_interner_new ();
 
   /* A first pass over every statement: it finds every lexical error
    * before any other, and every name assigned anywhere, so that
@@ -1631,11 +1630,8 @@ bp_expr_parse (const char  *text,
       t = &g_array_index (tokens, Token, 0);
       if (tokens->len > 1 && t->kind == T_NAME && is_assignment (t[1].kind))
         {
-          char *name = g_string_chunk_insert_len (name_chunk, t->start, t->len);
-
           /* A name assigned again is one entry. */
-          if (!g_hash_table_contains (names, name))
-            g_hash_table_insert (names, name, NULL);
+          bp_interner_intern (names, t->start, t->len, NULL);
         }
     }
   while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
@@ -1646,15 +1642,12 @@ bp_expr_parse (const char  *text,
   {
     guint n_ops;
     const BpOp *const *ops = bp_op_get_all (&n_ops);
-    GHashTableIter iter;
-    gpointer key;
 
     for (guint i = 0; i < n_ops && parser.ids_free; i++)
       if (!g_ascii_isalpha (ops[i]->name[strlen (ops[i]->name) - 1]))
         parser.ids_free = FALSE;
-    g_hash_table_iter_init (&iter, names);
-    while (parser.ids_free && g_hash_table_iter_next (&iter, &key, NULL))
-      if (looks_generated (key))
+    for (guint i = 0; i < bp_interner_size (names) && parser.ids_free; i++)
+      if (looks_generated (bp_interner_get (names, i)))
         parser.ids_free = FALSE;
   }
 
@@ -1664,18 +1657,22 @@ bp_expr_parse (const char  *text,
   where = g_array_new (FALSE, FALSE, sizeof (Where));
   /* Keyed by the op's name as the catalog holds it: one pointer each. */
   counters = g_hash_table_new (NULL, NULL);
-  /* Keyed by the name's copy in `name_chunk`: one pointer each. */
-  reassigned = g_hash_table_new (NULL, NULL);
+  name_info = g_array_sized_new (FALSE, FALSE, sizeof (NameInfo), bp_interner_size (names));
+  for (guint i = 0; i < bp_interner_size (names); i++)
+    {
+      NameInfo info = { NULL, 0, -1 };
+
+      g_array_append_val (name_info, info);
+    }
 
   lexer = (Lexer) { text, 1, 1, 0 };
   parser.tokens = tokens;
   parser.lexer = &lexer;
   parser.graph = graph;
   parser.names = names;
-  parser.name_chunk = name_chunk;
+  parser.name_info = name_info;
   parser.where = where;
   parser.counters = counters;
-  parser.reassigned = reassigned;
 
   while (TRUE)
     {

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* Names interned once (bp-interner.h): open addressing over a table of
+ * numbers, the strings in one GStringChunk. A GHashTable keyed by
+ * strings needs a NUL-terminated key for every lookup, hashes it with
+ * g_str_hash and compares through a function pointer; here a lookup is
+ * one hash of the bytes and one memcmp. */
+#include <string.h>
+
+#include "bp-interner.h"
+
+typedef struct
+{
+  const char *text;   /* in `chunk` */
+  guint       len;
+  guint       hash;
+} Entry;
+
+struct _BpInterner
+{
+  GStringChunk *chunk;
+  GArray       *entries;   /* Entry, by number */
+  guint        *slots;     /* number + 1; 0 is empty */
+  guint         mask;      /* the table's size − 1, a power of two minus one */
+};
+
+#define INITIAL_SLOTS 64
+
+/* FNV-1a: short names, few instructions per byte. */
+static inline guint
+hash_bytes (const char *text,
+            gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) text[i]) * 16777619u;
+  return h;
+}
+
+BpInterner *
+bp_interner_new (void)
+{
+  BpInterner *self = g_new0 (BpInterner, 1);
+
+  self->chunk = g_string_chunk_new (4096);
+  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  self->slots = g_new0 (guint, INITIAL_SLOTS);
+  self->mask = INITIAL_SLOTS - 1;
+  return self;
+}
+
+void
+bp_interner_free (BpInterner *self)
+{
+  if (self == NULL)
+    return;
+  g_string_chunk_free (self->chunk);
+  g_array_unref (self->entries);
+  g_free (self->slots);
+  g_free (self);
+}
+
+/* The slot of `text`, or the empty slot where it would go. */
+static inline guint
+find_slot (const BpInterner *self,
+           const char       *text,
+           gsize             len,
+           guint             hash)
+{
+  guint i = hash & self->mask;
+
+  for (;; i = (i + 1) & self->mask)
+    {
+      guint s = self->slots[i];
+      const Entry *e;
+
+      if (s == 0)
+        return i;
+      e = &g_array_index (self->entries, Entry, s - 1);
+      if (e->hash == hash && e->len == len && memcmp (e->text, text, len) == 0)
+        return i;
+    }
+}
+
+/* Doubles the table: at most half full, so probes stay short. */
+static void
+grow (BpInterner *self)
+{
+  guint size = 2 * (self->mask + 1);
+
+  g_free (self->slots);
+  self->slots = g_new0 (guint, size);
+  self->mask = size - 1;
+  for (guint n = 0; n < self->entries->len; n++)
+    {
+      const Entry *e = &g_array_index (self->entries, Entry, n);
+      guint i = e->hash & self->mask;
+
+      while (self->slots[i] != 0)
+        i = (i + 1) & self->mask;
+      self->slots[i] = n + 1;
+    }
+}
+
+guint
+bp_interner_lookup (const BpInterner *self,
+                    const char       *text,
+                    gsize             len)
+{
+  guint s;
+
+  g_return_val_if_fail (self != NULL, BP_INTERNER_NONE);
+  g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
+
+  s = self->slots[find_slot (self, text, len, hash_bytes (text, len))];
+  return s != 0 ? s - 1 : BP_INTERNER_NONE;
+}
+
+guint
+bp_interner_intern (BpInterner *self,
+                    const char *text,
+                    gsize       len,
+                    gboolean   *added)
+{
+  guint hash, i;
+  Entry e;
+
+  g_return_val_if_fail (self != NULL, BP_INTERNER_NONE);
+  g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
+  g_return_val_if_fail (len < G_MAXUINT, BP_INTERNER_NONE);
+
+  hash = hash_bytes (text, len);
+  i = find_slot (self, text, len, hash);
+  if (added != NULL)
+    *added = self->slots[i] == 0;
+  if (self->slots[i] != 0)
+    return self->slots[i] - 1;
+
+  e.text = g_string_chunk_insert_len (self->chunk, text, (gssize) len);
+  e.len = (guint) len;
+  e.hash = hash;
+  g_array_append_val (self->entries, e);
+  self->slots[i] = self->entries->len;
+  if (2 * self->entries->len > self->mask + 1)
+    grow (self);
+  return self->entries->len - 1;
+}
+
+const char *
+bp_interner_get (const BpInterner *self,
+                 guint             id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (id < self->entries->len, NULL);
+
+  return g_array_index (self->entries, Entry, id).text;
+}
+
+guint
+bp_interner_get_len (const BpInterner *self,
+                     guint             id)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (id < self->entries->len, 0);
+
+  return g_array_index (self->entries, Entry, id).len;
+}
+
+guint
+bp_interner_size (const BpInterner *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->entries->len;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Names interned once: every distinct string gets a number (0, 1, … in
+ * the order they came) and one NUL-terminated copy. Lookups take the
+ * text by pointer and length, so a name in the source text is found
+ * without copying it first. For the expression parser, which asks for
+ * a name several times per node. */
+typedef struct _BpInterner BpInterner;
+
+#define BP_INTERNER_NONE G_MAXUINT
+
+BpInterner *bp_interner_new     (void);
+void        bp_interner_free    (BpInterner *self);
+/* The number of the `len` bytes at `text`, or BP_INTERNER_NONE. */
+guint       bp_interner_lookup  (const BpInterner *self, const char *text, gsize len);
+/* The same, adding the text when it is new (then *added is TRUE). */
+guint       bp_interner_intern  (BpInterner *self, const char *text, gsize len,
+                                 gboolean *added);
+/* The interned copy of number `id`, valid while the interner is. */
+const char *bp_interner_get     (const BpInterner *self, guint id);
+guint       bp_interner_get_len (const BpInterner *self, guint id);
+guint       bp_interner_size    (const BpInterner *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpInterner, bp_interner_free)
+
+G_END_DECLS
