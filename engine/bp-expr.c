@@ -1547,6 +1547,94 @@ out:
   return ok;
 }
 
+static inline gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Every name assigned anywhere in the text, so that generated ids never
+ * take one, found without lexing it all: statements end where the lexer
+ * ends them (a line end or ";" outside brackets; comments, blank lines
+ * and a lone ";" come before any), and one that starts with a name and
+ * an assignment operator assigns that name. In a text with a lexical
+ * error the names may differ, but then that error is all the parse
+ * reports (see bp_expr_parse). */
+static void
+scan_assigned_names (const char *p,
+                     BpInterner *names)
+{
+  while (TRUE)
+    {
+      int nesting = 0;
+
+      while (is_blank (*p) || *p == '\n' || *p == ';' || *p == '#')
+        {
+          if (*p == '#')
+            while (*p != '\0' && *p != '\n')
+              p++;
+          else
+            p++;
+        }
+      if (*p == '\0')
+        return;
+
+      if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *start = p, *q;
+
+          while (g_ascii_isalnum (*p) || *p == '_')
+            p++;
+          for (q = p; is_blank (*q); q++)
+            ;
+          /* "=" (also the first of "=="), "+=" "-=" "*=" "/=" "@=", "**=";
+           * not "^=". */
+          if ((q[0] == '='
+               || ((q[0] == '+' || q[0] == '-' || q[0] == '*' || q[0] == '/' || q[0] == '@')
+                   && q[1] == '=')
+               || (q[0] == '*' && q[1] == '*' && q[2] == '='))
+              && p - start < BP_EXPR_NAME_SIZE)
+            bp_interner_intern (names, start, p - start, NULL);
+        }
+
+      /* On to the statement's end. */
+      for (; *p != '\0'; p++)
+        {
+          char c = *p;
+
+          if (c == '#')
+            {
+              while (p[1] != '\0' && p[1] != '\n')
+                p++;
+            }
+          else if (c == '(' || c == '[')
+            nesting++;
+          else if (c == ')' || c == ']')
+            nesting = MAX (nesting - 1, 0);
+          else if ((c == '\n' || c == ';') && nesting == 0)
+            {
+              p++;
+              break;
+            }
+        }
+    }
+}
+
+/* Lexes the rest of the text: FALSE with its first lexical error. */
+static gboolean
+lex_to_end (Lexer   *lexer,
+            GArray  *tokens,
+            GError **error)
+{
+  do
+    {
+      if (!lex_statement (lexer, tokens, error))
+        return FALSE;
+    }
+  while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
+  return TRUE;
+}
+
 /* Shape errors carry the line and column of the node's operator. */
 static gboolean
 check_shapes (Parser  *parser,
@@ -1588,6 +1676,7 @@ bp_expr_parse (const char  *text,
   g_autoptr(GHashTable) counters = NULL;
   Parser parser = { 0 };
   Lexer lexer;
+  g_autoptr(GError) local_error = NULL;
   BpNode *output = NULL;
   const char *end;
   gsize length;
@@ -1617,24 +1706,9 @@ bp_expr_parse (const char  *text,
   tokens = g_array_new (FALSE, FALSE, sizeof (Token));
   names = bp_interner_new ();
 
-  /* A first pass over every statement: it finds every lexical error
-   * before any other, and every name assigned anywhere, so that
-   * generated ids never take one. */
-  lexer = (Lexer) { text, 1, 1, 0 };
-  do
-    {
-      const Token *t;
-
-      if (!lex_statement (&lexer, tokens, error))
-        return NULL;
-      t = &g_array_index (tokens, Token, 0);
-      if (tokens->len > 1 && t->kind == T_NAME && is_assignment (t[1].kind))
-        {
-          /* A name assigned again is one entry. */
-          bp_interner_intern (names, t->start, t->len, NULL);
-        }
-    }
-  while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
+  /* The text is lexed once, statement by statement, as it is parsed;
+   * the names it assigns are found first by a quicker scan. */
+  scan_assigned_names (text, names);
 
   /* Generated ids need no lookups unless a name could be one of them
    * (and every op's name ends in a letter, as looks_generated() needs). */
@@ -1681,8 +1755,14 @@ bp_expr_parse (const char  *text,
       parser.pos = 0;
       if (peek (&parser)->kind == T_EOF)
         break;
-      if (!parse_statement (&parser, &output, error))
-        return NULL;
+      if (!parse_statement (&parser, &output, &local_error))
+        {
+          /* A lexical error anywhere comes before any other: the rest of
+           * the text is lexed for one. */
+          if (lex_to_end (&lexer, tokens, error))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
     }
 
   if (output == NULL)
