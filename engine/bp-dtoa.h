@@ -8,13 +8,14 @@ G_BEGIN_DECLS
 /* The shortest decimal digits that read back as `value` (finite, not
  * zero; the sign is ignored), the closest to it when several are as
  * short: value = 0.DIGITS × 10^point. Writes at most 17 digits, no
- * terminator, and returns how many. A small shim over Debian's
- * libdouble-conversion (Grisu3, with an exact bignum fallback). */
+ * terminator, and returns how many. Dragonbox, from {fmt}'s headers. */
 int     bp_dtoa_shortest   (double      value,
                             char       *digits,
                             int        *point);
 /* The `precision` (at most 17) significant digits of `value`, correctly
- * rounded, trailing zeros dropped; as bp_dtoa_shortest otherwise. */
+ * rounded, trailing zeros dropped; as bp_dtoa_shortest otherwise.
+ * Debian's libdouble-conversion (Grisu3, with an exact bignum fallback),
+ * as bp_dtoa_read is. */
 int     bp_dtoa_precision  (double      value,
                             int         precision,
                             char       *digits,
