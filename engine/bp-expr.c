@@ -544,21 +544,41 @@ generate_id (Parser     *parser,
     }
 }
 
-/* Whether `name` is an op's name followed by digits, such as "mul3": a
- * name that generate_id() could make. Every op's name ends in a letter. */
+/* Whether `name` (of `len` bytes) is an op's name followed by digits,
+ * such as "mul3": a name that generate_id() could make. Every op's name
+ * ends in a letter. `base` holds the last name's part before its digits
+ * and `*last` the answer for it: names numbered in turn ("n1", "n2", …)
+ * ask the catalog once. */
 static gboolean
-looks_generated (const char *name)
+looks_generated (const char *name,
+                 gsize       len,
+                 char        base[BP_EXPR_NAME_SIZE],
+                 gboolean   *last)
 {
-  gsize len = strlen (name), prefix = len;
-  char base[BP_EXPR_NAME_SIZE];
+  gsize prefix = len;
 
   while (prefix > 0 && g_ascii_isdigit (name[prefix - 1]))
     prefix--;
-  if (prefix == len || prefix == 0 || prefix >= sizeof base)
+  if (prefix == len || prefix == 0 || prefix >= BP_EXPR_NAME_SIZE)
     return FALSE;
-  memcpy (base, name, prefix);
-  base[prefix] = '\0';
-  return bp_op_lookup (base) != NULL;
+  if (strncmp (base, name, prefix) != 0 || base[prefix] != '\0')
+    {
+      memcpy (base, name, prefix);
+      base[prefix] = '\0';
+      *last = bp_op_lookup (base) != NULL;
+    }
+  return *last;
+}
+
+/* Whether `name` is an op's name. No op's name has a digit (see
+ * bp_expr_parse): "n7" needs no lookup. */
+static gboolean
+is_op_name (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      return FALSE;
+  return bp_op_lookup (name) != NULL;
 }
 
 static BpNode *
@@ -1458,7 +1478,7 @@ parse_statement (Parser   *parser,
       name = bp_interner_get (parser->names, name_id);
       info = &g_array_index (parser->name_info, NameInfo, name_id);
       if (info->is_function < 0)
-        info->is_function = bp_op_lookup (name) != NULL;
+        info->is_function = is_op_name (name);
       if (info->is_function)
         {
           error_at (error, BP_ERROR_PARSE, start,
@@ -1545,6 +1565,27 @@ parse_statement (Parser   *parser,
 out:
   operand_clear (&value);
   return ok;
+}
+
+/* Whether the `length` bytes at `text` are all ASCII (and so valid
+ * UTF-8), eight at a time: most texts are. */
+static gboolean
+is_ascii (const char *text,
+          gsize       length)
+{
+  guint64 bits = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, text + i, sizeof word);
+      bits |= word;
+    }
+  for (; i < length; i++)
+    bits |= (guchar) text[i];
+  return (bits & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
 }
 
 static inline gboolean
@@ -1694,7 +1735,7 @@ bp_expr_parse (const char  *text,
                    size, BP_EXPR_MAX_BYTES);
       return NULL;
     }
-  if (!g_utf8_validate_len (text, length, &end))
+  if (!is_ascii (text, length) && !g_utf8_validate_len (text, length, &end))
     {
       g_set_error (error, BP_ERROR, BP_ERROR_PARSE,
                    /* Translators: the offset of the first bad byte (0 = the first) */
@@ -1716,12 +1757,19 @@ bp_expr_parse (const char  *text,
   {
     guint n_ops;
     const BpOp *const *ops = bp_op_get_all (&n_ops);
+    char base[BP_EXPR_NAME_SIZE] = "";
+    gboolean last = FALSE;
 
-    for (guint i = 0; i < n_ops && parser.ids_free; i++)
-      if (!g_ascii_isalpha (ops[i]->name[strlen (ops[i]->name) - 1]))
-        parser.ids_free = FALSE;
+    for (guint i = 0; i < n_ops; i++)
+      {
+        /* What looks_generated() and is_op_name() take for granted. */
+        g_assert (strpbrk (ops[i]->name, "0123456789") == NULL);
+        if (!g_ascii_isalpha (ops[i]->name[strlen (ops[i]->name) - 1]))
+          parser.ids_free = FALSE;
+      }
     for (guint i = 0; i < bp_interner_size (names) && parser.ids_free; i++)
-      if (looks_generated (bp_interner_get (names, i)))
+      if (looks_generated (bp_interner_get (names, i), bp_interner_get_len (names, i),
+                           base, &last))
         parser.ids_free = FALSE;
   }
 
