@@ -110,6 +110,12 @@ typedef struct
   gboolean    fresh;     /* created by this expression, not a name reference */
 } Operand;
 
+typedef struct
+{
+  const char *base;   /* the op's name, as the catalog holds it */
+  guint       n;
+} OpCounter;
+
 /* What the parser knows of an assigned name. */
 typedef struct
 {
@@ -131,7 +137,10 @@ typedef struct
   BpInterner   *names;
   GArray       *name_info;
   GArray       *where;      /* of Where, by node index */
-  GHashTable   *counters;   /* op name → next number for generated ids */
+  /* The last number of each op's generated ids ("mul7"), the ops the
+   * text uses in the order it first uses them: a few, searched by the
+   * address of the op's name. */
+  GArray       *counters;   /* OpCounter */
   /* No assigned name is an op's name followed by digits ("mul3"): then
    * a generated id can collide with nothing (see generate_id). */
   gboolean      ids_free;
@@ -505,16 +514,30 @@ enter (Parser       *parser,
   return TRUE;
 }
 
-/* "mul7": the op's next number not taken by a node or an assigned name.
- * Written by hand, not with printf: one per node of the expression. */
-static void
+/* "mul7": the op's next number not taken by a node or an assigned name;
+ * returns its length. Written by hand, not with printf: one per node of
+ * the expression. */
+static gsize
 generate_id (Parser     *parser,
              const char *base,
              char       *id,
              gsize       size)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (parser->counters, base));
+  OpCounter *counter = NULL;
   gsize len = strlen (base);
+  guint n;
+
+  for (guint i = 0; i < parser->counters->len && counter == NULL; i++)
+    if (g_array_index (parser->counters, OpCounter, i).base == base)
+      counter = &g_array_index (parser->counters, OpCounter, i);
+  if (counter == NULL)
+    {
+      OpCounter first = { base, 0 };
+
+      g_array_append_val (parser->counters, first);
+      counter = &g_array_index (parser->counters, OpCounter, parser->counters->len - 1);
+    }
+  n = counter->n;
 
   g_assert (len + 11 < size);
   memcpy (id, base, len);
@@ -538,8 +561,8 @@ generate_id (Parser     *parser,
           || (bp_interner_lookup (parser->names, id, len + k) == BP_INTERNER_NONE
               && bp_graph_lookup (parser->graph, id) == NULL))
         {
-          g_hash_table_insert (parser->counters, (gpointer) base, GUINT_TO_POINTER (n));
-          return;
+          counter->n = n;
+          return len + k;
         }
     }
 }
@@ -589,6 +612,7 @@ add_node (Parser      *parser,
           GError     **error)
 {
   char generated[64];
+  gsize generated_len = 0;
   BpNode *node;
   gboolean name_it = FALSE;
 
@@ -602,7 +626,7 @@ add_node (Parser      *parser,
     {
       /* The id is generated even for the statement's node, so that the
        * numbers of the others stay as they were. */
-      generate_id (parser, op->name, generated, sizeof generated);
+      generated_len = generate_id (parser, op->name, generated, sizeof generated);
       id = generated;
 
       /* The end of the statement: this node is most likely its value. A
@@ -625,7 +649,8 @@ add_node (Parser      *parser,
   if (name_it)
     {
       parser->named = node;
-      g_strlcpy (parser->named_id, generated, sizeof parser->named_id);
+      /* Both 64 bytes. */
+      memcpy (parser->named_id, generated, generated_len + 1);
     }
   parser->n_nodes++;
   /* The parser's graph only grows: a node's index is its rank here. */
@@ -1714,7 +1739,7 @@ bp_expr_parse (const char  *text,
   g_autoptr(BpInterner) names = NULL;
   g_autoptr(GArray) name_info = NULL;
   g_autoptr(GArray) where = NULL;
-  g_autoptr(GHashTable) counters = NULL;
+  g_autoptr(GArray) counters = NULL;
   Parser parser = { 0 };
   Lexer lexer;
   g_autoptr(GError) local_error = NULL;
@@ -1777,8 +1802,8 @@ bp_expr_parse (const char  *text,
   /* Nobody watches the new graph yet. */
   bp_graph_freeze_changed (graph);
   where = g_array_new (FALSE, FALSE, sizeof (Where));
-  /* Keyed by the op's name as the catalog holds it: one pointer each. */
-  counters = g_hash_table_new (NULL, NULL);
+  /* By the op's name as the catalog holds it (see OpCounter). */
+  counters = g_array_new (FALSE, FALSE, sizeof (OpCounter));
   name_info = g_array_sized_new (FALSE, FALSE, sizeof (NameInfo), bp_interner_size (names));
   for (guint i = 0; i < bp_interner_size (names); i++)
     {
