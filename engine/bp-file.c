@@ -395,7 +395,10 @@ bp_file_read_contents (const char    *path,
   if (st.st_size > 0 && (guint64) st.st_size > max_size)
     goto too_large;
 
-  allocated = MIN ((gsize) MAX (st.st_size, 0), max_size) + 1;
+  /* Room for the terminator and one byte more, so that the read that
+   * finds the end does not grow the buffer: that doubled it, and copied
+   * a large file once more. */
+  allocated = MIN ((gsize) MAX (st.st_size, 0), max_size) + 2;
   buffer = g_malloc (allocated);
   for (;;)
     {
