@@ -35,6 +35,7 @@ MODULES = {
     "libgvc": "graphviz",
     "libcgraph": "graphviz",
     "double-conversion": "double-conversion",
+    "fmt": "fmt",
     "openblas": "openblas",
 }
 
