@@ -281,28 +281,15 @@ use_blas (guint n, guint d, guint h)
 /* A batch of images is about half zeros (the background): X · W and
  * Xᵀ · dY can then skip them (bp-sparse.c), the same sums without the
  * terms 0 · w. Whether that pays is decided per product from X's share
- * of nonzeros, counted each time (a pass over X, some 2 % of a dense
- * product), against the break-even shares measured with the 784-50-10
- * net's products against OpenBLAS's dgemm: skipping pays for X · W up to
- * some 80 % nonzeros, for Xᵀ · dY (whose kernel writes more) only up to
- * some 45 %. A fixed share, not a timing: the same batch always takes
- * the same path, so a run repeats exactly. Skipping 0 · w is exact only
- * for a finite w (0 · ∞ is NaN), so the other side is checked too. */
+ * of nonzeros against break-even shares measured on the 784-50-10 net's
+ * products with real batches against OpenBLAS's dgemm: skipping pays
+ * for X · W up to some 80 % nonzeros, for Xᵀ · dY (which first sorts
+ * the entries by column) only below some 45 %. A fixed share, not a
+ * timing: the same batch always takes the same path, so a run repeats
+ * exactly. Small products keep the loops below. */
+#define SPARSE_MIN_WORK (64u * BLAS_MIN_WORK)
 #define SPARSE_MAX_DENSITY_FORWARD 0.7
 #define SPARSE_MAX_DENSITY_TRANSPOSED 0.4
-
-static gboolean
-use_sparse (const BpTensor *x,
-            const BpTensor *other,
-            double          max_density)
-{
-  gsize n_x = bp_tensor_n_elements (x);
-
-  return (guint64) n_x * other->cols >= 64 * BLAS_MIN_WORK && other->cols >= 8 &&
-         bp_sparse_available () &&
-         bp_sparse_count_nonzero (x->data, n_x) <= max_density * n_x &&
-         bp_sparse_all_finite (other->data, bp_tensor_n_elements (other));
-}
 
 /* Y (N×H) = X (N×D) · W (D×H), accumulated into Y. */
 static void
@@ -312,11 +299,9 @@ matmul_add (const BpTensor *x,
 {
   guint n = x->rows, d = x->cols, h = w->cols;
 
-  if (use_sparse (x, w, SPARSE_MAX_DENSITY_FORWARD))
-    {
-      bp_sparse_matmul_add (n, d, h, x->data, w->data, y->data);
-      return;
-    }
+  if ((guint64) n * d * h >= SPARSE_MIN_WORK &&
+      bp_sparse_matmul_add (n, d, h, x->data, w->data, y->data, SPARSE_MAX_DENSITY_FORWARD))
+    return;
   if (use_blas (n, d, h))
     {
       bp_blas_dgemm (BP_BLAS_NO_TRANS, BP_BLAS_NO_TRANS, n, h, d,
@@ -350,11 +335,9 @@ matmul_grads (const BpTensor *x,
 {
   guint n = x->rows, d = x->cols, h = w->cols;
 
-  if (dw != NULL && use_sparse (x, gy, SPARSE_MAX_DENSITY_TRANSPOSED))
-    {
-      bp_sparse_matmul_tn (n, d, h, x->data, gy->data, dw->data);
-      dw = NULL;
-    }
+  if (dw != NULL && (guint64) n * d * h >= SPARSE_MIN_WORK &&
+      bp_sparse_matmul_tn (n, d, h, x->data, gy->data, dw->data, SPARSE_MAX_DENSITY_TRANSPOSED))
+    dw = NULL;
   if (use_blas (n, d, h))
     {
       if (dx != NULL)

@@ -41,7 +41,7 @@ typedef gint64 VecMask __attribute__ ((vector_size (LANES * sizeof (double))));
 /* --- scratch memory, kept per thread: allocating the padded copies at
  * each call costs page faults larger than the products --- */
 
-#define N_SCRATCH 5
+#define N_SCRATCH 9
 
 typedef struct
 {
@@ -83,25 +83,6 @@ scratch (guint which,
   return s[which].data;
 }
 
-/* A copy of m (rows × cols) with rows of `stride` ≥ cols numbers, the
- * padding zero. */
-static double *
-padded_copy (guint         which,
-             const double *m,
-             guint         rows,
-             guint         cols,
-             guint         stride)
-{
-  double *p = scratch (which, (gsize) rows * stride * sizeof (double));
-
-  for (guint r = 0; r < rows; r++)
-    {
-      memcpy (p + (gsize) r * stride, m + (gsize) r * cols, cols * sizeof (double));
-      memset (p + (gsize) r * stride + cols, 0, (stride - cols) * sizeof (double));
-    }
-  return p;
-}
-
 static void
 unpad (const double *p,
        double       *m,
@@ -129,42 +110,72 @@ load (const double *p)
   return v;
 }
 
-static gsize
-count_nonzero (const double *x,
-               gsize         n)
+/* X's share of nonzero entries, counted on every fourth row (a
+ * quarter of a pass over X, and the same answer for the same X). */
+static double
+sampled_density (const double *x,
+                 guint         n,
+                 guint         d)
 {
   VecMask count = { 0, };
-  gsize total = 0, i = 0;
+  gsize total = 0, n_counted = 0;
 
-  for (; i + LANES <= n; i += LANES)
-    count -= (VecMask) (load (x + i) != 0.0);
+  for (guint i = 0; i < n; i += 4)
+    {
+      const double *row = x + (gsize) i * d;
+      guint k = 0;
+
+      for (; k + LANES <= d; k += LANES)
+        count -= (VecMask) (load (row + k) != 0.0);
+      for (; k < d; k++)
+        total += row[k] != 0.0;
+      n_counted += d;
+    }
   for (guint l = 0; l < LANES; l++)
     total += count[l];
-  for (; i < n; i++)
-    total += x[i] != 0.0;
-  return total;
+  return n_counted > 0 ? (double) total / n_counted : 0.0;
 }
 
-static gboolean
-all_finite (const double *x,
-            gsize         n)
+/* A copy of m (rows × cols) with rows of `stride` ≥ cols numbers, the
+ * padding zero, in scratch buffer `which`; NULL when m has a number
+ * that is not finite (skipping 0 · w is exact only for a finite w:
+ * 0 · ∞ is NaN). */
+static double *
+padded_finite_copy (guint         which,
+                    const double *m,
+                    guint         rows,
+                    guint         cols,
+                    guint         stride)
 {
-  /* x − x is 0 for a finite x and NaN for ±∞ and NaN. */
-  Vec acc = { 0, };
+  double *p = scratch (which, (gsize) rows * stride * sizeof (double));
+  /* x − x is 0 for a finite x, NaN for ±∞ and NaN. */
+  Vec check = { 0, };
   double tail = 0.0;
-  gsize i = 0;
 
-  for (; i + LANES <= n; i += LANES)
+  for (guint r = 0; r < rows; r++)
     {
-      Vec v = load (x + i);
+      const double *from = m + (gsize) r * cols;
+      double *to = p + (gsize) r * stride;
+      guint c = 0;
 
-      acc += v - v;
+      for (; c + LANES <= cols; c += LANES)
+        {
+          Vec v = load (from + c);
+
+          check += v - v;
+          *(Vec *) (to + c) = v;
+        }
+      for (; c < cols; c++)
+        {
+          tail += from[c] - from[c];
+          to[c] = from[c];
+        }
+      for (; c < stride; c++)
+        to[c] = 0.0;
     }
-  for (; i < n; i++)
-    tail += x[i] - x[i];
   for (guint l = 0; l < LANES; l++)
-    tail += acc[l];
-  return tail == 0.0;
+    tail += check[l];
+  return tail == 0.0 ? p : NULL;
 }
 
 /* The nonzero entries of x[0 … n): their positions plus `base` and their
@@ -232,30 +243,34 @@ add_rows (guint          nb,
     *(Vec *) (y + b * LANES) = acc[b];
 }
 
-/* dw[idx[e] · stride + …] += val[e] · g[0 … 8·nb) for each entry e. */
+/* out[0 … 8·nb) = Σ over the entries e of val[e] · g[idx[e] · stride + …],
+ * in the order of the entries. */
 INLINE void
-scatter_rows (guint          nb,
-              guint          n_entries,
-              const guint32 *idx,
-              const double  *val,
-              const double  *g,
-              gsize          stride,
-              double        *dw)
+sum_rows (guint          nb,
+          guint          n_entries,
+          const guint32 *idx,
+          const double  *val,
+          const double  *g,
+          gsize          stride,
+          double        *out)
 {
-  Vec gv[TILE / LANES];
+  Vec acc[TILE / LANES];
 
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    gv[b] = *(const Vec *) (g + b * LANES);
+    acc[b] = (Vec) { 0, };
   for (guint e = 0; e < n_entries; e++)
     {
-      double *row = dw + idx[e] * stride;
+      const double *row = g + idx[e] * stride;
       double v = val[e];
 
 #pragma GCC unroll 8
       for (guint b = 0; b < nb; b++)
-        *(Vec *) (row + b * LANES) += v * gv[b];
+        acc[b] += v * *(const Vec *) (row + b * LANES);
     }
+#pragma GCC unroll 8
+  for (guint b = 0; b < nb; b++)
+    *(Vec *) (out + b * LANES) = acc[b];
 }
 
 /* One case per number of vectors, so that each keeps its vectors in
@@ -265,19 +280,17 @@ scatter_rows (guint          nb,
   case 4: CALL (4); break; case 5: CALL (5); break; case 6: CALL (6); break; \
   case 7: CALL (7); break; case 8: CALL (8); break; default: g_assert_not_reached ()
 
-/* Both products on padded rows of `stride` numbers: for each panel of
- * X's columns and each row i of X, the row's nonzero entries in the
- * panel, then out[i] += entries · wg (forward) or out += entriesᵀ · wg[i]
- * (transposed). The entries are listed first, reading X once in order,
- * with where each row's part in each panel ends. */
+/* Y += X · W on padded rows of `stride` numbers: for each panel of X's
+ * columns and each row i of X, the row's nonzero entries in the panel,
+ * then Y[i] += entries · W. The entries are listed first, reading X once
+ * in order, with where each row's part in each panel ends. */
 static void
-product (gboolean      transposed,
-         guint         n,
+product (guint         n,
          guint         d,
          guint         stride,
          const double *x,
-         const double *wg,
-         double       *out)
+         const double *w,
+         double       *y)
 {
   guint panel = CLAMP (PANEL_BYTES / (stride * sizeof (double)), LANES, d);
   guint n_panels = (d + panel - 1) / panel;
@@ -307,20 +320,73 @@ product (gboolean      transposed,
           {
             guint nb = MIN (TILE, stride - j) / LANES;
 
-            if (transposed)
-              {
-#define SCATTER(NB) scatter_rows (NB, count, idx + first, val + first, wg + (gsize) i * stride + j, stride, out + j)
-                switch (nb) { CASES (SCATTER); }
-#undef SCATTER
-              }
-            else
-              {
-#define ADD(NB) add_rows (NB, count, idx + first, val + first, wg + j, stride, out + (gsize) i * stride + j)
-                switch (nb) { CASES (ADD); }
+#define ADD(NB) add_rows (NB, count, idx + first, val + first, w + j, stride, y + (gsize) i * stride + j)
+            switch (nb) { CASES (ADD); }
 #undef ADD
-              }
           }
       }
+}
+
+/* dW = Xᵀ · G on padded rows: X's nonzero entries by rows, sorted into
+ * columns (a counting sort, keeping the order of the rows), then each
+ * row of dW is the sum over its column's entries of x · G's row, in
+ * registers. */
+static void
+product_tn (guint         n,
+            guint         d,
+            guint         stride,
+            const double *x,
+            const double *g,
+            double       *dw)
+{
+  gsize n_x = (gsize) n * d;
+  guint32 *idx = scratch (2, (n_x + LANES) * sizeof (guint32));
+  double *val = scratch (3, (n_x + LANES) * sizeof (double));
+  guint32 *rows = scratch (4, (n_x + 1) * sizeof (guint32));
+  guint32 *col_rows = scratch (5, (n_x + 1) * sizeof (guint32));
+  double *col_vals = scratch (6, (n_x + 1) * sizeof (double));
+  gsize *start = scratch (8, ((gsize) d + 1) * sizeof (gsize));
+  gsize *next = scratch (7, (gsize) d * sizeof (gsize));
+  gsize m = 0, f = 0;
+
+  memset (start, 0, ((gsize) d + 1) * sizeof (gsize));
+  for (guint i = 0; i < n; i++)
+    {
+      guint count = list_nonzero (x + (gsize) i * d, d, 0, idx + m, val + m);
+
+      for (guint c = 0; c < count; c++)
+        start[idx[m + c] + 1]++;
+      m += count;
+      /* The row's number in place of its entries' columns, once counted. */
+      for (guint c = 0; c < count; c++)
+        rows[m - count + c] = i;
+    }
+  for (guint k = 0; k < d; k++)
+    {
+      start[k + 1] += start[k];
+      next[k] = start[k];
+    }
+  for (f = 0; f < m; f++)
+    {
+      gsize at = next[idx[f]]++;
+
+      col_rows[at] = rows[f];
+      col_vals[at] = val[f];
+    }
+
+  for (guint k = 0; k < d; k++)
+    {
+      guint count = start[k + 1] - start[k];
+
+      for (guint j = 0; j < stride; j += TILE)
+        {
+          guint nb = MIN (TILE, stride - j) / LANES;
+
+#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, stride, dw + (gsize) k * stride + j)
+          switch (nb) { CASES (SUM); }
+#undef SUM
+        }
+    }
 }
 
 #pragma GCC pop_options
@@ -346,79 +412,74 @@ bp_sparse_available (void)
 #endif
 }
 
-gsize
-bp_sparse_count_nonzero (const double *x,
-                         gsize         n)
-{
-#ifdef HAVE_KERNELS
-  g_return_val_if_fail (bp_sparse_available (), 0);
-
-  return count_nonzero (x, n);
-#else
-  g_return_val_if_reached (0);
-#endif
-}
-
-gboolean
-bp_sparse_all_finite (const double *x,
-                      gsize         n)
-{
-#ifdef HAVE_KERNELS
-  g_return_val_if_fail (bp_sparse_available (), FALSE);
-
-  return all_finite (x, n);
-#else
-  g_return_val_if_reached (FALSE);
-#endif
-}
-
 static guint
 padded (guint h)
 {
   return (h + LANES - 1) / LANES * LANES;
 }
 
-void
+gboolean
 bp_sparse_matmul_add (guint         n,
                       guint         d,
                       guint         h,
                       const double *x,
                       const double *w,
-                      double       *y)
+                      double       *y,
+                      double        max_density)
 {
 #ifdef HAVE_KERNELS
   guint stride = padded (h);
-  const double *wp = padded_copy (0, w, d, h, stride);
-  double *yp = padded_copy (1, y, n, h, stride);
+  const double *wp;
+  double *yp;
 
-  g_return_if_fail (bp_sparse_available ());
+  if (!bp_sparse_available () || n == 0 || d == 0 || h == 0 ||
+      sampled_density (x, n, d) > max_density)
+    return FALSE;
+  wp = padded_finite_copy (0, w, d, h, stride);
+  if (wp == NULL)
+    return FALSE;
+  /* y is finite or not: its numbers are added to, never multiplied. */
+  yp = scratch (1, (gsize) n * stride * sizeof (double));
+  for (guint i = 0; i < n; i++)
+    {
+      memcpy (yp + (gsize) i * stride, y + (gsize) i * h, h * sizeof (double));
+      memset (yp + (gsize) i * stride + h, 0, (stride - h) * sizeof (double));
+    }
 
-  product (FALSE, n, d, stride, x, wp, yp);
+  product (n, d, stride, x, wp, yp);
   unpad (yp, y, n, h, stride);
+  return TRUE;
 #else
-  g_return_if_reached ();
+  return FALSE;
 #endif
 }
 
-void
+gboolean
 bp_sparse_matmul_tn (guint         n,
                      guint         d,
                      guint         h,
                      const double *x,
                      const double *g,
-                     double       *dw)
+                     double       *dw,
+                     double        max_density)
 {
 #ifdef HAVE_KERNELS
   guint stride = padded (h);
-  const double *gp = padded_copy (0, g, n, h, stride);
-  double *dwp = scratch (1, (gsize) d * stride * sizeof (double));
+  const double *gp;
+  double *dwp;
 
-  g_return_if_fail (bp_sparse_available ());
+  if (!bp_sparse_available () || n == 0 || d == 0 || h == 0 ||
+      sampled_density (x, n, d) > max_density)
+    return FALSE;
+  gp = padded_finite_copy (0, g, n, h, stride);
+  if (gp == NULL)
+    return FALSE;
+  dwp = scratch (1, (gsize) d * stride * sizeof (double));
 
-  memset (dwp, 0, (gsize) d * stride * sizeof (double));
-  product (TRUE, n, d, stride, x, gp, dwp);
+  product_tn (n, d, stride, x, gp, dwp);
   unpad (dwp, dw, d, h, stride);
+  return TRUE;
 #else
-  g_return_if_reached ();
+  return FALSE;
 #endif
 }

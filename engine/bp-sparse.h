@@ -14,29 +14,24 @@ G_BEGIN_DECLS
 /* Whether this processor runs the kernels below (AVX-512). */
 gboolean bp_sparse_available     (void);
 
-/* The functions below only when bp_sparse_available(). */
-
-/* How many entries of x[0 … n−1] are not zero. */
-gsize    bp_sparse_count_nonzero (const double *x,
-                                  gsize         n);
-/* Whether every x[0 … n−1] is finite: skipping 0 · w is exact only then
- * (0 · ∞ is NaN). */
-gboolean bp_sparse_all_finite    (const double *x,
-                                  gsize         n);
-
-/* Y (n×h) += X (n×d) · W (d×h). */
-void     bp_sparse_matmul_add    (guint         n,
+/* Y (n×h) += X (n×d) · W (d×h), skipping X's zeros, when this processor
+ * runs the kernel, X's share of nonzero entries (estimated on every
+ * fourth row) is at most `max_density` and W is finite (0 · ∞ is NaN,
+ * so skipping is exact only then). FALSE when it did nothing. */
+gboolean bp_sparse_matmul_add    (guint         n,
                                   guint         d,
                                   guint         h,
                                   const double *x,
                                   const double *w,
-                                  double       *y);
-/* dW (d×h) = Xᵀ · G, X n×d, G n×h. */
-void     bp_sparse_matmul_tn     (guint         n,
+                                  double       *y,
+                                  double        max_density);
+/* dW (d×h) = Xᵀ · G, X n×d, G n×h, likewise (G finite). */
+gboolean bp_sparse_matmul_tn     (guint         n,
                                   guint         d,
                                   guint         h,
                                   const double *x,
                                   const double *g,
-                                  double       *dw);
+                                  double       *dw,
+                                  double        max_density);
 
 G_END_DECLS
