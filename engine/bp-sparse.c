@@ -1,24 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /* Products that skip X's zeros.
  *
- * X is taken a panel of columns at a time, so that the rows of W (or dW)
- * the panel meets stay in the first-level cache. For each row of X, the
- * panel's nonzero entries are listed, then added in with the columns of
- * Y (or the row of G) in registers, a tile of at most 64 columns, eight
- * numbers to a vector: one multiply-add per nonzero entry and column.
+ * Y += X · W: X is taken a panel of columns at a time, so that the rows
+ * of W the panel meets stay in the first-level cache. For each row of X,
+ * the panel's nonzero entries are listed (eight at a time, with a
+ * compress), then added in with a tile of at most 64 columns of Y's row
+ * in registers, eight numbers to a vector: one multiply-add per nonzero
+ * entry and column.
+ *
+ * dW = Xᵀ · G: X's nonzero entries are sorted into columns (8×8 blocks
+ * transposed in registers, each column compressed), then each row of dW
+ * is summed in registers over its column's entries.
+ *
  * W (or G) and Y (or dW) are worked on in copies whose rows are padded
  * to a multiple of 8 columns and start on a cache line: with 50
  * columns, a row of W otherwise starts mid-line and most vector loads
  * touch two lines.
  *
- * Each sum adds its terms in the order of k (forward) or of the batch's
- * rows (dW), as the plain loops do; only the zero terms are left out.
+ * Each sum keeps two partial sums, the even and the odd terms in order
+ * (of k for Y, of the batch's rows for dW), added at the end: one chain
+ * of multiply-adds waits on the previous one's result. So the numbers
+ * differ from a dense product's by rounding only, and are the same for
+ * the same inputs.
  *
- * The kernels are built for AVX-512 (x86-64-v4), eight doubles to a
- * vector, and only run on a processor that has it; elsewhere
- * bp_sparse_available() says no and the products stay dense. Built for
- * narrower vectors, the same loops measured slower than OpenBLAS's
- * dense product. */
+ * The kernels are built for AVX-512 (x86-64-v4) and only run on a
+ * processor that has it; elsewhere bp_sparse_available() says no and the
+ * products stay dense. Built for narrower vectors, the same loops
+ * measured slower than OpenBLAS's dense product. */
 #include <string.h>
 
 #include "bp-sparse.h"
@@ -98,6 +106,9 @@ unpad (const double *p,
 
 #pragma GCC push_options
 #pragma GCC target ("arch=x86-64-v4")
+/* GCC 12 warns inside its own AVX-512 shuffles (_mm512_undefined_pd). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #define INLINE static inline __attribute__ ((always_inline))
 
@@ -224,23 +235,40 @@ add_rows (guint          nb,
           gsize          stride,
           double        *y)
 {
-  Vec acc[TILE / LANES];
+  Vec acc[TILE / LANES], odd[TILE / LANES];
+  guint e = 0;
 
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    acc[b] = *(const Vec *) (y + b * LANES);
-  for (guint e = 0; e < n_entries; e++)
     {
-      const double *row = w + idx[e] * stride;
-      double v = val[e];
+      acc[b] = *(const Vec *) (y + b * LANES);
+      odd[b] = (Vec) { 0, };
+    }
+  for (; e + 1 < n_entries; e += 2)
+    {
+      const double *row0 = w + idx[e] * stride;
+      const double *row1 = w + idx[e + 1] * stride;
+      double v0 = val[e], v1 = val[e + 1];
 
 #pragma GCC unroll 8
       for (guint b = 0; b < nb; b++)
-        acc[b] += v * *(const Vec *) (row + b * LANES);
+        {
+          acc[b] += v0 * *(const Vec *) (row0 + b * LANES);
+          odd[b] += v1 * *(const Vec *) (row1 + b * LANES);
+        }
+    }
+  if (e < n_entries)
+    {
+      const double *row0 = w + idx[e] * stride;
+      double v0 = val[e];
+
+#pragma GCC unroll 8
+      for (guint b = 0; b < nb; b++)
+        acc[b] += v0 * *(const Vec *) (row0 + b * LANES);
     }
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    *(Vec *) (y + b * LANES) = acc[b];
+    *(Vec *) (y + b * LANES) = acc[b] + odd[b];
 }
 
 /* out[0 … 8·nb) = Σ over the entries e of val[e] · g[idx[e] · stride + …],
@@ -254,23 +282,37 @@ sum_rows (guint          nb,
           gsize          stride,
           double        *out)
 {
-  Vec acc[TILE / LANES];
+  Vec acc[TILE / LANES], odd[TILE / LANES];
+  guint e = 0;
 
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    acc[b] = (Vec) { 0, };
-  for (guint e = 0; e < n_entries; e++)
+    acc[b] = odd[b] = (Vec) { 0, };
+  for (; e + 1 < n_entries; e += 2)
     {
-      const double *row = g + idx[e] * stride;
-      double v = val[e];
+      const double *row0 = g + idx[e] * stride;
+      const double *row1 = g + idx[e + 1] * stride;
+      double v0 = val[e], v1 = val[e + 1];
 
 #pragma GCC unroll 8
       for (guint b = 0; b < nb; b++)
-        acc[b] += v * *(const Vec *) (row + b * LANES);
+        {
+          acc[b] += v0 * *(const Vec *) (row0 + b * LANES);
+          odd[b] += v1 * *(const Vec *) (row1 + b * LANES);
+        }
+    }
+  if (e < n_entries)
+    {
+      const double *row0 = g + idx[e] * stride;
+      double v0 = val[e];
+
+#pragma GCC unroll 8
+      for (guint b = 0; b < nb; b++)
+        acc[b] += v0 * *(const Vec *) (row0 + b * LANES);
     }
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    *(Vec *) (out + b * LANES) = acc[b];
+    *(Vec *) (out + b * LANES) = acc[b] + odd[b];
 }
 
 /* One case per number of vectors, so that each keeps its vectors in
@@ -327,10 +369,45 @@ product (guint         n,
       }
 }
 
-/* dW = Xᵀ · G on padded rows: X's nonzero entries by rows, sorted into
- * columns (a counting sort, keeping the order of the rows), then each
- * row of dW is the sum over its column's entries of x · G's row, in
- * registers. */
+/* Columns c0 … c7 of the 8×8 block whose rows are r[0 … 7]. */
+INLINE void
+transpose8 (const __m512d *r,
+            __m512d       *c)
+{
+  __m512d t[8], u[8];
+
+  for (guint q = 0; q < 4; q++)
+    {
+      t[2 * q] = _mm512_unpacklo_pd (r[2 * q], r[2 * q + 1]);
+      t[2 * q + 1] = _mm512_unpackhi_pd (r[2 * q], r[2 * q + 1]);
+    }
+  /* u[0]: columns 0 and 4 of rows 0–3, u[1]: 2 and 6, u[2]: 1 and 5,
+   * u[3]: 3 and 7; u[4 …] the same for rows 4–7. */
+  for (guint h = 0; h < 2; h++)
+    {
+      u[4 * h] = _mm512_shuffle_f64x2 (t[4 * h], t[4 * h + 2], 0x88);
+      u[4 * h + 1] = _mm512_shuffle_f64x2 (t[4 * h], t[4 * h + 2], 0xdd);
+      u[4 * h + 2] = _mm512_shuffle_f64x2 (t[4 * h + 1], t[4 * h + 3], 0x88);
+      u[4 * h + 3] = _mm512_shuffle_f64x2 (t[4 * h + 1], t[4 * h + 3], 0xdd);
+    }
+  c[0] = _mm512_shuffle_f64x2 (u[0], u[4], 0x88);
+  c[4] = _mm512_shuffle_f64x2 (u[0], u[4], 0xdd);
+  c[2] = _mm512_shuffle_f64x2 (u[1], u[5], 0x88);
+  c[6] = _mm512_shuffle_f64x2 (u[1], u[5], 0xdd);
+  c[1] = _mm512_shuffle_f64x2 (u[2], u[6], 0x88);
+  c[5] = _mm512_shuffle_f64x2 (u[2], u[6], 0xdd);
+  c[3] = _mm512_shuffle_f64x2 (u[3], u[7], 0x88);
+  c[7] = _mm512_shuffle_f64x2 (u[3], u[7], 0xdd);
+}
+
+/* dW = Xᵀ · G on padded rows: X's nonzero entries sorted into columns,
+ * in the order of the rows, then each row of dW is the sum over its
+ * column's entries of x · G's row, in registers.
+ *
+ * The columns are filled eight rows at a time: each 8×8 block of X is
+ * transposed in registers and each of its columns' nonzeros appended
+ * to that column's list with one compress. A column's list has room for
+ * 8 more entries than it gets, since each append writes 8. */
 static void
 product_tn (guint         n,
             guint         d,
@@ -340,43 +417,86 @@ product_tn (guint         n,
             double       *dw)
 {
   gsize n_x = (gsize) n * d;
-  guint32 *idx = scratch (2, (n_x + LANES) * sizeof (guint32));
-  double *val = scratch (3, (n_x + LANES) * sizeof (double));
-  guint32 *rows = scratch (4, (n_x + 1) * sizeof (guint32));
-  guint32 *col_rows = scratch (5, (n_x + 1) * sizeof (guint32));
-  double *col_vals = scratch (6, (n_x + 1) * sizeof (double));
-  gsize *start = scratch (8, ((gsize) d + 1) * sizeof (gsize));
-  gsize *next = scratch (7, (gsize) d * sizeof (gsize));
-  gsize m = 0, f = 0;
+  guint n8 = n / LANES * LANES, d8 = d / LANES * LANES;
+  guint32 *col_rows = scratch (2, (n_x + (gsize) (d + 1) * LANES) * sizeof (guint32));
+  double *col_vals = scratch (3, (n_x + (gsize) (d + 1) * LANES) * sizeof (double));
+  gsize *start = scratch (4, ((gsize) d + 1) * sizeof (gsize));
+  gsize *next = scratch (5, ((gsize) d + LANES) * sizeof (gsize));
+  gsize total = 0;
 
-  memset (start, 0, ((gsize) d + 1) * sizeof (gsize));
+  /* How many nonzeros each column has, eight columns at a time. */
+  memset (next, 0, (gsize) d * sizeof (gsize));
   for (guint i = 0; i < n; i++)
     {
-      guint count = list_nonzero (x + (gsize) i * d, d, 0, idx + m, val + m);
+      const double *row = x + (gsize) i * d;
+      guint k = 0;
 
-      for (guint c = 0; c < count; c++)
-        start[idx[m + c] + 1]++;
-      m += count;
-      /* The row's number in place of its entries' columns, once counted. */
-      for (guint c = 0; c < count; c++)
-        rows[m - count + c] = i;
+      for (; k < d8; k += LANES)
+        {
+          VecMask *count = (VecMask *) (next + k);
+
+          *count -= (VecMask) (load (row + k) != 0.0);
+        }
+      for (; k < d; k++)
+        next[k] += row[k] != 0.0;
     }
   for (guint k = 0; k < d; k++)
     {
-      start[k + 1] += start[k];
-      next[k] = start[k];
-    }
-  for (f = 0; f < m; f++)
-    {
-      gsize at = next[idx[f]]++;
+      gsize count = next[k];
 
-      col_rows[at] = rows[f];
-      col_vals[at] = val[f];
+      start[k] = next[k] = total;
+      total += count + LANES;
     }
+  start[d] = total;
+
+  for (guint i0 = 0; i0 < n8; i0 += LANES)
+    {
+      const __m256i block_rows = _mm256_add_epi32 (_mm256_set1_epi32 ((int) i0),
+                                                   _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+
+      for (guint k0 = 0; k0 < d8; k0 += LANES)
+        {
+          __m512d r[LANES], c[LANES];
+
+          for (guint l = 0; l < LANES; l++)
+            r[l] = _mm512_loadu_pd (x + (gsize) (i0 + l) * d + k0);
+          transpose8 (r, c);
+          for (guint l = 0; l < LANES; l++)
+            {
+              __mmask8 nonzero = _mm512_cmp_pd_mask (c[l], _mm512_setzero_pd (), _CMP_NEQ_UQ);
+              gsize at = next[k0 + l];
+
+              _mm512_storeu_pd (col_vals + at, _mm512_maskz_compress_pd (nonzero, c[l]));
+              _mm256_storeu_si256 ((__m256i *) (col_rows + at),
+                                   _mm256_maskz_compress_epi32 (nonzero, block_rows));
+              next[k0 + l] = at + __builtin_popcount (nonzero);
+            }
+        }
+      for (guint l = 0; l < LANES; l++)
+        for (guint k = d8; k < d; k++)
+          {
+            double v = x[(gsize) (i0 + l) * d + k];
+            gsize at = next[k];
+
+            col_rows[at] = i0 + l;
+            col_vals[at] = v;
+            next[k] = at + (v != 0.0);
+          }
+    }
+  for (guint i = n8; i < n; i++)
+    for (guint k = 0; k < d; k++)
+      {
+        double v = x[(gsize) i * d + k];
+        gsize at = next[k];
+
+        col_rows[at] = i;
+        col_vals[at] = v;
+        next[k] = at + (v != 0.0);
+      }
 
   for (guint k = 0; k < d; k++)
     {
-      guint count = start[k + 1] - start[k];
+      guint count = next[k] - start[k];
 
       for (guint j = 0; j < stride; j += TILE)
         {
@@ -389,6 +509,7 @@ product_tn (guint         n,
     }
 }
 
+#pragma GCC diagnostic pop
 #pragma GCC pop_options
 
 static gpointer
