@@ -189,19 +189,22 @@ padded_finite_copy (guint         which,
   return tail == 0.0 ? p : NULL;
 }
 
-/* The nonzero entries of x[0 … n): their positions plus `base` and their
- * values; returns how many. idx and val have room for n + LANES. Eight
+/* The nonzero entries of x[0 … n): their positions plus `base`, times
+ * `step` (where their rows start in W), and their values; returns how
+ * many. idx and val have room for n + LANES. Eight
  * entries at a time, compressed in registers, then stored whole (a
  * compressing store to memory is slow on some AMD processors). */
 static guint
 list_nonzero (const double *x,
               guint         n,
               guint         base,
+              guint         step,
               guint32      *idx,
               double       *val)
 {
-  __m256i pos = _mm256_add_epi32 (_mm256_set1_epi32 ((int) base),
-                                  _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i pos = _mm256_mullo_epi32 (_mm256_add_epi32 (_mm256_set1_epi32 ((int) base),
+                                                      _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7)),
+                                    _mm256_set1_epi32 ((int) step));
   guint m = 0, k = 0;
 
   for (; k + LANES <= n; k += LANES)
@@ -213,18 +216,18 @@ list_nonzero (const double *x,
       _mm512_storeu_pd (val + m, _mm512_maskz_compress_pd (nonzero, v));
       _mm256_storeu_si256 ((__m256i *) (idx + m), _mm256_maskz_compress_epi32 (nonzero, pos));
       m += __builtin_popcount (nonzero);
-      pos = _mm256_add_epi32 (pos, _mm256_set1_epi32 (LANES));
+      pos = _mm256_add_epi32 (pos, _mm256_set1_epi32 ((int) (LANES * step)));
     }
   for (; k < n; k++)
     {
-      idx[m] = base + k;
+      idx[m] = (base + k) * step;
       val[m] = x[k];
       m += x[k] != 0.0;
     }
   return m;
 }
 
-/* y[0 … 8·nb) += Σ over the entries e of val[e] · w[idx[e] · stride + …],
+/* y[0 … 8·nb) += Σ over the entries e of val[e] · w[idx[e] + …],
  * in the order of the entries. */
 INLINE void
 add_rows (guint          nb,
@@ -232,7 +235,6 @@ add_rows (guint          nb,
           const guint32 *idx,
           const double  *val,
           const double  *w,
-          gsize          stride,
           double        *y)
 {
   Vec acc[TILE / LANES], odd[TILE / LANES];
@@ -246,8 +248,8 @@ add_rows (guint          nb,
     }
   for (; e + 1 < n_entries; e += 2)
     {
-      const double *row0 = w + idx[e] * stride;
-      const double *row1 = w + idx[e + 1] * stride;
+      const double *row0 = w + idx[e];
+      const double *row1 = w + idx[e + 1];
       double v0 = val[e], v1 = val[e + 1];
 
 #pragma GCC unroll 8
@@ -259,7 +261,7 @@ add_rows (guint          nb,
     }
   if (e < n_entries)
     {
-      const double *row0 = w + idx[e] * stride;
+      const double *row0 = w + idx[e];
       double v0 = val[e];
 
 #pragma GCC unroll 8
@@ -271,7 +273,7 @@ add_rows (guint          nb,
     *(Vec *) (y + b * LANES) = acc[b] + odd[b];
 }
 
-/* out[0 … 8·nb) = Σ over the entries e of val[e] · g[idx[e] · stride + …],
+/* out[0 … 8·nb) = Σ over the entries e of val[e] · g[idx[e] + …],
  * in the order of the entries. */
 INLINE void
 sum_rows (guint          nb,
@@ -279,7 +281,6 @@ sum_rows (guint          nb,
           const guint32 *idx,
           const double  *val,
           const double  *g,
-          gsize          stride,
           double        *out)
 {
   Vec acc[TILE / LANES], odd[TILE / LANES];
@@ -290,8 +291,8 @@ sum_rows (guint          nb,
     acc[b] = odd[b] = (Vec) { 0, };
   for (; e + 1 < n_entries; e += 2)
     {
-      const double *row0 = g + idx[e] * stride;
-      const double *row1 = g + idx[e + 1] * stride;
+      const double *row0 = g + idx[e];
+      const double *row1 = g + idx[e + 1];
       double v0 = val[e], v1 = val[e + 1];
 
 #pragma GCC unroll 8
@@ -303,7 +304,7 @@ sum_rows (guint          nb,
     }
   if (e < n_entries)
     {
-      const double *row0 = g + idx[e] * stride;
+      const double *row0 = g + idx[e];
       double v0 = val[e];
 
 #pragma GCC unroll 8
@@ -348,7 +349,7 @@ product (guint         n,
       {
         guint k0 = p * panel;
 
-        m += list_nonzero (x + (gsize) i * d + k0, MIN (panel, d - k0), k0, idx + m, val + m);
+        m += list_nonzero (x + (gsize) i * d + k0, MIN (panel, d - k0), k0, stride, idx + m, val + m);
         ends[(gsize) i * n_panels + p + 1] = m;
       }
 
@@ -362,7 +363,7 @@ product (guint         n,
           {
             guint nb = MIN (TILE, stride - j) / LANES;
 
-#define ADD(NB) add_rows (NB, count, idx + first, val + first, w + j, stride, y + (gsize) i * stride + j)
+#define ADD(NB) add_rows (NB, count, idx + first, val + first, w + j, y + (gsize) i * stride + j)
             switch (nb) { CASES (ADD); }
 #undef ADD
           }
@@ -407,7 +408,8 @@ transpose8 (const __m512d *r,
  * The columns are filled eight rows at a time: each 8×8 block of X is
  * transposed in registers and each of its columns' nonzeros appended
  * to that column's list with one compress. A column's list has room for
- * 8 more entries than it gets, since each append writes 8. */
+ * 8 more entries than it gets, since each append writes 8. An entry
+ * keeps where its row of G starts (its row times `stride`). */
 static void
 product_tn (guint         n,
             guint         d,
@@ -451,8 +453,9 @@ product_tn (guint         n,
 
   for (guint i0 = 0; i0 < n8; i0 += LANES)
     {
-      const __m256i block_rows = _mm256_add_epi32 (_mm256_set1_epi32 ((int) i0),
-                                                   _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+      const __m256i block_rows = _mm256_mullo_epi32 (_mm256_add_epi32 (_mm256_set1_epi32 ((int) i0),
+                                                                       _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7)),
+                                                     _mm256_set1_epi32 ((int) stride));
 
       for (guint k0 = 0; k0 < d8; k0 += LANES)
         {
@@ -478,7 +481,7 @@ product_tn (guint         n,
             double v = x[(gsize) (i0 + l) * d + k];
             gsize at = next[k];
 
-            col_rows[at] = i0 + l;
+            col_rows[at] = (i0 + l) * stride;
             col_vals[at] = v;
             next[k] = at + (v != 0.0);
           }
@@ -489,7 +492,7 @@ product_tn (guint         n,
         double v = x[(gsize) i * d + k];
         gsize at = next[k];
 
-        col_rows[at] = i;
+        col_rows[at] = i * stride;
         col_vals[at] = v;
         next[k] = at + (v != 0.0);
       }
@@ -502,7 +505,7 @@ product_tn (guint         n,
         {
           guint nb = MIN (TILE, stride - j) / LANES;
 
-#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, stride, dw + (gsize) k * stride + j)
+#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, dw + (gsize) k * stride + j)
           switch (nb) { CASES (SUM); }
 #undef SUM
         }
