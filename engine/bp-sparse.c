@@ -42,6 +42,8 @@
 /* Bytes of W (or dW) rows a panel covers: well inside a 32 KiB L1. */
 #define PANEL_BYTES 16384
 #define ALIGN 64
+/* Rows of X listed at a time by the forward product. */
+#define ROW_BLOCK 128
 
 typedef double Vec __attribute__ ((vector_size (LANES * sizeof (double))));
 typedef gint64 VecMask __attribute__ ((vector_size (LANES * sizeof (double))));
@@ -562,16 +564,23 @@ bp_sparse_matmul_add (guint         n,
   wp = padded_finite_copy (0, w, d, h, stride);
   if (wp == NULL)
     return FALSE;
-  /* y is finite or not: its numbers are added to, never multiplied. */
-  yp = scratch (1, (gsize) n * stride * sizeof (double));
-  for (guint i = 0; i < n; i++)
+  /* A block of rows at a time, so that the list of a block's entries
+   * stays small (an evaluation runs 1000 examples at once). y is finite
+   * or not: its numbers are added to, never multiplied. */
+  yp = scratch (1, (gsize) MIN (n, ROW_BLOCK) * stride * sizeof (double));
+  for (guint i0 = 0; i0 < n; i0 += ROW_BLOCK)
     {
-      memcpy (yp + (gsize) i * stride, y + (gsize) i * h, h * sizeof (double));
-      memset (yp + (gsize) i * stride + h, 0, (stride - h) * sizeof (double));
-    }
+      guint rows = MIN (ROW_BLOCK, n - i0);
+      double *yb = y + (gsize) i0 * h;
 
-  product (n, d, stride, x, wp, yp);
-  unpad (yp, y, n, h, stride);
+      for (guint i = 0; i < rows; i++)
+        {
+          memcpy (yp + (gsize) i * stride, yb + (gsize) i * h, h * sizeof (double));
+          memset (yp + (gsize) i * stride + h, 0, (stride - h) * sizeof (double));
+        }
+      product (rows, d, stride, x + (gsize) i0 * d, wp, yp);
+      unpad (yp, yb, rows, h, stride);
+    }
   return TRUE;
 #else
   return FALSE;

@@ -57,6 +57,7 @@ static const guint shapes[][3] = {
   { 8, 8, 1 },
   { 3, 200, 70 },
   { 17, 5, 64 },
+  { 300, 30, 20 }, /* several blocks of rows */
 };
 
 static void
