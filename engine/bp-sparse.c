@@ -12,10 +12,10 @@
  * transposed in registers, each column compressed), then each row of dW
  * is summed in registers over its column's entries.
  *
- * W (or G) and Y (or dW) are worked on in copies whose rows are padded
- * to a multiple of 8 columns and start on a cache line: with 50
- * columns, a row of W otherwise starts mid-line and most vector loads
- * touch two lines.
+ * W (or G) and Y are worked on in copies whose rows are padded to a
+ * multiple of 8 columns and start on a cache line: with 50 columns, a
+ * row of W otherwise starts mid-line and most vector loads touch two
+ * lines. dW, only stored to, is written in place.
  *
  * Each sum keeps two partial sums, the even and the odd terms in order
  * (of k for Y, of the batch's rows for dW), added at the end: one chain
@@ -315,7 +315,12 @@ sum_rows (guint          nb,
     }
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    *(Vec *) (out + b * LANES) = acc[b] + odd[b];
+    {
+      Vec sum = acc[b] + odd[b];
+
+      /* out need not be aligned: dW's rows are written in place. */
+      memcpy (out + b * LANES, &sum, sizeof sum);
+    }
 }
 
 /* One case per number of vectors, so that each keeps its vectors in
@@ -403,7 +408,7 @@ transpose8 (const __m512d *r,
   c[7] = _mm512_shuffle_f64x2 (u[3], u[7], 0xdd);
 }
 
-/* dW = Xᵀ · G on padded rows: X's nonzero entries sorted into columns,
+/* dW = Xᵀ · G, G on padded rows: X's nonzero entries sorted into columns,
  * in the order of the rows, then each row of dW is the sum over its
  * column's entries of x · G's row, in registers.
  *
@@ -415,11 +420,13 @@ transpose8 (const __m512d *r,
 static void
 product_tn (guint         n,
             guint         d,
+            guint         h,
             guint         stride,
             const double *x,
             const double *g,
             double       *dw)
 {
+  double *last = scratch (1, stride * sizeof (double));
   gsize n_x = (gsize) n * d;
   guint n8 = n / LANES * LANES, d8 = d / LANES * LANES;
   guint32 *col_rows = scratch (2, (n_x + (gsize) (d + 1) * LANES) * sizeof (guint32));
@@ -499,18 +506,25 @@ product_tn (guint         n,
         next[k] = at + (v != 0.0);
       }
 
+  /* Each row of dW is written whole vectors at a time, its padding
+   * spilling over the start of the rows after it, which are written
+   * later; a row whose padding would pass dW's end goes through `last`. */
   for (guint k = 0; k < d; k++)
     {
       guint count = next[k] - start[k];
+      gboolean in_place = (gsize) k * h + stride <= (gsize) d * h;
+      double *out = in_place ? dw + (gsize) k * h : last;
 
       for (guint j = 0; j < stride; j += TILE)
         {
           guint nb = MIN (TILE, stride - j) / LANES;
 
-#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, dw + (gsize) k * stride + j)
+#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, out + j)
           switch (nb) { CASES (SUM); }
 #undef SUM
         }
+      if (!in_place)
+        memcpy (dw + (gsize) k * h, last, h * sizeof (double));
     }
 }
 
@@ -599,7 +613,6 @@ bp_sparse_matmul_tn (guint         n,
 #ifdef HAVE_KERNELS
   guint stride = padded (h);
   const double *gp;
-  double *dwp;
 
   if (!bp_sparse_available () || n == 0 || d == 0 || h == 0 ||
       sampled_density (x, n, d) > max_density)
@@ -607,10 +620,8 @@ bp_sparse_matmul_tn (guint         n,
   gp = padded_finite_copy (0, g, n, h, stride);
   if (gp == NULL)
     return FALSE;
-  dwp = scratch (1, (gsize) d * stride * sizeof (double));
 
-  product_tn (n, d, stride, x, gp, dwp);
-  unpad (dwp, dw, d, h, stride);
+  product_tn (n, d, h, stride, x, gp, dw);
   return TRUE;
 #else
   return FALSE;
