@@ -564,18 +564,15 @@ bp_dataset_get_feature (const BpDataset *self,
 /* row[j] = pixels[j] / 255. The conversion, one number at a time, was a
  * sixth of a training iteration: by table (the same products), or eight
  * at a time with AVX2. */
+static double pixel_table[256];
+
 static void
 convert_pixels_table (const guint8 *pixels,
                       double       *row,
                       guint         d)
 {
-  static double table[256];
-
-  if (table[255] == 0.0)
-    for (guint v = 0; v < 256; v++)
-      table[v] = v * (1.0 / 255.0);
   for (guint j = 0; j < d; j++)
-    row[j] = table[pixels[j]];
+    row[j] = pixel_table[pixels[j]];
 }
 
 #if defined (__GNUC__) && defined (__x86_64__)
@@ -607,8 +604,8 @@ pick_convert (G_GNUC_UNUSED gpointer data)
 {
   ConvertFunc func = convert_pixels_table;
 
-  /* The table also fills its entries on first use, once, here. */
-  func ((const guint8 *) "", (double [1]) { 0 }, 0);
+  for (guint v = 0; v < 256; v++)
+    pixel_table[v] = v * (1.0 / 255.0);
 #ifdef HAVE_CONVERT_AVX2
   __builtin_cpu_init ();
   if (__builtin_cpu_supports ("avx2"))

@@ -39,7 +39,8 @@
 #define LANES 8
 /* Columns a tile keeps in registers (8 vectors of 8). */
 #define TILE 64
-/* Bytes of W (or dW) rows a panel covers: well inside a 32 KiB L1. */
+/* Bytes of W's rows a panel of X's columns meets: well inside a 32 KiB
+ * first-level cache. */
 #define PANEL_BYTES 16384
 #define ALIGN 64
 /* Rows of X listed at a time by the forward product. */
@@ -51,7 +52,7 @@ typedef gint64 VecMask __attribute__ ((vector_size (LANES * sizeof (double))));
 /* --- scratch memory, kept per thread: allocating the padded copies at
  * each call costs page faults larger than the products --- */
 
-#define N_SCRATCH 9
+#define N_SCRATCH 6
 
 typedef struct
 {
@@ -71,8 +72,8 @@ scratch_free (gpointer data)
 
 static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
 
-/* Buffer `which` (0 … N_SCRATCH − 1) of this thread, at least `size` bytes, aligned
- * to a cache line; its contents are undefined. */
+/* Buffer `which` (0 … N_SCRATCH − 1) of this thread, at least `size`
+ * bytes, aligned to a cache line; its contents are undefined. */
 static gpointer
 scratch (guint which,
          gsize size)
