@@ -4,6 +4,9 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#if defined (__GNUC__) && defined (__x86_64__)
+# include <immintrin.h>
+#endif
 
 #include "bp-dataset.h"
 #include "bp-file.h"
@@ -558,6 +561,69 @@ bp_dataset_get_feature (const BpDataset *self,
   return p->pixels[(gsize) index * self->n_features + j] / 255.0;
 }
 
+/* row[j] = pixels[j] / 255. The conversion, one number at a time, was a
+ * sixth of a training iteration: by table (the same products), or eight
+ * at a time with AVX2. */
+static double pixel_table[256];
+
+static void
+convert_pixels_table (const guint8 *pixels,
+                      double       *row,
+                      guint         d)
+{
+  for (guint j = 0; j < d; j++)
+    row[j] = pixel_table[pixels[j]];
+}
+
+#if defined (__GNUC__) && defined (__x86_64__)
+#define HAVE_CONVERT_AVX2 1
+__attribute__ ((target ("avx2"))) static void
+convert_pixels_avx2 (const guint8 *pixels,
+                     double       *row,
+                     guint         d)
+{
+  const __m256d scale = _mm256_set1_pd (1.0 / 255.0);
+  guint j = 0;
+
+  for (; j + 8 <= d; j += 8)
+    {
+      __m256i ints = _mm256_cvtepu8_epi32 (_mm_loadl_epi64 ((const __m128i *) (pixels + j)));
+
+      _mm256_storeu_pd (row + j, _mm256_mul_pd (_mm256_cvtepi32_pd (_mm256_castsi256_si128 (ints)), scale));
+      _mm256_storeu_pd (row + j + 4, _mm256_mul_pd (_mm256_cvtepi32_pd (_mm256_extracti128_si256 (ints, 1)), scale));
+    }
+  for (; j < d; j++)
+    row[j] = pixels[j] * (1.0 / 255.0);
+}
+#endif
+
+typedef void (*ConvertFunc) (const guint8 *pixels, double *row, guint d);
+
+static gpointer
+pick_convert (G_GNUC_UNUSED gpointer data)
+{
+  ConvertFunc func = convert_pixels_table;
+
+  for (guint v = 0; v < 256; v++)
+    pixel_table[v] = v * (1.0 / 255.0);
+#ifdef HAVE_CONVERT_AVX2
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx2"))
+    func = convert_pixels_avx2;
+#endif
+  return (gpointer) func;
+}
+
+static void
+convert_pixels (const guint8 *pixels,
+                double       *row,
+                guint         d)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  ((ConvertFunc) g_once (&once, pick_convert, NULL)) (pixels, row, d);
+}
+
 void
 bp_dataset_fill_batch (const BpDataset *self,
                        BpDatasetPart    part,
@@ -586,8 +652,16 @@ bp_dataset_fill_batch (const BpDataset *self,
         {
           const guint8 *pixels = p->pixels + (gsize) k * d;
 
-          for (guint j = 0; j < d; j++)
-            row[j] = pixels[j] * (1.0 / 255.0);
+          /* The examples are scattered over the data set: ask for the
+           * next one while this one is converted. */
+          if (i + 1 < n && indices[i + 1] < p->n)
+            {
+              const guint8 *next = p->pixels + (gsize) indices[i + 1] * d;
+
+              for (guint j = 0; j < d; j += 64)
+                __builtin_prefetch (next + j);
+            }
+          convert_pixels (pixels, row, d);
         }
 
       if (t == NULL)

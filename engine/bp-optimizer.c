@@ -227,6 +227,31 @@ get_state (BpOptimizer    *self,
   return state;
 }
 
+typedef double Doubles4 __attribute__ ((vector_size (4 * sizeof (double))));
+
+/* w −= lr · g, four at a time (the same operations: the compiler left
+ * the plain loop one number at a time, 4 % of a training iteration). */
+static void
+sgd_update (double       *w,
+            const double *g,
+            gsize         n,
+            double        lr)
+{
+  gsize k = 0;
+
+  for (; k + 4 <= n; k += 4)
+    {
+      Doubles4 wv, gv;
+
+      memcpy (&wv, w + k, sizeof wv);
+      memcpy (&gv, g + k, sizeof gv);
+      wv -= lr * gv;
+      memcpy (w + k, &wv, sizeof wv);
+    }
+  for (; k < n; k++)
+    w[k] -= lr * g[k];
+}
+
 void
 bp_optimizer_update (BpOptimizer   *self,
                      BpNode *const *params,
@@ -281,8 +306,7 @@ bp_optimizer_update (BpOptimizer   *self,
       switch (self->kind)
         {
         case BP_OPTIMIZER_SGD:
-          for (gsize k = 0; k < n; k++)
-            wd[k] -= lr * gd[k];
+          sgd_update (wd, gd, n, lr);
           step.formula = "W ← W − η·∂L/∂W";
           break;
 
