@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bp-connect-popover.h"
+#include "bp-search-list.h"
 
 struct _BpConnectPopover
 {
@@ -12,12 +13,7 @@ struct _BpConnectPopover
 
   /* Template Widgets */
   GtkLabel       *heading;
-  GtkSearchEntry *search_entry;
-  GtkListBox     *list;
-  GtkLabel       *empty_label;
-
-  /* Owned References */
-  char          **needles;  /* casefolded words of the search, NULL: everything */
+  BpSearchList   *search_list;
 };
 
 G_DEFINE_FINAL_TYPE (BpConnectPopover, bp_connect_popover, GTK_TYPE_POPOVER)
@@ -37,91 +33,24 @@ static guint signals[N_SIGNALS];
 #define ROW_SEARCH "bp-connect-search"
 #define ROW_NAME   "bp-connect-name"
 
+/* Every word of the search is in the row's text. */
 static gboolean
 filter_func (GtkListBoxRow *row,
+             const char    *needle,
              gpointer       user_data)
 {
-  BpConnectPopover *self = user_data;
   const char *haystack = g_object_get_data (G_OBJECT (row), ROW_SEARCH);
+  g_auto(GStrv) words = g_strsplit_set (needle, " \t", -1);
 
-  if (self->needles == NULL)
-    return TRUE;
-  for (guint i = 0; self->needles[i] != NULL; i++)
-    if (self->needles[i][0] != '\0' && strstr (haystack, self->needles[i]) == NULL)
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0' && strstr (haystack, words[i]) == NULL)
       return FALSE;
   return TRUE;
 }
 
-static GtkListBoxRow *
-first_visible_row (BpConnectPopover *self)
-{
-  GtkListBoxRow *row;
-
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
-    if (filter_func (row, self))
-      return row;
-  return NULL;
-}
-
-/* Up/Down in the search entry move through the list without leaving it. */
-static void
-move_selection (BpConnectPopover *self,
-                int               direction)
-{
-  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->list);
-  int index = selected ? gtk_list_box_row_get_index (selected) : -1;
-  GtkListBoxRow *row;
-
-  for (int i = index + direction; i >= 0; i += direction)
-    {
-      if ((row = gtk_list_box_get_row_at_index (self->list, i)) == NULL)
-        return;
-      if (filter_func (row, self))
-        {
-          gtk_list_box_select_row (self->list, row);
-          gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-          return;
-        }
-    }
-}
-
-static void
-refilter (BpConnectPopover *self)
-{
-  GtkListBoxRow *first;
-
-  gtk_list_box_invalidate_filter (self->list);
-  first = first_visible_row (self);
-  gtk_list_box_select_row (self->list, first);
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), first == NULL);
-}
-
-static void
-search_changed_cb (BpConnectPopover *self,
-                   GtkSearchEntry   *entry)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  g_autofree char *folded = NULL;
-
-  g_clear_pointer (&self->needles, g_strfreev);
-  if (text != NULL && text[0] != '\0')
-    {
-      folded = g_utf8_casefold (text, -1);
-      self->needles = g_strsplit_set (folded, " \t", -1);
-    }
-  refilter (self);
-}
-
-static void
-search_activate_cb (BpConnectPopover *self,
-                    GtkSearchEntry   *entry)
-{
-  bp_connect_popover_choose (self);
-}
-
 static void
 stop_search_cb (BpConnectPopover *self,
-                GtkSearchEntry   *entry)
+                BpSearchList     *search_list)
 {
   gtk_popover_popdown (GTK_POPOVER (self));
 }
@@ -129,33 +58,13 @@ stop_search_cb (BpConnectPopover *self,
 static void
 row_activated_cb (BpConnectPopover *self,
                   GtkListBoxRow    *row,
-                  GtkListBox       *list)
+                  BpSearchList     *search_list)
 {
   BpNode *node = g_object_get_data (G_OBJECT (row), ROW_NODE);
   guint slot = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), ROW_SLOT));
 
   if (node != NULL)
     g_signal_emit (self, signals[TARGET_CHOSEN], 0, node, slot);
-}
-
-static gboolean
-entry_key_pressed_cb (BpConnectPopover      *self,
-                      guint                  keyval,
-                      guint                  keycode,
-                      GdkModifierType        state,
-                      GtkEventControllerKey *controller)
-{
-  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
-    {
-      move_selection (self, 1);
-      return TRUE;
-    }
-  if (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up)
-    {
-      move_selection (self, -1);
-      return TRUE;
-    }
-  return FALSE;
 }
 
 static GtkWidget *
@@ -216,40 +125,25 @@ bp_connect_popover_map (GtkWidget *widget)
   BpConnectPopover *self = BP_CONNECT_POPOVER (widget);
 
   GTK_WIDGET_CLASS (bp_connect_popover_parent_class)->map (widget);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-bp_connect_popover_finalize (GObject *object)
-{
-  BpConnectPopover *self = BP_CONNECT_POPOVER (object);
-
-  g_clear_pointer (&self->needles, g_strfreev);
-
-  G_OBJECT_CLASS (bp_connect_popover_parent_class)->finalize (object);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_list));
 }
 
 static void
 bp_connect_popover_class_init (BpConnectPopoverClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->finalize = bp_connect_popover_finalize;
   widget_class->map = bp_connect_popover_map;
 
   signals[TARGET_CHOSEN] =
     g_signal_new ("target-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
 
+  g_type_ensure (BP_TYPE_SEARCH_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/BackpropStudio/ui/bp-connect-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, BpConnectPopover, heading);
-  gtk_widget_class_bind_template_child (widget_class, BpConnectPopover, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, BpConnectPopover, list);
-  gtk_widget_class_bind_template_child (widget_class, BpConnectPopover, empty_label);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_child (widget_class, BpConnectPopover, search_list);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
@@ -257,15 +151,8 @@ bp_connect_popover_class_init (BpConnectPopoverClass *klass)
 static void
 bp_connect_popover_init (BpConnectPopover *self)
 {
-  GtkEventController *key;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_list_box_set_filter_func (self->list, filter_func, self, NULL);
-
-  key = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), key);
+  bp_search_list_set_filter_func (self->search_list, filter_func, NULL, NULL);
 
   gtk_popover_set_default_widget (GTK_POPOVER (self), NULL);
 }
@@ -282,14 +169,12 @@ bp_connect_popover_set_source (BpConnectPopover *self,
                                BpNode           *source)
 {
   g_autofree char *heading = NULL;
-  GtkWidget *child;
   guint n;
 
   g_return_if_fail (BP_IS_CONNECT_POPOVER (self));
   g_return_if_fail (graph != NULL && source != NULL);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  bp_search_list_remove_all (self->search_list);
 
   n = bp_graph_get_n_nodes (graph);
   for (guint i = 0; i < n; i++)
@@ -300,7 +185,7 @@ bp_connect_popover_set_source (BpConnectPopover *self,
           bp_graph_would_cycle (graph, source, target))
         continue;
       for (guint slot = 0; slot < bp_node_get_n_inputs (target); slot++)
-        gtk_list_box_append (self->list, create_row (source, target, slot));
+        bp_search_list_append (self->search_list, create_row (source, target, slot));
     }
 
   /* Translators: the heading of "Connect to…": "Connect apple’s output to:" */
@@ -315,37 +200,27 @@ bp_connect_popover_set_search (BpConnectPopover *self,
 {
   g_return_if_fail (BP_IS_CONNECT_POPOVER (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
-  /* "search-changed" is delayed; filter now so that the list is right at once. */
-  search_changed_cb (self, self->search_entry);
+  bp_search_list_set_search (self->search_list, text);
 }
 
 char **
 bp_connect_popover_dup_visible (BpConnectPopover *self)
 {
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  GtkListBoxRow *row;
+  g_autoptr(GPtrArray) rows = NULL;
 
   g_return_val_if_fail (BP_IS_CONNECT_POPOVER (self), NULL);
 
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
-    if (filter_func (row, self))
-      g_strv_builder_add (names, g_object_get_data (G_OBJECT (row), ROW_NAME));
+  rows = bp_search_list_get_visible (self->search_list);
+  for (guint i = 0; i < rows->len; i++)
+    g_strv_builder_add (names, g_object_get_data (rows->pdata[i], ROW_NAME));
   return g_strv_builder_end (names);
 }
 
 gboolean
 bp_connect_popover_choose (BpConnectPopover *self)
 {
-  GtkListBoxRow *row;
-
   g_return_val_if_fail (BP_IS_CONNECT_POPOVER (self), FALSE);
 
-  row = gtk_list_box_get_selected_row (self->list);
-  if (row == NULL || !filter_func (row, self))
-    row = first_visible_row (self);
-  if (row == NULL)
-    return FALSE;
-  row_activated_cb (self, row, self->list);
-  return TRUE;
+  return bp_search_list_choose (self->search_list);
 }

@@ -3,18 +3,14 @@
 
 #include "bp-op.h"
 #include "bp-palette.h"
+#include "bp-search-list.h"
 
 struct _BpPalette
 {
-  GtkPopover      parent_instance;
+  GtkPopover    parent_instance;
 
   /* Template Widgets */
-  GtkSearchEntry *search_entry;
-  GtkListBox     *list;
-  GtkLabel       *empty_label;
-
-  /* Owned References */
-  char           *needle;   /* casefolded search text, NULL: everything */
+  BpSearchList *search_list;
 };
 
 G_DEFINE_FINAL_TYPE (BpPalette, bp_palette, GTK_TYPE_POPOVER)
@@ -46,88 +42,21 @@ text_matches (const char *text,
 
 static gboolean
 filter_func (GtkListBoxRow *row,
+             const char    *needle,
              gpointer       user_data)
 {
-  BpPalette *self = user_data;
   const BpOp *op = bp_op_lookup (row_get_op (row));
 
-  if (self->needle == NULL || op == NULL)
+  if (op == NULL)
     return TRUE;
-  return text_matches (op->name, self->needle) ||
-         text_matches (op->symbol, self->needle) ||
-         text_matches (_(op->title), self->needle);
-}
-
-static GtkListBoxRow *
-first_visible_row (BpPalette *self)
-{
-  GtkListBoxRow *row;
-
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
-    if (filter_func (row, self))
-      return row;
-  return NULL;
-}
-
-/* Up/Down in the search entry move through the list without leaving it. */
-static void
-move_selection (BpPalette *self,
-                int        direction)
-{
-  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->list);
-  int index = selected ? gtk_list_box_row_get_index (selected) : -1;
-  GtkListBoxRow *row;
-
-  for (int i = index + direction; i >= 0; i += direction)
-    {
-      row = gtk_list_box_get_row_at_index (self->list, i);
-      if (row == NULL)
-        return;
-      if (filter_func (row, self))
-        {
-          gtk_list_box_select_row (self->list, row);
-          gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-          return;
-        }
-    }
+  return text_matches (op->name, needle) ||
+         text_matches (op->symbol, needle) ||
+         text_matches (_(op->title), needle);
 }
 
 static void
-bp_palette_refilter (BpPalette *self)
-{
-  GtkListBoxRow *first;
-
-  gtk_list_box_invalidate_filter (self->list);
-  first = first_visible_row (self);
-  gtk_list_box_select_row (self->list, first);
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), first == NULL);
-}
-
-static void
-search_changed_cb (BpPalette      *self,
-                   GtkSearchEntry *entry)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  g_clear_pointer (&self->needle, g_free);
-  if (text != NULL && text[0] != '\0')
-    self->needle = g_utf8_casefold (text, -1);
-  bp_palette_refilter (self);
-}
-
-static void
-search_activate_cb (BpPalette      *self,
-                    GtkSearchEntry *entry)
-{
-  /* "search-changed" comes 150 ms after the last key: Enter typed sooner
-   * must choose from the list the whole text leaves, not the one before. */
-  search_changed_cb (self, entry);
-  bp_palette_choose (self);
-}
-
-static void
-stop_search_cb (BpPalette      *self,
-                GtkSearchEntry *entry)
+stop_search_cb (BpPalette    *self,
+                BpSearchList *search_list)
 {
   gtk_popover_popdown (GTK_POPOVER (self));
 }
@@ -135,32 +64,12 @@ stop_search_cb (BpPalette      *self,
 static void
 row_activated_cb (BpPalette     *self,
                   GtkListBoxRow *row,
-                  GtkListBox    *list)
+                  BpSearchList  *search_list)
 {
   const char *name = row_get_op (row);
 
   if (name != NULL)
     g_signal_emit (self, signals[OP_CHOSEN], 0, name);
-}
-
-static gboolean
-entry_key_pressed_cb (BpPalette             *self,
-                      guint                  keyval,
-                      guint                  keycode,
-                      GdkModifierType        state,
-                      GtkEventControllerKey *controller)
-{
-  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
-    {
-      move_selection (self, 1);
-      return TRUE;
-    }
-  if (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up)
-    {
-      move_selection (self, -1);
-      return TRUE;
-    }
-  return FALSE;
 }
 
 static GtkWidget *
@@ -209,38 +118,23 @@ bp_palette_map (GtkWidget *widget)
   BpPalette *self = BP_PALETTE (widget);
 
   GTK_WIDGET_CLASS (bp_palette_parent_class)->map (widget);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-bp_palette_finalize (GObject *object)
-{
-  BpPalette *self = BP_PALETTE (object);
-
-  g_clear_pointer (&self->needle, g_free);
-
-  G_OBJECT_CLASS (bp_palette_parent_class)->finalize (object);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_list));
 }
 
 static void
 bp_palette_class_init (BpPaletteClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->finalize = bp_palette_finalize;
   widget_class->map = bp_palette_map;
 
   signals[OP_CHOSEN] =
     g_signal_new ("op-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (BP_TYPE_SEARCH_LIST);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/BackpropStudio/ui/bp-palette.ui");
-  gtk_widget_class_bind_template_child (widget_class, BpPalette, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, BpPalette, list);
-  gtk_widget_class_bind_template_child (widget_class, BpPalette, empty_label);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_child (widget_class, BpPalette, search_list);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 }
@@ -249,20 +143,14 @@ static void
 bp_palette_init (BpPalette *self)
 {
   const BpOp *const *ops;
-  GtkEventController *key;
   guint n_ops = 0;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   ops = bp_op_get_all (&n_ops);
   for (guint i = 0; i < n_ops; i++)
-    gtk_list_box_append (self->list, create_row (ops[i]));
-  gtk_list_box_set_filter_func (self->list, filter_func, self, NULL);
-
-  key = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), key);
+    bp_search_list_append (self->search_list, create_row (ops[i]));
+  bp_search_list_set_filter_func (self->search_list, filter_func, NULL, NULL);
 
   gtk_popover_set_default_widget (GTK_POPOVER (self), NULL);
 }
@@ -279,7 +167,7 @@ bp_palette_reset (BpPalette *self)
   g_return_if_fail (BP_IS_PALETTE (self));
 
   bp_palette_set_search (self, "");
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_list));
 }
 
 void
@@ -288,24 +176,22 @@ bp_palette_set_search (BpPalette  *self,
 {
   g_return_if_fail (BP_IS_PALETTE (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
-  /* "search-changed" is delayed; filter now so that the list is right at once. */
-  search_changed_cb (self, self->search_entry);
+  bp_search_list_set_search (self->search_list, text);
 }
 
 const char **
 bp_palette_get_visible (BpPalette *self,
                         guint     *n_ops)
 {
+  g_autoptr(GPtrArray) rows = NULL;
   GPtrArray *names;
-  GtkListBoxRow *row;
 
   g_return_val_if_fail (BP_IS_PALETTE (self), NULL);
 
-  names = g_ptr_array_new ();
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->list, i)) != NULL; i++)
-    if (filter_func (row, self))
-      g_ptr_array_add (names, (gpointer) row_get_op (row));
+  rows = bp_search_list_get_visible (self->search_list);
+  names = g_ptr_array_sized_new (rows->len + 1);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (names, (gpointer) row_get_op (rows->pdata[i]));
   if (n_ops)
     *n_ops = names->len;
   g_ptr_array_add (names, NULL);
@@ -315,15 +201,7 @@ bp_palette_get_visible (BpPalette *self,
 gboolean
 bp_palette_choose (BpPalette *self)
 {
-  GtkListBoxRow *row;
-
   g_return_val_if_fail (BP_IS_PALETTE (self), FALSE);
 
-  row = gtk_list_box_get_selected_row (self->list);
-  if (row == NULL || !filter_func (row, self))
-    row = first_visible_row (self);
-  if (row == NULL)
-    return FALSE;
-  row_activated_cb (self, row, self->list);
-  return TRUE;
+  return bp_search_list_choose (self->search_list);
 }
