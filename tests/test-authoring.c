@@ -14,38 +14,6 @@
 #include "bp-ui-test.h"
 #include "bp-window-private.h"
 
-static GtkGesture *
-find_drag_gesture (BpCanvas *canvas)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_GESTURE_DRAG (controller))
-        return GTK_GESTURE (controller);
-    }
-  g_assert_not_reached ();
-  return NULL;
-}
-
-/* A drag as the gesture reports it: only the signal arguments count. */
-static void
-drag (BpCanvas *canvas,
-      double    x0,
-      double    y0,
-      double    x1,
-      double    y1)
-{
-  GtkGesture *gesture = find_drag_gesture (canvas);
-
-  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
-  for (int i = 1; i <= 5; i++)
-    g_signal_emit_by_name (gesture, "drag-update", (x1 - x0) * i / 5, (y1 - y0) * i / 5);
-  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
-}
-
 static void
 node_centre (BpCanvas *canvas,
              BpNode   *node,
@@ -86,7 +54,7 @@ place (BpWindow *window,
   double wx, wy;
 
   node_centre (window->canvas, node, &wx, &wy);
-  drag (window->canvas, wx, wy, x, y);
+  bp_ui_test_drag (window->canvas, wx, wy, x, y);
 }
 
 static void
@@ -133,27 +101,8 @@ connect_nodes (BpWindow *window,
   bp_diagram_get_input_port (diagram, dst, slot, &x1, &y1);
   bp_canvas_diagram_to_widget (window->canvas, x0, y0, &wx0, &wy0);
   bp_canvas_diagram_to_widget (window->canvas, x1, y1, &wx1, &wy1);
-  drag (window->canvas, wx0, wy0, wx1, wy1);
+  bp_ui_test_drag (window->canvas, wx0, wy0, wx1, wy1);
   g_assert_true (bp_node_get_input (dst, slot) == src);
-}
-
-static BpWindow *
-new_empty_window (void)
-{
-  BpWindow *window = bp_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  bp_window_new_document (window);
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  return window;
-}
-
-static void
-destroy_window (BpWindow *window)
-{
-  window->close_confirmed = TRUE;
-  gtk_window_destroy (GTK_WINDOW (window));
-  bp_ui_test_spin ();
 }
 
 /* --- real X input (xdotool, XTEST) --- */
@@ -179,24 +128,6 @@ xdotool (const char *format,
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("%s failed: %s", command, err);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until `condition` holds; a loaded machine gets 30 s. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add_seconds (30, bp_ui_test_timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout);
-  bp_ui_test_spin ();
-  return condition (data);
 }
 
 static gboolean
@@ -280,7 +211,7 @@ double_click (BpWindow *window,
 static void
 test_double_click_after_palette (void)
 {
-  BpWindow *window = new_empty_window ();
+  BpWindow *window = bp_ui_test_new_empty_window ();
   BpSession *session = window->session;
   BpGraph *graph = bp_session_get_graph (session);
   /* Far enough apart that the nodes do not overlap. */
@@ -290,13 +221,13 @@ test_double_click_after_palette (void)
   if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || xdotool_path == NULL)
     {
       g_test_skip ("needs X11 and xdotool");
-      destroy_window (window);
+      bp_ui_test_destroy_window (window);
       return;
     }
   /* The keys go to the window under the pointer (no window manager). */
   xdotool ("windowfocus --sync %lu", window_xid (window));
   gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
-  g_assert_true (wait_until (has_x_focus, window));
+  g_assert_true (bp_ui_test_wait_until (has_x_focus, window, 30));
 
   for (guint i = 0; i < G_N_ELEMENTS (spots); i++)
     {
@@ -305,35 +236,35 @@ test_double_click_after_palette (void)
 
       g_test_message ("node %u at (%g, %g)", i, spots[i][0], spots[i][1]);
       double_click (window, spots[i][0], spots[i][1]);
-      g_assert_true (wait_until (palette_shown, window));
+      g_assert_true (bp_ui_test_wait_until (palette_shown, window, 30));
       xdotool ("type --delay 20 input");
       xdotool ("key --delay 20 Return");
-      g_assert_true (wait_until (palette_gone, window));
+      g_assert_true (bp_ui_test_wait_until (palette_gone, window, 30));
       g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, i + 1);
       node = bp_session_get_selected_node (session);
       g_assert_nonnull (node);
 
       /* At once: the very next double click, on the new node. */
       double_click (window, spots[i][0], spots[i][1]);
-      g_assert_true (wait_until (value_editor_shown, window));
+      g_assert_true (bp_ui_test_wait_until (value_editor_shown, window, 30));
       /* The typing goes to the editor (Ctrl+A there selects its text,
        * not every node). */
       xdotool ("key --delay 20 ctrl+a");
       xdotool ("type --delay 20 %s", text);
       xdotool ("key --delay 20 Return");
-      g_assert_true (wait_until (value_editor_gone, window));
+      g_assert_true (bp_ui_test_wait_until (value_editor_gone, window, 30));
       g_assert_cmpuint (g_hash_table_size (bp_session_get_selection (session)), ==, 1);
       g_assert_nonnull (bp_node_get_value (node));
       g_assert_cmpfloat (bp_node_get_value (node)->data[0], ==, 10.0 * (i + 1));
     }
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
 test_apples_from_empty (void)
 {
-  BpWindow *window = new_empty_window ();
+  BpWindow *window = bp_ui_test_new_empty_window ();
   BpSession *session = window->session;
   BpGraph *graph = bp_session_get_graph (session);
   BpNode *apple, *apple_num, *tax, *apple_price, *price;
@@ -392,7 +323,7 @@ test_apples_from_empty (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 0);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Changing a node's operation keeps its id, label and connections, as one
@@ -430,14 +361,14 @@ test_change_op (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpstr (bp_node_get_op (bp_graph_lookup (graph, "apple_price"))->name, ==, "mul");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Two ends and no output: the window says so and offers both. */
 static void
 test_choose_output (void)
 {
-  BpWindow *window = new_empty_window ();
+  BpWindow *window = bp_ui_test_new_empty_window ();
   BpSession *session = window->session;
   BpNode *a, *b;
   GMenuModel *menu = G_MENU_MODEL (window->output_section);
@@ -458,7 +389,7 @@ test_choose_output (void)
   g_assert_true (bp_graph_get_output (bp_session_get_graph (session)) == b);
   g_assert_false (gtk_revealer_get_reveal_child (window->output_revealer));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 int

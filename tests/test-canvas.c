@@ -118,41 +118,6 @@ scalar_value (BpNode *n)
   return value->data[0];
 }
 
-static GtkGesture *
-find_drag_gesture (BpCanvas *canvas)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
-  guint n = g_list_model_get_n_items (controllers);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_GESTURE_DRAG (controller))
-        return GTK_GESTURE (controller);
-    }
-  g_assert_not_reached ();
-  return NULL;
-}
-
-/* A drag as the gesture reports it: only the signal arguments count. */
-static void
-drag (BpCanvas *canvas,
-      double    x0,
-      double    y0,
-      double    x1,
-      double    y1)
-{
-  GtkGesture *gesture = find_drag_gesture (canvas);
-  const int steps = 5;
-
-  g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
-  for (int i = 1; i <= steps; i++)
-    g_signal_emit_by_name (gesture, "drag-update",
-                           (x1 - x0) * i / steps, (y1 - y0) * i / steps);
-  g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
-}
-
 static void
 node_centre (Fixture *f,
              BpNode  *n,
@@ -219,7 +184,7 @@ test_canvas_move (Fixture       *f,
 
   g_assert_true (bp_node_get_position (apple, &x0, &y0));
   node_centre (f, apple, &wx, &wy);
-  drag (f->canvas, wx, wy, wx + 60, wy + 30);
+  bp_ui_test_drag (f->canvas, wx, wy, wx + 60, wy + 30);
 
   g_assert_true (bp_node_get_position (apple, &x, &y));
   g_assert_cmpfloat_with_epsilon (x, x0 + 60 / zoom, 1e-6);
@@ -247,7 +212,7 @@ test_canvas_move (Fixture       *f,
 
     g_assert_true (bp_node_get_position (tax, &tx0, &ty0));
     node_centre (f, apple, &wx, &wy);
-    drag (f->canvas, wx, wy, wx - 20, wy + 40);
+    bp_ui_test_drag (f->canvas, wx, wy, wx - 20, wy + 40);
     g_assert_true (bp_node_get_position (tax, &tx, &ty));
     g_assert_cmpfloat_with_epsilon (tx, tx0 - 20 / zoom, 1e-6);
     g_assert_cmpfloat_with_epsilon (ty, ty0 + 40 / zoom, 1e-6);
@@ -286,12 +251,12 @@ test_canvas_connect (Fixture       *f,
 
   output_port (f, apple, &x0, &y0);
   input_port (f, added, 0, &x1, &y1);
-  drag (f->canvas, x0, y0, x1, y1);
+  bp_ui_test_drag (f->canvas, x0, y0, x1, y1);
   g_assert_true (bp_node_get_input (added, 0) == apple);
 
   output_port (f, tax, &x0, &y0);
   input_port (f, added, 1, &x1, &y1);
-  drag (f->canvas, x0, y0, x1, y1);
+  bp_ui_test_drag (f->canvas, x0, y0, x1, y1);
   g_assert_true (bp_node_get_input (added, 1) == tax);
   g_assert_cmpuint (f->messages->len, ==, 0);
 
@@ -307,7 +272,7 @@ test_canvas_connect (Fixture       *f,
 
     output_port (f, price, &x0, &y0);
     input_port (f, apple_price, 0, &x1, &y1);
-    drag (f->canvas, x0, y0, x1, y1);
+    bp_ui_test_drag (f->canvas, x0, y0, x1, y1);
     g_assert_cmpuint (f->messages->len, ==, 1);
     g_assert_nonnull (strstr (g_ptr_array_index (f->messages, 0), "cycle"));
     g_assert_true (bp_node_get_input (apple_price, 0) == apple);
@@ -351,7 +316,7 @@ test_canvas_connect (Fixture       *f,
     BpNode *price = node (f, "price");
 
     input_port (f, price, 1, &x0, &y0);
-    drag (f->canvas, x0, y0, x0 - 5, y0 + 300);
+    bp_ui_test_drag (f->canvas, x0, y0, x0 - 5, y0 + 300);
     g_assert_null (bp_node_get_input (price, 1));
     g_assert_nonnull (bp_session_get_error (bp_canvas_get_session (f->canvas)));
     g_assert_true (bp_history_undo (history));
@@ -879,7 +844,7 @@ test_canvas_view (Fixture       *f,
     }
 
   /* Rubber band from an empty corner over everything selects everything. */
-  drag (f->canvas, 1, 1, gtk_widget_get_width (GTK_WIDGET (f->canvas)) - 1,
+  bp_ui_test_drag (f->canvas, 1, 1, gtk_widget_get_width (GTK_WIDGET (f->canvas)) - 1,
         gtk_widget_get_height (GTK_WIDGET (f->canvas)) - 1);
   {
     g_autofree BpNode **sel = NULL;
@@ -889,7 +854,7 @@ test_canvas_view (Fixture       *f,
     g_assert_cmpuint (n, ==, bp_graph_get_n_nodes (bp_session_get_graph (bp_canvas_get_session (f->canvas))));
   }
   /* A click on empty canvas clears it. */
-  drag (f->canvas, 2, 2, 2, 2);
+  bp_ui_test_drag (f->canvas, 2, 2, 2, 2);
   g_assert_null (bp_session_get_selected_node (bp_canvas_get_session (f->canvas)));
 }
 
@@ -1001,7 +966,7 @@ static void
 check_partial_redraw (Fixture *f,
                       double   text_scale)
 {
-  GtkGesture *gesture = find_drag_gesture (f->canvas);
+  GtkGesture *gesture = bp_ui_test_find_drag_gesture (f->canvas);
   g_autofree guchar *partial = NULL;
   g_autofree guchar *full = NULL;
   int width, height, w2, h2;

@@ -12,25 +12,6 @@
 #include "bp-ui-test.h"
 #include "bp-window-private.h"
 
-static BpWindow *
-new_empty_window (void)
-{
-  BpWindow *window = bp_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  bp_window_new_document (window);
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  return window;
-}
-
-static void
-destroy_window (BpWindow *window)
-{
-  window->close_confirmed = TRUE;
-  gtk_window_destroy (GTK_WINDOW (window));
-  bp_ui_test_spin ();
-}
-
 static BpExampleGallery *
 show_gallery (BpWindow *window)
 {
@@ -41,18 +22,18 @@ show_gallery (BpWindow *window)
 }
 
 /* The idle draws the thumbnails one by one; a loaded machine is slow. */
+static gboolean
+has_every_thumbnail (gpointer data)
+{
+  BpExampleGallery *gallery = data;
+
+  return bp_example_gallery_get_n_thumbnails (gallery) >= bp_example_gallery_get_n_tiles (gallery);
+}
+
 static void
 wait_for_thumbnails (BpExampleGallery *gallery)
 {
-  gboolean timed_out = FALSE;
-  guint timeout = g_timeout_add_seconds (120, bp_ui_test_timeout_cb, &timed_out);
-
-  while (bp_example_gallery_get_n_thumbnails (gallery) < bp_example_gallery_get_n_tiles (gallery) &&
-         !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-  bp_ui_test_spin ();
+  g_assert_true (bp_ui_test_wait_until (has_every_thumbnail, gallery, 120));
 }
 
 /* The tile's labels: its title, then what it teaches. */
@@ -110,7 +91,7 @@ save_picture (GtkWidget  *widget,
 static void
 test_tiles (void)
 {
-  BpWindow *window = new_empty_window ();
+  BpWindow *window = bp_ui_test_new_empty_window ();
   BpExampleGallery *gallery;
   guint n_examples = 0;
   const BpExample *examples = bp_examples_get_all (&n_examples);
@@ -169,14 +150,14 @@ test_tiles (void)
   bp_ui_test_spin ();
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gallery)));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Unsaved work is not thrown away for an example. */
 static void
 test_keeps_work (void)
 {
-  BpWindow *window = new_empty_window ();
+  BpWindow *window = bp_ui_test_new_empty_window ();
   BpExampleGallery *gallery;
   g_autoptr(GError) error = NULL;
 
@@ -188,7 +169,7 @@ test_keeps_work (void)
   g_assert_cmpuint (bp_graph_get_n_nodes (bp_session_get_graph (window->session)), ==, 1);
   g_assert_nonnull (_bp_window_get_last_message (window));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -211,7 +192,7 @@ test_korean (void)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  window = new_empty_window ();
+  window = bp_ui_test_new_empty_window ();
   gallery = show_gallery (window);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (gallery)), ==, "책의 예제");
   g_assert_cmpstr (tile_text (gallery, 0, 0), ==, "사과 쇼핑");
@@ -224,7 +205,7 @@ test_korean (void)
   wait_for_thumbnails (gallery);
   save_picture (GTK_WIDGET (gallery), "gallery-ko.png");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 int

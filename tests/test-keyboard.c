@@ -15,147 +15,7 @@
 #include "bp-ui-test.h"
 #include "bp-window-private.h"
 
-/* --- keys --- */
-
-static gboolean
-shortcut_matches (GtkShortcut     *shortcut,
-                  guint            keyval,
-                  GdkModifierType  mods)
-{
-  GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-  return GTK_IS_KEYVAL_TRIGGER (trigger) &&
-         gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-         gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
-}
-
-/* The key through one widget's controllers of one phase: shortcuts as a
- * GtkShortcutController activates them, key controllers' "key-pressed"
- * (but GtkText's own, which reads the event itself: its keys are its
- * bindings). */
-static gboolean
-deliver (GtkWidget           *widget,
-         GtkPropagationPhase  phase,
-         guint                keyval,
-         GdkModifierType      mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (gtk_event_controller_get_propagation_phase (controller) != phase)
-        continue;
-      if (GTK_IS_SHORTCUT_CONTROLLER (controller))
-        {
-          for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-            {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-
-              if (shortcut_matches (shortcut, keyval, mods) &&
-                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                                gtk_shortcut_get_arguments (shortcut)))
-                return TRUE;
-            }
-        }
-      else if (GTK_IS_EVENT_CONTROLLER_KEY (controller) && !GTK_IS_TEXT (widget))
-        {
-          gboolean handled = FALSE;
-
-          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, mods, &handled);
-          if (handled)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* A key press: down from the window to the focus widget (capture), then
- * back up (bubble), as GTK propagates a key event. */
-static void
-send_key (BpWindow        *window,
-          guint            keyval,
-          GdkModifierType  mods)
-{
-  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
-  gboolean handled = FALSE;
-
-  for (GtkWidget *w = focus != NULL ? focus : GTK_WIDGET (window); w != NULL; w = gtk_widget_get_parent (w))
-    g_ptr_array_add (chain, w);
-  for (guint i = chain->len; i > 0 && !handled; i--)
-    handled = deliver (chain->pdata[i - 1], GTK_PHASE_CAPTURE, keyval, mods);
-  for (guint i = 0; i < chain->len && !handled; i++)
-    handled = deliver (chain->pdata[i], GTK_PHASE_BUBBLE, keyval, mods) ||
-              (i == 0 && deliver (chain->pdata[i], GTK_PHASE_TARGET, keyval, mods));
-  /* GtkWindow moves the focus with Tab itself when nothing took it. */
-  if (!handled && (keyval == GDK_KEY_Tab || keyval == GDK_KEY_ISO_Left_Tab))
-    g_signal_emit_by_name (window, "move-focus",
-                           (mods & GDK_SHIFT_MASK) ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
-  bp_ui_test_spin ();
-}
-
-/* Typed text: what an input method commits into the focused entry,
- * replacing the selection. Then a pause, as a person types. */
-static void
-type_text (BpWindow   *window,
-           const char *text)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
-  int position;
-
-  g_assert_nonnull (focus);
-  g_assert_true (GTK_IS_EDITABLE (focus));
-  gtk_editable_delete_selection (GTK_EDITABLE (focus));
-  position = gtk_editable_get_position (GTK_EDITABLE (focus));
-  gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &position);
-  gtk_editable_set_position (GTK_EDITABLE (focus), position);
-  /* A search entry filters a moment after the typing stops. */
-  {
-    gint64 end = g_get_monotonic_time () + 300 * 1000;
-
-    while (g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  bp_ui_test_spin ();
-}
-
-static GtkWidget *
-focus_of (BpWindow *window)
-{
-  return gtk_root_get_focus (GTK_ROOT (window));
-}
-
-static gboolean
-focus_in (BpWindow  *window,
-          GtkWidget *ancestor)
-{
-  GtkWidget *focus = focus_of (window);
-
-  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
-}
-
 /* --- the window --- */
-
-static BpWindow *
-new_empty_window (void)
-{
-  BpWindow *window = bp_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  bp_window_new_document (window);
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  return window;
-}
-
-static void
-destroy_window (BpWindow *window)
-{
-  window->close_confirmed = TRUE;
-  gtk_window_destroy (GTK_WINDOW (window));
-  bp_ui_test_spin ();
-}
 
 /* Ctrl+Shift+N, the operation's name, Enter; for a leaf Enter again, its
  * value, Enter; then F2, the label, Enter, and F6 back to the canvas. */
@@ -168,35 +28,35 @@ add_node_by_keys (BpWindow   *window,
   BpCanvas *canvas = window->canvas;
   BpNode *node;
 
-  g_assert_true (focus_of (window) == GTK_WIDGET (canvas));
-  send_key (window, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (canvas));
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (canvas->palette)));
-  g_assert_true (focus_in (window, GTK_WIDGET (canvas->palette)));
-  type_text (window, op_search);
-  send_key (window, GDK_KEY_Return, 0);
+  g_assert_true (bp_ui_test_focus_in (GTK_WINDOW (window), GTK_WIDGET (canvas->palette)));
+  bp_ui_test_type_text (GTK_WINDOW (window), op_search);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (canvas->palette)));
-  g_assert_true (focus_of (window) == GTK_WIDGET (canvas));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (canvas));
   node = bp_canvas_get_focus_node (canvas);
   g_assert_nonnull (node);
   g_assert_true (bp_session_get_selected_node (window->session) == node);
 
   if (value != NULL)
     {
-      send_key (window, GDK_KEY_Return, 0);
+      bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (canvas->value_popover)));
-      type_text (window, value);
-      send_key (window, GDK_KEY_Return, 0);
+      bp_ui_test_type_text (GTK_WINDOW (window), value);
+      bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (canvas->value_popover)));
-      g_assert_true (focus_of (window) == GTK_WIDGET (canvas));
+      g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (canvas));
     }
 
-  send_key (window, GDK_KEY_F2, 0);
-  g_assert_true (focus_in (window, GTK_WIDGET (window->inspector->label_row)));
-  type_text (window, label);
-  send_key (window, GDK_KEY_Return, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_F2, 0);
+  g_assert_true (bp_ui_test_focus_in (GTK_WINDOW (window), GTK_WIDGET (window->inspector->label_row)));
+  bp_ui_test_type_text (GTK_WINDOW (window), label);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
   g_assert_cmpstr (bp_node_get_label (node), ==, label);
-  send_key (window, GDK_KEY_F6, 0);
-  g_assert_true (focus_of (window) == GTK_WIDGET (canvas));
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_F6, 0);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (canvas));
   g_assert_true (bp_canvas_get_focus_node (canvas) == node);
   return node;
 }
@@ -221,7 +81,7 @@ tab_to (BpWindow *window,
   g_assert_cmpint (to, >=, 0);
   g_assert_cmpint (from, >=, 0);
   for (int i = from; i != to; i += to > from ? 1 : -1)
-    send_key (window, to > from ? GDK_KEY_Tab : GDK_KEY_ISO_Left_Tab,
+    bp_ui_test_send_key (GTK_WINDOW (window), to > from ? GDK_KEY_Tab : GDK_KEY_ISO_Left_Tab,
               to > from ? 0 : GDK_SHIFT_MASK);
   g_assert_true (bp_canvas_get_focus_node (canvas) == node);
 }
@@ -238,32 +98,32 @@ connect_by_keys (BpWindow   *window,
   guint index;
 
   tab_to (window, source);
-  send_key (window, GDK_KEY_k, GDK_CONTROL_MASK);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_k, GDK_CONTROL_MASK);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (canvas->connect_popover)));
-  g_assert_true (focus_in (window, GTK_WIDGET (canvas->connect_popover)));
-  type_text (window, search);
+  g_assert_true (bp_ui_test_focus_in (GTK_WINDOW (window), GTK_WIDGET (canvas->connect_popover)));
+  bp_ui_test_type_text (GTK_WINDOW (window), search);
   visible = bp_connect_popover_dup_visible (canvas->connect_popover);
   g_assert_true (g_strv_contains ((const char *const *) visible, target_row));
   for (index = 0; !g_str_equal (visible[index], target_row); index++)
-    send_key (window, GDK_KEY_Down, 0);
-  send_key (window, GDK_KEY_Return, 0);
+    bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Down, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (canvas->connect_popover)));
-  g_assert_true (focus_of (window) == GTK_WIDGET (canvas));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (canvas));
   g_assert_true (bp_canvas_get_focus_node (canvas) == source);
 }
 
 static void
 test_apples_by_keys (void)
 {
-  BpWindow *window = new_empty_window ();
+  BpWindow *window = bp_ui_test_new_empty_window ();
   BpSession *session = window->session;
   BpGraph *graph = bp_session_get_graph (session);
   BpNode *apple, *apple_num, *tax, *apple_price, *price;
   guint n_forward;
 
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 0);
-  send_key (window, GDK_KEY_F6, 0);
-  g_assert_true (focus_of (window) == GTK_WIDGET (window->canvas));
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_F6, 0);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (window->canvas));
 
   apple = add_node_by_keys (window, "input", "100", "apple");
   apple_num = add_node_by_keys (window, "input", "2", "apple count");
@@ -284,8 +144,8 @@ test_apples_by_keys (void)
   g_assert_true (bp_graph_get_output (graph) == price);
 
   /* Ctrl+L lays it out; B runs both passes to the end. */
-  send_key (window, GDK_KEY_l, GDK_CONTROL_MASK);
-  send_key (window, GDK_KEY_b, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_l, GDK_CONTROL_MASK);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_b, 0);
   n_forward = bp_session_get_n_forward (session);
   g_assert_cmpuint (bp_session_get_n_steps (session), ==, 10);
   bp_ui_test_spin ();
@@ -297,22 +157,22 @@ test_apples_by_keys (void)
   g_assert_cmpfloat_with_epsilon (bp_node_get_grad (tax)->data[0], 200.0, 1e-9);
 
   /* Step through with Home and Page Down: the first backward step. */
-  send_key (window, GDK_KEY_Home, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Home, 0);
   g_assert_cmpuint (bp_session_get_position (session), ==, 0);
   for (guint i = 0; i <= n_forward; i++)
-    send_key (window, GDK_KEY_Page_Down, 0);
+    bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Page_Down, 0);
   g_assert_cmpuint (bp_session_get_position (session), ==, n_forward + 1);
   g_assert_true (bp_session_get_current_step (session)->node == price);
 
   /* Delete removes the focused node (Ctrl+Z brings it back). */
   tab_to (window, tax);
-  send_key (window, GDK_KEY_Delete, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Delete, 0);
   g_assert_null (bp_graph_lookup (graph, bp_node_get_id (apple)) == apple ? NULL : apple);
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 4);
-  send_key (window, GDK_KEY_z, GDK_CONTROL_MASK);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_z, GDK_CONTROL_MASK);
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, 5);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Tab walks the nodes in graph order, the arrows go to the nearest node
@@ -344,32 +204,32 @@ test_focus_ring (void)
   g_assert_null (bp_canvas_get_focus_node (canvas));
   plain = bp_ui_test_render (GTK_WIDGET (canvas));
 
-  send_key (window, GDK_KEY_Tab, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Tab, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == apple);
   g_assert_true (bp_session_get_selected_node (window->session) == apple);
   g_assert_true (bp_canvas_get_arrows_move_focus (canvas));
 
   /* → from apple: apple price, then price; ← back. */
-  send_key (window, GDK_KEY_Right, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Right, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == apple_price);
-  send_key (window, GDK_KEY_Right, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Right, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == price);
   /* ← from price: one of its inputs, both as near. */
-  send_key (window, GDK_KEY_Left, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Left, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == bp_node_get_input (price, 0) ||
                  bp_canvas_get_focus_node (canvas) == bp_node_get_input (price, 1));
   /* Nothing further up from apple: the focus stays. */
   bp_canvas_set_focus_node (canvas, apple);
-  send_key (window, GDK_KEY_Up, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Up, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == apple);
-  send_key (window, GDK_KEY_Down, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Down, 0);
   g_assert_true (bp_canvas_get_focus_node (canvas) == bp_graph_lookup (graph, "apple_num"));
   /* The arrows moved no node and no step. */
   g_assert_false (bp_history_can_undo (bp_session_get_history (window->session)));
 
   /* Shift+Tab back in graph order, the ring drawn around the node. */
   bp_canvas_set_focus_node (canvas, price);
-  send_key (window, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK);
   g_assert_true (bp_canvas_get_focus_node (canvas) == apple_price);
   bp_canvas_set_focus_node (canvas, apple);
   bp_ui_test_wait_for_frame (GTK_WIDGET (canvas));
@@ -399,11 +259,11 @@ test_focus_ring (void)
   g_assert_cmpuint (differ, >, 100);
 
   /* Escape: no selection, no focus ring; the arrows step again. */
-  send_key (window, GDK_KEY_Escape, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Escape, 0);
   g_assert_null (bp_canvas_get_focus_node (canvas));
   g_assert_false (bp_canvas_get_arrows_move_focus (canvas));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Quiz blanks from the keyboard: while the picture shows blanks, Tab goes
@@ -426,22 +286,22 @@ test_quiz_answer (void)
   bp_ui_test_spin ();
   g_assert_true (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
 
-  send_key (window, GDK_KEY_F6, 0);
-  send_key (window, GDK_KEY_Tab, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_F6, 0);
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Tab, 0);
   g_assert_nonnull (window->answer_popover);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->answer_popover)));
-  g_assert_true (focus_in (window, GTK_WIDGET (window->answer_entry)));
+  g_assert_true (bp_ui_test_focus_in (GTK_WINDOW (window), GTK_WIDGET (window->answer_entry)));
   for (guint i = 0; i < 8 && !(canvas->focus_blank == apple && canvas->focus_blank_what == BP_QUIZ_GRAD); i++)
-    send_key (window, GDK_KEY_Tab, 0);
+    bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Tab, 0);
   g_assert_true (canvas->focus_blank == apple);
   g_assert_cmpuint (canvas->focus_blank_what, ==, BP_QUIZ_GRAD);
-  g_assert_true (focus_in (window, GTK_WIDGET (window->answer_entry)));
-  type_text (window, "2.2");
-  send_key (window, GDK_KEY_Return, 0);
+  g_assert_true (bp_ui_test_focus_in (GTK_WINDOW (window), GTK_WIDGET (window->answer_entry)));
+  bp_ui_test_type_text (GTK_WINDOW (window), "2.2");
+  bp_ui_test_send_key (GTK_WINDOW (window), GDK_KEY_Return, 0);
   g_assert_false (bp_quiz_is_blank (quiz, apple, BP_QUIZ_GRAD));
   g_assert_true (bp_quiz_is_solved (quiz, apple, BP_QUIZ_GRAD));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* The desktop's text scaling grows the diagram's text; high contrast
@@ -485,7 +345,7 @@ test_text_scale_and_contrast (void)
   bp_canvas_set_high_contrast (canvas, TRUE);
   g_assert_true (bp_canvas_get_high_contrast (canvas));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 int

@@ -19,38 +19,6 @@ static char *tmp_dir;
 
 /* --- helpers --- */
 
-static BpWindow *
-open_example (const char *name)
-{
-  BpWindow *window = bp_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 720);
-  g_assert_true (bp_window_open_example (window, name));
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  bp_ui_test_spin ();
-  bp_canvas_zoom_fit (window->canvas);
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  bp_ui_test_spin ();
-  return window;
-}
-
-static void
-destroy_window (BpWindow *window)
-{
-  gboolean timed_out = FALSE;
-  guint timeout;
-
-  window->close_confirmed = TRUE;
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  timeout = g_timeout_add_seconds (10, bp_ui_test_timeout_cb, &timed_out);
-  while (window != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-  bp_ui_test_spin ();
-}
-
 static BpSession *
 session_of (BpWindow *window)
 {
@@ -62,7 +30,7 @@ session_of (BpWindow *window)
 static BpWindow *
 open_quiz (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpSession *session = session_of (window);
   BpQuiz *quiz = bp_session_get_quiz (session);
   BpGraph *graph = bp_session_get_graph (session);
@@ -359,7 +327,7 @@ test_nothing_given_away (void)
 
     g_assert_cmpuint (none->len, ==, 0);
   }
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* A click on a blank opens its box there; Enter checks; the verdict,
@@ -463,7 +431,7 @@ test_answer_popover (void)
   bp_canvas_edit_value (window->canvas, apple);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->canvas->value_popover)));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* Tab and Shift+Tab, from the keyboard alone: from the canvas to the
@@ -519,7 +487,7 @@ test_tab (void)
   gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
   g_assert_false (_bp_window_quiz_key (window, GDK_KEY_Tab, 0));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* The answers and the score are saved with the file and come back. */
@@ -543,9 +511,9 @@ test_save_reopen (void)
   g_assert_false (bp_window_is_clean (window));   /* answers are unsaved changes */
   g_assert_true (_bp_window_save_to_file (window, file, &error));
   g_assert_no_error (error);
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 
-  other = open_example ("apples");
+  other = bp_ui_test_open_example ("apples");
   g_assert_true (bp_window_open_file (other, file));
   bp_ui_test_spin ();
   quiz = bp_session_get_quiz (session_of (other));
@@ -559,7 +527,7 @@ test_save_reopen (void)
   g_assert_true (bp_window_is_clean (other));
   g_assert_cmpstr (adw_window_title_get_subtitle (other->window_title), ==,
                    "1 of 5 right at the first try, 3 still open");
-  destroy_window (other);
+  bp_ui_test_destroy_window_and_wait (other);
 }
 
 /* Worksheet…: the dialog, then the file; a PDF is written, and on a
@@ -567,7 +535,7 @@ test_save_reopen (void)
 static void
 test_worksheet (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   g_autoptr(GError) error = NULL;
   g_autofree char *pdf = g_build_filename (tmp_dir, "sheet.pdf", NULL);
   g_autofree char *kept = g_build_filename (tmp_dir, "kept.pdf", NULL);
@@ -622,7 +590,7 @@ test_worksheet (void)
   g_assert_true (g_file_get_contents (kept, &data, NULL, NULL));
   g_assert_cmpstr (data, ==, "the teacher's own file");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 int

@@ -18,41 +18,6 @@ static char *tmp_dir;
 
 /* --- helpers --- */
 
-static BpWindow *
-open_example (const char *name)
-{
-  BpWindow *window = bp_window_new (NULL);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 720);
-  g_assert_true (bp_window_open_example (window, name));
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  bp_ui_test_spin ();
-  bp_canvas_zoom_fit (window->canvas);
-  bp_ui_test_present_and_wait (GTK_WIDGET (window));
-  bp_ui_test_spin ();
-  return window;
-}
-
-/* Destroys the window and runs the main loop until it is finalized, so
- * nothing of it (popovers, timers on its surfaces) is left for the next
- * test. */
-static void
-destroy_window (BpWindow *window)
-{
-  gboolean timed_out = FALSE;
-  guint timeout;
-
-  window->close_confirmed = TRUE;
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  timeout = g_timeout_add_seconds (10, bp_ui_test_timeout_cb, &timed_out);
-  while (window != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout);
-  bp_ui_test_spin ();
-}
-
 /* Renders the window as GTK would into a PNG for people to look at, and
  * checks that it is not blank. */
 static void
@@ -138,7 +103,7 @@ contains (const char *haystack,
 static void
 test_backward_steps (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpPlayer *player = (window)->player;
   BpTeachPanel *panel = (window)->teach_panel;
   BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
@@ -252,13 +217,13 @@ test_backward_steps (void)
   g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, 0);
   g_assert_cmpint (bp_session_get_pass (bp_canvas_get_session (window->canvas)), ==, BP_PASS_NONE);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 static void
 test_play_forward (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpPlayer *player = (window)->player;
   guint64 start = g_get_monotonic_time ();
 
@@ -289,7 +254,7 @@ test_play_forward (void)
   g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, bp_session_get_n_steps (bp_player_get_session (player)));
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* The answer popover's result label got the height its wrapped text
@@ -330,7 +295,7 @@ assert_answer_fits (BpWindow *window)
 static void
 test_quiz (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpPlayer *player = (window)->player;
   BpQuiz *quiz = bp_session_get_quiz ((window)->session);
   BpTeachPanel *panel = (window)->teach_panel;
@@ -386,13 +351,13 @@ test_quiz (void)
   data = bp_document_to_data (bp_window_get_document (window), NULL);
   g_assert_true (contains (data, "\"apple_price\": [\"value\", \"grad\"]"));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 static void
 test_expand_sigmoid (void)
 {
-  BpWindow *window = open_example ("sigmoid");
+  BpWindow *window = bp_ui_test_open_example ("sigmoid");
   BpTeachPanel *panel = (window)->teach_panel;
   BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
   g_autoptr(GError) error = NULL;
@@ -424,13 +389,13 @@ test_expand_sigmoid (void)
   g_assert_true (bp_tensor_equal (bp_node_get_grad (bp_graph_lookup (graph, "x")), before, 1e-12, 1e-9));
   g_assert_false (bp_teach_panel_collapse (panel));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 static void
 test_grad_check (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpTeachPanel *panel = (window)->teach_panel;
   g_autoptr(GError) error = NULL;
 
@@ -464,7 +429,7 @@ test_grad_check (void)
     picture (window, "grad-check");
   }
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 static void
@@ -474,17 +439,8 @@ canvas_drag (BpCanvas *canvas,
              double    dx,
              double    dy)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (canvas));
-  GtkGesture *gesture = NULL;
+  GtkGesture *gesture = bp_ui_test_find_drag_gesture (canvas);
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && gesture == NULL; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_GESTURE_DRAG (controller))
-        gesture = GTK_GESTURE (controller);
-    }
-  g_assert_nonnull (gesture);
   g_signal_emit_by_name (gesture, "drag-begin", x0, y0);
   g_signal_emit_by_name (gesture, "drag-update", dx / 2, dy / 2);
   g_signal_emit_by_name (gesture, "drag-update", dx, dy);
@@ -509,7 +465,7 @@ node_to_widget (BpCanvas *canvas,
 static void
 test_presentation (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpPlayer *player = (window)->player;
 
   bp_session_set_position (bp_player_get_session (player), bp_session_get_n_forward (bp_player_get_session (player)) + 2);
@@ -564,7 +520,7 @@ test_presentation (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
   g_assert_cmpfloat (bp_canvas_get_text_scale (window->canvas), ==, 1.0);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 static guint
@@ -584,7 +540,7 @@ count_occurrences (const char *text,
 static void
 test_export_pass (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = g_build_filename (tmp_dir, "steps", NULL);
   guint n;
@@ -637,14 +593,14 @@ test_export_pass (void)
                       count_occurrences (text, length, "/Type /Pages"), ==, 3);
   }
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* The longest hint (a node that feeds several others) shows whole. */
 static void
 test_quiz_long_hint (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpPlayer *player = (window)->player;
   BpQuiz *quiz = bp_session_get_quiz ((window)->session);
   BpHistory *history = bp_session_get_history (bp_canvas_get_session (window->canvas));
@@ -670,7 +626,7 @@ test_quiz_long_hint (void)
   assert_answer_fits (window);   /* waits until it is on screen */
   screen_picture ("quiz-long-hint");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* A node the engine cannot compute says why instead of "press Forward":
@@ -678,7 +634,7 @@ test_quiz_long_hint (void)
 static void
 test_blocked_reason (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpTeachPanel *panel = (window)->teach_panel;
   BpHistory *history = bp_session_get_history (bp_canvas_get_session (window->canvas));
   BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
@@ -710,7 +666,7 @@ test_blocked_reason (void)
   bp_ui_test_spin ();
   g_assert_true (contains (bp_teach_panel_get_value_text (panel), "220"));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* matmul shows Wᵀ, sum copies, repeat sums: the panel uses the right
@@ -731,7 +687,7 @@ test_matrix_steps (void)
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
-      BpWindow *window = open_example (cases[c].example);
+      BpWindow *window = bp_ui_test_open_example (cases[c].example);
       BpPlayer *player = (window)->player;
       BpTeachPanel *panel = (window)->teach_panel;
       BpNode *node = bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), cases[c].node);
@@ -744,7 +700,7 @@ test_matrix_steps (void)
       g_assert_true (contains (bp_teach_panel_get_chain_text (panel), cases[c].expect));
       if (c == 0)
         picture (window, "matmul");
-      destroy_window (window);
+      bp_ui_test_destroy_window_and_wait (window);
     }
 }
 
@@ -855,17 +811,17 @@ test_broadcast (void)
   bp_ui_test_spin ();
   g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, n_nodes);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 static void
 test_normal_picture (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
 
   bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (window->canvas)), "apple_price"));
   picture (window, "normal");
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* Last: switches the process to Korean. */
@@ -893,7 +849,7 @@ test_korean (void)
   textdomain (GETTEXT_PACKAGE);
   g_assert_cmpstr (bp_teach_panel_get_language (), ==, "ko");
 
-  window = open_example ("apples");
+  window = bp_ui_test_open_example ("apples");
   player = (window)->player;
   panel = (window)->teach_panel;
 
@@ -905,7 +861,7 @@ test_korean (void)
                            "역전파"));
   picture (window, "korean");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 
   /* The broadcast bias, in Korean. */
   window = open_bias_batch ();
@@ -918,59 +874,10 @@ test_korean (void)
     g_assert_null (strstr (text, "was copied"));
   }
   picture (window, "broadcast-korean");
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 /* --- keys the player shares with the canvas --- */
-
-static GtkEventController *
-find_controller (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (g_strcmp0 (gtk_event_controller_get_name (controller), name) == 0)
-        return controller;   /* the widget keeps it */
-    }
-  return NULL;
-}
-
-/* Activates the first shortcut of `widget` for the key, in the given
- * phase, as a GtkShortcutController would. */
-static gboolean
-activate_key (GtkWidget       *widget,
-              GtkPropagationPhase phase,
-              guint            keyval,
-              GdkModifierType  mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
-          gtk_event_controller_get_propagation_phase (controller) != phase)
-        continue;
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
-              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                            gtk_shortcut_get_arguments (shortcut)))
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
 
 /* A key press through the window's capture-phase shortcuts, then the
  * focused widget's own: the order GTK delivers it in. */
@@ -981,10 +888,10 @@ press_key (BpWindow        *window,
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
 
-  if (activate_key (GTK_WIDGET (window), GTK_PHASE_CAPTURE, keyval, mods))
+  if (bp_ui_test_deliver_key (GTK_WIDGET (window), GTK_PHASE_CAPTURE, keyval, mods, FALSE))
     return;
   if (focus != NULL)
-    activate_key (focus, GTK_PHASE_BUBBLE, keyval, mods);
+    bp_ui_test_deliver_key (focus, GTK_PHASE_BUBBLE, keyval, mods, FALSE);
   bp_ui_test_spin ();
 }
 
@@ -992,7 +899,7 @@ static void
 space_key (BpWindow *window,
            gboolean  press)
 {
-  GtkEventController *keys = find_controller (GTK_WIDGET (window), "bp-player-space");
+  GtkEventController *keys = bp_ui_test_find_controller (GTK_WIDGET (window), "bp-player-space");
   gboolean handled = FALSE;
 
   g_assert_nonnull (keys);
@@ -1012,7 +919,7 @@ space_key (BpWindow *window,
 static void
 test_shared_keys (void)
 {
-  BpWindow *window = open_example ("apples");
+  BpWindow *window = bp_ui_test_open_example ("apples");
   BpPlayer *player = (window)->player;
   BpHistory *history = bp_session_get_history (bp_canvas_get_session (window->canvas));
   BpGraph *graph = bp_session_get_graph (bp_canvas_get_session (window->canvas));
@@ -1064,7 +971,7 @@ test_shared_keys (void)
   /* Typing a space in an entry is text, not the player's. */
   {
     GtkWidget *entry = gtk_entry_new ();
-    GtkEventController *keys = find_controller (GTK_WIDGET (window), "bp-player-space");
+    GtkEventController *keys = bp_ui_test_find_controller (GTK_WIDGET (window), "bp-player-space");
     gboolean handled = TRUE;
 
     gtk_box_append (window->side_panel, entry);
@@ -1125,7 +1032,7 @@ test_shared_keys (void)
   g_assert_cmpuint (bp_session_get_position (bp_player_get_session (player)), ==, n_forward + 2);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.leave-presentation", NULL);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window_and_wait (window);
 }
 
 int

@@ -30,15 +30,6 @@ document_data (BpWindow *window)
   return bp_document_to_data (bp_window_get_document (window), NULL);
 }
 
-static void
-destroy_window (BpWindow *window)
-{
-  /* Skips the question about unsaved changes. */
-  window->close_confirmed = TRUE;
-  gtk_window_destroy (GTK_WINDOW (window));
-  bp_ui_test_spin ();
-}
-
 /* Edits the first leaf's value through the canvas, as the side panel does. */
 static BpNode *
 edit_first_leaf (BpWindow   *window,
@@ -148,7 +139,7 @@ test_window_example (void)
   g_assert_false (bp_window_is_clean (window));
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), "•"));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Another program changes the open file: the window says so; Reload
@@ -191,7 +182,7 @@ test_window_changed_on_disk (void)
   g_assert_false (gtk_revealer_get_reveal_child (window->changed_revealer));
   g_assert_false (_bp_window_file_changed_on_disk (window));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -231,8 +222,8 @@ test_window_save_reopen (void)
   reopened = document_data (other);
   g_assert_cmpstr (saved, ==, reopened);
 
-  destroy_window (other);
-  destroy_window (window);
+  bp_ui_test_destroy_window (other);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -274,7 +265,7 @@ test_window_broken_file (void)
   g_assert_cmpstr (adw_message_dialog_get_body (window->error_dialog), ==, expected->message);
 
   gtk_window_destroy (GTK_WINDOW (window->error_dialog));
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -354,8 +345,8 @@ test_window_autosave_restore (void)
   bp_ui_test_spin ();
   g_assert_null (bp_autosave_list ());
 
-  destroy_window (restored);
-  destroy_window (window);
+  bp_ui_test_destroy_window (restored);
+  bp_ui_test_destroy_window (window);
 }
 
 static gboolean
@@ -412,7 +403,7 @@ test_window_autosave_timer (void)
   g_assert_true (file_exists_soon (copy, FALSE));
   g_assert_cmpuint (window->autosave_source, ==, 0);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -483,7 +474,7 @@ test_window_export (void)
                      (i == 0 && strstr (contents, "<svg") != NULL));
     }
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -502,7 +493,7 @@ test_window_dark (void)
   g_assert_false (bp_canvas_get_dark (window->canvas));
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static void
@@ -513,7 +504,7 @@ test_window_message_toast (void)
   g_signal_emit_by_name (window->canvas, "message", "That connection would close a cycle");
   g_assert_cmpstr (_bp_window_get_last_message (window), ==, "That connection would close a cycle");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* Renders the window the way GTK would and checks that it shows more than
@@ -567,7 +558,7 @@ test_window_picture (void)
   g_assert_cmpuint (g_hash_table_size (colours), >, 20);
   g_assert_cmpuint (dark_pixels, >, 500);
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static BpWindow *
@@ -648,8 +639,8 @@ test_window_drop_file (void)
   g_assert_nonnull (bp_graph_lookup (bp_session_get_graph (bp_canvas_get_session (other->canvas)), "y"));
   g_assert_true (bp_window_is_clean (other));
 
-  destroy_window (other);
-  destroy_window (window);
+  bp_ui_test_destroy_window (other);
+  bp_ui_test_destroy_window (window);
 }
 
 /* The side panel replays the trace like the canvas: apple's gradient
@@ -684,7 +675,7 @@ test_window_panel_follows_player (void)
   bp_session_select_node (bp_canvas_get_session (window->canvas), bp_graph_get_output (graph));
   g_assert_cmpstr (gtk_label_get_label (window->inspector->value_label), ==, "—");
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 /* The side panel's value editor: a valid value applies and the forward
@@ -728,7 +719,7 @@ test_window_value_editor (void)
   gtk_editable_set_text (GTK_EDITABLE (window->inspector->value_entry), "3");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->inspector->value_error)));
 
-  destroy_window (window);
+  bp_ui_test_destroy_window (window);
 }
 
 static guint
@@ -760,7 +751,7 @@ test_application (void)
   edit_first_leaf (source, "2");
   copy = g_object_ref (_bp_window_autosave_now (source));
   g_clear_object (&source->autosave_file);   /* as if it had crashed: the copy stays */
-  destroy_window (source);
+  bp_ui_test_destroy_window (source);
   g_assert_true (g_file_query_exists (copy, NULL));
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
