@@ -222,3 +222,19 @@ bp_cli_finish (int status)
     }
   return status;
 }
+
+/* Runs the command argv[1] names among `commands` and returns its exit
+ * status through bp_cli_finish(); an unknown command is a usage error. */
+int
+bp_cli_run_command (const BpCliCommand *commands,
+                    guint               n_commands,
+                    int                 argc,
+                    char              **argv)
+{
+  const char *command = argv[1];
+
+  for (guint i = 0; i < n_commands; i++)
+    if (g_str_equal (command, commands[i].name))
+      return bp_cli_finish (commands[i].run (argc - 1, argv + 1));
+  return bp_cli_usage_error (_("unknown command “%s”"), command);
+}

@@ -22,16 +22,6 @@
 /* convert                                                           */
 
 static gboolean
-arrange (BpGraph  *graph,
-         gboolean  only_missing,
-         GError  **error)
-{
-  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
-
-  return bp_layout_arrange (diagram, only_missing, error);
-}
-
-static gboolean
 has_missing_positions (BpGraph *graph)
 {
   guint n = bp_graph_get_n_nodes (graph);
@@ -41,6 +31,26 @@ has_missing_positions (BpGraph *graph)
     if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
       return TRUE;
   return FALSE;
+}
+
+/* Lays out the nodes that have no position (every command here draws or
+ * saves the graph). FALSE with *status set on failure. */
+static gboolean
+lay_out_missing (BpGraph *graph,
+                 int     *status)
+{
+  g_autoptr(BpDiagram) diagram = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!has_missing_positions (graph))
+    return TRUE;
+  diagram = bp_diagram_new (graph);
+  if (!bp_layout_arrange (diagram, TRUE, &error))
+    {
+      *status = bp_cli_input_error ("layout", error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -56,8 +66,7 @@ command_convert (int    argc,
   BpGraph *graph;
   int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Convert this expression instead of a file"), "EXPR" },
+    BP_CLI_EXPRESSION_OPTION (expression, N_("Convert this expression instead of a file")),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("The .bpgraph document to write"), "FILE.bpgraph" },
     { "title", 0, 0, G_OPTION_ARG_STRING, &title,
@@ -89,8 +98,8 @@ command_convert (int    argc,
       bp_document_set_title (document, base);
     }
 
-  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
-    return bp_cli_input_error ("layout", error);
+  if (!lay_out_missing (graph, &status))
+    return status;
 
   file = g_file_new_for_commandline_arg (output);
   if (!bp_document_save_to_file (document, file, &error))
@@ -122,8 +131,7 @@ command_export (int    argc,
   guint n_steps = 0;
   int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Export this expression instead of a file"), "EXPR" },
+    BP_CLI_EXPRESSION_OPTION (expression, N_("Export this expression instead of a file")),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("The file to write; its extension chooses the format (.txt: the graph and "
          "both passes in words)"), "OUT.svg|.png|.pdf|.tex|.txt" },
@@ -175,8 +183,8 @@ command_export (int    argc,
     return status;
   graph = bp_document_get_graph (document);
 
-  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
-    return bp_cli_input_error ("layout", error);
+  if (!lay_out_missing (graph, &status))
+    return status;
 
   if (steps != NULL)
     {
@@ -255,8 +263,7 @@ command_worksheet (int    argc,
   BpGraph *graph;
   int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Make the worksheet of this expression instead of a file"), "EXPR" },
+    BP_CLI_EXPRESSION_OPTION (expression, N_("Make the worksheet of this expression instead of a file")),
     { "variants", 'n', 0, G_OPTION_ARG_INT, &n_variants,
       N_("How many variants, each with its own values (default: 1)"), "N" },
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
@@ -301,8 +308,8 @@ command_worksheet (int    argc,
   if (document == NULL)
     return status;
   graph = bp_document_get_graph (document);
-  if (has_missing_positions (graph) && !arrange (graph, TRUE, &error))
-    return bp_cli_input_error ("layout", error);
+  if (!lay_out_missing (graph, &status))
+    return status;
 
   worksheet = bp_worksheet_new (document, (guint) n_variants, seed, hide, &error);
   if (worksheet == NULL)
@@ -318,20 +325,14 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *command;
-  int status;
+  static const BpCliCommand commands[] = {
+    { "export", command_export },
+    { "convert", command_convert },
+    { "worksheet", command_worksheet },
+  };
 
   bp_cli_init_locale ();
   if (argc < 2)
     return BP_CLI_EXIT_USAGE;
-  command = argv[1];
-  if (g_str_equal (command, "export"))
-    status = command_export (argc - 1, argv + 1);
-  else if (g_str_equal (command, "convert"))
-    status = command_convert (argc - 1, argv + 1);
-  else if (g_str_equal (command, "worksheet"))
-    status = command_worksheet (argc - 1, argv + 1);
-  else
-    return bp_cli_usage_error (_("unknown command “%s”"), command);
-  return bp_cli_finish (status);
+  return bp_cli_run_command (commands, G_N_ELEMENTS (commands), argc, argv);
 }

@@ -157,8 +157,7 @@ command_eval (int    argc,
   BpGraph *graph;
   int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Evaluate this expression instead of a file"), "EXPR" },
+    BP_CLI_EXPRESSION_OPTION (expression, N_("Evaluate this expression instead of a file")),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_("Print one JSON object with full double precision"), NULL },
     { NULL }
@@ -236,8 +235,7 @@ command_check (int    argc,
   CheckProgress progress = { 0, };
   int status = BP_CLI_EXIT_OK;
   GOptionEntry entries[] = {
-    { "expression", 'e', 0, G_OPTION_ARG_STRING, &expression,
-      N_("Check this expression instead of a file"), "EXPR" },
+    BP_CLI_EXPRESSION_OPTION (expression, N_("Check this expression instead of a file")),
     { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &epsilon,
       N_("Step of the central differences (default: 1e-5 scaled to each value)"), "H" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
@@ -683,8 +681,6 @@ command_train (int    argc,
 }
 
 /* ---------------------------------------------------------------- */
-
-/* ---------------------------------------------------------------- */
 /* the drawing commands                                              */
 
 /* bpgraph-render next to this program (a build tree, or a relocated
@@ -723,8 +719,13 @@ int
 main (int    argc,
       char **argv)
 {
+  static const BpCliCommand commands[] = {
+    { "eval", command_eval },
+    { "check", command_check },
+    { "examples", command_examples },
+    { "train", command_train },
+  };
   const char *command;
-  int status;
 
   bp_cli_init_locale ();
 
@@ -746,18 +747,8 @@ main (int    argc,
       return BP_CLI_EXIT_OK;
     }
 
-  if (g_str_equal (command, "eval"))
-    status = command_eval (argc - 1, argv + 1);
-  else if (g_str_equal (command, "check"))
-    status = command_check (argc - 1, argv + 1);
-  else if (g_str_equal (command, "export") || g_str_equal (command, "convert")
-           || g_str_equal (command, "worksheet"))
+  if (g_str_equal (command, "export") || g_str_equal (command, "convert")
+      || g_str_equal (command, "worksheet"))
     return run_render_helper (argv);
-  else if (g_str_equal (command, "examples"))
-    status = command_examples (argc - 1, argv + 1);
-  else if (g_str_equal (command, "train"))
-    status = command_train (argc - 1, argv + 1);
-  else
-    return bp_cli_usage_error (_("unknown command “%s”"), command);
-  return bp_cli_finish (status);
+  return bp_cli_run_command (commands, G_N_ELEMENTS (commands), argc, argv);
 }
