@@ -10,6 +10,7 @@
 #include "bp-examples.h"
 #include "bp-value-popover.h"
 #include "bp-palette.h"
+#include "bp-search-list.h"
 #include "bp-ui-test.h"
 
 typedef struct
@@ -530,6 +531,76 @@ test_palette (void)
   g_assert_false (bp_palette_choose (palette));
 
   g_assert_finalize_object (palette);
+}
+
+static gboolean
+name_contains (GtkListBoxRow *row,
+               const char    *needle,
+               gpointer       user_data)
+{
+  return strstr (g_object_get_data (G_OBJECT (row), "name"), needle) != NULL;
+}
+
+static void
+set_row_cb (GtkListBoxRow **out,
+            GtkListBoxRow  *row)
+{
+  *out = row;
+}
+
+/* The keys of the search over the list: Down then Enter chooses the row
+ * moved to; Enter right after typing (before "search-changed", which
+ * waits a moment) chooses from the list the new text leaves. */
+static void
+test_search_list (void)
+{
+  static const char *names[] = { "apple", "apple price", "orange" };
+  BpSearchList *list = bp_search_list_new ();
+  GtkListBoxRow *rows[G_N_ELEMENTS (names)];
+  GtkListBoxRow *chosen = NULL;
+  g_autoptr(GPtrArray) visible = NULL;
+  GtkWidget *entry;
+  guint stopped = 0;
+
+  g_object_ref_sink (list);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      rows[i] = GTK_LIST_BOX_ROW (gtk_list_box_row_new ());
+      gtk_list_box_row_set_child (rows[i], gtk_label_new (names[i]));
+      g_object_set_data (G_OBJECT (rows[i]), "name", (gpointer) names[i]);
+      bp_search_list_append (list, GTK_WIDGET (rows[i]));
+    }
+  bp_search_list_set_filter_func (list, name_contains, NULL, NULL);
+  g_signal_connect_swapped (list, "row-activated", G_CALLBACK (set_row_cb), &chosen);
+  g_signal_connect (list, "stop-search", G_CALLBACK (count_cb), &stopped);
+  for (entry = gtk_widget_get_first_child (GTK_WIDGET (list));
+       entry != NULL && !GTK_IS_SEARCH_ENTRY (entry);
+       entry = gtk_widget_get_next_sibling (entry))
+    ;
+  g_assert_nonnull (entry);
+
+  bp_search_list_set_search (list, "APPLE");
+  visible = bp_search_list_get_visible (list);
+  g_assert_cmpuint (visible->len, ==, 2);
+  g_assert_true (visible->pdata[0] == rows[0] && visible->pdata[1] == rows[1]);
+
+  g_assert_true (bp_ui_test_deliver_key (entry, GTK_PHASE_CAPTURE, GDK_KEY_Down, 0, TRUE));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (chosen == rows[1]);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "orange");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (chosen == rows[2]);
+
+  g_signal_emit_by_name (entry, "stop-search");
+  g_assert_cmpuint (stopped, ==, 1);
+
+  bp_search_list_set_search (list, "no such row");
+  chosen = NULL;
+  g_assert_false (bp_search_list_choose (list));
+  g_assert_null (chosen);
+
+  g_assert_finalize_object (list);
 }
 
 static void
@@ -1250,6 +1321,7 @@ main (int   argc,
 
   g_test_add_func ("/canvas/value-popover", test_value_popover);
   g_test_add_func ("/canvas/palette", test_palette);
+  g_test_add_func ("/canvas/search-list", test_search_list);
   g_test_add ("/canvas/move", Fixture, NULL, fixture_setup, test_canvas_move, fixture_teardown);
   g_test_add ("/canvas/connect", Fixture, NULL, fixture_setup, test_canvas_connect, fixture_teardown);
   g_test_add ("/canvas/value", Fixture, NULL, fixture_setup, test_canvas_value, fixture_teardown);
