@@ -230,60 +230,16 @@ list_nonzero (const double *x,
   return m;
 }
 
-/* y[0 … 8·nb) += Σ over the entries e of val[e] · w[idx[e] + …],
- * in the order of the entries. */
-INLINE void
-add_rows (guint          nb,
-          guint          n_entries,
-          const guint32 *idx,
-          const double  *val,
-          const double  *w,
-          double        *y)
-{
-  Vec acc[TILE / LANES], odd[TILE / LANES];
-  guint e = 0;
-
-#pragma GCC unroll 8
-  for (guint b = 0; b < nb; b++)
-    {
-      acc[b] = *(const Vec *) (y + b * LANES);
-      odd[b] = (Vec) { 0, };
-    }
-  for (; e + 1 < n_entries; e += 2)
-    {
-      const double *row0 = w + idx[e];
-      const double *row1 = w + idx[e + 1];
-      double v0 = val[e], v1 = val[e + 1];
-
-#pragma GCC unroll 8
-      for (guint b = 0; b < nb; b++)
-        {
-          acc[b] += v0 * *(const Vec *) (row0 + b * LANES);
-          odd[b] += v1 * *(const Vec *) (row1 + b * LANES);
-        }
-    }
-  if (e < n_entries)
-    {
-      const double *row0 = w + idx[e];
-      double v0 = val[e];
-
-#pragma GCC unroll 8
-      for (guint b = 0; b < nb; b++)
-        acc[b] += v0 * *(const Vec *) (row0 + b * LANES);
-    }
-#pragma GCC unroll 8
-  for (guint b = 0; b < nb; b++)
-    *(Vec *) (y + b * LANES) = acc[b] + odd[b];
-}
-
-/* out[0 … 8·nb) = Σ over the entries e of val[e] · g[idx[e] + …],
- * in the order of the entries. */
+/* out[0 … 8·nb) = init[0 … 8·nb) (zeros when NULL) + Σ over the entries
+ * e of val[e] · src[idx[e] + …], in the order of the entries. Loads and
+ * stores need no alignment: dW's rows are written in place. */
 INLINE void
 sum_rows (guint          nb,
           guint          n_entries,
           const guint32 *idx,
           const double  *val,
-          const double  *g,
+          const double  *src,
+          const double  *init,
           double        *out)
 {
   Vec acc[TILE / LANES], odd[TILE / LANES];
@@ -291,11 +247,17 @@ sum_rows (guint          nb,
 
 #pragma GCC unroll 8
   for (guint b = 0; b < nb; b++)
-    acc[b] = odd[b] = (Vec) { 0, };
+    {
+      if (init != NULL)
+        memcpy (&acc[b], init + b * LANES, sizeof acc[b]);
+      else
+        acc[b] = (Vec) { 0, };
+      odd[b] = (Vec) { 0, };
+    }
   for (; e + 1 < n_entries; e += 2)
     {
-      const double *row0 = g + idx[e];
-      const double *row1 = g + idx[e + 1];
+      const double *row0 = src + idx[e];
+      const double *row1 = src + idx[e + 1];
       double v0 = val[e], v1 = val[e + 1];
 
 #pragma GCC unroll 8
@@ -307,7 +269,7 @@ sum_rows (guint          nb,
     }
   if (e < n_entries)
     {
-      const double *row0 = g + idx[e];
+      const double *row0 = src + idx[e];
       double v0 = val[e];
 
 #pragma GCC unroll 8
@@ -319,7 +281,6 @@ sum_rows (guint          nb,
     {
       Vec sum = acc[b] + odd[b];
 
-      /* out need not be aligned: dW's rows are written in place. */
       memcpy (out + b * LANES, &sum, sizeof sum);
     }
 }
@@ -371,7 +332,8 @@ product (guint         n,
           {
             guint nb = MIN (TILE, stride - j) / LANES;
 
-#define ADD(NB) add_rows (NB, count, idx + first, val + first, w + j, y + (gsize) i * stride + j)
+#define ADD(NB) sum_rows (NB, count, idx + first, val + first, w + j, \
+                         y + (gsize) i * stride + j, y + (gsize) i * stride + j)
             switch (nb) { CASES (ADD); }
 #undef ADD
           }
@@ -520,7 +482,7 @@ product_tn (guint         n,
         {
           guint nb = MIN (TILE, stride - j) / LANES;
 
-#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, out + j)
+#define SUM(NB) sum_rows (NB, count, col_rows + start[k], col_vals + start[k], g + j, NULL, out + j)
           switch (nb) { CASES (SUM); }
 #undef SUM
         }
