@@ -21,30 +21,16 @@
 /* ---------------------------------------------------------------- */
 /* convert                                                           */
 
-static gboolean
-has_missing_positions (BpGraph *graph)
-{
-  guint n = bp_graph_get_n_nodes (graph);
-  double x, y;
-
-  for (guint i = 0; i < n; i++)
-    if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
-      return TRUE;
-  return FALSE;
-}
-
 /* Lays out the nodes that have no position (every command here draws or
  * saves the graph). FALSE with *status set on failure. */
 static gboolean
 lay_out_missing (BpGraph *graph,
                  int     *status)
 {
-  g_autoptr(BpDiagram) diagram = NULL;
+  g_autoptr(BpDiagram) diagram = bp_diagram_new (graph);
   g_autoptr(GError) error = NULL;
 
-  if (!has_missing_positions (graph))
-    return TRUE;
-  diagram = bp_diagram_new (graph);
+  /* Returns at once when every node has its place. */
   if (!bp_layout_arrange (diagram, TRUE, &error))
     {
       *status = bp_cli_input_error ("layout", error);

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <adwaita.h>
+
 #include "bp-canvas-private.h"
 #include "bp-ui-test.h"
 #include "bp-window-private.h"
@@ -8,6 +10,25 @@ after_paint_cb (GdkFrameClock *clock,
                 gboolean      *painted)
 {
   *painted = TRUE;
+}
+
+/* GTK and libadwaita for a test program; FALSE, having said why, when
+ * there is no display to test on (the program then exits with 77, a
+ * skip). */
+gboolean
+bp_ui_test_init (int    *argc,
+                 char ***argv)
+{
+  const char *display = g_getenv ("DISPLAY");
+
+  if ((display == NULL || display[0] == '\0') && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return FALSE;
+    }
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  return TRUE;
 }
 
 /* A g_timeout_add() callback: sets the gboolean `user_data` points to. */

@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+gboolean    bp_ui_test_init             (int        *argc,
+                                         char     ***argv);
 gboolean    bp_ui_test_timeout_cb       (gpointer    user_data);
 void        bp_ui_test_spin             (void);
 void        bp_ui_test_wait_for_frame   (GtkWidget  *widget);

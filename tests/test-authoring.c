@@ -396,13 +396,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL || g_getenv ("DISPLAY")[0] == '\0')
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 77;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!bp_ui_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_func ("/authoring/apples-from-empty", test_apples_from_empty);
   g_test_add_func ("/authoring/change-op", test_change_op);

@@ -212,13 +212,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL || g_getenv ("DISPLAY")[0] == '\0')
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 77;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!bp_ui_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_func ("/gallery/tiles", test_tiles);
   g_test_add_func ("/gallery/keeps-work", test_keeps_work);

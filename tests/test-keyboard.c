@@ -352,13 +352,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL || g_getenv ("DISPLAY")[0] == '\0')
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 77;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!bp_ui_test_init (&argc, &argv))
+    return 77;
   /* A pass plays at once, as with animations off on the desktop. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 

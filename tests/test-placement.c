@@ -23,6 +23,23 @@ kind_name (BpDiagramBoxKind kind)
     }
 }
 
+/* A diagram of a built-in example after a whole backward pass with its
+ * trace recorded (the diagram holds the graph). */
+static BpDiagram *
+traced_example (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BpDocument) doc = bp_examples_load (name, &error);
+  BpGraph *graph;
+
+  g_assert_no_error (error);
+  graph = bp_document_get_graph (doc);
+  bp_graph_set_record_trace (graph, TRUE);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  return bp_diagram_new (graph);
+}
+
 /* Strict: touching is fine, a hundredth of a pixel inside is not. */
 static gboolean
 boxes_overlap (const cairo_rectangle_t *a, const cairo_rectangle_t *b)
@@ -101,18 +118,11 @@ test_no_overlap (void)
   g_assert_cmpuint (n_examples, >=, 5);
   for (guint i = 0; i < n_examples; i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BpDocument) doc = bp_examples_load (examples[i].name, &error);
-      g_autoptr(BpDiagram) diagram = NULL;
+      g_autoptr(BpDiagram) diagram = traced_example (examples[i].name);
       BpGraph *graph;
       BpTrace *trace;
 
-      g_assert_no_error (error);
-      graph = bp_document_get_graph (doc);
-      diagram = bp_diagram_new (graph);
-      bp_graph_set_record_trace (graph, TRUE);
-      g_assert_true (bp_graph_backward (graph, &error));
-      g_assert_no_error (error);
+      graph = bp_diagram_get_graph (diagram);
       trace = bp_graph_get_trace (graph);
 
       for (guint v = 0; v < G_N_ELEMENTS (views); v++)
@@ -162,17 +172,11 @@ test_readable_networks (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BpDocument) doc = bp_examples_load (names[i], &error);
-      g_autoptr(BpDiagram) diagram = NULL;
+      g_autoptr(BpDiagram) diagram = traced_example (names[i]);
       BpGraph *graph;
       BpTrace *trace;
 
-      g_assert_no_error (error);
-      graph = bp_document_get_graph (doc);
-      diagram = bp_diagram_new (graph);
-      bp_graph_set_record_trace (graph, TRUE);
-      g_assert_true (bp_graph_backward (graph, &error));
+      graph = bp_diagram_get_graph (diagram);
       trace = bp_graph_get_trace (graph);
       for (guint v = 0; v < G_N_ELEMENTS (views); v++)
         {
@@ -194,9 +198,7 @@ test_readable_networks (void)
 static void
 test_boxes_follow_state (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BpDocument) doc = bp_examples_load ("apples", &error);
-  g_autoptr(BpDiagram) diagram = NULL;
+  g_autoptr(BpDiagram) diagram = traced_example ("apples");
   g_autoptr(GArray) none = NULL;
   g_autoptr(GArray) all = NULL;
   BpDiagramState state = BP_DIAGRAM_STATE_INIT;
@@ -204,11 +206,7 @@ test_boxes_follow_state (void)
   BpTrace *trace;
   guint values = 0, grads = 0, nodes = 0;
 
-  g_assert_no_error (error);
-  graph = bp_document_get_graph (doc);
-  diagram = bp_diagram_new (graph);
-  bp_graph_set_record_trace (graph, TRUE);
-  g_assert_true (bp_graph_backward (graph, &error));
+  graph = bp_diagram_get_graph (diagram);
   trace = bp_graph_get_trace (graph);
 
   none = bp_diagram_get_boxes (diagram, trace, &state);
@@ -256,9 +254,7 @@ label_area (BpDiagram *diagram, BpTrace *trace, const BpDiagramState *state)
 static void
 test_chips (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BpDocument) doc = bp_examples_load ("affine-batch", &error);
-  g_autoptr(BpDiagram) diagram = NULL;
+  g_autoptr(BpDiagram) diagram = traced_example ("affine-batch");
   g_autoptr(GHashTable) expanded = g_hash_table_new (NULL, NULL);
   BpDiagramState state = BP_DIAGRAM_STATE_INIT;
   BpGraph *graph;
@@ -266,11 +262,7 @@ test_chips (void)
   BpNode *w1 = NULL;
   cairo_rectangle_t small, big;
 
-  g_assert_no_error (error);
-  graph = bp_document_get_graph (doc);
-  diagram = bp_diagram_new (graph);
-  bp_graph_set_record_trace (graph, TRUE);
-  g_assert_true (bp_graph_backward (graph, &error));
+  graph = bp_diagram_get_graph (diagram);
   trace = bp_graph_get_trace (graph);
   bp_diagram_state_set_position (&state, trace, bp_trace_get_n_steps (trace));
 
@@ -326,20 +318,14 @@ test_chips (void)
 static void
 test_step_rect (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BpDocument) doc = bp_examples_load ("apples", &error);
-  g_autoptr(BpDiagram) diagram = NULL;
+  g_autoptr(BpDiagram) diagram = traced_example ("apples");
   BpDiagramState state = BP_DIAGRAM_STATE_INIT;
   cairo_rectangle_t rect, node;
   BpGraph *graph;
   BpTrace *trace;
   const BpStep *step;
 
-  g_assert_no_error (error);
-  graph = bp_document_get_graph (doc);
-  diagram = bp_diagram_new (graph);
-  bp_graph_set_record_trace (graph, TRUE);
-  g_assert_true (bp_graph_backward (graph, &error));
+  graph = bp_diagram_get_graph (diagram);
   trace = bp_graph_get_trace (graph);
 
   g_assert_false (bp_diagram_get_step_rect (diagram, trace, &state, &rect));

@@ -348,13 +348,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_printerr ("No display: skipping the Train view tests\n");
-      return 77;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!bp_ui_test_init (&argc, &argv))
+    return 77;
 
   g_test_add_func ("/train-view/train-and-send", test_train_and_send);
   g_test_add_func ("/train-view/pause-and-iteration", test_pause_and_iteration);

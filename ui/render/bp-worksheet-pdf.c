@@ -197,18 +197,6 @@ draw_markers (BpWorksheet          *worksheet,
     }
 }
 
-static gboolean
-has_missing_positions (BpGraph *graph)
-{
-  guint n = bp_graph_get_n_nodes (graph);
-  double x, y;
-
-  for (guint i = 0; i < n; i++)
-    if (!bp_node_get_position (bp_graph_get_node (graph, i), &x, &y))
-      return TRUE;
-  return FALSE;
-}
-
 static char *
 instructions (BpWorksheetHide hide)
 {
@@ -302,8 +290,7 @@ bp_worksheet_pdf_draw_page (BpWorksheet *worksheet,
 
   /* The diagram, fitted into what is left. */
   diagram = bp_diagram_new (graph);
-  if (has_missing_positions (graph))
-    bp_layout_arrange (diagram, TRUE, NULL);
+  bp_layout_arrange (diagram, TRUE, NULL);
   state.progress = 1.0;
   if (key || (bp_worksheet_get_hide (worksheet) & BP_WORKSHEET_HIDE_GRADIENTS))
     {
