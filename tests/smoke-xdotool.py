@@ -193,6 +193,9 @@ def run(t, document, bpgraph, pid):
                          timeout=TIMEOUT).stdout.split()[0]
     xdo("windowmove", "--sync", wid, 0, 0)
     xdo("windowsize", "--sync", wid, *WINDOW)
+    # The app opens at its default 1000 px, with the panel under the
+    # canvas; at this width the panel moves beside it.
+    t.wait(r"panel: beside the canvas", "the panel beside the canvas")
     xdo("windowfocus", "--sync", wid)
 
     # Each its own xdotool call, and never --window for a click or a key:

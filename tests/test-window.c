@@ -451,6 +451,91 @@ test_window_close_asks (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
+static gboolean
+panel_settled (gpointer data)
+{
+  BpWindow *window = data;
+
+  return !window->panel_position_pending && window->panel_layout_source == 0;
+}
+
+/* Numbers are drawn at 13.5 px at zoom 1. */
+#define NUMBER_PX 13.5
+
+/* Resizes the window as a window manager would, and lets the panel move
+ * and the canvas fit again. */
+static void
+resize_window (BpWindow *window,
+               int       width,
+               int       height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  bp_ui_test_wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_spin ();
+  g_assert_true (bp_ui_test_wait_until (panel_settled, window, 10));
+  bp_ui_test_wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_spin ();
+}
+
+/* A 1024×768 window (a projector's) puts the panel under the canvas, so
+ * that the networks' numbers fit at 11 px or more; a wide window keeps
+ * it beside. The canvas fits itself as the panel moves. */
+static void
+test_window_narrow_panel (void)
+{
+  static const char *const names[] = { "two-layer-net", "affine-batch" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      BpWindow *window = bp_window_new (NULL);
+      graphene_rect_t canvas, panel;
+
+      gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+      g_assert_true (bp_window_open_example (window, names[i]));
+      bp_ui_test_present_and_wait (GTK_WIDGET (window));
+      g_assert_true (bp_ui_test_wait_until (panel_settled, window, 10));
+      bp_ui_test_wait_for_frame (GTK_WIDGET (window));
+      bp_ui_test_spin ();
+
+      g_assert_true (window->panel_below);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->canvas), GTK_WIDGET (window), &canvas));
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->side_scroller), GTK_WIDGET (window), &panel));
+      /* Under the canvas, as wide as the window, and tall enough to read. */
+      g_assert_cmpfloat (panel.origin.y, >=, canvas.origin.y + canvas.size.height - 1);
+      g_assert_cmpfloat (canvas.size.width, >=, 1000);
+      g_assert_cmpfloat (panel.size.height, >=, 150);
+      g_assert_cmpfloat (canvas.size.height, >=, 300);
+      g_test_message ("%s at 1024×768: canvas %.0f×%.0f, numbers at %.1f px", names[i],
+                      canvas.size.width, canvas.size.height,
+                      NUMBER_PX * bp_canvas_get_zoom (window->canvas));
+      g_assert_cmpfloat (NUMBER_PX * bp_canvas_get_zoom (window->canvas), >=, 11.0);
+
+      /* A wide window: beside the canvas again, fitted again. */
+      resize_window (window, 1280, 800);
+      g_assert_false (window->panel_below);
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->canvas), GTK_WIDGET (window), &canvas));
+      g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->side_scroller), GTK_WIDGET (window), &panel));
+      g_assert_cmpfloat (panel.origin.x, >=, canvas.origin.x + canvas.size.width - 1);
+      g_assert_cmpfloat (panel.size.width, >=, 250);
+      g_assert_cmpfloat (canvas.size.width, >=, 900);
+      g_test_message ("%s at 1280×800: canvas %.0f×%.0f, numbers at %.1f px", names[i],
+                      canvas.size.width, canvas.size.height,
+                      NUMBER_PX * bp_canvas_get_zoom (window->canvas));
+      g_assert_cmpfloat (NUMBER_PX * bp_canvas_get_zoom (window->canvas), >=, 11.0);
+
+      /* And back: F9 still hides and shows the panel under the canvas. */
+      resize_window (window, 1024, 768);
+      g_assert_true (window->panel_below);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-side-panel", NULL));
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-side-panel", NULL));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->side_scroller)));
+
+      bp_ui_test_destroy_window_and_wait (window);
+    }
+}
+
 static void
 test_window_export (void)
 {
@@ -905,6 +990,7 @@ main (int   argc,
   g_test_add_func ("/window/autosave-timer", test_window_autosave_timer);
   g_test_add_func ("/window/close-asks", test_window_close_asks);
   g_test_add_func ("/window/export", test_window_export);
+  g_test_add_func ("/window/narrow-panel", test_window_narrow_panel);
   g_test_add_func ("/window/dark", test_window_dark);
   g_test_add_func ("/window/message-toast", test_window_message_toast);
   g_test_add_func ("/window/drop-file", test_window_drop_file);

@@ -66,6 +66,7 @@ struct _BpWindow
   guint                 change_serial;   /* bumped on every edit */
   guint                 autosaved_serial;
   guint                 fit_source;
+  guint                 panel_layout_source; /* moves the panel after a resize */
   guint                 shake_source;    /* a wrong answer's shake ends */
   guint                 worksheet_variants; /* the Worksheet… dialog's choices */
   guint64               worksheet_seed;
@@ -80,6 +81,8 @@ struct _BpWindow
   guint                 restored : 1;         /* a crash copy, not saved yet */
   guint                 presenting : 1;
   guint                 side_was_visible : 1;
+  guint                 panel_below : 1;      /* under the canvas: a narrow window */
+  guint                 panel_position_pending : 1;
   guint                 space_held : 1;       /* Space pressed, not yet released */
 };
 

@@ -9,6 +9,11 @@
 #include "bp-window-private.h"
 
 #define SIDE_PANEL_WIDTH 340
+/* Narrower windows (a 1024×768 projector, a small laptop) get the panel
+ * under the canvas: the book's graphs are wide rows, and beside a panel
+ * a network's numbers would be fitted too small to read. */
+#define PANEL_BELOW_WIDTH 1180
+#define PANEL_BELOW_MIN_HEIGHT 600
 
 G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -516,6 +521,7 @@ bp_window_dispose (GObject *object)
   BpWindow *self = BP_WINDOW (object);
 
   stop_autosave (self, FALSE);
+  g_clear_handle_id (&self->panel_layout_source, g_source_remove);
 
   /* Connected with g_signal_connect_object, which only lets go at
    * finalize: nothing may reach a disposed window. */
@@ -561,6 +567,96 @@ bp_window_finalize (GObject *object)
   g_clear_pointer (&self->last_message, g_free);
 
   G_OBJECT_CLASS (bp_window_parent_class)->finalize (object);
+}
+
+/* --- where the panel stands --- */
+
+static int
+bottom_panel_height (int paned_height)
+{
+  return CLAMP (paned_height * 2 / 5, 170, 260);
+}
+
+/* Beside the canvas, the inspector and the teaching panel stack; under
+ * it, they stand side by side, each half the width. */
+static void
+set_panel_below (BpWindow *self,
+                 gboolean  below)
+{
+  GtkWidget *scroller = GTK_WIDGET (self->side_scroller);
+
+  self->panel_below = below;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
+                                  below ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->side_panel),
+                                  below ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_homogeneous (self->side_panel, below);
+  gtk_box_set_spacing (self->side_panel, below ? 24 : 18);
+  gtk_widget_set_size_request (scroller, below ? -1 : 250, below ? 150 : -1);
+  if (below)
+    gtk_widget_add_css_class (scroller, "below");
+  else
+    gtk_widget_remove_css_class (scroller, "below");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->side_panel_button),
+                               below ? _("Show the Panel Under the Canvas (F9)")
+                                     : _("Show the Side Panel (F9)"));
+  /* Set once the paned has its new orientation: its first allocation
+   * along the new axis would move a position set now. */
+  self->panel_position_pending = TRUE;
+}
+
+static void
+place_panel (BpWindow *self)
+{
+  GtkWidget *paned = GTK_WIDGET (self->paned);
+
+  if (self->panel_below)
+    gtk_paned_set_position (self->paned,
+                            MAX (120, gtk_widget_get_height (paned)
+                                      - bottom_panel_height (gtk_widget_get_height (paned))));
+  else
+    gtk_paned_set_position (self->paned, MAX (320, gtk_widget_get_width (paned) - SIDE_PANEL_WIDTH));
+  bp_transcript ("panel: %s the canvas", self->panel_below ? "under" : "beside");
+}
+
+static gboolean
+wants_panel_below (int width,
+                   int height)
+{
+  return width < PANEL_BELOW_WIDTH && height >= PANEL_BELOW_MIN_HEIGHT;
+}
+
+static gboolean
+panel_layout_cb (gpointer data)
+{
+  BpWindow *self = data;
+
+  self->panel_layout_source = 0;
+  if (self->panel_position_pending)
+    {
+      self->panel_position_pending = FALSE;
+      place_panel (self);
+    }
+  else if (wants_panel_below (gtk_widget_get_width (GTK_WIDGET (self)),
+                              gtk_widget_get_height (GTK_WIDGET (self))) != self->panel_below)
+    set_panel_below (self, !self->panel_below);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window's size decides; the move waits for an idle, since a widget
+ * must not change its children's layout while it is being allocated. */
+static void
+bp_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (bp_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if ((self->panel_position_pending || wants_panel_below (width, height) != self->panel_below)
+      && self->panel_layout_source == 0)
+    self->panel_layout_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, panel_layout_cb, self, NULL);
 }
 
 static void
@@ -619,6 +715,7 @@ bp_window_class_init (BpWindowClass *klass)
   object_class->get_property = bp_window_get_property;
   object_class->set_property = bp_window_set_property;
 
+  widget_class->size_allocate = bp_window_size_allocate;
   window_class->close_request = bp_window_close_request;
 
   properties[PROP_SHOW_SIDE_PANEL] =
