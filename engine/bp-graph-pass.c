@@ -266,13 +266,221 @@ scratch (BpGraph *self,
   return writable (&self->scratch[slot], rows, cols);
 }
 
+/* Whether the backward step of `node` is recorded as a scalar
+ * (BpStepRecord): it and its inputs are 1×1, and its LG, if it has one,
+ * is what its backward sends down for an upstream gradient of one. */
+static inline gboolean
+is_scalar_step (const BpNode *node)
+{
+  const BpOp *op = node->op;
+
+  if (node->rows != 1 || node->cols != 1 || op->arity > BP_STEP_RECORD_MAX_INPUTS ||
+      (op->local != NULL && !op->local_from_backward))
+    return FALSE;
+  for (guint s = 0; s < op->arity; s++)
+    if (node->inputs[s]->rows != 1 || node->inputs[s]->cols != 1)
+      return FALSE;
+  return TRUE;
+}
+
+/* Records the DG the backward call just wrote, before the branch rule
+ * adds anything to them, and the LG: the op's own backward once more,
+ * for an upstream gradient of one, into numbers on the stack, as a
+ * whole step gets them (the rule stays written once, in the op). */
+static inline void
+record_scalar_step (BpStepRecord    *record,
+                    BpNode          *node,
+                    BpTensor *const *in,
+                    BpTensor *const *dg)
+{
+  const BpOp *op = node->op;
+  double one = 1.0;
+  double lg[BP_STEP_RECORD_MAX_INPUTS];
+  BpTensor ones = { .ref_count = 1, .rows = 1, .cols = 1, .data = &one };
+  BpTensor local[BP_STEP_RECORD_MAX_INPUTS];
+  BpTensor *lgs[BP_OP_MAX_INPUTS] = { NULL, };
+  guint has_downstream = 0;
+
+  for (guint s = 0; s < op->arity; s++)
+    {
+      if (dg[s] == NULL)
+        continue;
+      has_downstream |= 1u << s;
+      record->downstream[s] = dg[s]->data[0];
+      local[s] = (BpTensor) { .ref_count = 1, .rows = 1, .cols = 1, .data = &lg[s] };
+      lgs[s] = &local[s];
+    }
+  record->has_downstream = has_downstream;
+  record->has_local = op->local_from_backward;
+
+  if (op->local_from_backward && has_downstream != 0)
+    {
+      op->backward (&node->attrs, in, node->value, &ones, lgs);
+      for (guint s = 0; s < op->arity; s++)
+        if (lgs[s] != NULL)
+          record->local[s] = lg[s];
+    }
+}
+
+/* Sends the gradient down from `output` through its ancestors, last
+ * first, recording their steps in `trace` when it is not NULL; returns
+ * how many steps. `tracing` is a constant at each call (trace != NULL):
+ * with FALSE everything about the trace compiles away. */
+static inline G_ALWAYS_INLINE guint
+backward_nodes (BpGraph       *self,
+                BpNode        *output,
+                guint64        pass,
+                BpTrace       *trace,
+                BpStep        *steps,
+                BpStepRecord  *records,
+                BpTensorArena *arena,
+                gboolean       tracing)
+{
+  BpStep *step = NULL;
+  BpStepRecord *record = NULL;
+  guint n_steps = 0;
+
+  for (guint k = output->order_pos + 1; k-- > 0;)
+    {
+      BpNode *node = self->order[k];
+      const BpOp *op = node->op;
+      BpTensor *in[BP_OP_MAX_INPUTS];
+      BpTensor *dg[BP_OP_MAX_INPUTS];
+      gboolean scalar = FALSE;
+
+      /* Not an ancestor of the output. */
+      if (node->grad_pass != pass)
+        continue;
+
+      if (tracing)
+        {
+          record = &records[n_steps];
+          step = &steps[n_steps++];
+          record->node = node;
+          scalar = is_scalar_step (node);
+          if (scalar)
+            {
+              record->form = BP_STEP_RECORD_SCALAR;
+              record->n_inputs = op->arity;
+              record->upstream = node->grad->data[0];
+              record->has_downstream = 0;
+            }
+          else
+            {
+              record->form = BP_STEP_RECORD_WHOLE;
+              *step = (BpStep) {
+                .kind = BP_STEP_BACKWARD,
+                .node = node,
+                .upstream = bp_trace_snapshot (trace, arena, BP_STEP_BACKWARD, node->grad),
+              };
+            }
+        }
+
+      if (op->arity == 0)
+        continue;
+
+      for (guint s = 0; s < op->arity; s++)
+        in[s] = node->inputs[s]->value;
+
+      /* A step recorded as a scalar computes as without a trace, then
+       * copies out its numbers. */
+      if (!tracing || scalar)
+        {
+          /* A kernel writes straight into the input's gradient when it
+           * is the first to arrive there (and not the same input as an
+           * earlier slot: x × x); otherwise into scratch. */
+          for (guint s = 0; s < op->arity; s++)
+            {
+              BpNode *input = node->inputs[s];
+              gboolean first = input->grad_pass != pass;
+
+              if (self->n_no_grad > 0 && input->skip_grad)
+                {
+                  dg[s] = NULL;
+                  continue;
+                }
+              for (guint t = 0; t < s && first; t++)
+                first = node->inputs[t] != input;
+              if (first)
+                dg[s] = writable (&input->grad, input->rows, input->cols);
+              else
+                dg[s] = scratch (self, s, input->rows, input->cols);
+            }
+
+          op->backward (&node->attrs, in, node->value, node->grad, dg);
+
+          if (scalar)
+            record_scalar_step (record, node, in, dg);
+
+          for (guint s = 0; s < op->arity; s++)
+            receive_grad (node->inputs[s], dg[s], pass);
+        }
+      else
+        {
+          gboolean skip[BP_OP_MAX_INPUTS];
+
+          for (guint s = 0; s < op->arity; s++)
+            {
+              skip[s] = self->n_no_grad > 0 && node->inputs[s]->skip_grad;
+              dg[s] = skip[s] ? NULL :
+                bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
+                                     node->inputs[s]->rows, node->inputs[s]->cols);
+            }
+
+          op->backward (&node->attrs, in, node->value, node->grad, dg);
+
+          step->n_inputs = op->arity;
+
+          if (op->local_from_backward)
+            {
+              /* One backward call with UG = ones gives every LG. */
+              BpTensor *ones = ones_like (self, node->rows, node->cols);
+
+              for (guint s = 0; s < op->arity; s++)
+                step->local[s] = skip[s] ? NULL :
+                  bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
+                                       node->inputs[s]->rows, node->inputs[s]->cols);
+              op->backward (&node->attrs, in, node->value, ones, step->local);
+              /* An input copied by broadcasting has no LG of its own:
+               * its DG sums UG ⊙ LG over the copies. */
+              if (op->broadcasts)
+                for (guint s = 0; s < op->arity; s++)
+                  if (!bp_tensor_same_shape (in[s], node->value))
+                    step->local[s] = NULL;
+            }
+          else if (op->local != NULL)
+            {
+              for (guint s = 0; s < op->arity; s++)
+                {
+                  if (skip[s])
+                    continue;
+                  step->local[s] = op->local (&node->attrs, in, node->value, s);
+                  if (step->local[s] != NULL)
+                    bp_trace_hold (trace, BP_STEP_BACKWARD, step->local[s]);
+                }
+            }
+
+          for (guint s = 0; s < op->arity; s++)
+            {
+              BpNode *input = node->inputs[s];
+
+              step->downstream[s] = dg[s];
+
+              receive_grad (input, dg[s], pass);
+            }
+        }
+    }
+
+  return n_steps;
+}
+
 gboolean
 bp_graph_backward (BpGraph  *self,
                    GError  **error)
 {
   BpTrace *trace = NULL;
   BpStep *steps = NULL;
-  BpStep *step = NULL;
+  BpStepRecord *records = NULL;
   guint n_steps = 0;
   BpTensorArena *arena = NULL;
   BpNode *output;
@@ -341,122 +549,17 @@ bp_graph_backward (BpGraph  *self,
   if (trace != NULL)
     {
       steps = bp_trace_add_steps (trace, BP_STEP_BACKWARD, output->order_pos + 1);
+      records = bp_trace_get_records (trace);
       arena = bp_trace_get_arena (trace, BP_STEP_BACKWARD);
     }
 
   bp_tensor_fill (writable (&output->grad, output->rows, output->cols), 1.0);
   output->grad_pass = pass;
 
-  for (guint k = output->order_pos + 1; k-- > 0;)
-    {
-      BpNode *node = self->order[k];
-      const BpOp *op = node->op;
-      BpTensor *in[BP_OP_MAX_INPUTS];
-      BpTensor *dg[BP_OP_MAX_INPUTS];
-
-      /* Not an ancestor of the output. */
-      if (node->grad_pass != pass)
-        continue;
-
-      if (trace != NULL)
-        {
-          step = &steps[n_steps++];
-          *step = (BpStep) {
-            .kind = BP_STEP_BACKWARD,
-            .node = node,
-            .upstream = bp_trace_snapshot (trace, arena, BP_STEP_BACKWARD, node->grad),
-          };
-        }
-
-      if (op->arity == 0)
-        continue;
-
-      for (guint s = 0; s < op->arity; s++)
-        in[s] = node->inputs[s]->value;
-
-      if (trace == NULL)
-        {
-          /* A kernel writes straight into the input's gradient when it
-           * is the first to arrive there (and not the same input as an
-           * earlier slot: x × x); otherwise into scratch. */
-          for (guint s = 0; s < op->arity; s++)
-            {
-              BpNode *input = node->inputs[s];
-              gboolean first = input->grad_pass != pass;
-
-              if (self->n_no_grad > 0 && input->skip_grad)
-                {
-                  dg[s] = NULL;
-                  continue;
-                }
-              for (guint t = 0; t < s && first; t++)
-                first = node->inputs[t] != input;
-              if (first)
-                dg[s] = writable (&input->grad, input->rows, input->cols);
-              else
-                dg[s] = scratch (self, s, input->rows, input->cols);
-            }
-
-          op->backward (&node->attrs, in, node->value, node->grad, dg);
-
-          for (guint s = 0; s < op->arity; s++)
-            receive_grad (node->inputs[s], dg[s], pass);
-        }
-      else
-        {
-          gboolean skip[BP_OP_MAX_INPUTS];
-
-          for (guint s = 0; s < op->arity; s++)
-            {
-              skip[s] = self->n_no_grad > 0 && node->inputs[s]->skip_grad;
-              dg[s] = skip[s] ? NULL :
-                bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
-                                     node->inputs[s]->rows, node->inputs[s]->cols);
-            }
-
-          op->backward (&node->attrs, in, node->value, node->grad, dg);
-
-          step->n_inputs = op->arity;
-
-          if (op->local_from_backward)
-            {
-              /* One backward call with UG = ones gives every LG. */
-              BpTensor *ones = ones_like (self, node->rows, node->cols);
-
-              for (guint s = 0; s < op->arity; s++)
-                step->local[s] = skip[s] ? NULL :
-                  bp_trace_new_tensor (trace, arena, BP_STEP_BACKWARD,
-                                       node->inputs[s]->rows, node->inputs[s]->cols);
-              op->backward (&node->attrs, in, node->value, ones, step->local);
-              /* An input copied by broadcasting has no LG of its own:
-               * its DG sums UG ⊙ LG over the copies. */
-              if (op->broadcasts)
-                for (guint s = 0; s < op->arity; s++)
-                  if (!bp_tensor_same_shape (in[s], node->value))
-                    step->local[s] = NULL;
-            }
-          else if (op->local != NULL)
-            {
-              for (guint s = 0; s < op->arity; s++)
-                {
-                  if (skip[s])
-                    continue;
-                  step->local[s] = op->local (&node->attrs, in, node->value, s);
-                  if (step->local[s] != NULL)
-                    bp_trace_hold (trace, BP_STEP_BACKWARD, step->local[s]);
-                }
-            }
-
-          for (guint s = 0; s < op->arity; s++)
-            {
-              BpNode *input = node->inputs[s];
-
-              step->downstream[s] = dg[s];
-
-              receive_grad (input, dg[s], pass);
-            }
-        }
-    }
+  if (trace != NULL)
+    n_steps = backward_nodes (self, output, pass, trace, steps, records, arena, TRUE);
+  else
+    n_steps = backward_nodes (self, output, pass, NULL, NULL, NULL, NULL, FALSE);
 
   if (trace != NULL)
     bp_trace_shrink (trace, bp_trace_get_n_forward (trace) + n_steps);

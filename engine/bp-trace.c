@@ -4,7 +4,11 @@
 struct _BpTrace
 {
   int            ref_count;
-  GArray        *steps;       /* BpStep */
+  /* BpStep, one per step. The BpStep of a backward step recorded as a
+   * scalar (see BpStepRecord) stays unwritten until it is asked for. */
+  GArray        *steps;
+  /* BpStepRecord, one per backward step */
+  GArray        *records;
   guint          n_forward;
   guint64        stamp;
   /* node → step index, built on the first lookup */
@@ -62,6 +66,7 @@ bp_trace_new (guint64 stamp,
   self->stamp = stamp;
   /* Not cleared: the graph writes every step whole, in one go. */
   self->steps = g_array_sized_new (FALSE, FALSE, sizeof (BpStep), reserve);
+  self->records = g_array_new (FALSE, FALSE, sizeof (BpStepRecord));
   for (guint k = 0; k < 2; k++)
     {
       self->arena[k] = bp_tensor_arena_new ();
@@ -91,6 +96,7 @@ bp_trace_unref (BpTrace *self)
 
   drop_index (self);
   g_array_unref (self->steps);
+  g_array_unref (self->records);
   for (guint k = 0; k < 2; k++)
     {
       g_ptr_array_unref (self->held[k]);
@@ -131,12 +137,22 @@ bp_trace_add_steps (BpTrace    *self,
   g_return_val_if_fail (kind == BP_STEP_BACKWARD || self->n_forward == self->steps->len, NULL);
 
   drop_index (self);
+  /* Neither array is written here: a step recorded as a scalar never
+   * touches its BpStep's memory during the pass. */
   g_array_set_size (self->steps, first + n);
   steps = &g_array_index (self->steps, BpStep, first);
   if (kind == BP_STEP_FORWARD)
     self->n_forward += n;
+  else
+    g_array_set_size (self->records, self->steps->len - self->n_forward);
 
   return steps;
+}
+
+BpStepRecord *
+bp_trace_get_records (BpTrace *self)
+{
+  return (BpStepRecord *) (gpointer) self->records->data;
 }
 
 void
@@ -148,6 +164,7 @@ bp_trace_shrink (BpTrace *self,
   drop_index (self);
   g_array_set_size (self->steps, n_steps);
   self->n_forward = MIN (self->n_forward, n_steps);
+  g_array_set_size (self->records, n_steps - self->n_forward);
 }
 
 void
@@ -158,6 +175,7 @@ bp_trace_reset (BpTrace *self,
 
   drop_index (self);
   g_array_set_size (self->steps, 0);
+  g_array_set_size (self->records, 0);
   self->n_forward = 0;
   self->stamp = stamp;
   release (self, BP_STEP_BACKWARD);
@@ -169,6 +187,7 @@ bp_trace_truncate_backward (BpTrace *self)
 {
   drop_index (self);
   g_array_set_size (self->steps, self->n_forward);
+  g_array_set_size (self->records, 0);
   release (self, BP_STEP_BACKWARD);
 }
 
@@ -203,6 +222,72 @@ bp_trace_copy_forward (const BpTrace *self)
   return copy;
 }
 
+static BpTensor *
+arena_scalar (BpTensorArena *arena,
+              double         value)
+{
+  BpTensor *t = bp_tensor_arena_alloc (arena, 1, 1);
+
+  t->data[0] = value;
+  return t;
+}
+
+/* Writes the BpStep of a step recorded as a scalar, in 1×1 tensors of
+ * the backward steps' arena: they stay valid, and the step unchanged,
+ * as long as the other tensors of the step's kind. */
+static void
+make_scalar_step (BpTrace      *self,
+                  BpStep       *step,
+                  BpStepRecord *record)
+{
+  BpTensorArena *arena = self->arena[BP_STEP_BACKWARD];
+
+  *step = (BpStep) {
+    .kind = BP_STEP_BACKWARD,
+    .node = record->node,
+    .upstream = arena_scalar (arena, record->upstream),
+    .n_inputs = record->n_inputs,
+  };
+  for (guint s = 0; s < record->n_inputs; s++)
+    {
+      if (!(record->has_downstream & (1u << s)))
+        continue;
+      step->downstream[s] = arena_scalar (arena, record->downstream[s]);
+      if (record->has_local)
+        step->local[s] = arena_scalar (arena, record->local[s]);
+    }
+  record->form = BP_STEP_RECORD_WHOLE;
+}
+
+/* Step `index`, made first if it was recorded as a scalar. The trace is
+ * the same for every reader either way, so this counts as reading. */
+static inline const BpStep *
+step_at (const BpTrace *self,
+         guint          index)
+{
+  BpStep *step = &g_array_index (self->steps, BpStep, index);
+
+  if (index >= self->n_forward)
+    {
+      BpStepRecord *record = &g_array_index (self->records, BpStepRecord,
+                                             index - self->n_forward);
+
+      if (G_UNLIKELY (record->form == BP_STEP_RECORD_SCALAR))
+        make_scalar_step ((BpTrace *) self, step, record);
+    }
+  return step;
+}
+
+/* The node of step `index`, without making its BpStep. */
+static inline BpNode *
+step_node (const BpTrace *self,
+           guint          index)
+{
+  if (index < self->n_forward)
+    return g_array_index (self->steps, BpStep, index).node;
+  return g_array_index (self->records, BpStepRecord, index - self->n_forward).node;
+}
+
 guint
 bp_trace_get_n_steps (const BpTrace *self)
 {
@@ -234,7 +319,7 @@ bp_trace_get_step (const BpTrace *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (index < self->steps->len, NULL);
 
-  return &g_array_index (self->steps, BpStep, index);
+  return step_at (self, index);
 }
 
 int
@@ -256,12 +341,12 @@ bp_trace_find_step (const BpTrace *self,
       mutable_self->backward_index = g_hash_table_new (NULL, NULL);
       for (guint i = 0; i < self->steps->len; i++)
         {
-          const BpStep *step = &g_array_index (self->steps, BpStep, i);
-          GHashTable *table = step->kind == BP_STEP_FORWARD ? self->forward_index
-                                                            : self->backward_index;
+          BpNode *step_of = step_node (self, i);
+          GHashTable *table = i < self->n_forward ? self->forward_index
+                                                  : self->backward_index;
 
-          if (!g_hash_table_contains (table, step->node))
-            g_hash_table_insert (table, step->node, GUINT_TO_POINTER (i + 1));
+          if (!g_hash_table_contains (table, step_of))
+            g_hash_table_insert (table, step_of, GUINT_TO_POINTER (i + 1));
         }
     }
 
@@ -299,7 +384,7 @@ bp_trace_get_step_before (const BpTrace *self,
 {
   if (self == NULL || position == 0 || position > self->steps->len)
     return NULL;
-  return &g_array_index (self->steps, BpStep, position - 1);
+  return step_at (self, position - 1);
 }
 
 static gboolean
