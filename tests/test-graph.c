@@ -6,6 +6,7 @@
 
 #include "bp-engine.h"
 #include "bp-order-private.h"
+#include "bp-trace-private.h"
 
 static BpNode *
 add_leaf (BpGraph    *graph,
@@ -1245,6 +1246,174 @@ fwd (BpTrace *trace,
   return bp_trace_get_step (trace, index)->value;
 }
 
+/* A backward step checked against the op table alone: its DG is what
+ * the op's backward sends down for the step's UG, its LG what the op's
+ * local gives (NULL for an input with no DG), both for the input values
+ * of the trace's forward steps, to the last bit. */
+static void
+check_step_by_ops (BpTrace      *trace,
+                   const BpStep *step)
+{
+  BpNode *node = step->node;
+  const BpOp *op = bp_node_get_op (node);
+  BpTensor *out = fwd (trace, node);
+  BpTensor *in[BP_OP_MAX_INPUTS] = { NULL, };
+  BpTensor *dg[BP_OP_MAX_INPUTS] = { NULL, };
+
+  g_assert_cmpint (step->kind, ==, BP_STEP_BACKWARD);
+  g_assert_cmpuint (step->n_inputs, ==, op->arity);
+  g_assert_true (bp_tensor_same_shape (step->upstream, out));
+  g_assert_true (bp_tensor_equal (step->upstream, bp_node_get_grad (node), 0, 0));
+
+  for (guint s = 0; s < BP_OP_MAX_INPUTS; s++)
+    if (s >= op->arity)
+      {
+        g_assert_null (step->local[s]);
+        g_assert_null (step->downstream[s]);
+      }
+  for (guint s = 0; s < op->arity; s++)
+    {
+      BpNode *input = bp_node_get_input (node, s);
+
+      in[s] = fwd (trace, input);
+      /* only the data input wants no gradient here */
+      g_assert_true ((step->downstream[s] == NULL) ==
+                     (bp_op_is_leaf (bp_node_get_op (input)) && !bp_node_get_needs_grad (input)));
+      if (step->downstream[s] != NULL)
+        dg[s] = bp_tensor_new (in[s]->rows, in[s]->cols);
+    }
+
+  if (op->arity > 0)
+    op->backward (bp_node_get_attrs (node), in, out, step->upstream, dg);
+
+  for (guint s = 0; s < op->arity; s++)
+    {
+      g_autoptr(BpTensor) local = NULL;
+
+      if (dg[s] == NULL)
+        {
+          g_assert_null (step->downstream[s]);
+          g_assert_null (step->local[s]);
+          continue;
+        }
+      g_assert_true (bp_tensor_same_shape (step->downstream[s], in[s]));
+      g_assert_true (bp_tensor_equal (step->downstream[s], dg[s], 0, 0));
+      bp_tensor_unref (dg[s]);
+
+      if (op->local != NULL)
+        local = op->local (bp_node_get_attrs (node), in, out, s);
+      if (local == NULL)
+        g_assert_null (step->local[s]);
+      else
+        {
+          g_assert_nonnull (step->local[s]);
+          g_assert_true (bp_tensor_equal (step->local[s], local, 0, 0));
+        }
+    }
+}
+
+/* Scalars and matrices mixed: steps of 1×1 nodes with 1×1 inputs are
+ * recorded as numbers and made into tensors when asked for, the others
+ * whole; every one must say what the op table says, and the gradients
+ * must be those of a pass without a trace. */
+static void
+test_trace_scalar_steps (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GError) error = NULL;
+  const double m[] = { 0.5, -1, 2, 0.25 };
+  const double r[] = { 0.3, -0.6 };
+  BpNode *a = scalar (graph, "a", 0.7);
+  BpNode *b = scalar (graph, "b", -1.3);
+  BpNode *d = scalar (graph, "d", 2.5);
+  BpNode *w = scalar (graph, "w", 1.5);
+  BpNode *mat = add_leaf (graph, "M", "input", bp_tensor_new_from_data (2, 2, m));
+  BpNode *row = add_leaf (graph, "R", "input", bp_tensor_new_from_data (1, 2, r));
+  BpNode *ab, *ad, *s1, *mc, *tot, *q, *rr, *th, *sq, *mm, *rm, *t2, *sg, *ex, *aff, *sum, *pw, *loss;
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) grads = g_ptr_array_new_with_free_func ((GDestroyNotify) bp_tensor_unref);
+  BpTrace *trace;
+  guint n_scalar = 0, n_whole = 0;
+
+  bp_node_set_needs_grad (d, FALSE);
+  ab = op2 (graph, "ab", "mul", a, b);
+  ad = op2 (graph, "ad", "mul", a, d);          /* d wants no gradient */
+  s1 = op2 (graph, "s1", "add", ab, ad);
+  mc = op2 (graph, "mc", "mul", mat, s1);       /* s1 copied to 2×2 */
+  tot = op1 (graph, "tot", "sum", mc);          /* a scalar of a matrix */
+  q = op2 (graph, "q", "div", tot, s1);         /* s1 twice: the branch rule */
+  rr = op2 (graph, "rr", "sub", q, a);
+  th = op1 (graph, "th", "tanh", rr);
+  sq = op2 (graph, "sq", "mul", th, th);        /* the same input twice, its only consumer */
+  mm = op2 (graph, "mm", "matmul", sq, w);      /* 1×1 matmul: LG from its local */
+  rm = op2 (graph, "rm", "mul", row, mm);
+  t2 = op1 (graph, "t2", "sum", rm);
+  sg = op1 (graph, "sg", "sigmoid", t2);
+  ex = op1 (graph, "ex", "exp", sg);
+  aff = bp_graph_add_node (graph, "aff", "affine", &error);   /* three 1×1 inputs */
+  g_assert_no_error (error);
+  g_assert_true (bp_graph_connect (graph, rr, aff, 0, NULL));
+  g_assert_true (bp_graph_connect (graph, w, aff, 1, NULL));
+  g_assert_true (bp_graph_connect (graph, b, aff, 2, NULL));
+  sum = op2 (graph, "sum", "add", ex, aff);
+  pw = op1 (graph, "pw", "reciprocal", sum);
+  loss = op2 (graph, "loss", "mse", pw, d);
+  bp_graph_set_output (graph, loss);
+
+  /* the gradients without a trace */
+  bp_graph_set_record_trace (graph, FALSE);
+  g_assert_true (bp_graph_backward (graph, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < bp_graph_get_n_nodes (graph); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      if (bp_node_get_grad (node) == NULL)
+        continue;
+      g_ptr_array_add (nodes, node);
+      g_ptr_array_add (grads, bp_tensor_copy (bp_node_get_grad (node)));
+    }
+  g_assert_cmpuint (nodes->len, ==, bp_graph_get_n_nodes (graph) - 1);
+
+  bp_graph_set_record_trace (graph, TRUE);
+  for (int round = 0; round < 2; round++)
+    {
+      g_assert_true (bp_graph_backward (graph, &error));
+      g_assert_no_error (error);
+      trace = bp_graph_get_trace (graph);
+      g_assert_cmpuint (bp_trace_get_n_backward (trace), ==, nodes->len);
+
+      /* both kinds of steps are there, before any is asked for */
+      n_scalar = n_whole = 0;
+      for (guint i = 0; i < bp_trace_get_n_backward (trace); i++)
+        if (bp_trace_get_records (trace)[i].form == BP_STEP_RECORD_SCALAR)
+          n_scalar++;
+        else
+          n_whole++;
+      /* whole: mc, tot, mm, rm, t2, aff, M, R */
+      g_assert_cmpuint (n_whole, ==, 8);
+      g_assert_cmpuint (n_scalar, ==, nodes->len - 8);
+
+      for (guint i = 0; i < nodes->len; i++)
+        g_assert_true (bp_tensor_equal (bp_node_get_grad (g_ptr_array_index (nodes, i)),
+                                        g_ptr_array_index (grads, i), 0, 0));
+
+      for (guint i = bp_trace_get_n_forward (trace); i < bp_trace_get_n_steps (trace); i++)
+        {
+          const BpStep *step = bp_trace_get_step (trace, i);
+
+          check_step_by_ops (trace, step);
+          /* asked for again: the same step */
+          g_assert_true (bp_trace_get_step (trace, i) == step);
+          g_assert_true (bp_trace_find_step (trace, step->node, BP_STEP_BACKWARD) == (int) i);
+        }
+      /* s1 sends its gradient twice: what mc and q sent */
+      g_assert_cmpfloat (bp_node_get_grad (s1)->data[0], ==,
+                         bp_trace_get_step (trace, bp_trace_find_step (trace, q, BP_STEP_BACKWARD))->downstream[1]->data[0] +
+                         bp_trace_get_step (trace, bp_trace_find_step (trace, mc, BP_STEP_BACKWARD))->downstream[1]->data[0]);
+    }
+}
+
 static void
 test_trace_snapshots (void)
 {
@@ -1802,6 +1971,7 @@ main (int   argc,
   g_test_add_func ("/graph/gradcheck/stray-layer", test_gradcheck_stray_layer);
   g_test_add_func ("/graph/trace/apple", test_trace_apple);
   g_test_add_func ("/graph/trace/snapshots", test_trace_snapshots);
+  g_test_add_func ("/graph/trace/scalar-steps", test_trace_scalar_steps);
   g_test_add_func ("/graph/gradcheck", test_gradcheck);
   g_test_add_func ("/graph/order-sort", test_order_sort);
   g_test_add_func ("/graph/infer-shape", test_infer_shape);
