@@ -33,7 +33,12 @@ typedef enum
  * to input i. Leaves have a backward step with no inputs: the gradient
  * arrives. Tensors are immutable snapshots owned by the trace; to keep
  * one beyond the trace, bp_tensor_ref() it (small ones live in one block
- * of memory with the rest of the trace's, which that keeps allocated). */
+ * of memory with the rest of the trace's, which that keeps allocated).
+ * A step and its tensors stay valid and unchanged as long as the trace;
+ * the backward step of a scalar node is made, from numbers the pass
+ * recorded, the first time bp_trace_get_step() or
+ * bp_trace_get_step_before() returns it (so reading a trace is not
+ * thread-safe: one thread at a time). */
 typedef struct
 {
   BpStepKind kind;
