@@ -148,17 +148,48 @@ static void
 compute_order (BpGraph *self)
 {
   guint n = self->nodes->len;
-  g_autofree guint *offsets = g_new (guint, n + 1);
+  g_autofree guint *offsets = NULL;
   g_autofree guint *inputs = NULL;
-  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  g_autofree guint *order = NULL;
   guint n_edges = 0;
+  gboolean inputs_first = TRUE;
 
+  g_free (self->order);
+  self->order = g_new (BpNode *, MAX (n, 1));
+  self->n_order = n;
+  self->order_stamp = self->structure_stamp;
+
+  /* A graph whose every node comes after its inputs (one an expression
+   * or a loader built, usually) is its own order: the lowest ready node
+   * is always the next one. A node's index is its position already. */
+  for (guint i = 0; i < n && inputs_first; i++)
+    {
+      BpNode *node = g_ptr_array_index (self->nodes, i);
+
+      for (guint s = 0; s < node->op->arity; s++)
+        if (node->inputs[s] != NULL && node->inputs[s]->index >= i)
+          inputs_first = FALSE;
+    }
+  if (inputs_first)
+    {
+      for (guint k = 0; k < n; k++)
+        {
+          BpNode *node = g_ptr_array_index (self->nodes, k);
+
+          node->order_pos = k;
+          self->order[k] = node;
+        }
+      return;
+    }
+
+  offsets = g_new (guint, n + 1);
+  order = g_new (guint, MAX (n, 1));
   offsets[0] = 0;
   for (guint i = 0; i < n; i++)
     {
       BpNode *node = g_ptr_array_index (self->nodes, i);
 
-      node->index = i;
+      g_assert (node->index == i);
       for (guint s = 0; s < node->op->arity; s++)
         if (node->inputs[s] != NULL)
           n_edges++;
@@ -178,9 +209,6 @@ compute_order (BpGraph *self)
   if (!bp_order_sort (n, offsets, inputs, order, NULL))
     g_error ("BpGraph: the edges close a cycle");
 
-  g_free (self->order);
-  self->order = g_new (BpNode *, MAX (n, 1));
-  self->n_order = n;
   for (guint k = 0; k < n; k++)
     {
       BpNode *node = g_ptr_array_index (self->nodes, order[k]);
@@ -188,7 +216,6 @@ compute_order (BpGraph *self)
       node->order_pos = k;
       self->order[k] = node;
     }
-  self->order_stamp = self->structure_stamp;
 }
 
 void

@@ -47,15 +47,17 @@ struct _BpNode
 
   double      x;
   double      y;
-  gboolean    has_position;
 
   /* Scratch for the graph's algorithms. */
   guint       index;         /* insertion index */
   guint       order_pos;     /* position in the topological order */
+  guint       id_hash;       /* of `id`, for the graph's table of ids */
+  guint8      has_position;
   /* A data input (bp_node_set_needs_grad): no gradient for it. In the
    * last backward pass: TRUE when nothing below this node wants one. */
   guint8      no_grad;
   guint8      skip_grad;
+  guint8      strings;       /* NodeStrings: who owns `id` and `label` */
   guint64     visit;
   BpNode     *visit_from;
 
@@ -64,16 +66,38 @@ struct _BpNode
   BpNode     *blocker;
 };
 
-/* A million nodes are a million allocations: stay within the malloc size
- * class the passes were tuned with (184 bytes usable on 64-bit glibc). */
+/* A million nodes: keep them within the 184 bytes the passes were tuned
+ * with (they come from blocks, see bp-graph.c). */
 G_STATIC_ASSERT (sizeof (BpNode) <= 184 || sizeof (void *) < 8);
+
+/* Where a node's id and label live. Ids given when a node is made are
+ * copied into the graph's string blocks, and a label equal to the id is
+ * the id's own bytes: a graph of a million nodes makes no allocation per
+ * string. Strings set later (renames, new labels) are g_malloc'd. */
+typedef enum
+{
+  NODE_ID_OWNED    = 1 << 0,   /* `id` is g_malloc'd: free it */
+  NODE_LABEL_OWNED = 1 << 1,   /* `label` is g_malloc'd: free it */
+} NodeStrings;
 
 struct _BpGraph
 {
   GObject     parent_instance;
 
   GPtrArray  *nodes;         /* BpNode*, insertion order, owned */
-  GHashTable *by_id;         /* id → BpNode* */
+  /* id → BpNode*: open addressing, linear probing, at most half full;
+   * id_mask + 1 slots (a power of two), NULL when empty. */
+  BpNode    **id_slots;
+  guint       id_mask;
+  /* Nodes are carved from blocks, and removed ones kept for reuse
+   * (see bp-graph.c); strings too. */
+  gpointer    node_blocks;
+  BpNode     *free_nodes;
+  guint       node_block_pos;
+  guint       node_block_size;
+  gpointer    string_blocks;
+  char       *string_pos;
+  char       *string_end;
   BpNode     *output;        /* explicit choice, or NULL for the default */
   guint       next_auto_id[64];  /* per op, by catalog position */
 

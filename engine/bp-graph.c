@@ -17,17 +17,229 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* --- helpers --- */
+/* --- storage: node blocks, string blocks, the table of ids --- */
 
-static void
-node_free (BpNode *node)
+/* Nodes are carved from blocks that double in size, up to
+ * NODE_BLOCK_MAX nodes: a large graph costs one allocation per few
+ * thousand nodes, not one per node, and its nodes lie side by side for
+ * the passes. A removed node goes to a free list for the next one (its
+ * address is no longer its own, as with free()). Under AddressSanitizer
+ * a removed node is poisoned and never reused, so that a stale pointer
+ * is still reported. */
+typedef struct _NodeBlock NodeBlock;
+struct _NodeBlock
 {
-  g_free (node->id);
-  g_free (node->label);
+  NodeBlock *next;
+  BpNode     nodes[];
+};
+
+#define NODE_BLOCK_MIN 16
+#define NODE_BLOCK_MAX 4096
+
+/* Strings given when nodes are made (their ids) are copied into blocks
+ * of at least STRING_BLOCK_MIN bytes, growing with the graph. */
+typedef struct _StringBlock StringBlock;
+struct _StringBlock
+{
+  StringBlock *next;
+  char         text[];
+};
+
+#define STRING_BLOCK_MIN 256
+#define STRING_BLOCK_MAX (64 * 1024)
+
+#define ID_SLOTS_MIN 16
+
+static BpNode *
+node_alloc (BpGraph *self)
+{
+  NodeBlock *block = self->node_blocks;
+  BpNode *node;
+
+  if (self->free_nodes != NULL)
+    {
+      node = self->free_nodes;
+      self->free_nodes = node->visit_from;
+    }
+  else
+    {
+      if (block == NULL || self->node_block_pos == self->node_block_size)
+        {
+          guint size = self->node_block_size == 0 ? NODE_BLOCK_MIN
+                       : MIN (2 * self->node_block_size, NODE_BLOCK_MAX);
+
+          block = g_malloc (sizeof (NodeBlock) + size * sizeof (BpNode));
+          block->next = self->node_blocks;
+          self->node_blocks = block;
+          self->node_block_size = size;
+          self->node_block_pos = 0;
+        }
+      node = &block->nodes[self->node_block_pos++];
+    }
+  memset (node, 0, sizeof *node);
+  return node;
+}
+
+/* What a node holds besides itself. */
+static void
+node_clear (BpNode *node)
+{
+  if (node->strings & NODE_ID_OWNED)
+    g_free (node->id);
+  if (node->strings & NODE_LABEL_OWNED)
+    g_free (node->label);
   g_free (node->error);
   g_clear_pointer (&node->value, bp_tensor_unref);
   g_clear_pointer (&node->grad, bp_tensor_unref);
-  g_free (node);
+}
+
+static void
+node_release (BpGraph *self,
+              BpNode  *node)
+{
+  node_clear (node);
+#ifdef BP_TENSOR_ARENA_ASAN
+  ASAN_POISON_MEMORY_REGION (node, sizeof *node);
+  (void) self;
+#else
+  node->visit_from = self->free_nodes;
+  self->free_nodes = node;
+#endif
+}
+
+static char *
+string_block_dup (BpGraph    *self,
+                  const char *text,
+                  gsize       len)
+{
+  char *copy;
+
+  if (len + 1 > (gsize) (self->string_end - self->string_pos))
+    {
+      gsize size = CLAMP ((gsize) self->nodes->len * 8, STRING_BLOCK_MIN, STRING_BLOCK_MAX);
+      StringBlock *block;
+
+      size = MAX (size, len + 1);
+      block = g_malloc (sizeof (StringBlock) + size);
+      block->next = self->string_blocks;
+      self->string_blocks = block;
+      self->string_pos = block->text;
+      self->string_end = block->text + size;
+    }
+  copy = self->string_pos;
+  memcpy (copy, text, len);
+  copy[len] = '\0';
+  self->string_pos += len + 1;
+  return copy;
+}
+
+/* FNV-1a: ids are short. */
+static inline guint
+hash_id (const char *id,
+         gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) id[i]) * 16777619u;
+  return h;
+}
+
+/* The slot holding the node with this id, or the empty slot where it
+ * would go. */
+static inline guint
+id_slot (const BpGraph *self,
+         const char    *id,
+         gsize          len,
+         guint          hash)
+{
+  guint i = hash & self->id_mask;
+
+  for (;; i = (i + 1) & self->id_mask)
+    {
+      const BpNode *node = self->id_slots[i];
+
+      if (node == NULL ||
+          (node->id_hash == hash && memcmp (node->id, id, len) == 0 && node->id[len] == '\0'))
+        return i;
+    }
+}
+
+static void
+id_table_grow (BpGraph *self)
+{
+  guint size = 2 * (self->id_mask + 1);
+  BpNode **old = self->id_slots;
+  guint old_size = self->id_mask + 1;
+
+  self->id_slots = g_new0 (BpNode *, size);
+  self->id_mask = size - 1;
+  for (guint k = 0; k < old_size; k++)
+    if (old[k] != NULL)
+      {
+        guint i = old[k]->id_hash & self->id_mask;
+
+        while (self->id_slots[i] != NULL)
+          i = (i + 1) & self->id_mask;
+        self->id_slots[i] = old[k];
+      }
+  g_free (old);
+}
+
+/* Puts `node` into the empty `slot` id_slot() found for its id. */
+static void
+id_table_insert (BpGraph *self,
+                 guint    slot,
+                 BpNode  *node)
+{
+  self->id_slots[slot] = node;
+  /* The table holds every node of `nodes`, and this one too. */
+  if (2 * (self->nodes->len + 1) > self->id_mask + 1)
+    id_table_grow (self);
+}
+
+/* Takes `node` out, moving back the entries after it that would no
+ * longer be found (linear probing needs no tombstones). */
+static void
+id_table_remove (BpGraph *self,
+                 BpNode  *node)
+{
+  guint mask = self->id_mask;
+  guint i = node->id_hash & mask;
+
+  while (self->id_slots[i] != node)
+    i = (i + 1) & mask;
+  for (guint j = (i + 1) & mask; self->id_slots[j] != NULL; j = (j + 1) & mask)
+    {
+      guint home = self->id_slots[j]->id_hash & mask;
+
+      /* The entry at j may stay when its home lies cyclically in (i, j]. */
+      if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+        continue;
+      self->id_slots[i] = self->id_slots[j];
+      i = j;
+    }
+  self->id_slots[i] = NULL;
+}
+
+/* --- helpers --- */
+
+/* Sets the label without a signal: the id's own bytes when it is the
+ * same text, else a copy. */
+static void
+node_replace_label (BpNode     *node,
+                    const char *label)
+{
+  if (node->strings & NODE_LABEL_OWNED)
+    g_free (node->label);
+  node->strings &= ~NODE_LABEL_OWNED;
+  if (label == NULL || strcmp (label, node->id) == 0)
+    node->label = label == NULL ? NULL : node->id;
+  else
+    {
+      node->label = g_strdup (label);
+      node->strings |= NODE_LABEL_OWNED;
+    }
 }
 
 static void
@@ -57,8 +269,24 @@ bp_graph_finalize (GObject *object)
   BpGraph *self = BP_GRAPH (object);
 
   g_clear_pointer (&self->trace, bp_trace_unref);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  for (guint i = 0; i < self->nodes->len; i++)
+    node_clear (g_ptr_array_index (self->nodes, i));
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
+  g_clear_pointer (&self->id_slots, g_free);
+  while (self->node_blocks != NULL)
+    {
+      NodeBlock *block = self->node_blocks;
+
+      self->node_blocks = block->next;
+      g_free (block);
+    }
+  while (self->string_blocks != NULL)
+    {
+      StringBlock *block = self->string_blocks;
+
+      self->string_blocks = block->next;
+      g_free (block);
+    }
   g_clear_pointer (&self->order, g_free);
   g_clear_error (&self->validate_error);
   for (guint i = 0; i < BP_OP_MAX_INPUTS; i++)
@@ -91,8 +319,9 @@ bp_graph_class_init (BpGraphClass *klass)
 static void
 bp_graph_init (BpGraph *self)
 {
-  self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
-  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->nodes = g_ptr_array_new ();
+  self->id_slots = g_new0 (BpNode *, ID_SLOTS_MIN);
+  self->id_mask = ID_SLOTS_MIN - 1;
   self->stamp = 1;
   self->structure_stamp = 1;
   self->record_trace = TRUE;
@@ -124,7 +353,7 @@ bp_graph_copy (BpGraph *self)
       BpNode *dup = bp_graph_add_node (copy, node->id, node->op->name, NULL);
 
       g_assert (dup != NULL);
-      dup->label = g_strdup (node->label);
+      node_replace_label (dup, node->label);
       dup->attrs = node->attrs;
       dup->x = node->x;
       dup->y = node->y;
@@ -137,7 +366,8 @@ bp_graph_copy (BpGraph *self)
         }
     }
 
-  /* The original is acyclic, so the edges need no cycle check. */
+  /* The original is acyclic, so the edges need no cycle check. A node's
+   * index is its position in `nodes`, the same in both. */
   for (guint i = 0; i < self->nodes->len; i++)
     {
       BpNode *node = g_ptr_array_index (self->nodes, i);
@@ -146,7 +376,7 @@ bp_graph_copy (BpGraph *self)
       for (guint s = 0; s < node->op->arity; s++)
         if (node->inputs[s] != NULL)
           {
-            BpNode *src = g_hash_table_lookup (copy->by_id, node->inputs[s]->id);
+            BpNode *src = g_ptr_array_index (copy->nodes, node->inputs[s]->index);
 
             dup->inputs[s] = src;
             src->n_consumers++;
@@ -154,7 +384,7 @@ bp_graph_copy (BpGraph *self)
     }
 
   if (self->output != NULL)
-    copy->output = g_hash_table_lookup (copy->by_id, self->output->id);
+    copy->output = g_ptr_array_index (copy->nodes, self->output->index);
 
   changed (copy, TRUE);
 
@@ -171,7 +401,9 @@ insert_node (BpGraph     *self,
   const BpOp *op;
   BpAttrs attrs = BP_ATTRS_INIT;
   BpNode *node;
-  char *new_id;
+  char generated[64];
+  gsize len;
+  guint hash, slot;
 
   op = bp_op_lookup (op_name);
   if (op == NULL)
@@ -193,37 +425,46 @@ insert_node (BpGraph     *self,
       /* "mul1", "mul2" …, counted per op, skipping ids already taken. */
       for (;;)
         {
-          new_id = g_strdup_printf ("%s%u", op->name, ++self->next_auto_id[k]);
-          if (!g_hash_table_contains (self->by_id, new_id))
+          len = g_snprintf (generated, sizeof generated, "%s%u", op->name,
+                            ++self->next_auto_id[k]);
+          g_assert (len < sizeof generated);
+          hash = hash_id (generated, len);
+          slot = id_slot (self, generated, len, hash);
+          if (self->id_slots[slot] == NULL)
             break;
-          g_free (new_id);
         }
+      id = generated;
     }
   else if (*id == '\0')
     {
       g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("A node needs a non-empty id"));
       return NULL;
     }
-  else if (g_hash_table_contains (self->by_id, id))
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
-                   _("There is already a node “%s”"), id);
-      return NULL;
-    }
   else
-    new_id = g_strdup (id);
+    {
+      len = strlen (id);
+      hash = hash_id (id, len);
+      slot = id_slot (self, id, len, hash);
+      if (self->id_slots[slot] != NULL)
+        {
+          g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
+                       _("There is already a node “%s”"), id);
+          return NULL;
+        }
+    }
 
-  node = g_new0 (BpNode, 1);
+  node = node_alloc (self);
   node->graph = self;
-  node->id = new_id;
+  node->id = string_block_dup (self, id, len);
+  node->id_hash = hash;
   node->op = op;
   node->attrs = attrs;
   if (bp_op_is_leaf (op))
     node->value = bp_tensor_new (1, 1);
+  id_table_insert (self, slot, node);
   g_ptr_array_insert (self->nodes, index, node);
   for (guint i = index; i < self->nodes->len; i++)
     ((BpNode *) g_ptr_array_index (self->nodes, i))->index = i;
-  g_hash_table_insert (self->by_id, node->id, node);
 
   changed (self, TRUE);
 
@@ -291,8 +532,12 @@ bp_graph_remove_node (BpGraph *self,
   /* The trace borrows node pointers: it must not outlive this one. */
   g_clear_pointer (&self->trace, bp_trace_unref);
 
-  g_hash_table_remove (self->by_id, node->id);
-  g_ptr_array_remove (self->nodes, node);
+  id_table_remove (self, node);
+  g_assert (g_ptr_array_index (self->nodes, node->index) == node);
+  g_ptr_array_remove_index (self->nodes, node->index);
+  for (guint i = node->index; i < self->nodes->len; i++)
+    ((BpNode *) g_ptr_array_index (self->nodes, i))->index = i;
+  node_release (self, node);
 
   changed (self, TRUE);
 }
@@ -388,6 +633,9 @@ bp_graph_rename_node (BpGraph     *self,
                       const char  *new_id,
                       GError     **error)
 {
+  gsize len;
+  guint hash;
+
   g_return_val_if_fail (BP_IS_GRAPH (self), FALSE);
   g_return_val_if_fail (node != NULL && node->graph == self, FALSE);
   g_return_val_if_fail (new_id != NULL, FALSE);
@@ -399,17 +647,26 @@ bp_graph_rename_node (BpGraph     *self,
       g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("A node needs a non-empty id"));
       return FALSE;
     }
-  if (g_hash_table_contains (self->by_id, new_id))
+  len = strlen (new_id);
+  hash = hash_id (new_id, len);
+  if (self->id_slots[id_slot (self, new_id, len, hash)] != NULL)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
                    _("There is already a node “%s”"), new_id);
       return FALSE;
     }
 
-  g_hash_table_remove (self->by_id, node->id);
-  g_free (node->id);
+  id_table_remove (self, node);
+  /* A label that is the old id's bytes keeps them. */
+  if (node->label == node->id && (node->strings & NODE_ID_OWNED))
+    node->strings |= NODE_LABEL_OWNED;
+  else if (node->strings & NODE_ID_OWNED)
+    g_free (node->id);
   node->id = g_strdup (new_id);
-  g_hash_table_insert (self->by_id, node->id, node);
+  node->id_hash = hash;
+  node->strings |= NODE_ID_OWNED;
+  /* The table has a slot for it: nothing was added. */
+  self->id_slots[id_slot (self, node->id, len, hash)] = node;
 
   changed (self, FALSE);
 
@@ -420,10 +677,13 @@ BpNode *
 bp_graph_lookup (BpGraph    *self,
                  const char *id)
 {
+  gsize len;
+
   g_return_val_if_fail (BP_IS_GRAPH (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  return g_hash_table_lookup (self->by_id, id);
+  len = strlen (id);
+  return self->id_slots[id_slot (self, id, len, hash_id (id, len))];
 }
 
 guint
@@ -538,8 +798,7 @@ bp_node_set_label (BpNode     *node,
   if (g_strcmp0 (node->label, label) == 0)
     return;
 
-  g_free (node->label);
-  node->label = g_strdup (label);
+  node_replace_label (node, label);
   /* A label changes no value: the trace stays valid. */
   emit_changed (node->graph);
 }

@@ -777,6 +777,113 @@ test_ids (void)
   g_assert_error (error, BP_ERROR, BP_ERROR_ARITY);
 }
 
+/* Many adds, inserts, removals and renames against a plain table: every
+ * id is found, removed ones are not, labels equal to an id keep their
+ * text through renames, and a copy made between them agrees. */
+static void
+test_ids_many (void)
+{
+  g_autoptr(BpGraph) graph = bp_graph_new ();
+  g_autoptr(GHashTable) expect = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint step = 0; step < 4000; step++)
+    {
+      guint n = bp_graph_get_n_nodes (graph);
+      guint what = g_rand_int_range (rand, 0, 10);
+
+      if (n == 0 || what < 5)
+        {
+          g_autofree char *id = g_strdup_printf ("n%u", g_rand_int_range (rand, 0, 600));
+          BpNode *node;
+
+          if (what == 0 && n > 0)
+            node = bp_graph_insert_node (graph, id, "neg", g_rand_int_range (rand, 0, n + 1), NULL);
+          else
+            node = bp_graph_add_node (graph, what == 1 ? NULL : id, "neg", NULL);
+          g_assert_true ((node == NULL) == (what != 1 && g_hash_table_contains (expect, id)));
+          if (node == NULL)
+            continue;
+          if (what == 2)
+            bp_node_set_label (node, bp_node_get_id (node));
+          if (what == 3)
+            bp_node_set_label (node, "other");
+          if (what > 0 && n > 0)
+            {
+              BpNode *src = bp_graph_get_node (graph, g_rand_int_range (rand, 0, n + 1));
+
+              if (src != node)
+                g_assert_true (bp_graph_connect (graph, src, node, 0, NULL));
+            }
+          g_hash_table_insert (expect, g_strdup (bp_node_get_id (node)), node);
+        }
+      else if (what < 8)
+        {
+          BpNode *node = bp_graph_get_node (graph, g_rand_int_range (rand, 0, n));
+
+          g_assert_true (g_hash_table_remove (expect, bp_node_get_id (node)));
+          bp_graph_remove_node (graph, node);
+        }
+      else if (what == 8)
+        {
+          BpNode *node = bp_graph_get_node (graph, g_rand_int_range (rand, 0, n));
+          g_autofree char *old = g_strdup (bp_node_get_id (node));
+          g_autofree char *label = g_strdup (bp_node_get_label (node));
+          gboolean had_label = bp_node_has_label (node);
+          g_autofree char *id = g_strdup_printf ("r%u", g_rand_int_range (rand, 0, 600));
+          gboolean taken = g_hash_table_contains (expect, id) && !g_str_equal (id, old);
+
+          g_assert_true (bp_graph_rename_node (graph, node, id, NULL) == !taken);
+          if (!taken)
+            {
+              g_hash_table_remove (expect, old);
+              g_hash_table_insert (expect, g_strdup (id), node);
+            }
+          g_assert_true (bp_node_has_label (node) == had_label);
+          if (had_label)
+            g_assert_cmpstr (bp_node_get_label (node), ==, label);
+        }
+      else
+        {
+          g_autoptr(BpGraph) copy = bp_graph_copy (graph);
+
+          g_assert_cmpuint (bp_graph_get_n_nodes (copy), ==, n);
+          for (guint i = 0; i < n; i++)
+            {
+              BpNode *a = bp_graph_get_node (graph, i);
+              BpNode *b = bp_graph_get_node (copy, i);
+              BpNode *in = bp_node_get_input (a, 0);
+
+              g_assert_cmpstr (bp_node_get_id (a), ==, bp_node_get_id (b));
+              g_assert_cmpstr (bp_node_get_label (a), ==, bp_node_get_label (b));
+              g_assert_true (bp_node_has_label (a) == bp_node_has_label (b));
+              g_assert_true (bp_graph_lookup (copy, bp_node_get_id (a)) == b);
+              if (in == NULL)
+                g_assert_null (bp_node_get_input (b, 0));
+              else
+                g_assert_cmpstr (bp_node_get_id (bp_node_get_input (b, 0)), ==, bp_node_get_id (in));
+            }
+        }
+
+      g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, g_hash_table_size (expect));
+      if (step % 50 == 0)
+        {
+          GHashTableIter iter;
+          gpointer key, value;
+
+          g_hash_table_iter_init (&iter, expect);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            g_assert_true (bp_graph_lookup (graph, key) == value);
+          for (guint i = 0; i < 600; i++)
+            {
+              g_autofree char *id = g_strdup_printf ("n%u", i);
+
+              g_assert_true (bp_graph_lookup (graph, id) == g_hash_table_lookup (expect, id));
+            }
+        }
+    }
+}
+
 static void
 test_copy (void)
 {
@@ -1960,6 +2067,7 @@ main (int   argc,
   g_test_add_func ("/graph/too-large", test_too_large);
   g_test_add_func ("/graph/ids", test_ids);
   g_test_add_func ("/graph/copy", test_copy);
+  g_test_add_func ("/graph/ids-many", test_ids_many);
   g_test_add_func ("/graph/order", test_order);
   g_test_add_func ("/graph/long-chain", test_long_chain);
   g_test_add_func ("/graph/stamp", test_stamp_and_signal);
