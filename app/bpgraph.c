@@ -52,21 +52,131 @@ static const char usage_text[] = N_(
 /* eval                                                              */
 
 #define EVAL_JSON_CHUNK (64 * 1024)
+/* Room past the chunk for one piece: a number with its quotes and comma,
+ * or a short string; longer strings go out on their own. */
+#define EVAL_JSON_SLACK 256
+
+/* eval --json's text, written straight into one buffer and out in pieces
+ * of about EVAL_JSON_CHUNK bytes: a large graph's whole text would be
+ * more memory than the graph, and a GString append per piece (several
+ * per number) was a tenth of the command. */
+typedef struct
+{
+  gsize len;   /* below EVAL_JSON_CHUNK between calls */
+  char  buf[EVAL_JSON_CHUNK + EVAL_JSON_SLACK];
+} EvalOut;
+
+static inline void
+eval_out_flush (EvalOut *out)
+{
+  fwrite (out->buf, 1, out->len, stdout);
+  out->len = 0;
+}
+
+static inline void
+eval_out_raw (EvalOut    *out,
+              const char *text,
+              gsize       len)
+{
+  if (G_UNLIKELY (len > EVAL_JSON_SLACK))
+    {
+      eval_out_flush (out);
+      fwrite (text, 1, len, stdout);
+      return;
+    }
+  memcpy (out->buf + out->len, text, len);
+  out->len += len;
+  if (out->len >= EVAL_JSON_CHUNK)
+    eval_out_flush (out);
+}
+
+#define eval_out_literal(out, literal) \
+  eval_out_raw ((out), "" literal, sizeof (literal) - 1)
+
+/* As bp_json_append_string() writes it. */
+static void
+eval_out_string (EvalOut    *out,
+                 const char *text)
+{
+  const char *plain = text;
+
+  /* Ids, op names and labels are mostly printable ASCII, written as
+   * they are. */
+  while ((guchar) *plain >= 0x20 && (guchar) *plain < 0x7f && *plain != '"' && *plain != '\\')
+    plain++;
+  if (*plain == '\0' && plain - text < EVAL_JSON_SLACK - 2)
+    {
+      char *p = out->buf + out->len;
+
+      *p++ = '"';
+      memcpy (p, text, plain - text);
+      p += plain - text;
+      *p++ = '"';
+      out->len = p - out->buf;
+      if (out->len >= EVAL_JSON_CHUNK)
+        eval_out_flush (out);
+    }
+  else
+    {
+      g_autoptr(GString) escaped = g_string_new (NULL);
+
+      bp_json_append_string (escaped, text);
+      eval_out_raw (out, escaped->str, escaped->len);
+    }
+}
+
+/* As bp_json_append_tensor (…, TRUE) writes it. */
+static void
+eval_out_tensor (EvalOut        *out,
+                 const BpTensor *tensor)
+{
+  eval_out_literal (out, "[");
+  for (guint r = 0; r < tensor->rows; r++)
+    {
+      if (r > 0)
+        eval_out_literal (out, ", [");
+      else
+        eval_out_literal (out, "[");
+      for (guint c = 0; c < tensor->cols; c++)
+        {
+          double v = bp_tensor_get (tensor, r, c);
+          char *p = out->buf + out->len;
+
+          if (c > 0)
+            {
+              *p++ = ',';
+              *p++ = ' ';
+            }
+          /* Non-finite values are written as strings. */
+          if (G_LIKELY (isfinite (v)))
+            p += bp_format_exact (v, p);
+          else
+            {
+              *p++ = '"';
+              p += bp_format_exact (v, p);
+              *p++ = '"';
+            }
+          out->len = p - out->buf;
+          if (out->len >= EVAL_JSON_CHUNK)
+            eval_out_flush (out);
+        }
+      eval_out_literal (out, "]");
+    }
+  eval_out_literal (out, "]");
+}
 
 static void
 print_eval_json (BpGraph *graph)
 {
   BpNode *const *order;
   guint n;
-  g_autoptr(GString) out = NULL;
+  g_autofree EvalOut *out = g_new (EvalOut, 1);
 
   order = bp_graph_get_order (graph, &n);
-  /* Written out in pieces of about EVAL_JSON_CHUNK bytes: a large graph's
-   * whole text would be more memory than the graph. */
-  out = g_string_sized_new (EVAL_JSON_CHUNK + 4096);
-  bp_json_append_literal (out, "{\"output\": ");
-  bp_json_append_string (out, bp_node_get_id (bp_graph_get_output (graph)));
-  bp_json_append_literal (out, ", \"nodes\": {");
+  out->len = 0;
+  eval_out_literal (out, "{\"output\": ");
+  eval_out_string (out, bp_node_get_id (bp_graph_get_output (graph)));
+  eval_out_literal (out, ", \"nodes\": {");
   for (guint i = 0; i < n; i++)
     {
       BpNode *node = order[i];
@@ -74,36 +184,31 @@ print_eval_json (BpGraph *graph)
       BpTensor *grad = bp_node_get_grad (node);
 
       if (i > 0)
-        bp_json_append_literal (out, ",\n  ");
+        eval_out_literal (out, ",\n  ");
       else
-        bp_json_append_literal (out, "\n  ");
-      bp_json_append_string (out, bp_node_get_id (node));
-      bp_json_append_literal (out, ": {\"op\": ");
-      bp_json_append_string (out, bp_node_get_op (node)->name);
+        eval_out_literal (out, "\n  ");
+      eval_out_string (out, bp_node_get_id (node));
+      eval_out_literal (out, ": {\"op\": ");
+      eval_out_string (out, bp_node_get_op (node)->name);
       if (bp_node_has_label (node))
         {
-          bp_json_append_literal (out, ", \"label\": ");
-          bp_json_append_string (out, bp_node_get_label (node));
+          eval_out_literal (out, ", \"label\": ");
+          eval_out_string (out, bp_node_get_label (node));
         }
-      bp_json_append_literal (out, ", \"value\": ");
+      eval_out_literal (out, ", \"value\": ");
       if (value != NULL)
-        bp_json_append_tensor (out, value, TRUE);
+        eval_out_tensor (out, value);
       else
-        bp_json_append_literal (out, "null");
-      bp_json_append_literal (out, ", \"grad\": ");
+        eval_out_literal (out, "null");
+      eval_out_literal (out, ", \"grad\": ");
       if (grad != NULL)
-        bp_json_append_tensor (out, grad, TRUE);
+        eval_out_tensor (out, grad);
       else
-        bp_json_append_literal (out, "null");
-      g_string_append_c (out, '}');
-      if (out->len >= EVAL_JSON_CHUNK)
-        {
-          fwrite (out->str, 1, out->len, stdout);
-          g_string_truncate (out, 0);
-        }
+        eval_out_literal (out, "null");
+      eval_out_literal (out, "}");
     }
-  bp_json_append_literal (out, "\n}}\n");
-  fwrite (out->str, 1, out->len, stdout);
+  eval_out_literal (out, "\n}}\n");
+  eval_out_flush (out);
 }
 
 static void

@@ -42,20 +42,63 @@ to_ascii (double                            value,
  * two, short decimals, a chain's values), in about a fifth of the
  * instructions of Grisu3: a file of a 30,000-node graph has 60,000
  * numbers. */
+static const char pairs[] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+static inline void
+write_pair (char     *p,
+            unsigned  r)
+{
+  memcpy (p, pairs + 2 * r, 2);
+}
+
+/* Exactly eight digits of `n` (below 10^8), with 32-bit arithmetic. */
+static inline void
+write_8 (char     *p,
+         unsigned  n)
+{
+  unsigned a = n / 10000, b = n % 10000;
+
+  write_pair (p, a / 100);
+  write_pair (p + 2, a % 100);
+  write_pair (p + 4, b / 100);
+  write_pair (p + 6, b % 100);
+}
+
+/* How many decimal digits `n` (not zero, below 10^19) has. */
+static inline int
+count_digits (unsigned long long n)
+{
+  static const unsigned long long powers[] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+    100000000000000000ull, 1000000000000000000ull,
+  };
+  int bits = 64 - __builtin_clzll (n);
+  int t = (bits * 1233) >> 12;   /* ⌊bits × log10 2⌋ */
+
+  return t + 1 - (n < powers[t]);
+}
+
+/* Dragonbox finds the same digits as libdouble-conversion's shortest
+ * mode (checked on tens of millions of doubles: random bits, powers of
+ * two, short decimals, a chain's values), in about a fifth of the
+ * instructions of Grisu3: a file of a 30,000-node graph has 60,000
+ * numbers. The digits are written straight into place, eight at a time
+ * with 32-bit arithmetic. */
 extern "C" int
 bp_dtoa_shortest (double  value,
                   char   *digits,
                   int    *point)
 {
-  static const char pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
   auto decimal = fmt::detail::dragonbox::to_decimal (std::fabs (value));
   unsigned long long significand = decimal.significand;
   int exponent = decimal.exponent;
-  char text[24];
-  char *end = text + sizeof text, *p = end;
+  int length;
+  char *p;
 
   if (significand == 0)
     {
@@ -69,28 +112,32 @@ bp_dtoa_shortest (double  value,
       significand /= 10;
       exponent++;
     }
-  /* Written from the end, two digits at a time. */
-  while (significand >= 100)
+  length = count_digits (significand);
+  p = digits + length;
+  /* Written from the end. */
+  while (significand >= 100000000)
     {
-      unsigned r = (unsigned) (significand % 100);
+      p -= 8;
+      write_8 (p, (unsigned) (significand % 100000000));
+      significand /= 100000000;
+    }
+  {
+    unsigned rest = (unsigned) significand;
 
-      significand /= 100;
-      p -= 2;
-      p[0] = pairs[2 * r];
-      p[1] = pairs[2 * r + 1];
-    }
-  if (significand >= 10)
-    {
-      p -= 2;
-      p[0] = pairs[2 * significand];
-      p[1] = pairs[2 * significand + 1];
-    }
-  else
-    *--p = (char) ('0' + significand);
-  memcpy (digits, p, end - p);
+    while (rest >= 100)
+      {
+        p -= 2;
+        write_pair (p, rest % 100);
+        rest /= 100;
+      }
+    if (rest >= 10)
+      write_pair (p - 2, rest);
+    else
+      p[-1] = (char) ('0' + rest);
+  }
   /* value = DIGITS × 10^exponent = 0.DIGITS × 10^(exponent + length) */
-  *point = exponent + (int) (end - p);
-  return (int) (end - p);
+  *point = exponent + length;
+  return length;
 }
 
 extern "C" int

@@ -37,7 +37,9 @@
 
 #include "bp-document.h"
 #include "bp-expr.h"
+#include "bp-graph-private.h"
 #include "bp-interner.h"
+#include "bp-op-private.h"
 
 typedef enum
 {
@@ -264,8 +266,11 @@ lex_statement (Lexer    *lexer,
   const char *p = lexer->p;
   guint line = lexer->line, col = lexer->col;
   int nesting = lexer->nesting;
-  TokenBuffer buffer = { .array = tokens, .n = 0 };
+  /* Not zeroed: `pending` is written before it is read. */
+  TokenBuffer buffer;
 
+  buffer.array = tokens;
+  buffer.n = 0;
   g_array_set_size (tokens, 0);
 
   while (TRUE)
@@ -643,7 +648,7 @@ add_node (Parser      *parser,
           id = parser->statement_name;
         }
     }
-  node = bp_graph_add_node (parser->graph, id, op->name, error);
+  node = _bp_graph_add_node_op (parser->graph, id, op, error);
   if (node == NULL)
     return NULL;
   if (name_it)
@@ -677,7 +682,7 @@ materialize (Parser       *parser,
     return TRUE;
   op = operand->leaf_op;
   if (op == NULL)
-    op = bp_op_lookup (id != NULL ? "input" : "const");
+    op = id != NULL ? &bp_op_input : &bp_op_const;
   node = add_node (parser, id, op, where, error);
   if (node == NULL)
     return FALSE;
@@ -688,10 +693,10 @@ materialize (Parser       *parser,
   return TRUE;
 }
 
-/* One node of `op_name` on the operands, which it consumes. */
+/* One node of `op` on the operands, which it consumes. */
 static gboolean
 apply (Parser       *parser,
-       const char   *op_name,
+       const BpOp   *op,
        Operand      *operands,
        guint         n_operands,
        const BpAttrs *attrs,
@@ -699,7 +704,6 @@ apply (Parser       *parser,
        Operand      *result,
        GError      **error)
 {
-  const BpOp *op = bp_op_lookup (op_name);
   BpNode *node;
 
   g_assert (op != NULL && op->arity == n_operands);
@@ -1091,7 +1095,7 @@ parse_call (Parser   *parser,
                error))
     goto out;
 
-  ok = apply (parser, op->name, args, op->arity,
+  ok = apply (parser, op, args, op->arity,
               op->attrs != BP_ATTR_NONE ? &attrs : NULL, name, result, error);
 
 out:
@@ -1233,9 +1237,9 @@ apply_power (Parser       *parser,
   BpAttrs attrs = BP_ATTRS_INIT;
 
   if (k == 2)
-    return apply (parser, "square", operand, 1, NULL, op_token, result, error);
+    return apply (parser, &bp_op_square, operand, 1, NULL, op_token, result, error);
   attrs.power = k;
-  return apply (parser, "pow", operand, 1, &attrs, op_token, result, error);
+  return apply (parser, &bp_op_pow, operand, 1, &attrs, op_token, result, error);
 }
 
 static gboolean
@@ -1298,7 +1302,7 @@ parse_unary (Parser   *parser,
         result->literal->data[i] = -result->literal->data[i];
       return TRUE;
     }
-  return apply (parser, "neg", result, 1, NULL, token, result, error);
+  return apply (parser, &bp_op_neg, result, 1, NULL, token, result, error);
 }
 
 static gboolean
@@ -1320,14 +1324,14 @@ parse_term (Parser   *parser,
     {
       const Token *token = peek (parser);
       Operand operands[2] = { *result, { 0 } };
-      const char *op_name;
+      const BpOp *op;
       gboolean ok;
 
       switch (token->kind)
         {
-        case T_STAR: op_name = "mul"; break;
-        case T_SLASH: op_name = "div"; break;
-        case T_AT: op_name = "matmul"; break;
+        case T_STAR: op = &bp_op_mul; break;
+        case T_SLASH: op = &bp_op_div; break;
+        case T_AT: op = &bp_op_matmul; break;
         default:
           return TRUE;
         }
@@ -1343,10 +1347,10 @@ parse_term (Parser   *parser,
         {
           /* The book's 1/x node. */
           operand_clear (&operands[0]);
-          ok = apply (parser, "reciprocal", &operands[1], 1, NULL, token, result, error);
+          ok = apply (parser, &bp_op_reciprocal, &operands[1], 1, NULL, token, result, error);
         }
       else
-        ok = apply (parser, op_name, operands, 2, NULL, token, result, error);
+        ok = apply (parser, op, operands, 2, NULL, token, result, error);
       operand_clear (&operands[0]);
       operand_clear (&operands[1]);
       if (!ok)
@@ -1370,7 +1374,7 @@ parse_expr (Parser   *parser,
 
       memset (result, 0, sizeof *result);
       ok = parse_term (parser, &operands[1], error)
-           && apply (parser, token->kind == T_PLUS ? "add" : "sub", operands, 2, NULL,
+           && apply (parser, token->kind == T_PLUS ? &bp_op_add : &bp_op_sub, operands, 2, NULL,
                      token, result, error);
       operand_clear (&operands[0]);
       operand_clear (&operands[1]);
@@ -1434,7 +1438,7 @@ parse_augmented (Parser       *parser,
                  GError      **error)
 {
   Operand operands[2] = { { 0 } };
-  const char *op_name = NULL;
+  const BpOp *op = NULL;
   gboolean ok;
 
   operands[0].node = g_array_index (parser->name_info, NameInfo,
@@ -1464,15 +1468,15 @@ parse_augmented (Parser       *parser,
 
   switch (op_token->kind)
     {
-    case T_PLUS_EQUALS: op_name = "add"; break;
-    case T_MINUS_EQUALS: op_name = "sub"; break;
-    case T_STAR_EQUALS: op_name = "mul"; break;
-    case T_SLASH_EQUALS: op_name = "div"; break;
-    case T_AT_EQUALS: op_name = "matmul"; break;
+    case T_PLUS_EQUALS: op = &bp_op_add; break;
+    case T_MINUS_EQUALS: op = &bp_op_sub; break;
+    case T_STAR_EQUALS: op = &bp_op_mul; break;
+    case T_SLASH_EQUALS: op = &bp_op_div; break;
+    case T_AT_EQUALS: op = &bp_op_matmul; break;
     default: g_assert_not_reached ();
     }
   ok = parse_expr (parser, &operands[1], error)
-       && apply (parser, op_name, operands, 2, NULL, op_token, result, error);
+       && apply (parser, op, operands, 2, NULL, op_token, result, error);
   operand_clear (&operands[1]);
   return ok;
 }
@@ -1663,10 +1667,21 @@ scan_assigned_names (const char *p,
             bp_interner_intern (names, start, p - start, NULL);
         }
 
-      /* On to the statement's end. */
+      /* On to the statement's end, skipping the bytes that cannot end
+       * it (most of them) one table look-up each. */
       for (; *p != '\0'; p++)
         {
-          char c = *p;
+          static const guint8 stops[256] = {
+            ['\0'] = 1, ['#'] = 1, ['('] = 1, ['['] = 1, [')'] = 1, [']'] = 1,
+            ['\n'] = 1, [';'] = 1,
+          };
+          char c;
+
+          while (!stops[(guchar) *p])
+            p++;
+          c = *p;
+          if (c == '\0')
+            break;
 
           if (c == '#')
             {

@@ -132,6 +132,13 @@ struct _BpGraph
   gboolean    changed_pending;
 };
 
+/* bp-graph.c: bp_graph_add_node() for a caller that holds the op (one
+ * of the catalog's) already: the expression parser. */
+BpNode   *_bp_graph_add_node_op    (BpGraph     *self,
+                                    const char  *id,
+                                    const BpOp  *op,
+                                    GError     **error);
+
 /* bp-graph-order.c */
 void      _bp_graph_ensure_order   (BpGraph *self);
 /* Whether dst is src or an ancestor of src; on success leaves

@@ -392,26 +392,17 @@ bp_graph_copy (BpGraph *self)
 }
 
 static BpNode *
-insert_node (BpGraph     *self,
-             const char  *id,
-             const char  *op_name,
-             guint        index,
-             GError     **error)
+insert_node_op (BpGraph     *self,
+                const char  *id,
+                const BpOp  *op,
+                guint        index,
+                GError     **error)
 {
-  const BpOp *op;
   BpAttrs attrs = BP_ATTRS_INIT;
   BpNode *node;
   char generated[64];
   gsize len;
   guint hash, slot;
-
-  op = bp_op_lookup (op_name);
-  if (op == NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_OP,
-                   _("Unknown operation “%s”"), op_name);
-      return NULL;
-    }
 
   if (id == NULL)
     {
@@ -469,6 +460,33 @@ insert_node (BpGraph     *self,
   changed (self, TRUE);
 
   return node;
+}
+
+static BpNode *
+insert_node (BpGraph     *self,
+             const char  *id,
+             const char  *op_name,
+             guint        index,
+             GError     **error)
+{
+  const BpOp *op = bp_op_lookup (op_name);
+
+  if (op == NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_OP,
+                   _("Unknown operation “%s”"), op_name);
+      return NULL;
+    }
+  return insert_node_op (self, id, op, index, error);
+}
+
+BpNode *
+_bp_graph_add_node_op (BpGraph     *self,
+                       const char  *id,
+                       const BpOp  *op,
+                       GError     **error)
+{
+  return insert_node_op (self, id, op, self->nodes->len, error);
 }
 
 BpNode *

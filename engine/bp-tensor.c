@@ -327,9 +327,22 @@ format_exact_printf (double  value,
   return strlen (buf);
 }
 
-/* Writes the digits (0.DIGITS × 10^point) as %.<precision>g would:
- * scientific when the exponent is below -4 or at least the precision,
- * trailing zeros dropped. */
+/* Room for the digits that write_g() reads: it copies them in pieces of
+ * a fixed size (moves, no call), reading past the last digit. */
+#define DIGITS_SIZE 40
+
+/* Copies 16 bytes: two moves. */
+static inline void
+copy16 (char       *dst,
+        const char *src)
+{
+  memcpy (dst, src, 16);
+}
+
+/* Writes the digits (0.DIGITS × 10^point; DIGITS_SIZE bytes readable) as
+ * %.<precision>g would: scientific when the exponent is below -4 or at
+ * least the precision, trailing zeros dropped. At most 17 digits, so
+ * every fixed-size copy below stays within BP_FORMAT_EXACT_SIZE. */
 static gsize
 write_g (char       *buf,
          gboolean    negative,
@@ -340,6 +353,8 @@ write_g (char       *buf,
 {
   int exponent = point - 1;
   char *p = buf;
+
+  G_STATIC_ASSERT (BP_FORMAT_EXACT_SIZE >= 32);
 
   if (negative)
     *p++ = '-';
@@ -352,7 +367,8 @@ write_g (char       *buf,
       if (n_digits > 1)
         {
           *p++ = '.';
-          memcpy (p, digits + 1, n_digits - 1);
+          /* At most 16 digits, from buf + 3. */
+          copy16 (p, digits + 1);
           p += n_digits - 1;
         }
       *p++ = 'e';
@@ -368,27 +384,36 @@ write_g (char       *buf,
 
       if (n_digits <= whole)
         {
-          memcpy (p, digits, n_digits);
+          /* At most 17 digits, from buf + 1. */
+          copy16 (p, digits);
+          p[16] = digits[16];
           p += n_digits;
-          memset (p, '0', whole - n_digits);
-          p += whole - n_digits;
+          for (int i = n_digits; i < whole; i++)
+            *p++ = '0';
         }
       else
         {
-          memcpy (p, digits, whole);
+          copy16 (p, digits);
+          p[16] = digits[16];
           p += whole;
           *p++ = '.';
-          memcpy (p, digits + whole, n_digits - whole);
+          /* The fraction's n_digits - whole ≤ 16 digits, from buf + whole + 2. */
+          if (whole <= 12)
+            copy16 (p, digits + whole);
+          else
+            memcpy (p, digits + whole, n_digits - whole);
           p += n_digits - whole;
         }
     }
   else
     {
+      /* "0." and up to three zeros, then at most 17 digits from buf + 6. */
       *p++ = '0';
       *p++ = '.';
-      memset (p, '0', -exponent - 1);
+      memcpy (p, "000", 4);
       p += -exponent - 1;
-      memcpy (p, digits, n_digits);
+      copy16 (p, digits);
+      p[16] = digits[16];
       p += n_digits;
     }
   *p = '\0';
@@ -402,7 +427,7 @@ gsize
 bp_format_exact (double  value,
                  char   *buf)
 {
-  char digits[18];
+  char digits[DIGITS_SIZE];
   int n_digits, point, precision;
   guint64 bits;
 
