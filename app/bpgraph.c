@@ -94,23 +94,28 @@ eval_out_raw (EvalOut    *out,
   eval_out_raw ((out), "" literal, sizeof (literal) - 1)
 
 /* As bp_json_append_string() writes it. */
+/* The bytes a JSON string takes as they are: printable ASCII but the
+ * quote and the backslash. */
+static const guint8 json_plain[256] = {
+  [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
 static void
 eval_out_string (EvalOut    *out,
                  const char *text)
 {
-  const char *plain = text;
+  /* Ids, op names and labels are mostly printable ASCII, copied as they
+   * are while they are checked; a short one fits in the slack. */
+  char *start = out->buf + out->len;
+  char *p = start + 1;
+  char *limit = start + EVAL_JSON_SLACK - 1;
+  const char *s = text;
 
-  /* Ids, op names and labels are mostly printable ASCII, written as
-   * they are. */
-  while ((guchar) *plain >= 0x20 && (guchar) *plain < 0x7f && *plain != '"' && *plain != '\\')
-    plain++;
-  if (*plain == '\0' && plain - text < EVAL_JSON_SLACK - 2)
+  while (json_plain[(guchar) *s] && p < limit)
+    *p++ = *s++;
+  if (*s == '\0')
     {
-      char *p = out->buf + out->len;
-
-      *p++ = '"';
-      memcpy (p, text, plain - text);
-      p += plain - text;
+      *start = '"';
       *p++ = '"';
       out->len = p - out->buf;
       if (out->len >= EVAL_JSON_CHUNK)

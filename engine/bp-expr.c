@@ -91,6 +91,15 @@ typedef struct
   TokenKind   kind;
 } Token;
 
+/* One statement's tokens, appended to in place: a GArray call per
+ * token, or per few, was a tenth of a long text's parsing. */
+typedef struct
+{
+  Token *data;
+  guint  len;
+  guint  size;
+} Tokens;
+
 /* Where the lexer is in the text. The parser asks for one statement's
  * tokens at a time, so that a long text never has all of its tokens in
  * memory at once. */
@@ -128,7 +137,7 @@ typedef struct
 
 typedef struct
 {
-  GArray       *tokens;     /* the current statement's (see lex_statement) */
+  Tokens       *tokens;     /* the current statement's (see lex_statement) */
   guint         pos;
   Lexer        *lexer;
   guint         depth;
@@ -138,7 +147,8 @@ typedef struct
    * in `name_info` (NameInfo), by the name's number. */
   BpInterner   *names;
   GArray       *name_info;
-  GArray       *where;      /* of Where, by node index */
+  Where        *where;      /* by node index: n_nodes of where_size */
+  guint         where_size;
   /* The last number of each op's generated ids ("mul7"), the ops the
    * text uses in the order it first uses them: a few, searched by the
    * address of the op's name. */
@@ -158,6 +168,14 @@ typedef struct
   BpNode       *named;
   char          named_id[64];
 } Parser;
+
+static void
+parser_clear (Parser *parser)
+{
+  g_clear_pointer (&parser->where, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parser, parser_clear)
 
 static void
 operand_clear (Operand *operand)
@@ -223,36 +241,29 @@ expected (GError    **error,
 /* ---------------------------------------------------------------- */
 /* Lexer                                                             */
 
-/* Tokens gathered on the stack and handed to the array a few at a time:
- * one g_array_append_vals() per token was a tenth of a long text's
- * parsing. */
-typedef struct
+static void
+tokens_clear (Tokens *tokens)
 {
-  GArray *array;
-  guint   n;
-  Token   pending[16];
-} TokenBuffer;
+  g_clear_pointer (&tokens->data, g_free);
+  tokens->len = tokens->size = 0;
+}
 
-static inline void
-token_buffer_flush (TokenBuffer *buffer)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Tokens, tokens_clear)
+
+static void
+tokens_grow (Tokens *tokens)
 {
-  g_array_append_vals (buffer->array, buffer->pending, buffer->n);
-  buffer->n = 0;
+  tokens->size = MAX (16, 2 * tokens->size);
+  tokens->data = g_renew (Token, tokens->data, tokens->size);
 }
 
 static inline void
-token_buffer_push (TokenBuffer *buffer,
-                   const Token *token)
+tokens_push (Tokens      *tokens,
+             const Token *token)
 {
-  if (buffer->n == G_N_ELEMENTS (buffer->pending))
-    token_buffer_flush (buffer);
-  buffer->pending[buffer->n++] = *token;
-}
-
-static inline guint
-token_buffer_len (const TokenBuffer *buffer)
-{
-  return buffer->array->len + buffer->n;
+  if (G_UNLIKELY (tokens->len == tokens->size))
+    tokens_grow (tokens);
+  tokens->data[tokens->len++] = *token;
 }
 
 /* Replaces `tokens` with the next statement's: up to and including the
@@ -260,18 +271,14 @@ token_buffer_len (const TokenBuffer *buffer)
  * Blank lines before it are skipped. */
 static gboolean
 lex_statement (Lexer    *lexer,
-               GArray   *tokens,
+               Tokens   *tokens,
                GError  **error)
 {
   const char *p = lexer->p;
   guint line = lexer->line, col = lexer->col;
   int nesting = lexer->nesting;
-  /* Not zeroed: `pending` is written before it is read. */
-  TokenBuffer buffer;
 
-  buffer.array = tokens;
-  buffer.n = 0;
-  g_array_set_size (tokens, 0);
+  tokens->len = 0;
 
   while (TRUE)
     {
@@ -293,7 +300,7 @@ lex_statement (Lexer    *lexer,
       if (c == 0)
         {
           token.len = 0;
-          token_buffer_push (&buffer, &token);
+          tokens_push (tokens, &token);
           break;
         }
       if (c == '#')
@@ -307,10 +314,10 @@ lex_statement (Lexer    *lexer,
           p++;
           line++;
           col = 1;
-          if (nesting == 0 && token_buffer_len (&buffer) > 0)
+          if (nesting == 0 && tokens->len > 0)
             {
               token.kind = T_NEWLINE;
-              token_buffer_push (&buffer, &token);
+              tokens_push (tokens, &token);
               break;
             }
           continue;
@@ -437,14 +444,13 @@ lex_statement (Lexer    *lexer,
         }
       p += token.len;
       col += token.len;
-      if (token.kind == T_NEWLINE && token_buffer_len (&buffer) == 0)
+      if (token.kind == T_NEWLINE && tokens->len == 0)
         continue;   /* ";" on a line of its own */
-      token_buffer_push (&buffer, &token);
+      tokens_push (tokens, &token);
       if (token.kind == T_NEWLINE)
         break;
     }
 
-  token_buffer_flush (&buffer);
   lexer->p = p;
   lexer->line = line;
   lexer->col = col;
@@ -461,7 +467,7 @@ peek (Parser *parser)
   /* The statement's last token (NEWLINE or EOF) stands for all after. */
   guint i = MIN (parser->pos, parser->tokens->len - 1);
 
-  return &g_array_index (parser->tokens, Token, i);
+  return &parser->tokens->data[i];
 }
 
 static const Token *
@@ -470,7 +476,7 @@ peek_at (Parser *parser,
 {
   guint i = MIN (parser->pos + ahead, parser->tokens->len - 1);
 
-  return &g_array_index (parser->tokens, Token, i);
+  return &parser->tokens->data[i];
 }
 
 static const Token *
@@ -657,13 +663,13 @@ add_node (Parser      *parser,
       /* Both 64 bytes. */
       memcpy (parser->named_id, generated, generated_len + 1);
     }
-  parser->n_nodes++;
   /* The parser's graph only grows: a node's index is its rank here. */
-  {
-    Where w = { where->line, where->col, parser->statement_line };
-
-    g_array_append_val (parser->where, w);
-  }
+  if (G_UNLIKELY (parser->n_nodes == parser->where_size))
+    {
+      parser->where_size = MAX (64, 2 * parser->where_size);
+      parser->where = g_renew (Where, parser->where, parser->where_size);
+    }
+  parser->where[parser->n_nodes++] = (Where) { where->line, where->col, parser->statement_line };
   return node;
 }
 
@@ -1549,11 +1555,11 @@ parse_statement (Parser   *parser,
       /* A bare expression names nothing: it must be the output, so
        * nothing may follow. */
       Lexer ahead = *parser->lexer;
-      g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (Token));
+      g_auto(Tokens) rest = { 0 };
 
       if (peek (parser)->kind != T_EOF &&
-          (!lex_statement (&ahead, rest, NULL) ||
-           g_array_index (rest, Token, 0).kind != T_EOF))
+          (!lex_statement (&ahead, &rest, NULL) ||
+           rest.data[0].kind != T_EOF))
         {
           error_at (error, BP_ERROR_PARSE, start,
                     "%s", _("expected an assignment such as “y = …” (only the last line may "
@@ -1704,7 +1710,7 @@ scan_assigned_names (const char *p,
 /* Lexes the rest of the text: FALSE with its first lexical error. */
 static gboolean
 lex_to_end (Lexer   *lexer,
-            GArray  *tokens,
+            Tokens  *tokens,
             GError **error)
 {
   do
@@ -1712,7 +1718,7 @@ lex_to_end (Lexer   *lexer,
       if (!lex_statement (lexer, tokens, error))
         return FALSE;
     }
-  while (g_array_index (tokens, Token, tokens->len - 1).kind != T_EOF);
+  while (tokens->data[tokens->len - 1].kind != T_EOF);
   return TRUE;
 }
 
@@ -1735,7 +1741,7 @@ check_shapes (Parser  *parser,
 
       if (message == NULL)
         continue;
-      w = i < parser->where->len ? g_array_index (parser->where, Where, i) : (Where) { 0, 0, 0 };
+      w = i < parser->n_nodes ? parser->where[i] : (Where) { 0, 0, 0 };
       /* Translators: a line number, a column number (both from 1), then the message */
       g_set_error (error, BP_ERROR, local_error->code, _("line %u, column %u: %s"),
                    w.line, w.col, message);
@@ -1750,12 +1756,11 @@ bp_expr_parse (const char  *text,
                GError     **error)
 {
   g_autoptr(BpGraph) graph = NULL;
-  g_autoptr(GArray) tokens = NULL;
+  g_auto(Tokens) tokens = { 0 };
   g_autoptr(BpInterner) names = NULL;
   g_autoptr(GArray) name_info = NULL;
-  g_autoptr(GArray) where = NULL;
   g_autoptr(GArray) counters = NULL;
-  Parser parser = { 0 };
+  g_auto(Parser) parser = { 0 };
   Lexer lexer;
   g_autoptr(GError) local_error = NULL;
   BpNode *output = NULL;
@@ -1784,7 +1789,6 @@ bp_expr_parse (const char  *text,
       return NULL;
     }
 
-  tokens = g_array_new (FALSE, FALSE, sizeof (Token));
   names = bp_interner_new ();
 
   /* The text is lexed once, statement by statement, as it is parsed;
@@ -1816,7 +1820,6 @@ bp_expr_parse (const char  *text,
   graph = bp_graph_new ();
   /* Nobody watches the new graph yet. */
   bp_graph_freeze_changed (graph);
-  where = g_array_new (FALSE, FALSE, sizeof (Where));
   /* By the op's name as the catalog holds it (see OpCounter). */
   counters = g_array_new (FALSE, FALSE, sizeof (OpCounter));
   name_info = g_array_sized_new (FALSE, FALSE, sizeof (NameInfo), bp_interner_size (names));
@@ -1828,17 +1831,16 @@ bp_expr_parse (const char  *text,
     }
 
   lexer = (Lexer) { text, 1, 1, 0 };
-  parser.tokens = tokens;
+  parser.tokens = &tokens;
   parser.lexer = &lexer;
   parser.graph = graph;
   parser.names = names;
   parser.name_info = name_info;
-  parser.where = where;
   parser.counters = counters;
 
   while (TRUE)
     {
-      if (!lex_statement (&lexer, tokens, error))
+      if (!lex_statement (&lexer, &tokens, error))
         return NULL;
       parser.pos = 0;
       if (peek (&parser)->kind == T_EOF)
@@ -1847,7 +1849,7 @@ bp_expr_parse (const char  *text,
         {
           /* A lexical error anywhere comes before any other: the rest of
            * the text is lexed for one. */
-          if (lex_to_end (&lexer, tokens, error))
+          if (lex_to_end (&lexer, &tokens, error))
             g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }

@@ -18,7 +18,9 @@ typedef struct
 struct _BpInterner
 {
   GStringChunk *chunk;
-  GArray       *entries;   /* Entry, by number */
+  Entry        *entries;   /* by number: n_entries of entries_size */
+  guint         n_entries;
+  guint         entries_size;
   guint        *slots;     /* number + 1; 0 is empty */
   guint         mask;      /* the table's size − 1, a power of two minus one */
 };
@@ -43,7 +45,6 @@ bp_interner_new (void)
   BpInterner *self = g_new0 (BpInterner, 1);
 
   self->chunk = g_string_chunk_new (4096);
-  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   self->slots = g_new0 (guint, INITIAL_SLOTS);
   self->mask = INITIAL_SLOTS - 1;
   return self;
@@ -55,7 +56,7 @@ bp_interner_free (BpInterner *self)
   if (self == NULL)
     return;
   g_string_chunk_free (self->chunk);
-  g_array_unref (self->entries);
+  g_free (self->entries);
   g_free (self->slots);
   g_free (self);
 }
@@ -76,7 +77,7 @@ find_slot (const BpInterner *self,
 
       if (s == 0)
         return i;
-      e = &g_array_index (self->entries, Entry, s - 1);
+      e = &self->entries[s - 1];
       if (e->hash == hash && e->len == len && memcmp (e->text, text, len) == 0)
         return i;
     }
@@ -91,9 +92,9 @@ grow (BpInterner *self)
   g_free (self->slots);
   self->slots = g_new0 (guint, size);
   self->mask = size - 1;
-  for (guint n = 0; n < self->entries->len; n++)
+  for (guint n = 0; n < self->n_entries; n++)
     {
-      const Entry *e = &g_array_index (self->entries, Entry, n);
+      const Entry *e = &self->entries[n];
       guint i = e->hash & self->mask;
 
       while (self->slots[i] != 0)
@@ -139,11 +140,16 @@ bp_interner_intern (BpInterner *self,
   e.text = g_string_chunk_insert_len (self->chunk, text, (gssize) len);
   e.len = (guint) len;
   e.hash = hash;
-  g_array_append_val (self->entries, e);
-  self->slots[i] = self->entries->len;
-  if (2 * self->entries->len > self->mask + 1)
+  if (self->n_entries == self->entries_size)
+    {
+      self->entries_size = MAX (64, 2 * self->entries_size);
+      self->entries = g_renew (Entry, self->entries, self->entries_size);
+    }
+  self->entries[self->n_entries++] = e;
+  self->slots[i] = self->n_entries;
+  if (2 * self->n_entries > self->mask + 1)
     grow (self);
-  return self->entries->len - 1;
+  return self->n_entries - 1;
 }
 
 const char *
@@ -151,9 +157,9 @@ bp_interner_get (const BpInterner *self,
                  guint             id)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (id < self->entries->len, NULL);
+  g_return_val_if_fail (id < self->n_entries, NULL);
 
-  return g_array_index (self->entries, Entry, id).text;
+  return self->entries[id].text;
 }
 
 guint
@@ -161,9 +167,9 @@ bp_interner_get_len (const BpInterner *self,
                      guint             id)
 {
   g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (id < self->entries->len, 0);
+  g_return_val_if_fail (id < self->n_entries, 0);
 
-  return g_array_index (self->entries, Entry, id).len;
+  return self->entries[id].len;
 }
 
 guint
@@ -171,5 +177,5 @@ bp_interner_size (const BpInterner *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->entries->len;
+  return self->n_entries;
 }
