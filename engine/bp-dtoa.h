@@ -20,6 +20,13 @@ int     bp_dtoa_precision  (double      value,
                             int         precision,
                             char       *digits,
                             int        *point);
+/* As bp_dtoa_precision for a subnormal `value` and a precision of 15 to
+ * 17, faster; -1 when it cannot tell the rounding (rarely) or `value`
+ * is not a subnormal: then ask bp_dtoa_precision. */
+int     bp_dtoa_subnormal  (double      value,
+                            int         precision,
+                            char       *digits,
+                            int        *point);
 /* The double closest to 0.DIGITS × 10^point (digits without sign). */
 double  bp_dtoa_read       (const char *digits,
                             int         n_digits,

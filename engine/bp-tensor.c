@@ -465,12 +465,16 @@ bp_format_exact (double  value,
    * trying: the tiny gradients at the start of a long chain. */
   if (fabs (value) < 1e-310)
     {
-      n_digits = bp_dtoa_precision (value, 15, digits, &point);
+      n_digits = bp_dtoa_subnormal (value, 15, digits, &point);
+      if (n_digits < 0)
+        n_digits = bp_dtoa_precision (value, 15, digits, &point);
       return write_g (buf, value < 0, digits, n_digits, point, 15);
     }
   for (precision = 15; precision <= 17; precision++)
     {
-      n_digits = bp_dtoa_precision (value, precision, digits, &point);
+      n_digits = bp_dtoa_subnormal (value, precision, digits, &point);
+      if (n_digits < 0)
+        n_digits = bp_dtoa_precision (value, precision, digits, &point);
       if (precision == 17 || bp_dtoa_read (digits, n_digits, point) == fabs (value))
         break;
     }
