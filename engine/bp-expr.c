@@ -1390,6 +1390,83 @@ parse_expr (Parser   *parser,
   return TRUE;
 }
 
+/* The node a name stands for, or NULL (not assigned yet, unknown). */
+static BpNode *
+lookup_name (Parser      *parser,
+             const Token *token)
+{
+  guint name_id = bp_interner_lookup (parser->names, token->start, token->len);
+
+  if (name_id == BP_INTERNER_NONE)
+    return NULL;
+  return g_array_index (parser->name_info, NameInfo, name_id).node;
+}
+
+/* The right sides most statements have, `a * b` (or + - / @) and `f(a)`
+ * with names of nodes and an op without attributes, straight to their
+ * node: what parse_expr() makes of them, without going down every level
+ * of the grammar. FALSE, having read nothing, for any other right side
+ * (and for a name that is not a node's: parse_expr() says why). */
+static gboolean
+parse_simple (Parser   *parser,
+              Operand  *result,
+              gboolean *ok,
+              GError  **error)
+{
+  const Token *t = &parser->tokens->data[parser->pos];
+  guint left = parser->tokens->len - parser->pos;
+  Operand operands[2] = { { 0 } };
+  const Token *where;
+  const BpOp *op;
+  guint n;
+
+  if (left == 4 && t[0].kind == T_NAME && t[2].kind == T_NAME &&
+      (t[3].kind == T_NEWLINE || t[3].kind == T_EOF))
+    {
+      switch (t[1].kind)
+        {
+        case T_PLUS: op = &bp_op_add; break;
+        case T_MINUS: op = &bp_op_sub; break;
+        case T_STAR: op = &bp_op_mul; break;
+        case T_SLASH: op = &bp_op_div; break;
+        case T_AT: op = &bp_op_matmul; break;
+        default: return FALSE;
+        }
+      where = &t[1];
+      n = 2;
+      operands[0].node = lookup_name (parser, &t[0]);
+      operands[1].node = lookup_name (parser, &t[2]);
+    }
+  else if (left == 5 && t[0].kind == T_NAME && t[1].kind == T_LPAREN && t[2].kind == T_NAME &&
+           t[3].kind == T_RPAREN && (t[4].kind == T_NEWLINE || t[4].kind == T_EOF))
+    {
+      char name[BP_EXPR_NAME_SIZE];
+
+      /* The lexer keeps names short enough. */
+      g_assert (t[0].len < sizeof name);
+      memcpy (name, t[0].start, t[0].len);
+      name[t[0].len] = '\0';
+      op = bp_op_lookup (name);
+      if (op == NULL || bp_op_is_leaf (op) || op->arity != 1 || op->attrs != BP_ATTR_NONE)
+        return FALSE;
+      where = &t[0];
+      n = 1;
+      operands[0].node = lookup_name (parser, &t[2]);
+      operands[1].node = operands[0].node;
+    }
+  else
+    return FALSE;
+
+  if (operands[0].node == NULL || operands[1].node == NULL)
+    return FALSE;
+
+  /* At the statement's end, as parse_expr() would be when it makes the
+   * node (see add_node). */
+  parser->pos += left - 1;
+  *ok = apply (parser, op, operands, n, NULL, where, result, error);
+  return TRUE;
+}
+
 static gboolean
 is_assignment (TokenKind kind)
 {
@@ -1533,7 +1610,7 @@ parse_statement (Parser   *parser,
   parser->named = NULL;
   if (op_token != NULL && op_token->kind != T_EQUALS)
     ok = parse_augmented (parser, start, op_token, &value, error);
-  else
+  else if (op_token == NULL || !parse_simple (parser, &value, &ok, error))
     ok = parse_expr (parser, &value, error);
   parser->statement_name = NULL;
   parser->statement_label = NULL;
@@ -1582,8 +1659,9 @@ parse_statement (Parser   *parser,
                 name, bp_node_get_label (value.node));
       goto out;
     }
-  else
+  else if (value.node != parser->named)
     {
+      /* (The node named when it was made has that id already.) */
       if (!bp_graph_rename_node (parser->graph, value.node, id, error))
         goto out;
     }
@@ -1823,12 +1901,9 @@ bp_expr_parse (const char  *text,
   /* By the op's name as the catalog holds it (see OpCounter). */
   counters = g_array_new (FALSE, FALSE, sizeof (OpCounter));
   name_info = g_array_sized_new (FALSE, FALSE, sizeof (NameInfo), bp_interner_size (names));
-  for (guint i = 0; i < bp_interner_size (names); i++)
-    {
-      NameInfo info = { NULL, 0, -1 };
-
-      g_array_append_val (name_info, info);
-    }
+  g_array_set_size (name_info, bp_interner_size (names));
+  for (guint i = 0; i < name_info->len; i++)
+    g_array_index (name_info, NameInfo, i) = (NameInfo) { NULL, 0, -1 };
 
   lexer = (Lexer) { text, 1, 1, 0 };
   parser.tokens = &tokens;

@@ -453,7 +453,10 @@ insert_node_op (BpGraph     *self,
   if (bp_op_is_leaf (op))
     node->value = bp_tensor_new (1, 1);
   id_table_insert (self, slot, node);
-  g_ptr_array_insert (self->nodes, index, node);
+  if (index == self->nodes->len)
+    g_ptr_array_add (self->nodes, node);
+  else
+    g_ptr_array_insert (self->nodes, index, node);
   for (guint i = index; i < self->nodes->len; i++)
     ((BpNode *) g_ptr_array_index (self->nodes, i))->index = i;
 
