@@ -135,6 +135,20 @@ static void
 eval_out_tensor (EvalOut        *out,
                  const BpTensor *tensor)
 {
+  /* A scalar in one piece: most of a large graph's. */
+  if (tensor->rows == 1 && tensor->cols == 1 && isfinite (tensor->data[0]))
+    {
+      char *p = out->buf + out->len;
+
+      memcpy (p, "[[", 2);
+      p += 2;
+      p += bp_format_exact (tensor->data[0], p);
+      memcpy (p, "]]", 2);
+      out->len = p + 2 - out->buf;
+      if (out->len >= EVAL_JSON_CHUNK)
+        eval_out_flush (out);
+      return;
+    }
   eval_out_literal (out, "[");
   for (guint r = 0; r < tensor->rows; r++)
     {
