@@ -224,6 +224,29 @@ id_table_remove (BpGraph *self,
 
 /* --- helpers --- */
 
+/* "mul7": what g_snprintf ("%s%u") writes, without parsing a format for
+ * every node a program adds. Returns the length. */
+static gsize
+format_auto_id (char       *buf,
+                gsize       size,
+                const char *name,
+                guint       n)
+{
+  gsize len = strlen (name);
+  char digits[16];
+  guint k = 0;
+
+  do
+    digits[k++] = (char) ('0' + n % 10);
+  while ((n /= 10) > 0);
+  g_assert (len + k < size);
+  memcpy (buf, name, len);
+  for (guint i = 0; i < k; i++)
+    buf[len + i] = digits[k - 1 - i];
+  buf[len + k] = '\0';
+  return len + k;
+}
+
 /* Sets the label without a signal: the id's own bytes when it is the
  * same text, else a copy. */
 static void
@@ -416,9 +439,7 @@ insert_node_op (BpGraph     *self,
       /* "mul1", "mul2" …, counted per op, skipping ids already taken. */
       for (;;)
         {
-          len = g_snprintf (generated, sizeof generated, "%s%u", op->name,
-                            ++self->next_auto_id[k]);
-          g_assert (len < sizeof generated);
+          len = format_auto_id (generated, sizeof generated, op->name, ++self->next_auto_id[k]);
           hash = hash_id (generated, len);
           slot = id_slot (self, generated, len, hash);
           if (self->id_slots[slot] == NULL)
