@@ -536,6 +536,43 @@ test_window_narrow_panel (void)
     }
 }
 
+/* The panel has just gone under the canvas: widen the window before it
+ * is placed there. */
+static void
+widen_once_cb (GtkWidget  *paned,
+               GParamSpec *pspec,
+               BpWindow   *window)
+{
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)) != GTK_ORIENTATION_VERTICAL)
+    return;
+  g_signal_handlers_disconnect_by_func (paned, widen_once_cb, window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+}
+
+/* Opened narrow and widened at once, as a window manager or a test does
+ * on start-up: the resize comes while the panel's move under the canvas
+ * still waits for its place, and must not be lost (no allocation follows
+ * to see it again). */
+static void
+test_window_widened_while_panel_moves (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
+  g_assert_true (bp_window_open_example (window, "apples"));
+  g_signal_connect (window->paned, "notify::orientation", G_CALLBACK (widen_once_cb), window);
+  bp_ui_test_present_and_wait (GTK_WIDGET (window));
+  g_assert_true (bp_ui_test_wait_until (panel_settled, window, 10));
+  bp_ui_test_wait_for_frame (GTK_WIDGET (window));
+  bp_ui_test_spin ();
+  g_assert_true (bp_ui_test_wait_until (panel_settled, window, 10));
+
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 1180);
+  g_assert_false (window->panel_below);
+
+  bp_ui_test_destroy_window_and_wait (window);
+}
+
 static void
 test_window_export (void)
 {
@@ -991,6 +1028,7 @@ main (int   argc,
   g_test_add_func ("/window/close-asks", test_window_close_asks);
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/narrow-panel", test_window_narrow_panel);
+  g_test_add_func ("/window/widened-while-panel-moves", test_window_widened_while_panel_moves);
   g_test_add_func ("/window/dark", test_window_dark);
   g_test_add_func ("/window/message-toast", test_window_message_toast);
   g_test_add_func ("/window/drop-file", test_window_drop_file);

@@ -632,14 +632,18 @@ panel_layout_cb (gpointer data)
   BpWindow *self = data;
 
   self->panel_layout_source = 0;
-  if (self->panel_position_pending)
+  /* The size first: a resize that came while a move was pending (the
+   * window opened narrow, then was widened at once) allocates nothing
+   * more after this, so it must be seen here. The next allocation along
+   * the new axis places the panel. */
+  if (wants_panel_below (gtk_widget_get_width (GTK_WIDGET (self)),
+                         gtk_widget_get_height (GTK_WIDGET (self))) != self->panel_below)
+    set_panel_below (self, !self->panel_below);
+  else if (self->panel_position_pending)
     {
       self->panel_position_pending = FALSE;
       place_panel (self);
     }
-  else if (wants_panel_below (gtk_widget_get_width (GTK_WIDGET (self)),
-                              gtk_widget_get_height (GTK_WIDGET (self))) != self->panel_below)
-    set_panel_below (self, !self->panel_below);
   return G_SOURCE_REMOVE;
 }
 
