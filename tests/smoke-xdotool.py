@@ -18,7 +18,7 @@ generous timeout, instead of sleeping, so a loaded machine only makes it
 slower.
 
 Usage: smoke-xdotool.py BACKPROP_STUDIO BPGRAPH SCHEMA_DIR
-Exit 77 (skipped) without a display or xdotool.
+Exit 77 (skipped) without a display, xdotool or xwininfo (x11-utils).
 """
 
 import json
@@ -127,8 +127,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     app, bpgraph, schema_dir = (os.path.abspath(a) for a in sys.argv[1:])
-    if not os.environ.get("DISPLAY") or shutil.which("xdotool") is None:
-        print("1..0 # SKIP needs an X display and xdotool")
+    if not os.environ.get("DISPLAY") or not all(shutil.which(p) for p in ("xdotool", "xwininfo")):
+        print("1..0 # SKIP needs an X display, xdotool and xwininfo")
         return 77
 
     work = tempfile.mkdtemp(prefix="bp-smoke-")
@@ -197,16 +197,37 @@ def run(t, document, bpgraph, pid):
     # canvas; at this width the panel moves beside it.
     t.wait(r"panel: beside the canvas", "the panel beside the canvas")
     xdo("windowfocus", "--sync", wid)
+    # Where the window's (0, 0) is on the screen, as `mousemove --window`
+    # counts (its shadow included).
+    info = subprocess.run(["xwininfo", "-id", wid], check=True, capture_output=True,
+                          text=True, timeout=TIMEOUT).stdout
+    origin = (int(re.search(r"Absolute upper-left X:\s+(-?\d+)", info).group(1)),
+              int(re.search(r"Absolute upper-left Y:\s+(-?\d+)", info).group(1)))
 
     # Each its own xdotool call, and never --window for a click or a key:
     # a chained or targeted xdotool command sends the event with
     # XSendEvent, which GTK ignores; alone it goes through XTEST as a
     # user's would. The keys go to the focused window.
+    def pointer():
+        out = subprocess.run(["xdotool", "getmouselocation", "--shell"], check=True,
+                             capture_output=True, text=True, timeout=TIMEOUT).stdout
+        where = dict(line.split("=", 1) for line in out.split())
+        return int(where["X"]), int(where["Y"])
+
     def move(point):
-        xdo("mousemove", "--window", wid, "--sync", point[0], point[1])
+        # Not `mousemove --sync`: it waits for the pointer to leave where it
+        # was, and a move to where it already is (a click on the node just
+        # added by a double click there) waits 15 s for nothing. Wait for
+        # the pointer to stand at the point instead.
+        target = (origin[0] + point[0], origin[1] + point[1])
+        xdo("mousemove", "--window", wid, point[0], point[1])
+        deadline = time.monotonic() + TIMEOUT
+        while pointer() != target:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the pointer never reached {point}: at {pointer()}")
+            time.sleep(0.02)
         # A popover just closed may still stand under the pointer until the
         # X server unmaps it: wait until the window is the only one shown.
-        deadline = time.monotonic() + TIMEOUT
         while True:
             shown = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
                                    capture_output=True, text=True, timeout=TIMEOUT).stdout.split()
