@@ -99,6 +99,17 @@ class Transcript:
                     return match
         return None
 
+    def mark(self):
+        """Where the transcript stands now, for since()."""
+        with self.lock:
+            return len(self.lines)
+
+    def since(self, mark, pattern):
+        """Whether a line after `mark` matches (the cursor stays)."""
+        regex = re.compile(pattern)
+        with self.lock:
+            return any(regex.search(line) for line in self.lines[mark:])
+
     def skip(self):
         """Forget what was said so far."""
         with self.lock:
@@ -295,21 +306,37 @@ def run(t, document, bpgraph, pid):
     zoom = float(t.last(r"view: zoom ([0-9.e+-]+)").group(1))
 
     def connect(src, dst, slot):
+        """A drag from the input port back to its source. Like a double
+        click, the press of a drag is now and then not seen at all under
+        Xvfb on a loaded machine (no "drag begin" in the transcript): only
+        then try it again, at most twice, and say so in the test's output.
+        A drag the canvas saw and did not connect is a failure."""
         start = input_port(SPOTS[dst], slot, zoom)
         end = SPOTS[src]
-        move(start)
-        xdo("mousedown", 1)
-        for i in range(1, 9):
-            move((start[0] + (end[0] - start[0]) * i // 8,
-                  start[1] + (end[1] - start[1]) * i // 8))
-        xdo("mouseup", 1)
         want = ids[dst]
         pattern = rf"edit “Connect”.*; {re.escape(want)} \(mul\) “[^”]*” ←(.*?) ="
-        while True:
-            m = t.wait(pattern, f"{src} → {dst} input {slot}")
-            inputs = m.group(1).split()
-            if len(inputs) > slot and inputs[slot] == ids[src]:
-                return
+        for attempt in range(3):
+            move(start)
+            mark = t.mark()
+            xdo("mousedown", 1)
+            for i in range(1, 9):
+                move((start[0] + (end[0] - start[0]) * i // 8,
+                      start[1] + (end[1] - start[1]) * i // 8))
+            xdo("mouseup", 1)
+            try:
+                while True:
+                    # Longer than a double click's: a drag tried again
+                    # after a late first one would pick the edge up again.
+                    m = t.wait(pattern, f"{src} → {dst} input {slot}",
+                               timeout=TIMEOUT if attempt == 2 else 20)
+                    inputs = m.group(1).split()
+                    if len(inputs) > slot and inputs[slot] == ids[src]:
+                        return
+            except AssertionError:
+                if attempt == 2 or t.since(mark, r"drag begin at "):
+                    raise
+                retries.append(("drag", start))
+                print(f"# retrying the drag from {start} to {end}: the canvas saw no press")
 
     connect("apple", "apple price", 0)
     connect("count", "apple price", 1)
@@ -356,7 +383,7 @@ def run(t, document, bpgraph, pid):
     for node_id, node in evaluated["nodes"].items():
         by_label[node.get("label", node_id)] = (node["value"][0][0], node["grad"][0][0])
     check_numbers(by_label, "bpgraph eval")
-    print(f"# double clicks tried again: {len(retries)}")
+    print(f"# double clicks and drags tried again: {len(retries)}")
     with open(document) as f:
         saved = json.load(f)
     assert saved["output"] == ids["price"]

@@ -112,6 +112,8 @@ drag_begin_cb (BpCanvas       *self,
   BpQuizFlags blank_what;
 
   _bp_canvas_cancel_drag (self);
+  /* For a test from outside: the press reached the canvas. */
+  bp_transcript ("drag begin at %.0f,%.0f", x, y);
   self->drag_start_x = self->drag_x = x;
   self->drag_start_y = self->drag_y = y;
   self->pointer_x = x;
@@ -238,6 +240,16 @@ drag_begin_cb (BpCanvas       *self,
 
   self->drag_mode = DRAG_RUBBER;
   self->rubber_extend = extend;
+}
+
+/* GTK took the sequence back (a grab, a popover's reset): no drag-end
+ * follows from the pointer. */
+static void
+drag_cancel_cb (BpCanvas         *self,
+                GdkEventSequence *sequence,
+                GtkGesture       *gesture)
+{
+  bp_transcript ("drag cancelled");
 }
 
 static void
@@ -645,6 +657,7 @@ _bp_canvas_init_gestures (BpCanvas *self)
   g_signal_connect_swapped (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect_swapped (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   g_signal_connect_swapped (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
+  g_signal_connect_swapped (drag, "cancel", G_CALLBACK (drag_cancel_cb), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
 
   click = gtk_gesture_click_new ();
