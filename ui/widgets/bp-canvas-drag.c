@@ -645,12 +645,44 @@ bp_canvas_get_space_held (BpCanvas *self)
   return self->space_down;
 }
 
+/* When a popover closes (the palette, the value editor, the menu), GDK
+ * ends the pointer grab it held with a grab-broken event on its surface,
+ * and the canvas, its parent, receives it too. On a busy machine that
+ * event can come after the next press: GtkGesture then cancels every
+ * sequence, the drag that press began included, and a connection
+ * dragged right after a menu closed was dropped halfway. A grab broken
+ * on a surface no longer shown cannot be about the canvas's drag: it
+ * stops here, before the canvas's gestures. */
+static gboolean
+stale_grab_broken_cb (BpCanvas                 *self,
+                      GdkEvent                 *event,
+                      GtkEventControllerLegacy *legacy)
+{
+  GdkSurface *surface;
+  GtkNative *native;
+
+  if (gdk_event_get_event_type (event) != GDK_GRAB_BROKEN)
+    return GDK_EVENT_PROPAGATE;
+  surface = gdk_event_get_surface (event);
+  native = gtk_widget_get_native (GTK_WIDGET (self));
+  if (surface == NULL || gdk_surface_get_mapped (surface) ||
+      (native != NULL && surface == gtk_native_get_surface (native)))
+    return GDK_EVENT_PROPAGATE;
+  bp_transcript ("grab of a closed popover ended: ignored");
+  return GDK_EVENT_STOP;
+}
+
 void
 _bp_canvas_init_gestures (BpCanvas *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   GtkGesture *drag, *click, *zoom;
-  GtkEventController *motion, *scroll, *key;
+  GtkEventController *motion, *scroll, *key, *legacy;
+
+  legacy = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (legacy, "event", G_CALLBACK (stale_grab_broken_cb), self);
+  gtk_widget_add_controller (widget, legacy);
 
   drag = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
