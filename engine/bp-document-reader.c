@@ -5,15 +5,15 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
-#include <json-glib/json-glib.h>
 
 #include "bp-document-private.h"
 #include "bp-expr.h"
 #include "bp-file.h"
+#include "bp-json-reader.h"
 #include "bp-order-private.h"
 
 /* Checks the raw bytes: size, UTF-8, and nesting depth of [ and { outside
- * strings, before json-glib (which recurses per level) parses them. */
+ * strings, before they are parsed. */
 gboolean
 _bp_document_check_text (const char  *data,
                          gsize        length,
@@ -65,8 +65,9 @@ not_empty:
         in_string = TRUE;
       else if (c == '/' || c == '\'')
         {
-          /* json-glib also reads C comments and single-quoted strings,
-           * which could hide brackets from this count; JSON has neither. */
+          /* JSON has neither comments nor single-quoted strings (which
+           * json-glib, once the reader, took and which could hide brackets
+           * from this count): said here as it always was. */
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                        /* Translators: the offset of the byte (0 = the first) */
                        _("The document is not valid JSON: comments and single-quoted "
@@ -117,61 +118,6 @@ not_empty:
   return TRUE;
 }
 
-/* json-glib turns an escaped lone surrogate ("\ud800") into bytes that are
- * not UTF-8; such a text could never be saved and opened again. Checks
- * every string and member name (the depth is bounded by _bp_document_check_text()). */
-static gboolean
-check_strings (JsonNode    *node,
-               const char  *where,
-               GError     **error)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *member;
-        JsonNode *value;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &member, &value))
-          {
-            if (!g_utf8_validate (member, -1, NULL))
-              goto bad;
-            if (!check_strings (value, member, error))
-              return FALSE;
-          }
-        return TRUE;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        for (guint i = 0; i < n; i++)
-          if (!check_strings (json_array_get_element (array, i), where, error))
-            return FALSE;
-        return TRUE;
-      }
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING
-          && !g_utf8_validate (json_node_get_string (node), -1, NULL))
-        goto bad;
-      return TRUE;
-    case JSON_NODE_NULL:
-    default:
-      return TRUE;
-    }
-
-bad:
-  g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-               /* Translators: a member's name ("label"); keep \\ud800 and \\udfff */
-               _("A text in “%s” is not valid UTF-8: it has an escape of half a "
-                 "surrogate pair (\\ud800 to \\udfff) alone"),
-               where != NULL ? where : "");
-  return FALSE;
-}
-
 /* "node "apple"" or "node 3" for messages. */
 static char *
 node_name (guint       index,
@@ -205,68 +151,57 @@ node_error (GError    **error,
 }
 
 static const char *
-json_type_name (JsonNode *node)
+json_type_name (BpJsonNode *node)
 {
-  switch (json_node_get_node_type (node))
+  switch (node->type)
     {
     /* Translators: the kinds of JSON value, put into messages such as
      * "“value” is an object; it must be a number, …" */
-    case JSON_NODE_OBJECT: return _("an object");
-    case JSON_NODE_ARRAY: return _("an array");
-    case JSON_NODE_NULL: return "null";   /* JSON's own word */
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_BOOLEAN: return _("a boolean");
-    case G_TYPE_STRING: return _("a string");
-    case G_TYPE_INT64:
-    case G_TYPE_DOUBLE: return _("a number");
+    case BP_JSON_OBJECT: return _("an object");
+    case BP_JSON_ARRAY: return _("an array");
+    case BP_JSON_NULL: return "null";   /* JSON's own word */
+    case BP_JSON_BOOLEAN: return _("a boolean");
+    case BP_JSON_STRING: return _("a string");
+    case BP_JSON_INT:
+    case BP_JSON_DOUBLE: return _("a number");
     default: return _("a value");
     }
 }
 
 static gboolean
-json_is_number (JsonNode *node)
+json_is_number (BpJsonNode *node)
 {
-  GType type;
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+  return bp_json_node_is_number (node);
 }
 
 static gboolean
-json_is_string (JsonNode *node)
+json_is_string (BpJsonNode *node)
 {
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+  return node->type == BP_JSON_STRING;
 }
 
 /* A number written in the file beyond the range of a double: the parser
  * made it ±∞, which only the strings "Infinity" and "-Infinity" stand for. */
 static gboolean
-json_is_huge_number (JsonNode *node)
+json_is_huge_number (BpJsonNode *node)
 {
-  return json_is_number (node) && !isfinite (json_node_get_double (node));
+  return json_is_number (node) && !isfinite (bp_json_node_get_double (node));
 }
 
 /* A number, or one of the strings standing for NaN and the infinities;
  * not a number beyond the range of a double. */
 static gboolean
-read_element (JsonNode *node,
+read_element (BpJsonNode *node,
               double   *value)
 {
   if (json_is_number (node) && !json_is_huge_number (node))
     {
-      *value = json_node_get_double (node);
+      *value = bp_json_node_get_double (node);
       return TRUE;
     }
   if (json_is_string (node))
     {
-      const char *s = json_node_get_string (node);
+      const char *s = bp_json_node_get_string (node);
 
       if (g_strcmp0 (s, "NaN") == 0)
         *value = NAN;
@@ -282,19 +217,19 @@ read_element (JsonNode *node,
 }
 
 static gboolean
-read_integer (JsonNode *node,
+read_integer (BpJsonNode *node,
               gint64   *value)
 {
   double d;
 
   if (!json_is_number (node))
     return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
+  if (node->type == BP_JSON_INT)
     {
-      *value = json_node_get_int (node);
+      *value = node->v.integer;
       return TRUE;
     }
-  d = json_node_get_double (node);
+  d = bp_json_node_get_double (node);
   if (!(d == floor (d)) || fabs (d) > 1e15)
     return FALSE;
   *value = (gint64) d;
@@ -302,12 +237,12 @@ read_integer (JsonNode *node,
 }
 
 static BpTensor *
-read_value (JsonNode    *node,
+read_value (BpJsonNode    *node,
             guint        index,
             const char  *id,
             GError     **error)
 {
-  JsonArray *array;
+  BpJsonNode *array;
   guint rows, cols;
   g_autoptr(BpTensor) tensor = NULL;
   gboolean nested;
@@ -325,14 +260,14 @@ read_value (JsonNode    *node,
       return NULL;
     }
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (node->type != BP_JSON_ARRAY)
     {
       if (json_is_string (node))
         node_error (error, BP_ERROR_INVALID, index, id,
                     /* Translators: “value” is the member's name in the file: keep it */
                     _("“value” is the string “%s”; it must be a number, an array or an array "
                       "of rows (the strings “NaN”, “Infinity” and “-Infinity” are allowed)"),
-                    json_node_get_string (node));
+                    bp_json_node_get_string (node));
       else
         node_error (error, BP_ERROR_INVALID, index, id,
                     /* Translators: %s is a kind of JSON value ("an object") */
@@ -341,14 +276,14 @@ read_value (JsonNode    *node,
       return NULL;
     }
 
-  array = json_node_get_array (node);
-  rows = json_array_get_length (array);
+  array = node;
+  rows = bp_json_node_get_length (array);
   if (rows == 0)
     {
       node_error (error, BP_ERROR_SHAPE, index, id, "%s", _("“value” is an empty array"));
       return NULL;
     }
-  nested = JSON_NODE_HOLDS_ARRAY (json_array_get_element (array, 0));
+  nested = (bp_json_node_get_element (array, 0))->type == BP_JSON_ARRAY;
   if (!nested)
     {
       cols = rows;
@@ -356,7 +291,7 @@ read_value (JsonNode    *node,
     }
   else
     {
-      cols = json_array_get_length (json_node_get_array (json_array_get_element (array, 0)));
+      cols = bp_json_node_get_length (bp_json_node_get_element (array, 0));
       if (cols == 0)
         {
           node_error (error, BP_ERROR_SHAPE, index, id, "%s", _("“value” has an empty row"));
@@ -377,13 +312,13 @@ read_value (JsonNode    *node,
   tensor = bp_tensor_new (rows, cols);
   for (guint r = 0; r < rows; r++)
     {
-      JsonArray *row = array;
+      BpJsonNode *row = array;
 
       if (nested)
         {
-          JsonNode *row_node = json_array_get_element (array, r);
+          BpJsonNode *row_node = bp_json_node_get_element (array, r);
 
-          if (!JSON_NODE_HOLDS_ARRAY (row_node))
+          if (row_node->type != BP_JSON_ARRAY)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
                           /* Translators: a row number, then a kind of JSON value */
@@ -391,19 +326,19 @@ read_value (JsonNode    *node,
                           json_type_name (row_node));
               return NULL;
             }
-          row = json_node_get_array (row_node);
-          if (json_array_get_length (row) != cols)
+          row = row_node;
+          if (bp_json_node_get_length (row) != cols)
             {
               node_error (error, BP_ERROR_SHAPE, index, id,
                           /* Translators: a row number, its length, the first row's length */
                           _("“value” is ragged: row %u has %u elements but row 1 has %u"),
-                          r + 1, json_array_get_length (row), cols);
+                          r + 1, bp_json_node_get_length (row), cols);
               return NULL;
             }
         }
       for (guint c = 0; c < cols; c++)
         {
-          JsonNode *element = json_array_get_element (row, c);
+          BpJsonNode *element = bp_json_node_get_element (row, c);
 
           if (!read_element (element, &v))
             {
@@ -419,7 +354,7 @@ read_value (JsonNode    *node,
                             /* Translators: a column number, a row number, the string found */
                             _("element %u of row %u of “value” is the string “%s”; only "
                               "numbers and “NaN”, “Infinity”, “-Infinity” are values"),
-                            c + 1, r + 1, json_node_get_string (element));
+                            c + 1, r + 1, bp_json_node_get_string (element));
               else
                 node_error (error, BP_ERROR_INVALID, index, id,
                             /* Translators: a column number, a row number, a kind of
@@ -435,7 +370,7 @@ read_value (JsonNode    *node,
 }
 
 static gboolean
-read_text (JsonNode    *node,
+read_text (BpJsonNode    *node,
            const char  *what,
            guint        limit,
            const char **text,
@@ -448,7 +383,7 @@ read_text (JsonNode    *node,
                    what, json_type_name (node));
       return FALSE;
     }
-  *text = json_node_get_string (node);
+  *text = bp_json_node_get_string (node);
   if (strlen (*text) > limit)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
@@ -465,30 +400,27 @@ read_one_answer (BpDocument  *self,
                  const char  *id,
                  guint        index,
                  BpQuizFlags  what,
-                 JsonNode    *node,
+                 BpJsonNode    *node,
                  GError     **error)
 {
-  JsonObjectIter iter;
+  BpJsonIter iter;
   const char *member;
-  JsonNode *value;
+  BpJsonNode *value;
   const char *right = NULL;
   gint64 tries = -1;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != BP_JSON_OBJECT)
     {
       node_error (error, BP_ERROR_INVALID, index, id, "%s",
                   _("its answer must be an object such as {\"tries\": 1, \"right\": \"2.2\"}"));
       return FALSE;
     }
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &member, &value))
+  bp_json_iter_init (&iter, node);
+  while (bp_json_iter_next (&iter, &member, &value))
     {
       if (g_str_equal (member, "tries"))
         {
-          double d = JSON_NODE_HOLDS_VALUE (value) &&
-                     json_node_get_value_type (value) != G_TYPE_STRING &&
-                     json_node_get_value_type (value) != G_TYPE_BOOLEAN
-                     ? json_node_get_double (value) : -1;
+          double d = bp_json_node_is_number (value) ? bp_json_node_get_double (value) : -1;
 
           if (d < 1 || d > BP_DOCUMENT_MAX_TRIES || d != floor (d))
             {
@@ -530,15 +462,15 @@ read_one_answer (BpDocument  *self,
 /* "answers": {"apple": {"grad": {"tries": 2, "right": "2.2"}}}. */
 static gboolean
 read_answers (BpDocument  *self,
-              JsonNode    *answers,
+              BpJsonNode    *answers,
               GHashTable  *ids,
               GError     **error)
 {
-  JsonObjectIter iter;
+  BpJsonIter iter;
   const char *id;
-  JsonNode *entry;
+  BpJsonNode *entry;
 
-  if (!JSON_NODE_HOLDS_OBJECT (answers))
+  if (answers->type != BP_JSON_OBJECT)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: %s is a kind of JSON value; keep the example */
@@ -546,13 +478,13 @@ read_answers (BpDocument  *self,
                      "{\"apple\": {\"grad\": {\"tries\": 1}}}"), json_type_name (answers));
       return FALSE;
     }
-  json_object_iter_init (&iter, json_node_get_object (answers));
-  while (json_object_iter_next (&iter, &id, &entry))
+  bp_json_iter_init (&iter, answers);
+  while (bp_json_iter_next (&iter, &id, &entry))
     {
       guint index = GPOINTER_TO_UINT (g_hash_table_lookup (ids, id));
-      JsonObjectIter kinds;
+      BpJsonIter kinds;
       const char *kind;
-      JsonNode *value;
+      BpJsonNode *value;
 
       if (index == 0)
         {
@@ -560,14 +492,14 @@ read_answers (BpDocument  *self,
                        _("“answers” names “%s”, which is not a node of this document"), id);
           return FALSE;
         }
-      if (!JSON_NODE_HOLDS_OBJECT (entry))
+      if (entry->type != BP_JSON_OBJECT)
         {
           node_error (error, BP_ERROR_INVALID, index - 1, id, "%s",
                       _("its answers must be an object with “value” and “grad”"));
           return FALSE;
         }
-      json_object_iter_init (&kinds, json_node_get_object (entry));
-      while (json_object_iter_next (&kinds, &kind, &value))
+      bp_json_iter_init (&kinds, entry);
+      while (bp_json_iter_next (&kinds, &kind, &value))
         {
           BpQuizFlags what;
 
@@ -593,21 +525,21 @@ typedef struct
 {
   const char *id;
   BpNode     *node;
-  JsonArray  *inputs;
+  BpJsonNode  *inputs;
 } LoadNode;
 
 static gboolean
 load_node (BpGraph     *graph,
-           JsonNode    *json,
+           BpJsonNode    *json,
            guint        index,
            LoadNode    *out,
            GHashTable  *ids,
            GError     **error)
 {
-  JsonObject *object;
-  JsonObjectIter iter;
+  BpJsonNode *object;
+  BpJsonIter iter;
   const char *member;
-  JsonNode *value;
+  BpJsonNode *value;
   const char *id = NULL;
   const char *op_name = NULL;
   const BpOp *op;
@@ -615,23 +547,23 @@ load_node (BpGraph     *graph,
   g_autoptr(GError) local_error = NULL;
   BpNode *node;
 
-  if (!JSON_NODE_HOLDS_OBJECT (json))
+  if (json->type != BP_JSON_OBJECT)
     {
       /* Translators: follows "node 3: "; %s is a kind of JSON value */
       node_error (error, BP_ERROR_INVALID, index, NULL, _("is %s, not an object"),
                   json_type_name (json));
       return FALSE;
     }
-  object = json_node_get_object (json);
+  object = json;
 
-  if (!json_object_has_member (object, "id"))
+  if (bp_json_node_get_member (object, "id") == NULL)
     {
       node_error (error, BP_ERROR_INVALID, index, NULL, "%s",
                   /* Translators: follows "node 3: "; “id” is the member's name */
                   _("has no “id”"));
       return FALSE;
     }
-  if (!read_text (json_object_get_member (object, "id"), "“id”", BP_DOCUMENT_MAX_ID,
+  if (!read_text (bp_json_node_get_member (object, "id"), "“id”", BP_DOCUMENT_MAX_ID,
                   &id, &local_error))
     {
       node_error (error, local_error->code, index, NULL, "%s", local_error->message);
@@ -651,14 +583,14 @@ load_node (BpGraph     *graph,
       return FALSE;
     }
 
-  if (!json_object_has_member (object, "op"))
+  if (bp_json_node_get_member (object, "op") == NULL)
     {
       node_error (error, BP_ERROR_INVALID, index, id, "%s",
                   /* Translators: follows "node “x”: "; “op” is the member's name */
                   _("has no “op”"));
       return FALSE;
     }
-  if (!read_text (json_object_get_member (object, "op"), "“op”", BP_DOCUMENT_MAX_ID,
+  if (!read_text (bp_json_node_get_member (object, "op"), "“op”", BP_DOCUMENT_MAX_ID,
                   &op_name, &local_error))
     {
       node_error (error, local_error->code, index, id, "%s", local_error->message);
@@ -682,8 +614,8 @@ load_node (BpGraph     *graph,
   out->node = node;
   out->inputs = NULL;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &member, &value))
+  bp_json_iter_init (&iter, object);
+  while (bp_json_iter_next (&iter, &member, &value))
     {
       if (g_str_equal (member, "id") || g_str_equal (member, "op"))
         continue;
@@ -701,18 +633,18 @@ load_node (BpGraph     *graph,
         }
       else if (g_str_equal (member, "inputs"))
         {
-          JsonArray *inputs;
+          BpJsonNode *inputs;
           guint n;
 
-          if (!JSON_NODE_HOLDS_ARRAY (value))
+          if (value->type != BP_JSON_ARRAY)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
                           /* Translators: %s is a kind of JSON value ("a string") */
                           _("“inputs” is %s, not an array"), json_type_name (value));
               return FALSE;
             }
-          inputs = json_node_get_array (value);
-          n = json_array_get_length (inputs);
+          inputs = value;
+          n = bp_json_node_get_length (inputs);
           if (n != op->arity)
             {
               node_error (error, BP_ERROR_ARITY, index, id,
@@ -727,9 +659,9 @@ load_node (BpGraph     *graph,
             }
           for (guint i = 0; i < n; i++)
             {
-              JsonNode *input = json_array_get_element (inputs, i);
+              BpJsonNode *input = bp_json_node_get_element (inputs, i);
 
-              if (!json_is_string (input) && !JSON_NODE_HOLDS_NULL (input))
+              if (!json_is_string (input) && input->type != BP_JSON_NULL)
                 {
                   node_error (error, BP_ERROR_INVALID, index, id,
                               /* Translators: an input number, then a kind of JSON value */
@@ -760,11 +692,11 @@ load_node (BpGraph     *graph,
         }
       else if (g_str_equal (member, "pos"))
         {
-          JsonArray *pos;
+          BpJsonNode *pos;
           double xy[2];
 
-          if (!JSON_NODE_HOLDS_ARRAY (value)
-              || json_array_get_length (pos = json_node_get_array (value)) != 2)
+          if (value->type != BP_JSON_ARRAY
+              || bp_json_node_get_length (pos = value) != 2)
             {
               node_error (error, BP_ERROR_INVALID, index, id,
                           "%s", _("“pos” must be an array of two numbers [x, y]"));
@@ -772,7 +704,7 @@ load_node (BpGraph     *graph,
             }
           for (guint i = 0; i < 2; i++)
             {
-              JsonNode *coord = json_array_get_element (pos, i);
+              BpJsonNode *coord = bp_json_node_get_element (pos, i);
 
               if (!json_is_number (coord))
                 {
@@ -782,7 +714,7 @@ load_node (BpGraph     *graph,
                               json_type_name (coord));
                   return FALSE;
                 }
-              xy[i] = json_node_get_double (coord);
+              xy[i] = bp_json_node_get_double (coord);
               if (!(fabs (xy[i]) <= BP_DOCUMENT_MAX_COORD))
                 {
                   node_error (error, BP_ERROR_TOO_LARGE, index, id,
@@ -833,13 +765,13 @@ load_node (BpGraph     *graph,
         }
       else if (g_str_equal (member, "power") && (op->attrs & BP_ATTR_POWER))
         {
-          if (!json_is_number (value) || !isfinite (json_node_get_double (value)))
+          if (!json_is_number (value) || !isfinite (bp_json_node_get_double (value)))
             {
               node_error (error, BP_ERROR_INVALID, index, id,
                           "%s", _("“power” must be a finite number"));
               return FALSE;
             }
-          attrs.power = json_node_get_double (value);
+          attrs.power = bp_json_node_get_double (value);
         }
       else if (g_str_equal (member, "axis") || g_str_equal (member, "times")
                || g_str_equal (member, "power"))
@@ -896,21 +828,21 @@ check_cycles (LoadNode    *nodes,
   offsets[0] = 0;
   for (guint i = 0; i < n_nodes; i++)
     {
-      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+      guint n = nodes[i].inputs ? bp_json_node_get_length (nodes[i].inputs) : 0;
 
       for (guint s = 0; s < n; s++)
-        if (json_array_get_string_element (nodes[i].inputs, s) != NULL)
+        if (bp_json_node_get_string (bp_json_node_get_element (nodes[i].inputs, s)) != NULL)
           n_edges++;
       offsets[i + 1] = n_edges;
     }
   inputs = g_new (guint, MAX (n_edges, 1));
   for (guint i = 0, e = 0; i < n_nodes; i++)
     {
-      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+      guint n = nodes[i].inputs ? bp_json_node_get_length (nodes[i].inputs) : 0;
 
       for (guint s = 0; s < n; s++)
         {
-          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+          const char *src = bp_json_node_get_string (bp_json_node_get_element (nodes[i].inputs, s));
 
           if (src != NULL)
             inputs[e++] = GPOINTER_TO_UINT (g_hash_table_lookup (index_of, src)) - 1;
@@ -941,26 +873,26 @@ check_cycles (LoadNode    *nodes,
 }
 
 static BpDocument *
-load_root (JsonNode    *root,
+load_root (BpJsonNode    *root,
            GError     **error)
 {
   g_autoptr(BpDocument) self = bp_document_new ();
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree LoadNode *nodes = NULL;
-  JsonObject *object;
-  JsonObjectIter iter;
+  BpJsonNode *object;
+  BpJsonIter iter;
   const char *member;
-  JsonNode *value;
-  JsonArray *node_array = NULL;
-  JsonNode *output = NULL;
-  JsonNode *quiz = NULL;
-  JsonNode *answers = NULL;
-  JsonNode *training = NULL;
+  BpJsonNode *value;
+  BpJsonNode *node_array = NULL;
+  BpJsonNode *output = NULL;
+  BpJsonNode *quiz = NULL;
+  BpJsonNode *answers = NULL;
+  BpJsonNode *training = NULL;
   gboolean have_format = FALSE, have_version = FALSE;
   guint n_nodes;
   g_autoptr(GError) local_error = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (root->type != BP_JSON_OBJECT)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                    /* Translators: %s is a kind of JSON value ("an array") */
@@ -968,15 +900,15 @@ load_root (JsonNode    *root,
                    json_type_name (root));
       return NULL;
     }
-  object = json_node_get_object (root);
+  object = root;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &member, &value))
+  bp_json_iter_init (&iter, object);
+  while (bp_json_iter_next (&iter, &member, &value))
     {
       if (g_str_equal (member, "format"))
         {
           if (!json_is_string (value)
-              || g_strcmp0 (json_node_get_string (value), BP_DOCUMENT_FORMAT) != 0)
+              || g_strcmp0 (bp_json_node_get_string (value), BP_DOCUMENT_FORMAT) != 0)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                            /* Translators: %s is the format's name, "backprop-studio" */
@@ -1009,11 +941,11 @@ load_root (JsonNode    *root,
         }
       else if (g_str_equal (member, "description"))
         {
-          JsonObjectIter lang_iter;
+          BpJsonIter lang_iter;
           const char *lang;
-          JsonNode *text_node;
+          BpJsonNode *text_node;
 
-          if (!JSON_NODE_HOLDS_OBJECT (value))
+          if (value->type != BP_JSON_OBJECT)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                            /* Translators: %s is a kind of JSON value; keep the example */
@@ -1021,8 +953,8 @@ load_root (JsonNode    *root,
                              "{\"en\": \"…\", \"ko\": \"…\"}"), json_type_name (value));
               return NULL;
             }
-          json_object_iter_init (&lang_iter, json_node_get_object (value));
-          while (json_object_iter_next (&lang_iter, &lang, &text_node))
+          bp_json_iter_init (&lang_iter, value);
+          while (bp_json_iter_next (&lang_iter, &lang, &text_node))
             {
               const char *text;
               g_autofree char *what = g_strdup_printf ("“description” “%s”", lang);
@@ -1048,14 +980,14 @@ load_root (JsonNode    *root,
         training = value;
       else if (g_str_equal (member, "nodes"))
         {
-          if (!JSON_NODE_HOLDS_ARRAY (value))
+          if (value->type != BP_JSON_ARRAY)
             {
               g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                            /* Translators: %s is a kind of JSON value ("an object") */
                            _("“nodes” is %s, not an array"), json_type_name (value));
               return NULL;
             }
-          node_array = json_node_get_array (value);
+          node_array = value;
         }
       else
         {
@@ -1074,7 +1006,7 @@ load_root (JsonNode    *root,
       return NULL;
     }
 
-  n_nodes = json_array_get_length (node_array);
+  n_nodes = bp_json_node_get_length (node_array);
   if (n_nodes > BP_DOCUMENT_MAX_NODES)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
@@ -1086,18 +1018,18 @@ load_root (JsonNode    *root,
 
   nodes = g_new0 (LoadNode, n_nodes + 1);
   for (guint i = 0; i < n_nodes; i++)
-    if (!load_node (self->graph, json_array_get_element (node_array, i), i,
+    if (!load_node (self->graph, bp_json_node_get_element (node_array, i), i,
                     &nodes[i], ids, error))
       return NULL;
 
   /* Every input must name a node. */
   for (guint i = 0; i < n_nodes; i++)
     {
-      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+      guint n = nodes[i].inputs ? bp_json_node_get_length (nodes[i].inputs) : 0;
 
       for (guint s = 0; s < n; s++)
         {
-          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+          const char *src = bp_json_node_get_string (bp_json_node_get_element (nodes[i].inputs, s));
 
           if (src != NULL && !g_hash_table_contains (ids, src))
             {
@@ -1115,11 +1047,11 @@ load_root (JsonNode    *root,
 
   for (guint i = 0; i < n_nodes; i++)
     {
-      guint n = nodes[i].inputs ? json_array_get_length (nodes[i].inputs) : 0;
+      guint n = nodes[i].inputs ? bp_json_node_get_length (nodes[i].inputs) : 0;
 
       for (guint s = 0; s < n; s++)
         {
-          const char *src = json_array_get_string_element (nodes[i].inputs, s);
+          const char *src = bp_json_node_get_string (bp_json_node_get_element (nodes[i].inputs, s));
 
           if (src == NULL)
             continue;
@@ -1144,12 +1076,12 @@ load_root (JsonNode    *root,
                        _("“output” is %s; it must be a node id"), json_type_name (output));
           return NULL;
         }
-      node = bp_graph_lookup (self->graph, json_node_get_string (output));
+      node = bp_graph_lookup (self->graph, bp_json_node_get_string (output));
       if (node == NULL)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_UNKNOWN_NODE,
                        _("“output” names “%s”, which is not a node of this document"),
-                       json_node_get_string (output));
+                       bp_json_node_get_string (output));
           return NULL;
         }
       bp_graph_set_output (self->graph, node);
@@ -1157,11 +1089,11 @@ load_root (JsonNode    *root,
 
   if (quiz != NULL)
     {
-      JsonObjectIter quiz_iter;
+      BpJsonIter quiz_iter;
       const char *id;
-      JsonNode *blanks;
+      BpJsonNode *blanks;
 
-      if (!JSON_NODE_HOLDS_OBJECT (quiz))
+      if (quiz->type != BP_JSON_OBJECT)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
                        /* Translators: %s is a kind of JSON value; keep the example */
@@ -1169,11 +1101,11 @@ load_root (JsonNode    *root,
                          "{\"apple\": [\"grad\"]}"), json_type_name (quiz));
           return NULL;
         }
-      json_object_iter_init (&quiz_iter, json_node_get_object (quiz));
-      while (json_object_iter_next (&quiz_iter, &id, &blanks))
+      bp_json_iter_init (&quiz_iter, quiz);
+      while (bp_json_iter_next (&quiz_iter, &id, &blanks))
         {
           BpQuizFlags flags = 0;
-          JsonArray *array;
+          BpJsonNode *array;
           guint index = GPOINTER_TO_UINT (g_hash_table_lookup (ids, id));
 
           if (index == 0)
@@ -1182,17 +1114,17 @@ load_root (JsonNode    *root,
                            _("“quiz” names “%s”, which is not a node of this document"), id);
               return NULL;
             }
-          if (!JSON_NODE_HOLDS_ARRAY (blanks))
+          if (blanks->type != BP_JSON_ARRAY)
             {
               node_error (error, BP_ERROR_INVALID, index - 1, id,
                           "%s", _("its quiz entry must be an array of “value” and “grad”"));
               return NULL;
             }
-          array = json_node_get_array (blanks);
-          for (guint i = 0; i < json_array_get_length (array); i++)
+          array = blanks;
+          for (guint i = 0; i < bp_json_node_get_length (array); i++)
             {
-              JsonNode *blank = json_array_get_element (array, i);
-              const char *s = json_is_string (blank) ? json_node_get_string (blank) : NULL;
+              BpJsonNode *blank = bp_json_node_get_element (array, i);
+              const char *s = json_is_string (blank) ? bp_json_node_get_string (blank) : NULL;
 
               if (g_strcmp0 (s, "value") == 0)
                 flags |= BP_QUIZ_VALUE;
@@ -1231,7 +1163,7 @@ bp_document_load_from_data (const char  *data,
                             gssize       length,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(BpJsonDocument) json = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize len;
 
@@ -1243,25 +1175,21 @@ bp_document_load_from_data (const char  *data,
   if (!_bp_document_check_text (data, len, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+  json = bp_json_document_parse (data, len, BP_DOCUMENT_MAX_DEPTH, &local_error);
+  if (json == NULL)
     {
-      /* The parser quotes the text it choked on, lone surrogates included. */
-      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
-                   /* Translators: %s is the JSON parser's own message */
-                   _("The document is not valid JSON: %s"), message);
+      if (g_error_matches (local_error, BP_JSON_ERROR, BP_JSON_ERROR_SURROGATE))
+        /* Valid JSON, but not text once unescaped: says so itself. */
+        g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, local_error->message);
+      else
+        g_set_error (error, BP_ERROR,
+                     g_error_matches (local_error, BP_JSON_ERROR, BP_JSON_ERROR_DEPTH)
+                     ? BP_ERROR_TOO_LARGE : BP_ERROR_INVALID,
+                     /* Translators: %s is where the JSON is wrong and what is wrong */
+                     _("The document is not valid JSON: %s"), local_error->message);
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error_literal (error, BP_ERROR, BP_ERROR_INVALID, _("The document is empty"));
-      return NULL;
-    }
-  if (!check_strings (json_parser_get_root (parser), NULL, error))
-    return NULL;
-  return load_root (json_parser_get_root (parser), error);
+  return load_root (bp_json_document_get_root (json), error);
 }
 
 /* Local files through bp_file_read_contents(), which refuses devices,

@@ -55,13 +55,12 @@ G_BEGIN_DECLS
  *
  * Limits a loaded file must stay within (BP_ERROR_TOO_LARGE above them):
  * the file size, the number of nodes, the nesting depth of arrays and
- * objects (checked on the raw bytes before json-glib sees them, because
- * json-glib recurses once per level and overflows the stack on deeply
- * nested input), the length of ids, labels and texts, and the elements
- * of one value (far below BP_TENSOR_MAX_ELEMENTS: json-glib spends about
- * 100 bytes per number while parsing), and the JSON values of the whole
- * document (numbers, texts, arrays, objects; which bounds json-glib's
- * memory at about 800 MB whatever the file holds).
+ * objects (checked on the raw bytes before they are parsed: the reader,
+ * bp-json-reader.c, recurses once per level), the length of ids, labels
+ * and texts, and the elements of one value (far below
+ * BP_TENSOR_MAX_ELEMENTS), and the JSON values of the whole document
+ * (numbers, texts, arrays, objects; which bounds the parsed tree's memory
+ * at about 32 bytes a value whatever the file holds).
  *
  * The file size allows a graph at the node limit written by
  * bp_document_to_data(): a 200,000-node chain with short ids, labels and

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Writing JSON text: numbers that read back exactly, escaped strings,
- * tensors. Shared by the document writer and `bpgraph eval --json`. */
+ * tensors. Shared by the document writer and `bpgraph eval --json`
+ * (reading is bp-json-reader.c). */
 
 #include <math.h>
 #include <string.h>
@@ -11,7 +12,7 @@ void
 bp_json_append_number (GString *out,
                        double   value)
 {
-  /* -0 comes out as "0": json-glib reads "-0" as the integer 0 anyway. */
+  /* -0 comes out as "0": "-0" reads back as the integer 0 anyway. */
   char text[BP_FORMAT_EXACT_SIZE];
   gsize len = bp_format_exact (value, text);
 

@@ -97,16 +97,16 @@ bp_train_settings_get_shape (const BpTrainSettings *self,
 /* --- reading --- */
 
 static gboolean
-read_uint (JsonNode    *node,
+read_uint (BpJsonNode    *node,
            const char  *member,
            guint64      min,
            guint64      max,
            guint64     *out,
            GError     **error)
 {
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+  if (node->type == BP_JSON_INT)
     {
-      gint64 v = json_node_get_int (node);
+      gint64 v = node->v.integer;
 
       if (v >= 0 && (guint64) v >= min && (guint64) v <= max)
         {
@@ -122,16 +122,14 @@ read_uint (JsonNode    *node,
 }
 
 static gboolean
-read_positive (JsonNode    *node,
+read_positive (BpJsonNode    *node,
                const char  *member,
                double      *out,
                GError     **error)
 {
-  if (JSON_NODE_HOLDS_VALUE (node) &&
-      (json_node_get_value_type (node) == G_TYPE_INT64 ||
-       json_node_get_value_type (node) == G_TYPE_DOUBLE))
+  if (bp_json_node_is_number (node))
     {
-      double v = json_node_get_double (node);
+      double v = bp_json_node_get_double (node);
 
       if (isfinite (v) && v > 0)
         {
@@ -146,13 +144,12 @@ read_positive (JsonNode    *node,
 }
 
 static gboolean
-read_string (JsonNode    *node,
+read_string (BpJsonNode    *node,
              const char  *member,
              char       **out,
              GError     **error)
 {
-  const char *s = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-                  ? json_node_get_string (node) : NULL;
+  const char *s = bp_json_node_get_string (node);
 
   if (s == NULL || *s == '\0' || strlen (s) > 4096)
     {
@@ -168,29 +165,29 @@ read_string (JsonNode    *node,
 
 static gboolean
 read_shapes (BpTrainSettings  *self,
-             JsonNode         *node,
+             BpJsonNode         *node,
              GError          **error)
 {
-  JsonObjectIter iter;
+  BpJsonIter iter;
   const char *id;
-  JsonNode *value;
+  BpJsonNode *value;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != BP_JSON_OBJECT)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "%s",
                    /* Translators: keep the example as it is */
                    _("“training”: “shapes” must be an object such as {\"W1\": [784, 50]}"));
       return FALSE;
     }
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &id, &value))
+  bp_json_iter_init (&iter, node);
+  while (bp_json_iter_next (&iter, &id, &value))
     {
-      JsonArray *array = JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
+      BpJsonNode *array = value->type == BP_JSON_ARRAY ? value : NULL;
       guint64 dims[2];
 
-      if (array == NULL || json_array_get_length (array) != 2 ||
-          !read_uint (json_array_get_element (array, 0), "shapes", 1, BP_DOCUMENT_MAX_ELEMENTS, &dims[0], NULL) ||
-          !read_uint (json_array_get_element (array, 1), "shapes", 1, BP_DOCUMENT_MAX_ELEMENTS, &dims[1], NULL) ||
+      if (array == NULL || bp_json_node_get_length (array) != 2 ||
+          !read_uint (bp_json_node_get_element (array, 0), "shapes", 1, BP_DOCUMENT_MAX_ELEMENTS, &dims[0], NULL) ||
+          !read_uint (bp_json_node_get_element (array, 1), "shapes", 1, BP_DOCUMENT_MAX_ELEMENTS, &dims[1], NULL) ||
           dims[0] * dims[1] > BP_DOCUMENT_MAX_ELEMENTS)
         {
           g_set_error (error, BP_ERROR, BP_ERROR_INVALID,
@@ -205,25 +202,25 @@ read_shapes (BpTrainSettings  *self,
 }
 
 BpTrainSettings *
-bp_train_settings_from_json (JsonNode  *node,
+bp_train_settings_from_json (BpJsonNode  *node,
                              GError   **error)
 {
   g_autoptr(BpTrainSettings) self = bp_train_settings_new ();
-  JsonObjectIter iter;
+  BpJsonIter iter;
   const char *member;
-  JsonNode *value;
+  BpJsonNode *value;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != BP_JSON_OBJECT)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_INVALID, "%s",
                    _("“training” must be an object"));
       return NULL;
     }
 
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &member, &value))
+  bp_json_iter_init (&iter, node);
+  while (bp_json_iter_next (&iter, &member, &value))
     {
       guint64 n;
       gboolean ok;
@@ -254,8 +251,7 @@ bp_train_settings_from_json (JsonNode  *node,
         ok = read_uint (value, member, 0, G_MAXINT64, &self->trained_iterations, error);
       else if (g_str_equal (member, "optimizer"))
         {
-          const char *s = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
-                          ? json_node_get_string (value) : NULL;
+          const char *s = bp_json_node_get_string (value);
 
           ok = bp_optimizer_kind_from_string (s, &self->optimizer);
           if (!ok)
@@ -264,8 +260,7 @@ bp_train_settings_from_json (JsonNode  *node,
         }
       else if (g_str_equal (member, "init"))
         {
-          const char *s = JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
-                          ? json_node_get_string (value) : NULL;
+          const char *s = bp_json_node_get_string (value);
 
           ok = bp_init_kind_from_string (s, &self->init);
           if (!ok)

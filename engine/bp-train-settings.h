@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "bp-json-reader.h"
 #include "bp-document.h"
 #include "bp-graph.h"
 #include "bp-optimizer.h"
@@ -60,7 +60,7 @@ gboolean         bp_train_settings_get_shape (const BpTrainSettings *self, const
 
 /* The "training" member. The reader refuses wrong types, unknown
  * members and values out of range with a message naming the member. */
-BpTrainSettings *bp_train_settings_from_json  (JsonNode *node, GError **error);
+BpTrainSettings *bp_train_settings_from_json  (BpJsonNode *node, GError **error);
 /* Canonical JSON (members in the order above, two-space indent at
  * `indent` levels), no trailing newline. */
 void             bp_train_settings_append_json (const BpTrainSettings *self,

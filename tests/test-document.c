@@ -743,6 +743,13 @@ static const BadCase bad_cases[] = {
   { HEADER "\"nodes\": [{\"id\": \"a\\ud800\", \"op\": \"input\"}]}", BP_ERROR_INVALID,
     "not valid" },
   { HEADER "\"nodes\": [], \"x\\ud800 y\": 1}", BP_ERROR_INVALID, "not valid" },
+  /* JSON and nothing looser (json-glib, the reader before, took these) */
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"value\": 022}]}",
+    BP_ERROR_INVALID, "not valid JSON: line 1, column 91: “022” is not a number" },
+  { HEADER "\"nodes\": [{\"id\": \"a\", \"op\": \"input\", \"label\": \"\\q\"}]}",
+    BP_ERROR_INVALID, "not valid JSON: line 1, column 92: unknown escape “\\q”" },
+  { HEADER "\"nodes\": [],}", BP_ERROR_INVALID,
+    "not valid JSON: line 1, column 57: expected a member name in double quotes, found “}”" },
   /* trailing content */
   { HEADER "\"nodes\": []}\n" HEADER "\"nodes\": []}", BP_ERROR_INVALID,
     "The document goes on after its end (byte 57)" },
