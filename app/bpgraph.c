@@ -874,5 +874,13 @@ main (int    argc,
   if (g_str_equal (command, "export") || g_str_equal (command, "convert")
       || g_str_equal (command, "worksheet"))
     return run_render_helper (argv);
+#ifdef BP_STATIC_GIO
+  /* GIO is linked into this program, and its modules (gvfs, dconf) link
+   * the shared GLib: one loaded would put a second GLib in the process.
+   * The local files bpgraph reads need none (bpgraph-render, above, keeps
+   * them). */
+  g_setenv ("GIO_MODULE_DIR", "", TRUE);
+  g_unsetenv ("GIO_EXTRA_MODULES");
+#endif
   return bp_cli_run_command (commands, G_N_ELEMENTS (commands), argc, argv);
 }

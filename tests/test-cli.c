@@ -641,7 +641,9 @@ test_check_bound (void)
   g_assert_nonnull (strstr (run.out, "sampled 100 of"));
 }
 
-/* The CLI works without a display and does not load GTK. */
+/* The CLI works without a display and loads neither GTK nor the
+ * renderer's libraries (nor json-glib, nor the shared GLib when it is
+ * linked with the static one). */
 static void
 test_no_gtk (void)
 {
@@ -656,8 +658,18 @@ test_no_gtk (void)
       g_test_skip ("ldd is not available");
       return;
     }
-  g_assert_nonnull (strstr (out, "libglib-2.0"));
+  g_assert_nonnull (strstr (out, "libc.so"));
   g_assert_null (strstr (out, "libgtk"));
+  g_assert_null (strstr (out, "libcairo"));
+  g_assert_null (strstr (out, "libpango"));
+  g_assert_null (strstr (out, "libgvc"));
+  g_assert_null (strstr (out, "libjson-glib"));
+#ifdef BP_STATIC_CLI
+  g_assert_null (strstr (out, "libglib-2.0"));
+  g_assert_null (strstr (out, "libgio-2.0"));
+  g_assert_null (strstr (out, "libstdc++"));
+  g_assert_null (strstr (out, "libdouble-conversion"));
+#endif
   g_assert_null (strstr (out, "libadwaita"));
   g_assert_null (strstr (out, "libgdk"));
 }
