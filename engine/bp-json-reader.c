@@ -243,7 +243,9 @@ read_string (Parser     *parser,
         }
       if (p >= parser->end)
         {
-          fail (parser, BP_JSON_ERROR_SYNTAX, p, "%s", _("the text ends inside a string"));
+          /* Where the string opened says more than where the text ends. */
+          fail (parser, BP_JSON_ERROR_SYNTAX, parser->p, "%s",
+                _("the text ends inside the string that starts here"));
           return NULL;
         }
       if (high && !g_utf8_validate_len (run, p - run, NULL))
@@ -293,7 +295,8 @@ read_string (Parser     *parser,
       g_string_append_len (s, run, p - run);
       if (p + 1 >= parser->end)
         {
-          fail (parser, BP_JSON_ERROR_SYNTAX, p + 1, "%s", _("the text ends inside a string"));
+          fail (parser, BP_JSON_ERROR_SYNTAX, parser->p, "%s",
+                _("the text ends inside the string that starts here"));
           return NULL;
         }
       switch (p[1])

@@ -207,7 +207,10 @@ static const BadCase bad_cases[] = {
   { "[1.]", BP_JSON_ERROR_SYNTAX,
     "line 1, column 2: “1.” is not a number as JSON writes them (no leading zeros, “+”, "
     "“.5”, “5.” nor hexadecimal)" },
-  { "\"abc", BP_JSON_ERROR_SYNTAX, "line 1, column 5: the text ends inside a string" },
+  { "[1,\n  \"abc", BP_JSON_ERROR_SYNTAX,
+    "line 2, column 3: the text ends inside the string that starts here" },
+  { "\"ab\\", BP_JSON_ERROR_SYNTAX,
+    "line 1, column 1: the text ends inside the string that starts here" },
   { "\"a\\qb\"", BP_JSON_ERROR_SYNTAX,
     "line 1, column 3: unknown escape “\\q” in a string (JSON has \\\" \\\\ \\/ \\b \\f \\n "
     "\\r \\t and \\u)" },
