@@ -521,7 +521,8 @@ close_object (Parser     *parser,
     }
   node->length = kept;
   node->v.members = arena_alloc (parser->doc, MAX (kept, 1) * sizeof (BpJsonMember));
-  memcpy (node->v.members, members, kept * sizeof (BpJsonMember));
+  if (kept > 0)   /* an empty array's data may be NULL */
+    memcpy (node->v.members, members, kept * sizeof (BpJsonMember));
   g_array_set_size (parser->members, first);
 }
 
@@ -615,7 +616,8 @@ read_array (Parser     *parser,
   n = parser->elements->len - first;
   node->length = n;
   node->v.elements = arena_alloc (parser->doc, MAX (n, 1) * sizeof (BpJsonNode *));
-  memcpy (node->v.elements, parser->elements->pdata + first, n * sizeof (BpJsonNode *));
+  if (n > 0)   /* an empty array's data may be NULL */
+    memcpy (node->v.elements, parser->elements->pdata + first, n * sizeof (BpJsonNode *));
   g_ptr_array_set_size (parser->elements, first);
   return node;
 }
