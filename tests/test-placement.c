@@ -159,8 +159,9 @@ test_no_overlap (void)
 
 /* The networks fitted to the canvases a window gives them: 1024×768,
  * where the panel stands under the canvas (1014×404 px); 1280×800 with
- * the panel beside it (930×696) and closed (1256×732); a 1024×768
- * window with the panel beside it, as one dragged there (680×580).
+ * the panel beside it (930×696) and closed (1256×732); and, for the
+ * record, a 1024×768 window's canvas with the panel beside it (680×580),
+ * which the window now gives only when it is under 600 px tall.
  * Numbers are 13.5 px at zoom 1. Laid out with chips, the two-layer
  * network and the batch Affine example are readable (11 px or more)
  * wherever the window puts the panel, and every network is with the
