@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bp-graph-private.h"
+#include "bp-interner.h"
 
 G_DEFINE_FINAL_TYPE (BpGraph, bp_graph, G_TYPE_OBJECT)
 
@@ -131,18 +132,6 @@ string_block_dup (BpGraph    *self,
   copy[len] = '\0';
   self->string_pos += len + 1;
   return copy;
-}
-
-/* FNV-1a: ids are short. */
-static inline guint
-hash_id (const char *id,
-         gsize       len)
-{
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) id[i]) * 16777619u;
-  return h;
 }
 
 /* The slot holding the node with this id, or the empty slot where it
@@ -440,7 +429,7 @@ insert_node_op (BpGraph     *self,
       for (;;)
         {
           len = format_auto_id (generated, sizeof generated, op->name, ++self->next_auto_id[k]);
-          hash = hash_id (generated, len);
+          hash = bp_interner_hash (generated, len);
           slot = id_slot (self, generated, len, hash);
           if (self->id_slots[slot] == NULL)
             break;
@@ -455,7 +444,7 @@ insert_node_op (BpGraph     *self,
   else
     {
       len = strlen (id);
-      hash = hash_id (id, len);
+      hash = bp_interner_hash (id, len);
       slot = id_slot (self, id, len, hash);
       if (self->id_slots[slot] != NULL)
         {
@@ -690,7 +679,7 @@ bp_graph_rename_node (BpGraph     *self,
       return FALSE;
     }
   len = strlen (new_id);
-  hash = hash_id (new_id, len);
+  hash = bp_interner_hash (new_id, len);
   if (self->id_slots[id_slot (self, new_id, len, hash)] != NULL)
     {
       g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
@@ -725,7 +714,7 @@ bp_graph_lookup (BpGraph    *self,
   g_return_val_if_fail (id != NULL, NULL);
 
   len = strlen (id);
-  return self->id_slots[id_slot (self, id, len, hash_id (id, len))];
+  return self->id_slots[id_slot (self, id, len, bp_interner_hash (id, len))];
 }
 
 guint

@@ -27,18 +27,6 @@ struct _BpInterner
 
 #define INITIAL_SLOTS 64
 
-/* FNV-1a: short names, few instructions per byte. */
-static inline guint
-hash_bytes (const char *text,
-            gsize       len)
-{
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) text[i]) * 16777619u;
-  return h;
-}
-
 BpInterner *
 bp_interner_new (void)
 {
@@ -113,7 +101,7 @@ bp_interner_lookup (const BpInterner *self,
   g_return_val_if_fail (self != NULL, BP_INTERNER_NONE);
   g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
 
-  s = self->slots[find_slot (self, text, len, hash_bytes (text, len))];
+  s = self->slots[find_slot (self, text, len, bp_interner_hash (text, len))];
   return s != 0 ? s - 1 : BP_INTERNER_NONE;
 }
 
@@ -130,7 +118,7 @@ bp_interner_intern (BpInterner *self,
   g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
   g_return_val_if_fail (len < G_MAXUINT, BP_INTERNER_NONE);
 
-  hash = hash_bytes (text, len);
+  hash = bp_interner_hash (text, len);
   i = find_slot (self, text, len, hash);
   if (added != NULL)
     *added = self->slots[i] == 0;

@@ -14,6 +14,19 @@ typedef struct _BpInterner BpInterner;
 
 #define BP_INTERNER_NONE G_MAXUINT
 
+/* FNV-1a: names and ids are short, and it takes few instructions per
+ * byte. The interner's hash, and the graph's id table's. */
+static inline guint
+bp_interner_hash (const char *text,
+                  gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) text[i]) * 16777619u;
+  return h;
+}
+
 BpInterner *bp_interner_new     (void);
 void        bp_interner_free    (BpInterner *self);
 /* The number of the `len` bytes at `text`, or BP_INTERNER_NONE. */

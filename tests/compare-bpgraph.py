@@ -15,6 +15,7 @@ Prints every difference and a count; exits 1 when there is one.
 """
 
 import concurrent.futures
+import importlib.util
 import os
 import random
 import shutil
@@ -119,22 +120,13 @@ def program():
     return text
 
 
-
 def chain_text(n):
-    """The chain of bench-eval-compare.py."""
-    lines = ["c = 0.9", "a = 0.3", "b = 0.7"]
-    prev2, prev = "a", "b"
-    for i in range(3, n):
-        name = "n%d" % i
-        k = i % 3
-        if k == 0:
-            lines.append("%s = %s + %s" % (name, prev, prev2))
-        elif k == 1:
-            lines.append("%s = %s * c" % (name, prev))
-        else:
-            lines.append("%s = tanh(%s)" % (name, prev))
-        prev2, prev = prev, name
-    return "\n".join(lines) + "\n"
+    """The chain of bench-eval-compare.py, from there."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_eval_compare", os.path.join(SRCDIR, "tests", "bench-eval-compare.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.chain_text(n)
 
 
 ENV = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
