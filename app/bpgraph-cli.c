@@ -77,6 +77,10 @@ bp_cli_parse_options (const char    *command,
 #define HEAP_BYTES_PER_INPUT_BYTE 32
 #define HUGE_PAGE_SIZE ((guintptr) 2 << 20)
 
+/* Held to the end: the unaligned start of the grown heap, kept out of
+ * use (see prepare_heap). */
+static void *heap_gap;
+
 /* A large graph touches tens of megabytes of fresh memory, and where a
  * page fault is dear (in many virtual machines, several microseconds per
  * 4 KiB page) the faults cost more than building the graph. For a large
@@ -88,9 +92,8 @@ static void
 prepare_heap (gsize input_bytes)
 {
 #if defined (__GLIBC__) && defined (MADV_HUGEPAGE)
-  gsize pad;
-  char *start, *end, *aligned;
-  void *volatile probe;
+  gsize pad, probe_size;
+  char *probe, *end, *aligned;
 
   if (input_bytes < LARGE_INPUT_BYTES)
     return;
@@ -100,14 +103,31 @@ prepare_heap (gsize input_bytes)
   mallopt (M_MMAP_THRESHOLD, 64 << 20);
   mallopt (M_TRIM_THRESHOLD, (int) MIN (2 * pad, (gsize) G_MAXINT));
   mallopt (M_TOP_PAD, (int) pad);
-  start = sbrk (0);
-  /* A block larger than the heap's free top grows it by the pad now. */
-  probe = malloc (1 << 20);
-  free (probe);
+  /* A block a little larger than the heap's free top grows the heap by
+   * the pad now, and starts where the free top did. */
+  probe_size = mallinfo2 ().keepcost + 4096;
+  probe = malloc (probe_size);
   end = sbrk (0);
-  aligned = (char *) (((guintptr) start + HUGE_PAGE_SIZE - 1) & ~(HUGE_PAGE_SIZE - 1));
-  if (start != (char *) -1 && end > aligned)
-    madvise (aligned, end - aligned, MADV_HUGEPAGE);
+  if (probe == NULL || end == (char *) -1)
+    {
+      free (probe);
+      return;
+    }
+  /* Huge pages only fill whole aligned 2 MiB, untouched until the hint
+   * is given: the memory below the first boundary would still come 4 KiB
+   * (one fault) at a time, up to 512 faults. The block grows in place up
+   * to the boundary and is never used. */
+  aligned = (char *) (((guintptr) probe + probe_size + 64 + HUGE_PAGE_SIZE - 1)
+                      & ~(HUGE_PAGE_SIZE - 1));
+  if (end - aligned <= (ptrdiff_t) HUGE_PAGE_SIZE)
+    {
+      free (probe);
+      return;
+    }
+  heap_gap = realloc (probe, aligned - probe - 64);
+  if (heap_gap == NULL)
+    heap_gap = probe;
+  madvise (aligned, end - aligned, MADV_HUGEPAGE);
 #endif
 }
 
