@@ -794,11 +794,11 @@ command_train (int    argc,
 
   if (output != NULL)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (output);
+      g_autofree char *path = bp_file_path_from_arg (output, &error);
 
       bp_trainer_finish (trainer);
       bp_document_set_training (document, bp_trainer_get_settings (trainer));
-      if (!bp_document_save_to_file (document, file, &error))
+      if (path == NULL || !bp_document_save_to_path (document, path, &error))
         return bp_cli_input_error (NULL, error);
     }
   return BP_CLI_EXIT_OK;
@@ -874,13 +874,5 @@ main (int    argc,
   if (g_str_equal (command, "export") || g_str_equal (command, "convert")
       || g_str_equal (command, "worksheet"))
     return run_render_helper (argv);
-#ifdef BP_STATIC_GIO
-  /* GIO is linked into this program, and its modules (gvfs, dconf) link
-   * the shared GLib: one loaded would put a second GLib in the process.
-   * The local files bpgraph reads need none (bpgraph-render, above, keeps
-   * them). */
-  g_setenv ("GIO_MODULE_DIR", "", TRUE);
-  g_unsetenv ("GIO_EXTRA_MODULES");
-#endif
   return bp_cli_run_command (commands, G_N_ELEMENTS (commands), argc, argv);
 }

@@ -37,5 +37,9 @@ GStrv _bp_document_sorted_keys (GHashTable *table);
  * nesting depth, number of values, nothing after the document. The writer
  * runs them on what it writes, so that a saved file always opens. */
 gboolean _bp_document_check_text (const char *data, gsize length, GError **error);
+/* A file's bytes (NUL-terminated) as a document: the expression language
+ * when `name` ends in ".bpx", a .bpgraph document otherwise. */
+BpDocument *_bp_document_load_contents (const char *contents, gsize length, const char *name,
+                                        GError **error);
 
 G_END_DECLS

@@ -1192,83 +1192,16 @@ bp_document_load_from_data (const char  *data,
   return load_root (bp_json_document_get_root (json), error);
 }
 
-/* Local files through bp_file_read_contents(), which refuses devices,
- * pipes and folders and holds the limit on the bytes read; other
- * locations (GIO's remote ones) through a stream read with the same
- * limit. */
-static char *
-load_contents (GFile         *file,
-               GCancellable  *cancellable,
-               gsize         *length,
-               GError       **error)
+/* A document from the bytes of a file named `name`: a ".bpx" is the
+ * expression language, anything else a .bpgraph document. */
+BpDocument *
+_bp_document_load_contents (const char  *contents,
+                            gsize        length,
+                            const char  *name,
+                            GError     **error)
 {
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GByteArray) bytes = NULL;
-  char *contents = NULL;
-
-  if (path != NULL)
-    {
-      if (!bp_file_read_contents (path, BP_DOCUMENT_MAX_BYTES, cancellable, &contents,
-                                  length, error))
-        return NULL;
-      return contents;
-    }
-
-  name = g_file_get_parse_name (file);
-  stream = g_file_read (file, cancellable, &local_error);
-  bytes = g_byte_array_new ();
-  while (stream != NULL)
-    {
-      guint8 buffer[16384];
-      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer,
-                                      cancellable, &local_error);
-
-      if (n <= 0)
-        {
-          if (n < 0)
-            g_clear_object (&stream);
-          break;
-        }
-      g_byte_array_append (bytes, buffer, (guint) n);
-      if (bytes->len > BP_DOCUMENT_MAX_BYTES)
-        {
-          g_set_error (error, BP_ERROR, BP_ERROR_TOO_LARGE,
-                       /* Translators: the file's name, then the largest size accepted */
-                       _("“%s” is larger than %u bytes"), name, BP_DOCUMENT_MAX_BYTES);
-          return NULL;
-        }
-    }
-  if (stream == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        /* Translators: the file's name, then the system's reason */
-        g_set_error (error, BP_ERROR, BP_ERROR_IO, _("Could not read “%s”: %s"),
-                     name, local_error->message);
-      return NULL;
-    }
-  *length = bytes->len;
-  g_byte_array_append (bytes, (const guint8 *) "", 1);
-  return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
-}
-
-static BpDocument *
-load_file (GFile         *file,
-           const char    *name,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autofree char *contents = NULL;
   g_autoptr(BpGraph) graph = NULL;
-  gsize length;
 
-  contents = load_contents (file, cancellable, &length, error);
-  if (contents == NULL)
-    return NULL;
   if (!g_str_has_suffix (name, ".bpx"))
     return bp_document_load_from_data (contents, (gssize) length, error);
 
@@ -1284,75 +1217,23 @@ load_file (GFile         *file,
   return bp_document_new_for_graph (graph);
 }
 
-BpDocument *
-bp_document_load_from_file (GFile   *file,
-                            GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  contents = load_contents (file, NULL, &length, error);
-  if (contents == NULL)
-    return NULL;
-  return bp_document_load_from_data (contents, (gssize) length, error);
-}
-
+/* Through bp_file_read_contents() alone, without GIO's file system layer:
+ * the headless CLI loads this way, and starts without GIO's local file
+ * code and the libraries it needs. */
 BpDocument *
 bp_document_load_from_path (const char  *path,
                             GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *local = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  file = g_file_new_for_commandline_arg (path);
-  return load_file (file, path, NULL, error);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GFile *file = task_data;
-  g_autofree char *name = g_file_get_basename (file);
-  GError *error = NULL;
-  BpDocument *document;
-
-  document = load_file (file, name != NULL ? name : "", cancellable, &error);
-  if (document == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, document, g_object_unref);
-}
-
-void
-bp_document_load_async (GFile               *file,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bp_document_load_async);
-  /* A copy: GFile is not documented as thread-safe to share. */
-  g_task_set_task_data (task, g_file_dup (file), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
-}
-
-BpDocument *
-bp_document_load_finish (GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bp_document_load_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  local = bp_file_path_from_arg (path, error);
+  if (local == NULL)
+    return NULL;
+  if (!bp_file_read_contents (local, BP_DOCUMENT_MAX_BYTES, NULL, &contents, &length, error))
+    return NULL;
+  return _bp_document_load_contents (contents, length, path, error);
 }

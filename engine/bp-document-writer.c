@@ -238,19 +238,3 @@ bp_document_save_to_path (BpDocument  *self,
     }
   return bp_file_replace_contents (path, data, length, error);
 }
-
-gboolean
-bp_document_save_to_file (BpDocument  *self,
-                          GFile       *file,
-                          GError     **error)
-{
-  g_autofree char *path = NULL;
-
-  g_return_val_if_fail (BP_IS_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  path = bp_file_get_local_path (file, error);
-  if (path == NULL)
-    return FALSE;
-  return bp_document_save_to_path (self, path, error);
-}

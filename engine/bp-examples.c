@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The built-in examples, read from the GResource compiled into the
- * library from resources/examples/. */
+/* The built-in examples, compiled into the library from
+ * resources/examples/ (bp-examples-data.h). */
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "bp-examples.h"
-#include "bp-examples-resources.h"
+#include "bp-examples-data.h"
 
 /* Teaching order: the order of the book's chapter. */
 static const char *const example_names[] = {
@@ -50,30 +50,33 @@ G_STATIC_ASSERT (G_N_ELEMENTS (example_summaries) == G_N_ELEMENTS (example_names
 
 static BpExample examples[G_N_ELEMENTS (example_names)];
 
+static const BpExampleData *
+find_data (const char *name)
+{
+  for (guint i = 0; i < bp_examples_n_data; i++)
+    if (g_str_equal (bp_examples_data[i].name, name))
+      return &bp_examples_data[i];
+  return NULL;
+}
+
 static gpointer
 init_examples (gpointer data)
 {
-  GResource *resource = bp_examples_get_resource ();
-
   for (guint i = 0; i < G_N_ELEMENTS (example_names); i++)
     {
-      g_autofree char *path = g_strconcat (BP_EXAMPLES_RESOURCE_PATH, example_names[i],
-                                           ".bpgraph", NULL);
+      const BpExampleData *found = find_data (example_names[i]);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) bytes = NULL;
       g_autoptr(BpDocument) document = NULL;
-      gsize length;
 
-      /* Resource data is static and NUL-terminated; the GBytes only wraps it. */
-      bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-      if (bytes == NULL)
-        g_error ("Built-in example %s is missing: %s", example_names[i], error->message);
+      if (found == NULL)
+        g_error ("Built-in example %s is missing", example_names[i]);
       examples[i].name = example_names[i];
       examples[i].summary = example_summaries[i];
-      examples[i].data = g_bytes_get_data (bytes, &length);
-      examples[i].length = length;
+      examples[i].data = found->text;
+      examples[i].length = found->length;
 
-      document = bp_document_load_from_data (examples[i].data, (gssize) length, &error);
+      document = bp_document_load_from_data (examples[i].data, (gssize) examples[i].length,
+                                             &error);
       if (document == NULL)
         g_error ("Built-in example %s is broken: %s", example_names[i], error->message);
       examples[i].title = g_intern_string (bp_document_get_title (document));

@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* The book's examples, shipped as resources/examples/<name>.bpgraph and
- * compiled into the engine library as a GResource (so the CLI, the tests
+ * compiled into the engine library as C strings (so the CLI, the tests
  * and the application find them without any installed file). */
 typedef struct
 {
@@ -30,7 +30,5 @@ const char      *bp_example_get_summary (const BpExample *example);
  * the English file. BP_ERROR_INVALID naming the known examples for an
  * unknown name. */
 BpDocument      *bp_examples_load       (const char *name, GError **error);
-/* Where the resource lives: "/io/github/BackpropStudio/examples/". */
-#define BP_EXAMPLES_RESOURCE_PATH "/io/github/BackpropStudio/examples/"
 
 G_END_DECLS

@@ -534,21 +534,26 @@ bp_file_read_contents_finish (GAsyncResult  *result,
 }
 
 char *
-bp_file_get_local_path (GFile   *file,
-                        GError **error)
+bp_file_path_from_arg (const char  *arg,
+                       GError     **error)
 {
+  const char *scheme;
+  g_autoptr(GError) local_error = NULL;
   char *path;
 
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (arg != NULL, NULL);
 
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_autofree char *name = g_file_get_parse_name (file);
-
-      g_set_error (error, BP_ERROR, BP_ERROR_IO,
-                   /* Translators: a location (a URI) */
-                   _("“%s” is not a local file; copy it to this computer first"), name);
-    }
-  return path;
+  /* As g_file_new_for_commandline_arg() reads it: an absolute path, a URI,
+   * or a path from the current folder. */
+  if (g_path_is_absolute (arg))
+    return g_canonicalize_filename (arg, NULL);
+  scheme = g_uri_peek_scheme (arg);
+  if (scheme == NULL)
+    return g_canonicalize_filename (arg, NULL);
+  if (g_str_equal (scheme, "file") && (path = g_filename_from_uri (arg, NULL, &local_error)) != NULL)
+    return path;
+  g_set_error (error, BP_ERROR, BP_ERROR_IO,
+               /* Translators: a location (a URI) */
+               _("“%s” is not a local file; copy it to this computer first"), arg);
+  return NULL;
 }

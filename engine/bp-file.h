@@ -59,9 +59,11 @@ gboolean bp_file_read_contents_finish (GAsyncResult  *result,
                                        gsize         *length,
                                        GError       **error);
 
-/* A GFile's local path for the functions above, or NULL with a BP_ERROR_IO
- * error for a file that has none (a remote location). */
-char    *bp_file_get_local_path   (GFile   *file,
-                                   GError **error);
+/* The local path a command-line argument names, as
+ * g_file_new_for_commandline_arg() reads it (a path, absolute or from the
+ * current folder, or a file:// URI), made absolute and canonical; NULL
+ * with a BP_ERROR_IO error for a remote location. GLib only. */
+char    *bp_file_path_from_arg    (const char  *arg,
+                                   GError     **error);
 
 G_END_DECLS

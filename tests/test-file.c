@@ -624,6 +624,55 @@ test_read_async (Fixture       *f,
   g_assert_error (error, BP_ERROR, BP_ERROR_IO);
 }
 
+/* What a command-line argument names, as g_file_new_for_commandline_arg()
+ * reads it, and a document loaded by it. */
+static void
+test_path_from_arg (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "a.bpx", NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *from_uri = NULL;
+  g_autofree char *relative = NULL;
+  g_autofree char *dotted = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *remote = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BpDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_file (path, "x = 3\ny = 2 * x\n");
+
+  from_uri = bp_file_path_from_arg (uri, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (from_uri, ==, path);
+
+  /* Relative: from the current folder, "." and ".." taken out, the same
+   * path GIO gives. */
+  relative = bp_file_path_from_arg ("sub/../x.bpx", &error);
+  g_assert_no_error (error);
+  expected = g_build_filename (cwd, "x.bpx", NULL);
+  g_assert_cmpstr (relative, ==, expected);
+  file = g_file_new_for_commandline_arg ("./sub/../x.bpx");
+  dotted = g_file_get_path (file);
+  g_assert_cmpstr (dotted, ==, relative);
+
+  remote = bp_file_path_from_arg ("https://example.org/a.bpx", &error);
+  g_assert_null (remote);
+  g_assert_error (error, BP_ERROR, BP_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "https://example.org/a.bpx"));
+  g_clear_error (&error);
+
+  document = bp_document_load_from_path (uri, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bp_graph_lookup (bp_document_get_graph (document), "y"));
+  g_clear_object (&document);
+  document = bp_document_load_from_path ("ftp://example.org/a.bpx", &error);
+  g_assert_null (document);
+  g_assert_error (error, BP_ERROR, BP_ERROR_IO);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -645,6 +694,7 @@ main (int    argc,
   ADD ("read/special", test_read_special, NULL);
   ADD ("read/limit", test_read_limit, NULL);
   ADD ("read/async", test_read_async, NULL);
+  ADD ("read/path-from-arg", test_path_from_arg, NULL);
 #undef ADD
 
   return g_test_run ();
