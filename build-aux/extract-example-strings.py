@@ -32,8 +32,10 @@ def c_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-with open(os.path.join(examples_dir, "bp-examples.gresource.xml"), encoding="utf-8") as f:
-    names = re.findall(r"<file>([^<]+\.bpgraph)</file>", f.read())
+# The list that engine/meson.build compiles into the engine.
+with open(os.path.join(root, "engine", "meson.build"), encoding="utf-8") as f:
+    listed = re.search(r"example_names = \[([^\]]*)\]", f.read()).group(1)
+    names = [name + ".bpgraph" for name in re.findall(r"'([^']+)'", listed)]
 
 lines = [
     "/* SPDX-License-Identifier: MIT */",

@@ -74,14 +74,14 @@ static const char *const example_strings[] = {
   N_("Affine2"),
   /* Translators: a node's name in the example two-layer-net.bpgraph */
   N_("labels"),
-  /* Translators: the title of the example fashion-two-layer-net.bpgraph */
-  N_("Two-layer network on Fashion-MNIST (the book's 5.7)"),
-  /* Translators: a node's name in the example fashion-two-layer-net.bpgraph */
-  N_("images"),
   /* Translators: the title of the example xor-hidden-layer.bpgraph */
   N_("XOR with one hidden layer"),
   /* Translators: a node's name in the example xor-hidden-layer.bpgraph */
   N_("points"),
   /* Translators: a node's name in the example xor-hidden-layer.bpgraph */
   N_("classes"),
+  /* Translators: the title of the example fashion-two-layer-net.bpgraph */
+  N_("Two-layer network on Fashion-MNIST (the book's 5.7)"),
+  /* Translators: a node's name in the example fashion-two-layer-net.bpgraph */
+  N_("images"),
 };
