@@ -6,6 +6,7 @@
 
 #include "bp-error.h"
 #include "bp-tensor.h"
+#include "bp-digits-private.h"
 #include "bp-dtoa.h"
 #include "bp-tensor-private.h"
 
@@ -327,98 +328,188 @@ format_exact_printf (double  value,
   return strlen (buf);
 }
 
-/* Room for the digits that write_g() reads: it copies them in pieces of
- * a fixed size (moves, no call), reading past the last digit. */
-#define DIGITS_SIZE 40
+static const guint64 powers_of_10[] = {
+  G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (10), G_GUINT64_CONSTANT (100),
+  G_GUINT64_CONSTANT (1000), G_GUINT64_CONSTANT (10000), G_GUINT64_CONSTANT (100000),
+  G_GUINT64_CONSTANT (1000000), G_GUINT64_CONSTANT (10000000),
+  G_GUINT64_CONSTANT (100000000), G_GUINT64_CONSTANT (1000000000),
+  G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (100000000000),
+  G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (10000000000000),
+  G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (1000000000000000),
+  G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (100000000000000000),
+  G_GUINT64_CONSTANT (1000000000000000000),
+};
 
-/* Copies 16 bytes: two moves. */
-static inline void
-copy16 (char       *dst,
-        const char *src)
+/* How many decimal digits `n` (not zero, below 10^19) has. */
+static inline int
+count_digits (guint64 n)
 {
-  memcpy (dst, src, 16);
+  int bits = 64 - __builtin_clzll (n);
+  int t = (bits * 1233) >> 12;   /* ⌊bits × log10 2⌋ */
+
+  return t + 1 - (n < powers_of_10[t]);
 }
 
-/* Writes the digits (0.DIGITS × 10^point; DIGITS_SIZE bytes readable) as
- * %.<precision>g would: scientific when the exponent is below -4 or at
- * least the precision, trailing zeros dropped. At most 17 digits, so
- * every fixed-size copy below stays within BP_FORMAT_EXACT_SIZE. */
-static gsize
-write_g (char       *buf,
-         gboolean    negative,
-         const char *digits,
-         int         n_digits,
-         int         point,
-         int         precision)
+/* Writes the 17 digits of `normal` (below 10^17, leading zeros kept) at
+ * `p`: the first, then two words of eight. */
+static inline void
+put_17_digits (char    *p,
+               guint64  normal)
 {
-  int exponent = point - 1;
+  guint64 first = normal / G_GUINT64_CONSTANT (10000000000000000);
+  guint64 rest = normal - first * G_GUINT64_CONSTANT (10000000000000000);
+  guint32 high = (guint32) (rest / 100000000);
+  guint32 low = (guint32) (rest - (guint64) high * 100000000);
+
+  p[0] = (char) ('0' + first);
+  bp_digits_16 (p + 1, high, low);
+}
+
+static const char digit_pairs[] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+/* Writes significand × 10^exponent (`n` digits, no trailing zeros, at
+ * most 17) as %.<precision>g would: scientific when the decimal exponent
+ * is below -4 or at least the precision. The digits are written 17 at a
+ * time, padded with zeros on the right (what follows them is written
+ * over, or is past the end), so no digit is copied twice but those after
+ * a point. Every write stays within BP_FORMAT_EXACT_SIZE bytes of `buf`. */
+static inline G_ALWAYS_INLINE gsize
+write_g (char     *buf,
+         gboolean  negative,
+         guint64   significand,
+         int       exponent,
+         int       n,
+         int       precision)
+{
+  guint64 normal = significand * powers_of_10[17 - n];
+  int e = exponent + n - 1;   /* value = d.ddd × 10^e */
   char *p = buf;
 
   G_STATIC_ASSERT (BP_FORMAT_EXACT_SIZE >= 32);
 
-  if (negative)
-    *p++ = '-';
+  *p = '-';
+  p += negative;
 
-  if (exponent < -4 || exponent >= precision)
+  if (e < -4 || e >= precision)
     {
-      int e = ABS (exponent);
+      unsigned magnitude = (unsigned) ABS (e);
 
-      *p++ = digits[0];
-      if (n_digits > 1)
+      /* d.ddd from buf + 1, 18 bytes at most. */
+      put_17_digits (p + 1, normal);
+      p[0] = p[1];
+      p[1] = '.';
+      p += n > 1 ? n + 1 : 1;
+      p[0] = 'e';
+      p[1] = e < 0 ? '-' : '+';
+      p += 2;
+      if (magnitude >= 100)
         {
-          *p++ = '.';
-          /* At most 16 digits, from buf + 3. */
-          copy16 (p, digits + 1);
-          p += n_digits - 1;
+          *p++ = (char) ('0' + magnitude / 100);
+          magnitude %= 100;
         }
-      *p++ = 'e';
-      *p++ = exponent < 0 ? '-' : '+';
-      if (e >= 100)
-        *p++ = '0' + e / 100;
-      *p++ = '0' + e / 10 % 10;
-      *p++ = '0' + e % 10;
+      memcpy (p, digit_pairs + 2 * magnitude, 2);
+      p += 2;
     }
-  else if (exponent >= 0)
+  else if (e >= 0)
     {
-      int whole = exponent + 1;
+      int whole = e + 1;   /* at most the precision */
 
-      if (n_digits <= whole)
-        {
-          /* At most 17 digits, from buf + 1. */
-          copy16 (p, digits);
-          p[16] = digits[16];
-          p += n_digits;
-          for (int i = n_digits; i < whole; i++)
-            *p++ = '0';
-        }
+      /* 17 digits from buf + 1: the zeros of an integer are there. */
+      put_17_digits (p, normal);
+      if (n <= whole)
+        p += whole;
       else
         {
-          copy16 (p, digits);
-          p[16] = digits[16];
-          p += whole;
-          *p++ = '.';
-          /* The fraction's n_digits - whole ≤ 16 digits, from buf + whole + 2. */
-          if (whole <= 12)
-            copy16 (p, digits + whole);
+          /* The fraction's digits move one place for the point: at most
+           * 16 (at most 2 when whole is 15 or 16), to buf + 18 at most. */
+          char moved[16];
+
+          if (whole <= 14)
+            {
+              memcpy (moved, p + whole, 16);
+              memcpy (p + whole + 1, moved, 16);
+            }
           else
-            memcpy (p, digits + whole, n_digits - whole);
-          p += n_digits - whole;
+            {
+              memcpy (moved, p + whole, 2);
+              memcpy (p + whole + 1, moved, 2);
+            }
+          p[whole] = '.';
+          p += n + 1;
         }
     }
   else
     {
-      /* "0." and up to three zeros, then at most 17 digits from buf + 6. */
-      *p++ = '0';
-      *p++ = '.';
-      memcpy (p, "000", 4);
-      p += -exponent - 1;
-      copy16 (p, digits);
-      p[16] = digits[16];
-      p += n_digits;
+      /* "0." and up to three zeros, then 17 digits from buf + 6. */
+      memcpy (p, "0.000000", 8);
+      p += 1 - e;
+      put_17_digits (p, normal);
+      p += n;
     }
   *p = '\0';
 
   return p - buf;
+}
+
+/* The `precision` digits of a subnormal, correctly rounded. */
+static BpDecimal
+subnormal_digits (double value,
+                  int    precision)
+{
+  BpDecimal decimal = bp_dtoa_subnormal (value, precision);
+  char digits[24];
+  int n_digits, point;
+
+  if (G_LIKELY (decimal.significand != 0))
+    return decimal;
+  n_digits = bp_dtoa_precision (value, precision, digits, &point);
+  decimal.significand = 0;
+  for (int i = 0; i < n_digits; i++)
+    decimal.significand = decimal.significand * 10 + (digits[i] - '0');
+  decimal.exponent = point - n_digits;
+  return decimal;
+}
+
+static gboolean
+reads_back (BpDecimal decimal,
+            double    magnitude)
+{
+  char digits[24];
+  int n = count_digits (decimal.significand);
+
+  put_17_digits (digits, decimal.significand * powers_of_10[17 - n]);
+  return bp_dtoa_read (digits, n, decimal.exponent + n) == magnitude;
+}
+
+/* A subnormal: its rounding interval is wide, so the 15 digits %.15g
+ * gives are often more than the shortest. No tie is possible (its exact
+ * decimal value has hundreds of digits), so correct rounding is what
+ * printf gives. Below 1e-310 the 15 digits are finer than half the
+ * spacing of subnormals (4.9e-324), so they read back without trying:
+ * the tiny gradients at the start of a long chain. */
+static G_NO_INLINE gsize
+format_subnormal (double  value,
+                  char   *buf)
+{
+  BpDecimal decimal;
+  int precision;
+
+  for (precision = 15; ; precision++)
+    {
+      decimal = subnormal_digits (value, precision);
+      if (precision == 17 || fabs (value) < 1e-310 || reads_back (decimal, fabs (value)))
+        break;
+    }
+  while (decimal.significand % 10 == 0)
+    {
+      decimal.significand /= 10;
+      decimal.exponent++;
+    }
+  return write_g (buf, value < 0, decimal.significand, decimal.exponent,
+                  count_digits (decimal.significand), precision);
 }
 
 /* The text files were always written with: the first of %.15g, %.16g,
@@ -427,58 +518,41 @@ gsize
 bp_format_exact (double  value,
                  char   *buf)
 {
-  char digits[DIGITS_SIZE];
-  int n_digits, point, precision;
-  guint64 bits;
+  guint64 bits, mantissa;
+  guint biased;
+  BpDecimal decimal;
+  int n, precision;
 
-  if (isnan (value))
-    return g_strlcpy (buf, "NaN", BP_FORMAT_EXACT_SIZE);
-  if (isinf (value))
-    return g_strlcpy (buf, value > 0 ? "Infinity" : "-Infinity", BP_FORMAT_EXACT_SIZE);
-  if (value == 0)
-    return g_strlcpy (buf, "0", BP_FORMAT_EXACT_SIZE);
+  memcpy (&bits, &value, sizeof bits);
+  mantissa = bits & G_GUINT64_CONSTANT (0xfffffffffffff);
+  biased = (bits >> 52) & 0x7ff;
 
   /* Usually the shortest digits are that text: when they are at most 15,
    * %.15g gives them (a normal double's rounding interval is narrower
    * than half a unit of the 15th digit); 16 digits are what %.16g gives
    * unless the interval is lopsided (a power of two); 17 are what %.17g
    * gives. */
-  memcpy (&bits, &value, sizeof bits);
-  if (fabs (value) >= DBL_MIN)
+  if (G_LIKELY (biased - 1 < 0x7fe))
     {
-      n_digits = bp_dtoa_shortest (value, digits, &point);
-      if (n_digits <= 15)
-        return write_g (buf, value < 0, digits, n_digits, point, 15);
-      if (n_digits == 17 || (bits & G_GUINT64_CONSTANT (0xfffffffffffff)) != 0)
-        return write_g (buf, value < 0, digits, n_digits, point, n_digits);
-
-      /* A power of two: its exact value may lie halfway between two
-       * 16-digit numbers, and printf rounds such ties to even. */
-      return format_exact_printf (value, buf);
+      decimal = bp_dtoa_shortest (value);
+      n = count_digits (decimal.significand);
+      precision = MAX (n, 15);
+      if (G_UNLIKELY (n == 16 && mantissa == 0))
+        /* A power of two: its exact value may lie halfway between two
+         * 16-digit numbers, and printf rounds such ties to even. */
+        return format_exact_printf (value, buf);
+      return write_g (buf, value < 0, decimal.significand, decimal.exponent, n, precision);
     }
 
-  /* A subnormal: its rounding interval is wide, so the 15 digits %.15g
-   * gives are often more than the shortest. No tie is possible (its
-   * exact decimal value has hundreds of digits), so correct rounding is
-   * what printf gives. Below 1e-310 the 15 digits are finer than half
-   * the spacing of subnormals (4.9e-324), so they read back without
-   * trying: the tiny gradients at the start of a long chain. */
-  if (fabs (value) < 1e-310)
+  if (biased == 0x7ff)
     {
-      n_digits = bp_dtoa_subnormal (value, 15, digits, &point);
-      if (n_digits < 0)
-        n_digits = bp_dtoa_precision (value, 15, digits, &point);
-      return write_g (buf, value < 0, digits, n_digits, point, 15);
+      if (mantissa != 0)
+        return g_strlcpy (buf, "NaN", BP_FORMAT_EXACT_SIZE);
+      return g_strlcpy (buf, value > 0 ? "Infinity" : "-Infinity", BP_FORMAT_EXACT_SIZE);
     }
-  for (precision = 15; precision <= 17; precision++)
-    {
-      n_digits = bp_dtoa_subnormal (value, precision, digits, &point);
-      if (n_digits < 0)
-        n_digits = bp_dtoa_precision (value, precision, digits, &point);
-      if (precision == 17 || bp_dtoa_read (digits, n_digits, point) == fabs (value))
-        break;
-    }
-  return write_g (buf, value < 0, digits, n_digits, point, precision);
+  if (mantissa == 0)
+    return g_strlcpy (buf, "0", BP_FORMAT_EXACT_SIZE);
+  return format_subnormal (value, buf);
 }
 
 static char *

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bp-engine.h"
+#include "bp-digits-private.h"
 
 static void
 test_new (void)
@@ -375,6 +376,69 @@ test_format_exact_same (void)
       check_exact (z);
     }
 
+  /* Every power of ten the doubles reach, and its neighbours: where the
+   * digits carry over and the exponent changes. */
+  for (int e = -323; e <= 308; e++)
+    {
+      char text[32];
+      double p, up, down;
+
+      g_snprintf (text, sizeof text, "1e%d", e);
+      p = up = down = g_ascii_strtod (text, NULL);
+      check_exact (p);
+      check_exact (-p);
+      for (int k = 0; k < 3; k++)
+        {
+          check_exact (up = nextafter (up, INFINITY));
+          check_exact (down = nextafter (down, 0));
+        }
+      /* 9.99…9e(e-1): 15, 16, 17 nines round to the power or stay. */
+      for (int nines = 14; nines <= 18; nines++)
+        {
+          g_snprintf (text, sizeof text, "0.%.*se%d", nines, "999999999999999999", e);
+          check_exact (g_ascii_strtod (text, NULL));
+        }
+    }
+
+  /* Near a halfway case: 15 and 16 digits, then a 5, at any exponent,
+   * so that rounding to 15 or 16 digits decides between two texts. */
+  for (guint i = 0; i < 200000; i++)
+    {
+      char text[64];
+      guint64 head = ((guint64) g_rand_int (rand) << 32 | g_rand_int (rand)) %
+                     G_GUINT64_CONSTANT (9000000000000000) + G_GUINT64_CONSTANT (1000000000000000);
+      int digits = g_rand_int_range (rand, 15, 17);
+      int e = g_rand_int_range (rand, -320, 300);
+      double v;
+
+      if (digits == 15)
+        head /= 10;
+      g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT "5e%d", head, e);
+      v = g_ascii_strtod (text, NULL);
+      check_exact (v);
+      check_exact (nextafter (v, INFINITY));
+      check_exact (nextafter (v, -INFINITY));
+    }
+
+  /* Any exponent, evenly: a random significand scaled by 2^e. */
+  for (int e = -1074; e <= 1023; e++)
+    for (guint i = 0; i < 40; i++)
+      check_exact (ldexp (1 + g_rand_double (rand), e));
+
+  /* Subnormals of every length of significand, and those above 1e-310
+   * whose 15 digits may not read back. */
+  for (guint i = 0; i < 100000; i++)
+    {
+      guint64 m = ((guint64) g_rand_int (rand) << 32 | g_rand_int (rand)) &
+                  G_GUINT64_CONSTANT (0xfffffffffffff);
+      double v;
+
+      m >>= g_rand_int_range (rand, 0, 52);
+      memcpy (&v, &m, sizeof v);
+      check_exact (v);
+      check_exact (g_rand_double_range (rand, 1e-310, DBL_MIN));
+    }
+
   g_test_message ("%u numbers checked", n_exact_checked);
   g_assert_cmpuint (n_exact_checked, >, 1000000);
 
@@ -384,6 +448,50 @@ test_format_exact_same (void)
 
     g_assert_cmpstr (text, ==, "-2.2");
   }
+}
+
+/* The digits written many at a time, by each way this machine has,
+ * against printf's. */
+static void
+check_digits_16 (guint32 high,
+                 guint32 low)
+{
+  char expected[24];
+  char got[24];
+
+  g_snprintf (expected, sizeof expected, "%08u%08u", high, low);
+  memset (got, 0, sizeof got);
+  bp_digits_16_swar (got, high, low);
+  if (memcmp (got, expected, 16) != 0)
+    g_error ("bp_digits_16_swar (%u, %u) gave “%s”", high, low, got);
+#ifdef __SSE2__
+  memset (got, 0, sizeof got);
+  bp_digits_16_sse2 (got, high, low);
+  if (memcmp (got, expected, 16) != 0)
+    g_error ("bp_digits_16_sse2 (%u, %u) gave “%s”", high, low, got);
+#endif
+  memset (got, 0, sizeof got);
+  bp_digits_16 (got, high, low);
+  g_assert_cmpmem (got, 16, expected, 16);
+}
+
+static void
+test_digits (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1130);
+
+  /* Every group of four digits in every place. */
+  for (guint32 v = 0; v < 10000; v++)
+    {
+      check_digits_16 (v, v * 10000);
+      check_digits_16 (v * 10000, v);
+      check_digits_16 (v * 10000 + 9999 - v, 99999999 - v);
+    }
+  check_digits_16 (0, 0);
+  check_digits_16 (99999999, 99999999);
+  for (guint i = 0; i < 1000000; i++)
+    check_digits_16 (g_rand_int_range (rand, 0, 100000000),
+                     g_rand_int_range (rand, 0, 100000000));
 }
 
 int
@@ -397,6 +505,7 @@ main (int   argc,
   g_test_add_func ("/tensor/equal", test_equal);
   g_test_add_func ("/tensor/format", test_format);
   g_test_add_func ("/tensor/format-exact-same", test_format_exact_same);
+  g_test_add_func ("/tensor/digits", test_digits);
   g_test_add_func ("/tensor/to-string", test_to_string);
   g_test_add_func ("/tensor/parse", test_parse);
   g_test_add_func ("/tensor/parse-too-large", test_parse_too_large);
