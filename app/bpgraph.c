@@ -52,9 +52,10 @@ static const char usage_text[] = N_(
 /* eval                                                              */
 
 #define EVAL_JSON_CHUNK (64 * 1024)
-/* Room past the chunk for one piece: a number with its quotes and comma,
- * or a short string; longer strings go out on their own. */
-#define EVAL_JSON_SLACK 256
+/* Room past the chunk for one piece: a node with short strings and
+ * scalars, or a number with its quotes and comma, or a short string;
+ * longer strings go out on their own. */
+#define EVAL_JSON_SLACK 512
 
 /* eval --json's text, written straight into one buffer and out in pieces
  * of about EVAL_JSON_CHUNK bytes: a large graph's whole text would be
@@ -66,11 +67,21 @@ typedef struct
   char  buf[EVAL_JSON_CHUNK + EVAL_JSON_SLACK];
 } EvalOut;
 
-static inline void
+static void
 eval_out_flush (EvalOut *out)
 {
   fwrite (out->buf, 1, out->len, stdout);
   out->len = 0;
+}
+
+/* After each piece: the slack keeps room for the next. */
+static inline void
+eval_out_advance (EvalOut *out,
+                  char    *end)
+{
+  out->len = end - out->buf;
+  if (G_UNLIKELY (out->len >= EVAL_JSON_CHUNK))
+    eval_out_flush (out);
 }
 
 static inline void
@@ -85,9 +96,7 @@ eval_out_raw (EvalOut    *out,
       return;
     }
   memcpy (out->buf + out->len, text, len);
-  out->len += len;
-  if (out->len >= EVAL_JSON_CHUNK)
-    eval_out_flush (out);
+  eval_out_advance (out, out->buf + out->len + len);
 }
 
 #define eval_out_literal(out, literal) \
@@ -100,7 +109,17 @@ static const guint8 json_plain[256] = {
   [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
-static void
+static G_NO_INLINE void
+eval_out_escaped (EvalOut    *out,
+                  const char *text)
+{
+  g_autoptr(GString) escaped = g_string_new (NULL);
+
+  bp_json_append_string (escaped, text);
+  eval_out_raw (out, escaped->str, escaped->len);
+}
+
+static inline void
 eval_out_string (EvalOut    *out,
                  const char *text)
 {
@@ -113,42 +132,51 @@ eval_out_string (EvalOut    *out,
 
   while (json_plain[(guchar) *s] && p < limit)
     *p++ = *s++;
-  if (*s == '\0')
+  if (G_LIKELY (*s == '\0'))
     {
       *start = '"';
       *p++ = '"';
-      out->len = p - out->buf;
-      if (out->len >= EVAL_JSON_CHUNK)
-        eval_out_flush (out);
+      eval_out_advance (out, p);
     }
   else
-    {
-      g_autoptr(GString) escaped = g_string_new (NULL);
+    eval_out_escaped (out, text);
+}
 
-      bp_json_append_string (escaped, text);
-      eval_out_raw (out, escaped->str, escaped->len);
+/* Op names as they are written, quoted, by op: a graph has a few kinds
+ * of op and many nodes. A small table indexed by the op's address; a
+ * name that does not fit is written each time. */
+#define EVAL_OP_NAMES     16
+#define EVAL_OP_NAME_SIZE 32
+
+typedef struct
+{
+  const BpOp *op;
+  gsize       len;
+  char        text[EVAL_OP_NAME_SIZE];
+} EvalOpName;
+
+static G_NO_INLINE void
+eval_out_new_op_name (EvalOut    *out,
+                      EvalOpName *slot,
+                      const BpOp *op)
+{
+  g_autoptr(GString) quoted = g_string_new (NULL);
+
+  bp_json_append_string (quoted, op->name);
+  if (quoted->len <= EVAL_OP_NAME_SIZE)
+    {
+      slot->op = op;
+      slot->len = quoted->len;
+      memcpy (slot->text, quoted->str, quoted->len);
     }
+  eval_out_raw (out, quoted->str, quoted->len);
 }
 
 /* As bp_json_append_tensor (…, TRUE) writes it. */
-static void
-eval_out_tensor (EvalOut        *out,
+static G_NO_INLINE void
+eval_out_matrix (EvalOut        *out,
                  const BpTensor *tensor)
 {
-  /* A scalar in one piece: most of a large graph's. */
-  if (tensor->rows == 1 && tensor->cols == 1 && isfinite (tensor->data[0]))
-    {
-      char *p = out->buf + out->len;
-
-      memcpy (p, "[[", 2);
-      p += 2;
-      p += bp_format_exact (tensor->data[0], p);
-      memcpy (p, "]]", 2);
-      out->len = p + 2 - out->buf;
-      if (out->len >= EVAL_JSON_CHUNK)
-        eval_out_flush (out);
-      return;
-    }
   eval_out_literal (out, "[");
   for (guint r = 0; r < tensor->rows; r++)
     {
@@ -175,13 +203,200 @@ eval_out_tensor (EvalOut        *out,
               p += bp_format_exact (v, p);
               *p++ = '"';
             }
-          out->len = p - out->buf;
-          if (out->len >= EVAL_JSON_CHUNK)
-            eval_out_flush (out);
+          eval_out_advance (out, p);
         }
       eval_out_literal (out, "]");
     }
   eval_out_literal (out, "]");
+}
+
+static inline void
+eval_out_tensor (EvalOut        *out,
+                 const BpTensor *tensor)
+{
+  /* A scalar in one piece: most of a large graph's. */
+  if (G_LIKELY (tensor->rows == 1 && tensor->cols == 1 && isfinite (tensor->data[0])))
+    {
+      char *p = out->buf + out->len;
+
+      memcpy (p, "[[", 2);
+      p += 2;
+      p += bp_format_exact (tensor->data[0], p);
+      memcpy (p, "]]", 2);
+      eval_out_advance (out, p + 2);
+    }
+  else
+    eval_out_matrix (out, tensor);
+}
+
+static inline EvalOpName *
+eval_op_name_slot (EvalOpName *names,
+                   const BpOp *op)
+{
+  return &names[(((guintptr) op * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 32) % EVAL_OP_NAMES];
+}
+
+/* A node piece by piece: any strings, any tensors. */
+static void
+eval_out_node (EvalOut    *out,
+               BpNode     *node,
+               EvalOpName *op_names,
+               gboolean    first)
+{
+  const char *id = bp_node_get_id (node);
+  BpTensor *value = bp_node_get_value (node);
+  BpTensor *grad = bp_node_get_grad (node);
+  const BpOp *op = bp_node_get_op (node);
+  EvalOpName *slot = eval_op_name_slot (op_names, op);
+
+  if (first)
+    eval_out_literal (out, "\n  ");
+  else
+    eval_out_literal (out, ",\n  ");
+  eval_out_string (out, id);
+  eval_out_literal (out, ": {\"op\": ");
+  if (slot->op == op)
+    eval_out_raw (out, slot->text, slot->len);
+  else
+    eval_out_new_op_name (out, slot, op);
+  if (bp_node_has_label (node))
+    {
+      eval_out_literal (out, ", \"label\": ");
+      eval_out_string (out, bp_node_get_label (node));
+    }
+  eval_out_literal (out, ", \"value\": ");
+  if (value != NULL)
+    eval_out_tensor (out, value);
+  else
+    eval_out_literal (out, "null");
+  eval_out_literal (out, ", \"grad\": ");
+  if (grad != NULL)
+    eval_out_tensor (out, grad);
+  else
+    eval_out_literal (out, "null");
+  eval_out_literal (out, "}");
+}
+
+/* Writes a string literal at `p` and moves `p` past it. */
+#define eval_put_literal(p, literal) \
+  ((void) memcpy ((p), "" literal, sizeof (literal) - 1), (p) += sizeof (literal) - 1)
+
+/* The longest id or label that eval_out_node_fast() takes. */
+#define EVAL_FAST_STRING 64
+
+/* `text` quoted at `p` when it is plain (see json_plain) and at most
+ * EVAL_FAST_STRING bytes: the end; otherwise NULL. */
+static inline char *
+eval_put_plain (char       *p,
+                const char *text)
+{
+  const guchar *s = (const guchar *) text;
+  char *q = p + 1;
+  char *limit = q + EVAL_FAST_STRING;
+
+  *p = '"';
+  while (json_plain[*s])
+    {
+      if (G_UNLIKELY (q == limit))
+        return NULL;
+      *q++ = (char) *s++;
+    }
+  if (G_UNLIKELY (*s != '\0'))
+    return NULL;
+  *q++ = '"';
+  return q;
+}
+
+/* NULL, or a 1×1 tensor of a finite number. */
+static inline gboolean
+eval_is_plain_scalar (const BpTensor *tensor)
+{
+  return tensor == NULL ||
+         (tensor->rows == 1 && tensor->cols == 1 && isfinite (tensor->data[0]));
+}
+
+static inline char *
+eval_put_scalar (char           *p,
+                 const BpTensor *tensor)
+{
+  if (tensor == NULL)
+    {
+      memcpy (p, "null", 4);
+      return p + 4;
+    }
+  memcpy (p, "[[", 2);
+  p += 2;
+  p += bp_format_exact (tensor->data[0], p);
+  memcpy (p, "]]", 2);
+  return p + 2;
+}
+
+/* The largest node eval_out_node_fast() writes: the separator, the id,
+ * the op's fixed-size copy, the label's copy in pieces of 16, two
+ * numbers of at most BP_FORMAT_EXACT_SIZE bytes, the punctuation. */
+#define EVAL_FAST_NODE_SIZE (4 + (EVAL_FAST_STRING + 2) + 10 + EVAL_OP_NAME_SIZE + \
+                             11 + (EVAL_FAST_STRING + 2 + 15) / 16 * 16 + \
+                             2 * (11 + 4 + BP_FORMAT_EXACT_SIZE) + 1)
+G_STATIC_ASSERT (EVAL_FAST_NODE_SIZE <= EVAL_JSON_SLACK);
+
+/* Most nodes of a large graph: a short plain id and label, an op seen
+ * before, scalar values. Written in one piece, with one check of the
+ * buffer's room; FALSE, with nothing written, for any other node. */
+static inline gboolean
+eval_out_node_fast (EvalOut    *out,
+                    BpNode     *node,
+                    EvalOpName *op_names,
+                    gboolean    first)
+{
+  const char *id = bp_node_get_id (node);
+  const BpOp *op = bp_node_get_op (node);
+  const EvalOpName *slot = eval_op_name_slot (op_names, op);
+  BpTensor *value = bp_node_get_value (node);
+  BpTensor *grad = bp_node_get_grad (node);
+  char *p = out->buf + out->len;
+  char *id_text;
+  gsize id_len;
+
+  if (slot->op != op || !eval_is_plain_scalar (value) || !eval_is_plain_scalar (grad))
+    return FALSE;
+
+  if (!first)
+    *p++ = ',';
+  eval_put_literal (p, "\n  ");
+  id_text = p;
+  p = eval_put_plain (p, id);
+  if (p == NULL)
+    return FALSE;
+  id_len = p - id_text;
+  eval_put_literal (p, ": {\"op\": ");
+  /* The whole slot, a fixed size (moves, no call). */
+  memcpy (p, slot->text, EVAL_OP_NAME_SIZE);
+  p += slot->len;
+  if (bp_node_has_label (node))
+    {
+      const char *label = bp_node_get_label (node);
+
+      eval_put_literal (p, ", \"label\": ");
+      /* A label that is the id (its very bytes, as a parsed graph has)
+       * is copied from the id's text, 16 bytes at a time: each piece
+       * is read before anything is written over it, as the id's text
+       * ends more than 16 bytes before `p`. */
+      if (label == id)
+        {
+          for (gsize i = 0; i < id_len; i += 16)
+            memcpy (p + i, id_text + i, 16);
+          p += id_len;
+        }
+      else if ((p = eval_put_plain (p, label)) == NULL)
+        return FALSE;
+    }
+  eval_put_literal (p, ", \"value\": ");
+  p = eval_put_scalar (p, value);
+  eval_put_literal (p, ", \"grad\": ");
+  p = eval_put_scalar (p, grad);
+  *p++ = '}';
+  eval_out_advance (out, p);
+  return TRUE;
 }
 
 static void
@@ -190,6 +405,7 @@ print_eval_json (BpGraph *graph)
   BpNode *const *order;
   guint n;
   g_autofree EvalOut *out = g_new (EvalOut, 1);
+  EvalOpName op_names[EVAL_OP_NAMES] = { { NULL } };
 
   order = bp_graph_get_order (graph, &n);
   out->len = 0;
@@ -197,35 +413,8 @@ print_eval_json (BpGraph *graph)
   eval_out_string (out, bp_node_get_id (bp_graph_get_output (graph)));
   eval_out_literal (out, ", \"nodes\": {");
   for (guint i = 0; i < n; i++)
-    {
-      BpNode *node = order[i];
-      BpTensor *value = bp_node_get_value (node);
-      BpTensor *grad = bp_node_get_grad (node);
-
-      if (i > 0)
-        eval_out_literal (out, ",\n  ");
-      else
-        eval_out_literal (out, "\n  ");
-      eval_out_string (out, bp_node_get_id (node));
-      eval_out_literal (out, ": {\"op\": ");
-      eval_out_string (out, bp_node_get_op (node)->name);
-      if (bp_node_has_label (node))
-        {
-          eval_out_literal (out, ", \"label\": ");
-          eval_out_string (out, bp_node_get_label (node));
-        }
-      eval_out_literal (out, ", \"value\": ");
-      if (value != NULL)
-        eval_out_tensor (out, value);
-      else
-        eval_out_literal (out, "null");
-      eval_out_literal (out, ", \"grad\": ");
-      if (grad != NULL)
-        eval_out_tensor (out, grad);
-      else
-        eval_out_literal (out, "null");
-      eval_out_literal (out, "}");
-    }
+    if (!eval_out_node_fast (out, order[i], op_names, i == 0))
+      eval_out_node (out, order[i], op_names, i == 0);
   eval_out_literal (out, "\n}}\n");
   eval_out_flush (out);
 }
