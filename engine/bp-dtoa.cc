@@ -47,7 +47,7 @@ to_ascii (double                            value,
  * numbers. It gives them as an integer with its trailing zeros removed
  * (it proves that only one of its steps can leave any, and removes them
  * there), which the caller writes (bp-tensor.c) in one pass. */
-extern "C" BpDecimal
+extern "C" __attribute__ ((flatten)) BpDecimal
 bp_dtoa_shortest (double value)
 {
   auto decimal = fmt::detail::dragonbox::to_decimal (std::fabs (value));
