@@ -143,9 +143,9 @@ eval_out_string (EvalOut    *out,
 }
 
 /* Op names as they are written, quoted, by op: a graph has a few kinds
- * of op and many nodes. A small table indexed by the op's address; a
- * name that does not fit is written each time. */
-#define EVAL_OP_NAMES     16
+ * of op and many nodes. A small open-addressed table keyed by the op's
+ * address; a name that does not fit is written each time. */
+#define EVAL_OP_NAMES     32
 #define EVAL_OP_NAME_SIZE 32
 
 typedef struct
@@ -155,6 +155,8 @@ typedef struct
   char        text[EVAL_OP_NAME_SIZE];
 } EvalOpName;
 
+/* Writes the name of an op not in the table, and keeps it in `slot` (an
+ * empty one, or NULL when the table is full) if it fits. */
 static G_NO_INLINE void
 eval_out_new_op_name (EvalOut    *out,
                       EvalOpName *slot,
@@ -163,7 +165,7 @@ eval_out_new_op_name (EvalOut    *out,
   g_autoptr(GString) quoted = g_string_new (NULL);
 
   bp_json_append_string (quoted, op->name);
-  if (quoted->len <= EVAL_OP_NAME_SIZE)
+  if (slot != NULL && quoted->len <= EVAL_OP_NAME_SIZE)
     {
       slot->op = op;
       slot->len = quoted->len;
@@ -229,11 +231,22 @@ eval_out_tensor (EvalOut        *out,
     eval_out_matrix (out, tensor);
 }
 
+/* The slot holding `op`'s name, or the empty one where it would go, or
+ * NULL when the table is full. */
 static inline EvalOpName *
 eval_op_name_slot (EvalOpName *names,
                    const BpOp *op)
 {
-  return &names[(((guintptr) op * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 32) % EVAL_OP_NAMES];
+  guint start = (((guintptr) op * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 32) % EVAL_OP_NAMES;
+
+  for (guint k = 0; k < EVAL_OP_NAMES; k++)
+    {
+      EvalOpName *slot = &names[(start + k) % EVAL_OP_NAMES];
+
+      if (slot->op == op || slot->op == NULL)
+        return slot;
+    }
+  return NULL;
 }
 
 /* A node piece by piece: any strings, any tensors. */
@@ -255,7 +268,7 @@ eval_out_node (EvalOut    *out,
     eval_out_literal (out, ",\n  ");
   eval_out_string (out, id);
   eval_out_literal (out, ": {\"op\": ");
-  if (slot->op == op)
+  if (slot != NULL && slot->op == op)
     eval_out_raw (out, slot->text, slot->len);
   else
     eval_out_new_op_name (out, slot, op);
@@ -357,7 +370,8 @@ eval_out_node_fast (EvalOut    *out,
   char *id_text;
   gsize id_len;
 
-  if (slot->op != op || !eval_is_plain_scalar (value) || !eval_is_plain_scalar (grad))
+  if (slot == NULL || slot->op != op || !eval_is_plain_scalar (value) ||
+      !eval_is_plain_scalar (grad))
     return FALSE;
 
   if (!first)
