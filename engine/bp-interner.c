@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Names interned once (bp-interner.h): open addressing over a table of
- * numbers, the strings in one GStringChunk. A GHashTable keyed by
+ * numbers, the strings in blocks of their own. A GHashTable keyed by
  * strings needs a NUL-terminated key for every lookup, hashes it with
  * g_str_hash and compares through a function pointer; here a lookup is
  * one hash of the bytes and one memcmp. */
@@ -15,9 +15,21 @@ typedef struct
   guint       hash;
 } Entry;
 
+/* The copies of the strings, in blocks that are never moved. */
+typedef struct _TextBlock TextBlock;
+struct _TextBlock
+{
+  TextBlock *next;
+  char       text[];
+};
+
+#define TEXT_BLOCK_MIN 4096
+
 struct _BpInterner
 {
-  GStringChunk *chunk;
+  TextBlock    *blocks;
+  char         *text_pos;  /* the free part of the newest block */
+  char         *text_end;
   Entry        *entries;   /* by number: n_entries of entries_size */
   guint         n_entries;
   guint         entries_size;
@@ -32,7 +44,6 @@ bp_interner_new (void)
 {
   BpInterner *self = g_new0 (BpInterner, 1);
 
-  self->chunk = g_string_chunk_new (4096);
   self->slots = g_new0 (guint, INITIAL_SLOTS);
   self->mask = INITIAL_SLOTS - 1;
   return self;
@@ -43,7 +54,13 @@ bp_interner_free (BpInterner *self)
 {
   if (self == NULL)
     return;
-  g_string_chunk_free (self->chunk);
+  while (self->blocks != NULL)
+    {
+      TextBlock *block = self->blocks;
+
+      self->blocks = block->next;
+      g_free (block);
+    }
   g_free (self->entries);
   g_free (self->slots);
   g_free (self);
@@ -71,12 +88,12 @@ find_slot (const BpInterner *self,
     }
 }
 
-/* Doubles the table: at most half full, so probes stay short. */
+/* Sets the table's size (a power of two, over twice the entries):
+ * at most half full, so probes stay short. */
 static void
-grow (BpInterner *self)
+resize (BpInterner *self,
+        guint       size)
 {
-  guint size = 2 * (self->mask + 1);
-
   g_free (self->slots);
   self->slots = g_new0 (guint, size);
   self->mask = size - 1;
@@ -89,6 +106,49 @@ grow (BpInterner *self)
         i = (i + 1) & self->mask;
       self->slots[i] = n + 1;
     }
+}
+
+/* A new block for at least `len` bytes: the last one's size twice, or
+ * more. */
+static void
+text_block_new (BpInterner *self,
+                gsize       len)
+{
+  gsize size = self->blocks == NULL ? TEXT_BLOCK_MIN
+               : 2 * (gsize) (self->text_end - self->blocks->text);
+  TextBlock *block;
+
+  size = MAX (size, len);
+  block = g_malloc (sizeof (TextBlock) + size);
+  block->next = self->blocks;
+  self->blocks = block;
+  self->text_pos = block->text;
+  self->text_end = block->text + size;
+}
+
+void
+bp_interner_reserve (BpInterner *self,
+                     guint       n_names,
+                     gsize       n_bytes)
+{
+  guint n;
+  guint size;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (n_names < G_MAXUINT / 4 - self->n_entries);
+
+  n = self->n_entries + n_names;
+  if (n > self->entries_size)
+    {
+      self->entries_size = n;
+      self->entries = g_renew (Entry, self->entries, self->entries_size);
+    }
+  for (size = self->mask + 1; 2 * n > size; size *= 2)
+    ;
+  if (size != self->mask + 1)
+    resize (self, size);
+  if (n_bytes > (gsize) (self->text_end - self->text_pos))
+    text_block_new (self, n_bytes);
 }
 
 guint
@@ -125,7 +185,12 @@ bp_interner_intern (BpInterner *self,
   if (self->slots[i] != 0)
     return self->slots[i] - 1;
 
-  e.text = g_string_chunk_insert_len (self->chunk, text, (gssize) len);
+  if (len + 1 > (gsize) (self->text_end - self->text_pos))
+    text_block_new (self, len + 1);
+  memcpy (self->text_pos, text, len);
+  self->text_pos[len] = '\0';
+  e.text = self->text_pos;
+  self->text_pos += len + 1;
   e.len = (guint) len;
   e.hash = hash;
   if (self->n_entries == self->entries_size)
@@ -136,7 +201,7 @@ bp_interner_intern (BpInterner *self,
   self->entries[self->n_entries++] = e;
   self->slots[i] = self->n_entries;
   if (2 * self->n_entries > self->mask + 1)
-    grow (self);
+    resize (self, 2 * (self->mask + 1));
   return self->n_entries - 1;
 }
 
@@ -158,6 +223,16 @@ bp_interner_get_len (const BpInterner *self,
   g_return_val_if_fail (id < self->n_entries, 0);
 
   return self->entries[id].len;
+}
+
+guint
+bp_interner_get_hash (const BpInterner *self,
+                      guint             id)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (id < self->n_entries, 0);
+
+  return self->entries[id].hash;
 }
 
 guint

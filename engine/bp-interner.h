@@ -37,6 +37,12 @@ guint       bp_interner_intern  (BpInterner *self, const char *text, gsize len,
 /* The interned copy of number `id`, valid while the interner is. */
 const char *bp_interner_get     (const BpInterner *self, guint id);
 guint       bp_interner_get_len (const BpInterner *self, guint id);
+/* Its bp_interner_hash(). */
+guint       bp_interner_get_hash (const BpInterner *self, guint id);
+/* Room for `n_names` more names of `n_bytes` in all (each counted with
+ * its terminator) without growing: a caller that knows how many are
+ * coming saves the copies and rehashes of growing step by step. */
+void        bp_interner_reserve (BpInterner *self, guint n_names, gsize n_bytes);
 guint       bp_interner_size    (const BpInterner *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpInterner, bp_interner_free)
