@@ -139,6 +139,26 @@ BpNode   *_bp_graph_add_node_op    (BpGraph     *self,
                                     const BpOp  *op,
                                     GError     **error);
 
+/* The same with the id's length and hash (bp_interner_hash()) known. */
+BpNode   *_bp_graph_add_node_hashed (BpGraph    *self,
+                                     const char *id,
+                                     gsize       len,
+                                     guint       hash,
+                                     const BpOp *op,
+                                     GError    **error);
+/* Room for `n_nodes` more nodes, so that adding them moves nothing and
+ * rehashes no id: for a caller that knows how many are coming. */
+void      _bp_graph_reserve        (BpGraph     *self,
+                                    guint        n_nodes);
+/* bp_graph_connect() for an edge into `dst` made just now (it has no
+ * consumers and no input at `slot`): it cannot close a cycle. */
+void      _bp_graph_connect_new    (BpGraph     *self,
+                                    BpNode      *src,
+                                    BpNode      *dst,
+                                    guint        slot);
+/* bp_node_set_label() with the node's own id as the label. */
+void      _bp_node_set_label_to_id (BpNode      *node);
+
 /* bp-graph-order.c */
 void      _bp_graph_ensure_order   (BpGraph *self);
 /* Whether dst is src or an ancestor of src; on success leaves

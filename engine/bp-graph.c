@@ -51,10 +51,25 @@ struct _StringBlock
 
 #define ID_SLOTS_MIN 16
 
+/* A block of `size` nodes, the one nodes now come from. Not zeroed
+ * here: each node is as it is taken, while it is in the cache. */
+static void
+node_block_new (BpGraph *self,
+                guint    size)
+{
+  NodeBlock *block = g_malloc (sizeof (NodeBlock) + size * sizeof (BpNode));
+
+  block->next = self->node_blocks;
+  self->node_blocks = block;
+  self->node_block_size = size;
+  self->node_block_pos = 0;
+}
+
+/* A zeroed node. */
 static BpNode *
 node_alloc (BpGraph *self)
 {
-  NodeBlock *block = self->node_blocks;
+  NodeBlock *block;
   BpNode *node;
 
   if (self->free_nodes != NULL)
@@ -64,17 +79,10 @@ node_alloc (BpGraph *self)
     }
   else
     {
-      if (block == NULL || self->node_block_pos == self->node_block_size)
-        {
-          guint size = self->node_block_size == 0 ? NODE_BLOCK_MIN
-                       : MIN (2 * self->node_block_size, NODE_BLOCK_MAX);
-
-          block = g_malloc (sizeof (NodeBlock) + size * sizeof (BpNode));
-          block->next = self->node_blocks;
-          self->node_blocks = block;
-          self->node_block_size = size;
-          self->node_block_pos = 0;
-        }
+      if (self->node_blocks == NULL || self->node_block_pos == self->node_block_size)
+        node_block_new (self, self->node_block_size == 0 ? NODE_BLOCK_MIN
+                              : MIN (2 * self->node_block_size, NODE_BLOCK_MAX));
+      block = self->node_blocks;
       node = &block->nodes[self->node_block_pos++];
     }
   memset (node, 0, sizeof *node);
@@ -154,10 +162,11 @@ id_slot (const BpGraph *self,
     }
 }
 
+/* Sets the table's size, a power of two over twice the nodes. */
 static void
-id_table_grow (BpGraph *self)
+id_table_resize (BpGraph *self,
+                 guint    size)
 {
-  guint size = 2 * (self->id_mask + 1);
   BpNode **old = self->id_slots;
   guint old_size = self->id_mask + 1;
 
@@ -184,7 +193,7 @@ id_table_insert (BpGraph *self,
   self->id_slots[slot] = node;
   /* The table holds every node of `nodes`, and this one too. */
   if (2 * (self->nodes->len + 1) > self->id_mask + 1)
-    id_table_grow (self);
+    id_table_resize (self, 2 * (self->id_mask + 1));
 }
 
 /* Takes `node` out, moving back the entries after it that would no
@@ -403,6 +412,46 @@ bp_graph_copy (BpGraph *self)
   return copy;
 }
 
+/* Adds a node of `op` with the id of `len` bytes at `id` (its hash
+ * given), found free at `slot` of the table of ids. */
+static BpNode *
+insert_node_at_slot (BpGraph     *self,
+                     const char  *id,
+                     gsize        len,
+                     guint        hash,
+                     guint        slot,
+                     const BpOp  *op,
+                     guint        index)
+{
+  BpAttrs attrs = BP_ATTRS_INIT;
+  BpNode *node;
+
+  node = node_alloc (self);
+  node->graph = self;
+  node->id = string_block_dup (self, id, len);
+  node->id_hash = hash;
+  node->op = op;
+  node->attrs = attrs;
+  if (op->kind == BP_OP_KIND_LEAF)
+    node->value = bp_tensor_new (1, 1);
+  id_table_insert (self, slot, node);
+  if (index == self->nodes->len)
+    {
+      node->index = index;
+      g_ptr_array_add (self->nodes, node);
+    }
+  else
+    {
+      g_ptr_array_insert (self->nodes, index, node);
+      for (guint i = index; i < self->nodes->len; i++)
+        ((BpNode *) g_ptr_array_index (self->nodes, i))->index = i;
+    }
+
+  changed (self, TRUE);
+
+  return node;
+}
+
 static BpNode *
 insert_node_op (BpGraph     *self,
                 const char  *id,
@@ -410,8 +459,6 @@ insert_node_op (BpGraph     *self,
                 guint        index,
                 GError     **error)
 {
-  BpAttrs attrs = BP_ATTRS_INIT;
-  BpNode *node;
   char generated[64];
   gsize len;
   guint hash, slot;
@@ -454,25 +501,7 @@ insert_node_op (BpGraph     *self,
         }
     }
 
-  node = node_alloc (self);
-  node->graph = self;
-  node->id = string_block_dup (self, id, len);
-  node->id_hash = hash;
-  node->op = op;
-  node->attrs = attrs;
-  if (bp_op_is_leaf (op))
-    node->value = bp_tensor_new (1, 1);
-  id_table_insert (self, slot, node);
-  if (index == self->nodes->len)
-    g_ptr_array_add (self->nodes, node);
-  else
-    g_ptr_array_insert (self->nodes, index, node);
-  for (guint i = index; i < self->nodes->len; i++)
-    ((BpNode *) g_ptr_array_index (self->nodes, i))->index = i;
-
-  changed (self, TRUE);
-
-  return node;
+  return insert_node_at_slot (self, id, len, hash, slot, op, index);
 }
 
 static BpNode *
@@ -500,6 +529,63 @@ _bp_graph_add_node_op (BpGraph     *self,
                        GError     **error)
 {
   return insert_node_op (self, id, op, self->nodes->len, error);
+}
+
+BpNode *
+_bp_graph_add_node_hashed (BpGraph     *self,
+                           const char  *id,
+                           gsize        len,
+                           guint        hash,
+                           const BpOp  *op,
+                           GError     **error)
+{
+  guint slot;
+
+  g_assert (len > 0 && id[len] == '\0');
+
+  slot = id_slot (self, id, len, hash);
+  if (self->id_slots[slot] != NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
+                   _("There is already a node “%s”"), id);
+      return NULL;
+    }
+  return insert_node_at_slot (self, id, len, hash, slot, op, self->nodes->len);
+}
+
+void
+_bp_graph_reserve (BpGraph *self,
+                   guint    n_nodes)
+{
+  guint len = self->nodes->len;
+  guint size;
+
+  g_return_if_fail (n_nodes <= G_MAXUINT / 4 - len);
+
+  for (size = self->id_mask + 1; 2 * (len + n_nodes) > size; size *= 2)
+    ;
+  if (size != self->id_mask + 1)
+    id_table_resize (self, size);
+  /* GPtrArray has no call to reserve room, but growing it does. */
+  g_ptr_array_set_size (self->nodes, len + n_nodes);
+  g_ptr_array_set_size (self->nodes, len);
+  if (n_nodes > 0 && self->free_nodes == NULL &&
+      (self->node_blocks == NULL || self->node_block_size - self->node_block_pos < n_nodes))
+    node_block_new (self, n_nodes);
+}
+
+void
+_bp_graph_connect_new (BpGraph *self,
+                       BpNode  *src,
+                       BpNode  *dst,
+                       guint    slot)
+{
+  g_assert (src->graph == self && dst->graph == self && src != dst);
+  g_assert (slot < dst->op->arity && dst->inputs[slot] == NULL && dst->n_consumers == 0);
+
+  dst->inputs[slot] = src;
+  src->n_consumers++;
+  changed (self, TRUE);
 }
 
 BpNode *
@@ -831,6 +917,17 @@ bp_node_set_label (BpNode     *node,
 
   node_replace_label (node, label);
   /* A label changes no value: the trace stays valid. */
+  emit_changed (node->graph);
+}
+
+void
+_bp_node_set_label_to_id (BpNode *node)
+{
+  /* As bp_node_set_label() (node->id) would. */
+  if (node->label != NULL && strcmp (node->label, node->id) == 0)
+    return;
+  node_replace_label (node, NULL);
+  node->label = node->id;
   emit_changed (node->graph);
 }
 
