@@ -107,8 +107,8 @@ typedef struct
 {
   const char *p;
   guint       line;
-  guint       col;
-  int         nesting;   /* ( and [ : newlines inside are not statement ends */
+  int         nesting;     /* ( and [ : newlines inside are not statement ends */
+  const char *line_start;  /* where column 1 is (see lex_statement) */
 } Lexer;
 
 /* An operand while parsing: a node, or a literal not yet made a node (so
@@ -124,8 +124,25 @@ typedef struct
 typedef struct
 {
   const char *base;   /* the op's name, as the catalog holds it */
+  guint       base_len;
   guint       n;
 } OpCounter;
+
+/* The catalog's ops, at most. */
+#define MAX_OPS 64
+
+/* A generated id's longest text, and its terminator: an op's name and
+ * ten digits. */
+#define GENERATED_ID_SIZE 64
+
+/* An assignment the first pass found (see scan_assignments): the
+ * name that starts at `start`, and its number in the parser's names. */
+typedef struct
+{
+  const char *start;
+  guint       len;
+  guint       name_id;
+} Assignment;
 
 /* What the parser knows of an assigned name. */
 typedef struct
@@ -152,21 +169,31 @@ typedef struct
   /* The last number of each op's generated ids ("mul7"), the ops the
    * text uses in the order it first uses them: a few, searched by the
    * address of the op's name. */
-  GArray       *counters;   /* OpCounter */
+  OpCounter     counters[MAX_OPS];
+  guint         n_counters;
   /* No assigned name is an op's name followed by digits ("mul3"): then
    * a generated id can collide with nothing (see generate_id). */
   gboolean      ids_free;
   guint         n_nodes;
 
+  /* The assignments in the order they come: the statement that starts
+   * at the next one's name need not look its name up. */
+  const Assignment *assignments;
+  guint         n_assignments;
+  guint         next_assignment;
+
   /* The statement's name, given at once to the node that looks like its
    * last one (so that it needs no rename): `named` is that node, and
-   * `named_id` the id it would otherwise have had. */
+   * the id it would otherwise have had is named_base's named_n-th. */
   const char   *statement_name;
+  gsize         statement_name_len;
+  guint         statement_name_hash;
   const char   *statement_label;   /* the name as written: "c" of c_2 */
   guint         statement_label_id;
   guint         statement_line;
   BpNode       *named;
-  char          named_id[64];
+  const OpCounter *named_base;
+  guint         named_n;
 } Parser;
 
 static void
@@ -257,203 +284,254 @@ tokens_grow (Tokens *tokens)
   tokens->data = g_renew (Token, tokens->data, tokens->size);
 }
 
-static inline void
-tokens_push (Tokens      *tokens,
-             const Token *token)
+/* What a byte can be at the start of a token: one table look-up each. */
+enum
 {
-  if (G_UNLIKELY (tokens->len == tokens->size))
-    tokens_grow (tokens);
-  tokens->data[tokens->len++] = *token;
-}
+  CH_OTHER,     /* nothing outside a comment: an error */
+  CH_BLANK,
+  CH_NEWLINE,
+  CH_NAME,      /* a letter or "_" */
+  CH_DIGIT,
+  CH_DOT,
+  CH_HASH,
+  CH_END,       /* the text's terminating NUL */
+  CH_PUNCT,     /* an operator, a bracket, "," or ";" */
+};
+
+static const guint8 char_class[256] = {
+  ['\0'] = CH_END,
+  [' '] = CH_BLANK, ['\t'] = CH_BLANK, ['\r'] = CH_BLANK, ['\f'] = CH_BLANK, ['\v'] = CH_BLANK,
+  ['\n'] = CH_NEWLINE,
+  ['a' ... 'z'] = CH_NAME, ['A' ... 'Z'] = CH_NAME, ['_'] = CH_NAME,
+  ['0' ... '9'] = CH_DIGIT,
+  ['.'] = CH_DOT,
+  ['#'] = CH_HASH,
+  ['+'] = CH_PUNCT, ['-'] = CH_PUNCT, ['*'] = CH_PUNCT, ['/'] = CH_PUNCT, ['^'] = CH_PUNCT,
+  ['@'] = CH_PUNCT, [','] = CH_PUNCT, ['='] = CH_PUNCT, [';'] = CH_PUNCT,
+  ['('] = CH_PUNCT, [')'] = CH_PUNCT, ['['] = CH_PUNCT, [']'] = CH_PUNCT,
+};
+
+/* The bytes of a name after its first. */
+static const guint8 name_byte[256] = {
+  ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['_'] = 1, ['0' ... '9'] = 1,
+};
 
 /* Replaces `tokens` with the next statement's: up to and including the
  * NEWLINE (a line end or ";" outside brackets) that ends it, or EOF.
- * Blank lines before it are skipped. */
+ * Blank lines before it are skipped. Tokens are written in place. */
 static gboolean
 lex_statement (Lexer    *lexer,
                Tokens   *tokens,
                GError  **error)
 {
   const char *p = lexer->p;
-  guint line = lexer->line, col = lexer->col;
+  /* A column is the bytes since line_start, plus one. */
+  const char *line_start = lexer->line_start;
+  guint line = lexer->line;
   int nesting = lexer->nesting;
+  Token *token;
 
   tokens->len = 0;
 
   while (TRUE)
     {
-      Token token;
-      gunichar c = (guchar) *p;
+      guint kind;
 
-      /* Blanks first, before anything is set up for a token. */
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')
+      while ((kind = char_class[(guchar) *p]) == CH_BLANK)
+        p++;
+      if (kind == CH_HASH)
         {
-          p++;
-          col++;
+          const char *q = p;
+
+          while (*q != '\0' && *q != '\n')
+            q++;
+          /* A comment takes no columns: a token after it on the line
+           * cannot be, but the end of the text can. */
+          line_start += q - p;
+          p = q;
           continue;
         }
-      /* Text is mostly ASCII: decode UTF-8 only past it. */
-      if (c >= 0x80)
-        c = g_utf8_get_char (p);
-      token = (Token) { .kind = T_EOF, .start = p, .len = 1, .line = line, .col = col };
 
-      if (c == 0)
+      if (G_UNLIKELY (tokens->len == tokens->size))
+        tokens_grow (tokens);
+      token = &tokens->data[tokens->len];
+      token->start = p;
+      token->len = 1;
+      token->line = line;
+      token->col = (guint) (p - line_start) + 1;
+
+      switch (kind)
         {
-          token.len = 0;
-          tokens_push (tokens, &token);
-          break;
-        }
-      if (c == '#')
-        {
-          while (*p != '\0' && *p != '\n')
-            p++;
-          continue;
-        }
-      if (c == '\n')
-        {
+        case CH_NAME:
+          {
+            const char *q = p + 1;
+
+            while (name_byte[(guchar) *q])
+              q++;
+            token->kind = T_NAME;
+            token->len = q - p;
+            if (token->len >= BP_EXPR_NAME_SIZE)
+              {
+                error_at (error, BP_ERROR_PARSE, token, "%s",
+                          _("a name is longer than 256 characters"));
+                return FALSE;
+              }
+            /* A name never joins a following "=". */
+            p = q;
+            tokens->len++;
+            continue;
+          }
+
+        case CH_NEWLINE:
           p++;
           line++;
-          col = 1;
+          line_start = p;
           if (nesting == 0 && tokens->len > 0)
             {
-              token.kind = T_NEWLINE;
-              tokens_push (tokens, &token);
-              break;
+              token->kind = T_NEWLINE;
+              tokens->len++;
+              goto done;
             }
           continue;
-        }
 
-      /* Only ASCII outside comments; classify bytes, never a truncated gunichar. */
-      if (c < 0x80 && (g_ascii_isdigit (*p) || (c == '.' && g_ascii_isdigit (p[1]))))
-        {
-          const char *q = p;
+        case CH_END:
+          token->kind = T_EOF;
+          token->len = 0;
+          tokens->len++;
+          goto done;
 
-          while (g_ascii_isdigit (*q))
-            q++;
-          if (*q == '.')
+        case CH_DOT:
+          if (!g_ascii_isdigit (p[1]))
             {
+              token->kind = T_DOT;
+              break;
+            }
+          G_GNUC_FALLTHROUGH;
+        case CH_DIGIT:
+          {
+            const char *q = p;
+
+            while (g_ascii_isdigit (*q))
               q++;
-              while (g_ascii_isdigit (*q))
+            if (*q == '.')
+              {
                 q++;
-            }
-          if ((*q == 'e' || *q == 'E')
-              && (g_ascii_isdigit (q[1])
-                  || ((q[1] == '+' || q[1] == '-') && g_ascii_isdigit (q[2]))))
-            {
-              q += 2;
-              while (g_ascii_isdigit (*q))
-                q++;
-            }
-          token.kind = T_NUMBER;
-          token.len = q - p;
-          token.number = g_ascii_strtod (p, NULL);
-          /* Not ∞ by accident: 1e400 is a typing mistake. */
-          if (isinf (token.number))
-            {
-              error_at (error, BP_ERROR_PARSE, &token,
-                        /* Translators: the number as typed */
-                        _("the number %.*s is beyond ±1.8e308, the range of a double"),
-                        (int) token.len, token.start);
-              return FALSE;
-            }
-        }
-      else if (c < 0x80 && (g_ascii_isalpha (*p) || c == '_'))
-        {
-          const char *q = p;
+                while (g_ascii_isdigit (*q))
+                  q++;
+              }
+            if ((*q == 'e' || *q == 'E')
+                && (g_ascii_isdigit (q[1])
+                    || ((q[1] == '+' || q[1] == '-') && g_ascii_isdigit (q[2]))))
+              {
+                q += 2;
+                while (g_ascii_isdigit (*q))
+                  q++;
+              }
+            token->kind = T_NUMBER;
+            token->len = q - p;
+            token->number = g_ascii_strtod (p, NULL);
+            /* Not ∞ by accident: 1e400 is a typing mistake. */
+            if (isinf (token->number))
+              {
+                error_at (error, BP_ERROR_PARSE, token,
+                          /* Translators: the number as typed */
+                          _("the number %.*s is beyond ±1.8e308, the range of a double"),
+                          (int) token->len, token->start);
+                return FALSE;
+              }
+            break;
+          }
 
-          while (g_ascii_isalnum (*q) || *q == '_')
-            q++;
-          token.kind = T_NAME;
-          token.len = q - p;
-          if (token.len >= BP_EXPR_NAME_SIZE)
+        case CH_PUNCT:
+          switch (*p)
             {
-              error_at (error, BP_ERROR_PARSE, &token, "%s",
-                        _("a name is longer than 256 characters"));
-              return FALSE;
-            }
-        }
-      else
-        {
-          switch (c)
-            {
-            case '+': token.kind = T_PLUS; break;
-            case '-': token.kind = T_MINUS; break;
-            case '/': token.kind = T_SLASH; break;
-            case '^': token.kind = T_POWER; break;
-            case '@': token.kind = T_AT; break;
-            case ',': token.kind = T_COMMA; break;
-            case '=': token.kind = T_EQUALS; break;
-            case '.': token.kind = T_DOT; break;
-            case ';': token.kind = nesting == 0 ? T_NEWLINE : T_COMMA; break;
+            case '+': token->kind = T_PLUS; break;
+            case '-': token->kind = T_MINUS; break;
+            case '/': token->kind = T_SLASH; break;
+            case '^': token->kind = T_POWER; break;
+            case '@': token->kind = T_AT; break;
+            case ',': token->kind = T_COMMA; break;
+            case '=': token->kind = T_EQUALS; break;
             case '*':
-              token.kind = T_STAR;
+              token->kind = T_STAR;
               if (p[1] == '*')
                 {
-                  token.kind = T_POWER;
-                  token.len = 2;
+                  token->kind = T_POWER;
+                  token->len = 2;
                 }
               break;
-            case '(': case '[':
-              token.kind = c == '(' ? T_LPAREN : T_LBRACKET;
-              nesting++;
-              break;
+            case '(': token->kind = T_LPAREN; nesting++; break;
+            case '[': token->kind = T_LBRACKET; nesting++; break;
             case ')': case ']':
-              token.kind = c == ')' ? T_RPAREN : T_RBRACKET;
+              token->kind = *p == ')' ? T_RPAREN : T_RBRACKET;
               if (nesting > 0)
                 nesting--;
               break;
+            case ';':
+              /* A ";" inside brackets is a mistake; report it as what it is. */
+              if (nesting > 0)
+                {
+                  token->kind = T_COMMA;
+                  error_at (error, BP_ERROR_PARSE, token,
+                            "%s", _("expected “,” or a closing bracket but found “;”"));
+                  return FALSE;
+                }
+              p++;
+              if (tokens->len == 0)
+                continue;   /* ";" on a line of its own */
+              token->kind = T_NEWLINE;
+              tokens->len++;
+              goto done;
             default:
-              {
-                char buf[8] = { 0 };
+              g_assert_not_reached ();
+            }
+          break;
 
-                g_unichar_to_utf8 (c, buf);
-                token.len = strlen (buf);
-                error_at (error, BP_ERROR_PARSE, &token, _("unexpected character “%s”"),
-                          g_unichar_isprint (c) ? buf : "?");
-                return FALSE;
-              }
-            }
-          /* A ";" inside brackets is a mistake; report it as what it is. */
-          if (c == ';' && nesting > 0)
-            {
-              error_at (error, BP_ERROR_PARSE, &token,
-                        "%s", _("expected “,” or a closing bracket but found “;”"));
-              return FALSE;
-            }
+        case CH_OTHER:
+        default:
+          {
+            gunichar c = (guchar) *p;
+            char buf[8] = { 0 };
+
+            /* Text is mostly ASCII: decode UTF-8 only past it. */
+            if (c >= 0x80)
+              c = g_utf8_get_char (p);
+            g_unichar_to_utf8 (c, buf);
+            token->len = strlen (buf);
+            error_at (error, BP_ERROR_PARSE, token, _("unexpected character “%s”"),
+                      g_unichar_isprint (c) ? buf : "?");
+            return FALSE;
+          }
         }
-      /* "+=" and its kin: one token. */
-      if (p[token.len] == '=')
-        {
-          TokenKind augmented = T_EOF;
 
-          switch (token.kind)
+      /* "+=" and its kin: one token. */
+      if (p[token->len] == '=')
+        {
+          switch (token->kind)
             {
-            case T_PLUS: augmented = T_PLUS_EQUALS; break;
-            case T_MINUS: augmented = T_MINUS_EQUALS; break;
-            case T_STAR: augmented = T_STAR_EQUALS; break;
-            case T_SLASH: augmented = T_SLASH_EQUALS; break;
-            case T_AT: augmented = T_AT_EQUALS; break;
-            case T_POWER: augmented = p[0] == '*' ? T_POWER_EQUALS : T_EOF; break;
+            case T_PLUS: token->kind = T_PLUS_EQUALS; token->len++; break;
+            case T_MINUS: token->kind = T_MINUS_EQUALS; token->len++; break;
+            case T_STAR: token->kind = T_STAR_EQUALS; token->len++; break;
+            case T_SLASH: token->kind = T_SLASH_EQUALS; token->len++; break;
+            case T_AT: token->kind = T_AT_EQUALS; token->len++; break;
+            case T_POWER:
+              if (p[0] == '*')
+                {
+                  token->kind = T_POWER_EQUALS;
+                  token->len++;
+                }
+              break;
             default: break;
             }
-          if (augmented != T_EOF)
-            {
-              token.kind = augmented;
-              token.len++;
-            }
         }
-      p += token.len;
-      col += token.len;
-      if (token.kind == T_NEWLINE && tokens->len == 0)
-        continue;   /* ";" on a line of its own */
-      tokens_push (tokens, &token);
-      if (token.kind == T_NEWLINE)
-        break;
+      p += token->len;
+      tokens->len++;
     }
 
+done:
   lexer->p = p;
   lexer->line = line;
-  lexer->col = col;
+  lexer->line_start = line_start;
   lexer->nesting = nesting;
   return TRUE;
 }
@@ -525,57 +603,125 @@ enter (Parser       *parser,
   return TRUE;
 }
 
-/* "mul7": the op's next number not taken by a node or an assigned name;
- * returns its length. Written by hand, not with printf: one per node of
- * the expression. */
-static gsize
-generate_id (Parser     *parser,
-             const char *base,
-             char       *id,
-             gsize       size)
+/* The catalog's ops by name, found by the bytes of the name where it
+ * is written: bp_op_lookup() would need a copy with a terminator. The
+ * table is made once, numbered as bp_op_get_all() lists the ops. */
+static const BpOp *
+lookup_op (const char *name,
+           gsize       len)
 {
-  OpCounter *counter = NULL;
-  gsize len = strlen (base);
+  static BpInterner *table;
+  static const BpOp *const *ops;
   guint n;
 
-  for (guint i = 0; i < parser->counters->len && counter == NULL; i++)
-    if (g_array_index (parser->counters, OpCounter, i).base == base)
-      counter = &g_array_index (parser->counters, OpCounter, i);
-  if (counter == NULL)
+  if (g_once_init_enter (&table))
     {
-      OpCounter first = { base, 0 };
+      BpInterner *names = bp_interner_new ();
+      guint n_ops;
 
-      g_array_append_val (parser->counters, first);
-      counter = &g_array_index (parser->counters, OpCounter, parser->counters->len - 1);
+      ops = bp_op_get_all (&n_ops);
+      for (guint i = 0; i < n_ops; i++)
+        {
+          gboolean added;
+
+          /* Every op has a name of its own. */
+          n = bp_interner_intern (names, ops[i]->name, strlen (ops[i]->name), &added);
+          g_assert (added && n == i);
+        }
+      g_once_init_leave (&table, names);
     }
-  n = counter->n;
+  n = bp_interner_lookup (table, name, len);
+  return n != BP_INTERNER_NONE ? ops[n] : NULL;
+}
 
-  g_assert (len + 11 < size);
-  memcpy (id, base, len);
+/* The counter of generated ids for the op named `base` (as the catalog
+ * holds it). */
+static OpCounter *
+op_counter (Parser     *parser,
+            const char *base)
+{
+  OpCounter first = { base, 0, 0 };
+
+  for (guint i = 0; i < parser->n_counters; i++)
+    if (parser->counters[i].base == base)
+      return &parser->counters[i];
+  first.base_len = strlen (base);
+  g_assert (first.base_len + 11 < GENERATED_ID_SIZE);
+  g_assert (parser->n_counters < MAX_OPS);
+  parser->counters[parser->n_counters] = first;
+  return &parser->counters[parser->n_counters++];
+}
+
+/* Writes the counter's op name and then `n` into `id`: "mul7". Written
+ * by hand, not with printf: one per node. Returns the length. */
+static gsize
+format_generated_id (const OpCounter *counter,
+                     guint            n,
+                     char             id[GENERATED_ID_SIZE])
+{
+  char digits[10];
+  guint k = 0;
+
+  for (guint v = n; v > 0 || k == 0; v /= 10)
+    digits[k++] = '0' + v % 10;
+  memcpy (id, counter->base, counter->base_len);
+  for (guint i = 0; i < k; i++)
+    id[counter->base_len + i] = digits[k - 1 - i];
+  id[counter->base_len + k] = '\0';
+  return counter->base_len + k;
+}
+
+/* "mul7": the op's next number not taken by a node or an assigned name,
+ * written into `id` with its length in `*len`. Without `id`, the number
+ * only, when that needs no lookup (see `ids_free`); the id is then
+ * format_generated_id()'s. Returns the number. */
+static guint
+generate_id (Parser     *parser,
+             OpCounter  *counter,
+             char       *id,
+             gsize      *len)
+{
+  char scratch[GENERATED_ID_SIZE];
+  guint n = counter->n;
+
+  if (id == NULL && parser->ids_free)
+    return ++counter->n;
+  if (id == NULL)
+    id = scratch;
 
   while (TRUE)
     {
-      char digits[10];
-      guint k = 0;
-
-      for (guint v = ++n; v > 0 || k == 0; v /= 10)
-        digits[k++] = '0' + v % 10;
-      for (guint i = 0; i < k; i++)
-        id[len + i] = digits[k - 1 - i];
-      id[len + k] = '\0';
+      gsize k = format_generated_id (counter, ++n, id);
 
       /* The graph's ids are assigned names, "name_2" forms (a digit after
        * "_", never after an op's last letter) and ids generated here with
        * lower numbers: with no name of the form "mul3", the next number
        * is free, and the two lookups by string are saved. */
       if (parser->ids_free
-          || (bp_interner_lookup (parser->names, id, len + k) == BP_INTERNER_NONE
+          || (bp_interner_lookup (parser->names, id, k) == BP_INTERNER_NONE
               && bp_graph_lookup (parser->graph, id) == NULL))
         {
           counter->n = n;
-          return len + k;
+          if (len != NULL)
+            *len = k;
+          return n;
         }
     }
+}
+
+/* Gives the node named after its statement (see add_node) back the id
+ * it would have had. */
+static gboolean
+unname (Parser  *parser,
+        GError **error)
+{
+  char id[GENERATED_ID_SIZE];
+
+  format_generated_id (parser->named_base, parser->named_n, id);
+  if (!bp_graph_rename_node (parser->graph, parser->named, id, error))
+    return FALSE;
+  parser->named = NULL;
+  return TRUE;
 }
 
 /* Whether `name` (of `len` bytes) is an op's name followed by digits,
@@ -599,7 +745,7 @@ looks_generated (const char *name,
     {
       memcpy (base, name, prefix);
       base[prefix] = '\0';
-      *last = bp_op_lookup (base) != NULL;
+      *last = lookup_op (base, prefix) != NULL;
     }
   return *last;
 }
@@ -607,25 +753,30 @@ looks_generated (const char *name,
 /* Whether `name` is an op's name. No op's name has a digit (see
  * bp_expr_parse): "n7" needs no lookup. */
 static gboolean
-is_op_name (const char *name)
+is_op_name (const char *name,
+            gsize       len)
 {
-  for (const char *p = name; *p != '\0'; p++)
-    if (g_ascii_isdigit (*p))
+  for (gsize i = 0; i < len; i++)
+    if (g_ascii_isdigit (name[i]))
       return FALSE;
-  return bp_op_lookup (name) != NULL;
+  return lookup_op (name, len) != NULL;
 }
 
+/* A node of `op` with the id of `len` bytes at `id` and its `hash`
+ * (bp_interner_hash()), or with a generated id when `id` is NULL. */
 static BpNode *
 add_node (Parser      *parser,
           const char  *id,
+          gsize        len,
+          guint        hash,
           const BpOp  *op,
           const Token *where,
           GError     **error)
 {
-  char generated[64];
-  gsize generated_len = 0;
+  char generated[GENERATED_ID_SIZE];
   BpNode *node;
-  gboolean name_it = FALSE;
+  OpCounter *counter = NULL;
+  guint n = 0;
 
   if (parser->n_nodes >= BP_EXPR_MAX_NODES)
     {
@@ -635,33 +786,38 @@ add_node (Parser      *parser,
     }
   if (id == NULL)
     {
-      /* The id is generated even for the statement's node, so that the
-       * numbers of the others stay as they were. */
-      generated_len = generate_id (parser, op->name, generated, sizeof generated);
-      id = generated;
-
+      counter = op_counter (parser, op->name);
       /* The end of the statement: this node is most likely its value. A
        * node named so before it turns out not to be (-tanh(x)) gets back
-       * the id it would have had. */
+       * the id it would have had. The id is generated even for the
+       * statement's node, so that the numbers of the others stay as
+       * they were. */
       if (parser->statement_name != NULL && op->arity > 0 &&
           (peek (parser)->kind == T_NEWLINE || peek (parser)->kind == T_EOF))
         {
-          if (parser->named != NULL &&
-              !bp_graph_rename_node (parser->graph, parser->named, parser->named_id, error))
+          n = generate_id (parser, counter, NULL, NULL);
+          if (parser->named != NULL && !unname (parser, error))
             return NULL;
-          parser->named = NULL;
-          name_it = TRUE;
           id = parser->statement_name;
+          len = parser->statement_name_len;
+          hash = parser->statement_name_hash;
+        }
+      else
+        {
+          generate_id (parser, counter, generated, &len);
+          id = generated;
+          hash = bp_interner_hash (id, len);
+          counter = NULL;
         }
     }
-  node = _bp_graph_add_node_op (parser->graph, id, op, error);
+  node = _bp_graph_add_node_hashed (parser->graph, id, len, hash, op, error);
   if (node == NULL)
     return NULL;
-  if (name_it)
+  if (counter != NULL)
     {
       parser->named = node;
-      /* Both 64 bytes. */
-      memcpy (parser->named_id, generated, generated_len + 1);
+      parser->named_base = counter;
+      parser->named_n = n;
     }
   /* The parser's graph only grows: a node's index is its rank here. */
   if (G_UNLIKELY (parser->n_nodes == parser->where_size))
@@ -673,11 +829,12 @@ add_node (Parser      *parser,
   return node;
 }
 
-/* Makes a pending literal a leaf node (a const unless named otherwise). */
+/* Makes a pending literal a leaf node (a const unless named otherwise);
+ * `named`: with the statement's id (see parse_statement). */
 static gboolean
 materialize (Parser       *parser,
              Operand      *operand,
-             const char   *id,
+             gboolean      named,
              const Token  *where,
              GError      **error)
 {
@@ -688,8 +845,11 @@ materialize (Parser       *parser,
     return TRUE;
   op = operand->leaf_op;
   if (op == NULL)
-    op = id != NULL ? &bp_op_input : &bp_op_const;
-  node = add_node (parser, id, op, where, error);
+    op = named ? &bp_op_input : &bp_op_const;
+  /* Named: after the statement's name. */
+  node = named ? add_node (parser, parser->statement_name, parser->statement_name_len,
+                           parser->statement_name_hash, op, where, error)
+               : add_node (parser, NULL, 0, 0, op, where, error);
   if (node == NULL)
     return FALSE;
   bp_node_set_value (node, operand->literal);
@@ -715,16 +875,16 @@ apply (Parser       *parser,
   g_assert (op != NULL && op->arity == n_operands);
 
   for (guint i = 0; i < n_operands; i++)
-    if (!materialize (parser, &operands[i], NULL, where, error))
+    if (!materialize (parser, &operands[i], FALSE, where, error))
       return FALSE;
-  node = add_node (parser, NULL, op, where, error);
+  node = add_node (parser, NULL, 0, 0, op, where, error);
   if (node == NULL)
     return FALSE;
   if (attrs != NULL && !bp_node_set_attrs (node, attrs, error))
     return FALSE;
+  /* Edges into a node made just now close no cycle. */
   for (guint i = 0; i < n_operands; i++)
-    if (!bp_graph_connect (parser->graph, operands[i].node, node, i, error))
-      return FALSE;
+    _bp_graph_connect_new (parser->graph, operands[i].node, node, i);
   result->node = node;
   result->literal = NULL;
   result->leaf_op = NULL;
@@ -1003,7 +1163,7 @@ parse_call (Parser   *parser,
   g_assert (name->len < sizeof op_name);
   memcpy (op_name, name->start, name->len);
   op_name[name->len] = '\0';
-  op = bp_op_lookup (op_name);
+  op = lookup_op (name->start, name->len);
   next (parser);   /* ( */
   if (receiver != NULL)
     {
@@ -1440,13 +1600,7 @@ parse_simple (Parser   *parser,
   else if (left == 5 && t[0].kind == T_NAME && t[1].kind == T_LPAREN && t[2].kind == T_NAME &&
            t[3].kind == T_RPAREN && (t[4].kind == T_NEWLINE || t[4].kind == T_EOF))
     {
-      char name[BP_EXPR_NAME_SIZE];
-
-      /* The lexer keeps names short enough. */
-      g_assert (t[0].len < sizeof name);
-      memcpy (name, t[0].start, t[0].len);
-      name[t[0].len] = '\0';
-      op = bp_op_lookup (name);
+      op = lookup_op (t[0].start, t[0].len);
       if (op == NULL || bp_op_is_leaf (op) || op->arity != 1 || op->attrs != BP_ATTR_NONE)
         return FALSE;
       where = &t[0];
@@ -1482,7 +1636,8 @@ is_assignment (TokenKind kind)
 
 /* The id of the node an assignment to `name` makes: the name itself the
  * first time, then "name_2", "name_3", … skipping ids taken or assigned
- * anywhere. Written into `id` (of `size` bytes). */
+ * anywhere. Made the statement's name; a new one is written into `id`
+ * (of `size` bytes). */
 static void
 assignment_id (Parser     *parser,
                guint       name_id,
@@ -1496,8 +1651,9 @@ assignment_id (Parser     *parser,
   /* Not defined yet: the name itself. */
   if (info->node == NULL)
     {
-      g_assert (bp_interner_get_len (parser->names, name_id) < size);
-      memcpy (id, name, bp_interner_get_len (parser->names, name_id) + 1);
+      parser->statement_name = name;
+      parser->statement_name_len = bp_interner_get_len (parser->names, name_id);
+      parser->statement_name_hash = bp_interner_get_hash (parser->names, name_id);
       return;
     }
   n = info->reassigned;
@@ -1509,6 +1665,24 @@ assignment_id (Parser     *parser,
   while (bp_interner_lookup (parser->names, id, strlen (id)) != BP_INTERNER_NONE
          || bp_graph_lookup (parser->graph, id) != NULL);
   info->reassigned = n;
+  parser->statement_name = id;
+  parser->statement_name_len = strlen (id);
+  parser->statement_name_hash = bp_interner_hash (id, parser->statement_name_len);
+}
+
+/* The number of the name an assignment starts with, the next one the
+ * first pass found unless the texts disagree (see scan_assignments). */
+static guint
+assigned_name_id (Parser      *parser,
+                  const Token *name)
+{
+  while (parser->next_assignment < parser->n_assignments &&
+         parser->assignments[parser->next_assignment].start < name->start)
+    parser->next_assignment++;
+  if (parser->next_assignment < parser->n_assignments &&
+      parser->assignments[parser->next_assignment].start == name->start)
+    return parser->assignments[parser->next_assignment++].name_id;
+  return bp_interner_lookup (parser->names, name->start, name->len);
 }
 
 /* The right side of an augmented assignment, c op= rhs: the node
@@ -1585,12 +1759,12 @@ parse_statement (Parser   *parser,
       NameInfo *info;
 
       /* Every assigned name was interned by the first pass. */
-      name_id = bp_interner_lookup (parser->names, start->start, start->len);
+      name_id = assigned_name_id (parser, start);
       g_assert (name_id != BP_INTERNER_NONE);
       name = bp_interner_get (parser->names, name_id);
       info = &g_array_index (parser->name_info, NameInfo, name_id);
       if (info->is_function < 0)
-        info->is_function = is_op_name (name);
+        info->is_function = is_op_name (name, start->len);
       if (info->is_function)
         {
           error_at (error, BP_ERROR_PARSE, start,
@@ -1604,7 +1778,8 @@ parse_statement (Parser   *parser,
       assignment_id (parser, name_id, id, sizeof id);
     }
 
-  parser->statement_name = name != NULL ? id : NULL;
+  if (name == NULL)
+    parser->statement_name = NULL;
   parser->statement_label = name;
   parser->statement_label_id = name_id;
   parser->named = NULL;
@@ -1612,13 +1787,11 @@ parse_statement (Parser   *parser,
     ok = parse_augmented (parser, start, op_token, &value, error);
   else if (op_token == NULL || !parse_simple (parser, &value, &ok, error))
     ok = parse_expr (parser, &value, error);
-  parser->statement_name = NULL;
   parser->statement_label = NULL;
   if (!ok)
     goto out;
   ok = FALSE;
-  if (parser->named != NULL && parser->named != value.node &&
-      !bp_graph_rename_node (parser->graph, parser->named, parser->named_id, error))
+  if (parser->named != NULL && parser->named != value.node && !unname (parser, error))
     goto out;
   if (peek (parser)->kind != T_NEWLINE && peek (parser)->kind != T_EOF)
     {
@@ -1643,12 +1816,12 @@ parse_statement (Parser   *parser,
                             "be a bare expression)"));
           goto out;
         }
-      if (!materialize (parser, &value, NULL, start, error))
+      if (!materialize (parser, &value, FALSE, start, error))
         goto out;
     }
   else if (value.literal != NULL)
     {
-      if (!materialize (parser, &value, id, start, error))
+      if (!materialize (parser, &value, TRUE, start, error))
         goto out;
     }
   else if (!value.fresh)
@@ -1662,13 +1835,17 @@ parse_statement (Parser   *parser,
   else if (value.node != parser->named)
     {
       /* (The node named when it was made has that id already.) */
-      if (!bp_graph_rename_node (parser->graph, value.node, id, error))
+      if (!bp_graph_rename_node (parser->graph, value.node, parser->statement_name, error))
         goto out;
     }
 
   if (name != NULL)
     {
-      bp_node_set_label (value.node, name);
+      /* The first assignment's id is the name itself. */
+      if (parser->statement_name == name)
+        _bp_node_set_label_to_id (value.node);
+      else
+        bp_node_set_label (value.node, name);
       /* A name assigned again now stands for the new node. */
       g_array_index (parser->name_info, NameInfo, name_id).node = value.node;
     }
@@ -1676,6 +1853,7 @@ parse_statement (Parser   *parser,
   ok = TRUE;
 
 out:
+  parser->statement_name = NULL;
   operand_clear (&value);
   return ok;
 }
@@ -1707,16 +1885,34 @@ is_blank (char c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Every name assigned anywhere in the text, so that generated ids never
- * take one, found without lexing it all: statements end where the lexer
- * ends them (a line end or ";" outside brackets; comments, blank lines
- * and a lone ";" come before any), and one that starts with a name and
- * an assignment operator assigns that name. In a text with a lexical
- * error the names may differ, but then that error is all the parse
- * reports (see bp_expr_parse). */
+/* The assignments a text makes, found in order. */
+typedef struct
+{
+  Assignment *data;
+  guint       len;
+  guint       size;
+  gsize       n_bytes;   /* of their names, each with a terminator */
+} Assignments;
+
 static void
-scan_assigned_names (const char *p,
-                     BpInterner *names)
+assignments_clear (Assignments *assignments)
+{
+  g_clear_pointer (&assignments->data, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Assignments, assignments_clear)
+
+/* Every assignment in the text, so that generated ids never take a name
+ * assigned anywhere, found without lexing it all: statements end where
+ * the lexer ends them (a line end or ";" outside brackets; comments,
+ * blank lines and a lone ";" come before any), and one that starts with
+ * a name and an assignment operator assigns that name. In a text with a
+ * lexical error the names may differ, but then that error is all the
+ * parse reports (see bp_expr_parse); the parser checks that it finds an
+ * assignment where this found it (see assigned_name_id). */
+static void
+scan_assignments (const char  *p,
+                  Assignments *found)
 {
   while (TRUE)
     {
@@ -1748,7 +1944,15 @@ scan_assigned_names (const char *p,
                    && q[1] == '=')
                || (q[0] == '*' && q[1] == '*' && q[2] == '='))
               && p - start < BP_EXPR_NAME_SIZE)
-            bp_interner_intern (names, start, p - start, NULL);
+            {
+              if (G_UNLIKELY (found->len == found->size))
+                {
+                  found->size = MAX (256, 2 * found->size);
+                  found->data = g_renew (Assignment, found->data, found->size);
+                }
+              found->data[found->len++] = (Assignment) { start, p - start, 0 };
+              found->n_bytes += p - start + 1;
+            }
         }
 
       /* On to the statement's end, skipping the bytes that cannot end
@@ -1836,8 +2040,8 @@ bp_expr_parse (const char  *text,
   g_autoptr(BpGraph) graph = NULL;
   g_auto(Tokens) tokens = { 0 };
   g_autoptr(BpInterner) names = NULL;
+  g_auto(Assignments) assignments = { 0 };
   g_autoptr(GArray) name_info = NULL;
-  g_autoptr(GArray) counters = NULL;
   g_auto(Parser) parser = { 0 };
   Lexer lexer;
   g_autoptr(GError) local_error = NULL;
@@ -1871,7 +2075,7 @@ bp_expr_parse (const char  *text,
 
   /* The text is lexed once, statement by statement, as it is parsed;
    * the names it assigns are found first by a quicker scan. */
-  scan_assigned_names (text, names);
+  scan_assignments (text, &assignments);
 
   /* Generated ids need no lookups unless a name could be one of them
    * (and every op's name ends in a letter, as looks_generated() needs). */
@@ -1882,6 +2086,7 @@ bp_expr_parse (const char  *text,
     char base[BP_EXPR_NAME_SIZE] = "";
     gboolean last = FALSE;
 
+    g_assert (n_ops <= MAX_OPS);
     for (guint i = 0; i < n_ops; i++)
       {
         /* What looks_generated() and is_op_name() take for granted. */
@@ -1889,29 +2094,37 @@ bp_expr_parse (const char  *text,
         if (!g_ascii_isalpha (ops[i]->name[strlen (ops[i]->name) - 1]))
           parser.ids_free = FALSE;
       }
-    for (guint i = 0; i < bp_interner_size (names) && parser.ids_free; i++)
-      if (looks_generated (bp_interner_get (names, i), bp_interner_get_len (names, i),
-                           base, &last))
-        parser.ids_free = FALSE;
+    /* Numbered in the order they first come. */
+    bp_interner_reserve (names, assignments.len, assignments.n_bytes);
+    for (guint i = 0; i < assignments.len; i++)
+      {
+        Assignment *a = &assignments.data[i];
+        gboolean added;
+
+        a->name_id = bp_interner_intern (names, a->start, a->len, &added);
+        if (added && parser.ids_free && looks_generated (a->start, a->len, base, &last))
+          parser.ids_free = FALSE;
+      }
   }
 
   graph = bp_graph_new ();
+  /* Each assignment makes a node at least. */
+  _bp_graph_reserve (graph, MIN (assignments.len, BP_EXPR_MAX_NODES));
   /* Nobody watches the new graph yet. */
   bp_graph_freeze_changed (graph);
-  /* By the op's name as the catalog holds it (see OpCounter). */
-  counters = g_array_new (FALSE, FALSE, sizeof (OpCounter));
   name_info = g_array_sized_new (FALSE, FALSE, sizeof (NameInfo), bp_interner_size (names));
   g_array_set_size (name_info, bp_interner_size (names));
   for (guint i = 0; i < name_info->len; i++)
     g_array_index (name_info, NameInfo, i) = (NameInfo) { NULL, 0, -1 };
 
-  lexer = (Lexer) { text, 1, 1, 0 };
+  lexer = (Lexer) { text, 1, 0, text };
   parser.tokens = &tokens;
   parser.lexer = &lexer;
   parser.graph = graph;
   parser.names = names;
   parser.name_info = name_info;
-  parser.counters = counters;
+  parser.assignments = assignments.data;
+  parser.n_assignments = assignments.len;
 
   while (TRUE)
     {
