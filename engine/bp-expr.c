@@ -84,7 +84,11 @@ typedef struct
 typedef struct
 {
   const char *start;
-  double      number;
+  union
+  {
+    double    number;   /* a T_NUMBER's value */
+    guint     hash;     /* a T_NAME's bp_interner_hash(), found as it is read */
+  };
   guint       len;
   guint       line;
   guint       col;
@@ -141,6 +145,7 @@ typedef struct
 {
   const char *start;
   guint       len;
+  guint       hash;       /* bp_interner_hash() of the name */
   guint       name_id;
 } Assignment;
 
@@ -329,6 +334,10 @@ lex_statement (Lexer    *lexer,
   const char *line_start = lexer->line_start;
   guint line = lexer->line;
   int nesting = lexer->nesting;
+  /* The array's fields in locals: the compiler cannot tell that writing
+   * a token leaves them as they were. */
+  Token *data = tokens->data;
+  guint n = 0, size = tokens->size;
   Token *token;
 
   tokens->len = 0;
@@ -352,9 +361,13 @@ lex_statement (Lexer    *lexer,
           continue;
         }
 
-      if (G_UNLIKELY (tokens->len == tokens->size))
-        tokens_grow (tokens);
-      token = &tokens->data[tokens->len];
+      if (G_UNLIKELY (n == size))
+        {
+          tokens_grow (tokens);
+          data = tokens->data;
+          size = tokens->size;
+        }
+      token = &data[n];
       token->start = p;
       token->len = 1;
       token->line = line;
@@ -365,10 +378,12 @@ lex_statement (Lexer    *lexer,
         case CH_NAME:
           {
             const char *q = p + 1;
+            guint hash = bp_interner_hash_byte (BP_INTERNER_HASH_INIT, *p);
 
             while (name_byte[(guchar) *q])
-              q++;
+              hash = bp_interner_hash_byte (hash, *q++);
             token->kind = T_NAME;
+            token->hash = hash;
             token->len = q - p;
             if (token->len >= BP_EXPR_NAME_SIZE)
               {
@@ -378,7 +393,7 @@ lex_statement (Lexer    *lexer,
               }
             /* A name never joins a following "=". */
             p = q;
-            tokens->len++;
+            n++;
             continue;
           }
 
@@ -386,10 +401,10 @@ lex_statement (Lexer    *lexer,
           p++;
           line++;
           line_start = p;
-          if (nesting == 0 && tokens->len > 0)
+          if (nesting == 0 && n > 0)
             {
               token->kind = T_NEWLINE;
-              tokens->len++;
+              n++;
               goto done;
             }
           continue;
@@ -397,7 +412,7 @@ lex_statement (Lexer    *lexer,
         case CH_END:
           token->kind = T_EOF;
           token->len = 0;
-          tokens->len++;
+          n++;
           goto done;
 
         case CH_DOT:
@@ -477,10 +492,10 @@ lex_statement (Lexer    *lexer,
                   return FALSE;
                 }
               p++;
-              if (tokens->len == 0)
+              if (n == 0)
                 continue;   /* ";" on a line of its own */
               token->kind = T_NEWLINE;
-              tokens->len++;
+              n++;
               goto done;
             default:
               g_assert_not_reached ();
@@ -525,10 +540,11 @@ lex_statement (Lexer    *lexer,
             }
         }
       p += token->len;
-      tokens->len++;
+      n++;
     }
 
 done:
+  tokens->len = n;
   lexer->p = p;
   lexer->line = line;
   lexer->line_start = line_start;
@@ -607,8 +623,9 @@ enter (Parser       *parser,
  * is written: bp_op_lookup() would need a copy with a terminator. The
  * table is made once, numbered as bp_op_get_all() lists the ops. */
 static const BpOp *
-lookup_op (const char *name,
-           gsize       len)
+lookup_op_hashed (const char *name,
+                  gsize       len,
+                  guint       hash)
 {
   static BpInterner *table;
   static const BpOp *const *ops;
@@ -630,8 +647,22 @@ lookup_op (const char *name,
         }
       g_once_init_leave (&table, names);
     }
-  n = bp_interner_lookup (table, name, len);
+  n = bp_interner_lookup_hashed (table, name, len, hash);
   return n != BP_INTERNER_NONE ? ops[n] : NULL;
+}
+
+static const BpOp *
+lookup_op (const char *name,
+           gsize       len)
+{
+  return lookup_op_hashed (name, len, bp_interner_hash (name, len));
+}
+
+/* The op a name token names, or NULL. */
+static const BpOp *
+lookup_op_token (const Token *name)
+{
+  return lookup_op_hashed (name->start, name->len, name->hash);
 }
 
 /* The counter of generated ids for the op named `base` (as the catalog
@@ -727,24 +758,26 @@ unname (Parser  *parser,
 /* Whether `name` (of `len` bytes) is an op's name followed by digits,
  * such as "mul3": a name that generate_id() could make. Every op's name
  * ends in a letter. `base` holds the last name's part before its digits
- * and `*last` the answer for it: names numbered in turn ("n1", "n2", …)
+ * (of *base_len bytes) and `*last` the answer for it: names numbered in turn ("n1", "n2", …)
  * ask the catalog once. */
 static gboolean
 looks_generated (const char *name,
                  gsize       len,
                  char        base[BP_EXPR_NAME_SIZE],
+                 gsize      *base_len,
                  gboolean   *last)
 {
   gsize prefix = len;
 
-  while (prefix > 0 && g_ascii_isdigit (name[prefix - 1]))
+  while (prefix > 0 && (guchar) (name[prefix - 1] - '0') < 10)
     prefix--;
   if (prefix == len || prefix == 0 || prefix >= BP_EXPR_NAME_SIZE)
     return FALSE;
-  if (strncmp (base, name, prefix) != 0 || base[prefix] != '\0')
+  if (prefix != *base_len || memcmp (base, name, prefix) != 0)
     {
       memcpy (base, name, prefix);
       base[prefix] = '\0';
+      *base_len = prefix;
       *last = lookup_op (base, prefix) != NULL;
     }
   return *last;
@@ -754,12 +787,13 @@ looks_generated (const char *name,
  * bp_expr_parse): "n7" needs no lookup. */
 static gboolean
 is_op_name (const char *name,
-            gsize       len)
+            gsize       len,
+            guint       hash)
 {
   for (gsize i = 0; i < len; i++)
-    if (g_ascii_isdigit (name[i]))
+    if ((guchar) (name[i] - '0') < 10)
       return FALSE;
-  return lookup_op (name, len) != NULL;
+  return lookup_op_hashed (name, len, hash) != NULL;
 }
 
 /* A node of `op` with the id of `len` bytes at `id` and its `hash`
@@ -1163,7 +1197,7 @@ parse_call (Parser   *parser,
   g_assert (name->len < sizeof op_name);
   memcpy (op_name, name->start, name->len);
   op_name[name->len] = '\0';
-  op = lookup_op (name->start, name->len);
+  op = lookup_op_token (name);
   next (parser);   /* ( */
   if (receiver != NULL)
     {
@@ -1319,7 +1353,8 @@ parse_primary (Parser   *parser,
           }
         next (parser);
         /* Found by the token's own bytes: no copy. */
-        name_id = bp_interner_lookup (parser->names, token->start, token->len);
+        name_id = bp_interner_lookup_hashed (parser->names, token->start, token->len,
+                                             token->hash);
         if (name_id != BP_INTERNER_NONE)
           node = g_array_index (parser->name_info, NameInfo, name_id).node;
         if (node == NULL)
@@ -1555,7 +1590,8 @@ static BpNode *
 lookup_name (Parser      *parser,
              const Token *token)
 {
-  guint name_id = bp_interner_lookup (parser->names, token->start, token->len);
+  guint name_id = bp_interner_lookup_hashed (parser->names, token->start, token->len,
+                                             token->hash);
 
   if (name_id == BP_INTERNER_NONE)
     return NULL;
@@ -1600,7 +1636,7 @@ parse_simple (Parser   *parser,
   else if (left == 5 && t[0].kind == T_NAME && t[1].kind == T_LPAREN && t[2].kind == T_NAME &&
            t[3].kind == T_RPAREN && (t[4].kind == T_NEWLINE || t[4].kind == T_EOF))
     {
-      op = lookup_op (t[0].start, t[0].len);
+      op = lookup_op_token (&t[0]);
       if (op == NULL || bp_op_is_leaf (op) || op->arity != 1 || op->attrs != BP_ATTR_NONE)
         return FALSE;
       where = &t[0];
@@ -1640,20 +1676,21 @@ is_assignment (TokenKind kind)
  * (of `size` bytes). */
 static void
 assignment_id (Parser     *parser,
-               guint       name_id,
+               NameInfo   *info,
+               const char *name,
+               guint       name_len,
+               guint       name_hash,
                char       *id,
                gsize       size)
 {
-  NameInfo *info = &g_array_index (parser->name_info, NameInfo, name_id);
-  const char *name = bp_interner_get (parser->names, name_id);
   guint n;
 
   /* Not defined yet: the name itself. */
   if (info->node == NULL)
     {
       parser->statement_name = name;
-      parser->statement_name_len = bp_interner_get_len (parser->names, name_id);
-      parser->statement_name_hash = bp_interner_get_hash (parser->names, name_id);
+      parser->statement_name_len = name_len;
+      parser->statement_name_hash = name_hash;
       return;
     }
   n = info->reassigned;
@@ -1682,7 +1719,7 @@ assigned_name_id (Parser      *parser,
   if (parser->next_assignment < parser->n_assignments &&
       parser->assignments[parser->next_assignment].start == name->start)
     return parser->assignments[parser->next_assignment++].name_id;
-  return bp_interner_lookup (parser->names, name->start, name->len);
+  return bp_interner_lookup_hashed (parser->names, name->start, name->len, name->hash);
 }
 
 /* The right side of an augmented assignment, c op= rhs: the node
@@ -1757,14 +1794,15 @@ parse_statement (Parser   *parser,
   if (start->kind == T_NAME && is_assignment (peek_at (parser, 1)->kind))
     {
       NameInfo *info;
+      guint name_len, name_hash;
 
       /* Every assigned name was interned by the first pass. */
       name_id = assigned_name_id (parser, start);
       g_assert (name_id != BP_INTERNER_NONE);
-      name = bp_interner_get (parser->names, name_id);
+      name = bp_interner_get_full (parser->names, name_id, &name_len, &name_hash);
       info = &g_array_index (parser->name_info, NameInfo, name_id);
       if (info->is_function < 0)
-        info->is_function = is_op_name (name, start->len);
+        info->is_function = is_op_name (name, name_len, name_hash);
       if (info->is_function)
         {
           error_at (error, BP_ERROR_PARSE, start,
@@ -1775,7 +1813,7 @@ parse_statement (Parser   *parser,
       next (parser);
       op_token = next (parser);
       /* Assigned again, as Python allows: a new node with the same label. */
-      assignment_id (parser, name_id, id, sizeof id);
+      assignment_id (parser, info, name, name_len, name_hash, id, sizeof id);
     }
 
   if (name == NULL)
@@ -1929,12 +1967,13 @@ scan_assignments (const char  *p,
       if (*p == '\0')
         return;
 
-      if (g_ascii_isalpha (*p) || *p == '_')
+      if (char_class[(guchar) *p] == CH_NAME)
         {
           const char *start = p, *q;
+          guint hash = bp_interner_hash_byte (BP_INTERNER_HASH_INIT, *p++);
 
-          while (g_ascii_isalnum (*p) || *p == '_')
-            p++;
+          while (name_byte[(guchar) *p])
+            hash = bp_interner_hash_byte (hash, *p++);
           for (q = p; is_blank (*q); q++)
             ;
           /* "=" (also the first of "=="), "+=" "-=" "*=" "/=" "@=", "**=";
@@ -1950,7 +1989,7 @@ scan_assignments (const char  *p,
                   found->size = MAX (256, 2 * found->size);
                   found->data = g_renew (Assignment, found->data, found->size);
                 }
-              found->data[found->len++] = (Assignment) { start, p - start, 0 };
+              found->data[found->len++] = (Assignment) { start, p - start, hash, 0 };
               found->n_bytes += p - start + 1;
             }
         }
@@ -2084,6 +2123,7 @@ bp_expr_parse (const char  *text,
     guint n_ops;
     const BpOp *const *ops = bp_op_get_all (&n_ops);
     char base[BP_EXPR_NAME_SIZE] = "";
+    gsize base_len = 0;
     gboolean last = FALSE;
 
     g_assert (n_ops <= MAX_OPS);
@@ -2101,8 +2141,9 @@ bp_expr_parse (const char  *text,
         Assignment *a = &assignments.data[i];
         gboolean added;
 
-        a->name_id = bp_interner_intern (names, a->start, a->len, &added);
-        if (added && parser.ids_free && looks_generated (a->start, a->len, base, &last))
+        a->name_id = bp_interner_intern_hashed (names, a->start, a->len, a->hash, &added);
+        if (added && parser.ids_free &&
+            looks_generated (a->start, a->len, base, &base_len, &last))
           parser.ids_free = FALSE;
       }
   }

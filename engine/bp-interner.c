@@ -152,17 +152,28 @@ bp_interner_reserve (BpInterner *self,
 }
 
 guint
-bp_interner_lookup (const BpInterner *self,
-                    const char       *text,
-                    gsize             len)
+bp_interner_lookup_hashed (const BpInterner *self,
+                           const char       *text,
+                           gsize             len,
+                           guint             hash)
 {
   guint s;
 
   g_return_val_if_fail (self != NULL, BP_INTERNER_NONE);
   g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
 
-  s = self->slots[find_slot (self, text, len, bp_interner_hash (text, len))];
+  s = self->slots[find_slot (self, text, len, hash)];
   return s != 0 ? s - 1 : BP_INTERNER_NONE;
+}
+
+guint
+bp_interner_lookup (const BpInterner *self,
+                    const char       *text,
+                    gsize             len)
+{
+  g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
+
+  return bp_interner_lookup_hashed (self, text, len, bp_interner_hash (text, len));
 }
 
 guint
@@ -171,14 +182,25 @@ bp_interner_intern (BpInterner *self,
                     gsize       len,
                     gboolean   *added)
 {
-  guint hash, i;
+  g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
+
+  return bp_interner_intern_hashed (self, text, len, bp_interner_hash (text, len), added);
+}
+
+guint
+bp_interner_intern_hashed (BpInterner *self,
+                           const char *text,
+                           gsize       len,
+                           guint       hash,
+                           gboolean   *added)
+{
+  guint i;
   Entry e;
 
   g_return_val_if_fail (self != NULL, BP_INTERNER_NONE);
   g_return_val_if_fail (text != NULL || len == 0, BP_INTERNER_NONE);
   g_return_val_if_fail (len < G_MAXUINT, BP_INTERNER_NONE);
 
-  hash = bp_interner_hash (text, len);
   i = find_slot (self, text, len, hash);
   if (added != NULL)
     *added = self->slots[i] == 0;
@@ -233,6 +255,23 @@ bp_interner_get_hash (const BpInterner *self,
   g_return_val_if_fail (id < self->n_entries, 0);
 
   return self->entries[id].hash;
+}
+
+const char *
+bp_interner_get_full (const BpInterner *self,
+                      guint             id,
+                      guint            *len,
+                      guint            *hash)
+{
+  const Entry *e;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (id < self->n_entries, NULL);
+
+  e = &self->entries[id];
+  *len = e->len;
+  *hash = e->hash;
+  return e->text;
 }
 
 guint

@@ -15,15 +15,26 @@ typedef struct _BpInterner BpInterner;
 #define BP_INTERNER_NONE G_MAXUINT
 
 /* FNV-1a: names and ids are short, and it takes few instructions per
- * byte. The interner's hash, and the graph's id table's. */
+ * byte. The interner's hash, and the graph's id table's. A caller that
+ * reads the bytes anyway (a lexer) may hash them as it goes: start from
+ * BP_INTERNER_HASH_INIT and take each byte with bp_interner_hash_byte(). */
+#define BP_INTERNER_HASH_INIT 2166136261u
+
+static inline guint
+bp_interner_hash_byte (guint hash,
+                       char  byte)
+{
+  return (guint) (((guint32) hash ^ (guchar) byte) * 16777619u);
+}
+
 static inline guint
 bp_interner_hash (const char *text,
                   gsize       len)
 {
-  guint32 h = 2166136261u;
+  guint h = BP_INTERNER_HASH_INIT;
 
   for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) text[i]) * 16777619u;
+    h = bp_interner_hash_byte (h, text[i]);
   return h;
 }
 
@@ -34,11 +45,18 @@ guint       bp_interner_lookup  (const BpInterner *self, const char *text, gsize
 /* The same, adding the text when it is new (then *added is TRUE). */
 guint       bp_interner_intern  (BpInterner *self, const char *text, gsize len,
                                  gboolean *added);
+/* Both with the text's bp_interner_hash() known. */
+guint       bp_interner_lookup_hashed (const BpInterner *self, const char *text, gsize len,
+                                       guint hash);
+guint       bp_interner_intern_hashed (BpInterner *self, const char *text, gsize len,
+                                       guint hash, gboolean *added);
 /* The interned copy of number `id`, valid while the interner is. */
 const char *bp_interner_get     (const BpInterner *self, guint id);
 guint       bp_interner_get_len (const BpInterner *self, guint id);
 /* Its bp_interner_hash(). */
 guint       bp_interner_get_hash (const BpInterner *self, guint id);
+/* All three at once: the text, with its length and hash. */
+const char *bp_interner_get_full (const BpInterner *self, guint id, guint *len, guint *hash);
 /* Room for `n_names` more names of `n_bytes` in all (each counted with
  * its terminator) without growing: a caller that knows how many are
  * coming saves the copies and rehashes of growing step by step. */
