@@ -486,6 +486,11 @@ static const BadCase bad_cases[] = {
   { "x = (1 + 2", BP_ERROR_PARSE, "line 1, column 11: expected an operator or “)” but found the end of the text" },
   { "x = 1)", BP_ERROR_PARSE, "line 1, column 6: expected an operator or the end of the line but found “)”" },
   { "x = 1 $ 2", BP_ERROR_PARSE, "line 1, column 7: unexpected character “$”" },
+  /* a comment takes no columns: what ends the line is where it starts */
+  { "x = 1 + # more\n", BP_ERROR_PARSE, "line 1, column 9: expected a number, a name, “(” or “[” but found the end of the line" },
+  { "x = 1 + # more", BP_ERROR_PARSE, "line 1, column 9: expected a number, a name, “(” or “[” but found the end of the text" },
+  { "x = 2\ny = (x +\n  # note\n  )", BP_ERROR_PARSE, "line 4, column 3: expected a number, a name, “(” or “[” but found “)”" },
+  { "x = 2;; y = x *\t\tq", BP_ERROR_PARSE, "line 1, column 18: unknown name “q”" },
   { "x = 1\n  y = x ° 2", BP_ERROR_PARSE, "line 2, column 9: unexpected character “°”" },
   { "x = Ţ + 1", BP_ERROR_PARSE, "line 1, column 5: unexpected character “Ţ”" },
   { "x = 1\ny = x + 사과", BP_ERROR_PARSE, "line 2, column 9: unexpected character “사”" },
@@ -656,6 +661,28 @@ test_not_utf8 (void)
   g_assert_nonnull (strstr (error->message, "UTF-8"));
 }
 
+/* Statements after ";" on one line, "\r\n" line ends and a last line
+ * that is a comment: the same nodes as one statement a line. */
+static void
+test_one_line (void)
+{
+  g_autoptr(BpGraph) graph = run ("a = 1; b = a * 2; a = b + a\r\nc = a * b; a += c\n# end");
+  const char *ids[] = { "a", "const1", "b", "a_2", "c", "a_3" };
+  const char *labels[] = { "a", "const1", "b", "a", "c", "a" };
+
+  g_assert_cmpuint (bp_graph_get_n_nodes (graph), ==, G_N_ELEMENTS (ids));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      BpNode *node = bp_graph_get_node (graph, i);
+
+      g_assert_cmpstr (bp_node_get_id (node), ==, ids[i]);
+      g_assert_cmpstr (bp_node_get_label (node), ==, labels[i]);
+      g_assert_true (bp_graph_lookup (graph, ids[i]) == node);
+    }
+  g_assert_true (bp_graph_get_output (graph) == bp_graph_lookup (graph, "a_3"));
+  g_assert_cmpfloat (value_of (graph, "a_3")->data[0], ==, 9);
+}
+
 /* Comments may hold any text, Korean included. */
 static void
 test_comments (void)
@@ -688,6 +715,7 @@ main (int    argc,
   g_test_add_func ("/expr/big-literal", test_big_literal);
   g_test_add_func ("/expr/not-utf8", test_not_utf8);
   g_test_add_func ("/expr/comments", test_comments);
+  g_test_add_func ("/expr/one-line", test_one_line);
 
   return g_test_run ();
 }
