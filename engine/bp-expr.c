@@ -132,6 +132,10 @@ typedef struct
   guint       n;
 } OpCounter;
 
+/* The size of the parser's cache of names assigned lately, a power of
+ * two. */
+#define RECENT_NAMES 256
+
 /* The catalog's ops, at most. */
 #define MAX_OPS 64
 
@@ -180,6 +184,12 @@ typedef struct
    * a generated id can collide with nothing (see generate_id). */
   gboolean      ids_free;
   guint         n_nodes;
+
+  /* The names assigned lately (number + 1, 0 for none), by the low bits
+   * of their hash: most names a statement reads were assigned a few
+   * lines before, and are found here without a look at the interner's
+   * table, which a long text has out of the cache (see find_name). */
+  guint         recent_names[RECENT_NAMES];
 
   /* The assignments in the order they come: the statement that starts
    * at the next one's name need not look its name up. */
@@ -663,6 +673,25 @@ static const BpOp *
 lookup_op_token (const Token *name)
 {
   return lookup_op_hashed (name->start, name->len, name->hash);
+}
+
+/* The number of the name a token holds, or BP_INTERNER_NONE: first
+ * among the names assigned lately. */
+static guint
+find_name (Parser      *parser,
+           const Token *token)
+{
+  guint recent = parser->recent_names[token->hash & (RECENT_NAMES - 1)];
+
+  if (recent != 0)
+    {
+      guint len, hash;
+      const char *text = bp_interner_get_full (parser->names, recent - 1, &len, &hash);
+
+      if (hash == token->hash && len == token->len && memcmp (text, token->start, len) == 0)
+        return recent - 1;
+    }
+  return bp_interner_lookup_hashed (parser->names, token->start, token->len, token->hash);
 }
 
 /* The counter of generated ids for the op named `base` (as the catalog
@@ -1353,8 +1382,7 @@ parse_primary (Parser   *parser,
           }
         next (parser);
         /* Found by the token's own bytes: no copy. */
-        name_id = bp_interner_lookup_hashed (parser->names, token->start, token->len,
-                                             token->hash);
+        name_id = find_name (parser, token);
         if (name_id != BP_INTERNER_NONE)
           node = g_array_index (parser->name_info, NameInfo, name_id).node;
         if (node == NULL)
@@ -1590,8 +1618,7 @@ static BpNode *
 lookup_name (Parser      *parser,
              const Token *token)
 {
-  guint name_id = bp_interner_lookup_hashed (parser->names, token->start, token->len,
-                                             token->hash);
+  guint name_id = find_name (parser, token);
 
   if (name_id == BP_INTERNER_NONE)
     return NULL;
@@ -1787,6 +1814,7 @@ parse_statement (Parser   *parser,
   Operand value = { 0 };
   const char *name = NULL;
   guint name_id = BP_INTERNER_NONE;
+  guint statement_hash = 0;   /* the name's */
   char id[300];
   gboolean ok = FALSE;
 
@@ -1800,6 +1828,7 @@ parse_statement (Parser   *parser,
       name_id = assigned_name_id (parser, start);
       g_assert (name_id != BP_INTERNER_NONE);
       name = bp_interner_get_full (parser->names, name_id, &name_len, &name_hash);
+      statement_hash = name_hash;
       info = &g_array_index (parser->name_info, NameInfo, name_id);
       if (info->is_function < 0)
         info->is_function = is_op_name (name, name_len, name_hash);
@@ -1886,6 +1915,7 @@ parse_statement (Parser   *parser,
         bp_node_set_label (value.node, name);
       /* A name assigned again now stands for the new node. */
       g_array_index (parser->name_info, NameInfo, name_id).node = value.node;
+      parser->recent_names[statement_hash & (RECENT_NAMES - 1)] = name_id + 1;
     }
   *output = value.node;
   ok = TRUE;
