@@ -228,36 +228,6 @@ bp_interner_intern_hashed (BpInterner *self,
 }
 
 const char *
-bp_interner_get (const BpInterner *self,
-                 guint             id)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (id < self->n_entries, NULL);
-
-  return self->entries[id].text;
-}
-
-guint
-bp_interner_get_len (const BpInterner *self,
-                     guint             id)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (id < self->n_entries, 0);
-
-  return self->entries[id].len;
-}
-
-guint
-bp_interner_get_hash (const BpInterner *self,
-                      guint             id)
-{
-  g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (id < self->n_entries, 0);
-
-  return self->entries[id].hash;
-}
-
-const char *
 bp_interner_get_full (const BpInterner *self,
                       guint             id,
                       guint            *len,

@@ -50,12 +50,8 @@ guint       bp_interner_lookup_hashed (const BpInterner *self, const char *text,
                                        guint hash);
 guint       bp_interner_intern_hashed (BpInterner *self, const char *text, gsize len,
                                        guint hash, gboolean *added);
-/* The interned copy of number `id`, valid while the interner is. */
-const char *bp_interner_get     (const BpInterner *self, guint id);
-guint       bp_interner_get_len (const BpInterner *self, guint id);
-/* Its bp_interner_hash(). */
-guint       bp_interner_get_hash (const BpInterner *self, guint id);
-/* All three at once: the text, with its length and hash. */
+/* The interned copy of number `id`, valid while the interner is, with
+ * its length and its bp_interner_hash(). */
 const char *bp_interner_get_full (const BpInterner *self, guint id, guint *len, guint *hash);
 /* Room for `n_names` more names of `n_bytes` in all (each counted with
  * its terminator) without growing: a caller that knows how many are
