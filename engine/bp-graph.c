@@ -452,6 +452,27 @@ insert_node_at_slot (BpGraph     *self,
   return node;
 }
 
+/* A node with a given id, refused when the id is taken. */
+static BpNode *
+insert_node_hashed (BpGraph     *self,
+                    const char  *id,
+                    gsize        len,
+                    guint        hash,
+                    const BpOp  *op,
+                    guint        index,
+                    GError     **error)
+{
+  guint slot = id_slot (self, id, len, hash);
+
+  if (self->id_slots[slot] != NULL)
+    {
+      g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
+                   _("There is already a node “%s”"), id);
+      return NULL;
+    }
+  return insert_node_at_slot (self, id, len, hash, slot, op, index);
+}
+
 static BpNode *
 insert_node_op (BpGraph     *self,
                 const char  *id,
@@ -491,14 +512,7 @@ insert_node_op (BpGraph     *self,
   else
     {
       len = strlen (id);
-      hash = bp_interner_hash (id, len);
-      slot = id_slot (self, id, len, hash);
-      if (self->id_slots[slot] != NULL)
-        {
-          g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
-                       _("There is already a node “%s”"), id);
-          return NULL;
-        }
+      return insert_node_hashed (self, id, len, bp_interner_hash (id, len), op, index, error);
     }
 
   return insert_node_at_slot (self, id, len, hash, slot, op, index);
@@ -539,18 +553,9 @@ _bp_graph_add_node_hashed (BpGraph     *self,
                            const BpOp  *op,
                            GError     **error)
 {
-  guint slot;
-
   g_assert (len > 0 && id[len] == '\0');
 
-  slot = id_slot (self, id, len, hash);
-  if (self->id_slots[slot] != NULL)
-    {
-      g_set_error (error, BP_ERROR, BP_ERROR_DUPLICATE,
-                   _("There is already a node “%s”"), id);
-      return NULL;
-    }
-  return insert_node_at_slot (self, id, len, hash, slot, op, self->nodes->len);
+  return insert_node_hashed (self, id, len, hash, op, self->nodes->len, error);
 }
 
 void
