@@ -494,6 +494,107 @@ test_digits (void)
                      g_rand_int_range (rand, 0, 100000000));
 }
 
+/* Writes a distinct value into each of `n` live scalars, then reads them
+ * all back: two tensors sharing memory would show. */
+static void
+assert_scalars_apart (BpTensor **t,
+                      guint      n,
+                      double     base)
+{
+  for (guint i = 0; i < n; i++)
+    t[i]->data[0] = base + i;
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (t[i]->rows, ==, 1);
+      g_assert_cmpuint (t[i]->cols, ==, 1);
+      g_assert_cmpfloat (t[i]->data[0], ==, base + i);
+    }
+}
+
+#define MANY_SCALARS 20000
+
+static gpointer
+make_scalars_thread (gpointer data)
+{
+  BpTensor **t = g_new (BpTensor *, MANY_SCALARS);
+
+  for (guint i = 0; i < MANY_SCALARS; i++)
+    t[i] = bp_tensor_new_scalar (i);
+  assert_scalars_apart (t, MANY_SCALARS, 1e6);
+  return t;
+}
+
+static gpointer
+free_scalars_thread (gpointer data)
+{
+  BpTensor **t = data;
+
+  for (guint i = 0; i < MANY_SCALARS; i++)
+    bp_tensor_unref (t[i]);
+  return NULL;
+}
+
+/* Scalars come from slabs and go back to free lists, per thread and
+ * shared: made, freed and made again, on one thread and across several,
+ * no two live ones overlap and a kept one is never reused. */
+static void
+test_scalars_many (void)
+{
+  g_autofree BpTensor **mine = g_new (BpTensor *, MANY_SCALARS);
+  g_autofree BpTensor **kept = g_new (BpTensor *, MANY_SCALARS / 2);
+  BpTensor **theirs;
+  GThread *thread;
+
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < MANY_SCALARS; i++)
+        mine[i] = bp_tensor_new_scalar (-1);
+      assert_scalars_apart (mine, MANY_SCALARS, round * 1e5);
+      /* Free every other one, keep the rest alive across the rounds' reuse. */
+      for (guint i = 0; i < MANY_SCALARS; i++)
+        {
+          if (round == 0 && i % 2 == 0)
+            kept[i / 2] = bp_tensor_ref (mine[i]);
+          bp_tensor_unref (mine[i]);
+        }
+    }
+  assert_scalars_apart (kept, MANY_SCALARS / 2, -5e5);
+
+  /* Made on one thread, freed on this one, made again on a third while
+   * this one holds its own. */
+  thread = g_thread_new ("make", make_scalars_thread, NULL);
+  theirs = g_thread_join (thread);
+  for (guint i = 0; i < MANY_SCALARS; i++)
+    bp_tensor_unref (theirs[i]);
+  g_free (theirs);
+  for (guint i = 0; i < MANY_SCALARS; i++)
+    mine[i] = bp_tensor_new_scalar (i);
+  thread = g_thread_new ("make", make_scalars_thread, NULL);
+  theirs = g_thread_join (thread);
+  assert_scalars_apart (mine, MANY_SCALARS, 2e6);
+  assert_scalars_apart (theirs, MANY_SCALARS, 3e6);
+  assert_scalars_apart (kept, MANY_SCALARS / 2, 4e6);
+  /* Freed on a thread that then exits: its free ones are shared. */
+  thread = g_thread_new ("free", free_scalars_thread, theirs);
+  g_thread_join (thread);
+  g_free (theirs);
+  theirs = g_new (BpTensor *, MANY_SCALARS);
+  for (guint i = 0; i < MANY_SCALARS; i++)
+    theirs[i] = bp_tensor_new_scalar (i);
+  assert_scalars_apart (theirs, MANY_SCALARS, 5e6);
+  assert_scalars_apart (mine, MANY_SCALARS, 6e6);
+  assert_scalars_apart (kept, MANY_SCALARS / 2, 7e6);
+
+  for (guint i = 0; i < MANY_SCALARS; i++)
+    {
+      bp_tensor_unref (theirs[i]);
+      bp_tensor_unref (mine[i]);
+    }
+  for (guint i = 0; i < MANY_SCALARS / 2; i++)
+    bp_tensor_unref (kept[i]);
+  g_free (theirs);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +603,7 @@ main (int   argc,
 
   g_test_add_func ("/tensor/new", test_new);
   g_test_add_func ("/tensor/ref", test_ref);
+  g_test_add_func ("/tensor/scalars-many", test_scalars_many);
   g_test_add_func ("/tensor/equal", test_equal);
   g_test_add_func ("/tensor/format", test_format);
   g_test_add_func ("/tensor/format-exact-same", test_format_exact_same);
