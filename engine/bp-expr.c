@@ -139,6 +139,10 @@ typedef struct
 /* The catalog's ops, at most. */
 #define MAX_OPS 64
 
+/* How many names ahead the tables' slots are fetched (see
+ * bp_interner_prefetch()): enough statements to cover a miss to memory. */
+#define PREFETCH_AHEAD 16
+
 /* A generated id's longest text, and its terminator: an op's name and
  * ten digits. */
 #define GENERATED_ID_SIZE 64
@@ -2171,6 +2175,8 @@ bp_expr_parse (const char  *text,
         Assignment *a = &assignments.data[i];
         gboolean added;
 
+        if (i + PREFETCH_AHEAD < assignments.len)
+          bp_interner_prefetch (names, assignments.data[i + PREFETCH_AHEAD].hash);
         a->name_id = bp_interner_intern_hashed (names, a->start, a->len, a->hash, &added);
         if (added && parser.ids_free &&
             looks_generated (a->start, a->len, base, &base_len, &last))
@@ -2199,6 +2205,9 @@ bp_expr_parse (const char  *text,
 
   while (TRUE)
     {
+      /* The node of an assignment a few statements on, that is. */
+      if (parser.next_assignment + PREFETCH_AHEAD < assignments.len)
+        _bp_graph_prefetch_id (graph, assignments.data[parser.next_assignment + PREFETCH_AHEAD].hash);
       if (!lex_statement (&lexer, &tokens, error))
         return NULL;
       parser.pos = 0;

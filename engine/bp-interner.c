@@ -151,6 +151,13 @@ bp_interner_reserve (BpInterner *self,
     text_block_new (self, n_bytes);
 }
 
+void
+bp_interner_prefetch (const BpInterner *self,
+                      guint             hash)
+{
+  __builtin_prefetch (&self->slots[hash & self->mask]);
+}
+
 guint
 bp_interner_lookup_hashed (const BpInterner *self,
                            const char       *text,

@@ -58,6 +58,9 @@ const char *bp_interner_get_full (const BpInterner *self, guint id, guint *len, 
  * coming saves the copies and rehashes of growing step by step. */
 void        bp_interner_reserve (BpInterner *self, guint n_names, gsize n_bytes);
 guint       bp_interner_size    (const BpInterner *self);
+/* A hint that a name with this hash is coming soon: its slot of the
+ * table is fetched meanwhile. For a caller going through many names. */
+void        bp_interner_prefetch (const BpInterner *self, guint hash);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpInterner, bp_interner_free)
 
