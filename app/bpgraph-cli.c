@@ -131,6 +131,16 @@ prepare_heap (gsize input_bytes)
 #endif
 }
 
+/* Set when the input was a pipe or a device, which a second reading
+ * would find empty or different. */
+static gboolean input_read_once;
+
+gboolean
+bp_cli_input_can_be_read_again (void)
+{
+  return !input_read_once;
+}
+
 /* FILE or -e EXPR: exactly one. The document is returned, or NULL with
  * *status set. */
 BpDocument *
@@ -161,8 +171,13 @@ bp_cli_load_input (const char  *command,
     {
       struct stat st;
 
-      if (stat (argv[1], &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0)
-        prepare_heap ((gsize) st.st_size);
+      if (stat (argv[1], &st) == 0 && S_ISREG (st.st_mode))
+        {
+          if (st.st_size > 0)
+            prepare_heap ((gsize) st.st_size);
+        }
+      else
+        input_read_once = TRUE;
     }
 
   if (expression != NULL)

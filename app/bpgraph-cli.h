@@ -42,6 +42,9 @@ BpDocument *bp_cli_load_input    (const char    *command,
                                   char         **argv,
                                   const char    *expression,
                                   int           *status);
+/* Whether the input bp_cli_load_input() read can be read again: a
+ * regular file or -e EXPR, not a pipe. */
+gboolean    bp_cli_input_can_be_read_again (void);
 gboolean    bp_cli_run_passes    (BpGraph       *graph,
                                   gboolean       backward,
                                   int           *status);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* bpgraph-render: the commands of bpgraph that draw or lay out, which
- * need Cairo, Pango and Graphviz (export, convert, worksheet). bpgraph
- * runs it in its own place for them, so that the other commands start
- * without loading the drawing libraries. Same arguments, output and
- * exit codes as bpgraph; not meant to be run by hand. */
+/* bpgraph-render: the commands of bpgraph that need shared libraries.
+ * Those that draw or lay out need Cairo, Pango and Graphviz (export,
+ * convert, worksheet); where bpgraph is a static program, training and
+ * large matrix products need OpenBLAS, which only a dynamic program can
+ * load, so the engine's commands (eval, check, examples, train) are
+ * here too. bpgraph runs it in its own place for them, so that the
+ * other runs start without loading these libraries. Same arguments,
+ * output and exit codes as bpgraph; not meant to be run by hand. */
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "bpgraph-cli.h"
+#include "bpgraph-commands.h"
 #include "bp-export.h"
 #include "bp-graph.h"
 #include "bp-layout.h"
@@ -320,5 +324,8 @@ main (int    argc,
   bp_cli_init_locale ();
   if (argc < 2)
     return BP_CLI_EXIT_USAGE;
-  return bp_cli_run_command (commands, G_N_ELEMENTS (commands), argc, argv);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return bp_cli_run_command (commands, G_N_ELEMENTS (commands), argc, argv);
+  return bp_cli_run_command (bp_cli_engine_commands, bp_cli_n_engine_commands, argc, argv);
 }

@@ -51,6 +51,16 @@ open_blas (gpointer data)
 }
 #endif
 
+static void (*unavailable_func) (void);
+static gboolean unavailable;
+
+void
+bp_blas_set_unavailable_func (void (*func) (void))
+{
+  unavailable_func = func;
+  unavailable = func != NULL;
+}
+
 /* Whether large products can go to BLAS; opens the library on first use. */
 gboolean
 bp_blas_available (void)
@@ -58,6 +68,14 @@ bp_blas_available (void)
 #ifdef BP_BLAS_LIBRARY
   static GOnce once = G_ONCE_INIT;
 
+  if (G_UNLIKELY (unavailable))
+    {
+      void (*func) (void) = g_steal_pointer (&unavailable_func);
+
+      if (func != NULL)
+        func ();
+      return FALSE;
+    }
   return g_once (&once, open_blas, NULL) != NULL;
 #else
   return FALSE;

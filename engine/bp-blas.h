@@ -13,6 +13,11 @@ typedef enum
 } BpBlasTranspose;
 
 gboolean bp_blas_available (void);
+/* For a program that cannot load a shared library (a static one):
+ * `func` is called instead of loading BLAS, the first time a product
+ * wants it. It may hand the run to another program and not return;
+ * when it returns, the matrix ops keep their own loops. */
+void     bp_blas_set_unavailable_func (void (*func) (void));
 void     bp_blas_dgemm     (BpBlasTranspose  trans_a,
                             BpBlasTranspose  trans_b,
                             guint            m,
