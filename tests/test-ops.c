@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bp-engine.h"
+#include "bp-blas.h"
 
 /* How to draw the random numbers of an input. */
 typedef enum
@@ -891,6 +892,55 @@ test_values (void)
   bp_tensor_unref (out); clear_all (in, 3); clear_all (g, 3);
 }
 
+static guint blas_refusals;
+
+static void
+count_blas_refusal (void)
+{
+  blas_refusals++;
+}
+
+/* A program that cannot load BLAS (bpgraph, linked statically) is told
+ * once, at the first product large enough to want it, and the matrix
+ * ops' own loops compute that product and every later one. */
+static void
+test_matmul_blas_unavailable (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(BpTensor) x = bp_tensor_new (24, 24);
+  g_autoptr(BpTensor) w = bp_tensor_new (24, 24);
+  BpTensor *in[3] = { x, w, NULL };
+  BpTensor *g[3] = { NULL, NULL, NULL };
+
+  for (guint i = 0; i < 24 * 24; i++)
+    {
+      x->data[i] = g_rand_double_range (rand, -1, 1);
+      w->data[i] = g_rand_double_range (rand, -1, 1);
+    }
+  blas_refusals = 0;
+  bp_blas_set_unavailable_func (count_blas_refusal);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      BpTensor *y = run_op ("matmul", NULL, in, g);
+
+      for (guint r = 0; r < 24; r++)
+        for (guint c = 0; c < 24; c++)
+          {
+            double sum = 0;
+
+            for (guint k = 0; k < 24; k++)
+              sum += bp_tensor_get (x, r, k) * bp_tensor_get (w, k, c);
+            g_assert_cmpfloat_with_epsilon (bp_tensor_get (y, r, c), sum, 1e-12);
+          }
+      bp_tensor_unref (y);
+      clear_all (g, 3);
+    }
+  g_assert_false (bp_blas_available ());
+  /* Once, or never where the engine was built without BLAS. */
+  g_assert_cmpuint (blas_refusals, <=, 1);
+  bp_blas_set_unavailable_func (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -905,6 +955,7 @@ main (int   argc,
   g_test_add_func ("/ops/broadcast/shapes", test_broadcast_shapes);
   g_test_add_func ("/ops/broadcast/describe", test_broadcast_describe);
   g_test_add_func ("/ops/broadcast/is-repeat", test_broadcast_is_repeat);
+  g_test_add_func ("/ops/matmul/blas-unavailable", test_matmul_blas_unavailable);
 
   ops = bp_op_get_all (&n_ops);
   for (guint i = 0; i < n_ops; i++)
