@@ -5,7 +5,6 @@
  * Exit codes: 0 ok, 1 bad input (message on stderr), 2 usage. */
 
 #include <glib/gi18n.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
