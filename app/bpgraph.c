@@ -106,9 +106,10 @@ main (int    argc,
   bp_cli_init_locale ();
 #ifdef BP_CLI_FULLY_STATIC
   /* A static program loads no preloaded library: where one is asked for
-   * (a fault injector, a profiler), the dynamic twin runs instead. */
+   * (a fault injector, a profiler), the dynamic twin runs instead, if it
+   * is there. */
   if (argc >= 2 && g_strcmp0 (g_getenv ("LD_PRELOAD"), "") > 0)
-    return run_render_helper (argv);
+    execv (find_render_helper (), argv);
   original_argv = g_strdupv (argv);
   bp_blas_set_unavailable_func (hand_over_products);
 #endif
