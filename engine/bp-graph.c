@@ -57,7 +57,9 @@ static void
 node_block_new (BpGraph *self,
                 guint    size)
 {
-  NodeBlock *block = g_malloc (sizeof (NodeBlock) + size * sizeof (BpNode));
+  /* Zeroed by calloc, which knows fresh memory from the kernel is zero
+   * already: a large graph's nodes are not written twice. */
+  NodeBlock *block = g_malloc0 (sizeof (NodeBlock) + size * sizeof (BpNode));
 
   block->next = self->node_blocks;
   self->node_blocks = block;
@@ -76,6 +78,7 @@ node_alloc (BpGraph *self)
     {
       node = self->free_nodes;
       self->free_nodes = node->visit_from;
+      memset (node, 0, sizeof *node);
     }
   else
     {
@@ -85,7 +88,6 @@ node_alloc (BpGraph *self)
       block = self->node_blocks;
       node = &block->nodes[self->node_block_pos++];
     }
-  memset (node, 0, sizeof *node);
   return node;
 }
 
