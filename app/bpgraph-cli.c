@@ -54,9 +54,15 @@ bp_cli_parse_options (const char    *command,
                       char        ***argv,
                       int           *status)
 {
-  g_autofree char *title = g_strdup_printf ("%s %s", command, parameter);
-  g_autoptr(GOptionContext) context = g_option_context_new (title);
+  g_autofree char *name = g_strdup_printf ("bpgraph %s", command);
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* "Usage: bpgraph eval [OPTION…] FILE|-e EXPR": GLib's usage line puts
+   * the program's name first, which it would take from (*argv)[0], the
+   * command's. */
+  g_set_prgname (name);
+  context = g_option_context_new (parameter);
 
   /* The descriptions of the options are N_() strings. */
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
