@@ -104,15 +104,6 @@ main (int    argc,
   const char *command;
 
   bp_cli_init_locale ();
-#ifdef BP_CLI_FULLY_STATIC
-  /* A static program loads no preloaded library: where one is asked for
-   * (a fault injector, a profiler), the dynamic twin runs instead, if it
-   * is there. */
-  if (argc >= 2 && g_strcmp0 (g_getenv ("LD_PRELOAD"), "") > 0)
-    execv (find_render_helper (), argv);
-  original_argv = g_strdupv (argv);
-  bp_blas_set_unavailable_func (hand_over_products);
-#endif
 
   if (argc < 2)
     {
@@ -139,6 +130,13 @@ main (int    argc,
   /* Every batch is a large product. */
   if (g_str_equal (command, "train"))
     return run_render_helper (argv);
+  /* A static program loads no preloaded library: where one is asked for
+   * (a fault injector, a profiler), the dynamic twin runs the command
+   * instead, if it is there. */
+  if (g_strcmp0 (g_getenv ("LD_PRELOAD"), "") > 0)
+    execv (find_render_helper (), argv);
+  original_argv = g_strdupv (argv);
+  bp_blas_set_unavailable_func (hand_over_products);
 #endif
   return bp_cli_run_command (bp_cli_engine_commands, bp_cli_n_engine_commands, argc, argv);
 }

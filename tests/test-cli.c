@@ -236,6 +236,47 @@ test_eval_large_product (void)
     }
 }
 
+/* With LD_PRELOAD set, a static bpgraph has its dynamic twin run the
+ * command (so that the preloaded library sees it); its own answers
+ * (--version, --help, a usage error) and the commands' stay the same. */
+static void
+test_preload (void)
+{
+  const char *asan = g_getenv ("ASAN_OPTIONS");
+  g_autofree char *asan_saved = g_strdup (asan);
+  /* A sanitizer's runtime wants to come first otherwise. */
+  g_autofree char *asan_preload = g_strconcat (asan != NULL ? asan : "",
+                                               asan != NULL ? ":" : "",
+                                               "verify_asan_link_order=0", NULL);
+  g_auto(Run) plain = { 0 };
+  g_auto(Run) version = { 0 };
+  g_auto(Run) help = { 0 };
+  g_auto(Run) eval = { 0 };
+  g_auto(Run) bogus = { 0 };
+
+  run_bpgraph (&plain, "eval", "-e", "x = 3; y = x * x", NULL);
+  g_setenv ("ASAN_OPTIONS", asan_preload, TRUE);
+  g_setenv ("LD_PRELOAD", "libm.so.6", TRUE);
+  run_bpgraph (&version, "--version", NULL);
+  run_bpgraph (&help, "--help", NULL);
+  run_bpgraph (&eval, "eval", "-e", "x = 3; y = x * x", NULL);
+  run_bpgraph (&bogus, "bogus", NULL);
+  g_unsetenv ("LD_PRELOAD");
+  if (asan_saved != NULL)
+    g_setenv ("ASAN_OPTIONS", asan_saved, TRUE);
+  else
+    g_unsetenv ("ASAN_OPTIONS");
+
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_true (g_str_has_prefix (version.out, "bpgraph "));
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "bpgraph eval"));
+  g_assert_cmpint (eval.status, ==, 0);
+  g_assert_cmpstr (eval.out, ==, plain.out);
+  g_assert_cmpint (bogus.status, ==, 2);
+  g_assert_nonnull (strstr (bogus.err, "bogus"));
+}
+
 /* A node that does not lead to the output has no gradient: null. */
 static void
 test_eval_null_grad (void)
@@ -1011,6 +1052,7 @@ main (int    argc,
   g_test_add_func ("/cli/eval/precision", test_eval_precision);
   g_test_add_func ("/cli/eval/null-grad", test_eval_null_grad);
   g_test_add_func ("/cli/eval/large-product", test_eval_large_product);
+  g_test_add_func ("/cli/preload", test_preload);
   g_test_add_func ("/cli/eval/text", test_eval_text);
   g_test_add_func ("/cli/eval/broadcast", test_eval_broadcast);
   g_test_add_func ("/cli/errors", test_errors);
