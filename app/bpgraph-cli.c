@@ -15,6 +15,7 @@
 #endif
 
 #include "bpgraph-cli.h"
+#include "bp-file.h"
 #include "bp-expr.h"
 
 int
@@ -175,9 +176,11 @@ bp_cli_load_input (const char  *command,
     prepare_heap (strlen (expression));
   else
     {
+      /* FILE may be a file:// URI too. */
+      g_autofree char *path = bp_file_path_from_arg (argv[1], NULL);
       struct stat st;
 
-      if (stat (argv[1], &st) == 0 && S_ISREG (st.st_mode))
+      if (path != NULL && stat (path, &st) == 0 && S_ISREG (st.st_mode))
         {
           if (st.st_size > 0)
             prepare_heap ((gsize) st.st_size);
