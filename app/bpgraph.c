@@ -43,7 +43,7 @@ static const char usage_text[] = N_(
   "“bpgraph COMMAND --help” for the options of a command.\n");
 
 /* ---------------------------------------------------------------- */
-/* the drawing commands                                              */
+/* handing a run to bpgraph-render                                   */
 
 /* bpgraph-render next to this program (a build tree, or a relocated
  * install) or else in the libexecdir it was installed to. */
@@ -63,17 +63,32 @@ find_render_helper (void)
   return g_build_filename (BP_LIBEXECDIR, "bpgraph-render", NULL);
 }
 
-/* Replaces this process with bpgraph-render, same arguments; returns
- * only on failure. */
-static int
-run_render_helper (char **argv)
+/* Replaces this process with bpgraph-render, same arguments. Returns
+ * only when that failed, with errno set, and the helper's path in
+ * *helper_out when asked for. */
+static void
+hand_over (char  **argv,
+           char  **helper_out)
 {
   g_autofree char *helper = find_render_helper ();
   int saved;
 
   execv (helper, argv);
   saved = errno;
-  g_printerr ("bpgraph: %s: %s\n", helper, g_strerror (saved));
+  if (helper_out != NULL)
+    *helper_out = g_steal_pointer (&helper);
+  errno = saved;
+}
+
+/* hand_over() for a command only bpgraph-render has: its failure is
+ * the run's. */
+static int
+run_render_helper (char **argv)
+{
+  g_autofree char *helper = NULL;
+
+  hand_over (argv, &helper);
+  g_printerr ("bpgraph: %s: %s\n", helper, g_strerror (errno));
   return BP_CLI_EXIT_INPUT;
 }
 
@@ -85,15 +100,15 @@ static char **original_argv;
 /* A product wants BLAS, which this static program cannot load: the run
  * starts again in bpgraph-render. Nothing has been printed yet (the
  * passes come before the output). An input that cannot be read a second
- * time (a pipe) stays here, with the matrix ops' own loops. */
+ * time (a pipe) stays here, and so does a run with no helper: the
+ * matrix ops' own loops compute. */
 static void
 hand_over_products (void)
 {
   if (!bp_cli_input_can_be_read_again ())
     return;
   fflush (stderr);
-  execv (find_render_helper (), original_argv);
-  /* No helper: the loops compute here. */
+  hand_over (original_argv, NULL);
 }
 #endif
 
@@ -134,7 +149,7 @@ main (int    argc,
    * (a fault injector, a profiler), the dynamic twin runs the command
    * instead, if it is there. */
   if (g_strcmp0 (g_getenv ("LD_PRELOAD"), "") > 0)
-    execv (find_render_helper (), argv);
+    hand_over (argv, NULL);
   original_argv = g_strdupv (argv);
   bp_blas_set_unavailable_func (hand_over_products);
 #endif
